@@ -1,0 +1,45 @@
+// swift-tools-version:6.1
+//
+// TradeScan: batch anomaly detection for customs declarations.
+//
+// Dependencies point one way (see README "Module map"):
+//   CBLAS  <-  LinearAlgebra  <-  TradeScan  <-  tradescan
+// Only LinearAlgebra imports CBLAS. Benchmarks live in the nested package
+// `Benchmarks/` so that `swift build` and `swift test` never compile them.
+import PackageDescription
+
+let package = Package(
+    name: "TradeScan",
+    products: [
+        .library(name: "TradeScan", targets: ["TradeScan"]),
+        .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+        .executable(name: "tradescan", targets: ["tradescan"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System library over OpenBLAS (cblas.h) and LAPACKE (lapacke.h).
+        // Debian's OpenBLAS is built without LAPACKE, so both libraries are linked.
+        // `Scripts/setup.sh` installs the packages; `providers` only prints a hint.
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev", "pkg-config"])]
+        ),
+        .target(name: "LinearAlgebra", dependencies: ["CBLAS"]),
+        .target(name: "TradeScan", dependencies: ["LinearAlgebra"]),
+        .executableTarget(
+            name: "tradescan",
+            dependencies: [
+                "TradeScan",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
+        .testTarget(name: "TradeScanCLITests", dependencies: ["tradescan", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

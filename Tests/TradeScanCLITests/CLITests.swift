@@ -1,0 +1,45 @@
+import Foundation
+import TestSupport
+import Testing
+
+@Suite("tradescan command line")
+struct CLITests {
+    @Test("--version prints the version")
+    func version() throws {
+        let r = try BuiltBinary.run(["--version"])
+        #expect(r.status == 0)
+        #expect(r.stdout == "0.1.0\n")
+    }
+
+    @Test("--help lists exactly the working subcommands")
+    func help() throws {
+        let r = try BuiltBinary.run(["--help"])
+        #expect(r.status == 0)
+        let section = try #require(r.stdout.components(separatedBy: "SUBCOMMANDS:").last)
+        let listed = section.split(separator: "\n")
+            .filter { $0.hasPrefix("  ") && !$0.hasPrefix("   ") }
+            .compactMap { $0.split(separator: " ").first.map(String.init) }
+            .filter { $0 != "See" }
+        #expect(listed == ["self-check"])
+    }
+
+    @Test("self-check passes and prints the OpenBLAS configuration")
+    func selfCheck() throws {
+        let r = try BuiltBinary.run(["self-check", "--threads", "1"])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        #expect(r.stdout.contains("self-check passed: 7 of 7 checks"))
+        #expect(!r.stdout.contains("FAIL"))
+        #expect(r.stdout.contains("OpenBLAS 0."))
+        #expect(r.stdout.contains("threads      1 per call"))
+    }
+
+    @Test("a bad option value is a usage error (exit 64) with a message on stderr")
+    func usageError() throws {
+        let r = try BuiltBinary.run(["self-check", "--threads", "0"])
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("--threads must be at least 1"))
+        #expect(r.stdout.isEmpty)
+        let unknown = try BuiltBinary.run(["no-such-command"])
+        #expect(unknown.status == 64)
+    }
+}
