@@ -1,0 +1,31 @@
+// swift-tools-version:6.1
+//
+// TradeScan's benchmarks (package-benchmark), kept in a nested package so that
+// building and testing the product never compiles them.
+//
+//   cd Benchmarks && swift package benchmark                 # run all
+//   swift package benchmark --filter "mahalanobis.*"         # a whole-name regex
+//
+// Every benchmark checks its own answer and reports a domain rate (rows/s, MB/s)
+// as a custom metric beside wall clock and malloc counts.
+import PackageDescription
+
+let package = Package(
+    name: "TradeScanBenchmarks",
+    dependencies: [
+        .package(path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "LinearAlgebraBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "LinearAlgebra", package: "main"),
+            ],
+            path: "Benchmarks/LinearAlgebraBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
