@@ -28,6 +28,8 @@ let package = Package(
             providers: [.apt(["libopenblas-dev", "liblapacke-dev", "pkg-config"])]
         ),
         .target(name: "LinearAlgebra", dependencies: ["CBLAS"]),
+        // bytes → field bounds. No Foundation, no IO.
+        .target(name: "CSVCore"),
         .target(name: "TradeScan", dependencies: ["LinearAlgebra"]),
         .executableTarget(
             name: "tradescan",
@@ -39,6 +41,7 @@ let package = Package(
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
+        .testTarget(name: "CSVCoreTests", dependencies: ["CSVCore", "TestSupport"]),
         .testTarget(name: "TradeScanCLITests", dependencies: ["tradescan", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

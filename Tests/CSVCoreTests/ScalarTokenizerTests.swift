@@ -1,0 +1,113 @@
+import CSVCore
+import TestSupport
+import Testing
+
+/// Decodes every record of `text` to strings, with start lines and flags.
+func decode(_ text: String, dialect: Dialect = .comma) -> (records: [[String]], lines: [Int], flags: [RecordFlags], tokens: CSVTokens) {
+    let bytes = Array(text.utf8)
+    let t = ScalarTokenizer.tokenize(bytes, dialect: dialect)
+    let records = bytes.withUnsafeBytes { buf in
+        (0..<t.recordCount).map { r in
+            t.fields(ofRecord: r).map {
+                FieldValue.string(buf, start: t.fieldStart[$0], end: t.fieldEnd[$0], flags: t.fieldFlags[$0], quote: dialect.quote)
+            }
+        }
+    }
+    return (records, t.recordLine, t.recordFlags, t)
+}
+
+struct TokenizerCase: Sendable, CustomTestStringConvertible {
+    var name: String
+    var input: String
+    var records: [[String]]
+    var lines: [Int]
+    var blank = 0
+    var flags: [RecordFlags]? = nil
+    var dialect: Dialect = .comma
+    var testDescription: String { name }
+}
+
+@Suite("scalar tokenizer")
+struct ScalarTokenizerTests {
+    static let cases: [TokenizerCase] = [
+        .init(name: "simple", input: "a,b,c\n1,2,3\n", records: [["a", "b", "c"], ["1", "2", "3"]], lines: [1, 2]),
+        .init(name: "no final newline", input: "a,b\n1,2", records: [["a", "b"], ["1", "2"]], lines: [1, 2]),
+        .init(name: "CRLF", input: "a,b\r\n1,2\r\n", records: [["a", "b"], ["1", "2"]], lines: [1, 2]),
+        .init(name: "CRLF without final newline", input: "a,b\r\n1,2", records: [["a", "b"], ["1", "2"]], lines: [1, 2]),
+        .init(name: "empty fields", input: ",,\n,x,\n", records: [["", "", ""], ["", "x", ""]], lines: [1, 2]),
+        .init(name: "trailing delimiter then EOF", input: "a,", records: [["a", ""]], lines: [1]),
+        .init(name: "quoted delimiter", input: "\"a,b\",c\n", records: [["a,b", "c"]], lines: [1]),
+        .init(name: "quoted newline advances lines", input: "\"a\nb\",c\nd,e\n", records: [["a\nb", "c"], ["d", "e"]], lines: [1, 3]),
+        .init(name: "doubled quotes", input: "\"say \"\"hi\"\"\",x\n", records: [["say \"hi\"", "x"]], lines: [1]),
+        .init(name: "empty quoted", input: "\"\",\"\"\n", records: [["", ""]], lines: [1]),
+        .init(name: "quoted then CRLF", input: "\"a\"\r\n\"b\"\r\n", records: [["a"], ["b"]], lines: [1, 2]),
+        .init(name: "quoted at EOF", input: "x,\"y\"", records: [["x", "y"]], lines: [1]),
+        .init(name: "blank lines skipped and counted", input: "a\n\n\r\nb\n\n", records: [["a"], ["b"]], lines: [1, 4], blank: 3),
+        .init(name: "UTF-8 BOM", input: "\u{FEFF}a,b\n1,2\n", records: [["a", "b"], ["1", "2"]], lines: [1, 2]),
+        .init(name: "lone CR is data", input: "a\rb,c\n", records: [["a\rb", "c"]], lines: [1]),
+        .init(name: "UTF-8 content", input: "镓锭 5N,Ge\n", records: [["镓锭 5N", "Ge"]], lines: [1]),
+        .init(name: "stray quote in unquoted field", input: "ab\"c,d\n", records: [["ab\"c", "d"]], lines: [1], flags: [.strayQuote]),
+        .init(name: "text after closing quote", input: "\"ab\"c,d\n", records: [["\"ab\"c", "d"]], lines: [1], flags: [.strayQuote]),
+        .init(name: "unterminated quote runs to EOF", input: "a,\"bc\nd,e\n", records: [["a", "bc\nd,e\n"]], lines: [1], flags: [.unterminatedQuote]),
+        .init(name: "semicolon dialect", input: "a;\"b;c\";d\n", records: [["a", "b;c", "d"]], lines: [1], dialect: .semicolon),
+        .init(name: "tab dialect", input: "a\tb,c\n", records: [["a", "b,c"]], lines: [1], dialect: .tab),
+        .init(name: "pipe dialect", input: "a|b\n", records: [["a", "b"]], lines: [1], dialect: .pipe),
+        .init(name: "empty input", input: "", records: [], lines: []),
+        .init(name: "only blank lines", input: "\n\n", records: [], lines: [], blank: 2),
+        .init(name: "single empty field line", input: "\"\"\n", records: [[""]], lines: [1]),
+    ]
+
+    @Test("records, lines and flags", arguments: cases)
+    func table(_ c: TokenizerCase) {
+        let got = decode(c.input, dialect: c.dialect)
+        #expect(got.records == c.records)
+        #expect(got.lines == c.lines)
+        #expect(got.tokens.blankLines == c.blank)
+        if let flags = c.flags { #expect(got.flags == flags) } else { #expect(got.flags.allSatisfy { $0.isEmpty }) }
+    }
+
+    @Test("record offsets point at the record's first byte")
+    func offsets() {
+        let text = "\u{FEFF}h1,h2\n\n\"x\ny\",2\r\nz,3"
+        let got = decode(text)
+        let bytes = Array(text.utf8)
+        #expect(got.tokens.recordOffset == [3, 10, 19])
+        #expect(got.tokens.recordOffset.map { bytes[$0] } == [UInt8(ascii: "h"), UInt8(ascii: "\""), UInt8(ascii: "z")])
+        #expect(got.lines == [1, 3, 5])
+        #expect(got.tokens.lineCount == 5)
+    }
+
+    @Test("seeded round trip: written records tokenize back to themselves", arguments: [1, 2, 3, 4, 5, 6, 7, 8] as [UInt64])
+    func roundTrip(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        let alphabet: [String] = ["a", "b", " ", ",", ";", "\"", "\n", "\r\n", "镓", "é", "1", "."]
+        for dialect in [Dialect.comma, .semicolon, .tab] {
+            var records: [[String]] = []
+            for _ in 0..<Int.random(in: 1...30, using: &rng) {
+                let fields = Int.random(in: 1...6, using: &rng)
+                records.append((0..<fields).map { _ in
+                    (0..<Int.random(in: 0...8, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }.joined()
+                })
+            }
+            // A record of one empty field is a blank line in CSV: it cannot round-trip unquoted.
+            records = records.filter { $0 != [""] }
+            var w = CSVWriter(dialect: dialect)
+            for r in records { w.record(r) }
+            let got = decode(String(decoding: w.buffer, as: UTF8.self), dialect: dialect)
+            #expect(got.records == records, "seed \(seed)")
+        }
+    }
+
+    @Test("CSVTable reports the line of a record with the wrong field count")
+    func tableErrors() throws {
+        let ok = try CSVTable(bytes: Array("id,score\n\"7\",0.5\n8,1\n".utf8))
+        #expect(ok.header == ["id", "score"])
+        #expect(ok.rows == [["7", "0.5"], ["8", "1"]])
+        #expect(ok.lines == [2, 3])
+        #expect(throws: CSVTableError(source: "r.csv", line: 3, message: "1 fields, the header has 2")) {
+            try CSVTable(bytes: Array("id,score\n1,2\n3\n".utf8), source: "r.csv")
+        }
+        #expect(throws: CSVTableError.self) { try CSVTable(bytes: Array("id\n\"open\n".utf8)) }
+        #expect(throws: CSVTableError.self) { try CSVTable(bytes: []) }
+    }
+}
