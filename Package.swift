@@ -30,6 +30,8 @@ let package = Package(
         .target(name: "LinearAlgebra", dependencies: ["CBLAS"]),
         // bytes → field bounds. No Foundation, no IO.
         .target(name: "CSVCore"),
+        // files → typed tables: schema, value parsers, reference data (FX, controls).
+        .target(name: "Declarations", dependencies: ["CSVCore"]),
         .target(name: "TradeScan", dependencies: ["LinearAlgebra"]),
         .executableTarget(
             name: "tradescan",
@@ -42,6 +44,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
         .testTarget(name: "CSVCoreTests", dependencies: ["CSVCore", "TestSupport"]),
+        .testTarget(name: "DeclarationsTests", dependencies: ["Declarations", "TestSupport"]),
         .testTarget(name: "TradeScanCLITests", dependencies: ["tradescan", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
