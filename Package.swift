@@ -32,7 +32,11 @@ let package = Package(
         .target(name: "CSVCore"),
         // files → typed tables: schema, value parsers, reference data (FX, controls).
         .target(name: "Declarations", dependencies: ["CSVCore"]),
-        .target(name: "TradeScan", dependencies: ["LinearAlgebra"]),
+        // The seeded generator of realistic export declarations with planted patterns.
+        .target(name: "Synthetic", dependencies: ["Declarations"]),
+        // Measures of a ranking against ground truth (tradescan evaluate).
+        .target(name: "Evaluation", dependencies: ["CSVCore", "Declarations"]),
+        .target(name: "TradeScan", dependencies: ["LinearAlgebra", "Synthetic", "Declarations", "Evaluation"]),
         .executableTarget(
             name: "tradescan",
             dependencies: [
@@ -45,6 +49,8 @@ let package = Package(
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
         .testTarget(name: "CSVCoreTests", dependencies: ["CSVCore", "TestSupport"]),
         .testTarget(name: "DeclarationsTests", dependencies: ["Declarations", "TestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
+        .testTarget(name: "SyntheticTests", dependencies: ["Synthetic", "CSVCore", "Declarations", "TestSupport"]),
         .testTarget(name: "TradeScanCLITests", dependencies: ["tradescan", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

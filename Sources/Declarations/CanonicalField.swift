@@ -86,6 +86,10 @@ public enum CanonicalField: String, CaseIterable, Sendable, Codable {
         return lookup[normalizedHeader(base)] ?? lookup[normalizedHeader(base + unit)]
     }
 
+    /// A header name as matching sees it: lower-cased, with spaces, tabs, dots,
+    /// dashes and underscores removed.
+    public static func normalizedName(_ header: String) -> String { normalizedHeader(header) }
+
     /// Lower-cased, with spaces, tabs, dots, dashes and underscores removed.
     static func normalizedHeader(_ header: String) -> String {
         var s = header.lowercased()
