@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .library(name: "TradeScan", targets: ["TradeScan"]),
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+        .library(name: "Synthetic", targets: ["Synthetic"]),
         .executable(name: "tradescan", targets: ["tradescan"]),
     ],
     dependencies: [
@@ -51,7 +52,7 @@ let package = Package(
         .testTarget(name: "DeclarationsTests", dependencies: ["Declarations", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
         .testTarget(name: "SyntheticTests", dependencies: ["Synthetic", "CSVCore", "Declarations", "TestSupport"]),
-        .testTarget(name: "TradeScanCLITests", dependencies: ["tradescan", "TestSupport"]),
+        .testTarget(name: "TradeScanCLITests", dependencies: ["tradescan", "CSVCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -55,7 +55,7 @@ enum Names {
             case 2: s = abbreviate(s)
             case 3: s = s.filter { $0 != "," && $0 != "." }
             case 4: s = s.uppercased()
-            case 5: s = typo(s, &rng)
+            case 5: s = s.replacingFirst(" ", with: rng.chance(0.5) ? " Group " : " International ")
             default: s = s.replacingFirst(" ", with: "-")
             }
         }
