@@ -29,8 +29,10 @@ let package = Package(
             providers: [.apt(["libopenblas-dev", "liblapacke-dev", "pkg-config"])]
         ),
         .target(name: "LinearAlgebra", dependencies: ["CBLAS"]),
-        // bytes → field bounds. No Foundation, no IO.
-        .target(name: "CSVCore"),
+        // bytes → field bounds. No Foundation, no IO. SIMD and pointer code lives in
+        // CSVCore/Kernels, over the header-only movemask helpers of CSVKernelsC.
+        .target(name: "CSVKernelsC"),
+        .target(name: "CSVCore", dependencies: ["CSVKernelsC"]),
         // files → typed tables: schema, value parsers, reference data (FX, controls).
         .target(name: "Declarations", dependencies: ["CSVCore"]),
         // The seeded generator of realistic export declarations with planted patterns.

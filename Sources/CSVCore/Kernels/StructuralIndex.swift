@@ -1,0 +1,133 @@
+import CSVKernelsC
+
+/// Stage 1 of the fast tokenizer: the positions of structural bytes.
+///
+/// Each 64-byte block becomes three bitmasks (quote, delimiter, LF). The quote
+/// mask's prefix XOR, carried from block to block, says which bytes lie inside
+/// quotes (the parity model: every quote toggles). Delimiters and LFs outside
+/// quotes are separators; LFs inside quotes are kept apart so line numbers stay
+/// exact. The parity model equals RFC 4180 parsing whenever quoting is regular;
+/// stage 2 (`TokenAssembler`) checks that and otherwise hands the input to the
+/// scalar tokenizer.
+///
+/// Positions are `UInt32` offsets from `start` (chunks stay below 2 GiB); a
+/// separator that is an LF has `recordEndBit` set.
+struct StructuralIndex {
+    static let recordEndBit: UInt32 = 1 << 31
+    static let positionMask: UInt32 = (1 << 31) - 1
+
+    /// Separators in order, relative to `start`.
+    var separators: [UInt32] = []
+    /// LFs inside quotes, relative to `start`.
+    var quotedNewlines: [UInt32] = []
+    /// Every quote byte, relative to `start` (stage 2 checks quoting is regular).
+    var quotes: [UInt32] = []
+    /// Whether the parity model ends inside quotes.
+    var endsInsideQuotes = false
+    /// Bytes covered.
+    var start = 0
+    var end = 0
+
+    /// Indexes `[start, end)` of `buffer`, starting inside quotes when `insideQuotes`.
+    init(_ buffer: UnsafeRawBufferPointer, start: Int, end: Int, dialect: Dialect, insideQuotes: Bool) {
+        precondition(start >= 0 && end <= buffer.count && start <= end, "index range out of bounds")
+        precondition(end - start < Int(StructuralIndex.recordEndBit), "chunks must be smaller than 2 GiB")
+        self.start = start
+        self.end = end
+        let length = end - start
+        // Worst case every byte is a separator; 64 extra slots absorb the unrolled writes.
+        var seps = [UInt32](repeating: 0, count: length + 64)
+        var quotedLF: [UInt32] = []
+        var quotePositions: [UInt32] = []
+        var count = 0
+        var carry: UInt64 = insideQuotes ? ~0 : 0
+        let quote = dialect.quote, delim = dialect.delimiter
+        guard let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
+            separators = []
+            endsInsideQuotes = insideQuotes
+            return
+        }
+        seps.withUnsafeMutableBufferPointer { out in
+            // safe: `out` has length + 64 slots and at most `length` positions are kept;
+            // `write8` stores up to 8 positions past `count`, all within the 64 spare slots.
+            var offset = 0
+            var tail = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+            while offset < length {
+                var q: UInt64 = 0, d: UInt64 = 0, n: UInt64 = 0
+                if length - offset >= 64 {
+                    tradescan_masks64(base + start + offset, quote, delim, &q, &d, &n)
+                } else {
+                    // The last partial block: copy into a zeroed block, then cut the
+                    // masks to the valid bytes.
+                    withUnsafeMutableBytes(of: &tail) { t in
+                        t.initializeMemory(as: UInt8.self, repeating: 0)
+                        t.copyMemory(from: UnsafeRawBufferPointer(start: base + start + offset, count: length - offset))
+                        tradescan_masks64(t.baseAddress!.assumingMemoryBound(to: UInt8.self), quote, delim, &q, &d, &n)
+                    }
+                    let valid: UInt64 = (1 << UInt64(length - offset)) &- 1
+                    q &= valid; d &= valid; n &= valid
+                }
+                let inside = StructuralIndex.prefixXOR(q) ^ carry
+                carry = UInt64(bitPattern: Int64(bitPattern: inside) >> 63)
+                let structural = (d | n) & ~inside
+                let lfInside = n & inside
+                if lfInside != 0 {
+                    var m = lfInside
+                    while m != 0 {
+                        quotedLF.append(UInt32(offset + m.trailingZeroBitCount))
+                        m &= m &- 1
+                    }
+                }
+                if q != 0 {
+                    var m = q
+                    while m != 0 {
+                        quotePositions.append(UInt32(offset + m.trailingZeroBitCount))
+                        m &= m &- 1
+                    }
+                }
+                if structural != 0 {
+                    StructuralIndex.emit(structural, newlines: n, offset: UInt32(offset), into: out.baseAddress!, count: &count)
+                }
+                offset += 64
+            }
+        }
+        seps.removeSubrange(count...)
+        separators = seps
+        quotedNewlines = quotedLF
+        quotes = quotePositions
+        endsInsideQuotes = carry != 0
+    }
+
+    /// Bit i of the result is the XOR of bits 0…i of `x`: set for bytes after an
+    /// odd number of quotes (the opening quote included, the closing one not).
+    @inline(__always)
+    static func prefixXOR(_ x: UInt64) -> UInt64 {
+        var y = x
+        y ^= y << 1
+        y ^= y << 2
+        y ^= y << 4
+        y ^= y << 8
+        y ^= y << 16
+        y ^= y << 32
+        return y
+    }
+
+    /// Writes the positions of the set bits of `mask` (plus `offset`), flagging
+    /// LFs, eight at a time (simdjson's unrolled emit).
+    @inline(__always)
+    static func emit(_ mask: UInt64, newlines: UInt64, offset: UInt32, into out: UnsafeMutablePointer<UInt32>, count: inout Int) {
+        var m = mask
+        let total = mask.nonzeroBitCount
+        var p = out + count
+        while m != 0 {
+            for _ in 0..<8 {
+                let bit = UInt32(truncatingIfNeeded: m.trailingZeroBitCount)
+                let isLF = UInt32(truncatingIfNeeded: (newlines >> UInt64(bit & 63)) & 1) << 31
+                p.pointee = (offset &+ bit) | isLF
+                p += 1
+                m &= m &- 1
+            }
+        }
+        count += total
+    }
+}

@@ -1,0 +1,94 @@
+@testable import CSVCore
+import TestSupport
+import Testing
+
+/// The SIMD path (structural index + assembler, scalar fallback) must give the
+/// scalar tokenizer's tokens exactly: records, field bounds, flags, lines.
+@Suite("SIMD tokenizer against the scalar oracle")
+struct SIMDTokenizerTests {
+    func expectSame(_ bytes: [UInt8], dialect: Dialect = .comma, splits: [Int] = [], _ context: @autoclosure () -> String) {
+        let scalar = ScalarTokenizer.tokenize(bytes, dialect: dialect)
+        let simd = Tokenizer.tokenize(bytes, dialect: dialect, splits: splits)
+        #expect(simd == scalar, "\(context())")
+    }
+
+    @Test("every table case gives the same tokens on both paths", arguments: ScalarTokenizerTests.cases)
+    func table(_ c: TokenizerCase) {
+        expectSame(Array(c.input.utf8), dialect: c.dialect, c.name)
+        // And the case decoded through the public tokenizer matches the table.
+        let bytes = Array(c.input.utf8)
+        let t = Tokenizer.tokenize(bytes, dialect: c.dialect)
+        let records = bytes.withUnsafeBytes { buf in
+            (0..<t.recordCount).map { r in
+                t.fields(ofRecord: r).map { FieldValue.string(buf, start: t.fieldStart[$0], end: t.fieldEnd[$0], flags: t.fieldFlags[$0], quote: c.dialect.quote) }
+            }
+        }
+        #expect(records == c.records)
+    }
+
+    @Test("a chunk edge at every byte gives the same tokens", arguments: ScalarTokenizerTests.cases)
+    func everySplit(_ c: TokenizerCase) {
+        let bytes = Array(c.input.utf8)
+        for cut in 0...bytes.count {
+            expectSame(bytes, dialect: c.dialect, splits: [cut], "\(c.name), split at \(cut)")
+        }
+    }
+
+    @Test("long inputs cross 64-byte blocks: quoted fields spanning blocks and chunks")
+    func blocks() {
+        var text = "id,name,note\n"
+        for i in 0..<200 {
+            let long = String(repeating: "x", count: i % 97)
+            text += "\(i),\"Co., \(long) \"\"q\"\" Ltd\",\"line1\nline2\"\r\n"
+            if i % 13 == 0 { text += "\n" }
+        }
+        let bytes = Array(text.utf8)
+        expectSame(bytes, "whole")
+        for cut in stride(from: 0, through: bytes.count, by: 7) {
+            expectSame(bytes, splits: [cut, cut / 2, cut / 3], "splits at \(cut)")
+        }
+    }
+
+    @Test("seeded random bytes from a CSV-heavy alphabet", arguments: Array(1...12) as [UInt64])
+    func randomBytes(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        let alphabet: [UInt8] = Array("ab,\"\"\n\r;\t 1".utf8) + [0xFF, 0xEF, 0xBB, 0xBF]
+        for _ in 0..<300 {
+            let n = Int.random(in: 0...200, using: &rng)
+            let bytes = (0..<n).map { _ in alphabet.randomElement(using: &rng)! }
+            let splits = (0..<Int.random(in: 0...4, using: &rng)).map { _ in Int.random(in: 0...max(0, n), using: &rng) }
+            for dialect in [Dialect.comma, .semicolon] {
+                expectSame(bytes, dialect: dialect, splits: splits, "seed \(seed) bytes \(bytes) splits \(splits)")
+            }
+        }
+    }
+
+    @Test("seeded well-formed CSV takes the fast path and matches", arguments: [21, 22, 23] as [UInt64])
+    func wellFormed(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        var w = CSVWriter()
+        for _ in 0..<500 {
+            w.record((0..<6).map { _ in
+                String((0..<Int.random(in: 0...30, using: &rng)).map { _ in "ab ,\"\n9é".randomElement(using: &rng)! })
+            })
+        }
+        let splits = (0..<8).map { _ in Int.random(in: 0...w.buffer.count, using: &rng) }
+        expectSame(w.buffer, splits: splits, "seed \(seed)")
+    }
+
+    @Test("regular quoting takes the fast path; irregular quoting falls back", arguments: [
+        ("a,b\n\"c,d\",\"e\"\"f\"\r\n\n", true), ("x,\"multi\nline\"", true), ("", true), ("\u{FEFF}h\n", true),
+        ("ab\"c\n", false), ("\"ab\"c\n", false), ("a,\"open\n", false), ("\"a\"\r", false), ("\"a\"\"\n", false),
+    ])
+    func fastPathTaken(text: String, fast: Bool) {
+        let bytes = Array(text.utf8)
+        let got = bytes.withUnsafeBytes { Tokenizer.fastPath($0, dialect: .comma, splits: []) }
+        #expect((got != nil) == fast, "\(text.debugDescription)")
+    }
+
+    @Test("the scalar switch gives the scalar tokens")
+    func scalarSwitch() {
+        let bytes = Array("a,\"b\nc\"\n".utf8)
+        #expect(Tokenizer.tokenize(bytes, path: .scalar) == ScalarTokenizer.tokenize(bytes))
+    }
+}
