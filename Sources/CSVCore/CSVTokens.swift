@@ -34,6 +34,20 @@ public struct CSVTokens: Sendable, Equatable {
     /// The field indices of record `r`.
     public func fields(ofRecord r: Int) -> Range<Int> { recordFields[r]..<recordFields[r + 1] }
 
+    /// Appends the records of `other` (a later piece of the same input).
+    public mutating func append(_ other: CSVTokens) {
+        let shift = fieldStart.count
+        fieldStart.append(contentsOf: other.fieldStart)
+        fieldEnd.append(contentsOf: other.fieldEnd)
+        fieldFlags.append(contentsOf: other.fieldFlags)
+        recordFields.append(contentsOf: other.recordFields.dropFirst().map { $0 + shift })
+        recordOffset.append(contentsOf: other.recordOffset)
+        recordLine.append(contentsOf: other.recordLine)
+        recordFlags.append(contentsOf: other.recordFlags)
+        blankLines += other.blankLines
+        lineCount += other.lineCount
+    }
+
     /// The number of fields of record `r`.
     public func fieldCount(ofRecord r: Int) -> Int { recordFields[r + 1] - recordFields[r] }
 }

@@ -23,10 +23,21 @@ public enum ScalarTokenizer {
 
     /// Tokenizes `bytes` completely.
     public static func tokenize(_ bytes: UnsafeRawBufferPointer, dialect: Dialect = .comma) -> CSVTokens {
+        tokenize(bytes, dialect: dialect, from: 0, stopAfter: Int.max, line: 1).tokens
+    }
+
+    /// Tokenizes from `from` (0, or the first byte of a record) and stops after
+    /// the first record that ends at or beyond `stopAfter`, so a file can be
+    /// read piece by piece in bounded memory. `line` is the line of `from`.
+    /// Returns where the next piece starts and its line (`next == bytes.count`
+    /// at the end).
+    public static func tokenize(
+        _ bytes: UnsafeRawBufferPointer, dialect: Dialect, from: Int, stopAfter: Int, line startLine: Int
+    ) -> (tokens: CSVTokens, next: Int, nextLine: Int) {
         var t = CSVTokens()
         let n = bytes.count
-        var i = 0
-        if n >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+        var i = from
+        if from == 0, n >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
             i = 3
             t.bomLength = 3
         }
@@ -34,7 +45,7 @@ public enum ScalarTokenizer {
         let lf: UInt8 = 0x0A, cr: UInt8 = 0x0D
 
         var state = State.fieldStart
-        var line = 1
+        var line = startLine
         var inRecord = false
         var fieldBegin = i
         var flags: FieldFlags = []
@@ -63,7 +74,9 @@ public enum ScalarTokenizer {
             end > fieldBegin && bytes[end - 1] == cr ? end - 1 : end
         }
 
+        var stopped = false
         while i < n {
+            if !inRecord && state == .fieldStart && i >= stopAfter { stopped = true; break }
             let b = bytes[i]
             switch state {
             case .fieldStart:
@@ -132,6 +145,10 @@ public enum ScalarTokenizer {
             }
             i += 1
         }
+        if stopped {
+            t.lineCount = line - startLine
+            return (t, i, line)
+        }
         // End of input.
         switch state {
         case .fieldStart:
@@ -151,8 +168,8 @@ public enum ScalarTokenizer {
             endField(n - 1)
             endRecord()
         }
-        t.lineCount = line - 1 + ((n > t.bomLength && bytes[n - 1] != lf) ? 1 : 0)
-        return t
+        t.lineCount = line - startLine + ((n > max(from, t.bomLength) && bytes[n - 1] != lf) ? 1 : 0)
+        return (t, n, line)
     }
 
     /// Tokenizes an array of bytes.

@@ -33,15 +33,94 @@ public enum Tokenizer {
         bytes.withUnsafeBytes { tokenize($0, dialect: dialect, path: path, splits: splits) }
     }
 
+    /// Plans chunks of about `chunkSize` bytes: one counting pass gives the quote
+    /// parity and line count at each chunk's first byte.
+    public static func plan(_ bytes: UnsafeRawBufferPointer, dialect: Dialect = .comma, chunkSize: Int) -> TokenizerPlan {
+        let bom = hasBOM(bytes) ? 3 : 0
+        let size = max(4096, chunkSize)
+        let splits = Array(stride(from: bom + size, to: bytes.count, by: size))
+        return TokenizerPlan(bom: bom, chunks: ChunkPlan(bytes, dialect: dialect, from: bom, splits: splits).chunks)
+    }
+
+    /// Plans chunks at explicit offsets (tests put edges everywhere).
+    public static func plan(_ bytes: UnsafeRawBufferPointer, dialect: Dialect = .comma, splits: [Int]) -> TokenizerPlan {
+        let bom = hasBOM(bytes) ? 3 : 0
+        return TokenizerPlan(bom: bom, chunks: ChunkPlan(bytes, dialect: dialect, from: bom, splits: splits).chunks)
+    }
+
+    /// The records whose first byte lies in chunk `j`, by the SIMD path; the
+    /// last may run into later chunks. `nil` when the quoting is irregular (the
+    /// caller then reads the whole input with `ScalarTokenizer`, piece by piece).
+    /// Chunks can be tokenized in parallel; concatenated in order they give the
+    /// tokens of the whole input.
+    public static func tokenizeChunk(_ bytes: UnsafeRawBufferPointer, dialect: Dialect = .comma,
+                                     plan: TokenizerPlan, chunk j: Int) -> CSVTokens? {
+        let c = plan.chunks[j]
+        let index = StructuralIndex(bytes, start: c.start, end: c.end, dialect: dialect, insideQuotes: c.insideQuotes)
+        var from: Int
+        if j == 0 {
+            from = plan.bom
+        } else if bytes[c.start - 1] == 0x0A && !c.insideQuotes {
+            from = c.start
+        } else {
+            // The first record starts after this chunk's first LF outside quotes.
+            guard let first = index.separators.first(where: { $0 & StructuralIndex.recordEndBit != 0 }) else {
+                return index.endsInsideQuotes && c.end == bytes.count ? nil : CSVTokens()
+            }
+            from = c.start + Int(first & StructuralIndex.positionMask) + 1
+            if from >= c.end { return CSVTokens() }
+        }
+        var newlines = c.newlinesBefore
+        for i in c.start..<from where bytes[i] == 0x0A { newlines += 1 }
+        let window = 1 << 16
+        var assembler = TokenAssembler(buffer: bytes, dialect: dialect, windows: [index]) { last in
+            let end = min(bytes.count, last.end + window)
+            return StructuralIndex(bytes, start: last.end, end: end, dialect: dialect, insideQuotes: last.endsInsideQuotes)
+        }
+        guard var t = assembler.run(from: from, stopAt: c.end, line: newlines + 1) else { return nil }
+        if j == 0 { t.bomLength = plan.bom }
+        return t
+    }
+
+    /// Tokenizes chunk by chunk and concatenates, falling back to the scalar
+    /// tokenizer when any chunk is irregular: the same tokens as `tokenize`.
+    public static func tokenizeInChunks(_ bytes: UnsafeRawBufferPointer, dialect: Dialect = .comma, splits: [Int]) -> CSVTokens {
+        let plan = plan(bytes, dialect: dialect, splits: splits)
+        var all = CSVTokens()
+        all.bomLength = plan.bom
+        for j in plan.chunks.indices {
+            guard let t = tokenizeChunk(bytes, dialect: dialect, plan: plan, chunk: j) else {
+                return ScalarTokenizer.tokenize(bytes, dialect: dialect)
+            }
+            all.append(t)
+        }
+        all.lineCount = 0
+        var newlines = 0
+        for b in bytes where b == 0x0A { newlines += 1 }
+        all.lineCount = newlines + (bytes.count > plan.bom && bytes[bytes.count - 1] != 0x0A ? 1 : 0)
+        return all
+    }
+
     static func hasBOM(_ b: UnsafeRawBufferPointer) -> Bool {
         b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF
     }
 }
 
+/// Chunks of an input with the quote state and line count at each chunk's first byte.
+public struct TokenizerPlan: Sendable {
+    /// Bytes of a UTF-8 BOM skipped at the start (0 or 3).
+    public var bom: Int
+    var chunks: [ChunkPlan.Chunk]
+    /// Number of chunks.
+    public var count: Int { chunks.count }
+    /// Byte range of chunk `j`.
+    public func range(_ j: Int) -> Range<Int> { chunks[j].start..<chunks[j].end }
+}
+
 /// Chunks of a buffer with the quote state at each chunk's first byte, from one
 /// counting pass (parity of quotes before the chunk) and the LF count before it.
 struct ChunkPlan {
-    struct Chunk {
+    struct Chunk: Sendable {
         var start: Int
         var end: Int
         var insideQuotes: Bool

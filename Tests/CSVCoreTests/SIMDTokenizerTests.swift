@@ -92,3 +92,65 @@ struct SIMDTokenizerTests {
         #expect(Tokenizer.tokenize(bytes, path: .scalar) == ScalarTokenizer.tokenize(bytes))
     }
 }
+
+/// Chunk by chunk, as ingest reads: each chunk tokenizes the records that start
+/// in it; concatenated, they equal the scalar tokens whatever the chunk edges.
+@Suite("chunked tokenizing")
+struct ChunkedTokenizerTests {
+    func expectSame(_ bytes: [UInt8], dialect: Dialect = .comma, splits: [Int], _ context: String) {
+        let scalar = ScalarTokenizer.tokenize(bytes, dialect: dialect)
+        let chunked = bytes.withUnsafeBytes { Tokenizer.tokenizeInChunks($0, dialect: dialect, splits: splits) }
+        #expect(chunked == scalar, "\(context)")
+    }
+
+    @Test("a chunk edge at every byte", arguments: ScalarTokenizerTests.cases)
+    func everySplit(_ c: TokenizerCase) {
+        let bytes = Array(c.input.utf8)
+        for cut in 0...bytes.count { expectSame(bytes, dialect: c.dialect, splits: [cut], "\(c.name) at \(cut)") }
+        for a in 0...bytes.count { for b in a...bytes.count { expectSame(bytes, dialect: c.dialect, splits: [a, b], "\(c.name) at \(a),\(b)") } }
+    }
+
+    @Test("quoted fields and line breaks spanning chunk edges, every edge", arguments: [1, 2, 3] as [UInt64])
+    func spanning(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        var w = CSVWriter()
+        for _ in 0..<40 {
+            w.record((0..<4).map { _ in String((0..<Int.random(in: 0...12, using: &rng)).map { _ in "a,\"\n\r x".randomElement(using: &rng)! }) })
+            if Bool.random(using: &rng) { w.buffer.append(0x0A) }   // blank lines too
+        }
+        for cut in 0...w.buffer.count { expectSame(w.buffer, splits: [cut], "seed \(seed) at \(cut)") }
+    }
+
+    @Test("irregular input read in chunks still equals the scalar tokens", arguments: [4, 5, 6, 7] as [UInt64])
+    func irregular(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        let alphabet = Array("ab,\"\n\r".utf8)
+        for _ in 0..<200 {
+            let bytes = (0..<Int.random(in: 0...80, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
+            let splits = (0..<3).map { _ in Int.random(in: 0...bytes.count, using: &rng) }
+            expectSame(bytes, splits: splits, "bytes \(bytes) splits \(splits)")
+        }
+    }
+
+    @Test("the resumable scalar tokenizer read piece by piece gives the whole")
+    func scalarPieces() {
+        var w = CSVWriter()
+        for i in 0..<300 { w.record(["\(i)", "a\nb", "c,d"]); if i % 7 == 0 { w.buffer.append(0x0A) } }
+        let bytes = w.buffer
+        let whole = ScalarTokenizer.tokenize(bytes)
+        for piece in [1, 10, 333, 5000] {
+            var all = CSVTokens()
+            var from = 0, line = 1
+            bytes.withUnsafeBytes { buf in
+                while from < buf.count {
+                    let r = ScalarTokenizer.tokenize(buf, dialect: .comma, from: from, stopAfter: from + piece, line: line)
+                    all.append(r.tokens)
+                    from = r.next
+                    line = r.nextLine
+                }
+            }
+            all.bomLength = whole.bomLength
+            #expect(all == whole, "pieces of \(piece)")
+        }
+    }
+}

@@ -1,0 +1,110 @@
+/// Interns byte strings to dense codes: 0, 1, 2… in order of first appearance.
+///
+/// Bytes live in one arena; an open-addressing table of code slots finds them
+/// by a 64-bit hash. No `String` per value, no allocation per lookup.
+public struct ByteInterner: Sendable {
+    /// All interned bytes, back to back.
+    public private(set) var arena: [UInt8] = []
+    /// `offsets[c] ..< offsets[c + 1]` are the bytes of code `c`.
+    public private(set) var offsets: [Int] = [0]
+    private var hashes: [UInt64] = []
+    private var slots: [UInt32]          // code + 1, 0 = empty
+    private var mask: Int
+
+    public init(capacity: Int = 64) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = [UInt32](repeating: 0, count: size)
+        mask = size - 1
+    }
+
+    /// Number of distinct values.
+    public var count: Int { offsets.count - 1 }
+
+    /// The code of `bytes`, adding it when new.
+    @inline(__always)
+    public mutating func intern(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        let h = ByteInterner.hash(bytes)
+        var i = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let s = slots[i]
+            if s == 0 { break }
+            let c = Int(s - 1)
+            if hashes[c] == h && equal(c, bytes) { return s - 1 }
+            i = (i + 1) & mask
+        }
+        let code = UInt32(count)
+        arena.append(contentsOf: bytes)
+        offsets.append(arena.count)
+        hashes.append(h)
+        slots[i] = code + 1
+        if count * 2 > slots.count { grow() }
+        return code
+    }
+
+    public mutating func intern(_ text: String) -> UInt32 {
+        var t = text
+        return t.withUTF8 { intern(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The bytes of `code`.
+    public func bytes(_ code: UInt32) -> ArraySlice<UInt8> { arena[offsets[Int(code)]..<offsets[Int(code) + 1]] }
+
+    /// The value of `code` as a `String` (invalid UTF-8 repaired).
+    public func string(_ code: UInt32) -> String { String(decoding: bytes(code), as: UTF8.self) }
+
+    private func equal(_ c: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        let lo = offsets[c], hi = offsets[c + 1]
+        guard hi - lo == bytes.count else { return false }
+        return arena.withUnsafeBytes { a in
+            // safe: lo..<hi lies within the arena.
+            bytes.count == 0 || memcmpBytes(a.baseAddress! + lo, bytes.baseAddress!, bytes.count)
+        }
+    }
+
+    private mutating func grow() {
+        let size = slots.count * 2
+        slots = [UInt32](repeating: 0, count: size)
+        mask = size - 1
+        for c in 0..<count {
+            var i = Int(truncatingIfNeeded: hashes[c]) & mask
+            while slots[i] != 0 { i = (i + 1) & mask }
+            slots[i] = UInt32(c + 1)
+        }
+    }
+
+    /// A fast 64-bit hash of bytes (8 bytes at a time, then a strong finish).
+    @inline(__always)
+    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+        var i = 0
+        let n = bytes.count
+        while i + 8 <= n {
+            let w = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            h = (h ^ w) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 29
+            i += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < n { tail |= UInt64(bytes[i]) << shift; shift += 8; i += 1 }
+        h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
+        h ^= h >> 31
+        h = h &* 0xBF58_476D_1CE4_E5B9
+        return h ^ (h >> 32)
+    }
+}
+
+@inline(__always)
+func memcmpBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
+    var i = 0
+    while i + 8 <= n {
+        if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+        i += 8
+    }
+    while i < n {
+        if a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) { return false }
+        i += 1
+    }
+    return true
+}

@@ -1,0 +1,116 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// Decimal numbers from text, exactly as `strtod` reads them, fast.
+///
+/// The fast path (Clinger): at most 19 significant digits whose value fits in
+/// 2^53 and a decimal exponent within ±22 give the correctly rounded double by
+/// one multiplication or division by an exact power of ten. Anything else
+/// falls back to `strtod` on a copy, so results are bit-identical to it.
+/// Accepted syntax: optional sign, digits with an optional separator, an
+/// optional exponent; no spaces, no hex, no inf/nan.
+public struct DecimalParser: Sendable {
+    /// The decimal separator (`.` by default, `,` in many European feeds).
+    public var decimalSeparator: UInt8
+    /// A thousands separator to skip between digits, or nil.
+    public var thousandsSeparator: UInt8?
+
+    public init(decimalSeparator: UInt8 = UInt8(ascii: "."), thousandsSeparator: UInt8? = nil) {
+        self.decimalSeparator = decimalSeparator
+        self.thousandsSeparator = thousandsSeparator
+    }
+
+    static let powers: [Double] = (0...22).map { k in var p = 1.0; for _ in 0..<k { p *= 10 }; return p }
+
+    /// The value of `bytes`, or nil when it is not a number.
+    @inline(__always)
+    public func parse(_ bytes: UnsafeRawBufferPointer) -> Double? {
+        let n = bytes.count
+        guard n > 0 else { return nil }
+        var i = 0
+        var negative = false
+        if bytes[0] == UInt8(ascii: "-") { negative = true; i = 1 } else if bytes[0] == UInt8(ascii: "+") { i = 1 }
+        var mantissa: UInt64 = 0
+        var digits = 0          // significant digits taken into the mantissa
+        var anyDigit = false
+        var exponent = 0
+        var dropped = false     // digits beyond 19 (fast path impossible)
+        // Integer part.
+        while i < n {
+            let b = bytes[i]
+            if b >= 48 && b <= 57 {
+                anyDigit = true
+                if mantissa == 0 && b == 48 { i += 1; continue }
+                if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(b - 48); digits += 1 } else { exponent += 1; dropped = true }
+                i += 1
+            } else if let t = thousandsSeparator, b == t, anyDigit, i + 1 < n, bytes[i + 1] >= 48, bytes[i + 1] <= 57 {
+                i += 1
+            } else {
+                break
+            }
+        }
+        // Fraction.
+        if i < n && bytes[i] == decimalSeparator {
+            i += 1
+            var fractionDigit = false
+            while i < n {
+                let b = bytes[i]
+                guard b >= 48 && b <= 57 else { break }
+                fractionDigit = true
+                if mantissa == 0 && b == 48 { exponent -= 1; i += 1; continue }
+                if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(b - 48); digits += 1; exponent -= 1 } else { dropped = true }
+                i += 1
+            }
+            anyDigit = anyDigit || fractionDigit
+        }
+        guard anyDigit else { return nil }
+        // Exponent.
+        if i < n && (bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E")) {
+            i += 1
+            var expNegative = false
+            if i < n && (bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+")) { expNegative = bytes[i] == UInt8(ascii: "-"); i += 1 }
+            var e = 0
+            var expDigit = false
+            while i < n, bytes[i] >= 48, bytes[i] <= 57 {
+                expDigit = true
+                if e < 100_000 { e = e * 10 + Int(bytes[i] - 48) }
+                i += 1
+            }
+            guard expDigit else { return nil }
+            exponent += expNegative ? -e : e
+        }
+        guard i == n else { return nil }
+        if mantissa == 0 { return negative ? -0.0 : 0.0 }
+        if !dropped && mantissa <= (1 << 53) && exponent >= -22 && exponent <= 22 {
+            var v = Double(mantissa)
+            v = exponent < 0 ? v / DecimalParser.powers[-exponent] : v * DecimalParser.powers[exponent]
+            return negative ? -v : v
+        }
+        return slowPath(bytes)
+    }
+
+    /// strtod on a normalised, NUL-terminated copy.
+    func slowPath(_ bytes: UnsafeRawBufferPointer) -> Double? {
+        var copy = [CChar]()
+        copy.reserveCapacity(bytes.count + 1)
+        for b in bytes {
+            if let t = thousandsSeparator, b == t { continue }
+            copy.append(CChar(bitPattern: b == decimalSeparator ? UInt8(ascii: ".") : b))
+        }
+        copy.append(0)
+        return copy.withUnsafeBufferPointer { buf -> Double? in
+            var end: UnsafeMutablePointer<CChar>? = nil
+            let v = strtod(buf.baseAddress!, &end)
+            guard let end, end - UnsafeMutablePointer(mutating: buf.baseAddress!) == buf.count - 1 else { return nil }
+            return v
+        }
+    }
+
+    public func parse(_ text: String) -> Double? {
+        var t = text
+        return t.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
+    }
+}

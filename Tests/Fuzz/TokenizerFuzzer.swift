@@ -1,0 +1,28 @@
+// libFuzzer target: the SIMD tokenizer (structural index + assembler, with
+// chunk edges chosen by the input) must give exactly the scalar tokenizer's
+// tokens for any bytes. Built and run by Scripts/fuzz.sh, not by SwiftPM.
+//
+// Input layout: byte 0 picks the dialect (low 2 bits) and the number of chunk
+// edges (next 3 bits); the next 2 bytes per edge give its offset; the rest is
+// the CSV.
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func tokenizerFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    guard size >= 1 else { return 0 }
+    let control = data[0]
+    let dialect = [Dialect.comma, .semicolon, .tab, .pipe][Int(control & 3)]
+    let edgeCount = Int((control >> 2) & 7)
+    var offset = 1
+    var edges: [Int] = []
+    for _ in 0..<edgeCount where offset + 2 <= size {
+        edges.append(Int(data[offset]) | Int(data[offset + 1]) << 8)
+        offset += 2
+    }
+    let body = UnsafeRawBufferPointer(start: data + offset, count: size - offset)
+    let scalar = ScalarTokenizer.tokenize(body, dialect: dialect)
+    let fast = Tokenizer.tokenize(body, dialect: dialect, splits: edges.map { $0 % (body.count + 1) })
+    if fast != scalar {
+        fatalError("SIMD and scalar tokens differ (dialect \(dialect.delimiter), edges \(edges))")
+    }
+    return 0
+}
