@@ -33,13 +33,15 @@ let package = Package(
         // CSVCore/Kernels, over the header-only movemask helpers of CSVKernelsC.
         .target(name: "CSVKernelsC"),
         .target(name: "CSVCore", dependencies: ["CSVKernelsC"]),
+        // zlib for .csv.gz inputs (Debian zlib1g-dev).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // files → typed tables: schema, value parsers, reference data (FX, controls).
-        .target(name: "Declarations", dependencies: ["CSVCore"]),
+        .target(name: "Declarations", dependencies: ["CSVCore", "CZlib"]),
         // The seeded generator of realistic export declarations with planted patterns.
         .target(name: "Synthetic", dependencies: ["Declarations"]),
         // Measures of a ranking against ground truth (tradescan evaluate).
         .target(name: "Evaluation", dependencies: ["CSVCore", "Declarations"]),
-        .target(name: "TradeScan", dependencies: ["LinearAlgebra", "Synthetic", "Declarations", "Evaluation"]),
+        .target(name: "TradeScan", dependencies: ["LinearAlgebra", "Synthetic", "Declarations", "Evaluation", "CSVCore"]),
         .executableTarget(
             name: "tradescan",
             dependencies: [

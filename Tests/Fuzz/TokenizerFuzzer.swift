@@ -1,6 +1,6 @@
 // libFuzzer target: the SIMD tokenizer (structural index + assembler, with
-// chunk edges chosen by the input) must give exactly the scalar tokenizer's
-// tokens for any bytes. Built and run by Scripts/fuzz.sh, not by SwiftPM.
+// chunk edges chosen by the input), whole and chunk by chunk as ingest reads,
+// must give exactly the scalar tokenizer's tokens for any bytes. Built and run by Scripts/fuzz.sh, not by SwiftPM.
 //
 // Input layout: byte 0 picks the dialect (low 2 bits) and the number of chunk
 // edges (next 3 bits); the next 2 bytes per edge give its offset; the rest is
@@ -23,6 +23,11 @@ public func tokenizerFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let fast = Tokenizer.tokenize(body, dialect: dialect, splits: edges.map { $0 % (body.count + 1) })
     if fast != scalar {
         fatalError("SIMD and scalar tokens differ (dialect \(dialect.delimiter), edges \(edges))")
+    }
+    // The ingest path: chunk by chunk, records owned by the chunk they start in.
+    let chunked = Tokenizer.tokenizeInChunks(body, dialect: dialect, splits: edges.map { $0 % (body.count + 1) })
+    if chunked != scalar {
+        fatalError("chunked and scalar tokens differ (dialect \(dialect.delimiter), edges \(edges))")
     }
     return 0
 }

@@ -1,0 +1,78 @@
+extension TextColumn {
+    /// Appends `other`'s rows (where `keep` allows), re-coding its values into this dictionary.
+    mutating func append(_ other: TextColumn, keep: [Bool]?) {
+        var remap = [UInt32](repeating: 0, count: other.values.count)
+        for c in 0..<other.values.count {
+            remap[c] = other.values.bytes(UInt32(c)).withUnsafeBytes { values.intern($0) }
+        }
+        if let keep {
+            for (r, code) in other.codes.enumerated() where keep[r] { codes.append(remap[Int(code)]) }
+        } else {
+            codes.reserveCapacity(codes.count + other.codes.count)
+            for code in other.codes { codes.append(remap[Int(code)]) }
+        }
+    }
+
+    /// Appends `n` rows of the empty value.
+    mutating func pad(_ n: Int) {
+        guard n > 0 else { return }
+        let empty = values.intern("")
+        codes.append(contentsOf: repeatElement(empty, count: n))
+    }
+}
+
+extension Array {
+    mutating func append(_ other: [Element], keep: [Bool]?) {
+        if let keep {
+            for (r, v) in other.enumerated() where keep[r] { append(v) }
+        } else {
+            append(contentsOf: other)
+        }
+    }
+}
+
+extension DeclarationTable {
+    /// Appends the rows of a chunk table (where `keep` allows). Columns one side
+    /// lacks are padded with NaN, country 0 or the empty string.
+    mutating func append(_ other: DeclarationTable, keep: [Bool]?, fileIndex file: Int) {
+        let added = keep?.filter { $0 }.count ?? other.count
+        let before = count
+        fileIndex.append(contentsOf: repeatElement(UInt16(truncatingIfNeeded: file), count: added))
+        line.append(other.line, keep: keep)
+        declarationID.append(other.declarationID, keep: keep)
+        itemNo.append(other.itemNo, keep: keep)
+        date.append(other.date, keep: keep)
+        flow.append(other.flow, keep: keep)
+        valueUSD.append(other.valueUSD, keep: keep)
+        if other.outcome != nil || outcome != nil {
+            if outcome == nil { outcome = Array(repeating: -1, count: before) }
+            if let o = other.outcome { outcome!.append(o, keep: keep) } else { outcome!.append(contentsOf: repeatElement(-1, count: added)) }
+        }
+        for f in TextField.allCases.map(\.rawValue) where other.text[f] != nil || text[f] != nil {
+            if text[f] == nil { var c = TextColumn(); c.pad(before); text[f] = c }
+            if let o = other.text[f] { text[f]!.append(o, keep: keep) } else { text[f]!.pad(added) }
+        }
+        for f in CountryField.allCases.map(\.rawValue) where other.countries[f] != nil || countries[f] != nil {
+            if countries[f] == nil { countries[f] = Array(repeating: 0, count: before) }
+            if let o = other.countries[f] { countries[f]!.append(o, keep: keep) } else { countries[f]!.append(contentsOf: repeatElement(0, count: added)) }
+        }
+        for f in NumberField.allCases.map(\.rawValue) where other.numbers[f] != nil || numbers[f] != nil {
+            if numbers[f] == nil { numbers[f] = Array(repeating: .nan, count: before) }
+            if let o = other.numbers[f] { numbers[f]!.append(o, keep: keep) } else { numbers[f]!.append(contentsOf: repeatElement(.nan, count: added)) }
+        }
+        for (name, column) in other.extras {
+            if let k = extras.firstIndex(where: { $0.name == name }) {
+                extras[k].column.append(column, keep: keep)
+            } else {
+                var c = TextColumn()
+                c.pad(before)
+                c.append(column, keep: keep)
+                extras.append((name, c))
+            }
+        }
+        for k in extras.indices where extras[k].column.codes.count < before + added {
+            extras[k].column.pad(before + added - extras[k].column.codes.count)
+        }
+        count += added
+    }
+}

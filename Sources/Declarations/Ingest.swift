@@ -1,0 +1,289 @@
+import CSVCore
+import Dispatch
+
+/// What to do with a bad row.
+public enum OnErrorPolicy: String, Sendable, CaseIterable {
+    /// Reject it, write it to rejects.csv, keep going (the default).
+    case collect
+    /// Reject it, count it by reason, keep going; rejects.csv stays empty.
+    case skip
+    /// Stop at the first bad row with its diagnostic.
+    case fail
+}
+
+/// How to read.
+public struct IngestOptions: Sendable {
+    public var mapping: MappingFile
+    public var fx: FXTable
+    public var onError: OnErrorPolicy
+    public var encoding: InputEncoding
+    public var threads: Int
+    /// Bytes per parallel chunk.
+    public var chunkSize: Int
+    /// The hidden switch: scalar tokenizer only.
+    public var scalarTokenizer: Bool
+
+    public init(mapping: MappingFile = MappingFile(), fx: FXTable = .standard, onError: OnErrorPolicy = .collect,
+                encoding: InputEncoding = .utf8, threads: Int = 0, chunkSize: Int = 4 << 20, scalarTokenizer: Bool = false) {
+        self.mapping = mapping
+        self.fx = fx
+        self.onError = onError
+        self.encoding = encoding
+        self.threads = threads
+        self.chunkSize = chunkSize
+        self.scalarTokenizer = scalarTokenizer
+    }
+}
+
+/// Accounting of one input file: records read = accepted + rejected; blank
+/// lines and the header are counted apart.
+public struct FileAccount: Sendable, Equatable {
+    public var path: String
+    public var bytes: Int
+    public var recordsRead = 0
+    public var accepted = 0
+    public var rejected = 0
+    public var blankLines = 0
+    public var headerLines = 0
+    /// Whether the SIMD path read it (false: irregular quoting, read by the scalar tokenizer).
+    public var simd = true
+    public var mapping: [String] = []
+}
+
+/// The result of reading inputs.
+public struct IngestResult: Sendable {
+    public var table: DeclarationTable
+    /// Rejected rows in file order (empty under `--on-error skip`).
+    public var rejects: [Reject]
+    public var rejectCounts: [RejectReason: Int]
+    public var files: [FileAccount]
+    public var seconds: Double
+    public var fxSource: String
+
+    public var recordsRead: Int { files.reduce(0) { $0 + $1.recordsRead } }
+    public var rejected: Int { files.reduce(0) { $0 + $1.rejected } }
+    public var rejectRate: Double { recordsRead == 0 ? 0 : Double(rejected) / Double(recordsRead) }
+    public var bytes: Int { files.reduce(0) { $0 + $1.bytes } }
+}
+
+/// Reads declaration files into a `DeclarationTable`.
+public enum Ingest {
+    /// Expands inputs: files as named, folders to their `*.csv` and `*.csv.gz`
+    /// (sorted), `-` to standard input.
+    public static func expand(_ inputs: [String]) throws(IngestError) -> [String] {
+        var out: [String] = []
+        for input in inputs {
+            if input == "-" { out.append(input); continue }
+            var isDir = false
+            guard FileSystem.exists(input, isDirectory: &isDir) else {
+                throw .unreadable(file: input, reason: "no such file or folder")
+            }
+            if isDir {
+                let names = FileSystem.list(input).filter { $0.hasSuffix(".csv") || $0.hasSuffix(".csv.gz") }.sorted()
+                out.append(contentsOf: names.map { input.hasSuffix("/") ? input + $0 : input + "/" + $0 })
+            } else {
+                out.append(input)
+            }
+        }
+        guard !out.isEmpty else { throw .noInput("no .csv or .csv.gz files in \(inputs.joined(separator: ", "))") }
+        return out
+    }
+
+    /// Reads every input in order.
+    public static func read(_ inputs: [String], options: IngestOptions) throws(IngestError) -> IngestResult {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let paths = try expand(inputs)
+        let mappingFile = try options.mapping.validated(source: "mapping")
+        var merged = Merge()
+        var accounts: [FileAccount] = []
+        for (fileIndex, path) in paths.enumerated() {
+            let input = try InputBytes(path: path)
+            merged.table.files.append(path == "-" ? "<stdin>" : path)
+            let account = try readFile(input, fileIndex: fileIndex, mapping: mappingFile, options: options, into: &merged)
+            accounts.append(account)
+        }
+        let elapsed = started.duration(to: clock.now)
+        merged.rejects.sort { ($0.fileIndex, $0.byteOffset) < ($1.fileIndex, $1.byteOffset) }
+        return IngestResult(
+            table: merged.table, rejects: merged.rejects, rejectCounts: merged.rejectCounts, files: accounts,
+            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
+            fxSource: options.fx.source)
+    }
+
+    /// The running merge of chunk results into one table.
+    struct Merge {
+        var table = DeclarationTable()
+        var rejects: [Reject] = []
+        var rejectCounts: [RejectReason: Int] = [:]
+        var keys = Set<UInt64>()
+
+        /// Appends a chunk; rows repeating an earlier (declaration_id, item_no) are rejected.
+        mutating func add(_ chunk: ChunkResult, offsets: [Int], buffer: UnsafeRawBufferPointer, fileIndex: Int,
+                          recordBase: Int, keepRejects: Bool, account: inout FileAccount) {
+            var keep: [Bool]? = nil
+            let t = chunk.table
+            // Global codes of the chunk's ids, to test keys.
+            var idCodes = [UInt32](repeating: 0, count: t.declarationID.values.count)
+            for c in 0..<idCodes.count {
+                idCodes[c] = t.declarationID.values.bytes(UInt32(c)).withUnsafeBytes { table.declarationID.values.intern($0) }
+            }
+            for r in 0..<t.count {
+                let key = UInt64(idCodes[Int(t.declarationID.codes[r])]) << 32 | UInt64(UInt32(bitPattern: t.itemNo[r]))
+                if !keys.insert(key).inserted {
+                    if keep == nil { keep = Array(repeating: true, count: t.count) }
+                    keep![r] = false
+                    rejectCounts[.duplicateRowKey, default: 0] += 1
+                    account.rejected += 1
+                    account.accepted -= 1
+                    if keepRejects {
+                        let start = offsets[r]
+                        var end = start
+                        while end < buffer.count && buffer[end] != 0x0A && end - start < 1024 { end += 1 }
+                        let id = t.declarationID.values.string(t.declarationID.codes[r])
+                        rejects.append(Reject(
+                            fileIndex: fileIndex, line: Int(t.line[r]), byteOffset: start, column: 1,
+                            record: -1, field: "declaration_id",
+                            reason: .duplicateRowKey, message: "declaration \(id) item \(t.itemNo[r]) appeared before; this copy was rejected",
+                            raw: Array(buffer[start..<end])))
+                    }
+                }
+            }
+            table.append(t, keep: keep, fileIndex: fileIndex)
+            for (reason, n) in chunk.rejectCounts { rejectCounts[reason, default: 0] += n }
+            for var r in chunk.rejects {
+                r.record += recordBase
+                rejects.append(r)
+            }
+        }
+    }
+
+    static func readFile(_ input: InputBytes, fileIndex: Int, mapping mappingFile: MappingFile,
+                         options: IngestOptions, into merged: inout Merge) throws(IngestError) -> FileAccount {
+        switch options.encoding {
+        case .utf8: try InputEncoding.check(input.buffer, file: input.name)
+        case .gb18030: input.replace(with: try InputEncoding.decodeGB18030(input.buffer, file: input.name))
+        }
+        let buffer = input.buffer
+        var account = FileAccount(path: input.name, bytes: buffer.count)
+        guard buffer.count > 0 else {
+            throw .mapping(file: input.name, message: "the file is empty; expected a header line")
+        }
+        let dialect = Dialect(delimiter: mappingFile.delimiter?.utf8.first ?? sniffDelimiter(buffer))
+        // The header: the first record.
+        let head = ScalarTokenizer.tokenize(buffer, dialect: dialect, from: 0, stopAfter: 1, line: 1).tokens
+        guard head.recordCount > 0 else { throw .mapping(file: input.name, message: "no header line") }
+        let header = head.fields(ofRecord: 0).map {
+            FieldValue.string(buffer, start: head.fieldStart[$0], end: head.fieldEnd[$0], flags: head.fieldFlags[$0], quote: dialect.quote)
+        }
+        let mapping = try Mapping.resolve(mappingFile, header: header, source: input.name)
+        account.mapping = mapping.lines
+        let keepRejects = options.onError != .skip
+        let parser = ChunkParser(buffer: buffer, mapping: mapping, header: header, fx: options.fx, fileIndex: fileIndex,
+                                 keepRejects: keepRejects, dialect: dialect)
+        let threads = options.threads > 0 ? options.threads : System.cores
+
+        // Parallel SIMD path, chunk by chunk; any irregular chunk sends the whole file to the scalar path.
+        var results: [ChunkResult] = []
+        var offsets: [[Int]] = []
+        var simd = !options.scalarTokenizer
+        if simd {
+            let size = max(1 << 16, min(options.chunkSize, buffer.count / max(1, threads * 2) + 1))
+            let plan = Tokenizer.plan(buffer, dialect: dialect, chunkSize: size)
+            // safe: the input bytes are read-only while the chunks are parsed.
+            nonisolated(unsafe) let shared = buffer
+            let outputs = parallelMap(0..<plan.count, threads: threads) { j -> (ChunkResult, [Int])? in
+                guard let t = Tokenizer.tokenizeChunk(shared, dialect: dialect, plan: plan, chunk: j) else { return nil }
+                let r = parser.parse(t, skipHeader: j == 0, firstRecordIndex: 0)
+                return (r, rowOffsets(t, result: r, skipHeader: j == 0))
+            }
+            if outputs.contains(where: { $0 == nil }) {
+                simd = false
+            } else {
+                results = outputs.map { $0!.0 }
+                offsets = outputs.map { $0!.1 }
+            }
+        }
+        if !simd {
+            account.simd = false
+            var from = 0, line = 1, first = true
+            while from < buffer.count {
+                let piece = ScalarTokenizer.tokenize(buffer, dialect: dialect, from: from, stopAfter: from + options.chunkSize, line: line)
+                let r = parser.parse(piece.tokens, skipHeader: first, firstRecordIndex: 0)
+                results.append(r)
+                offsets.append(rowOffsets(piece.tokens, result: r, skipHeader: first))
+                first = false
+                from = piece.next
+                line = piece.nextLine
+            }
+        }
+        // Merge in file order.
+        var recordBase = 0
+        for (k, r) in results.enumerated() {
+            account.recordsRead += r.recordsRead
+            account.blankLines += r.blankLines
+            account.headerLines += r.headerLines
+            let rejected = r.rejectCounts.values.reduce(0, +)
+            account.rejected += rejected
+            account.accepted += r.recordsRead - rejected
+            merged.add(r, offsets: offsets[k], buffer: buffer, fileIndex: fileIndex, recordBase: recordBase,
+                       keepRejects: keepRejects, account: &account)
+            recordBase += r.recordsRead
+            if options.onError == .fail, let first = merged.rejects.first {
+                throw .rejected(diagnostic(first, buffer: buffer, file: input.name))
+            }
+        }
+        return account
+    }
+
+    /// Byte offsets of the accepted rows' records (for duplicate-key rejects).
+    static func rowOffsets(_ t: CSVTokens, result: ChunkResult, skipHeader: Bool) -> [Int] {
+        let rejectedOffsets = Set(result.rejects.map(\.byteOffset))
+        var out: [Int] = []
+        out.reserveCapacity(result.table.count)
+        for r in (skipHeader ? 1 : 0)..<t.recordCount where !rejectedOffsets.contains(t.recordOffset[r]) || result.rejects.isEmpty {
+            out.append(t.recordOffset[r])
+        }
+        if out.count != result.table.count {
+            // Rejects were not kept (skip policy): offsets are only needed for reporting, approximate by line.
+            return Array(repeating: 0, count: result.table.count)
+        }
+        return out
+    }
+
+    /// The delimiter the header line uses most: comma, semicolon, tab or pipe.
+    static func sniffDelimiter(_ b: UnsafeRawBufferPointer) -> UInt8 {
+        var counts: [UInt8: Int] = [UInt8(ascii: ","): 0, UInt8(ascii: ";"): 0, 0x09: 0, UInt8(ascii: "|"): 0]
+        for byte in b.prefix(64 * 1024) {
+            if byte == 0x0A { break }
+            if counts[byte] != nil { counts[byte]! += 1 }
+        }
+        let best = counts.max { ($0.value, $0.key == UInt8(ascii: ",") ? 1 : 0) < ($1.value, $1.key == UInt8(ascii: ",") ? 1 : 0) }!
+        return best.value > 0 ? best.key : UInt8(ascii: ",")
+    }
+
+    /// A compiler-style diagnostic for a reject.
+    public static func diagnostic(_ r: Reject, buffer: UnsafeRawBufferPointer, file: String) -> Diagnostic {
+        var excerpt = r.escapedRaw
+        if excerpt.count > 120 { excerpt = String(excerpt.prefix(120)) + "…" }
+        return Diagnostic(file: file, line: r.line, column: r.column, record: r.record, field: r.field,
+                          reason: r.reason, message: r.message, excerpt: excerpt)
+    }
+
+    /// Maps `range` on `threads` threads, keeping the order.
+    static func parallelMap<R: Sendable>(_ range: Range<Int>, threads: Int, _ body: @Sendable (Int) -> R) -> [R] {
+        let results = UnsafeMutableBufferPointer<R?>.allocate(capacity: range.count)
+        results.initialize(repeating: nil)
+        defer { results.deinitialize(); results.deallocate() }
+        nonisolated(unsafe) let out = results
+        let lower = range.lowerBound
+        if threads <= 1 {
+            for k in range { out[k - lower] = body(k) }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: range.count) { k in
+                out[k] = body(lower + k)  // safe: each index is written by exactly one iteration
+            }
+        }
+        return results.map { $0! }
+    }
+}

@@ -1,0 +1,115 @@
+import CZlib
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// The bytes of one input: a memory-mapped plain file, a decompressed .gz, or
+/// standard input read to the end. Kept alive while its rows are parsed.
+final class InputBytes: @unchecked Sendable {
+    // safe to share: the bytes are never written after init.
+    let name: String
+    private var mapped: UnsafeMutableRawPointer?
+    private var mappedLength = 0
+    private var owned: [UInt8] = []
+
+    var buffer: UnsafeRawBufferPointer {
+        if let mapped { return UnsafeRawBufferPointer(start: mapped, count: mappedLength) }
+        return owned.withUnsafeBytes { UnsafeRawBufferPointer(start: $0.baseAddress, count: $0.count) }
+    }
+
+    init(name: String, owned: [UInt8]) {
+        self.name = name
+        self.owned = owned
+    }
+
+    /// Opens `path`: "-" is standard input; `.gz` is inflated; anything else is mapped.
+    init(path: String) throws(IngestError) {
+        name = path
+        if path == "-" {
+            owned = try InputBytes.readAll(fd: 0, name: "<stdin>")
+            return
+        }
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw .unreadable(file: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw .unreadable(file: path, reason: String(cString: strerror(errno))) }
+        if (st.st_mode & S_IFMT) == S_IFDIR { throw .unreadable(file: path, reason: "is a folder") }
+        if path.hasSuffix(".gz") {
+            owned = try InputBytes.gunzip(try InputBytes.readAll(fd: fd, name: path), name: path)
+            return
+        }
+        let size = Int(st.st_size)
+        guard size > 0 else { return }
+        guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
+            owned = try InputBytes.readAll(fd: fd, name: path)
+            return
+        }
+        madvise(p, size, MADV_SEQUENTIAL)
+        mapped = p
+        mappedLength = size
+    }
+
+    deinit {
+        if let mapped { munmap(mapped, mappedLength) }
+    }
+
+    /// Replaces the bytes (after decoding another encoding to UTF-8).
+    func replace(with bytes: [UInt8]) {
+        if let mapped { munmap(mapped, mappedLength) }
+        mapped = nil
+        mappedLength = 0
+        owned = bytes
+    }
+
+    static func readAll(fd: Int32, name: String) throws(IngestError) -> [UInt8] {
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .unreadable(file: name, reason: String(cString: strerror(errno)))
+            }
+            if n == 0 { break }
+            out.append(contentsOf: chunk[0..<n])
+        }
+        return out
+    }
+
+    /// Inflates gzip (or zlib) data, concatenated members included.
+    static func gunzip(_ input: [UInt8], name: String) throws(IngestError) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(input.count * 4)
+        var stream = z_stream()
+        guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw .unreadable(file: name, reason: "zlib could not start")
+        }
+        defer { inflateEnd(&stream) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var status: Int32 = Z_OK
+        input.withUnsafeBytes { (inp: UnsafeRawBufferPointer) in
+            stream.next_in = UnsafeMutablePointer(mutating: inp.baseAddress?.assumingMemoryBound(to: Bytef.self))
+            stream.avail_in = uInt(inp.count)
+            repeat {
+                let produced = buffer.withUnsafeMutableBytes { b -> Int in
+                    stream.next_out = b.baseAddress!.assumingMemoryBound(to: Bytef.self)
+                    stream.avail_out = uInt(b.count)
+                    status = inflate(&stream, Z_NO_FLUSH)
+                    return b.count - Int(stream.avail_out)
+                }
+                out.append(contentsOf: buffer[0..<produced])
+                if status == Z_STREAM_END && stream.avail_in > 0 {
+                    inflateReset(&stream)       // another gzip member follows
+                    status = Z_OK
+                }
+            } while status == Z_OK
+        }
+        guard status == Z_STREAM_END else {
+            throw .unreadable(file: name, reason: "not valid gzip data (zlib status \(status))")
+        }
+        return out
+    }
+}

@@ -1,0 +1,194 @@
+/// A mapping file (`--mapping FILE`, JSON): how a feed's columns map onto the
+/// canonical record, for everything header auto-mapping cannot know.
+///
+/// ```json
+/// {
+///   "description": "Korea Customs Service import declarations",
+///   "flow": "import",
+///   "fields": { "value": "Item Price", "currency": { "constant": "KRW" }, "outcome": "Fraud" },
+///   "date_formats": ["%Y-%m-%d"],
+///   "decimal_separator": ".", "thousands_separator": "",
+///   "weight_unit": "kg", "delimiter": ",",
+///   "extra": ["Tax Rate"], "auto": true
+/// }
+/// ```
+/// Fields not named are auto-mapped from the header (unless `"auto": false`).
+public struct MappingFile: Sendable, Codable, Equatable {
+    /// Where a canonical field comes from: a column name, or a constant.
+    public enum Source: Sendable, Codable, Equatable {
+        case column(String)
+        case constant(String)
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if let name = try? c.decode(String.self) { self = .column(name); return }
+            struct Constant: Codable { var constant: String }
+            if let k = try? c.decode(Constant.self) { self = .constant(k.constant); return }
+            struct Column: Codable { var column: String }
+            self = .column(try c.decode(Column.self).column)
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.singleValueContainer()
+            switch self {
+            case let .column(name): try c.encode(name)
+            case let .constant(v): try c.encode(["constant": v])
+            }
+        }
+    }
+
+    public var description: String?
+    public var flow: String?
+    public var fields: [String: Source]?
+    public var dateFormats: [String]?
+    public var decimalSeparator: String?
+    public var thousandsSeparator: String?
+    public var weightUnit: String?
+    public var delimiter: String?
+    public var extra: [String]?
+    public var auto: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case description, flow, fields, extra, auto, delimiter
+        case dateFormats = "date_formats", decimalSeparator = "decimal_separator"
+        case thousandsSeparator = "thousands_separator", weightUnit = "weight_unit"
+    }
+
+    public init() {}
+
+    /// Checks the file's values; the error says which key is wrong and how to fix it.
+    public func validated(source: String) throws(IngestError) -> MappingFile {
+        func bad(_ message: String) -> IngestError { .mapping(file: source, message: message) }
+        if let flow, !["export", "import"].contains(flow) { throw bad("\"flow\" must be \"export\" or \"import\", got \"\(flow)\"") }
+        for f in dateFormats ?? [] where !DateParser.isValid(format: f) {
+            throw bad("date format \"\(f)\" needs %Y (or %y), %m (or %b) and %d")
+        }
+        if let d = decimalSeparator, d.utf8.count != 1 { throw bad("\"decimal_separator\" must be one character") }
+        if let t = thousandsSeparator, t.utf8.count > 1 { throw bad("\"thousands_separator\" must be one character or empty") }
+        if let w = weightUnit, Mapping.weightFactor(w) == nil { throw bad("\"weight_unit\" must be kg, g, t or lb, got \"\(w)\"") }
+        if let d = delimiter, d.utf8.count != 1 || d == "\"" { throw bad("\"delimiter\" must be one character other than a quote") }
+        for key in (fields ?? [:]).keys where CanonicalField(rawValue: key) == nil {
+            throw bad("\"\(key)\" in \"fields\" is not a canonical field; use one of: \(CanonicalField.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return self
+    }
+}
+
+/// A mapping resolved against one file's header.
+public struct Mapping: Sendable, Equatable {
+    /// Where each canonical field comes from.
+    public enum Resolution: Sendable, Equatable {
+        case column(index: Int, header: String, auto: Bool)
+        case constant(String)
+    }
+
+    public var fields: [CanonicalField: Resolution]
+    /// Extra columns kept as text: (name, index).
+    public var extras: [(name: String, index: Int)]
+    public var flow: String
+    public var dates: DateParser
+    public var decimals: DecimalParser
+    public var weightFactor: Double
+    public var weightUnit: String
+    public var headerCount: Int
+
+    public static func == (a: Mapping, b: Mapping) -> Bool {
+        a.fields == b.fields && a.extras.map(\.name) == b.extras.map(\.name) && a.flow == b.flow
+            && a.dates.formats == b.dates.formats && a.weightFactor == b.weightFactor && a.headerCount == b.headerCount
+    }
+
+    /// Fields a file must provide.
+    public static let required: [CanonicalField] = [.declarationID, .declarationDate, .hsCode, .value, .currency]
+
+    static func weightFactor(_ unit: String) -> Double? {
+        switch unit.lowercased() {
+        case "kg": 1
+        case "g": 0.001
+        case "t", "tonne", "tonnes": 1000
+        case "lb", "lbs": 0.453_592_37
+        default: nil
+        }
+    }
+
+    /// Resolves `file` against `header`.
+    /// - Throws: `IngestError.mapping` naming a mapped column the header lacks or
+    ///   a required field nothing provides.
+    public static func resolve(_ file: MappingFile, header: [String], source: String) throws(IngestError) -> Mapping {
+        var fields: [CanonicalField: Resolution] = [:]
+        if file.auto ?? true {
+            for (i, h) in header.enumerated() {
+                if let f = CanonicalField.match(header: h), fields[f] == nil {
+                    fields[f] = .column(index: i, header: h, auto: true)
+                }
+            }
+        }
+        for (key, source) in file.fields ?? [:] {
+            let f = CanonicalField(rawValue: key)!
+            switch source {
+            case let .constant(v): fields[f] = .constant(v)
+            case let .column(name):
+                guard let i = header.firstIndex(of: name) ?? header.firstIndex(where: {
+                    CanonicalField.normalizedName($0) == CanonicalField.normalizedName(name)
+                }) else {
+                    throw .mapping(file: sourceName(source), message: "the mapping names column \"\(name)\" for \(key), but the header has: \(header.joined(separator: ", "))")
+                }
+                // A column mapped explicitly leaves any field that auto-mapped to it.
+                for (other, r) in fields where other != f { if case .column(i, _, true) = r { fields[other] = nil } }
+                fields[f] = .column(index: i, header: header[i], auto: false)
+            }
+        }
+        for f in required where fields[f] == nil {
+            let hint = f == .currency ? "add a currency column, or \"currency\": {\"constant\": \"USD\"} in the mapping's fields"
+                : "name the column in the mapping's \"fields\" (e.g. \"\(f.rawValue)\": \"Column Name\")"
+            throw .mapping(file: source, message: "no column for the required field \(f.rawValue); \(hint)")
+        }
+        var extras: [(String, Int)] = []
+        for name in file.extra ?? [] {
+            guard let i = header.firstIndex(of: name) else {
+                throw .mapping(file: source, message: "extra column \"\(name)\" is not in the header")
+            }
+            extras.append((name, i))
+        }
+        let decimal = file.decimalSeparator.flatMap { $0.utf8.first } ?? UInt8(ascii: ".")
+        let thousands = file.thousandsSeparator.flatMap { $0.utf8.first }
+        let unit = file.weightUnit ?? "kg"
+        return Mapping(
+            fields: fields, extras: extras, flow: file.flow ?? "export",
+            dates: DateParser(formats: file.dateFormats ?? ["%Y-%m-%d"]),
+            decimals: DecimalParser(decimalSeparator: decimal, thousandsSeparator: thousands),
+            weightFactor: weightFactor(unit)!, weightUnit: unit, headerCount: header.count)
+    }
+
+    private static func sourceName(_ s: MappingFile.Source) -> String { "mapping" }
+
+    /// The column index of `field`, when it comes from a column.
+    public func column(_ field: CanonicalField) -> Int? {
+        if case let .column(i, _, _)? = fields[field] { return i }
+        return nil
+    }
+
+    /// The constant of `field`, when the mapping gives one.
+    public func constant(_ field: CanonicalField) -> String? {
+        if case let .constant(v)? = fields[field] { return v }
+        return nil
+    }
+
+    /// One line per canonical field, for `--verbose` and run summaries.
+    public var lines: [String] {
+        CanonicalField.allCases.map { f in
+            let name = f.rawValue.padding(to: 26)
+            switch fields[f] {
+            case let .column(i, h, auto)?: return "\(name) ← column \(i + 1) \"\(h)\"\(auto ? " (auto)" : " (mapping)")"
+            case let .constant(v)?: return "\(name) ← constant \"\(v)\""
+            case nil: return "\(name)   (absent)"
+            }
+        } + extras.map { "extra \($0.name.padding(to: 20)) ← column \($0.index + 1)" }
+            + ["flow \(flow); dates \(dates.formats.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " | ")); decimal '\(Character(Unicode.Scalar(decimals.decimalSeparator)))'\(decimals.thousandsSeparator.map { ", thousands '\(Character(Unicode.Scalar($0)))'" } ?? ""); weights in \(weightUnit)"]
+    }
+}
+
+extension String {
+    func padding(to width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}

@@ -1,0 +1,80 @@
+import Declarations
+import Foundation
+
+/// `tradescan validate`: ingest only, with the accounting an analyst needs on a new feed.
+public enum ValidateJob {
+    /// Reads `inputs`; with `out`, writes rejects.csv and summary.md there atomically.
+    public static func run(_ inputs: [String], options: IngestOptions, out: String?) throws -> IngestResult {
+        let result = try Ingest.read(inputs, options: options)
+        if let out {
+            try AtomicDirectory.write(to: out) { dir in
+                try Data(RejectLog.csv(result.rejects, files: result.table.files)).write(to: URL(fileURLWithPath: dir + "/rejects.csv"))
+                try Data(IngestSummary.markdown(result).utf8).write(to: URL(fileURLWithPath: dir + "/summary.md"))
+            }
+        }
+        return result
+    }
+
+    /// Reads a mapping file (JSON), naming the file in errors.
+    public static func mapping(at path: String) throws -> MappingFile {
+        let data = try InputFile.read(path)
+        do {
+            return try JSONDecoder().decode(MappingFile.self, from: data).validated(source: path)
+        } catch let e as IngestError {
+            throw e
+        } catch {
+            throw IngestError.mapping(file: path, message: "not a valid mapping file (\(error)); see README \"Mapping files\"")
+        }
+    }
+
+    /// Reads an FX table (`currency,month,units_per_usd`).
+    public static func fx(at path: String) throws -> FXTable {
+        try FXTable(csv: [UInt8](InputFile.read(path)), source: path)
+    }
+}
+
+/// The accounting of an ingest, as text (terminal) and Markdown (summary.md).
+public enum IngestSummary {
+    public static func text(_ r: IngestResult, verbose: Bool) -> String {
+        var s = ""
+        for f in r.files {
+            s += "\(f.path): \(f.recordsRead) records read = \(f.accepted) accepted + \(f.rejected) rejected"
+            s += "; \(f.headerLines) header line, \(f.blankLines) blank lines; \(f.bytes) bytes"
+            s += f.simd ? "\n" : " (irregular quoting: read by the scalar tokenizer)\n"
+        }
+        if r.files.count > 1 {
+            s += "total: \(r.recordsRead) records read = \(r.recordsRead - r.rejected) accepted + \(r.rejected) rejected\n"
+        }
+        if !r.rejectCounts.isEmpty {
+            s += "rejected by reason: " + r.rejectCounts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ") + "\n"
+        }
+        s += String(format: "reject rate %.4f%%; table %d rows, %.0f bytes/row; %.2f s, %.0f MB/s\n",
+                    r.rejectRate * 100, r.table.count, r.table.count == 0 ? 0 : Double(r.table.byteCount) / Double(r.table.count),
+                    r.seconds, r.seconds > 0 ? Double(r.bytes) / r.seconds / 1e6 : 0)
+        if verbose, let first = r.files.first {
+            s += "\nresolved mapping (\(first.path)):\n" + first.mapping.map { "  " + $0 }.joined(separator: "\n") + "\n"
+            s += "FX: " + r.fxSource + "\n"
+        }
+        return s
+    }
+
+    public static func markdown(_ r: IngestResult) -> String {
+        var s = "# Ingest summary\n\n| file | bytes | records read | accepted | rejected | blank lines | header | tokenizer |\n|---|---|---|---|---|---|---|---|\n"
+        for f in r.files {
+            s += "| \(f.path) | \(f.bytes) | \(f.recordsRead) | \(f.accepted) | \(f.rejected) | \(f.blankLines) | \(f.headerLines) | \(f.simd ? "SIMD" : "scalar (irregular quoting)") |\n"
+        }
+        s += "| total | \(r.bytes) | \(r.recordsRead) | \(r.recordsRead - r.rejected) | \(r.rejected) | | | |\n\n"
+        if !r.rejectCounts.isEmpty {
+            s += "## Rejected rows by reason\n\n| reason | rows |\n|---|---|\n"
+            for (k, v) in r.rejectCounts.sorted(by: { $0.key.rawValue < $1.key.rawValue }) { s += "| `\(k.rawValue)` | \(v) |\n" }
+            s += "\n"
+        }
+        s += String(format: "Reject rate %.4f%%. Table: %d rows, %.0f bytes per row. Read in %.2f s.\n\n",
+                    r.rejectRate * 100, r.table.count, r.table.count == 0 ? 0 : Double(r.table.byteCount) / Double(r.table.count), r.seconds)
+        for f in r.files {
+            s += "## Resolved mapping: \(f.path)\n\n```\n" + f.mapping.joined(separator: "\n") + "\n```\n\n"
+        }
+        s += "## Exchange rates\n\n" + r.fxSource + "\n"
+        return s
+    }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Declarations
+import TradeScan
+
+/// Options shared by every command that reads declarations.
+struct IngestOptionGroup: ParsableArguments {
+    @Option(help: "Mapping file (JSON) for columns auto-mapping cannot know: source column or constant per field, date formats, separators, weight unit, flow, delimiter.")
+    var mapping: String?
+
+    @Option(help: "Monthly FX table (currency,month,units_per_usd) replacing the built-in approximate one.")
+    var fx: String?
+
+    @Option(name: .customLong("on-error"), help: "Bad rows: collect (reject and write rejects.csv), skip (reject and only count), fail (stop at the first).")
+    var onError: String = "collect"
+
+    @Option(name: .customLong("max-reject-rate"), help: "Largest share of rejected records before the run fails with exit 65 (no report).")
+    var maxRejectRate: Double = 0.01
+
+    @Option(help: "Input encoding: utf-8 or gb18030.")
+    var encoding: String = "utf-8"
+
+    @Option(help: "Worker threads (default: all cores).")
+    var threads: Int = 0
+
+    @Flag(help: "Print the resolved mapping and more detail.")
+    var verbose = false
+
+    @Flag(name: .customLong("scalar-tokenizer"), help: .hidden)
+    var scalarTokenizer = false
+
+    func validate() throws {
+        guard OnErrorPolicy(rawValue: onError) != nil else { throw ValidationError("--on-error must be collect, skip or fail, got '\(onError)'") }
+        guard InputEncoding(rawValue: encoding.lowercased()) != nil else { throw ValidationError("--encoding must be utf-8 or gb18030, got '\(encoding)'") }
+        guard maxRejectRate >= 0 && maxRejectRate <= 1 else { throw ValidationError("--max-reject-rate must lie between 0 and 1") }
+        guard threads >= 0 else { throw ValidationError("--threads must be 0 (all cores) or more") }
+    }
+
+    func options() throws -> IngestOptions {
+        IngestOptions(
+            mapping: try mapping.map(ValidateJob.mapping(at:)) ?? MappingFile(),
+            fx: try fx.map(ValidateJob.fx(at:)) ?? .standard,
+            onError: OnErrorPolicy(rawValue: onError)!, encoding: InputEncoding(rawValue: encoding.lowercased())!,
+            threads: threads, scalarTokenizer: scalarTokenizer)
+    }
+}
