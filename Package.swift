@@ -53,7 +53,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
         .testTarget(name: "CSVCoreTests", dependencies: ["CSVCore", "TestSupport"]),
-        .testTarget(name: "DeclarationsTests", dependencies: ["Declarations", "TestSupport"]),
+        .testTarget(name: "DeclarationsTests", dependencies: ["Declarations", "Synthetic", "CSVCore", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
         .testTarget(name: "SyntheticTests", dependencies: ["Synthetic", "CSVCore", "Declarations", "TestSupport"]),
         .testTarget(name: "TradeScanCLITests", dependencies: ["tradescan", "CSVCore", "TestSupport"]),

@@ -1,0 +1,215 @@
+import CSVCore
+@testable import Declarations
+import Foundation
+import Synthetic
+import TestSupport
+import Testing
+
+@Suite("ingest", .serialized)
+struct IngestTests {
+    func write(_ text: String, _ name: String = "in.csv", in dir: TemporaryDirectory) throws -> String {
+        let path = dir.file(name)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test("a dirty generated file: every bad row rejected at its line with its reason, no good row lost")
+    func dirtyFileAccounted() throws {
+        let dir = try TemporaryDirectory("ingest-dirty")
+        defer { dir.remove() }
+        let summary = try Generator.run(GeneratorOptions(rows: 30_000, seed: 4, dirty: true), into: dir.path)
+        let result = try Ingest.read([dir.file("declarations.csv")], options: IngestOptions())
+        let bad = try CSVTable(bytes: [UInt8](Data(contentsOf: URL(fileURLWithPath: dir.file("bad_rows.csv")))))
+        let expectedRejects = bad.rows.filter { $0[5] == "reject" }
+        var rejectByLine: [Int: Reject] = [:]
+        for r in result.rejects { rejectByLine[r.line] = r }
+        for b in expectedRejects {
+            let r = try #require(rejectByLine[Int(b[0])!], "bad row at line \(b[0]) (\(b[3])) was not rejected")
+            #expect(r.reason.rawValue == b[6], "line \(b[0]): \(r.reason.rawValue) vs \(b[6])")
+        }
+        #expect(result.rejects.count == expectedRejects.count, "only the bad rows are rejected")
+        let f = result.files[0]
+        #expect(f.recordsRead == f.accepted + f.rejected)
+        #expect(f.recordsRead == summary.rows + 1, "every data record read (plus the unterminated last one)")
+        #expect(f.accepted == result.table.count)
+        #expect(result.table.count == summary.rows - (expectedRejects.count - 1))
+        // Accepted look-alikes (stray quotes, CRLF) are in the table.
+        let ids = Set((0..<result.table.count).map { result.table.declarationID.string($0) + "/" + String(result.table.itemNo[$0]) })
+        for b in bad.rows where b[5] == "accept" { #expect(ids.contains(b[1] + "/" + b[2]), "accepted row \(b[1])/\(b[2]) missing") }
+        // Every planted row survives.
+        let labels = try CSVTable(bytes: [UInt8](Data(contentsOf: URL(fileURLWithPath: dir.file("labels.csv")))))
+        for l in labels.rows { #expect(ids.contains(l[0] + "/" + l[1])) }
+    }
+
+    @Test("SIMD and scalar paths, any chunk size, give the same table")
+    func pathsAgree() throws {
+        let dir = try TemporaryDirectory("ingest-paths")
+        defer { dir.remove() }
+        _ = try Generator.run(GeneratorOptions(rows: 20_000, seed: 6), into: dir.path)
+        let path = dir.file("declarations.csv")
+        let simd = try Ingest.read([path], options: IngestOptions(chunkSize: 1 << 16))
+        let scalar = try Ingest.read([path], options: IngestOptions(scalarTokenizer: true))
+        let oneThread = try Ingest.read([path], options: IngestOptions(threads: 1, chunkSize: 100_000))
+        #expect(simd.files[0].simd && !scalar.files[0].simd)
+        for other in [scalar, oneThread] {
+            #expect(other.table.count == simd.table.count)
+            #expect(other.table.line == simd.table.line)
+            #expect(other.table.valueUSD == simd.table.valueUSD)
+            #expect(other.table.date == simd.table.date)
+            for f in TextField.allCases {
+                let a = simd.table.text(f), b = other.table.text(f)
+                #expect(a?.codes == b?.codes && a?.values.arena == b?.values.arena, "\(f)")
+            }
+            for f in CountryField.allCases { #expect(simd.table.countries(f) == other.table.countries(f)) }
+        }
+        let net = try #require(simd.table.numbers(.netWeightKg))
+        #expect(net.allSatisfy { $0 >= 0 })
+    }
+
+    @Test("the KCS mapping reads every row: import flow, KRW values, HS6 codes with leading zeros, Fraud as outcome")
+    func kcsMapping() throws {
+        let mapping = try JSONDecoder().decode(MappingFile.self, from: Data(contentsOf: Fixtures.url("mappings/kcs-imports.json")))
+        let base = Fixtures.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/datasets/kcs").path
+        let paths = [base + "/df_syn_train_eng.csv", base + "/df_syn_valid_eng.csv"]
+        let result = try Ingest.read(paths, options: IngestOptions(mapping: mapping))
+        #expect(result.rejected == 0)
+        #expect(result.table.count == 37_385 + 8_134)
+        #expect(result.table.flow.allSatisfy { $0 == 1 })
+        let hs = try #require(result.table.text(.hsCode))
+        #expect((0..<result.table.count).contains { hs.string($0).hasPrefix("0") })
+        #expect((0..<result.table.count).allSatisfy { hs.string($0).count == 6 })
+        let outcome = try #require(result.table.outcome)
+        #expect(outcome.filter { $0 == 1 }.count == 8_114 + 1_704)
+        // The first row: 372254.4 KRW on 2020-01-01.
+        let rate = try #require(FXTable.standard.unitsPerUSD("KRW", year: 2020, month: 1))
+        #expect(Approximate.equal(result.table.valueUSD[0], 372254.4 / rate))
+        #expect(result.table.declarationID.string(0) == "97061800")
+        #expect(result.table.extras.map(\.name).contains("Tax Rate"))
+    }
+
+    @Test("mapping errors name the file and say how to fix them")
+    func mappingErrors() throws {
+        let header = ["Declaration ID", "Date", "HS6 Code", "Item Price"]
+        #expect(throws: IngestError.self) { try Mapping.resolve(MappingFile(), header: header, source: "f.csv") }  // no currency
+        var m = MappingFile()
+        m.fields = ["currency": .constant("KRW"), "value": .column("Price")]
+        do {
+            _ = try Mapping.resolve(m, header: header, source: "f.csv")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description.contains("column \"Price\""))
+        }
+        var bad = MappingFile()
+        bad.fields = ["valeu": .column("x")]
+        #expect(throws: IngestError.self) { try bad.validated(source: "m.json") }
+        bad = MappingFile()
+        bad.dateFormats = ["%Q"]
+        #expect(throws: IngestError.self) { try bad.validated(source: "m.json") }
+        let json = #"{"fields": {"currency": {"constant": "EUR"}, "value": "Wert"}, "decimal_separator": ",", "thousands_separator": ".", "date_formats": ["%d.%m.%Y"], "weight_unit": "t"}"#
+        let parsed = try JSONDecoder().decode(MappingFile.self, from: Data(json.utf8))
+        #expect(parsed.fields?["currency"] == .constant("EUR"))
+    }
+
+    @Test("a European feed: semicolons, decimal commas, day-first dates, tonnes, constants")
+    func europeanFeed() throws {
+        let dir = try TemporaryDirectory("ingest-eu")
+        defer { dir.remove() }
+        let path = try write("""
+            Nummer;Datum;Warennummer;Wert;Masse;Land
+            A1;03.12.2024;8112.92.90;1.234,50;2,5;Germany
+            A2;04.12.2024;81129290;99;0,001;FRA
+
+            A3;31.02.2024;81129290;1;1;DE
+            """, in: dir)
+        let json = #"{"fields": {"declaration_id": "Nummer", "declaration_date": "Datum", "hs_code": "Warennummer", "value": "Wert", "currency": {"constant": "EUR"}, "net_weight_kg": "Masse", "destination_country": "Land"}, "decimal_separator": ",", "thousands_separator": ".", "date_formats": ["%d.%m.%Y"], "weight_unit": "t"}"#
+        let mapping = try JSONDecoder().decode(MappingFile.self, from: Data(json.utf8))
+        let r = try Ingest.read([path], options: IngestOptions(mapping: mapping))
+        #expect(r.table.count == 2)
+        #expect(r.files[0].blankLines == 1)
+        #expect(r.rejects.map(\.reason) == [.badDate])
+        #expect(r.rejects.first?.line == 5)
+        #expect(r.table.numbers(.netWeightKg) == [2500, 1])
+        #expect(r.table.countries(.destination)?.map(CountryCodes.alpha2) == ["DE", "FR"])
+        let eur = try #require(FXTable.standard.unitsPerUSD("EUR", year: 2024, month: 12))
+        #expect(Approximate.equal(r.table.valueUSD[0], 1234.5 / eur))
+    }
+
+    @Test("every reject reason, with field and column", arguments: [
+        ("1,2024-01-05,81129290,10,USD,1\n1,2024-01-06,81129290,10,USD,1", RejectReason.duplicateRowKey, "declaration_id"),
+        (",2024-01-05,81129290,10,USD,1", .emptyRequiredField, "declaration_id"),
+        ("1,2024-01-05,,10,USD,1", .emptyRequiredField, "hs"),
+        ("1,2024-01-05,8112,10,USD,1", .badTariffCode, "hs"),
+        ("1,2024-01-05,81129290,ten,USD,1", .unparsableNumber, "value"),
+        ("1,2024-01-05,81129290,-10,USD,1", .negativeValue, "value"),
+        ("1,1989-12-31,81129290,10,USD,1", .dateOutOfRange, "date"),
+        ("1,2024-01-05,81129290,10,XYZ,1", .unknownCurrency, "currency"),
+        ("1,2024-01-05,81129290,10,USD,2", .badOutcome, "fraud"),
+        ("1,2024-01-05,81129290,10,USD", .wrongFieldCount, ""),
+        ("1,2024-01-05,81129290,10,USD,\"1", .unterminatedQuote, ""),
+    ])
+    func reasons(body: String, reason: RejectReason, field: String) throws {
+        let dir = try TemporaryDirectory("ingest-reasons")
+        defer { dir.remove() }
+        let path = try write("declaration_id,date,hs,value,currency,fraud\n" + body + "\n", in: dir)
+        let r = try Ingest.read([path], options: IngestOptions())
+        let reject = try #require(r.rejects.last)
+        #expect(reject.reason == reason)
+        #expect(reject.field == field)
+        #expect(r.files[0].recordsRead == r.files[0].accepted + r.files[0].rejected)
+        if !field.isEmpty && reason != .duplicateRowKey {
+            let col = ["declaration_id", "date", "hs", "value", "currency", "fraud"].firstIndex(of: field)!
+            let line = body.split(separator: "\n", omittingEmptySubsequences: false).last!
+            let expected = line.split(separator: ",", omittingEmptySubsequences: false).prefix(col).reduce(0) { $0 + $1.count + 1 } + 1
+            #expect(reject.column == expected, "column of \(field)")
+        }
+    }
+
+    @Test("--on-error fail stops at the first bad row with a compiler-style diagnostic")
+    func failPolicy() throws {
+        let dir = try TemporaryDirectory("ingest-fail")
+        defer { dir.remove() }
+        let path = try write("declaration_id,date,hs,value,currency\n1,2024-01-05,81129290,10,USD\n2,2024-01-05,81129290,1O,USD\n", in: dir)
+        do {
+            _ = try Ingest.read([path], options: IngestOptions(onError: .fail))
+            Issue.record("expected a failure")
+        } catch {
+            let text = error.description
+            #expect(text.hasPrefix(path + ":3:23: error: value '1O' is not a number (record 1, field \"value\")"), "\(text)")
+            #expect(text.contains("  | 2,2024-01-05,81129290,1O,USD"))
+            #expect(text.contains("hint: "))
+        }
+    }
+
+    @Test("gzip, folders and mixed schemas are read; a GB18030 file is refused with its line, then decoded")
+    func inputs() throws {
+        let dir = try TemporaryDirectory("ingest-inputs")
+        defer { dir.remove() }
+        let a = "declaration_id,date,hs_code,value,currency\nA,2024-01-05,81129290,10,USD\n"
+        _ = try write(a, "a.csv", in: dir)
+        // b.csv.gz made with the system gzip.
+        _ = try write("declaration_id,date,hs_code,value,currency,net_weight_kg\nB,2024-01-06,28053012,20,CNY,5\n", "b.csv", in: dir)
+        let gz = Process()
+        gz.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gz.arguments = ["-f", dir.file("b.csv")]
+        try gz.run()
+        gz.waitUntilExit()
+        let r = try Ingest.read([dir.path], options: IngestOptions())
+        #expect(r.table.files.map { URL(fileURLWithPath: $0).lastPathComponent } == ["a.csv", "b.csv.gz"])
+        #expect(r.table.count == 2)
+        #expect(r.table.numbers(.netWeightKg)?[0].isNaN == true)
+        #expect(r.table.numbers(.netWeightKg)?[1] == 5)
+
+        // GB18030: "镓锭" is D8 D8 B6 A7 in GB18030.
+        var gb = Array("declaration_id,date,hs_code,value,currency,description\n".utf8)
+        for i in 0..<20 { gb += Array("G\(i),2024-01-05,81129290,10,USD,".utf8) + [0xE6, 0xD8, 0xB6, 0xA7] + [0x0A] }
+        let gbPath = dir.file("gb.csv")
+        try Data(gb).write(to: URL(fileURLWithPath: gbPath))
+        #expect(throws: IngestError.encoding(file: gbPath, line: 2, column: 31, byte: 0xE6, guess: "GB18030")) {
+            try Ingest.read([gbPath], options: IngestOptions())
+        }
+        let decoded = try Ingest.read([gbPath], options: IngestOptions(encoding: .gb18030))
+        #expect(decoded.table.count == 20)
+        #expect(decoded.table.text(.description)?.string(0).unicodeScalars.count == 2)
+        #expect(throws: IngestError.self) { try Ingest.read([dir.file("missing.csv")], options: IngestOptions()) }
+    }
+}

@@ -1,0 +1,122 @@
+@testable import Declarations
+import TestSupport
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("value parsers")
+struct ParserTests {
+    func strtodValue(_ s: String) -> Double? {
+        var end: UnsafeMutablePointer<CChar>? = nil
+        return s.withCString { p in
+            let v = strtod(p, &end)
+            return end! - UnsafeMutablePointer(mutating: p) == s.utf8.count && !s.isEmpty ? v : nil
+        }
+    }
+
+    @Test("decimals are bit-identical to strtod (seeded strings, fast path and fallback)", arguments: [1, 2, 3] as [UInt64])
+    func decimalsMatchStrtod(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        let parser = DecimalParser()
+        for _ in 0..<50_000 {
+            var s = ""
+            if Bool.random(using: &rng) { s += Bool.random(using: &rng) ? "-" : "+" }
+            let intDigits = Int.random(in: 0...22, using: &rng)
+            for _ in 0..<intDigits { s += String(Int.random(in: 0...9, using: &rng)) }
+            if Int.random(in: 0..<3, using: &rng) > 0 {
+                s += "."
+                for _ in 0..<Int.random(in: 0...20, using: &rng) { s += String(Int.random(in: 0...9, using: &rng)) }
+            }
+            if Int.random(in: 0..<4, using: &rng) == 0 { s += "e" + String(Int.random(in: -330...330, using: &rng)) }
+            let want = strtodValue(s)
+            let got = parser.parse(s)
+            if let want, s.contains(where: \.isNumber) {
+                #expect(got?.bitPattern == want.bitPattern, "'\(s)': \(String(describing: got)) vs strtod \(want)")
+            } else {
+                #expect(got == nil || want != nil, "'\(s)' parsed as \(String(describing: got))")
+            }
+        }
+    }
+
+    @Test("decimal edge cases", arguments: [
+        ("0", 0.0), ("-0", -0.0), ("12.50", 12.5), (".5", 0.5), ("5.", 5.0), ("1e3", 1000.0), ("1.5E-2", 0.015),
+        ("123456789012345678901234", 1.2345678901234568e23), ("0.1", 0.1), ("9007199254740993", 9007199254740992.0),
+    ])
+    func decimalEdges(text: String, value: Double) {
+        #expect(DecimalParser().parse(text)?.bitPattern == value.bitPattern)
+    }
+
+    @Test("not numbers", arguments: ["", "-", ".", "1e", "1,5", "n/a", "12O.5", " 1", "1 ", "0x10", "inf", "1.2.3"])
+    func notNumbers(text: String) {
+        #expect(DecimalParser().parse(text) == nil)
+    }
+
+    @Test("decimal comma and thousands separators")
+    func separators() {
+        let eu = DecimalParser(decimalSeparator: UInt8(ascii: ","), thousandsSeparator: UInt8(ascii: "."))
+        #expect(eu.parse("1.234.567,89") == 1_234_567.89)
+        #expect(eu.parse("0,5") == 0.5)
+        let us = DecimalParser(decimalSeparator: UInt8(ascii: "."), thousandsSeparator: UInt8(ascii: ","))
+        #expect(us.parse("1,234.5") == 1234.5)
+        #expect(us.parse(",5") == nil)
+    }
+
+    @Test("dates in the formats feeds use", arguments: [
+        ("%Y-%m-%d", "2024-12-03", "2024-12-03"), ("%d/%m/%Y", "03/12/2024", "2024-12-03"), ("%m/%d/%Y", "12/3/2024", "2024-12-03"),
+        ("%Y%m%d", "20241203", "2024-12-03"), ("%d.%m.%Y", "3.12.2024", "2024-12-03"), ("%d-%b-%y", "03-Dec-24", "2024-12-03"),
+        ("%Y-%m-%d", "2024-12-03T10:15:00", "2024-12-03"),
+    ])
+    func dates(format: String, text: String, iso: String) {
+        var t = text
+        let d = t.withUTF8 { DateParser(formats: [format]).parse(UnsafeRawBufferPointer($0)) }
+        #expect(d?.description == iso)
+    }
+
+    @Test("impossible or foreign dates are refused", arguments: ["2024-02-30", "2024-13-01", "31/12/2024", "2024/12/03", "", "24-12-03"])
+    func badDates(text: String) {
+        var t = text
+        #expect(t.withUTF8 { DateParser().parse(UnsafeRawBufferPointer($0)) } == nil)
+    }
+
+    @Test("countries from alpha-2, alpha-3 and English names", arguments: [
+        ("KR", "KR"), ("kr", "KR"), ("KOR", "KR"), ("South Korea", "KR"), ("Korea, Republic of", "KR"), ("USA", "US"),
+        ("United States", "US"), ("Viet Nam", "VN"), ("Vietnam", "VN"), ("ZZ", "ZZ"), ("Hong Kong", "HK"), ("DEU", "DE"),
+    ])
+    func countries(text: String, alpha2: String) {
+        #expect(CountryCodes.code(text).map(CountryCodes.alpha2) == alpha2)
+    }
+
+    @Test("unknown countries", arguments: ["XX", "Narnia", "U", "KORE"])
+    func unknownCountries(text: String) {
+        #expect(CountryCodes.code(text) == nil)
+    }
+
+    @Test("tariff codes keep leading zeros and drop dots and spaces", arguments: [
+        ("071080", "071080"), ("8112.92.90", "81129290"), ("2805 30 12 00", "2805301200"), ("12345", nil), ("81129A10", nil), ("12345678901", nil),
+    ] as [(String, String?)])
+    func tariffCodes(text: String, digits: String?) {
+        var t = text
+        let got = t.withUTF8 { ChunkParser.tariffDigits(UnsafeRawBufferPointer($0)) }
+        #expect(got.map { String(decoding: $0, as: UTF8.self) } == digits)
+    }
+
+    @Test("interning gives dense codes in order of first appearance")
+    func interning() {
+        var i = ByteInterner(capacity: 2)
+        let words = (0..<5000).map { "w\($0 % 1700)" }
+        let codes = words.map { i.intern($0) }
+        #expect(i.count == 1700)
+        #expect(codes.prefix(3) == [0, 1, 2])
+        for (w, c) in zip(words, codes) { #expect(i.string(c) == w) }
+        #expect(i.intern("") == 1700)
+    }
+
+    @Test("UTF-8 validation finds the first bad byte", arguments: [
+        ([0x61, 0x62], nil), ([0xE9, 0x95, 0x93], nil), ([0x61, 0xFF, 0x62], 1), ([0xE9, 0x95], 0), ([0xC0, 0x80], 0),
+        ([0xED, 0xA0, 0x80], 0), ([0xF0, 0x9F, 0x98, 0x80], nil), ([0x61, 0x61, 0x61, 0x61, 0x61, 0x61, 0x61, 0x61, 0x61, 0xFE], 9),
+    ] as [([UInt8], Int?)])
+    func utf8(bytes: [UInt8], bad: Int?) {
+        #expect(bytes.withUnsafeBytes { UTF8Validation.firstInvalid($0) } == bad)
+    }
+}
