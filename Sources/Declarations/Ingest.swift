@@ -165,7 +165,7 @@ public enum Ingest {
         case .gb18030: input.replace(with: try InputEncoding.decodeGB18030(input.buffer, file: input.name))
         }
         let buffer = input.buffer
-        var account = FileAccount(path: input.name, bytes: buffer.count)
+        var account = FileAccount(path: input.name == "-" ? "<stdin>" : input.name, bytes: buffer.count)
         guard buffer.count > 0 else {
             throw .mapping(file: input.name, message: "the file is empty; expected a header line")
         }
