@@ -14,6 +14,8 @@ let package = Package(
         .library(name: "TradeScan", targets: ["TradeScan"]),
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
         .library(name: "Synthetic", targets: ["Synthetic"]),
+        .library(name: "CSVCore", targets: ["CSVCore"]),
+        .library(name: "Declarations", targets: ["Declarations"]),
         .executable(name: "tradescan", targets: ["tradescan"]),
     ],
     dependencies: [

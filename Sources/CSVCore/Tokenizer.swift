@@ -101,6 +101,17 @@ public enum Tokenizer {
         return all
     }
 
+    /// Stage 1 alone over the whole input: the number of separators (field
+    /// ends) and records found by the structural index. For benchmarks of the
+    /// indexer on its own.
+    public static func structuralSummary(_ bytes: UnsafeRawBufferPointer, dialect: Dialect = .comma) -> (separators: Int, records: Int) {
+        let bom = hasBOM(bytes) ? 3 : 0
+        let index = StructuralIndex(bytes, start: bom, end: bytes.count, dialect: dialect, insideQuotes: false)
+        var records = 0
+        for s in index.separators where s & StructuralIndex.recordEndBit != 0 { records += 1 }
+        return (index.separators.count, records)
+    }
+
     static func hasBOM(_ b: UnsafeRawBufferPointer) -> Bool {
         b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF
     }

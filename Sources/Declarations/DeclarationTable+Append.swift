@@ -2,14 +2,25 @@ extension TextColumn {
     /// Appends `other`'s rows (where `keep` allows), re-coding its values into this dictionary.
     mutating func append(_ other: TextColumn, keep: [Bool]?) {
         var remap = [UInt32](repeating: 0, count: other.values.count)
-        for c in 0..<other.values.count {
-            remap[c] = other.values.bytes(UInt32(c)).withUnsafeBytes { values.intern($0) }
+        other.values.arena.withUnsafeBytes { arena in
+            for c in 0..<other.values.count {
+                let lo = other.values.offsets[c], hi = other.values.offsets[c + 1]
+                remap[c] = values.intern(UnsafeRawBufferPointer(rebasing: arena[lo..<hi]))
+            }
         }
         if let keep {
             for (r, code) in other.codes.enumerated() where keep[r] { codes.append(remap[Int(code)]) }
         } else {
-            codes.reserveCapacity(codes.count + other.codes.count)
-            for code in other.codes { codes.append(remap[Int(code)]) }
+            let start = codes.count
+            codes.append(contentsOf: repeatElement(0, count: other.codes.count))
+            codes.withUnsafeMutableBufferPointer { dst in
+                remap.withUnsafeBufferPointer { map in
+                    other.codes.withUnsafeBufferPointer { src in
+                        // safe: dst has start + src.count elements; codes index map.
+                        for k in 0..<src.count { dst[start + k] = map[Int(src[k])] }
+                    }
+                }
+            }
         }
     }
 
@@ -32,6 +43,29 @@ extension Array {
 }
 
 extension DeclarationTable {
+    /// Reserves room for `rows` more rows in the columns that exist, so appending
+    /// chunks never reallocates and copies the whole table.
+    mutating func reserve(additional rows: Int, like sample: DeclarationTable) {
+        let n = count + rows
+        fileIndex.reserveCapacity(n); line.reserveCapacity(n); itemNo.reserveCapacity(n); date.reserveCapacity(n)
+        flow.reserveCapacity(n); valueUSD.reserveCapacity(n); keyHash.reserveCapacity(n)
+        declarationID.offsets.reserveCapacity(n + 1)
+        declarationID.bytes.reserveCapacity(declarationID.bytes.count + rows * max(1, sample.declarationID.bytes.count / max(1, sample.count)))
+        if sample.outcome != nil { outcome = outcome ?? []; outcome!.reserveCapacity(n) }
+        for f in TextField.allCases.map(\.rawValue) where sample.text[f] != nil {
+            if text[f] == nil { var c = TextColumn(); c.pad(count); text[f] = c }
+            text[f]!.codes.reserveCapacity(n)
+        }
+        for f in CountryField.allCases.map(\.rawValue) where sample.countries[f] != nil {
+            if countries[f] == nil { countries[f] = Array(repeating: 0, count: count) }
+            countries[f]!.reserveCapacity(n)
+        }
+        for f in NumberField.allCases.map(\.rawValue) where sample.numbers[f] != nil {
+            if numbers[f] == nil { numbers[f] = Array(repeating: .nan, count: count) }
+            numbers[f]!.reserveCapacity(n)
+        }
+    }
+
     /// Appends the rows of a chunk table (where `keep` allows). Columns one side
     /// lacks are padded with NaN, country 0 or the empty string.
     mutating func append(_ other: DeclarationTable, keep: [Bool]?, fileIndex file: Int) {
@@ -40,6 +74,7 @@ extension DeclarationTable {
         fileIndex.append(contentsOf: repeatElement(UInt16(truncatingIfNeeded: file), count: added))
         line.append(other.line, keep: keep)
         declarationID.append(other.declarationID, keep: keep)
+        keyHash.append(other.keyHash, keep: keep)
         itemNo.append(other.itemNo, keep: keep)
         date.append(other.date, keep: keep)
         flow.append(other.flow, keep: keep)

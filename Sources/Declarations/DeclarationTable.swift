@@ -78,7 +78,10 @@ public struct DeclarationTable: Sendable {
     public internal(set) var fileIndex: [UInt16] = []
     public internal(set) var line: [UInt32] = []
 
-    public internal(set) var declarationID = TextColumn()
+    /// Declaration numbers, as read (leading zeros kept).
+    public internal(set) var declarationID = StringColumn()
+    /// Per row: a 64-bit hash of (declaration_id, item_no), used to find repeated keys.
+    var keyHash: [UInt64] = []
     /// Goods line within the declaration (1 when the feed has no item numbers).
     public internal(set) var itemNo: [Int32] = []
     /// Days since 1970-01-01.
@@ -106,7 +109,7 @@ public struct DeclarationTable: Sendable {
     public var byteCount: Int {
         var b = fileIndex.count * 2 + line.count * 4 + itemNo.count * 4 + date.count * 4 + flow.count + valueUSD.count * 8
         b += (outcome?.count ?? 0)
-        b += declarationID.codes.count * 4 + declarationID.values.arena.count + declarationID.values.offsets.count * 8
+        b += declarationID.bytes.count + declarationID.offsets.count * 8
         for c in text.compactMap({ $0 }) + extras.map(\.column) { b += c.codes.count * 4 + c.values.arena.count + c.values.offsets.count * 8 }
         for c in countries.compactMap({ $0 }) { b += c.count * 2 }
         for c in numbers.compactMap({ $0 }) { b += c.count * 8 }

@@ -116,21 +116,29 @@ public enum Ingest {
         var table = DeclarationTable()
         var rejects: [Reject] = []
         var rejectCounts: [RejectReason: Int] = [:]
-        var keys = Set<UInt64>()
+        var keys = KeySet(capacity: 1 << 16)
 
         /// Appends a chunk; rows repeating an earlier (declaration_id, item_no) are rejected.
         mutating func add(_ chunk: ChunkResult, offsets: [Int], buffer: UnsafeRawBufferPointer, fileIndex: Int,
                           recordBase: Int, keepRejects: Bool, account: inout FileAccount) {
             var keep: [Bool]? = nil
             let t = chunk.table
-            // Global codes of the chunk's ids, to test keys.
-            var idCodes = [UInt32](repeating: 0, count: t.declarationID.values.count)
-            for c in 0..<idCodes.count {
-                idCodes[c] = t.declarationID.values.bytes(UInt32(c)).withUnsafeBytes { table.declarationID.values.intern($0) }
-            }
+            let base = table.count
+            let global = table
+            // Table rows are numbered as they will be appended: kept rows only.
+            var keptRows: [Int] = []
+            keptRows.reserveCapacity(t.count)
             for r in 0..<t.count {
-                let key = UInt64(idCodes[Int(t.declarationID.codes[r])]) << 32 | UInt64(UInt32(bitPattern: t.itemNo[r]))
-                if !keys.insert(key).inserted {
+                let earlier = keys.insert(t.keyHash[r], row: Int32(base + keptRows.count)) { other in
+                    let o = Int(other)
+                    if o < base {
+                        return global.itemNo[o] == t.itemNo[r] && global.declarationID.slice(o) == t.declarationID.slice(r)
+                    }
+                    let row = keptRows[o - base]
+                    return t.itemNo[row] == t.itemNo[r] && t.declarationID.slice(row) == t.declarationID.slice(r)
+                }
+                if earlier == nil { keptRows.append(r) }
+                if earlier != nil {
                     if keep == nil { keep = Array(repeating: true, count: t.count) }
                     keep![r] = false
                     rejectCounts[.duplicateRowKey, default: 0] += 1
@@ -140,7 +148,7 @@ public enum Ingest {
                         let start = offsets[r]
                         var end = start
                         while end < buffer.count && buffer[end] != 0x0A && end - start < 1024 { end += 1 }
-                        let id = t.declarationID.values.string(t.declarationID.codes[r])
+                        let id = t.declarationID.string(r)
                         rejects.append(Reject(
                             fileIndex: fileIndex, line: Int(t.line[r]), byteOffset: start, column: 1,
                             record: -1, field: "declaration_id",
@@ -217,7 +225,10 @@ public enum Ingest {
                 line = piece.nextLine
             }
         }
-        // Merge in file order.
+        // Merge in file order, into columns sized once.
+        if let sample = results.first(where: { $0.table.count > 0 })?.table {
+            merged.table.reserve(additional: results.reduce(0) { $0 + $1.table.count }, like: sample)
+        }
         var recordBase = 0
         for (k, r) in results.enumerated() {
             account.recordsRead += r.recordsRead

@@ -43,7 +43,13 @@ final class InputBytes: @unchecked Sendable {
         }
         let size = Int(st.st_size)
         guard size > 0 else { return }
-        guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
+        // MAP_POPULATE maps every page at once: no page fault per 4 KiB while parsing.
+        #if os(Linux)
+        let flags = MAP_PRIVATE | MAP_POPULATE
+        #else
+        let flags = MAP_PRIVATE
+        #endif
+        guard let p = mmap(nil, size, PROT_READ, flags, fd, 0), p != MAP_FAILED else {
             owned = try InputBytes.readAll(fd: fd, name: path)
             return
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LinearAlgebra
 import Declarations
 import TradeScan
 
@@ -34,6 +35,8 @@ struct ValidateCommand: ParsableCommand {
     var out: String?
 
     func run() throws {
+        // The engine runs its own threads here: OpenBLAS stays at one so its pool does not spin.
+        BLASThreading.setThreadCount(1)
         var err = StandardError()
         let result: IngestResult
         do {

@@ -35,21 +35,19 @@ struct StructuralIndex {
         self.start = start
         self.end = end
         let length = end - start
-        // Worst case every byte is a separator; 64 extra slots absorb the unrolled writes.
-        var seps = [UInt32](repeating: 0, count: length + 64)
-        var quotedLF: [UInt32] = []
-        var quotePositions: [UInt32] = []
-        var count = 0
-        var carry: UInt64 = insideQuotes ? ~0 : 0
         let quote = dialect.quote, delim = dialect.delimiter
-        guard let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
-            separators = []
+        guard let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self), length > 0 else {
             endsInsideQuotes = insideQuotes
             return
         }
-        seps.withUnsafeMutableBufferPointer { out in
-            // safe: `out` has length + 64 slots and at most `length` positions are kept;
-            // `write8` stores up to 8 positions past `count`, all within the 64 spare slots.
+        var quotedLF: [UInt32] = []
+        var quotePositions: [UInt32] = []
+        quotePositions.reserveCapacity(length / 32)
+        var carry: UInt64 = insideQuotes ? ~0 : 0
+        // Worst case every byte is a separator; 64 spare slots absorb the unrolled
+        // writes. The capacity is only reserved: pages are touched as they are written.
+        separators = [UInt32](unsafeUninitializedCapacity: length + 64) { out, initialized in
+            var count = 0
             var offset = 0
             var tail = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
             while offset < length {
@@ -70,29 +68,36 @@ struct StructuralIndex {
                 let inside = StructuralIndex.prefixXOR(q) ^ carry
                 carry = UInt64(bitPattern: Int64(bitPattern: inside) >> 63)
                 let structural = (d | n) & ~inside
-                let lfInside = n & inside
-                if lfInside != 0 {
-                    var m = lfInside
-                    while m != 0 {
-                        quotedLF.append(UInt32(offset + m.trailingZeroBitCount))
-                        m &= m &- 1
-                    }
-                }
                 if q != 0 {
                     var m = q
-                    while m != 0 {
-                        quotePositions.append(UInt32(offset + m.trailingZeroBitCount))
+                    repeat {
+                        quotePositions.append(UInt32(truncatingIfNeeded: offset &+ m.trailingZeroBitCount))
                         m &= m &- 1
+                    } while m != 0
+                    let lfInside = n & inside
+                    if lfInside != 0 {
+                        var m = lfInside
+                        repeat {
+                            quotedLF.append(UInt32(truncatingIfNeeded: offset &+ m.trailingZeroBitCount))
+                            m &= m &- 1
+                        } while m != 0
                     }
+                } else if carry != 0 && n != 0 {
+                    // A whole block inside one quoted field: its LFs are data.
+                    var m = n
+                    repeat {
+                        quotedLF.append(UInt32(truncatingIfNeeded: offset &+ m.trailingZeroBitCount))
+                        m &= m &- 1
+                    } while m != 0
                 }
                 if structural != 0 {
-                    StructuralIndex.emit(structural, newlines: n, offset: UInt32(offset), into: out.baseAddress!, count: &count)
+                    // safe: count + 8 * ceil(popcount / 8) <= length + 64 slots.
+                    StructuralIndex.emit(structural, newlines: n, offset: UInt32(truncatingIfNeeded: offset), into: out.baseAddress!, count: &count)
                 }
-                offset += 64
+                offset &+= 64
             }
+            initialized = count
         }
-        seps.removeSubrange(count...)
-        separators = seps
         quotedNewlines = quotedLF
         quotes = quotePositions
         endsInsideQuotes = carry != 0

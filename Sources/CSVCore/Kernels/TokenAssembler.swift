@@ -50,37 +50,50 @@ struct TokenAssembler {
         return true
     }
 
+    // The quote and quoted-LF lists of the windows the cursors are in, held
+    // directly so a lookup never copies a window.
+    private var quoteList: [UInt32] = []
+    private var quoteBase = 0
+    private var lfList: [UInt32] = []
+    private var lfBase = 0
+
     /// Absolute position of the next quote at or after `p`.
+    @inline(__always)
     private mutating func nextQuote(atOrAfter p: Int) -> Int {
-        while quoteWindow < windows.count {
-            let idx = windows[quoteWindow]
-            if quoteCursor < idx.quotes.count {
-                let q = idx.start + Int(idx.quotes[quoteCursor])
+        while true {
+            if quoteCursor < quoteList.count {
+                let q = quoteBase + Int(quoteList[quoteCursor])
                 if q >= p { return q }
                 quoteCursor += 1
-            } else {
-                quoteWindow += 1
-                quoteCursor = 0
+                continue
             }
+            // Next window with quotes.
+            guard quoteWindow < windows.count else { return Int.max }
+            quoteList = windows[quoteWindow].quotes
+            quoteBase = windows[quoteWindow].start
+            quoteWindow += 1
+            quoteCursor = 0
         }
-        return Int.max
     }
 
+    @inline(__always)
     private mutating func consumeQuote() { quoteCursor += 1 }
 
     /// Quoted LFs in `[from, p)` (cursor moves forward only).
     private mutating func quotedNewlines(before p: Int, from: Int) -> Int {
-        while lfWindow < windows.count {
-            let idx = windows[lfWindow]
-            if lfCursor < idx.quotedNewlines.count {
-                let q = idx.start + Int(idx.quotedNewlines[lfCursor])
+        while true {
+            if lfCursor < lfList.count {
+                let q = lfBase + Int(lfList[lfCursor])
                 guard q < p else { break }
                 if q >= from { quotedNewlinesBefore += 1 }
                 lfCursor += 1
-            } else {
-                lfWindow += 1
-                lfCursor = 0
+                continue
             }
+            guard lfWindow < windows.count else { break }
+            lfList = windows[lfWindow].quotedNewlines
+            lfBase = windows[lfWindow].start
+            lfWindow += 1
+            lfCursor = 0
         }
         return quotedNewlinesBefore
     }
@@ -89,39 +102,28 @@ struct TokenAssembler {
         startLine + newlinesSeen + quotedNewlines(before: p, from: from)
     }
 
-    /// Appends field `[b, e)`. False when irregular.
-    private mutating func appendField(_ b: Int, _ e: Int, atNewline: Bool, atEnd: Bool) -> Bool {
-        let cr: UInt8 = 0x0D
-        var q = nextQuote(atOrAfter: b)
-        if b < e && buffer[b] == quote {
-            var close = e
-            if atNewline && close > b + 1 && buffer[close - 1] == cr { close -= 1 }
-            guard close - 1 > b, buffer[close - 1] == quote else { return false }
-            consumeQuote()                                  // the opening quote
-            var flags: FieldFlags = .quoted
-            q = nextQuote(atOrAfter: b + 1)
-            while q < close - 1 {
-                // Inside: quotes come in adjacent pairs.
-                guard q + 1 < close - 1, buffer[q + 1] == quote else { return false }
-                flags.insert(.escapedQuote)
-                consumeQuote(); consumeQuote()
-                q = nextQuote(atOrAfter: q + 2)
-            }
-            guard q == close - 1 else { return false }
-            consumeQuote()                                  // the closing quote
-            if nextQuote(atOrAfter: close) < e { return false }
-            t.fieldStart.append(b + 1)
-            t.fieldEnd.append(close - 1)
-            t.fieldFlags.append(flags)
-        } else {
-            guard q >= e else { return false }             // a quote inside an unquoted field
-            var end = e
-            if (atNewline || atEnd) && end > b && buffer[end - 1] == cr { end -= 1 }
-            t.fieldStart.append(b)
-            t.fieldEnd.append(end)
-            t.fieldFlags.append([])
+    /// Checks a quoted field `[b, e)` and returns its content bounds and flags;
+    /// nil when irregular.
+    @inline(__always)
+    private mutating func quotedField(_ b: Int, _ e: Int, atNewline: Bool) -> (Int, Int, FieldFlags)? {
+        var close = e
+        if atNewline && close > b + 1 && buffer[close - 1] == 0x0D { close -= 1 }
+        guard close - 1 > b, buffer[close - 1] == quote else { return nil }
+        _ = nextQuote(atOrAfter: b)
+        consumeQuote()                                  // the opening quote
+        var flags: FieldFlags = .quoted
+        var q = nextQuote(atOrAfter: b + 1)
+        while q < close - 1 {
+            // Inside: quotes come in adjacent pairs.
+            guard q + 1 < close - 1, buffer[q + 1] == quote else { return nil }
+            flags.insert(.escapedQuote)
+            consumeQuote(); consumeQuote()
+            q = nextQuote(atOrAfter: q + 2)
         }
-        return true
+        guard q == close - 1 else { return nil }
+        consumeQuote()                                  // the closing quote
+        if nextQuote(atOrAfter: close) < e { return nil }
+        return (b + 1, close - 1, flags)
     }
 
     mutating func run(from: Int, stopAt: Int, line: Int) -> CSVTokens? {
@@ -131,10 +133,14 @@ struct TokenAssembler {
         startLine = line
         self.from = from
         newlinesSeen = 0
-        let expected = windows.reduce(0) { $0 + $1.separators.count }
-        t.fieldStart.reserveCapacity(expected + 1)
-        t.fieldEnd.reserveCapacity(expected + 1)
-        t.fieldFlags.reserveCapacity(expected + 1)
+        var expected = windows.reduce(0) { $0 + $1.separators.count } + 1
+        // Fields go into local arrays (no uniqueness checks through `self`); the
+        // capacity covers every separator, and grows if the overhang adds more.
+        var starts = [Int](), ends = [Int](), flags = [FieldFlags]()
+        starts.reserveCapacity(expected); ends.reserveCapacity(expected); flags.reserveCapacity(expected)
+        var recordFields = [0], recordOffset = [Int](), recordLine = [Int]()
+        recordFields.reserveCapacity(expected / 8 + 2); recordOffset.reserveCapacity(expected / 8 + 2); recordLine.reserveCapacity(expected / 8 + 2)
+        var nextQuoteAt = nextQuote(atOrAfter: from)
 
         var fieldBegin = from
         var recordStart = from
@@ -142,8 +148,13 @@ struct TokenAssembler {
         var w = 0
         outer: while !done && window(w) {
             let idx = windows[w]
+            if w > 0 {
+                expected += idx.separators.count
+                // A window added by the overhang may hold the next quote.
+                if nextQuoteAt == Int.max { nextQuoteAt = nextQuote(atOrAfter: fieldBegin) }
+            }
             for raw in idx.separators {
-                let p = idx.start + Int(raw & StructuralIndex.positionMask)
+                let p = idx.start &+ Int(raw & StructuralIndex.positionMask)
                 if p < fieldBegin { continue }                    // before this chunk's first record
                 let isNewline = raw & StructuralIndex.recordEndBit != 0
                 if fieldBegin == recordStart {
@@ -159,16 +170,24 @@ struct TokenAssembler {
                             continue
                         }
                     }
-                    t.recordOffset.append(recordStart)
-                    t.recordLine.append(lineAt(recordStart))
+                    recordOffset.append(recordStart)
+                    recordLine.append(lineAt(recordStart))
                 }
-                guard appendField(fieldBegin, p, atNewline: isNewline, atEnd: false) else { return nil }
-                fieldBegin = p + 1
+                if nextQuoteAt < p {
+                    // The field holds a quote: it must be a regular quoted field.
+                    guard buffer[fieldBegin] == quote, let (s, e, f) = quotedField(fieldBegin, p, atNewline: isNewline) else { return nil }
+                    starts.append(s); ends.append(e); flags.append(f)
+                    nextQuoteAt = nextQuote(atOrAfter: p)
+                } else {
+                    var end = p
+                    if isNewline && end > fieldBegin && buffer[end - 1] == cr { end -= 1 }
+                    starts.append(fieldBegin); ends.append(end); flags.append([])
+                }
+                fieldBegin = p &+ 1
                 if isNewline {
-                    t.recordFields.append(t.fieldStart.count)
-                    t.recordFlags.append([])
+                    recordFields.append(starts.count)
                     newlinesSeen += 1
-                    recordStart = p + 1
+                    recordStart = p &+ 1
                 }
             }
             w += 1
@@ -178,19 +197,33 @@ struct TokenAssembler {
             guard let last = windows.last, last.end == n else { return nil }
             if last.endsInsideQuotes { return nil }
             // The last record, without a final LF.
+            if nextQuoteAt == Int.max { nextQuoteAt = nextQuote(atOrAfter: fieldBegin) }
             if recordStart < stopAt && (recordStart < n || fieldBegin > recordStart) {
                 if fieldBegin == recordStart {
-                    t.recordOffset.append(recordStart)
-                    t.recordLine.append(lineAt(recordStart))
+                    recordOffset.append(recordStart)
+                    recordLine.append(lineAt(recordStart))
                 }
-                guard appendField(fieldBegin, n, atNewline: false, atEnd: true) else { return nil }
-                t.recordFields.append(t.fieldStart.count)
-                t.recordFlags.append([])
+                if nextQuoteAt < n {
+                    guard fieldBegin < n, buffer[fieldBegin] == quote, let (s, e, f) = quotedField(fieldBegin, n, atNewline: false) else { return nil }
+                    starts.append(s); ends.append(e); flags.append(f)
+                } else {
+                    var end = n
+                    if end > fieldBegin && buffer[end - 1] == cr { end -= 1 }
+                    starts.append(fieldBegin); ends.append(end); flags.append([])
+                }
+                recordFields.append(starts.count)
                 recordStart = n
             }
         }
         let end = done ? recordStart : n
         t.lineCount = newlinesSeen + quotedNewlines(before: end, from: from) + (!done && n > from && buffer[n - 1] != 0x0A ? 1 : 0)
+        t.fieldStart = starts
+        t.fieldEnd = ends
+        t.fieldFlags = flags
+        t.recordFields = recordFields
+        t.recordOffset = recordOffset
+        t.recordLine = recordLine
+        t.recordFlags = Array(repeating: [], count: recordOffset.count)
         nextRecord = recordStart
         return t
     }

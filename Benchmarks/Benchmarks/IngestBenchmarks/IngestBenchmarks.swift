@@ -1,0 +1,79 @@
+import Benchmark
+import CSVCore
+import Declarations
+import Foundation
+import Synthetic
+
+/// The hot loop, part one: bytes → field bounds → typed columns.
+///
+/// Data: 400,000 rows from `tradescan generate --seed 1` (~86 MB, 21 fields,
+/// ~215 bytes/row), written once into Benchmarks/data (git-ignored) and read
+/// into memory. Every benchmark checks its answer against the generator's own
+/// counts and reports MB/s (and rows/s).
+let benchmarks: @Sendable () -> Void = {
+    let rows = 400_000
+    let path = BenchData.declarations(rows: rows)
+    let bytes = [UInt8](try! Data(contentsOf: URL(fileURLWithPath: path)))
+    let megabytes = Double(bytes.count) / 1e6
+    let fieldsPerRow = 21
+
+    let mbPerSecond = BenchmarkMetric.custom("MB_per_s", polarity: .prefersLarger, useScalingFactor: false)
+    let rowsPerSecond = BenchmarkMetric.custom("rows_per_s", polarity: .prefersLarger, useScalingFactor: false)
+    let config = Benchmark.Configuration(
+        metrics: [.wallClock, .mallocCountTotal, mbPerSecond, rowsPerSecond],
+        maxDuration: .seconds(5), maxIterations: 20,
+        thresholds: [.mallocCountTotal: .init(relative: [.p50: 10])])
+
+    func report(_ b: Benchmark, _ start: ContinuousClock.Instant) {
+        let e = start.duration(to: .now)
+        let s = Double(e.components.seconds) + Double(e.components.attoseconds) * 1e-18
+        b.measurement(mbPerSecond, Int(megabytes / s))
+        b.measurement(rowsPerSecond, Int(Double(rows) / s))
+    }
+
+    Benchmark("tokenize_scalar_1core", configuration: config) { benchmark in
+        let start = ContinuousClock.now
+        let t = ScalarTokenizer.tokenize(bytes)
+        report(benchmark, start)
+        precondition(t.recordCount == rows + 1 && t.fieldStart.count == (rows + 1) * fieldsPerRow, "wrong answer: \(t.recordCount) records")
+        blackHole(t)
+    }
+
+    Benchmark("tokenize_simd_1core", configuration: config) { benchmark in
+        let start = ContinuousClock.now
+        let t = Tokenizer.tokenize(bytes)
+        report(benchmark, start)
+        precondition(t.recordCount == rows + 1 && t.fieldStart.count == (rows + 1) * fieldsPerRow, "wrong answer: \(t.recordCount) records")
+        blackHole(t)
+    }
+
+    Benchmark("index_simd_1core", configuration: config) { benchmark in
+        // Stage 1 alone: the structural index (every separator's position, LFs marked).
+        let start = ContinuousClock.now
+        let summary = bytes.withUnsafeBytes { Tokenizer.structuralSummary($0) }
+        report(benchmark, start)
+        precondition(summary.records == rows + 1 && summary.separators == (rows + 1) * fieldsPerRow, "wrong answer: \(summary)")
+        blackHole(summary)
+    }
+
+    Benchmark("ingest_typed_all_cores", configuration: config) { benchmark in
+        let start = ContinuousClock.now
+        let result = try Ingest.read([path], options: IngestOptions())
+        report(benchmark, start)
+        precondition(result.table.count == rows && result.rejected == 0 && result.files[0].simd, "wrong answer: \(result.table.count) rows")
+        blackHole(result)
+    }
+}
+
+enum BenchData {
+    /// Generates (once) and returns the path of a declarations file with `rows` rows.
+    static func declarations(rows: Int) -> String {
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("data/bench-\(rows)").path
+        let file = dir + "/declarations.csv"
+        if FileManager.default.fileExists(atPath: file) { return file }
+        try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        _ = try! Generator.run(GeneratorOptions(rows: rows, seed: 1), into: dir)
+        return file
+    }
+}
