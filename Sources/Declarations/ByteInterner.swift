@@ -8,13 +8,15 @@ public struct ByteInterner: Sendable {
     /// `offsets[c] ..< offsets[c + 1]` are the bytes of code `c`.
     public private(set) var offsets: [Int] = [0]
     private var hashes: [UInt64] = []
-    private var slots: [UInt32]          // code + 1, 0 = empty
+    /// Open addressing: high 32 bits of the hash, low 32 bits code + 1; 0 = empty.
+    /// Keeping hash bits in the slot means a probe touches one array, not two.
+    private var slots: [UInt64]
     private var mask: Int
 
     public init(capacity: Int = 64) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = [UInt32](repeating: 0, count: size)
+        slots = [UInt64](repeating: 0, count: size)
         mask = size - 1
     }
 
@@ -25,19 +27,22 @@ public struct ByteInterner: Sendable {
     @inline(__always)
     public mutating func intern(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
         let h = ByteInterner.hash(bytes)
+        let tag = h & 0xFFFF_FFFF_0000_0000
         var i = Int(truncatingIfNeeded: h) & mask
         while true {
             let s = slots[i]
             if s == 0 { break }
-            let c = Int(s - 1)
-            if hashes[c] == h && equal(c, bytes) { return s - 1 }
+            if s & 0xFFFF_FFFF_0000_0000 == tag {
+                let c = Int(truncatingIfNeeded: s & 0xFFFF_FFFF) - 1
+                if equal(c, bytes) { return UInt32(c) }
+            }
             i = (i + 1) & mask
         }
         let code = UInt32(count)
         arena.append(contentsOf: bytes)
         offsets.append(arena.count)
         hashes.append(h)
-        slots[i] = code + 1
+        slots[i] = tag | UInt64(code + 1)
         if count * 2 > slots.count { grow() }
         return code
     }
@@ -64,12 +69,13 @@ public struct ByteInterner: Sendable {
 
     private mutating func grow() {
         let size = slots.count * 2
-        slots = [UInt32](repeating: 0, count: size)
+        slots = [UInt64](repeating: 0, count: size)
         mask = size - 1
         for c in 0..<count {
-            var i = Int(truncatingIfNeeded: hashes[c]) & mask
+            let h = hashes[c]
+            var i = Int(truncatingIfNeeded: h) & mask
             while slots[i] != 0 { i = (i + 1) & mask }
-            slots[i] = UInt32(c + 1)
+            slots[i] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(c + 1)
         }
     }
 

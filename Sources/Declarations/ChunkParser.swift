@@ -10,8 +10,8 @@ struct ChunkResult: Sendable {
     var recordsRead = 0
     var blankLines = 0
     var headerLines = 0
-    /// The first line of the chunk's records (for record numbering across chunks).
-    var records: Int { recordsRead }
+    /// Byte offsets of the accepted rows' records.
+    var offsets: [Int] = []
 }
 
 /// Turns tokenized records into typed rows by a resolved mapping; rows that do
@@ -30,20 +30,21 @@ struct ChunkParser: @unchecked Sendable {
     static let maxRecordBytes = 1 << 20
 
     // Resolved once per chunk.
-    private let idColumn: Int
-    private let dateColumn: Int
-    private let itemColumn: Int?
-    private let flowColumn: Int?
-    private let valueColumn: Int
-    private let currencyColumn: Int?
-    private let currencyConstant: [UInt8]?
-    private let outcomeColumn: Int?
-    private let hsColumn: Int
-    private let textPlan: [(field: TextField, column: Int?, constant: String?)]
-    private let countryPlan: [(field: CountryField, column: Int?, constant: UInt16?)]
-    private let numberPlan: [(field: NumberField, column: Int)]
-    private let defaultFlow: UInt8
-    private let headers: [String]
+    let idColumn: Int
+    let dateColumn: Int
+    let itemColumn: Int?
+    let flowColumn: Int?
+    let valueColumn: Int
+    let currencyColumn: Int?
+    let currencyConstant: [UInt8]?
+    let outcomeColumn: Int?
+    let hsColumn: Int
+    let textPlan: [(field: TextField, column: Int?, constant: String?)]
+    let countryPlan: [(field: CountryField, column: Int?, constant: UInt16?)]
+    let numberPlan: [(field: NumberField, column: Int)]
+    let defaultFlow: UInt8
+    let isoDates: Bool
+    let headers: [String]
 
     init(buffer: UnsafeRawBufferPointer, mapping: Mapping, header: [String], fx: FXTable, fileIndex: Int, keepRejects: Bool, dialect: Dialect) {
         self.buffer = buffer
@@ -75,6 +76,7 @@ struct ChunkParser: @unchecked Sendable {
             mapping.column(f.canonical).map { (f, $0) }
         }
         defaultFlow = mapping.flow == "import" ? 1 : 0
+        isoDates = mapping.dates.formats == [Array("%Y-%m-%d".utf8)]
     }
 
     /// A row-level failure: the reason, the message, and the offending column (nil: whole record).
@@ -84,28 +86,27 @@ struct ChunkParser: @unchecked Sendable {
         var column: Int?
     }
 
-    private func reject(_ f: Failure, record r: Int, index: Int, tokens t: CSVTokens, recordStart: Int, recordEnd: Int,
-                        into out: inout ChunkResult) {
+    private func reject(_ f: Failure, _ r: RecordView, index: Int, into out: inout ChunkResult) {
         out.rejectCounts[f.reason, default: 0] += 1
         guard keepRejects else { return }
-        let fields = t.fields(ofRecord: r)
         let fieldName = f.column.map { $0 < headers.count ? headers[$0] : "field \($0 + 1)" } ?? ""
         var column = 1
-        if let c = f.column, c < fields.count { column = self.column(of: t.fieldStart[fields.lowerBound + c], line: 0, recordStart: recordStart) }
+        if let c = f.column, c < r.count { column = self.column(of: r.starts[c], line: 0, recordStart: r.offset) }
+        var end = min(r.end, r.offset + 1024, buffer.count)
+        if end == r.end && end > r.offset && buffer[end - 1] == 0x0A { end -= 1 }   // without the record's LF
         out.rejects.append(Reject(
-            fileIndex: fileIndex, line: t.recordLine[r], byteOffset: recordStart, column: column,
+            fileIndex: fileIndex, line: r.line, byteOffset: r.offset, column: column,
             record: index, field: fieldName, reason: f.reason, message: f.message,
-            raw: Array(buffer[recordStart..<min(recordEnd, recordStart + 1024, buffer.count)])))
+            raw: Array(buffer[r.offset..<end])))
     }
 
-    /// Field `column` of the record whose first field is `first`: a view of the
-    /// buffer, trimmed of spaces, or an unescaped copy kept in `keep`.
+    /// Field `column` of record `r`: a view of the buffer, trimmed of spaces, or
+    /// an unescaped copy kept in `keep`.
     @inline(__always)
-    private func value(_ t: CSVTokens, _ first: Int, _ column: Int, keep: inout [[UInt8]]) -> UnsafeRawBufferPointer {
-        let f = first + column
-        var s = t.fieldStart[f], e = t.fieldEnd[f]
-        if t.fieldFlags[f].contains(.escapedQuote) {
-            keep.append(FieldValue.bytes(buffer, start: s, end: e, flags: t.fieldFlags[f], quote: quote))
+    func value(_ r: RecordView, _ column: Int, keep: inout [[UInt8]]) -> UnsafeRawBufferPointer {
+        var s = r.starts[column], e = r.ends[column]
+        if r.fieldFlags[column].contains(.escapedQuote) {
+            keep.append(FieldValue.bytes(buffer, start: s, end: e, flags: r.fieldFlags[column], quote: quote))
             return keep[keep.count - 1].withUnsafeBytes { UnsafeRawBufferPointer(start: $0.baseAddress, count: $0.count) }
         }
         while s < e && buffer[s] == 0x20 { s += 1 }
@@ -113,203 +114,181 @@ struct ChunkParser: @unchecked Sendable {
         return UnsafeRawBufferPointer(rebasing: buffer[s..<e])
     }
 
-    private func text(_ v: UnsafeRawBufferPointer) -> String { String(decoding: v, as: UTF8.self) }
+    func text(_ v: UnsafeRawBufferPointer) -> String { String(decoding: v, as: UTF8.self) }
 
-    func parse(_ t: CSVTokens, skipHeader: Bool, firstRecordIndex: Int) -> ChunkResult {
-        var out = ChunkResult()
-        var table = DeclarationTable()
-        let reserve = t.recordCount
-        var textColumns = [TextColumn](repeating: TextColumn(), count: TextField.allCases.count)
-        var numberColumns = [[Double]](repeating: [], count: NumberField.allCases.count)
-        var countryColumns = [[UInt16]](repeating: [], count: CountryField.allCases.count)
-        var extraColumns = [TextColumn](repeating: TextColumn(), count: mapping.extras.count)
-        var outcomes: [Int8] = []
-        for (f, _, _) in textPlan { textColumns[f.rawValue].codes.reserveCapacity(reserve) }
-        for (f, _) in numberPlan { numberColumns[f.rawValue].reserveCapacity(reserve) }
-        for (f, _, _) in countryPlan { countryColumns[f.rawValue].reserveCapacity(reserve) }
-        textColumns[TextField.hsCode.rawValue].codes.reserveCapacity(reserve)
-        textColumns[TextField.currency.rawValue].codes.reserveCapacity(reserve)
-        // Local columns: appends without uniqueness checks through nested structs.
-        var lines = [UInt32](), items = [Int32](), dates = [Int32](), flows = [UInt8](), usd = [Double]()
-        var ids = StringColumn()
-        var keyHashes = [UInt64]()
-        lines.reserveCapacity(reserve); items.reserveCapacity(reserve); dates.reserveCapacity(reserve)
-        flows.reserveCapacity(reserve); usd.reserveCapacity(reserve); keyHashes.reserveCapacity(reserve)
-        ids.offsets.reserveCapacity(reserve + 1); ids.bytes.reserveCapacity(reserve * 20)
-        var accepted = 0
+    /// A builder that parses the records it visits into chunk-local columns.
+    func builder(skipHeader: Bool, expectedRows: Int) -> ChunkBuilder {
+        ChunkBuilder(parser: self, skipHeader: skipHeader, expectedRows: expectedRows)
+    }
 
-        var keep: [[UInt8]] = []
-        var numbers = [Double](repeating: .nan, count: NumberField.allCases.count)
-        var countries = [UInt16](repeating: 0, count: CountryField.allCases.count)
-        var rates: [UInt64: Double] = [:]          // (currency, month) → units per USD; NaN: none
-        let first = skipHeader ? 1 : 0
-        if skipHeader && t.recordCount > 0 { out.headerLines = 1 }
-        out.blankLines = t.blankLines
-        let headerCount = mapping.headerCount
-        let hsIndex = TextField.hsCode.rawValue, curIndex = TextField.currency.rawValue
-        let isoDates = mapping.dates.formats == [Array("%Y-%m-%d".utf8)]
-
-        for r in first..<t.recordCount {
-            let recordIndex = firstRecordIndex + r - first
-            out.recordsRead += 1
-            if !keep.isEmpty { keep.removeAll(keepingCapacity: true) }
-            let fields = t.fields(ofRecord: r)
-            let f0 = fields.lowerBound
-            let recordStart = t.recordOffset[r]
-            let recordEnd = r + 1 < t.recordCount ? t.recordOffset[r + 1] : (fields.isEmpty ? recordStart : t.fieldEnd[fields.upperBound - 1])
-            do {
-                if t.recordFlags[r].contains(.unterminatedQuote) {
-                    throw Failure(reason: .unterminatedQuote, message: "a quoted field is never closed; the rest of the file was read into it")
-                }
-                if recordEnd - recordStart > ChunkParser.maxRecordBytes {
-                    throw Failure(reason: .recordTooLong, message: "record of \(recordEnd - recordStart) bytes is over 1 MiB")
-                }
-                if fields.count != headerCount {
-                    throw Failure(reason: .wrongFieldCount, message: "\(fields.count) fields, the header has \(headerCount)")
-                }
-                if let bad = UTF8Validation.firstInvalid(UnsafeRawBufferPointer(rebasing: buffer[recordStart..<recordEnd])) {
-                    let c = (fields.first { t.fieldEnd[$0] > recordStart + bad } ?? f0) - f0
-                    throw Failure(reason: .invalidUTF8, message: "invalid UTF-8 byte 0x\(String(buffer[recordStart + bad], radix: 16, uppercase: true))", column: c)
-                }
-                // Key.
-                let id = value(t, f0, idColumn, keep: &keep)
-                if id.isEmpty { throw Failure(reason: .emptyRequiredField, message: "declaration_id is empty", column: idColumn) }
-                var item: Int32 = 1
-                if let c = itemColumn {
-                    let v = value(t, f0, c, keep: &keep)
-                    if !v.isEmpty {
-                        guard let n = ChunkParser.integer(v) else { throw Failure(reason: .unparsableNumber, message: "item_no '\(text(v))' is not a whole number", column: c) }
-                        item = n
-                    }
-                }
-                // Date.
-                let dv = value(t, f0, dateColumn, keep: &keep)
-                if dv.isEmpty { throw Failure(reason: .emptyRequiredField, message: "declaration_date is empty", column: dateColumn) }
-                guard let date = isoDates ? ChunkParser.isoDate(dv) ?? mapping.dates.parse(dv) : mapping.dates.parse(dv) else {
-                    throw Failure(reason: .badDate, message: "'\(text(dv))' is not a date in \(mapping.dates.formats.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " or "))", column: dateColumn)
-                }
-                guard date >= ChunkParser.minDate && date <= ChunkParser.maxDate else {
-                    throw Failure(reason: .dateOutOfRange, message: "date \(date) is outside 1990-01-01…2035-12-31", column: dateColumn)
-                }
-                // Tariff code: digits only is the common case and needs no copy.
-                let hsRaw = value(t, f0, hsColumn, keep: &keep)
-                if hsRaw.isEmpty { throw Failure(reason: .emptyRequiredField, message: "hs_code is empty", column: hsColumn) }
-                var hsDigits: UnsafeRawBufferPointer = hsRaw
-                if !(hsRaw.count >= 6 && hsRaw.count <= 10 && hsRaw.allSatisfy({ $0 >= 48 && $0 <= 57 })) {
-                    guard let d = ChunkParser.tariffDigits(hsRaw) else {
-                        throw Failure(reason: .badTariffCode, message: "'\(text(hsRaw))' is not a tariff code of 6 to 10 digits", column: hsColumn)
-                    }
-                    keep.append(d)
-                    hsDigits = keep[keep.count - 1].withUnsafeBytes { UnsafeRawBufferPointer(start: $0.baseAddress, count: $0.count) }
-                }
-                // Value and currency.
-                let vv = value(t, f0, valueColumn, keep: &keep)
-                if vv.isEmpty { throw Failure(reason: .emptyRequiredField, message: "value is empty", column: valueColumn) }
-                guard let declared = mapping.decimals.parse(vv) else { throw Failure(reason: .unparsableNumber, message: "value '\(text(vv))' is not a number", column: valueColumn) }
-                guard declared >= 0 else { throw Failure(reason: .negativeValue, message: "value \(text(vv)) is negative", column: valueColumn) }
-                var currency: UnsafeRawBufferPointer
-                if let c = currencyColumn {
-                    currency = value(t, f0, c, keep: &keep)
-                    if currency.isEmpty, let k = currencyConstant { currency = k.withUnsafeBytes { UnsafeRawBufferPointer(start: $0.baseAddress, count: $0.count) } }
-                } else {
-                    currency = (currencyConstant ?? ChunkParser.usd).withUnsafeBytes { UnsafeRawBufferPointer(start: $0.baseAddress, count: $0.count) }
-                }
-                if currency.contains(where: { $0 >= 97 && $0 <= 122 }) {
-                    keep.append(currency.map { $0 >= 97 && $0 <= 122 ? $0 - 32 : $0 })
-                    currency = keep[keep.count - 1].withUnsafeBytes { UnsafeRawBufferPointer(start: $0.baseAddress, count: $0.count) }
-                }
-                let month = date.monthIndex
-                var key = UInt64(truncatingIfNeeded: month) << 40 | UInt64(currency.count) << 32
-                for (k, b) in currency.prefix(4).enumerated() { key |= UInt64(b) << (8 * UInt64(k)) }
-                var rate = rates[key]
-                if rate == nil {
-                    rate = currency.count > 4 ? nil : fx.unitsPerUSD(text(currency), year: month / 12, month: month % 12 + 1)
-                    rate = rate ?? .nan
-                    if currency.count <= 4 { rates[key] = rate }
-                }
-                guard let rate, !rate.isNaN else {
-                    let code = text(currency)
-                    throw Failure(reason: .unknownCurrency,
-                                  message: fx.currencies.contains(code) ? "no \(code) rate for \(month / 12)-\(month % 12 < 9 ? "0" : "")\(month % 12 + 1) in the FX table"
-                                                                        : "currency '\(code)' is not in the FX table", column: currencyColumn)
-                }
-                // Numbers.
-                for (f, c) in numberPlan {
-                    let v = value(t, f0, c, keep: &keep)
-                    if v.isEmpty { numbers[f.rawValue] = .nan; continue }
-                    guard let x = mapping.decimals.parse(v) else { throw Failure(reason: .unparsableNumber, message: "\(f.canonical.rawValue) '\(text(v))' is not a number", column: c) }
-                    if x < 0 && f != .revenue { throw Failure(reason: .negativeValue, message: "\(f.canonical.rawValue) \(text(v)) is negative", column: c) }
-                    numbers[f.rawValue] = (f == .netWeightKg || f == .grossWeightKg) ? x * mapping.weightFactor : x
-                }
-                // Countries.
-                for (f, c, k) in countryPlan {
-                    guard let c else { countries[f.rawValue] = k ?? 0; continue }
-                    let v = value(t, f0, c, keep: &keep)
-                    if v.isEmpty { countries[f.rawValue] = k ?? 0; continue }
-                    guard let code = CountryCodes.code(v) else { throw Failure(reason: .unknownCountry, message: "\(f.canonical.rawValue) '\(text(v))' is not a country", column: c) }
-                    countries[f.rawValue] = code
-                }
-                // Outcome.
-                var outcome: Int8 = -1
-                if let c = outcomeColumn {
-                    let v = value(t, f0, c, keep: &keep)
-                    if !v.isEmpty {
-                        guard let o = ChunkParser.outcome(v) else { throw Failure(reason: .badOutcome, message: "outcome '\(text(v))' is not 0 or 1", column: c) }
-                        outcome = o
-                    }
-                }
-                // The row is good: append.
-                accepted += 1
-                lines.append(UInt32(truncatingIfNeeded: t.recordLine[r]))
-                ids.append(id)
-                keyHashes.append(ByteInterner.hash(id) ^ (UInt64(UInt32(bitPattern: item)) &* 0x9E37_79B9_7F4A_7C15))
-                items.append(item)
-                dates.append(Int32(truncatingIfNeeded: date.daysSinceEpoch))
-                var flow = defaultFlow
-                if let c = flowColumn, let b = value(t, f0, c, keep: &keep).first {
-                    let l = b | 0x20
-                    flow = l == UInt8(ascii: "i") || l == UInt8(ascii: "m") ? 1 : l == UInt8(ascii: "e") || l == UInt8(ascii: "x") ? 0 : defaultFlow
-                }
-                flows.append(flow)
-                usd.append(declared / rate)
-                textColumns[hsIndex].codes.append(textColumns[hsIndex].values.intern(hsDigits))
-                textColumns[curIndex].codes.append(textColumns[curIndex].values.intern(currency))
-                for (f, c, k) in textPlan {
-                    let i = f.rawValue
-                    let code = c.map { textColumns[i].values.intern(value(t, f0, $0, keep: &keep)) } ?? textColumns[i].values.intern(k!)
-                    textColumns[i].codes.append(code)
-                }
-                for (f, _) in numberPlan { numberColumns[f.rawValue].append(numbers[f.rawValue]) }
-                for (f, _, _) in countryPlan { countryColumns[f.rawValue].append(countries[f.rawValue]) }
-                if outcomeColumn != nil { outcomes.append(outcome) }
-                for k in mapping.extras.indices {
-                    extraColumns[k].codes.append(extraColumns[k].values.intern(value(t, f0, mapping.extras[k].index, keep: &keep)))
-                }
-            } catch let failure as Failure {
-                reject(failure, record: r, index: recordIndex, tokens: t, recordStart: recordStart, recordEnd: recordEnd, into: &out)
-            } catch {
-                preconditionFailure("unexpected error \(error)")
+    /// Parses one record into the builder's columns, or returns why it is rejected.
+    @inline(__always)
+    func parseRecord(_ r: RecordView, into c: inout ChunkColumns, keep: inout [[UInt8]]) -> Failure? {
+        if r.flags.contains(.unterminatedQuote) {
+            return Failure(reason: .unterminatedQuote, message: "a quoted field is never closed; the rest of the file was read into it")
+        }
+        if r.end - r.offset > ChunkParser.maxRecordBytes {
+            return Failure(reason: .recordTooLong, message: "record of \(r.end - r.offset) bytes is over 1 MiB")
+        }
+        if r.count != mapping.headerCount {
+            return Failure(reason: .wrongFieldCount, message: "\(r.count) fields, the header has \(mapping.headerCount)")
+        }
+        let contentEnd = r.count > 0 ? r.ends[r.count - 1] : r.offset
+        if let bad = UTF8Validation.firstInvalid(UnsafeRawBufferPointer(rebasing: buffer[r.offset..<max(r.offset, contentEnd)])) {
+            var col = 0
+            while col < r.count - 1 && r.ends[col] <= r.offset + bad { col += 1 }
+            return Failure(reason: .invalidUTF8, message: "invalid UTF-8 byte 0x\(String(buffer[r.offset + bad], radix: 16, uppercase: true))", column: col)
+        }
+        // Key.
+        let id = value(r, idColumn, keep: &keep)
+        if id.isEmpty { return Failure(reason: .emptyRequiredField, message: "declaration_id is empty", column: idColumn) }
+        var item: Int32 = 1
+        if let col = itemColumn {
+            let v = value(r, col, keep: &keep)
+            if !v.isEmpty {
+                guard let n = ChunkParser.integer(v) else { return Failure(reason: .unparsableNumber, message: "item_no '\(text(v))' is not a whole number", column: col) }
+                item = n
             }
         }
-        table.count = accepted
-        table.line = lines
-        table.declarationID = ids
-        table.keyHash = keyHashes
-        table.itemNo = items
-        table.date = dates
-        table.flow = flows
-        table.valueUSD = usd
-        table.fileIndex = Array(repeating: UInt16(truncatingIfNeeded: fileIndex), count: accepted)
+        // Date.
+        let dv = value(r, dateColumn, keep: &keep)
+        if dv.isEmpty { return Failure(reason: .emptyRequiredField, message: "declaration_date is empty", column: dateColumn) }
+        guard let date = isoDates ? ChunkParser.isoDate(dv) ?? mapping.dates.parse(dv) : mapping.dates.parse(dv) else {
+            return Failure(reason: .badDate, message: "'\(text(dv))' is not a date in \(mapping.dates.formats.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " or "))", column: dateColumn)
+        }
+        guard date >= ChunkParser.minDate && date <= ChunkParser.maxDate else {
+            return Failure(reason: .dateOutOfRange, message: "date \(date) is outside 1990-01-01…2035-12-31", column: dateColumn)
+        }
+        // Tariff code: digits only is the common case and needs no copy.
+        let hsRaw = value(r, hsColumn, keep: &keep)
+        if hsRaw.isEmpty { return Failure(reason: .emptyRequiredField, message: "hs_code is empty", column: hsColumn) }
+        var hsDigits: UnsafeRawBufferPointer = hsRaw
+        if !(hsRaw.count >= 6 && hsRaw.count <= 10 && hsRaw.allSatisfy({ $0 >= 48 && $0 <= 57 })) {
+            guard let d = ChunkParser.tariffDigits(hsRaw) else {
+                return Failure(reason: .badTariffCode, message: "'\(text(hsRaw))' is not a tariff code of 6 to 10 digits", column: hsColumn)
+            }
+            keep.append(d)
+            hsDigits = keep[keep.count - 1].withUnsafeBytes { UnsafeRawBufferPointer(start: $0.baseAddress, count: $0.count) }
+        }
+        // Value and currency.
+        let vv = value(r, valueColumn, keep: &keep)
+        if vv.isEmpty { return Failure(reason: .emptyRequiredField, message: "value is empty", column: valueColumn) }
+        guard let declared = mapping.decimals.parse(vv) else { return Failure(reason: .unparsableNumber, message: "value '\(text(vv))' is not a number", column: valueColumn) }
+        guard declared >= 0 else { return Failure(reason: .negativeValue, message: "value \(text(vv)) is negative", column: valueColumn) }
+        var currency: UnsafeRawBufferPointer
+        if let col = currencyColumn {
+            currency = value(r, col, keep: &keep)
+            if currency.isEmpty, let k = currencyConstant { currency = k.withUnsafeBytes { UnsafeRawBufferPointer(start: $0.baseAddress, count: $0.count) } }
+        } else {
+            currency = (currencyConstant ?? ChunkParser.usd).withUnsafeBytes { UnsafeRawBufferPointer(start: $0.baseAddress, count: $0.count) }
+        }
+        if currency.contains(where: { $0 >= 97 && $0 <= 122 }) {
+            keep.append(currency.map { $0 >= 97 && $0 <= 122 ? $0 - 32 : $0 })
+            currency = keep[keep.count - 1].withUnsafeBytes { UnsafeRawBufferPointer(start: $0.baseAddress, count: $0.count) }
+        }
+        let month = date.monthIndex
+        var key = UInt64(truncatingIfNeeded: month) << 40 | UInt64(currency.count) << 32
+        for (k, b) in currency.prefix(4).enumerated() { key |= UInt64(b) << (8 * UInt64(k)) }
+        var rate: Double
+        if key == c.lastRateKey {
+            rate = c.lastRate
+        } else {
+            if let cached = c.rates[key] {
+                rate = cached
+            } else {
+                rate = (currency.count > 4 ? nil : fx.unitsPerUSD(text(currency), year: month / 12, month: month % 12 + 1)) ?? .nan
+                if currency.count <= 4 { c.rates[key] = rate }
+            }
+            c.lastRateKey = key
+            c.lastRate = rate
+        }
+        guard !rate.isNaN else {
+            let code = text(currency)
+            return Failure(reason: .unknownCurrency,
+                           message: fx.currencies.contains(code) ? "no \(code) rate for \(month / 12)-\(month % 12 < 9 ? "0" : "")\(month % 12 + 1) in the FX table"
+                                                                 : "currency '\(code)' is not in the FX table", column: currencyColumn)
+        }
+        // Numbers.
+        for (f, col) in numberPlan {
+            let v = value(r, col, keep: &keep)
+            if v.isEmpty { c.numbers[f.rawValue] = .nan; continue }
+            guard let x = mapping.decimals.parse(v) else { return Failure(reason: .unparsableNumber, message: "\(f.canonical.rawValue) '\(text(v))' is not a number", column: col) }
+            if x < 0 && f != .revenue { return Failure(reason: .negativeValue, message: "\(f.canonical.rawValue) \(text(v)) is negative", column: col) }
+            c.numbers[f.rawValue] = (f == .netWeightKg || f == .grossWeightKg) ? x * mapping.weightFactor : x
+        }
+        // Countries.
+        for (f, col, k) in countryPlan {
+            guard let col else { c.countries[f.rawValue] = k ?? 0; continue }
+            let v = value(r, col, keep: &keep)
+            if v.isEmpty { c.countries[f.rawValue] = k ?? 0; continue }
+            guard let code = CountryCodes.code(v) else { return Failure(reason: .unknownCountry, message: "\(f.canonical.rawValue) '\(text(v))' is not a country", column: col) }
+            c.countries[f.rawValue] = code
+        }
+        // Outcome.
+        var outcome: Int8 = -1
+        if let col = outcomeColumn {
+            let v = value(r, col, keep: &keep)
+            if !v.isEmpty {
+                guard let o = ChunkParser.outcome(v) else { return Failure(reason: .badOutcome, message: "outcome '\(text(v))' is not 0 or 1", column: col) }
+                outcome = o
+            }
+        }
+        // The row is good: append.
+        c.accepted += 1
+        c.offsets.append(r.offset)
+        c.lines.append(UInt32(truncatingIfNeeded: r.line))
+        c.ids.append(id)
+        c.keyHashes.append(ByteInterner.hash(id) ^ (UInt64(UInt32(bitPattern: item)) &* 0x9E37_79B9_7F4A_7C15))
+        c.items.append(item)
+        c.dates.append(Int32(truncatingIfNeeded: date.daysSinceEpoch))
+        var flow = defaultFlow
+        if let col = flowColumn, let b = value(r, col, keep: &keep).first {
+            let l = b | 0x20
+            flow = l == UInt8(ascii: "i") || l == UInt8(ascii: "m") ? 1 : l == UInt8(ascii: "e") || l == UInt8(ascii: "x") ? 0 : defaultFlow
+        }
+        c.flows.append(flow)
+        c.usd.append(declared / rate)
+        c.text[TextField.hsCode.rawValue].codes.append(c.text[TextField.hsCode.rawValue].values.intern(hsDigits))
+        c.text[TextField.currency.rawValue].codes.append(c.text[TextField.currency.rawValue].values.intern(currency))
+        for (f, col, k) in textPlan {
+            let i = f.rawValue
+            let code = col.map { c.text[i].values.intern(value(r, $0, keep: &keep)) } ?? c.text[i].values.intern(k!)
+            c.text[i].codes.append(code)
+        }
+        for (f, _) in numberPlan { c.numberColumns[f.rawValue].append(c.numbers[f.rawValue]) }
+        for (f, _, _) in countryPlan { c.countryColumns[f.rawValue].append(c.countries[f.rawValue]) }
+        if outcomeColumn != nil { c.outcomes.append(outcome) }
+        for k in mapping.extras.indices {
+            c.extras[k].codes.append(c.extras[k].values.intern(value(r, mapping.extras[k].index, keep: &keep)))
+        }
+        return nil
+    }
+
+    /// Assembles the table of a builder's columns.
+    func table(_ c: ChunkColumns) -> DeclarationTable {
+        var table = DeclarationTable()
+        table.count = c.accepted
+        table.line = c.lines
+        table.declarationID = c.ids
+        table.keyHash = c.keyHashes
+        table.itemNo = c.items
+        table.date = c.dates
+        table.flow = c.flows
+        table.valueUSD = c.usd
+        table.fileIndex = Array(repeating: UInt16(truncatingIfNeeded: fileIndex), count: c.accepted)
         for f in TextField.allCases {
             let present = f == .hsCode || f == .currency || textPlan.contains { $0.field == f }
-            table.text[f.rawValue] = present ? textColumns[f.rawValue] : nil
+            table.text[f.rawValue] = present ? c.text[f.rawValue] : nil
         }
-        for f in NumberField.allCases where numberPlan.contains(where: { $0.field == f }) { table.numbers[f.rawValue] = numberColumns[f.rawValue] }
-        for f in CountryField.allCases where countryPlan.contains(where: { $0.field == f }) { table.countries[f.rawValue] = countryColumns[f.rawValue] }
-        table.outcome = outcomeColumn == nil ? nil : outcomes
-        table.extras = zip(mapping.extras, extraColumns).map { ($0.name, $1) }
-        out.table = table
-        return out
+        for f in NumberField.allCases where numberPlan.contains(where: { $0.field == f }) { table.numbers[f.rawValue] = c.numberColumns[f.rawValue] }
+        for f in CountryField.allCases where countryPlan.contains(where: { $0.field == f }) { table.countries[f.rawValue] = c.countryColumns[f.rawValue] }
+        table.outcome = outcomeColumn == nil ? nil : c.outcomes
+        table.extras = zip(mapping.extras, c.extras).map { ($0.name, $1) }
+        return table
+    }
+
+    func recordReject(_ f: Failure, _ r: RecordView, index: Int, into out: inout ChunkResult) {
+        reject(f, r, index: index, into: &out)
     }
 
     static let usd = Array("USD".utf8)
@@ -373,3 +352,73 @@ struct ChunkParser: @unchecked Sendable {
         }
     }
 }
+
+/// Chunk-local columns a builder fills.
+struct ChunkColumns {
+    var accepted = 0
+    var lines = [UInt32](), items = [Int32](), dates = [Int32](), flows = [UInt8](), usd = [Double]()
+    var ids = StringColumn()
+    var keyHashes = [UInt64]()
+    /// Byte offsets of the accepted rows' records (for duplicate-key rejects).
+    var offsets = [Int]()
+    var text = [TextColumn](repeating: TextColumn(), count: TextField.allCases.count)
+    var numberColumns = [[Double]](repeating: [], count: NumberField.allCases.count)
+    var countryColumns = [[UInt16]](repeating: [], count: CountryField.allCases.count)
+    var extras: [TextColumn]
+    var outcomes: [Int8] = []
+    // Per-row scratch.
+    var numbers = [Double](repeating: .nan, count: NumberField.allCases.count)
+    var countries = [UInt16](repeating: 0, count: CountryField.allCases.count)
+    var rates: [UInt64: Double] = [:]           // (currency, month) → units per USD; NaN: none
+    var lastRateKey: UInt64 = .max
+    var lastRate = Double.nan
+
+    init(extras: Int, reserve: Int) {
+        self.extras = [TextColumn](repeating: TextColumn(), count: extras)
+        lines.reserveCapacity(reserve); items.reserveCapacity(reserve); dates.reserveCapacity(reserve)
+        flows.reserveCapacity(reserve); usd.reserveCapacity(reserve); keyHashes.reserveCapacity(reserve)
+        offsets.reserveCapacity(reserve)
+        ids.offsets.reserveCapacity(reserve + 1); ids.bytes.reserveCapacity(reserve * 20)
+        for k in text.indices { text[k].codes.reserveCapacity(reserve) }
+        for k in numberColumns.indices { numberColumns[k].reserveCapacity(reserve) }
+        for k in countryColumns.indices { countryColumns[k].reserveCapacity(reserve) }
+    }
+}
+
+/// Parses visited records into chunk-local columns; rejects what does not parse.
+struct ChunkBuilder: RecordVisitor {
+    let parser: ChunkParser
+    var columns: ChunkColumns
+    var out = ChunkResult()
+    var skipHeader: Bool
+    /// 0-based data record index of the next record (header excluded).
+    var recordIndex = 0
+    private var keep: [[UInt8]] = []
+
+    init(parser: ChunkParser, skipHeader: Bool, expectedRows: Int) {
+        self.parser = parser
+        self.skipHeader = skipHeader
+        self.columns = ChunkColumns(extras: parser.mapping.extras.count, reserve: expectedRows)
+    }
+
+    mutating func visit(_ r: RecordView) {
+        if skipHeader {
+            skipHeader = false
+            out.headerLines = 1
+            return
+        }
+        out.recordsRead += 1
+        if !keep.isEmpty { keep.removeAll(keepingCapacity: true) }
+        if let failure = parser.parseRecord(r, into: &columns, keep: &keep) {
+            parser.recordReject(failure, r, index: recordIndex, into: &out)
+        }
+        recordIndex += 1
+    }
+
+    mutating func finish() -> ChunkResult {
+        out.table = parser.table(columns)
+        out.offsets = columns.offsets
+        return out
+    }
+}
+

@@ -1,3 +1,5 @@
+import Dispatch
+
 extension TextColumn {
     /// Appends `other`'s rows (where `keep` allows), re-coding its values into this dictionary.
     mutating func append(_ other: TextColumn, keep: [Bool]?) {
@@ -83,9 +85,16 @@ extension DeclarationTable {
             if outcome == nil { outcome = Array(repeating: -1, count: before) }
             if let o = other.outcome { outcome!.append(o, keep: keep) } else { outcome!.append(contentsOf: repeatElement(-1, count: added)) }
         }
-        for f in TextField.allCases.map(\.rawValue) where other.text[f] != nil || text[f] != nil {
-            if text[f] == nil { var c = TextColumn(); c.pad(before); text[f] = c }
-            if let o = other.text[f] { text[f]!.append(o, keep: keep) } else { text[f]!.pad(added) }
+        // Text columns re-code into their own dictionaries independently: in parallel.
+        let fields = TextField.allCases.map(\.rawValue).filter { other.text[$0] != nil || text[$0] != nil }
+        for f in fields where text[f] == nil { var c = TextColumn(); c.pad(before); text[f] = c }
+        text.withUnsafeMutableBufferPointer { columns in
+            // safe: each iteration mutates a different element; `other` is only read.
+            nonisolated(unsafe) let shared = columns
+            DispatchQueue.concurrentPerform(iterations: fields.count) { k in
+                let f = fields[k]
+                if let o = other.text[f] { shared[f]!.append(o, keep: keep) } else { shared[f]!.pad(added) }
+            }
         }
         for f in CountryField.allCases.map(\.rawValue) where other.countries[f] != nil || countries[f] != nil {
             if countries[f] == nil { countries[f] = Array(repeating: 0, count: before) }

@@ -193,51 +193,51 @@ public enum Ingest {
 
         // Parallel SIMD path, chunk by chunk; any irregular chunk sends the whole file to the scalar path.
         var results: [ChunkResult] = []
-        var offsets: [[Int]] = []
         var simd = !options.scalarTokenizer
+        // Bytes per row, from the first 64 KiB, to size the chunk columns once.
+        let sample = min(buffer.count, 1 << 16)
+        var sampleLines = 0
+        for i in 0..<sample where buffer[i] == 0x0A { sampleLines += 1 }
+        let rowBytes = max(16, sample / max(1, sampleLines))
         if simd {
             let size = max(1 << 16, min(options.chunkSize, buffer.count / max(1, threads * 2) + 1))
             let plan = Tokenizer.plan(buffer, dialect: dialect, chunkSize: size)
             // safe: the input bytes are read-only while the chunks are parsed.
             nonisolated(unsafe) let shared = buffer
-            let outputs = parallelMap(0..<plan.count, threads: threads) { j -> (ChunkResult, [Int])? in
-                guard let t = Tokenizer.tokenizeChunk(shared, dialect: dialect, plan: plan, chunk: j) else { return nil }
-                let r = parser.parse(t, skipHeader: j == 0, firstRecordIndex: 0)
-                return (r, rowOffsets(t, result: r, skipHeader: j == 0))
+            let outputs = parallelMap(0..<plan.count, threads: threads) { j -> ChunkResult? in
+                var builder = parser.builder(skipHeader: j == 0, expectedRows: plan.range(j).count / rowBytes + 16)
+                guard let s = Tokenizer.visitChunk(shared, dialect: dialect, plan: plan, chunk: j, visitor: &builder) else { return nil }
+                var r = builder.finish()
+                r.blankLines = s.blankLines
+                return r
             }
             if outputs.contains(where: { $0 == nil }) {
                 simd = false
             } else {
-                results = outputs.map { $0!.0 }
-                offsets = outputs.map { $0!.1 }
+                results = outputs.map { $0! }
             }
         }
         if !simd {
             account.simd = false
-            var from = 0, line = 1, first = true
-            while from < buffer.count {
-                let piece = ScalarTokenizer.tokenize(buffer, dialect: dialect, from: from, stopAfter: from + options.chunkSize, line: line)
-                let r = parser.parse(piece.tokens, skipHeader: first, firstRecordIndex: 0)
-                results.append(r)
-                offsets.append(rowOffsets(piece.tokens, result: r, skipHeader: first))
-                first = false
-                from = piece.next
-                line = piece.nextLine
-            }
+            var builder = parser.builder(skipHeader: true, expectedRows: buffer.count / rowBytes + 16)
+            let s = Tokenizer.visitScalar(buffer, dialect: dialect, pieceSize: options.chunkSize, visitor: &builder)
+            var r = builder.finish()
+            r.blankLines = s.blankLines
+            results = [r]
         }
         // Merge in file order, into columns sized once.
         if let sample = results.first(where: { $0.table.count > 0 })?.table {
             merged.table.reserve(additional: results.reduce(0) { $0 + $1.table.count }, like: sample)
         }
         var recordBase = 0
-        for (k, r) in results.enumerated() {
+        for r in results {
             account.recordsRead += r.recordsRead
             account.blankLines += r.blankLines
             account.headerLines += r.headerLines
             let rejected = r.rejectCounts.values.reduce(0, +)
             account.rejected += rejected
             account.accepted += r.recordsRead - rejected
-            merged.add(r, offsets: offsets[k], buffer: buffer, fileIndex: fileIndex, recordBase: recordBase,
+            merged.add(r, offsets: r.offsets, buffer: buffer, fileIndex: fileIndex, recordBase: recordBase,
                        keepRejects: keepRejects, account: &account)
             recordBase += r.recordsRead
             if options.onError == .fail, let first = merged.rejects.first {
@@ -245,21 +245,6 @@ public enum Ingest {
             }
         }
         return account
-    }
-
-    /// Byte offsets of the accepted rows' records (for duplicate-key rejects).
-    static func rowOffsets(_ t: CSVTokens, result: ChunkResult, skipHeader: Bool) -> [Int] {
-        let rejectedOffsets = Set(result.rejects.map(\.byteOffset))
-        var out: [Int] = []
-        out.reserveCapacity(result.table.count)
-        for r in (skipHeader ? 1 : 0)..<t.recordCount where !rejectedOffsets.contains(t.recordOffset[r]) || result.rejects.isEmpty {
-            out.append(t.recordOffset[r])
-        }
-        if out.count != result.table.count {
-            // Rejects were not kept (skip policy): offsets are only needed for reporting, approximate by line.
-            return Array(repeating: 0, count: result.table.count)
-        }
-        return out
     }
 
     /// The delimiter the header line uses most: comma, semicolon, tab or pipe.

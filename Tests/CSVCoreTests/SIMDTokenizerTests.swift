@@ -154,3 +154,76 @@ struct ChunkedTokenizerTests {
         }
     }
 }
+
+/// Records streamed to a visitor, chunk by chunk or by the scalar path, are the
+/// scalar tokens' records.
+@Suite("visiting records")
+struct RecordVisitorTests {
+    struct Collect: RecordVisitor {
+        var records: [(offset: Int, end: Int, line: Int, flags: RecordFlags, fields: [(Int, Int, FieldFlags)])] = []
+        mutating func visit(_ r: RecordView) {
+            records.append((r.offset, r.end, r.line, r.flags, (0..<r.count).map { (r.starts[$0], r.ends[$0], r.fieldFlags[$0]) }))
+        }
+    }
+
+    func expected(_ bytes: [UInt8], _ dialect: Dialect) -> [String] {
+        let t = ScalarTokenizer.tokenize(bytes, dialect: dialect)
+        return (0..<t.recordCount).map { r in
+            "\(t.recordOffset[r])@\(t.recordLine[r])/\(t.recordFlags[r].rawValue):" + t.fields(ofRecord: r).map { "\(t.fieldStart[$0])-\(t.fieldEnd[$0])/\(t.fieldFlags[$0].rawValue)" }.joined(separator: ",")
+        }
+    }
+
+    func render(_ c: Collect) -> [String] {
+        c.records.map { "\($0.offset)@\($0.line)/\($0.flags.rawValue):" + $0.fields.map { "\($0.0)-\($0.1)/\($0.2.rawValue)" }.joined(separator: ",") }
+    }
+
+    func visited(_ bytes: [UInt8], _ dialect: Dialect, splits: [Int]) -> (Collect, Int) {
+        bytes.withUnsafeBytes { buf in
+            let plan = Tokenizer.plan(buf, dialect: dialect, splits: splits)
+            var c = Collect()
+            var blank = 0
+            for j in 0..<plan.count {
+                guard let s = Tokenizer.visitChunk(buf, dialect: dialect, plan: plan, chunk: j, visitor: &c) else {
+                    var scalar = Collect()
+                    let s = Tokenizer.visitScalar(buf, dialect: dialect, pieceSize: 7, visitor: &scalar)
+                    return (scalar, s.blankLines)
+                }
+                blank += s.blankLines
+            }
+            return (c, blank)
+        }
+    }
+
+    @Test("every table case at every chunk edge", arguments: ScalarTokenizerTests.cases)
+    func everySplit(_ c: TokenizerCase) {
+        let bytes = Array(c.input.utf8)
+        let want = expected(bytes, c.dialect)
+        let blank = ScalarTokenizer.tokenize(bytes, dialect: c.dialect).blankLines
+        for cut in 0...bytes.count {
+            let (got, b) = visited(bytes, c.dialect, splits: [cut])
+            #expect(render(got) == want, "\(c.name) at \(cut)")
+            #expect(b == blank)
+        }
+    }
+
+    @Test("seeded irregular and regular inputs", arguments: [31, 32, 33] as [UInt64])
+    func random(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        let alphabet = Array("ab,\"\n\r".utf8)
+        for _ in 0..<200 {
+            let bytes = (0..<Int.random(in: 0...90, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
+            let splits = (0..<3).map { _ in Int.random(in: 0...bytes.count, using: &rng) }
+            #expect(render(visited(bytes, .comma, splits: splits).0) == expected(bytes, .comma), "\(bytes) \(splits)")
+        }
+    }
+
+    @Test("record ends include the LF, and the scalar path agrees")
+    func ends() {
+        let bytes = Array("a,\"x\ny\"\r\n\nb\n".utf8)
+        var c = Collect()
+        _ = bytes.withUnsafeBytes { Tokenizer.visitScalar($0, visitor: &c) }
+        #expect(c.records.map(\.end) == [9, 12])
+        let (simd, _) = visited(bytes, .comma, splits: [])
+        #expect(simd.records.map(\.end) == [9, 12])
+    }
+}

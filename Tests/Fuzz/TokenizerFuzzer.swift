@@ -1,5 +1,6 @@
 // libFuzzer target: the SIMD tokenizer (structural index + assembler, with
-// chunk edges chosen by the input), whole and chunk by chunk as ingest reads,
+// chunk edges chosen by the input), whole, chunk by chunk, and streamed to a
+// record visitor as ingest reads,
 // must give exactly the scalar tokenizer's tokens for any bytes. Built and run by Scripts/fuzz.sh, not by SwiftPM.
 //
 // Input layout: byte 0 picks the dialect (low 2 bits) and the number of chunk
@@ -29,5 +30,32 @@ public func tokenizerFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     if chunked != scalar {
         fatalError("chunked and scalar tokens differ (dialect \(dialect.delimiter), edges \(edges))")
     }
+    // The streaming path ingest uses: records visited chunk by chunk.
+    let plan = Tokenizer.plan(body, dialect: dialect, splits: edges.map { $0 % (body.count + 1) })
+    var collected = Collect()
+    var regular = true
+    for j in 0..<plan.count where regular {
+        regular = Tokenizer.visitChunk(body, dialect: dialect, plan: plan, chunk: j, visitor: &collected) != nil
+    }
+    if !regular {
+        collected = Collect()
+        _ = Tokenizer.visitScalar(body, dialect: dialect, pieceSize: 5, visitor: &collected)
+    }
+    var expected: [String] = []
+    for r in 0..<scalar.recordCount {
+        expected.append("\(scalar.recordOffset[r])@\(scalar.recordLine[r]):" + scalar.fields(ofRecord: r).map {
+            "\(scalar.fieldStart[$0])-\(scalar.fieldEnd[$0])/\(scalar.fieldFlags[$0].rawValue)"
+        }.joined(separator: ","))
+    }
+    if collected.records != expected {
+        fatalError("visited records differ from the scalar tokens (edges \(edges))")
+    }
     return 0
+}
+
+struct Collect: RecordVisitor {
+    var records: [String] = []
+    mutating func visit(_ r: RecordView) {
+        records.append("\(r.offset)@\(r.line):" + (0..<r.count).map { "\(r.starts[$0])-\(r.ends[$0])/\(r.fieldFlags[$0].rawValue)" }.joined(separator: ","))
+    }
 }

@@ -228,6 +228,90 @@ struct TokenAssembler {
         return t
     }
 
+    /// Like `run`, but hands each record to `visitor` as soon as it is complete
+    /// instead of storing every field's bounds. Nil when irregular.
+    mutating func visit<V: RecordVisitor>(from: Int, stopAt: Int, line: Int, visitor: inout V) -> VisitSummary? {
+        let n = buffer.count
+        let cr: UInt8 = 0x0D
+        startLine = line
+        self.from = from
+        newlinesSeen = 0
+        var summary = VisitSummary()
+        var record = RecordBuffer()
+        defer { record.free() }
+        var nextQuoteAt = nextQuote(atOrAfter: from)
+        var fieldBegin = from
+        var recordStart = from
+        var recordLine = 0
+        var done = false
+        var w = 0
+        outer: while !done && window(w) {
+            let idx = windows[w]
+            if w > 0, nextQuoteAt == Int.max { nextQuoteAt = nextQuote(atOrAfter: fieldBegin) }
+            for raw in idx.separators {
+                let p = idx.start &+ Int(raw & StructuralIndex.positionMask)
+                if p < fieldBegin { continue }
+                let isNewline = raw & StructuralIndex.recordEndBit != 0
+                if fieldBegin == recordStart {
+                    if recordStart >= stopAt { done = true; break outer }
+                    if isNewline {
+                        let length = p - fieldBegin
+                        if length == 0 || (length == 1 && buffer[fieldBegin] == cr) {
+                            summary.blankLines += 1
+                            newlinesSeen += 1
+                            fieldBegin = p + 1
+                            recordStart = p + 1
+                            continue
+                        }
+                    }
+                    record.count = 0
+                    recordLine = lineAt(recordStart)
+                }
+                if nextQuoteAt < p {
+                    guard buffer[fieldBegin] == quote, let (s, e, f) = quotedField(fieldBegin, p, atNewline: isNewline) else { return nil }
+                    record.append(s, e, f)
+                    nextQuoteAt = nextQuote(atOrAfter: p)
+                } else {
+                    var end = p
+                    if isNewline && end > fieldBegin && buffer[end - 1] == cr { end -= 1 }
+                    record.append(fieldBegin, end, [])
+                }
+                fieldBegin = p &+ 1
+                if isNewline {
+                    visitor.visit(record.view(offset: recordStart, end: p + 1, line: recordLine, flags: []))
+                    summary.records += 1
+                    newlinesSeen += 1
+                    recordStart = p &+ 1
+                }
+            }
+            w += 1
+        }
+        if !done {
+            guard let last = windows.last, last.end == n else { return nil }
+            if last.endsInsideQuotes { return nil }
+            if nextQuoteAt == Int.max { nextQuoteAt = nextQuote(atOrAfter: fieldBegin) }
+            if recordStart < stopAt && (recordStart < n || fieldBegin > recordStart) {
+                if fieldBegin == recordStart {
+                    record.count = 0
+                    recordLine = lineAt(recordStart)
+                }
+                if nextQuoteAt < n {
+                    guard fieldBegin < n, buffer[fieldBegin] == quote, let (s, e, f) = quotedField(fieldBegin, n, atNewline: false) else { return nil }
+                    record.append(s, e, f)
+                } else {
+                    var end = n
+                    if end > fieldBegin && buffer[end - 1] == cr { end -= 1 }
+                    record.append(fieldBegin, end, [])
+                }
+                visitor.visit(record.view(offset: recordStart, end: n, line: recordLine, flags: []))
+                summary.records += 1
+                recordStart = n
+            }
+        }
+        nextRecord = recordStart
+        return summary
+    }
+
     /// Where the first record not assembled starts (after `run`).
     private(set) var nextRecord = 0
 }

@@ -1,0 +1,126 @@
+/// One record's field bounds, lent to a `RecordVisitor` for the duration of a
+/// visit (the buffers are reused for the next record).
+public struct RecordView {
+    /// Byte offset of the record's first byte.
+    public var offset: Int
+    /// One past the record's last byte (its LF included, when it has one).
+    public var end: Int
+    /// 1-based line of the record's first byte.
+    public var line: Int
+    public var flags: RecordFlags
+    /// Number of fields.
+    public var count: Int
+    public var starts: UnsafeMutablePointer<Int>
+    public var ends: UnsafeMutablePointer<Int>
+    public var fieldFlags: UnsafeMutablePointer<FieldFlags>
+}
+
+/// Receives records one at a time, in order, without the whole input's field
+/// bounds ever being stored.
+public protocol RecordVisitor {
+    mutating func visit(_ record: RecordView)
+}
+
+/// Reusable field-bound buffers for record views; grows for wide records.
+struct RecordBuffer {
+    var capacity = 64
+    var starts = UnsafeMutablePointer<Int>.allocate(capacity: 64)
+    var ends = UnsafeMutablePointer<Int>.allocate(capacity: 64)
+    var flags = UnsafeMutablePointer<FieldFlags>.allocate(capacity: 64)
+    var count = 0
+
+    @inline(__always)
+    mutating func append(_ s: Int, _ e: Int, _ f: FieldFlags) {
+        if count == capacity { grow() }
+        starts[count] = s   // safe: count < capacity
+        ends[count] = e
+        flags[count] = f
+        count &+= 1
+    }
+
+    mutating func grow() {
+        let c = capacity * 2
+        let s = UnsafeMutablePointer<Int>.allocate(capacity: c), e = UnsafeMutablePointer<Int>.allocate(capacity: c)
+        let f = UnsafeMutablePointer<FieldFlags>.allocate(capacity: c)
+        s.update(from: starts, count: count); e.update(from: ends, count: count); f.update(from: flags, count: count)
+        starts.deallocate(); ends.deallocate(); flags.deallocate()
+        starts = s; ends = e; flags = f
+        capacity = c
+    }
+
+    func free() { starts.deallocate(); ends.deallocate(); flags.deallocate() }
+
+    func view(offset: Int, end: Int, line: Int, flags recordFlags: RecordFlags) -> RecordView {
+        RecordView(offset: offset, end: end, line: line, flags: recordFlags, count: count, starts: starts, ends: ends, fieldFlags: flags)
+    }
+}
+
+/// What a visit saw besides the records.
+public struct VisitSummary: Sendable, Equatable {
+    public var records = 0
+    public var blankLines = 0
+    public var bomLength = 0
+}
+
+extension Tokenizer {
+    /// Visits the records whose first byte lies in chunk `j` (the SIMD path).
+    /// Returns nil when the quoting is irregular; records visited before that
+    /// must then be discarded and the input read with `visitScalar`.
+    public static func visitChunk<V: RecordVisitor>(_ bytes: UnsafeRawBufferPointer, dialect: Dialect = .comma,
+                                                   plan: TokenizerPlan, chunk j: Int, visitor: inout V) -> VisitSummary? {
+        let c = plan.chunks[j]
+        let index = StructuralIndex(bytes, start: c.start, end: c.end, dialect: dialect, insideQuotes: c.insideQuotes)
+        guard let from = firstRecord(bytes, plan: plan, chunk: j, index: index) else {
+            return index.endsInsideQuotes && c.end == bytes.count ? nil : VisitSummary()
+        }
+        if from >= c.end { return VisitSummary() }
+        var newlines = c.newlinesBefore
+        for i in c.start..<from where bytes[i] == 0x0A { newlines += 1 }
+        let window = 1 << 16
+        var assembler = TokenAssembler(buffer: bytes, dialect: dialect, windows: [index]) { last in
+            let end = min(bytes.count, last.end + window)
+            return StructuralIndex(bytes, start: last.end, end: end, dialect: dialect, insideQuotes: last.endsInsideQuotes)
+        }
+        guard var s = assembler.visit(from: from, stopAt: c.end, line: newlines + 1, visitor: &visitor) else { return nil }
+        if j == 0 { s.bomLength = plan.bom }
+        return s
+    }
+
+    /// The first record start owned by chunk `j`, or nil when the chunk owns none.
+    static func firstRecord(_ bytes: UnsafeRawBufferPointer, plan: TokenizerPlan, chunk j: Int, index: StructuralIndex) -> Int? {
+        let c = plan.chunks[j]
+        if j == 0 { return plan.bom }
+        if bytes[c.start - 1] == 0x0A && !c.insideQuotes { return c.start }
+        guard let first = index.separators.first(where: { $0 & StructuralIndex.recordEndBit != 0 }) else { return nil }
+        return c.start + Int(first & StructuralIndex.positionMask) + 1
+    }
+
+    /// Visits every record with the scalar tokenizer, piece by piece (bounded
+    /// memory): the path for irregular quoting and the `--scalar-tokenizer` switch.
+    public static func visitScalar<V: RecordVisitor>(_ bytes: UnsafeRawBufferPointer, dialect: Dialect = .comma,
+                                                    pieceSize: Int = 4 << 20, visitor: inout V) -> VisitSummary {
+        var summary = VisitSummary()
+        var from = 0, line = 1
+        var buffer = RecordBuffer()
+        defer { buffer.free() }
+        while from < bytes.count {
+            let piece = ScalarTokenizer.tokenize(bytes, dialect: dialect, from: from, stopAfter: from + max(1, pieceSize), line: line)
+            let t = piece.tokens
+            if from == 0 { summary.bomLength = t.bomLength }
+            summary.blankLines += t.blankLines
+            for r in 0..<t.recordCount {
+                buffer.count = 0
+                for f in t.fields(ofRecord: r) { buffer.append(t.fieldStart[f], t.fieldEnd[f], t.fieldFlags[f]) }
+                // The record ends after the LF that follows its last field (or at the end).
+                var end = t.fieldEnd[t.recordFields[r + 1] - 1]
+                while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+                if end < bytes.count { end += 1 }
+                visitor.visit(buffer.view(offset: t.recordOffset[r], end: end, line: t.recordLine[r], flags: t.recordFlags[r]))
+                summary.records += 1
+            }
+            from = piece.next
+            line = piece.nextLine
+        }
+        return summary
+    }
+}
