@@ -104,12 +104,16 @@ public enum Tokenizer {
     /// Stage 1 alone over the whole input: the number of separators (field
     /// ends) and records found by the structural index. For benchmarks of the
     /// indexer on its own.
-    public static func structuralSummary(_ bytes: UnsafeRawBufferPointer, dialect: Dialect = .comma) -> (separators: Int, records: Int) {
-        let bom = hasBOM(bytes) ? 3 : 0
-        let index = StructuralIndex(bytes, start: bom, end: bytes.count, dialect: dialect, insideQuotes: false)
-        var records = 0
-        for s in index.separators where s & StructuralIndex.recordEndBit != 0 { records += 1 }
-        return (index.separators.count, records)
+    public static func structuralSummary(_ bytes: UnsafeRawBufferPointer, dialect: Dialect = .comma,
+                                         chunkSize: Int = 4 << 20) -> (separators: Int, records: Int) {
+        let plan = plan(bytes, dialect: dialect, chunkSize: chunkSize)
+        var separators = 0, records = 0
+        for c in plan.chunks {
+            let index = StructuralIndex(bytes, start: c.start, end: c.end, dialect: dialect, insideQuotes: c.insideQuotes)
+            separators += index.separators.count
+            for s in index.separators where s & StructuralIndex.recordEndBit != 0 { records += 1 }
+        }
+        return (separators, records)
     }
 
     static func hasBOM(_ b: UnsafeRawBufferPointer) -> Bool {

@@ -48,12 +48,42 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     Benchmark("index_simd_1core", configuration: config) { benchmark in
-        // Stage 1 alone: the structural index (every separator's position, LFs marked).
+        // Stage 1 alone: the structural index (every separator's position, LFs marked), in 4 MiB chunks.
         let start = ContinuousClock.now
-        let summary = bytes.withUnsafeBytes { Tokenizer.structuralSummary($0) }
+        let summary = bytes.withUnsafeBytes { Tokenizer.structuralSummary($0, chunkSize: 4 << 20) }
         report(benchmark, start)
         precondition(summary.records == rows + 1 && summary.separators == (rows + 1) * fieldsPerRow, "wrong answer: \(summary)")
         blackHole(summary)
+    }
+
+    /// Counts records and fields: the tokenizer's output consumed as ingest consumes it.
+    struct CountFields: RecordVisitor {
+        var records = 0, fields = 0
+        mutating func visit(_ r: RecordView) { records += 1; fields += r.count }
+    }
+
+    Benchmark("tokenize_simd_chunks_1core", configuration: config) { benchmark in
+        // Bytes → field bounds of every record, in 4 MiB chunks on one core: the
+        // SIMD structural index and the stage-2 assembler streaming records.
+        let start = ContinuousClock.now
+        var counter = CountFields()
+        bytes.withUnsafeBytes { buf in
+            let plan = Tokenizer.plan(buf, chunkSize: 4 << 20)
+            for j in 0..<plan.count { _ = Tokenizer.visitChunk(buf, plan: plan, chunk: j, visitor: &counter) }
+        }
+        report(benchmark, start)
+        precondition(counter.records == rows + 1 && counter.fields == (rows + 1) * fieldsPerRow, "wrong answer: \(counter.records) records")
+        blackHole(counter)
+    }
+
+    Benchmark("tokenize_scalar_chunks_1core", configuration: config) { benchmark in
+        // The scalar twin over the same bytes, piece by piece.
+        let start = ContinuousClock.now
+        var counter = CountFields()
+        _ = bytes.withUnsafeBytes { Tokenizer.visitScalar($0, pieceSize: 4 << 20, visitor: &counter) }
+        report(benchmark, start)
+        precondition(counter.records == rows + 1 && counter.fields == (rows + 1) * fieldsPerRow, "wrong answer: \(counter.records) records")
+        blackHole(counter)
     }
 
     Benchmark("ingest_typed_all_cores", configuration: config) { benchmark in

@@ -40,14 +40,20 @@ struct StructuralIndex {
             endsInsideQuotes = insideQuotes
             return
         }
-        var quotedLF: [UInt32] = []
-        var quotePositions: [UInt32] = []
-        quotePositions.reserveCapacity(length / 32)
-        var carry: UInt64 = insideQuotes ? ~0 : 0
-        // Worst case every byte is a separator; 64 spare slots absorb the unrolled
-        // writes. The capacity is only reserved: pages are touched as they are written.
-        separators = [UInt32](unsafeUninitializedCapacity: length + 64) { out, initialized in
-            var count = 0
+        // Worst case every byte is a separator, a quote or a quoted LF; 64 spare
+        // slots absorb the unrolled writes. The buffers are only reserved: pages
+        // are touched as they are written, and the hot loop never touches an Array
+        // or a captured variable.
+        let capacity = length + 64
+        let quoteBuffer = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
+        let lfBuffer = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
+        defer { quoteBuffer.deallocate(); lfBuffer.deallocate() }
+        var quoteTotal = 0, lfTotal = 0
+        var carryOut: UInt64 = insideQuotes ? ~0 : 0
+        separators = [UInt32](unsafeUninitializedCapacity: capacity) { out, initialized in
+            let seps = out.baseAddress!
+            var count = 0, quoteCount = 0, lfCount = 0
+            var carry = carryOut
             var offset = 0
             var tail = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
             while offset < length {
@@ -68,39 +74,30 @@ struct StructuralIndex {
                 let inside = StructuralIndex.prefixXOR(q) ^ carry
                 carry = UInt64(bitPattern: Int64(bitPattern: inside) >> 63)
                 let structural = (d | n) & ~inside
+                let o = UInt32(truncatingIfNeeded: offset)
+                // safe: each emit writes at most 8 * ceil(popcount / 8) slots past its
+                // count, and counts never exceed `length` (one entry per byte at most).
                 if q != 0 {
-                    var m = q
-                    repeat {
-                        quotePositions.append(UInt32(truncatingIfNeeded: offset &+ m.trailingZeroBitCount))
-                        m &= m &- 1
-                    } while m != 0
+                    StructuralIndex.emit(q, newlines: 0, offset: o, into: quoteBuffer, count: &quoteCount)
                     let lfInside = n & inside
-                    if lfInside != 0 {
-                        var m = lfInside
-                        repeat {
-                            quotedLF.append(UInt32(truncatingIfNeeded: offset &+ m.trailingZeroBitCount))
-                            m &= m &- 1
-                        } while m != 0
-                    }
+                    if lfInside != 0 { StructuralIndex.emit(lfInside, newlines: 0, offset: o, into: lfBuffer, count: &lfCount) }
                 } else if carry != 0 && n != 0 {
                     // A whole block inside one quoted field: its LFs are data.
-                    var m = n
-                    repeat {
-                        quotedLF.append(UInt32(truncatingIfNeeded: offset &+ m.trailingZeroBitCount))
-                        m &= m &- 1
-                    } while m != 0
+                    StructuralIndex.emit(n, newlines: 0, offset: o, into: lfBuffer, count: &lfCount)
                 }
                 if structural != 0 {
-                    // safe: count + 8 * ceil(popcount / 8) <= length + 64 slots.
-                    StructuralIndex.emit(structural, newlines: n, offset: UInt32(truncatingIfNeeded: offset), into: out.baseAddress!, count: &count)
+                    StructuralIndex.emit(structural, newlines: n, offset: o, into: seps, count: &count)
                 }
                 offset &+= 64
             }
             initialized = count
+            quoteTotal = quoteCount
+            lfTotal = lfCount
+            carryOut = carry
         }
-        quotedNewlines = quotedLF
-        quotes = quotePositions
-        endsInsideQuotes = carry != 0
+        quotes = Array(UnsafeBufferPointer(start: quoteBuffer, count: quoteTotal))
+        quotedNewlines = Array(UnsafeBufferPointer(start: lfBuffer, count: lfTotal))
+        endsInsideQuotes = carryOut != 0
     }
 
     /// Bit i of the result is the XOR of bits 0…i of `x`: set for bytes after an
