@@ -120,3 +120,20 @@ extension DeclarationTable {
         count += added
     }
 }
+
+extension DeclarationTable {
+    /// Keeps the first `rows` rows (dictionaries keep their values).
+    mutating func truncate(rows n: Int) {
+        guard n < count else { return }
+        fileIndex.removeSubrange(n...); line.removeSubrange(n...); itemNo.removeSubrange(n...); date.removeSubrange(n...)
+        flow.removeSubrange(n...); valueUSD.removeSubrange(n...); keyHash.removeSubrange(n...)
+        declarationID.bytes.removeSubrange(declarationID.offsets[n]...)
+        declarationID.offsets.removeSubrange((n + 1)...)
+        if outcome != nil { outcome!.removeSubrange(n...) }
+        for f in text.indices where text[f] != nil { text[f]!.codes.removeSubrange(n...) }
+        for f in countries.indices where countries[f] != nil { countries[f]!.removeSubrange(n...) }
+        for f in numbers.indices where numbers[f] != nil { numbers[f]!.removeSubrange(n...) }
+        for k in extras.indices { extras[k].column.codes.removeSubrange(n...) }
+        count = n
+    }
+}

@@ -118,6 +118,17 @@ public enum Ingest {
         var rejectCounts: [RejectReason: Int] = [:]
         var keys = KeySet(capacity: 1 << 16)
 
+        /// Drops rows, rejects and keys added after a mark (dictionary values stay, unused).
+        mutating func truncate(rows: Int, rejects count: Int, counts: [RejectReason: Int]) {
+            table.truncate(rows: rows)
+            rejects.removeSubrange(count...)
+            rejectCounts = counts
+            keys = KeySet(capacity: rows)
+            for r in 0..<rows {
+                _ = keys.insert(table.keyHash[r], row: Int32(r)) { _ in false }
+            }
+        }
+
         /// Appends a chunk; rows repeating an earlier (declaration_id, item_no) are rejected.
         mutating func add(_ chunk: ChunkResult, offsets: [Int], buffer: UnsafeRawBufferPointer, fileIndex: Int,
                           recordBase: Int, keepRejects: Bool, account: inout FileAccount) {
@@ -191,46 +202,24 @@ public enum Ingest {
                                  keepRejects: keepRejects, dialect: dialect)
         let threads = options.threads > 0 ? options.threads : System.cores
 
-        // Parallel SIMD path, chunk by chunk; any irregular chunk sends the whole file to the scalar path.
-        var results: [ChunkResult] = []
-        var simd = !options.scalarTokenizer
-        // Bytes per row, from the first 64 KiB, to size the chunk columns once.
+        // Parallel SIMD path in waves of chunks, each wave merged as it lands (so
+        // chunk columns are freed and their memory reused); any irregular chunk
+        // sends the whole file to the scalar path.
+        // Bytes per row, from the first 64 KiB, to size columns and tables once.
         let sample = min(buffer.count, 1 << 16)
         var sampleLines = 0
         for i in 0..<sample where buffer[i] == 0x0A { sampleLines += 1 }
         let rowBytes = max(16, sample / max(1, sampleLines))
-        if simd {
-            let size = max(1 << 16, min(options.chunkSize, buffer.count / max(1, threads * 2) + 1))
-            let plan = Tokenizer.plan(buffer, dialect: dialect, chunkSize: size)
-            // safe: the input bytes are read-only while the chunks are parsed.
-            nonisolated(unsafe) let shared = buffer
-            let outputs = parallelMap(0..<plan.count, threads: threads) { j -> ChunkResult? in
-                var builder = parser.builder(skipHeader: j == 0, expectedRows: plan.range(j).count / rowBytes + 16)
-                guard let s = Tokenizer.visitChunk(shared, dialect: dialect, plan: plan, chunk: j, visitor: &builder) else { return nil }
-                var r = builder.finish()
-                r.blankLines = s.blankLines
-                return r
-            }
-            if outputs.contains(where: { $0 == nil }) {
-                simd = false
-            } else {
-                results = outputs.map { $0! }
-            }
-        }
-        if !simd {
-            account.simd = false
-            var builder = parser.builder(skipHeader: true, expectedRows: buffer.count / rowBytes + 16)
-            let s = Tokenizer.visitScalar(buffer, dialect: dialect, pieceSize: options.chunkSize, visitor: &builder)
-            var r = builder.finish()
-            r.blankLines = s.blankLines
-            results = [r]
-        }
-        // Merge in file order, into columns sized once.
-        if let sample = results.first(where: { $0.table.count > 0 })?.table {
-            merged.table.reserve(additional: results.reduce(0) { $0 + $1.table.count }, like: sample)
-        }
+        let estimatedRows = buffer.count / rowBytes + 16
+        merged.keys.reserve(merged.table.count + estimatedRows)
+        var simd = !options.scalarTokenizer
         var recordBase = 0
-        for r in results {
+        var reserved = false
+        func mergeResult(_ r: ChunkResult, into merged: inout Merge) throws(IngestError) {
+            if !reserved && r.table.count > 0 {
+                merged.table.reserve(additional: estimatedRows, like: r.table)
+                reserved = true
+            }
             account.recordsRead += r.recordsRead
             account.blankLines += r.blankLines
             account.headerLines += r.headerLines
@@ -243,6 +232,45 @@ public enum Ingest {
             if options.onError == .fail, let first = merged.rejects.first {
                 throw .rejected(diagnostic(first, buffer: buffer, file: input.name))
             }
+        }
+        if simd {
+            let size = max(1 << 16, min(options.chunkSize, buffer.count / max(1, threads * 2) + 1))
+            let plan = Tokenizer.plan(buffer, dialect: dialect, chunkSize: size)
+            // safe: the input bytes are read-only while the chunks are parsed.
+            nonisolated(unsafe) let shared = buffer
+            // Where this file's rows start, to undo them if the file turns out irregular.
+            let mark = (rows: merged.table.count, rejects: merged.rejects.count, counts: merged.rejectCounts)
+            let checkpointAccount = account
+            var next = 0
+            let wave = threads * 4
+            while next < plan.count && simd {
+                let upper = min(plan.count, next + wave)
+                let outputs = parallelMap(next..<upper, threads: threads) { j -> ChunkResult? in
+                    var builder = parser.builder(skipHeader: j == 0, expectedRows: plan.range(j).count / rowBytes + 16)
+                    guard let s = Tokenizer.visitChunk(shared, dialect: dialect, plan: plan, chunk: j, visitor: &builder) else { return nil }
+                    var r = builder.finish()
+                    r.blankLines = s.blankLines
+                    return r
+                }
+                if outputs.contains(where: { $0 == nil }) {
+                    simd = false
+                    merged.truncate(rows: mark.rows, rejects: mark.rejects, counts: mark.counts)   // the scalar path reads it again
+                    account = checkpointAccount
+                    recordBase = 0
+                    reserved = false
+                    break
+                }
+                for r in outputs { try mergeResult(r!, into: &merged) }
+                next = upper
+            }
+        }
+        if !simd {
+            account.simd = false
+            var builder = parser.builder(skipHeader: true, expectedRows: estimatedRows)
+            let s = Tokenizer.visitScalar(buffer, dialect: dialect, pieceSize: options.chunkSize, visitor: &builder)
+            var r = builder.finish()
+            r.blankLines = s.blankLines
+            try mergeResult(r, into: &merged)
         }
         return account
     }

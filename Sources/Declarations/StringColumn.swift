@@ -56,6 +56,23 @@ struct KeySet {
 
     /// Inserts row `row` with key hash `h`; returns the earlier row with an
     /// equal key (as `same` decides), or nil when the key is new.
+    /// Sizes the table for `n` keys at once (no rehashing on the way).
+    mutating func reserve(_ n: Int) {
+        guard n * 2 > hashes.count else { return }
+        var size = hashes.count
+        while size < n * 2 { size <<= 1 }
+        let oldH = hashes, oldR = rows
+        hashes = [UInt64](repeating: 0, count: size)
+        rows = [Int32](repeating: -1, count: size)
+        mask = size - 1
+        for k in oldR.indices where oldR[k] >= 0 {
+            var i = Int(truncatingIfNeeded: oldH[k]) & mask
+            while rows[i] >= 0 { i = (i + 1) & mask }
+            hashes[i] = oldH[k]
+            rows[i] = oldR[k]
+        }
+    }
+
     mutating func insert(_ h: UInt64, row: Int32, same: (Int32) -> Bool) -> Int32? {
         if count * 2 >= hashes.count { grow() }
         var i = Int(truncatingIfNeeded: h) & mask

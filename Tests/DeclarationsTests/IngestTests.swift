@@ -213,3 +213,27 @@ struct IngestTests {
         #expect(throws: IngestError.self) { try Ingest.read([dir.file("missing.csv")], options: IngestOptions()) }
     }
 }
+
+@Suite("ingest fallback")
+struct IngestFallbackTests {
+    @Test("a second file with stray quotes late in it is re-read by the scalar path, nothing doubled or lost")
+    func irregularSecondFile() throws {
+        let a = try TemporaryDirectory("fallback-a"), b = try TemporaryDirectory("fallback-b")
+        defer { a.remove(); b.remove() }
+        _ = try Generator.run(GeneratorOptions(rows: 15_000, seed: 8), into: a.path)
+        _ = try Generator.run(GeneratorOptions(rows: 15_000, seed: 9, dirty: true), into: b.path)
+        let paths = [a.file("declarations.csv"), b.file("declarations.csv")]
+        let auto = try Ingest.read(paths, options: IngestOptions(threads: 2, chunkSize: 1 << 16))
+        let scalar = try Ingest.read(paths, options: IngestOptions(scalarTokenizer: true))
+        #expect(auto.files[0].simd && !auto.files[1].simd)
+        #expect(auto.table.count == scalar.table.count)
+        #expect(auto.files == scalar.files.map { var f = $0; f.simd = auto.files[auto.files.firstIndex { $0.path == f.path }!].simd; return f })
+        #expect(auto.table.line == scalar.table.line)
+        #expect(auto.table.fileIndex == scalar.table.fileIndex)
+        #expect(auto.table.valueUSD == scalar.table.valueUSD)
+        #expect(auto.rejects.map(\.line) == scalar.rejects.map(\.line))
+        let d1 = try #require(auto.table.text(.description)), d2 = try #require(scalar.table.text(.description))
+        for r in stride(from: 0, to: auto.table.count, by: 97) { #expect(d1.string(r) == d2.string(r)) }
+        for r in stride(from: 0, to: auto.table.count, by: 97) { #expect(auto.table.declarationID.string(r) == scalar.table.declarationID.string(r)) }
+    }
+}
