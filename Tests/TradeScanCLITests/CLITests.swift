@@ -20,7 +20,7 @@ struct CLITests {
             .filter { $0.hasPrefix("  ") && !$0.hasPrefix("   ") }
             .compactMap { $0.split(separator: " ").first.map(String.init) }
             .filter { $0 != "See" }
-        #expect(listed == ["generate", "validate", "evaluate", "self-check"])
+        #expect(listed == ["generate", "validate", "evaluate", "controls", "self-check"])
     }
 
     @Test("self-check passes and prints the OpenBLAS configuration")
@@ -41,5 +41,25 @@ struct CLITests {
         #expect(r.stdout.isEmpty)
         let unknown = try BuiltBinary.run(["no-such-command"])
         #expect(unknown.status == 64)
+    }
+}
+
+@Suite("tradescan controls")
+struct ControlsCLITests {
+    @Test("prints the built-in table, which checks clean; a bad file exits 65 with its line")
+    func controls() throws {
+        let r = try BuiltBinary.run(["controls"])
+        #expect(r.status == 0)
+        #expect(r.stdout.hasPrefix("item_group,code_prefixes,keywords,valid_from"))
+        let tmp = try TemporaryDirectory("cli-controls")
+        defer { tmp.remove() }
+        try Data(r.stdout.utf8).write(to: URL(fileURLWithPath: tmp.file("c.csv")))
+        let ok = try BuiltBinary.run(["controls", "--check", tmp.file("c.csv")])
+        #expect(ok.status == 0)
+        #expect(ok.stdout.contains("14 rules"))
+        try Data((r.stdout + "x,,,2024-01-01,,all,licence,,\n").utf8).write(to: URL(fileURLWithPath: tmp.file("bad.csv")))
+        let bad = try BuiltBinary.run(["controls", "--check", tmp.file("bad.csv")])
+        #expect(bad.status == 65)
+        #expect(bad.stderr.contains("bad.csv:16: error: a rule needs code_prefixes or keywords"))
     }
 }
