@@ -41,9 +41,11 @@ let package = Package(
         .target(name: "Declarations", dependencies: ["CSVCore", "CZlib"]),
         // The seeded generator of realistic export declarations with planted patterns.
         .target(name: "Synthetic", dependencies: ["Declarations"]),
+        // One file per detector: fit → a Codable Fitted value → anomaly scores and reasons.
+        .target(name: "Detectors", dependencies: ["Declarations", "LinearAlgebra"]),
         // Measures of a ranking against ground truth (tradescan evaluate).
         .target(name: "Evaluation", dependencies: ["CSVCore", "Declarations"]),
-        .target(name: "TradeScan", dependencies: ["LinearAlgebra", "Synthetic", "Declarations", "Evaluation", "CSVCore"]),
+        .target(name: "TradeScan", dependencies: ["LinearAlgebra", "Synthetic", "Declarations", "Detectors", "Evaluation", "CSVCore"]),
         .executableTarget(
             name: "tradescan",
             dependencies: [
@@ -56,6 +58,7 @@ let package = Package(
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
         .testTarget(name: "CSVCoreTests", dependencies: ["CSVCore", "TestSupport"]),
         .testTarget(name: "DeclarationsTests", dependencies: ["Declarations", "Synthetic", "CSVCore", "TestSupport"]),
+        .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "Declarations", "Synthetic", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
         .testTarget(name: "SyntheticTests", dependencies: ["Synthetic", "CSVCore", "Declarations", "TestSupport"]),
         .testTarget(name: "TradeScanCLITests", dependencies: ["tradescan", "CSVCore", "TestSupport"]),

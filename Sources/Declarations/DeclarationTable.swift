@@ -81,7 +81,7 @@ public struct DeclarationTable: Sendable {
     /// Declaration numbers, as read (leading zeros kept).
     public internal(set) var declarationID = StringColumn()
     /// Per row: a 64-bit hash of (declaration_id, item_no), used to find repeated keys.
-    var keyHash: [UInt64] = []
+    public internal(set) var keyHash: [UInt64] = []
     /// Goods line within the declaration (1 when the feed has no item numbers).
     public internal(set) var itemNo: [Int32] = []
     /// Days since 1970-01-01.

@@ -1,0 +1,51 @@
+import Declarations
+
+/// Why a row was flagged, in words, with the evidence behind the words.
+public struct Reason: Sendable, Codable, Equatable {
+    /// The detector that gave it.
+    public var detector: String
+    /// One sentence a customs officer can act on.
+    public var text: String
+    /// How strongly this reason pushes the row up (same scale as the detector's score).
+    public var strength: Double
+    /// Named facts behind the sentence (values, medians, groups).
+    public var evidence: [String: String]
+}
+
+/// A fitted detector: scores any table with the fields it needs, and explains.
+///
+/// Scores are finite and higher means more anomalous. Scores of rows not seen
+/// in the fit are computed the same way as those seen.
+public protocol FittedDetector: Sendable, Codable {
+    /// Stable name, used in reports and model files.
+    static var name: String { get }
+    /// One finite score per row of `table`.
+    func anomalyScores(_ table: DeclarationTable) -> [Double]
+    /// The reasons behind row `row`'s score, strongest first (empty when nothing stands out).
+    func reasons(_ table: DeclarationTable, row: Int) -> [Reason]
+}
+
+/// A detector before fitting.
+public protocol Detector: Sendable {
+    associatedtype Fitted: FittedDetector
+    /// Canonical fields the detector needs; when one is missing it is skipped.
+    static var requiredFields: [CanonicalField] { get }
+    func fit(_ table: DeclarationTable) throws -> Fitted
+}
+
+extension Detector {
+    /// The required fields `table` lacks (empty: the detector can run).
+    public static func missingFields(in table: DeclarationTable) -> [CanonicalField] {
+        requiredFields.filter { f in
+            switch f {
+            case .netWeightKg: table.numbers(.netWeightKg) == nil
+            case .grossWeightKg: table.numbers(.grossWeightKg) == nil
+            case .quantity: table.numbers(.quantity) == nil
+            case .quantityUnit: table.text(.quantityUnit) == nil
+            case .description: table.text(.description) == nil
+            case .hsCode: table.text(.hsCode) == nil
+            default: false
+            }
+        }
+    }
+}

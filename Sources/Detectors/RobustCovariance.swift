@@ -1,0 +1,98 @@
+import LinearAlgebra
+
+/// Robust location and scatter: a minimum covariance determinant (MCD) estimate
+/// by concentration steps (Rousseeuw & Van Driessen's FastMCD C-steps from one
+/// robust start), with consistency correction and one reweighting step.
+///
+/// The plain covariance is dragged by the very outliers a detector looks for;
+/// this one is fitted on the 75% of rows that fit each other best.
+enum RobustCovariance {
+    struct Estimate: Sendable, Codable {
+        var location: [Double]
+        var scatter: Matrix
+        var rows: Int
+    }
+
+    /// Fits `x` (`n × d`, d ≤ 4). `order` breaks ties between equal distances
+    /// (row keys' hashes) so the result does not depend on row order.
+    static func fit(_ x: Matrix, order: [UInt64]) -> Estimate? {
+        let n = x.rows, d = x.columns
+        guard n > d + 2 else { return nil }
+        let h = max(d + 1, (3 * n) / 4)
+        // Start: coordinate-wise median and MAD.
+        var start = [Double](repeating: 0, count: d), spread = [Double](repeating: 1, count: d)
+        for j in 0..<d {
+            let col = Array(x.column(j))
+            let med = Select.median(col)
+            let mad = Select.median(col.map { abs($0 - med) }) * 1.4826
+            start[j] = med
+            spread[j] = max(mad, 1e-6)
+        }
+        var distance = [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            var s = 0.0
+            for j in 0..<d { let z = (x[i, j] - start[j]) / spread[j]; s += z * z }
+            distance[i] = s
+        }
+        var subset = smallest(distance, h, order: order)
+        var estimate: (mean: [Double], cov: Matrix)? = nil
+        for _ in 0..<12 {
+            guard let e = moments(x, rows: subset) else { return nil }
+            estimate = e
+            guard let d2 = try? Mahalanobis.squaredDistances(x, location: e.mean, scatter: regularised(e.cov)) else { break }
+            let next = smallest(d2, h, order: order)
+            distance = d2
+            if next == subset { break }
+            subset = next
+        }
+        guard let raw = estimate else { return nil }
+        // Consistency: the median squared distance should be χ²_d's median.
+        let factor = max(1e-12, Select.median(distance) / ChiSquare.median[d])
+        var cov = raw.cov
+        for i in 0..<d { for j in 0..<d { cov[i, j] *= factor } }
+        // Reweight: rows within the 97.5% quantile.
+        guard let d2 = try? Mahalanobis.squaredDistances(x, location: raw.mean, scatter: regularised(cov)) else { return nil }
+        let inliers = (0..<n).filter { d2[$0] <= ChiSquare.q975[d] }
+        guard inliers.count > d + 2, let final = moments(x, rows: inliers) else {
+            return Estimate(location: raw.mean, scatter: regularised(cov), rows: n)
+        }
+        return Estimate(location: final.mean, scatter: regularised(final.cov), rows: n)
+    }
+
+    /// Indices of the `k` smallest values, ties broken by `order`, in index order.
+    static func smallest(_ v: [Double], _ k: Int, order: [UInt64]) -> [Int] {
+        var copy = v
+        let threshold = Select.kth(&copy, k - 1)
+        var out: [Int] = []
+        out.reserveCapacity(k)
+        var ties: [Int] = []
+        for i in v.indices {
+            if v[i] < threshold { out.append(i) } else if v[i] == threshold { ties.append(i) }
+        }
+        if out.count + ties.count > k {
+            ties.sort { order[$0] < order[$1] }
+            ties.removeSubrange((k - out.count)...)
+        }
+        out.append(contentsOf: ties)
+        return out.sorted()
+    }
+
+    static func moments(_ x: Matrix, rows: [Int]) -> (mean: [Double], cov: Matrix)? {
+        var sub = Matrix(rows: rows.count, columns: x.columns)
+        for j in 0..<x.columns { for (k, i) in rows.enumerated() { sub[k, j] = x[i, j] } }
+        let m = Moments(batch: sub)
+        guard let c = m.covariance() else { return nil }
+        return (m.mean, c)
+    }
+
+    /// Adds a small ridge so a degenerate group (constant feature) stays positive definite.
+    static func regularised(_ c: Matrix) -> Matrix {
+        var r = c
+        let d = c.rows
+        var trace = 0.0
+        for i in 0..<d { trace += c[i, i] }
+        let ridge = max(1e-4, 1e-3 * trace / Double(max(1, d)))
+        for i in 0..<d { r[i, i] += ridge }
+        return r
+    }
+}

@@ -1,0 +1,214 @@
+import Declarations
+import Dispatch
+import LinearAlgebra
+
+/// Unit value and physical consistency per tariff group.
+///
+/// Fit: for every group of rows (tariff line × unit class) a robust location
+/// and scatter of the log features (`UnitValueFeatures`) by MCD over BLAS
+/// (`Moments`: syrk; `Mahalanobis`: potrf + trsm). A line with fewer than
+/// `minimumRows` rows falls back up the code hierarchy: HS6, HS4, chapter, all.
+/// Score: batched squared Mahalanobis distance against the row's group, one
+/// triangular solve per group, turned into −log10 of the χ² tail probability.
+/// Missing features are filled with the group's location (they add nothing).
+public struct UnitValueDetector: Detector {
+    public typealias Fitted = FittedUnitValue
+    public static let requiredFields: [CanonicalField] = [.netWeightKg]
+
+    /// Rows a group needs before it gets its own model.
+    public var minimumRows: Int
+    /// Rows a group is fitted on at most (a deterministic sample by row key).
+    public var maximumFitRows: Int
+
+    public init(minimumRows: Int = 40, maximumFitRows: Int = 20_000) {
+        self.minimumRows = minimumRows
+        self.maximumFitRows = maximumFitRows
+    }
+
+    /// Rows grouped by (tariff code, unit class), with each pair's code and class.
+    static func pairs(_ table: DeclarationTable) -> (rows: [[Int]], code: [String], unitClass: [Int], pairOf: [Int]) {
+        let hs = table.text(.hsCode)!
+        let units = table.text(.quantityUnit)
+        let classOfUnit = (0..<(units?.values.count ?? 0)).map { UnitValueFeatures.unitClass(units!.values.string(UInt32($0))) }
+        var index: [UInt64: Int] = [:]
+        var rows: [[Int]] = [], code: [String] = [], unitClass: [Int] = []
+        var pairOf = [Int](repeating: 0, count: table.count)
+        for r in 0..<table.count {
+            let c = hs.codes[r]
+            let uc = units.map { classOfUnit[Int($0.codes[r])] } ?? 3
+            let key = UInt64(c) << 8 | UInt64(uc)
+            var p = index[key] ?? -1
+            if p < 0 {
+                p = rows.count
+                index[key] = p
+                rows.append([])
+                code.append(hs.values.string(c))
+                unitClass.append(uc)
+            }
+            rows[p].append(r)
+            pairOf[r] = p
+        }
+        return (rows, code, unitClass, pairOf)
+    }
+
+    /// The hierarchy levels of a code: full line, HS6, HS4, chapter, everything.
+    static func levels(_ code: String) -> [String] {
+        var out = [code]
+        for n in [6, 4, 2] where code.count > n { out.append(String(code.prefix(n))) }
+        out.append("")
+        return out
+    }
+
+    public func fit(_ table: DeclarationTable) throws -> FittedUnitValue {
+        // Rows by (code, unit class) pair, on interned codes; strings only per distinct pair.
+        let pairs = UnitValueDetector.pairs(table)
+        var members: [String: [Int]] = [:]
+        for (p, rows) in pairs.rows.enumerated() where !rows.isEmpty {
+            for key in UnitValueDetector.levels(pairs.code[p]) { members["\(key)|\(pairs.unitClass[p])", default: []].append(contentsOf: rows) }
+        }
+        let keys = members.keys.filter { members[$0]!.count >= minimumRows || $0.hasPrefix("|") }.sorted()
+        // safe: fits write distinct slots; the table is read only.
+        let results = UnsafeMutableBufferPointer<FittedUnitValue.Group?>.allocate(capacity: keys.count)
+        results.initialize(repeating: nil)
+        defer { results.deinitialize(); results.deallocate() }
+        nonisolated(unsafe) let out = results
+        let maxRows = maximumFitRows
+        let groupRows = keys.map { members[$0]! }
+        BLASThreading.withThreadCount(1) {
+            DispatchQueue.concurrentPerform(iterations: keys.count) { k in
+                out[k] = UnitValueDetector.fitGroup(key: keys[k], rows: groupRows[k], table: table, maxRows: maxRows)
+            }
+        }
+        var groups: [String: FittedUnitValue.Group] = [:]
+        for (k, key) in keys.enumerated() { if let g = results[k] { groups[key] = g } }
+        return FittedUnitValue(groups: groups, minimumRows: minimumRows)
+    }
+
+    static func fitGroup(key: String, rows: [Int], table: DeclarationTable, maxRows: Int) -> FittedUnitValue.Group? {
+        var sample = rows
+        if sample.count > maxRows {
+            // Rows whose key hash falls below a cut: about maxRows of them, the same
+            // sample whatever the row order, in one pass.
+            let fraction = min(1, 1.1 * Double(maxRows) / Double(rows.count))
+            let cut = fraction >= 1 ? UInt64.max : UInt64(Double(UInt64.max >> 11) * fraction) << 11
+            sample = rows.filter { table.keyHashValue($0) <= cut }
+            if sample.count > maxRows * 2 { sample = Array(sample.prefix(maxRows * 2)) }
+        }
+        let d = UnitValueFeatures.count
+        var features = sample.map { UnitValueFeatures.row(table, $0) }
+        // Which features this group has at all (≥ half the rows).
+        let present = (0..<d).filter { j in features.filter { !$0[j].isNaN }.count * 2 >= features.count }
+        guard !present.isEmpty else { return nil }
+        // Medians fill the missing values.
+        var medians = [Double](repeating: 0, count: d)
+        for j in present {
+            let v = features.map { $0[j] }.filter { !$0.isNaN }.sorted()
+            medians[j] = v.isEmpty ? 0 : v[v.count / 2]
+        }
+        for i in features.indices { for j in present where features[i][j].isNaN { features[i][j] = medians[j] } }
+        var x = Matrix(rows: features.count, columns: present.count)
+        for (i, f) in features.enumerated() { for (k, j) in present.enumerated() { x[i, k] = f[j] } }
+        guard let e = RobustCovariance.fit(x, order: sample.map { table.keyHashValue($0) }) else { return nil }
+        return FittedUnitValue.Group(key: key, features: present, location: e.location, scatter: e.scatter,
+                                     medians: medians, rows: rows.count)
+    }
+}
+
+/// A fitted unit-value model: one robust (location, scatter) per group.
+public struct FittedUnitValue: FittedDetector {
+    public static let name = "unit_value"
+
+    public struct Group: Sendable, Codable {
+        /// "code|unitClass" ("|c" for the fallback over everything).
+        public var key: String
+        /// Which of `UnitValueFeatures` the group uses.
+        public var features: [Int]
+        public var location: [Double]
+        public var scatter: Matrix
+        /// Medians per feature (all features), for filling gaps and explanations.
+        public var medians: [Double]
+        /// Rows the group had at fit time.
+        public var rows: Int
+    }
+
+    public var groups: [String: Group]
+    public var minimumRows: Int
+
+    /// The group that scores a row: the most specific level with a model.
+    func group(code: String, unitClass: Int) -> Group? {
+        for key in UnitValueDetector.levels(code) { if let g = groups["\(key)|\(unitClass)"] { return g } }
+        for uc in 0...3 { if let g = groups["|\(uc)"] { return g } }
+        return nil
+    }
+
+    public func anomalyScores(_ table: DeclarationTable) -> [Double] {
+        var scores = [Double](repeating: 0, count: table.count)
+        guard table.text(.hsCode) != nil else { return scores }
+        // Rows by the group that scores them, decided once per (code, unit class) pair.
+        let pairs = UnitValueDetector.pairs(table)
+        var byGroup: [String: [Int]] = [:]
+        for (p, rows) in pairs.rows.enumerated() {
+            if let g = group(code: pairs.code[p], unitClass: pairs.unitClass[p]) { byGroup[g.key, default: []].append(contentsOf: rows) }
+        }
+        for (key, rows) in byGroup {
+            let g = groups[key]!
+            var x = Matrix(rows: rows.count, columns: g.features.count)
+            for (i, r) in rows.enumerated() {
+                let f = UnitValueFeatures.row(table, r)
+                for (k, j) in g.features.enumerated() { x[i, k] = f[j].isNaN ? g.medians[j] : f[j] }
+            }
+            // One Cholesky and one triangular solve for the whole group.
+            guard let d2 = try? Mahalanobis.squaredDistances(x, location: g.location, scatter: g.scatter) else { continue }
+            for (i, r) in rows.enumerated() { scores[r] = ChiSquare.score(d2[i], degrees: g.features.count) }
+        }
+        return scores
+    }
+
+    public func reasons(_ table: DeclarationTable, row r: Int) -> [Reason] {
+        guard let hs = table.text(.hsCode) else { return [] }
+        let code = hs.string(r)
+        let unit = table.text(.quantityUnit)?.string(r) ?? ""
+        let uc = UnitValueFeatures.unitClass(unit)
+        guard let g = group(code: code, unitClass: uc) else { return [] }
+        let f = UnitValueFeatures.row(table, r)
+        let groupName = g.key.split(separator: "|").first.map(String.init) ?? ""
+        let scope = groupName.isEmpty ? "all goods" : groupName == code ? code : "\(groupName) (the line \(code) is too thin alone)"
+        var out: [Reason] = []
+        for (k, j) in g.features.enumerated() where !f[j].isNaN {
+            let sd = g.scatter[k, k].squareRoot()
+            let z = (f[j] - g.location[k]) / max(sd, 1e-9)
+            guard abs(z) >= 3 else { continue }
+            let ratio = Math.exp(abs(f[j] - g.medians[j]))
+            let direction = f[j] < g.medians[j] ? "below" : "above"
+            let times = ratio >= 10 ? String(Int(ratio.rounded())) : String(Double(Int(ratio * 10)) / 10)
+            let text: String
+            switch j {
+            case 0: text = "USD/kg \(times)x \(direction) the median of \(scope)"
+            case 1 where uc == 0: text = "quantity in kg \(times)x \(f[j] < g.medians[j] ? "above" : "below") the net weight (usual for \(scope): equal)"
+            case 1 where uc == 1: text = "kg per unit \(times)x \(direction) the usual for \(scope)"
+            case 1: text = "kg per \(unit.isEmpty ? "unit" : unit) \(times)x \(direction) the usual for \(scope)"
+            default:
+                let gross = Math.exp(f[j]), usual = Math.exp(g.medians[j])
+                text = f[j] < 0 ? "gross weight below the net weight (gross/net \(format(gross)), usual \(format(usual)) for \(scope))"
+                    : "gross weight \(format(gross))x the net weight (usual \(format(usual))x for \(scope))"
+            }
+            out.append(Reason(detector: Self.name, text: text, strength: abs(z), evidence: [
+                "feature": UnitValueFeatures.names[j], "value": format(Math.exp(f[j])), "median": format(Math.exp(g.medians[j])),
+                "group": groupName.isEmpty ? "all" : groupName, "z": format(z),
+            ]))
+        }
+        return out.sorted { $0.strength > $1.strength }
+    }
+
+    private func format(_ v: Double) -> String {
+        let a = abs(v)
+        if a >= 100 { return String(Int(v.rounded())) }
+        if a >= 1 { return String(Double(Int(v * 100)) / 100) }
+        return String(Double(Int(v * 10000)) / 10000)
+    }
+}
+
+extension DeclarationTable {
+    /// The row key's hash: a deterministic, order-free order over rows.
+    func keyHashValue(_ r: Int) -> UInt64 { keyHash.isEmpty ? UInt64(r) : keyHash[r] }
+}

@@ -1,0 +1,55 @@
+import Declarations
+import LinearAlgebra
+
+/// The features of the unit-value detector, per row, on a log scale:
+/// 0. ln(USD per kg);
+/// 1. ln(kg per unit of quantity): kg per piece for count units, ≈ 0 when the
+///    quantity is itself in kg (a quantity that disagrees with the net weight
+///    stands out), density-like for litres or m²;
+/// 2. ln(gross / net weight).
+/// ln(USD per unit) is feature 0 + feature 1: it carries no extra information
+/// for the distance, so it is used in explanations only. A missing value is NaN.
+enum UnitValueFeatures {
+    static let count = 3
+    static let names = ["USD/kg", "kg per unit", "gross/net weight"]
+
+    /// Units whose quantity counts pieces.
+    static let countUnits: Set<String> = ["PCS", "PC", "SET", "SETS", "PR", "PAIR", "PAIRS", "NO", "NOS", "U", "EA", "UNIT", "UNITS", "NAR", "NPR"]
+    static let massUnits: Set<String> = ["KG", "KGM", "KGS", "KILOGRAM"]
+
+    /// 0 mass, 1 count, 2 other (volume, area…), 3 unknown.
+    static func unitClass(_ unit: String) -> Int {
+        let u = unit.uppercased()
+        if massUnits.contains(u) { return 0 }
+        if countUnits.contains(u) { return 1 }
+        return u.isEmpty ? 3 : 2
+    }
+
+    /// The feature vector of row `r`.
+    static func row(_ t: DeclarationTable, _ r: Int) -> [Double] {
+        let usd = t.valueUSD[r]
+        let net = t.numbers(.netWeightKg)?[r] ?? .nan
+        let gross = t.numbers(.grossWeightKg)?[r] ?? .nan
+        let quantity = t.numbers(.quantity)?[r] ?? .nan
+        var f = [Double](repeating: .nan, count: count)
+        if net > 0 && usd >= 0 { f[0] = Math.log(max(usd, 0.01) / net) }
+        if net > 0 && quantity > 0 { f[1] = Math.log(net / quantity) }
+        if net > 0 && gross > 0 { f[2] = Math.log(gross / net) }
+        return f
+    }
+}
+
+enum Math {
+    static func log(_ x: Double) -> Double { _log(x) }
+    static func exp(_ x: Double) -> Double { _exp(x) }
+}
+
+#if canImport(Glibc)
+import Glibc
+@inline(__always) private func _log(_ x: Double) -> Double { Glibc.log(x) }
+@inline(__always) private func _exp(_ x: Double) -> Double { Glibc.exp(x) }
+#else
+import Darwin
+@inline(__always) private func _log(_ x: Double) -> Double { Darwin.log(x) }
+@inline(__always) private func _exp(_ x: Double) -> Double { Darwin.exp(x) }
+#endif

@@ -1,0 +1,112 @@
+import CSVCore
+import Declarations
+import Detectors
+import Foundation
+
+/// `tradescan scan`: read, fit every detector whose fields exist, score, rank.
+public enum ScanJob {
+    public struct Result: Sendable {
+        public var ingest: IngestResult
+        /// Detector name → scores (row order of the table).
+        public var scores: [(name: String, scores: [Double])]
+        /// Detectors skipped and why.
+        public var skipped: [(name: String, reason: String)]
+        /// Row indices, highest risk first.
+        public var ranking: [Int]
+        public var risk: [Double]
+        /// Whether the reject rate allowed a report.
+        public var reported: Bool
+        public var seconds: [(stage: String, seconds: Double)]
+    }
+
+    public static func run(_ inputs: [String], options: IngestOptions, maxRejectRate: Double, out: String) throws -> Result {
+        let clock = ContinuousClock()
+        var stages: [(String, Double)] = []
+        var t0 = clock.now
+        func lap(_ name: String) {
+            let e = t0.duration(to: clock.now)
+            stages.append((name, Double(e.components.seconds) + Double(e.components.attoseconds) * 1e-18))
+            t0 = clock.now
+        }
+        let ingest = try Ingest.read(inputs, options: options)
+        lap("ingest")
+        let table = ingest.table
+        var scores: [(String, [Double])] = []
+        var skipped: [(String, String)] = []
+        var reasoners: [(Int) -> [Reason]] = []
+        let reported = ingest.rejectRate <= maxRejectRate
+        if reported {
+            let missing = UnitValueDetector.missingFields(in: table)
+            if missing.isEmpty {
+                let fitted = try UnitValueDetector().fit(table)
+                lap("fit \(FittedUnitValue.name)")
+                scores.append((FittedUnitValue.name, fitted.anomalyScores(table)))
+                lap("score \(FittedUnitValue.name)")
+                reasoners.append { fitted.reasons(table, row: $0) }
+            } else {
+                skipped.append((FittedUnitValue.name, "missing " + missing.map(\.rawValue).joined(separator: ", ")))
+            }
+        }
+        // One risk score: the strongest detector's score (step 6 combines them as calibrated log-odds).
+        var risk = [Double](repeating: 0, count: table.count)
+        for (_, s) in scores { for r in risk.indices { risk[r] = max(risk[r], s[r]) } }
+        let ids = table.declarationID
+        let ranking = table.count == 0 ? [] : (0..<table.count).sorted { a, b in
+            if risk[a] != risk[b] { return risk[a] > risk[b] }
+            let ia = ids.slice(a), ib = ids.slice(b)
+            if ia != ib { return ia.lexicographicallyPrecedes(ib) }
+            return table.itemNo[a] < table.itemNo[b]
+        }
+        lap("rank")
+        let result = Result(ingest: ingest, scores: scores, skipped: skipped, ranking: ranking, risk: risk, reported: reported, seconds: stages)
+        try AtomicDirectory.write(to: out) { dir in
+            try Data(RejectLog.csv(ingest.rejects, files: table.files)).write(to: URL(fileURLWithPath: dir + "/rejects.csv"))
+            if reported {
+                try Data(rankedCSV(result, reasons: reasoners)).write(to: URL(fileURLWithPath: dir + "/ranked.csv"))
+            }
+            try Data(summary(result).utf8).write(to: URL(fileURLWithPath: dir + "/summary.md"))
+        }
+        return result
+    }
+
+    /// ranked.csv: every accepted row, highest risk first.
+    static func rankedCSV(_ r: Result, reasons: [(Int) -> [Reason]]) -> [UInt8] {
+        let t = r.ingest.table
+        var w = CSVWriter(capacity: t.count * 120)
+        w.record(["rank", "declaration_id", "item_no", "risk_score"] + r.scores.map(\.name) + ["reasons", "file", "line"])
+        let explainTop = min(t.count, max(1000, t.count / 20))
+        for (k, row) in r.ranking.enumerated() {
+            var fields = [String(k + 1), t.declarationID.string(row), String(t.itemNo[row]), format(r.risk[row])]
+            fields += r.scores.map { format($0.scores[row]) }
+            // Reasons for the top of the list (what analysts read); the rest keep their scores.
+            fields.append(k < explainTop ? reasons.flatMap { $0(row) }.prefix(3).map(\.text).joined(separator: "; ") : "")
+            fields += [t.files[Int(t.fileIndex[row])], String(t.line[row])]
+            w.record(fields.map(RejectLog.neutralised))
+        }
+        return w.buffer
+    }
+
+    static func format(_ v: Double) -> String {
+        let r = (v * 10_000).rounded() / 10_000
+        return r == r.rounded() ? String(Int(r)) : String(r)
+    }
+
+    static func summary(_ r: Result) -> String {
+        var s = IngestSummary.markdown(r.ingest)
+        s += "\n## Detectors\n\n"
+        for (name, _) in r.scores { s += "- `\(name)`: run\n" }
+        for (name, why) in r.skipped { s += "- `\(name)`: skipped (\(why))\n" }
+        if !r.reported {
+            s += String(format: "\nNo report: %.4f%% of records were rejected, more than --max-reject-rate allows. See rejects.csv.\n", r.ingest.rejectRate * 100)
+        }
+        s += "\n## Time per stage\n\n| stage | seconds |\n|---|---|\n"
+        for (stage, sec) in r.seconds { s += String(format: "| %@ | %.3f |\n", stage, sec) }
+        if r.reported {
+            s += "\n## Top 20\n\n| rank | declaration_id | item_no | risk_score |\n|---|---|---|---|\n"
+            for (k, row) in r.ranking.prefix(20).enumerated() {
+                s += "| \(k + 1) | \(r.ingest.table.declarationID.string(row)) | \(r.ingest.table.itemNo[row]) | \(format(r.risk[row])) |\n"
+            }
+        }
+        return s
+    }
+}

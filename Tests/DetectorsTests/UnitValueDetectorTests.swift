@@ -1,0 +1,72 @@
+import Declarations
+@testable import Detectors
+import LinearAlgebra
+import TestSupport
+import Testing
+
+@Suite("unit-value detector", .serialized)
+struct UnitValueDetectorTests {
+    static let data = try! DetectorData.make(rows: 80_000, seed: 12)
+
+    @Test("meets the detector contract")
+    func conformance() throws {
+        try Conformance.check(UnitValueDetector(), data: Self.data)
+    }
+
+    @Test("quality floor on planted rows: recall at 1% of rows ≥ 0.9 for undervaluation and weight_quantity")
+    func qualityFloor() throws {
+        let fitted = try UnitValueDetector().fit(Self.data.table)
+        let scores = fitted.anomalyScores(Self.data.table)
+        let under = DetectorData.recall(scores, Self.data, pattern: "undervaluation", fraction: 0.01)
+        let weight = DetectorData.recall(scores, Self.data, pattern: "weight_quantity", fraction: 0.01)
+        #expect(under >= 0.9, "undervaluation recall@1% \(under)")
+        #expect(weight >= 0.9, "weight_quantity recall@1% \(weight)")
+        // The top of the list is planted rows, not look-alikes (samples, wide lines).
+        let t = Self.data.table
+        let top = (0..<t.count).sorted { scores[$0] > scores[$1] }.prefix(100)
+        let precision = Double(top.filter { Self.data.labels[DetectorData.key(t, $0)] != nil }.count) / 100
+        #expect(precision >= 0.95, "precision@100 \(precision)")
+    }
+
+    @Test("reasons speak an officer's language")
+    func reasons() throws {
+        let t = Self.data.table
+        let fitted = try UnitValueDetector().fit(t)
+        let scores = fitted.anomalyScores(t)
+        let under = (0..<t.count).filter { Self.data.labels[DetectorData.key(t, $0)] == "undervaluation" }.max { scores[$0] < scores[$1] }!
+        let r = fitted.reasons(t, row: under)
+        #expect(r.first?.text.contains("USD/kg") == true && r.first?.text.contains("below the median of") == true, "\(r.map(\.text))")
+        #expect(r.first?.evidence["feature"] == "USD/kg")
+        let calm = (0..<t.count).min { scores[$0] < scores[$1] }!
+        #expect(fitted.reasons(t, row: calm).isEmpty)
+    }
+
+    @Test("the robust fit ignores a 20% cluster of outliers that drags the plain covariance")
+    func robustness() throws {
+        var rng = SeededRandom(seed: 5)
+        let n = 2000
+        var x = Matrix(rows: n, columns: 2)
+        for i in 0..<n {
+            let outlier = i % 5 == 0
+            x[i, 0] = (outlier ? 8 : 0) + rng.normal()
+            x[i, 1] = (outlier ? -6 : 0) + 0.5 * rng.normal()
+        }
+        let est = try #require(RobustCovariance.fit(x, order: (0..<n).map { UInt64($0) }))
+        #expect(abs(est.location[0]) < 0.15 && abs(est.location[1]) < 0.1, "\(est.location)")
+        #expect(abs(est.scatter[0, 0] - 1) < 0.25 && abs(est.scatter[1, 1] - 0.25) < 0.08, "\(est.scatter)")
+        let plain = Moments(batch: x)
+        #expect(plain.mean[0] > 1.4, "the plain mean is dragged")
+    }
+
+    @Test("χ² tails and quickselect", arguments: [1, 2, 3, 4])
+    func chiSquare(k: Int) {
+        // Survival at the 0.975 quantile is 0.025; at the median 0.5.
+        #expect(Approximate.equal(ChiSquare.survival(ChiSquare.q975[k], degrees: k), 0.025, relative: 1e-5))
+        #expect(Approximate.equal(ChiSquare.survival(ChiSquare.median[k], degrees: k), 0.5, relative: 1e-5))
+        #expect(ChiSquare.score(1e6, degrees: k) == 300)
+        var rng = SeededRandom(seed: UInt64(k))
+        var v = (0..<1001).map { _ in Double.random(in: -5...5, using: &rng) }
+        let sorted = v.sorted()
+        #expect(Select.kth(&v, 500) == sorted[500])
+    }
+}

@@ -1,0 +1,42 @@
+import CSVCore
+import Foundation
+import TestSupport
+import Testing
+
+@Suite("tradescan scan, end to end")
+struct ScanCLITests {
+    @Test("scan writes a ranked list of every accepted row that evaluate can read; a run over the reject rate writes no ranking")
+    func scan() throws {
+        let tmp = try TemporaryDirectory("cli-scan")
+        defer { tmp.remove() }
+        let data = tmp.file("data")
+        #expect(try BuiltBinary.run(["generate", "--rows", "30000", "--seed", "5", "--dirty", "--out", data]).status == 0)
+        let out = tmp.file("scan")
+        let r = try BuiltBinary.run(["scan", data + "/declarations.csv", "--out", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.isEmpty, "stdout is for data")
+        let ranked = try CSVTable(bytes: [UInt8](Data(contentsOf: URL(fileURLWithPath: out + "/ranked.csv"))))
+        #expect(ranked.header == ["rank", "declaration_id", "item_no", "risk_score", "unit_value", "reasons", "file", "line"])
+        let rejects = try CSVTable(bytes: [UInt8](Data(contentsOf: URL(fileURLWithPath: out + "/rejects.csv"))))
+        #expect(ranked.rows.count + rejects.rows.count == 30_001, "every row ranked or rejected")
+        #expect(ranked.rows.map { Int($0[0])! } == Array(1...ranked.rows.count))
+        let risks = ranked.rows.map { Double($0[3])! }
+        #expect(zip(risks, risks.dropFirst()).allSatisfy { $0 >= $1 }, "ranked by risk")
+        #expect(!ranked.rows[0][5].isEmpty, "the top row has reasons")
+        let summary = try String(contentsOfFile: out + "/summary.md", encoding: .utf8)
+        #expect(summary.contains("`unit_value`: run"))
+        #expect(summary.contains("## Top 20"))
+        // Same input, same options: byte-identical ranking.
+        let again = try BuiltBinary.run(["scan", data + "/declarations.csv", "--out", tmp.file("scan2"), "--threads", "1"])
+        #expect(again.status == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/ranked.csv")) == Data(contentsOf: URL(fileURLWithPath: tmp.file("scan2") + "/ranked.csv")))
+        let eval = try BuiltBinary.run(["evaluate", "--ranked", out + "/ranked.csv", "--labels", data + "/labels.csv"])
+        #expect(eval.status == 0)
+        #expect(eval.stdout.contains("undervaluation"))
+        // Over the reject rate: rejects and summary, no ranking, exit 65.
+        let strict = try BuiltBinary.run(["scan", data + "/declarations.csv", "--out", tmp.file("strict"), "--max-reject-rate", "0.0001"])
+        #expect(strict.status == 65)
+        #expect(FileManager.default.fileExists(atPath: tmp.file("strict") + "/rejects.csv"))
+        #expect(!FileManager.default.fileExists(atPath: tmp.file("strict") + "/ranked.csv"))
+    }
+}
