@@ -8,9 +8,9 @@ import CSVCore
 /// ISO codes), rule (licence | banned), quantity_threshold_kg (empty: any
 /// quantity), source_note`. The default table holds the controls of
 /// shared/DOMAIN.md; `--controls FILE` replaces it, `--controls +FILE` extends it.
-public struct ControlsTable: Sendable {
-    public struct Rule: Sendable, Equatable {
-        public enum Kind: String, Sendable { case licence, banned }
+public struct ControlsTable: Sendable, Codable {
+    public struct Rule: Sendable, Equatable, Codable {
+        public enum Kind: String, Sendable, Codable { case licence, banned }
         public var group: String
         public var prefixes: [String]
         public var keywords: [String]

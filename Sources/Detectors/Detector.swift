@@ -23,6 +23,21 @@ public protocol FittedDetector: Sendable, Codable {
     func anomalyScores(_ table: DeclarationTable) -> [Double]
     /// The reasons behind row `row`'s score, strongest first (empty when nothing stands out).
     func reasons(_ table: DeclarationTable, row: Int) -> [Reason]
+    /// Reasons for many rows of one table: work shared across rows is done once.
+    func explainer(_ table: DeclarationTable) -> @Sendable (Int) -> [Reason]
+    /// Scores and an explainer from one pass over the table.
+    func scoresAndExplainer(_ table: DeclarationTable) -> ([Double], @Sendable (Int) -> [Reason])
+}
+
+extension FittedDetector {
+    public func scoresAndExplainer(_ table: DeclarationTable) -> ([Double], @Sendable (Int) -> [Reason]) {
+        (anomalyScores(table), explainer(table))
+    }
+
+    public func explainer(_ table: DeclarationTable) -> @Sendable (Int) -> [Reason] {
+        let model = self
+        return { model.reasons(table, row: $0) }
+    }
 }
 
 /// A detector before fitting.

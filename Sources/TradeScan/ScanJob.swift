@@ -19,7 +19,24 @@ public enum ScanJob {
         public var seconds: [(stage: String, seconds: Double)]
     }
 
-    public static func run(_ inputs: [String], options: IngestOptions, maxRejectRate: Double, out: String) throws -> Result {
+    /// Share of rows scoring strictly lower, per row (ties share the lower rank).
+    static func percentiles(_ s: [Double]) -> [Double] {
+        let n = s.count
+        guard n > 1 else { return s.map { _ in 0 } }
+        let order = s.indices.sorted { s[$0] < s[$1] }
+        var out = [Double](repeating: 0, count: n)
+        var i = 0
+        while i < n {
+            var j = i
+            while j + 1 < n && s[order[j + 1]] == s[order[i]] { j += 1 }
+            for k in i...j { out[order[k]] = Double(i) / Double(n - 1) }
+            i = j + 1
+        }
+        return out
+    }
+
+    public static func run(_ inputs: [String], options: IngestOptions, maxRejectRate: Double, out: String,
+                           controls: ControlsTable = .standard) throws -> Result {
         let clock = ContinuousClock()
         var stages: [(String, Double)] = []
         var t0 = clock.now
@@ -33,23 +50,33 @@ public enum ScanJob {
         let table = ingest.table
         var scores: [(String, [Double])] = []
         var skipped: [(String, String)] = []
-        var reasoners: [(Int) -> [Reason]] = []
+        var reasoners: [@Sendable (Int) -> [Reason]] = []
         let reported = ingest.rejectRate <= maxRejectRate
         if reported {
-            let missing = UnitValueDetector.missingFields(in: table)
-            if missing.isEmpty {
-                let fitted = try UnitValueDetector().fit(table)
-                lap("fit \(FittedUnitValue.name)")
-                scores.append((FittedUnitValue.name, fitted.anomalyScores(table)))
-                lap("score \(FittedUnitValue.name)")
-                reasoners.append { fitted.reasons(table, row: $0) }
-            } else {
-                skipped.append((FittedUnitValue.name, "missing " + missing.map(\.rawValue).joined(separator: ", ")))
+            func run<D: Detector>(_ detector: D) throws {
+                let missing = D.missingFields(in: table)
+                guard missing.isEmpty else {
+                    skipped.append((D.Fitted.name, "missing " + missing.map(\.rawValue).joined(separator: ", ")))
+                    return
+                }
+                let fitted = try detector.fit(table)
+                lap("fit \(D.Fitted.name)")
+                let (s, explain) = fitted.scoresAndExplainer(table)
+                scores.append((D.Fitted.name, s))
+                reasoners.append(explain)
+                lap("score \(D.Fitted.name)")
             }
+            try run(UnitValueDetector())
+            try run(GoodsCodeDetector(controls: controls))
+            try run(LicenceDetector(controls: controls))
         }
-        // One risk score: the strongest detector's score (step 6 combines them as calibrated log-odds).
+        // One risk score for now: each row's highest percentile rank among the
+        // detectors (issue 6 combines calibrated evidence as log-odds).
         var risk = [Double](repeating: 0, count: table.count)
-        for (_, s) in scores { for r in risk.indices { risk[r] = max(risk[r], s[r]) } }
+        for (_, s) in scores {
+            let p = percentiles(s)
+            for r in risk.indices { risk[r] = max(risk[r], p[r]) }
+        }
         let ids = table.declarationID
         let ranking = table.count == 0 ? [] : (0..<table.count).sorted { a, b in
             if risk[a] != risk[b] { return risk[a] > risk[b] }
@@ -70,7 +97,7 @@ public enum ScanJob {
     }
 
     /// ranked.csv: every accepted row, highest risk first.
-    static func rankedCSV(_ r: Result, reasons: [(Int) -> [Reason]]) -> [UInt8] {
+    static func rankedCSV(_ r: Result, reasons: [@Sendable (Int) -> [Reason]]) -> [UInt8] {
         let t = r.ingest.table
         var w = CSVWriter(capacity: t.count * 120)
         w.record(["rank", "declaration_id", "item_no", "risk_score"] + r.scores.map(\.name) + ["reasons", "file", "line"])
@@ -79,7 +106,7 @@ public enum ScanJob {
             var fields = [String(k + 1), t.declarationID.string(row), String(t.itemNo[row]), format(r.risk[row])]
             fields += r.scores.map { format($0.scores[row]) }
             // Reasons for the top of the list (what analysts read); the rest keep their scores.
-            fields.append(k < explainTop ? reasons.flatMap { $0(row) }.prefix(3).map(\.text).joined(separator: "; ") : "")
+            fields.append(k < explainTop ? reasons.flatMap { $0(row) }.sorted { $0.strength > $1.strength }.prefix(3).map(\.text).joined(separator: "; ") : "")
             fields += [t.files[Int(t.fileIndex[row])], String(t.line[row])]
             w.record(fields.map(RejectLog.neutralised))
         }

@@ -1,0 +1,52 @@
+import Declarations
+import LinearAlgebra
+
+/// Hashed character n-gram TF-IDF vectors of descriptions (feature hashing into
+/// `dimension` buckets, 3-grams of the lower-cased text padded with spaces),
+/// L2-normalised.
+struct TextModel: Sendable, Codable {
+    static let dimension = 2048
+    /// Inverse document frequency per bucket.
+    var idf: [Double]
+
+    /// Bucket counts of one description, sorted by bucket (a fixed order, so
+    /// sums over them do not depend on a dictionary's iteration order).
+    static func grams(_ text: String) -> [(Int, Double)] {
+        let s = Array((" " + text.lowercased() + " ").unicodeScalars)
+        guard s.count >= 3 else { return [] }
+        var buckets: [Int] = []
+        buckets.reserveCapacity(s.count)
+        for i in 0...(s.count - 3) {
+            var h: UInt64 = 0xCBF2_9CE4_8422_2325
+            for k in 0..<3 { h = (h ^ UInt64(s[i + k].value)) &* 0x1_0000_0000_01B3 }
+            buckets.append(Int(h % UInt64(dimension)))
+        }
+        buckets.sort()
+        var out: [(Int, Double)] = []
+        for b in buckets {
+            if let last = out.last, last.0 == b { out[out.count - 1].1 += 1 } else { out.append((b, 1)) }
+        }
+        return out
+    }
+
+    /// IDF over distinct descriptions.
+    init(descriptions: [String]) {
+        var df = [Double](repeating: 0, count: TextModel.dimension)
+        for d in descriptions { for (b, _) in TextModel.grams(d) { df[b] += 1 } }
+        let n = Double(max(1, descriptions.count))
+        idf = df.map { Math.log((1 + n) / (1 + $0)) + 1 }
+    }
+
+    /// The normalised TF-IDF vectors of `descriptions` as rows of a matrix.
+    func vectors(_ descriptions: [String]) -> Matrix {
+        var m = Matrix(rows: descriptions.count, columns: TextModel.dimension)
+        for (i, d) in descriptions.enumerated() {
+            let g = TextModel.grams(d)
+            var norm = 0.0
+            for (b, c) in g { let w = (1 + Math.log(c)) * idf[b]; m[i, b] = w; norm += w * w }
+            norm = norm.squareRoot()
+            if norm > 0 { for (b, _) in g { m[i, b] /= norm } }
+        }
+        return m
+    }
+}
