@@ -16,7 +16,7 @@ struct ScanCLITests {
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.isEmpty, "stdout is for data")
         let ranked = try CSVTable(bytes: [UInt8](Data(contentsOf: URL(fileURLWithPath: out + "/ranked.csv"))))
-        #expect(ranked.header == ["rank", "declaration_id", "item_no", "risk_score", "unit_value", "reasons", "file", "line"])
+        #expect(ranked.header == ["rank", "declaration_id", "item_no", "risk_score", "unit_value", "goods_code", "licence", "reasons", "file", "line"])
         let rejects = try CSVTable(bytes: [UInt8](Data(contentsOf: URL(fileURLWithPath: out + "/rejects.csv"))))
         #expect(ranked.rows.count + rejects.rows.count == 30_001, "every row ranked or rejected")
         #expect(ranked.rows.map { Int($0[0])! } == Array(1...ranked.rows.count))
@@ -24,7 +24,7 @@ struct ScanCLITests {
         #expect(zip(risks, risks.dropFirst()).allSatisfy { $0 >= $1 }, "ranked by risk")
         #expect(!ranked.rows[0][5].isEmpty, "the top row has reasons")
         let summary = try String(contentsOfFile: out + "/summary.md", encoding: .utf8)
-        #expect(summary.contains("`unit_value`: run"))
+        #expect(summary.contains("`unit_value`: run") && summary.contains("`goods_code`: run") && summary.contains("`licence`: run"))
         #expect(summary.contains("## Top 20"))
         // Same input, same options: byte-identical ranking.
         let again = try BuiltBinary.run(["scan", data + "/declarations.csv", "--out", tmp.file("scan2"), "--threads", "1"])
