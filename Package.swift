@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "Synthetic", targets: ["Synthetic"]),
         .library(name: "CSVCore", targets: ["CSVCore"]),
         .library(name: "Declarations", targets: ["Declarations"]),
+        .library(name: "Detectors", targets: ["Detectors"]),
         .executable(name: "tradescan", targets: ["tradescan"]),
     ],
     dependencies: [

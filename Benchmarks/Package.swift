@@ -46,6 +46,18 @@ let package = Package(
             path: "Benchmarks/IngestBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "DetectorBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Declarations", package: "main"),
+                .product(name: "Detectors", package: "main"),
+                .product(name: "Synthetic", package: "main"),
+                .product(name: "CSVCore", package: "main"),
+            ],
+            path: "Benchmarks/DetectorBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

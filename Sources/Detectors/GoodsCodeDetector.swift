@@ -1,3 +1,4 @@
+import Dispatch
 import Declarations
 import LinearAlgebra
 
@@ -91,18 +92,32 @@ public struct FittedGoodsCode: FittedDetector {
         let desc = table.text(.description)!
         let distinct = (0..<desc.values.count).map { desc.values.string(UInt32($0)) }
         let matcher = KeywordMatcher(controls: controls)
-        let keywords = distinct.map { matcher.match($0) }
+        var keywords = [KeywordMatcher.Keyword?](repeating: nil, count: distinct.count)
         var sims = [[Double]](repeating: [], count: distinct.count)
         var best = [(Int, Double)?](repeating: nil, count: distinct.count)
         let batch = 4096
-        for start in stride(from: 0, to: distinct.count, by: batch) {
-            let part = Array(distinct[start..<min(distinct.count, start + batch)])
-            let x = text.vectors(part)
-            // Cosine similarities of the batch against every centroid: one GEMM.
-            guard let s = try? BLAS.gemm(x, centroids, transB: .transpose) else { continue }
-            for i in 0..<part.count {
-                sims[start + i] = s.row(i)
-                for c in controlledCentroids where best[start + i].map({ s[i, c] > $0.1 }) ?? true { best[start + i] = (c, s[i, c]) }
+        let batches = (distinct.count + batch - 1) / batch
+        let model = self
+        keywords.withUnsafeMutableBufferPointer { kw in
+            sims.withUnsafeMutableBufferPointer { sm in
+                best.withUnsafeMutableBufferPointer { bs in
+                    // safe: each batch writes its own slots.
+                    nonisolated(unsafe) let (k, s, b) = (kw, sm, bs)
+                    BLASThreading.withThreadCount(1) {
+                        DispatchQueue.concurrentPerform(iterations: batches) { j in
+                            let start = j * batch
+                            let part = Array(distinct[start..<min(distinct.count, start + batch)])
+                            for (i, d) in part.enumerated() { k[start + i] = matcher.match(d) }
+                            let x = model.text.vectors(part)
+                            // Cosine similarities of the batch against every centroid: one GEMM.
+                            guard let sim = try? BLAS.gemm(x, model.centroids, transB: .transpose) else { return }
+                            for i in 0..<part.count {
+                                s[start + i] = sim.row(i)
+                                for c in model.controlledCentroids where b[start + i].map({ sim[i, c] > $0.1 }) ?? true { b[start + i] = (c, sim[i, c]) }
+                            }
+                        }
+                    }
+                }
             }
         }
         return (keywords, { d, c in sims[d].isEmpty || c < 0 ? 0 : sims[d][c] }, best)

@@ -150,16 +150,25 @@ public struct FittedUnitValue: FittedDetector {
         for (p, rows) in pairs.rows.enumerated() {
             if let g = group(code: pairs.code[p], unitClass: pairs.unitClass[p]) { byGroup[g.key, default: []].append(contentsOf: rows) }
         }
-        for (key, rows) in byGroup {
-            let g = groups[key]!
-            var x = Matrix(rows: rows.count, columns: g.features.count)
-            for (i, r) in rows.enumerated() {
-                let f = UnitValueFeatures.row(table, r)
-                for (k, j) in g.features.enumerated() { x[i, k] = f[j].isNaN ? g.medians[j] : f[j] }
+        let work = byGroup.sorted { $0.key < $1.key }
+        let model = self
+        scores.withUnsafeMutableBufferPointer { out in
+            // safe: groups partition the rows, so each iteration writes its own rows.
+            nonisolated(unsafe) let shared = out
+            BLASThreading.withThreadCount(1) {
+                DispatchQueue.concurrentPerform(iterations: work.count) { k in
+                    let (key, rows) = work[k]
+                    let g = model.groups[key]!
+                    var x = Matrix(rows: rows.count, columns: g.features.count)
+                    for (i, r) in rows.enumerated() {
+                        let f = UnitValueFeatures.row(table, r)
+                        for (c, j) in g.features.enumerated() { x[i, c] = f[j].isNaN ? g.medians[j] : f[j] }
+                    }
+                    // One Cholesky and one triangular solve for the whole group.
+                    guard let d2 = try? Mahalanobis.squaredDistances(x, location: g.location, scatter: g.scatter) else { return }
+                    for (i, r) in rows.enumerated() { shared[r] = ChiSquare.score(d2[i], degrees: g.features.count) }
+                }
             }
-            // One Cholesky and one triangular solve for the whole group.
-            guard let d2 = try? Mahalanobis.squaredDistances(x, location: g.location, scatter: g.scatter) else { continue }
-            for (i, r) in rows.enumerated() { scores[r] = ChiSquare.score(d2[i], degrees: g.features.count) }
         }
         return scores
     }

@@ -10,6 +10,9 @@ struct IngestOptionGroup: ParsableArguments {
     @Option(help: "Monthly FX table (currency,month,units_per_usd) replacing the built-in approximate one.")
     var fx: String?
 
+    @Option(help: "Export-controls table (see 'tradescan controls'): FILE replaces the built-in table, +FILE extends it.")
+    var controls: String?
+
     @Option(name: .customLong("on-error"), help: "Bad rows: collect (reject and write rejects.csv), skip (reject and only count), fail (stop at the first).")
     var onError: String = "collect"
 
@@ -33,6 +36,15 @@ struct IngestOptionGroup: ParsableArguments {
         guard InputEncoding(rawValue: encoding.lowercased()) != nil else { throw ValidationError("--encoding must be utf-8 or gb18030, got '\(encoding)'") }
         guard maxRejectRate >= 0 && maxRejectRate <= 1 else { throw ValidationError("--max-reject-rate must lie between 0 and 1") }
         guard threads >= 0 else { throw ValidationError("--threads must be 0 (all cores) or more") }
+    }
+
+    /// The controls table the options name.
+    func controlsTable() throws -> ControlsTable {
+        guard let controls else { return .standard }
+        let extend = controls.hasPrefix("+")
+        let path = extend ? String(controls.dropFirst()) : controls
+        let table = try ControlsTable(csv: try InputFileBytes.read(path), source: path)
+        return extend ? ControlsTable.standard.extended(with: table) : table
     }
 
     func options() throws -> IngestOptions {

@@ -17,7 +17,11 @@ struct ScanCommand: ParsableCommand {
             renamed into place.
 
             Detectors so far: unit_value (unit value and physical consistency per \
-            tariff group: robust MCD location and scatter, batched Mahalanobis).
+            tariff group: robust MCD location and scatter, batched Mahalanobis), \
+            goods_code (controlled goods under an ordinary code: keywords, a \
+            text model, a unit-value likelihood ratio) and licence (controlled \
+            shipments over the threshold without a valid licence number). The \
+            risk score is, for now, each row's highest percentile rank among them.
 
             Exit 65 (with rejects.csv and summary.md, no ranked.csv) when the reject \
             rate exceeds --max-reject-rate.
@@ -39,7 +43,8 @@ struct ScanCommand: ParsableCommand {
         var err = StandardError()
         let result: ScanJob.Result
         do {
-            result = try ScanJob.run(inputs, options: try ingest.options(), maxRejectRate: ingest.maxRejectRate, out: out)
+            result = try ScanJob.run(inputs, options: try ingest.options(), maxRejectRate: ingest.maxRejectRate, out: out,
+                                     controls: try ingest.controlsTable())
         } catch {
             print(String(describing: error), to: &err)
             throw ExitCode(65)

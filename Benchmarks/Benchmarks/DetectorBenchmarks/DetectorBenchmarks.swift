@@ -1,0 +1,77 @@
+import Benchmark
+import CSVCore
+import Declarations
+import Detectors
+import Foundation
+import Synthetic
+
+/// Fit and score of each detector on 400,000 generated rows (ingested once,
+/// outside the measurement), in rows/s. Each checks its answer: the planted
+/// rows of its pattern must fill its top 1%.
+let benchmarks: @Sendable () -> Void = {
+    let rows = 400_000
+    let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("data/bench-\(rows)").path
+    if !FileManager.default.fileExists(atPath: dir + "/declarations.csv") {
+        try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        _ = try! Generator.run(GeneratorOptions(rows: rows, seed: 1), into: dir)
+    }
+    let table = try! Ingest.read([dir + "/declarations.csv"], options: IngestOptions()).table
+    let labelTable = try! CSVTable(bytes: [UInt8](Data(contentsOf: URL(fileURLWithPath: dir + "/labels.csv"))))
+    var labels: [String: String] = [:]
+    for r in labelTable.rows { labels[r[0] + "/" + r[1]] = r[2] }
+    let pattern = (0..<table.count).map { labels[table.declarationID.string($0) + "/" + String(table.itemNo[$0])] }
+
+    func recall(_ scores: [Double], _ p: String) -> Double {
+        let top = (0..<scores.count).sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }.prefix(scores.count / 100)
+        let total = pattern.filter { $0 == p }.count
+        return Double(top.filter { pattern[$0] == p }.count) / Double(max(1, total))
+    }
+
+    let rowsPerSecond = BenchmarkMetric.custom("rows_per_s", polarity: .prefersLarger, useScalingFactor: false)
+    let config = Benchmark.Configuration(metrics: [.wallClock, .mallocCountTotal, rowsPerSecond], maxDuration: .seconds(10), maxIterations: 5)
+    func report(_ b: Benchmark, _ start: ContinuousClock.Instant) {
+        let e = start.duration(to: .now)
+        b.measurement(rowsPerSecond, Int(Double(rows) / (Double(e.components.seconds) + Double(e.components.attoseconds) * 1e-18)))
+    }
+
+    let unitValue = try! UnitValueDetector().fit(table)
+    let goods = try! GoodsCodeDetector().fit(table)
+    let licence = try! LicenceDetector().fit(table)
+
+    Benchmark("unit_value_fit", configuration: config) { b in
+        let start = ContinuousClock.now
+        let f = try UnitValueDetector().fit(table)
+        report(b, start)
+        precondition(f.groups.count > 100, "wrong answer: \(f.groups.count) groups")
+        blackHole(f)
+    }
+    Benchmark("unit_value_score", configuration: config) { b in
+        let start = ContinuousClock.now
+        let s = unitValue.anomalyScores(table)
+        report(b, start)
+        precondition(recall(s, "weight_quantity") > 0.9 && recall(s, "undervaluation") > 0.85, "wrong answer")
+        blackHole(s)
+    }
+    Benchmark("goods_code_fit", configuration: config) { b in
+        let start = ContinuousClock.now
+        let f = try GoodsCodeDetector().fit(table)
+        report(b, start)
+        precondition(!f.lines.isEmpty, "wrong answer")
+        blackHole(f)
+    }
+    Benchmark("goods_code_score", configuration: config) { b in
+        let start = ContinuousClock.now
+        let s = goods.anomalyScores(table)
+        report(b, start)
+        precondition(recall(s, "misdeclared_hs") > 0.85, "wrong answer: recall \(recall(s, "misdeclared_hs"))")
+        blackHole(s)
+    }
+    Benchmark("licence_score", configuration: config) { b in
+        let start = ContinuousClock.now
+        let s = licence.anomalyScores(table)
+        report(b, start)
+        precondition(s.count == rows && s.allSatisfy { $0 >= 0 && $0.isFinite }, "wrong answer")
+        blackHole(s)
+    }
+}
