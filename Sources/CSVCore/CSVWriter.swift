@@ -14,10 +14,21 @@ public struct CSVWriter: Sendable {
         buffer.reserveCapacity(capacity)
     }
 
-    /// Appends one field.
+    /// Appends one field (its UTF-8 is appended directly, no copy).
     public mutating func field<S: StringProtocol>(_ value: S) {
-        var v = value.utf8.map { $0 }
-        field(bytes: &v)
+        if !atRecordStart { buffer.append(dialect.delimiter) }
+        atRecordStart = false
+        let utf8 = value.utf8
+        if CSVWriter.needsQuotes(utf8, dialect: dialect) {
+            buffer.append(dialect.quote)
+            for b in utf8 {
+                if b == dialect.quote { buffer.append(b) }
+                buffer.append(b)
+            }
+            buffer.append(dialect.quote)
+        } else {
+            buffer.append(contentsOf: utf8)
+        }
     }
 
     /// Appends one field given as UTF-8 bytes.

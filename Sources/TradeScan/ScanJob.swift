@@ -101,7 +101,8 @@ public enum ScanJob {
         let t = r.ingest.table
         var w = CSVWriter(capacity: t.count * 120)
         w.record(["rank", "declaration_id", "item_no", "risk_score"] + r.scores.map(\.name) + ["reasons", "file", "line"])
-        let explainTop = min(t.count, max(1000, t.count / 20))
+        // Reasons in words for the top of the list (the red lane analysts read): 1%, at least 1,000 rows.
+        let explainTop = min(t.count, max(1000, t.count / 100))
         for (k, row) in r.ranking.enumerated() {
             var fields = [String(k + 1), t.declarationID.string(row), String(t.itemNo[row]), format(r.risk[row])]
             fields += r.scores.map { format($0.scores[row]) }
