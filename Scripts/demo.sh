@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets up the machine, builds TradeScan in release mode and runs the main job on
-# generated data: the numerical self-check, then 200,000 seeded export
-# declarations with planted evasion patterns and bad rows (into data/demo, which
-# git ignores). Later steps add the scan and the report.
+# generated data: the numerical self-check; 200,000 seeded export declarations
+# with planted evasion patterns and bad rows (into data/demo, git-ignored); a
+# scan of them (data/demo-scan); and an evaluation of the ranking against the
+# planted ground truth.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash Scripts/setup.sh --release
@@ -17,7 +18,13 @@ mkdir -p data
 echo "\$ tradescan generate --rows 200000 --seed 7 --dirty --out data/demo"
 "$bin" generate --rows 200000 --seed 7 --dirty --out data/demo
 echo
-sed -n '/^## Planted patterns/,/^Planted rows are/p' data/demo/README.md
+echo "\$ tradescan scan data/demo/declarations.csv --out data/demo-scan"
+"$bin" scan data/demo/declarations.csv --out data/demo-scan
 echo
-echo "files: $(ls data/demo | tr '\n' ' ')"
-echo "read data/demo/README.md for how the data was made"
+echo "Top 10 of data/demo-scan/ranked.csv:"
+head -11 data/demo-scan/ranked.csv | cut -c1-220
+echo
+echo "\$ tradescan evaluate --ranked data/demo-scan/ranked.csv --labels data/demo/labels.csv"
+"$bin" evaluate --ranked data/demo-scan/ranked.csv --labels data/demo/labels.csv
+echo
+echo "report folder: data/demo-scan (ranked.csv, rejects.csv, summary.md); data set: data/demo/README.md"
