@@ -87,129 +87,167 @@ public struct FittedGoodsCode: FittedDetector {
         var bestControlled: (code: String, similarity: Double)?
     }
 
-    /// Evidence per distinct description (keyword, similarities to every centroid), batched by GEMM.
-    func descriptionEvidence(_ table: DeclarationTable) -> (keywords: [KeywordMatcher.Keyword?], similarity: (Int, Int) -> Double, bestControlled: [(Int, Double)?]) {
+    /// Per distinct description: its controlled keyword, its sparse TF-IDF vector,
+    /// and the closest controlled line's centroid with the cosine similarity. The
+    /// similarities to all controlled centroids come from one GEMM per batch of
+    /// 4096 descriptions; the similarity to a row's own line is a sparse dot product.
+    func descriptionEvidence(_ table: DeclarationTable) -> (keywords: [KeywordMatcher.Keyword?], sparse: [[(Int, Double)]], bestControlled: [(Int, Double)?]) {
         let desc = table.text(.description)!
         let distinct = (0..<desc.values.count).map { desc.values.string(UInt32($0)) }
         let matcher = KeywordMatcher(controls: controls)
         var keywords = [KeywordMatcher.Keyword?](repeating: nil, count: distinct.count)
-        var sims = [[Double]](repeating: [], count: distinct.count)
+        var sparse = [[(Int, Double)]](repeating: [], count: distinct.count)
         var best = [(Int, Double)?](repeating: nil, count: distinct.count)
+        // The controlled centroids, as a small matrix (controlled × dimension).
+        var controlledMatrix = Matrix(rows: controlledCentroids.count, columns: TextModel.dimension)
+        for (k, c) in controlledCentroids.enumerated() { for b in 0..<TextModel.dimension { controlledMatrix[k, b] = centroids[c, b] } }
+        let controlled = controlledMatrix
         let batch = 4096
         let batches = (distinct.count + batch - 1) / batch
         let model = self
         keywords.withUnsafeMutableBufferPointer { kw in
-            sims.withUnsafeMutableBufferPointer { sm in
+            sparse.withUnsafeMutableBufferPointer { sp in
                 best.withUnsafeMutableBufferPointer { bs in
                     // safe: each batch writes its own slots.
-                    nonisolated(unsafe) let (k, s, b) = (kw, sm, bs)
+                    nonisolated(unsafe) let (k, v, b) = (kw, sp, bs)
                     BLASThreading.withThreadCount(1) {
                         DispatchQueue.concurrentPerform(iterations: batches) { j in
                             let start = j * batch
                             let part = Array(distinct[start..<min(distinct.count, start + batch)])
-                            for (i, d) in part.enumerated() { k[start + i] = matcher.match(d) }
+                            for (i, d) in part.enumerated() {
+                                k[start + i] = matcher.match(d)
+                                v[start + i] = model.text.sparseVector(d)
+                            }
+                            guard controlled.rows > 0 else { return }
                             let x = model.text.vectors(part)
-                            // Cosine similarities of the batch against every centroid: one GEMM.
-                            guard let sim = try? BLAS.gemm(x, model.centroids, transB: .transpose) else { return }
+                            // Cosine similarities of the batch against every controlled centroid: one GEMM.
+                            guard let sim = try? BLAS.gemm(x, controlled, transB: .transpose) else { return }
                             for i in 0..<part.count {
-                                s[start + i] = sim.row(i)
-                                for c in model.controlledCentroids where b[start + i].map({ sim[i, c] > $0.1 }) ?? true { b[start + i] = (c, sim[i, c]) }
+                                for c in 0..<controlled.rows where b[start + i].map({ sim[i, c] > $0.1 }) ?? true {
+                                    b[start + i] = (model.controlledCentroids[c], sim[i, c])
+                                }
                             }
                         }
                     }
                 }
             }
         }
-        return (keywords, { d, c in sims[d].isEmpty || c < 0 ? 0 : sims[d][c] }, best)
+        return (keywords, sparse, best)
     }
 
     public func anomalyScores(_ table: DeclarationTable) -> [Double] {
-        scored(table).map(\.score)
+        scored(table).rows.map(\.score)
     }
 
+    /// Evidence for one row: indices, not strings (a million rows must not retain a million strings).
     struct RowEvidence: Sendable {
         var score: Double = 0
-        var keyword: KeywordMatcher.Keyword?
+        /// Index of the description's keyword match in `keywords`, or −1.
+        var keyword: Int32 = -1
         var margin = 0.0
-
-        var controlledCode = ""
+        /// Index into `centroidCodes` of the closest controlled line, or −1.
+        var controlled: Int32 = -1
         var ownSimilarity = 0.0
         var controlledSimilarity = 0.0
         var log10LR = 0.0
-        var lrCode = ""
+        /// Index into `centroidCodes` of the line whose value distribution fits best, or −1.
+        var lrLine: Int32 = -1
     }
 
-    func scored(_ table: DeclarationTable) -> [RowEvidence] {
+    /// Evidence for a table: per-row evidence plus the keyword matches it points into.
+    struct TableEvidence: Sendable {
+        var rows: [RowEvidence]
+        var keywords: [KeywordMatcher.Keyword?]
+    }
+
+    func scored(_ table: DeclarationTable) -> TableEvidence {
         var out = [RowEvidence](repeating: RowEvidence(), count: table.count)
-        guard let hs = table.text(.hsCode), let desc = table.text(.description) else { return out }
+        guard let hs = table.text(.hsCode), let desc = table.text(.description) else { return TableEvidence(rows: out, keywords: []) }
         let net = table.numbers(.netWeightKg)
-        let (keywords, similarity, best) = descriptionEvidence(table)
+        let (keywords, sparse, best) = descriptionEvidence(table)
+        func similarity(_ d: Int, _ c: Int) -> Double {
+            var s = 0.0
+            for (b, w) in sparse[d] { s += w * centroids[c, b] }
+            return s
+        }
+        // Everything per line is looked up once per distinct code, not per row.
         let codeIndex = Dictionary(uniqueKeysWithValues: centroidCodes.enumerated().map { ($1, $0) })
         let controlledLines = lines.filter { controls.isControlled(code: $0.key) }.sorted { $0.key < $1.key }
+        let lrLineIndex = controlledLines.map { Int32(codeIndex[$0.key] ?? -1) }
+        let cMedian = controlledLines.map(\.value.median), cScale = controlledLines.map(\.value.scale)
+        let cLogScale = cScale.map { Math.log($0) }
         let lineCodes = (0..<hs.values.count).map { hs.values.string(UInt32($0)) }
         let isControlled = lineCodes.map { controls.isControlled(code: $0) }
+        let declaredLine = lineCodes.map { lines[$0] }
+        let centroidOf = lineCodes.map { codeIndex[$0] ?? -1 }
+        let ln10 = Math.log(10)
         for r in 0..<table.count {
             let hc = Int(hs.codes[r])
             if isControlled[hc] { continue }
             var e = RowEvidence()
             let d = Int(desc.codes[r])
-            e.keyword = keywords[d]
+            e.keyword = keywords[d] == nil ? -1 : Int32(d)
             if let (c, s) = best[d] {
-                let own = codeIndex[lineCodes[hc]].map { similarity(d, $0) } ?? 0
+                let own = centroidOf[hc] >= 0 ? similarity(d, centroidOf[hc]) : 0
                 e.margin = s - own
-                e.controlledCode = centroidCodes[c]
+                e.controlled = Int32(c)
                 e.ownSimilarity = own
                 e.controlledSimilarity = s
             }
-            if let n = net?[r], n > 0, let declared = lines[lineCodes[hc]] {
+            if let n = net?[r], n > 0, let declared = declaredLine[hc] {
                 let x = Math.log(max(table.valueUSD[r], 0.01) / n)
-                func ll(_ l: Line) -> Double { let z = (x - l.median) / l.scale; return -0.5 * z * z - Math.log(l.scale) }
-                let own = ll(declared)
-                for (code, l) in controlledLines {
-                    let lr = (ll(l) - own) / Math.log(10)
-                    if lr > e.log10LR { e.log10LR = lr; e.lrCode = code }
+                let zOwn = (x - declared.median) / declared.scale
+                let own = -0.5 * zOwn * zOwn - Math.log(declared.scale)
+                var bestLR = 0.0, bestK = -1
+                for k in cMedian.indices {
+                    let z = (x - cMedian[k]) / cScale[k]
+                    let lr = (-0.5 * z * z - cLogScale[k] - own) / ln10
+                    if lr > bestLR { bestLR = lr; bestK = k }
                 }
+                if bestK >= 0 { e.log10LR = bestLR; e.lrLine = lrLineIndex[bestK] }
             }
-            e.score = (e.keyword != nil ? 2 : 0) + 4 * max(0, e.margin) + min(20, max(0, e.log10LR))
+            e.score = (e.keyword >= 0 ? 2 : 0) + 4 * max(0, e.margin) + min(20, max(0, e.log10LR))
             out[r] = e
         }
-        return out
+        return TableEvidence(rows: out, keywords: keywords)
     }
 
     public func scoresAndExplainer(_ table: DeclarationTable) -> ([Double], @Sendable (Int) -> [Reason]) {
         let evidence = scored(table)
         let model = self
-        return (evidence.map(\.score), { model.reasons(for: evidence[$0], table: table, row: $0) })
+        return (evidence.rows.map(\.score), { model.reasons(for: evidence.rows[$0], keywords: evidence.keywords, table: table, row: $0) })
     }
 
     public func explainer(_ table: DeclarationTable) -> @Sendable (Int) -> [Reason] {
         let evidence = scored(table)
         let model = self
-        return { model.reasons(for: evidence[$0], table: table, row: $0) }
+        return { model.reasons(for: evidence.rows[$0], keywords: evidence.keywords, table: table, row: $0) }
     }
 
     public func reasons(_ table: DeclarationTable, row r: Int) -> [Reason] {
         // Reasons for one row: evidence computed for the whole table is cached by callers in bulk use;
         // here the one row is scored on its own table (cheap for the top of a list).
-        let e = scored(table)[r]
-        return reasons(for: e, table: table, row: r)
+        let evidence = scored(table)
+        return reasons(for: evidence.rows[r], keywords: evidence.keywords, table: table, row: r)
     }
 
-    func reasons(for e: RowEvidence, table: DeclarationTable, row r: Int) -> [Reason] {
+    func reasons(for e: RowEvidence, keywords: [KeywordMatcher.Keyword?], table: DeclarationTable, row r: Int) -> [Reason] {
         guard e.score > 0, let hs = table.text(.hsCode), let desc = table.text(.description) else { return [] }
         let code = hs.string(r), text = desc.string(r)
+        let controlledCode = e.controlled >= 0 ? centroidCodes[Int(e.controlled)] : ""
+        let lrCode = e.lrLine >= 0 ? centroidCodes[Int(e.lrLine)] : ""
         var out: [Reason] = []
-        if let k = e.keyword {
+        if e.keyword >= 0, let k = keywords[Int(e.keyword)] {
             out.append(Reason(detector: Self.name, text: "description \"\(text)\" names \(k.group) (\"\(k.text)\") under \(code), which no control covers",
                               strength: 2, evidence: ["keyword": k.text, "group": k.group, "code": code]))
         }
         if e.margin > 0.05 {
-            out.append(Reason(detector: Self.name, text: "description reads like controlled line \(e.controlledCode) (similarity \(fmt(e.controlledSimilarity))) more than its own \(code) (\(fmt(e.ownSimilarity)))",
-                              strength: 4 * e.margin, evidence: ["closest_controlled": e.controlledCode, "similarity": fmt(e.controlledSimilarity), "own_similarity": fmt(e.ownSimilarity)]))
+            out.append(Reason(detector: Self.name, text: "description reads like controlled line \(controlledCode) (similarity \(fmt(e.controlledSimilarity))) more than its own \(code) (\(fmt(e.ownSimilarity)))",
+                              strength: 4 * e.margin, evidence: ["closest_controlled": controlledCode, "similarity": fmt(e.controlledSimilarity), "own_similarity": fmt(e.ownSimilarity)]))
         }
-        if e.log10LR >= 2, let own = lines[code], let other = lines[e.lrCode] {
-            out.append(Reason(detector: Self.name, text: "USD/kg fits controlled line \(e.lrCode) (median \(fmt(Math.exp(other.median)))) far better than \(code) (median \(fmt(Math.exp(own.median)))): likelihood ratio 10^\(Int(e.log10LR))",
-                              strength: min(20, e.log10LR), evidence: ["controlled_line": e.lrCode, "log10_likelihood_ratio": fmt(e.log10LR)]))
+        if e.log10LR >= 2, let own = lines[code], let other = lines[lrCode] {
+            out.append(Reason(detector: Self.name, text: "USD/kg fits controlled line \(lrCode) (median \(fmt(Math.exp(other.median)))) far better than \(code) (median \(fmt(Math.exp(own.median)))): likelihood ratio 10^\(Int(e.log10LR))",
+                              strength: min(20, e.log10LR), evidence: ["controlled_line": lrCode, "log10_likelihood_ratio": fmt(e.log10LR)]))
         }
         return out.sorted { $0.strength > $1.strength }
     }

@@ -37,6 +37,17 @@ struct TextModel: Sendable, Codable {
         idf = df.map { Math.log((1 + n) / (1 + $0)) + 1 }
     }
 
+    /// The normalised TF-IDF vector of one description, as (bucket, weight) pairs.
+    func sparseVector(_ description: String) -> [(Int, Double)] {
+        let g = TextModel.grams(description)
+        var out = g.map { ($0.0, (1 + Math.log($0.1)) * idf[$0.0]) }
+        var norm = 0.0
+        for (_, w) in out { norm += w * w }
+        norm = norm.squareRoot()
+        if norm > 0 { for k in out.indices { out[k].1 /= norm } }
+        return out
+    }
+
     /// The normalised TF-IDF vectors of `descriptions` as rows of a matrix.
     func vectors(_ descriptions: [String]) -> Matrix {
         var m = Matrix(rows: descriptions.count, columns: TextModel.dimension)
