@@ -47,6 +47,68 @@ public struct CSVWriter: Sendable {
         }
     }
 
+    /// Appends one field given as raw UTF-8 (quoted when needed). With
+    /// `neutralise`, a field a spreadsheet would run as a formula (starting with
+    /// `=`, `+`, `-`, `@`, tab or CR) gets a leading `'`.
+    public mutating func field(raw value: UnsafeRawBufferPointer, neutralise: Bool = false) {
+        if !atRecordStart { buffer.append(dialect.delimiter) }
+        atRecordStart = false
+        let formula = neutralise && value.first.map { [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D].contains($0) } == true
+        if formula || CSVWriter.needsQuotes(value, dialect: dialect) {
+            buffer.append(dialect.quote)
+            if formula { buffer.append(UInt8(ascii: "'")) }
+            for b in value {
+                if b == dialect.quote { buffer.append(b) }
+                buffer.append(b)
+            }
+            buffer.append(dialect.quote)
+        } else {
+            buffer.append(contentsOf: value)
+        }
+    }
+
+    /// Appends an integer field.
+    public mutating func field(int value: Int) {
+        if !atRecordStart { buffer.append(dialect.delimiter) }
+        atRecordStart = false
+        if value < 0 { buffer.append(UInt8(ascii: "-")) }
+        var v = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var n = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            repeat { d[n] = UInt8(48 + v % 10); v /= 10; n += 1 } while v > 0
+            while n > 0 { n -= 1; buffer.append(d[n]) }
+        }
+    }
+
+    /// Appends a number field rounded to `places` decimals, trailing zeros dropped
+    /// (`24.5743`, `1`, `0.5`); non-finite values are written as empty fields.
+    public mutating func field(decimal value: Double, places: Int = 4) {
+        guard value.isFinite, abs(value) < 1e15 else { field(""); return }
+        var scale = 1
+        for _ in 0..<places { scale *= 10 }
+        let scaled = Int((value * Double(scale)).rounded())
+        let whole = scaled / scale
+        var frac = abs(scaled % scale)
+        if scaled < 0 && whole == 0 {
+            if !atRecordStart { buffer.append(dialect.delimiter) }
+            atRecordStart = false
+            buffer.append(UInt8(ascii: "-"))
+            buffer.append(UInt8(ascii: "0"))
+        } else {
+            field(int: whole)
+        }
+        guard frac != 0 else { return }
+        var width = places
+        while frac % 10 == 0 { frac /= 10; width -= 1 }
+        buffer.append(UInt8(ascii: "."))
+        var text: [UInt8] = []
+        var f = frac
+        for _ in 0..<width { text.append(UInt8(48 + f % 10)); f /= 10 }
+        buffer.append(contentsOf: text.reversed())
+    }
+
     /// Appends a whole record.
     public mutating func record<S: StringProtocol>(_ fields: [S]) {
         for f in fields { field(f) }

@@ -96,20 +96,32 @@ public enum ScanJob {
         return result
     }
 
-    /// ranked.csv: every accepted row, highest risk first.
+    /// ranked.csv: every accepted row, highest risk first. Written as bytes (no
+    /// `String` per cell); cells that could run as spreadsheet formulas are neutralised.
     static func rankedCSV(_ r: Result, reasons: [@Sendable (Int) -> [Reason]]) -> [UInt8] {
         let t = r.ingest.table
-        var w = CSVWriter(capacity: t.count * 120)
+        var w = CSVWriter(capacity: t.count * 110)
         w.record(["rank", "declaration_id", "item_no", "risk_score"] + r.scores.map(\.name) + ["reasons", "file", "line"])
         // Reasons in words for the top of the list (the red lane analysts read): 1%, at least 1,000 rows.
         let explainTop = min(t.count, max(1000, t.count / 100))
-        for (k, row) in r.ranking.enumerated() {
-            var fields = [String(k + 1), t.declarationID.string(row), String(t.itemNo[row]), format(r.risk[row])]
-            fields += r.scores.map { format($0.scores[row]) }
-            // Reasons for the top of the list (what analysts read); the rest keep their scores.
-            fields.append(k < explainTop ? reasons.flatMap { $0(row) }.sorted { $0.strength > $1.strength }.prefix(3).map(\.text).joined(separator: "; ") : "")
-            fields += [t.files[Int(t.fileIndex[row])], String(t.line[row])]
-            w.record(fields.map(RejectLog.neutralised))
+        let files = t.files.map { Array(RejectLog.neutralised($0).utf8) }
+        t.declarationID.bytes.withUnsafeBytes { ids in
+            for (k, row) in r.ranking.enumerated() {
+                w.field(int: k + 1)
+                let lo = t.declarationID.offsets[row], hi = t.declarationID.offsets[row + 1]
+                w.field(raw: UnsafeRawBufferPointer(rebasing: ids[lo..<hi]), neutralise: true)
+                w.field(int: Int(t.itemNo[row]))
+                w.field(decimal: r.risk[row])
+                for s in r.scores { w.field(decimal: s.scores[row]) }
+                if k < explainTop {
+                    w.field(RejectLog.neutralised(reasons.flatMap { $0(row) }.sorted { $0.strength > $1.strength }.prefix(3).map(\.text).joined(separator: "; ")))
+                } else {
+                    w.field("")
+                }
+                files[Int(t.fileIndex[row])].withUnsafeBytes { w.field(raw: $0) }
+                w.field(int: Int(t.line[row]))
+                w.endRecord()
+            }
         }
         return w.buffer
     }
