@@ -111,3 +111,26 @@ struct ScalarTokenizerTests {
         #expect(throws: CSVTableError.self) { try CSVTable(bytes: []) }
     }
 }
+
+@Suite("CSV writer fields")
+struct CSVWriterFieldTests {
+    @Test("decimals round to places and drop trailing zeros", arguments: [
+        (0.0, "0"), (1.0, "1"), (24.574312, "24.5743"), (-0.5, "-0.5"), (-0.00004, "0"), (1234567.89, "1234567.89"),
+        (-12.30001, "-12.3"), (0.99995, "1"), (Double.nan, ""), (1e20, ""),
+    ])
+    func decimals(value: Double, text: String) {
+        var w = CSVWriter()
+        w.field(decimal: value)
+        #expect(String(decoding: w.buffer, as: UTF8.self) == text)
+    }
+
+    @Test("integers, and raw bytes quoted or neutralised when needed", arguments: [
+        ("007", false, "007"), ("a,b", false, "\"a,b\""), ("=SUM(A1)", true, "\"'=SUM(A1)\""), ("-5", true, "\"'-5\""), ("-5", false, "-5"),
+    ])
+    func raw(text: String, neutralise: Bool, expected: String) {
+        var w = CSVWriter()
+        Array(text.utf8).withUnsafeBytes { w.field(raw: $0, neutralise: neutralise) }
+        w.field(int: -42)
+        #expect(String(decoding: w.buffer, as: UTF8.self) == expected + ",-42")
+    }
+}
