@@ -57,19 +57,10 @@ public enum Tokenizer {
                                      plan: TokenizerPlan, chunk j: Int) -> CSVTokens? {
         let c = plan.chunks[j]
         let index = StructuralIndex(bytes, start: c.start, end: c.end, dialect: dialect, insideQuotes: c.insideQuotes)
-        var from: Int
-        if j == 0 {
-            from = plan.bom
-        } else if bytes[c.start - 1] == 0x0A && !c.insideQuotes {
-            from = c.start
-        } else {
-            // The first record starts after this chunk's first LF outside quotes.
-            guard let first = index.separators.first(where: { $0 & StructuralIndex.recordEndBit != 0 }) else {
-                return index.endsInsideQuotes && c.end == bytes.count ? nil : CSVTokens()
-            }
-            from = c.start + Int(first & StructuralIndex.positionMask) + 1
-            if from >= c.end { return CSVTokens() }
+        guard let from = firstRecord(bytes, plan: plan, chunk: j, index: index) else {
+            return index.endsInsideQuotes && c.end == bytes.count ? nil : CSVTokens()
         }
+        if from >= c.end { return CSVTokens() }
         var newlines = c.newlinesBefore
         for i in c.start..<from where bytes[i] == 0x0A { newlines += 1 }
         let window = 1 << 16

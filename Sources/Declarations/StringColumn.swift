@@ -86,17 +86,5 @@ struct KeySet {
         return nil
     }
 
-    private mutating func grow() {
-        let oldH = hashes, oldR = rows
-        let size = hashes.count * 2
-        hashes = [UInt64](repeating: 0, count: size)
-        rows = [Int32](repeating: -1, count: size)
-        mask = size - 1
-        for k in oldR.indices where oldR[k] >= 0 {
-            var i = Int(truncatingIfNeeded: oldH[k]) & mask
-            while rows[i] >= 0 { i = (i + 1) & mask }
-            hashes[i] = oldH[k]
-            rows[i] = oldR[k]
-        }
-    }
+    private mutating func grow() { reserve(hashes.count) }
 }

@@ -20,7 +20,6 @@ struct TokenAssembler {
     private var quoteWindow = 0, quoteCursor = 0
     private var lfWindow = 0, lfCursor = 0
     private var quotedNewlinesBefore = 0
-    private var t = CSVTokens()
     private var startLine = 1
     private var from = 0
     private var newlinesSeen = 0
@@ -126,110 +125,41 @@ struct TokenAssembler {
         return (b + 1, close - 1, flags)
     }
 
-    mutating func run(from: Int, stopAt: Int, line: Int) -> CSVTokens? {
-        let n = buffer.count
-        let cr: UInt8 = 0x0D
-        t = CSVTokens()
-        startLine = line
-        self.from = from
-        newlinesSeen = 0
-        var expected = windows.reduce(0) { $0 + $1.separators.count } + 1
-        // Fields go into local arrays (no uniqueness checks through `self`); the
-        // capacity covers every separator, and grows if the overhang adds more.
-        var starts = [Int](), ends = [Int](), flags = [FieldFlags]()
-        starts.reserveCapacity(expected); ends.reserveCapacity(expected); flags.reserveCapacity(expected)
-        var recordFields = [0], recordOffset = [Int](), recordLine = [Int]()
-        recordFields.reserveCapacity(expected / 8 + 2); recordOffset.reserveCapacity(expected / 8 + 2); recordLine.reserveCapacity(expected / 8 + 2)
-        var nextQuoteAt = nextQuote(atOrAfter: from)
+    /// Collects visited records into `CSVTokens`.
+    private struct Collector: RecordVisitor {
+        var t = CSVTokens()
+        mutating func visit(_ r: RecordView) {
+            for k in 0..<r.count {
+                t.fieldStart.append(r.starts[k])
+                t.fieldEnd.append(r.ends[k])
+                t.fieldFlags.append(r.fieldFlags[k])
+            }
+            t.recordFields.append(t.fieldStart.count)
+            t.recordOffset.append(r.offset)
+            t.recordLine.append(r.line)
+            t.recordFlags.append(r.flags)
+        }
+    }
 
-        var fieldBegin = from
-        var recordStart = from
-        var done = false
-        var w = 0
-        outer: while !done && window(w) {
-            let idx = windows[w]
-            if w > 0 {
-                expected += idx.separators.count
-                // A window added by the overhang may hold the next quote.
-                if nextQuoteAt == Int.max { nextQuoteAt = nextQuote(atOrAfter: fieldBegin) }
-            }
-            for raw in idx.separators {
-                let p = idx.start &+ Int(raw & StructuralIndex.positionMask)
-                if p < fieldBegin { continue }                    // before this chunk's first record
-                let isNewline = raw & StructuralIndex.recordEndBit != 0
-                if fieldBegin == recordStart {
-                    if recordStart >= stopAt { done = true; break outer }
-                    if isNewline {
-                        // A blank line: nothing, or a lone CR, before the LF.
-                        let length = p - fieldBegin
-                        if length == 0 || (length == 1 && buffer[fieldBegin] == cr) {
-                            t.blankLines += 1
-                            newlinesSeen += 1
-                            fieldBegin = p + 1
-                            recordStart = p + 1
-                            continue
-                        }
-                    }
-                    recordOffset.append(recordStart)
-                    recordLine.append(lineAt(recordStart))
-                }
-                if nextQuoteAt < p {
-                    // The field holds a quote: it must be a regular quoted field.
-                    guard buffer[fieldBegin] == quote, let (s, e, f) = quotedField(fieldBegin, p, atNewline: isNewline) else { return nil }
-                    starts.append(s); ends.append(e); flags.append(f)
-                    nextQuoteAt = nextQuote(atOrAfter: p)
-                } else {
-                    var end = p
-                    if isNewline && end > fieldBegin && buffer[end - 1] == cr { end -= 1 }
-                    starts.append(fieldBegin); ends.append(end); flags.append([])
-                }
-                fieldBegin = p &+ 1
-                if isNewline {
-                    recordFields.append(starts.count)
-                    newlinesSeen += 1
-                    recordStart = p &+ 1
-                }
-            }
-            w += 1
-        }
-        if !done {
-            // Input ended: the parity model must not be inside quotes.
-            guard let last = windows.last, last.end == n else { return nil }
-            if last.endsInsideQuotes { return nil }
-            // The last record, without a final LF.
-            if nextQuoteAt == Int.max { nextQuoteAt = nextQuote(atOrAfter: fieldBegin) }
-            if recordStart < stopAt && (recordStart < n || fieldBegin > recordStart) {
-                if fieldBegin == recordStart {
-                    recordOffset.append(recordStart)
-                    recordLine.append(lineAt(recordStart))
-                }
-                if nextQuoteAt < n {
-                    guard fieldBegin < n, buffer[fieldBegin] == quote, let (s, e, f) = quotedField(fieldBegin, n, atNewline: false) else { return nil }
-                    starts.append(s); ends.append(e); flags.append(f)
-                } else {
-                    var end = n
-                    if end > fieldBegin && buffer[end - 1] == cr { end -= 1 }
-                    starts.append(fieldBegin); ends.append(end); flags.append([])
-                }
-                recordFields.append(starts.count)
-                recordStart = n
-            }
-        }
-        let end = done ? recordStart : n
-        t.lineCount = newlinesSeen + quotedNewlines(before: end, from: from) + (!done && n > from && buffer[n - 1] != 0x0A ? 1 : 0)
-        t.fieldStart = starts
-        t.fieldEnd = ends
-        t.fieldFlags = flags
-        t.recordFields = recordFields
-        t.recordOffset = recordOffset
-        t.recordLine = recordLine
-        t.recordFlags = Array(repeating: [], count: recordOffset.count)
-        nextRecord = recordStart
+    /// The records starting in `[from, stopAt)` as `CSVTokens`; nil when irregular.
+    mutating func run(from: Int, stopAt: Int, line: Int) -> CSVTokens? {
+        var collector = Collector()
+        let expected = windows.reduce(0) { $0 + $1.separators.count } + 1
+        collector.t.fieldStart.reserveCapacity(expected)
+        collector.t.fieldEnd.reserveCapacity(expected)
+        collector.t.fieldFlags.reserveCapacity(expected)
+        guard let summary = visit(from: from, stopAt: stopAt, line: line, visitor: &collector) else { return nil }
+        let n = buffer.count
+        let done = nextRecord < n
+        var t = collector.t
+        t.blankLines = summary.blankLines
+        t.lineCount = newlinesSeen + quotedNewlines(before: done ? nextRecord : n, from: from)
+            + (!done && n > from && buffer[n - 1] != 0x0A ? 1 : 0)
         return t
     }
 
-    /// Like `run`, but hands each record to `visitor` as soon as it is complete
-    /// instead of storing every field's bounds. Nil when irregular.
+    /// Hands each record to `visitor` as soon as it is complete, never storing
+    /// every field's bounds. Nil when irregular.
     mutating func visit<V: RecordVisitor>(from: Int, stopAt: Int, line: Int, visitor: inout V) -> VisitSummary? {
         let n = buffer.count
         let cr: UInt8 = 0x0D
