@@ -62,21 +62,36 @@ public struct UnitValueDetector: Detector {
     public func fit(_ table: DeclarationTable) throws -> FittedUnitValue {
         // Rows by (code, unit class) pair, on interned codes; strings only per distinct pair.
         let pairs = UnitValueDetector.pairs(table)
+        // Rows per level group, from the pairs' counts, to sample big groups while grouping.
+        var groupRows: [String: Int] = [:]
+        for (p, rows) in pairs.rows.enumerated() {
+            for key in UnitValueDetector.levels(pairs.code[p]) { groupRows["\(key)|\(pairs.unitClass[p])", default: 0] += rows.count }
+        }
         var members: [String: [Int]] = [:]
         for (p, rows) in pairs.rows.enumerated() where !rows.isEmpty {
-            for key in UnitValueDetector.levels(pairs.code[p]) { members["\(key)|\(pairs.unitClass[p])", default: []].append(contentsOf: rows) }
+            for key in UnitValueDetector.levels(pairs.code[p]) {
+                let k = "\(key)|\(pairs.unitClass[p])"
+                let cut = UnitValueDetector.sampleCut(rows: groupRows[k]!, maxRows: maximumFitRows)
+                if cut == .max {
+                    members[k, default: []].append(contentsOf: rows)
+                } else {
+                    members[k, default: []].append(contentsOf: rows.lazy.filter { table.keyHashValue($0) <= cut })
+                }
+            }
         }
-        let keys = members.keys.filter { members[$0]!.count >= minimumRows || $0.hasPrefix("|") }.sorted()
+        // A group's size for the minimum-rows rule is its full size, not its sample's.
+        let keys = members.keys.filter { groupRows[$0]! >= minimumRows || $0.hasPrefix("|") }.sorted()
         // safe: fits write distinct slots; the table is read only.
         let results = UnsafeMutableBufferPointer<FittedUnitValue.Group?>.allocate(capacity: keys.count)
         results.initialize(repeating: nil)
         defer { results.deinitialize(); results.deallocate() }
         nonisolated(unsafe) let out = results
         let maxRows = maximumFitRows
-        let groupRows = keys.map { members[$0]! }
+        let memberRows = keys.map { members[$0]! }
+        let totals = keys.map { groupRows[$0]! }
         BLASThreading.withThreadCount(1) {
             DispatchQueue.concurrentPerform(iterations: keys.count) { k in
-                out[k] = UnitValueDetector.fitGroup(key: keys[k], rows: groupRows[k], table: table, maxRows: maxRows)
+                out[k] = UnitValueDetector.fitGroup(key: keys[k], rows: memberRows[k], total: totals[k], table: table, maxRows: maxRows)
             }
         }
         var groups: [String: FittedUnitValue.Group] = [:]
@@ -84,16 +99,18 @@ public struct UnitValueDetector: Detector {
         return FittedUnitValue(groups: groups, minimumRows: minimumRows)
     }
 
-    static func fitGroup(key: String, rows: [Int], table: DeclarationTable, maxRows: Int) -> FittedUnitValue.Group? {
+    /// The key-hash cut that keeps about `maxRows` of `rows` rows: the same sample
+    /// whatever the row order (`.max`: keep all).
+    static func sampleCut(rows: Int, maxRows: Int) -> UInt64 {
+        let fraction = min(1, 1.1 * Double(maxRows) / Double(max(1, rows)))
+        return fraction >= 1 ? .max : UInt64(Double(UInt64.max >> 11) * fraction) << 11
+    }
+
+    /// Fits one group on `rows` (already sampled by key hash when the group, of
+    /// `total` rows, is big).
+    static func fitGroup(key: String, rows: [Int], total: Int, table: DeclarationTable, maxRows: Int) -> FittedUnitValue.Group? {
         var sample = rows
-        if sample.count > maxRows {
-            // Rows whose key hash falls below a cut: about maxRows of them, the same
-            // sample whatever the row order, in one pass.
-            let fraction = min(1, 1.1 * Double(maxRows) / Double(rows.count))
-            let cut = fraction >= 1 ? UInt64.max : UInt64(Double(UInt64.max >> 11) * fraction) << 11
-            sample = rows.filter { table.keyHashValue($0) <= cut }
-            if sample.count > maxRows * 2 { sample = Array(sample.prefix(maxRows * 2)) }
-        }
+        if sample.count > maxRows * 2 { sample = Array(sample.prefix(maxRows * 2)) }
         let d = UnitValueFeatures.count
         var features = sample.map { UnitValueFeatures.row(table, $0) }
         // Which features this group has at all (≥ half the rows).
@@ -110,7 +127,7 @@ public struct UnitValueDetector: Detector {
         for (i, f) in features.enumerated() { for (k, j) in present.enumerated() { x[i, k] = f[j] } }
         guard let e = RobustCovariance.fit(x, order: sample.map { table.keyHashValue($0) }) else { return nil }
         return FittedUnitValue.Group(key: key, features: present, location: e.location, scatter: e.scatter,
-                                     medians: medians, rows: rows.count)
+                                     medians: medians, rows: total)
     }
 }
 

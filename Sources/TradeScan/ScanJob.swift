@@ -19,6 +19,18 @@ public enum ScanJob {
         public var seconds: [(stage: String, seconds: Double)]
     }
 
+    /// Rows by risk, highest first; equal risks in row-key order (declaration_id
+    /// bytes, then item_no), so the output never depends on input order.
+    static func rank(_ risk: [Double], table: DeclarationTable) -> [Int] {
+        let ids = table.declarationID
+        return (0..<risk.count).sorted { a, b in
+            if risk[a] != risk[b] { return risk[a] > risk[b] }
+            let ia = ids.slice(a), ib = ids.slice(b)
+            if ia != ib { return ia.lexicographicallyPrecedes(ib) }
+            return table.itemNo[a] < table.itemNo[b]
+        }
+    }
+
     /// Share of rows scoring strictly lower, per row (ties share the lower rank).
     static func percentiles(_ s: [Double]) -> [Double] {
         let n = s.count
@@ -77,13 +89,7 @@ public enum ScanJob {
             let p = percentiles(s)
             for r in risk.indices { risk[r] = max(risk[r], p[r]) }
         }
-        let ids = table.declarationID
-        let ranking = table.count == 0 ? [] : (0..<table.count).sorted { a, b in
-            if risk[a] != risk[b] { return risk[a] > risk[b] }
-            let ia = ids.slice(a), ib = ids.slice(b)
-            if ia != ib { return ia.lexicographicallyPrecedes(ib) }
-            return table.itemNo[a] < table.itemNo[b]
-        }
+        let ranking = rank(risk, table: table)
         lap("rank")
         let result = Result(ingest: ingest, scores: scores, skipped: skipped, ranking: ranking, risk: risk, reported: reported, seconds: stages)
         try AtomicDirectory.write(to: out) { dir in
