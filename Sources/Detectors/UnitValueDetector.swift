@@ -17,10 +17,10 @@ public struct UnitValueDetector: Detector {
 
     /// Rows a group needs before it gets its own model.
     public var minimumRows: Int
-    /// Rows a group is fitted on at most (a deterministic sample by row key).
+    /// Rows a group is fitted on at most (a sample by row-key hash: the same whatever the row order).
     public var maximumFitRows: Int
 
-    public init(minimumRows: Int = 40, maximumFitRows: Int = 20_000) {
+    public init(minimumRows: Int = 40, maximumFitRows: Int = 8_000) {
         self.minimumRows = minimumRows
         self.maximumFitRows = maximumFitRows
     }
