@@ -2,6 +2,9 @@ import CSVCore
 import Declarations
 import Detectors
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `tradescan scan`: read, fit every detector whose fields exist, score, rank.
 public enum ScanJob {
@@ -95,7 +98,7 @@ public enum ScanJob {
         try AtomicDirectory.write(to: out) { dir in
             try Data(RejectLog.csv(ingest.rejects, files: table.files)).write(to: URL(fileURLWithPath: dir + "/rejects.csv"))
             if reported {
-                try Data(rankedCSV(result, reasons: reasoners)).write(to: URL(fileURLWithPath: dir + "/ranked.csv"))
+                try writeRankedCSV(result, reasons: reasoners, to: dir + "/ranked.csv")
             }
             try Data(summary(result).utf8).write(to: URL(fileURLWithPath: dir + "/summary.md"))
         }
@@ -104,14 +107,21 @@ public enum ScanJob {
 
     /// ranked.csv: every accepted row, highest risk first. Written as bytes (no
     /// `String` per cell); cells that could run as spreadsheet formulas are neutralised.
-    static func rankedCSV(_ r: Result, reasons: [@Sendable (Int) -> [Reason]]) -> [UInt8] {
+    static func writeRankedCSV(_ r: Result, reasons: [@Sendable (Int) -> [Reason]], to path: String) throws {
+        guard let file = fopen(path, "wb") else { throw InputFileError(path: path, reason: "cannot create the file") }
+        defer { fclose(file) }
         let t = r.ingest.table
-        var w = CSVWriter(capacity: t.count * 110)
+        var w = CSVWriter(capacity: 9 << 20)
+        func flush() throws {
+            let n = w.buffer.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+            guard n == w.buffer.count else { throw InputFileError(path: path, reason: "write failed (disk full?)") }
+            w.buffer.removeAll(keepingCapacity: true)
+        }
         w.record(["rank", "declaration_id", "item_no", "risk_score"] + r.scores.map(\.name) + ["reasons", "file", "line"])
         // Reasons in words for the top of the list (the red lane analysts read): 1%, at least 1,000 rows.
         let explainTop = min(t.count, max(1000, t.count / 100))
         let files = t.files.map { Array(RejectLog.neutralised($0).utf8) }
-        t.declarationID.bytes.withUnsafeBytes { ids in
+        try t.declarationID.bytes.withUnsafeBytes { ids in
             for (k, row) in r.ranking.enumerated() {
                 w.field(int: k + 1)
                 let lo = t.declarationID.offsets[row], hi = t.declarationID.offsets[row + 1]
@@ -127,9 +137,10 @@ public enum ScanJob {
                 files[Int(t.fileIndex[row])].withUnsafeBytes { w.field(raw: $0) }
                 w.field(int: Int(t.line[row]))
                 w.endRecord()
+                if w.buffer.count >= 8 << 20 { try flush() }
             }
         }
-        return w.buffer
+        try flush()
     }
 
     static func format(_ v: Double) -> String {
