@@ -11,6 +11,8 @@ struct KeywordMatcher: Sendable {
         var wholeWord: Bool
     }
     let keywords: [Keyword]
+    /// Keywords by their first scalar (lower-cased): only these are tried at a position.
+    let byFirst: [Unicode.Scalar: [(scalars: [Unicode.Scalar], keyword: Int)]]
 
     init(controls: ControlsTable) {
         var seen = Set<String>()
@@ -24,27 +26,32 @@ struct KeywordMatcher: Sendable {
             }
         }
         keywords = list.sorted { $0.text.count > $1.text.count }
+        var index: [Unicode.Scalar: [(scalars: [Unicode.Scalar], keyword: Int)]] = [:]
+        for (i, k) in keywords.enumerated() {
+            let sc = Array(k.text.unicodeScalars)
+            if let f = sc.first { index[f, default: []].append((sc, i)) }
+        }
+        byFirst = index
     }
 
-    /// The first (longest) keyword found in `description`, not negated, with its group.
+    /// The longest keyword found in `description`, not negated, with its group.
     func match(_ description: String) -> Keyword? {
-        let text = description.lowercased()
-        let scalars = Array(text.unicodeScalars)
-        for k in keywords {
-            let key = Array(k.text.unicodeScalars)
-            guard key.count <= scalars.count, key.count > 0 else { continue }
-            var i = 0
-            while i + key.count <= scalars.count {
-                if scalars[i] == key[0] && Array(scalars[i..<(i + key.count)]) == key {
-                    let before = i > 0 ? scalars[i - 1] : " "
-                    let after = i + key.count < scalars.count ? scalars[i + key.count] : " "
-                    let boundary = !k.wholeWord || (!isWordScalar(before) && !isWordScalar(after))
-                    if boundary && !negated(scalars, start: i, end: i + key.count) { return k }
-                }
-                i += 1
+        let scalars = Array(description.lowercased().unicodeScalars)
+        var best: Int? = nil
+        for i in scalars.indices {
+            guard let candidates = byFirst[scalars[i]] else { continue }
+            for (key, k) in candidates where i + key.count <= scalars.count {
+                if let b = best, keywords[b].text.count >= keywords[k].text.count { continue }
+                var equal = true
+                for j in 1..<max(1, key.count) where scalars[i + j] != key[j] { equal = false; break }
+                guard equal else { continue }
+                let before = i > 0 ? scalars[i - 1] : " "
+                let after = i + key.count < scalars.count ? scalars[i + key.count] : " "
+                let boundary = !keywords[k].wholeWord || (!isWordScalar(before) && !isWordScalar(after))
+                if boundary && !negated(scalars, start: i, end: i + key.count) { best = k }
             }
         }
-        return nil
+        return best.map { keywords[$0] }
     }
 
     private func isWordScalar(_ s: Unicode.Scalar) -> Bool { s.properties.isAlphabetic || ("0"..."9").contains(s) }

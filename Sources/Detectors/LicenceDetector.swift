@@ -28,10 +28,10 @@ public struct FittedLicence: FittedDetector {
         return alnum >= 6 && s.unicodeScalars.allSatisfy { ("0"..."9").contains($0) || ("A"..."Z").contains($0) || ("a"..."z").contains($0) || $0 == "-" || $0 == "/" }
     }
 
-    func finding(_ table: DeclarationTable, _ r: Int, codeRules: [UInt32: [ControlsTable.Rule]]) -> Finding? {
-        guard let hs = table.text(.hsCode), let licence = table.text(.licenceNumber), let net = table.numbers(.netWeightKg)?[r] else { return nil }
-        let rules = codeRules[hs.codes[r]] ?? []
-        guard !rules.isEmpty else { return nil }
+    func finding(_ table: DeclarationTable, _ r: Int, codeRules: [[ControlsTable.Rule]]) -> Finding? {
+        guard let hs = table.text(.hsCode) else { return nil }
+        let rules = codeRules[Int(hs.codes[r])]
+        guard !rules.isEmpty, let licence = table.text(.licenceNumber), let net = table.numbers(.netWeightKg)?[r] else { return nil }
         let date = CivilDate(daysSinceEpoch: Int(table.date[r]))
         let dest = (table.countries(.destination)?[r]).flatMap { $0 == 0 ? nil : $0 } ?? table.countries(.counterparty)?[r] ?? 0
         let destination = CountryCodes.alpha2(dest)
@@ -43,15 +43,13 @@ public struct FittedLicence: FittedDetector {
         return nil
     }
 
-    func codeRules(_ table: DeclarationTable) -> [UInt32: [ControlsTable.Rule]] {
-        guard let hs = table.text(.hsCode) else { return [:] }
-        var out: [UInt32: [ControlsTable.Rule]] = [:]
-        for c in 0..<hs.values.count {
+    /// Licence rules per tariff-code dictionary entry (dense: one array lookup per row).
+    func codeRules(_ table: DeclarationTable) -> [[ControlsTable.Rule]] {
+        guard let hs = table.text(.hsCode) else { return [] }
+        return (0..<hs.values.count).map { c in
             let code = hs.values.string(UInt32(c))
-            let rules = controls.rules.filter { $0.kind == .licence && $0.covers(code: code) }
-            if !rules.isEmpty { out[UInt32(c)] = rules }
+            return controls.rules.filter { $0.kind == .licence && $0.covers(code: code) }
         }
-        return out
     }
 
     public func anomalyScores(_ table: DeclarationTable) -> [Double] {
@@ -72,7 +70,7 @@ public struct FittedLicence: FittedDetector {
         reasons(table, row: r, codeRules: codeRules(table))
     }
 
-    func reasons(_ table: DeclarationTable, row r: Int, codeRules: [UInt32: [ControlsTable.Rule]]) -> [Reason] {
+    func reasons(_ table: DeclarationTable, row r: Int, codeRules: [[ControlsTable.Rule]]) -> [Reason] {
         guard let f = finding(table, r, codeRules: codeRules) else { return [] }
         let kg = String(Int(f.net.rounded()))
         let over = f.rule.thresholdKg.map { " over the \(Int($0)) kg threshold" } ?? ""

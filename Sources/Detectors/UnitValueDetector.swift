@@ -177,9 +177,13 @@ public struct FittedUnitValue: FittedDetector {
                     let (key, rows) = work[k]
                     let g = model.groups[key]!
                     var x = Matrix(rows: rows.count, columns: g.features.count)
+                    let net = table.numbers(.netWeightKg), gross = table.numbers(.grossWeightKg), quantity = table.numbers(.quantity)
                     for (i, r) in rows.enumerated() {
-                        let f = UnitValueFeatures.row(table, r)
-                        for (c, j) in g.features.enumerated() { x[i, c] = f[j].isNaN ? g.medians[j] : f[j] }
+                        let u = table.valueUSD[r], n = net?[r] ?? .nan, gw = gross?[r] ?? .nan, q = quantity?[r] ?? .nan
+                        for (c, j) in g.features.enumerated() {
+                            let f = UnitValueFeatures.feature(j, usd: u, net: n, gross: gw, quantity: q)
+                            x[i, c] = f.isNaN ? g.medians[j] : f
+                        }
                     }
                     // One Cholesky and one triangular solve for the whole group.
                     guard let d2 = try? Mahalanobis.squaredDistances(x, location: g.location, scatter: g.scatter) else { return }

@@ -25,6 +25,16 @@ enum UnitValueFeatures {
         return u.isEmpty ? 3 : 2
     }
 
+    /// Feature `j` of row `r` from already fetched columns (no allocation).
+    @inline(__always)
+    static func feature(_ j: Int, usd: Double, net: Double, gross: Double, quantity: Double) -> Double {
+        switch j {
+        case 0: return net > 0 && usd >= 0 ? Math.log(max(usd, 0.01) / net) : .nan
+        case 1: return net > 0 && quantity > 0 ? Math.log(net / quantity) : .nan
+        default: return net > 0 && gross > 0 ? Math.log(gross / net) : .nan
+        }
+    }
+
     /// The feature vector of row `r`.
     static func row(_ t: DeclarationTable, _ r: Int) -> [Double] {
         let usd = t.valueUSD[r]
