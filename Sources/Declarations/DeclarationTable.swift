@@ -119,3 +119,17 @@ public struct DeclarationTable: Sendable {
     /// Fields present (columns or constants) in every file read.
     public internal(set) var present: Set<CanonicalField> = []
 }
+
+extension DeclarationTable {
+    /// Whether the table has a column for `field` (from the feed or a mapping constant).
+    public func has(_ field: CanonicalField) -> Bool {
+        if let t = TextField.allCases.first(where: { $0.canonical == field }) { return text(t) != nil }
+        if let c = CountryField.allCases.first(where: { $0.canonical == field }) { return countries(c) != nil }
+        if let n = NumberField.allCases.first(where: { $0.canonical == field }) { return numbers(n) != nil }
+        switch field {
+        case .outcome: return outcome != nil
+        case .declarationID, .itemNo, .declarationDate, .flow: return true
+        default: return false
+        }
+    }
+}

@@ -51,16 +51,6 @@ public protocol Detector: Sendable {
 extension Detector {
     /// The required fields `table` lacks (empty: the detector can run).
     public static func missingFields(in table: DeclarationTable) -> [CanonicalField] {
-        requiredFields.filter { f in
-            switch f {
-            case .netWeightKg: table.numbers(.netWeightKg) == nil
-            case .grossWeightKg: table.numbers(.grossWeightKg) == nil
-            case .quantity: table.numbers(.quantity) == nil
-            case .quantityUnit: table.text(.quantityUnit) == nil
-            case .description: table.text(.description) == nil
-            case .hsCode: table.text(.hsCode) == nil
-            default: false
-            }
-        }
+        requiredFields.filter { !table.has($0) }
     }
 }

@@ -40,3 +40,23 @@ struct ScanCLITests {
         #expect(!FileManager.default.fileExists(atPath: tmp.file("strict") + "/ranked.csv"))
     }
 }
+
+@Suite("tradescan scan on a feed without every field")
+struct ScanSkipCLITests {
+    @Test("KCS imports: detectors whose fields are missing are skipped and the summary says why")
+    func kcs() throws {
+        let tmp = try TemporaryDirectory("cli-scan-kcs")
+        defer { tmp.remove() }
+        let kcs = Fixtures.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/datasets/kcs/df_syn_valid_eng.csv").path
+        let r = try BuiltBinary.run(["scan", kcs, "--mapping", Fixtures.url("mappings/kcs-imports.json").path, "--out", tmp.file("s")])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("detector goods_code skipped: missing description"))
+        #expect(r.stderr.contains("detector licence skipped: missing licence_number"))
+        let summary = try String(contentsOfFile: tmp.file("s") + "/summary.md", encoding: .utf8)
+        #expect(summary.contains("`unit_value`: run"))
+        #expect(summary.contains("`goods_code`: skipped (missing description)"))
+        let ranked = try CSVTable(bytes: [UInt8](Data(contentsOf: URL(fileURLWithPath: tmp.file("s") + "/ranked.csv"))))
+        #expect(ranked.rows.count == 8_134)
+        #expect(ranked.header.contains("unit_value") && !ranked.header.contains("goods_code"))
+    }
+}
