@@ -17,7 +17,6 @@ public enum InputEncoding: String, Sendable, CaseIterable {
     static func check(_ b: UnsafeRawBufferPointer, file: String) throws(IngestError) {
         let sample = UnsafeRawBufferPointer(rebasing: b[0..<min(b.count, 1 << 20)])
         var lines = 1, badLines = 0
-        var lineStart = 0
         var first: (line: Int, column: Int, byte: UInt8)?
         var i = 0
         while i < sample.count {
@@ -28,10 +27,8 @@ public enum InputEncoding: String, Sendable, CaseIterable {
                 if first == nil { first = (lines, bad + 1, line[bad]) }
             }
             i = lineEnd + 1
-            lineStart = i
             lines += 1
         }
-        _ = lineStart
         if let first, badLines >= 3, Double(badLines) > 0.01 * Double(lines) {
             throw .encoding(file: file, line: first.line, column: first.column, byte: first.byte,
                             guess: looksLikeGB18030(sample) ? "GB18030" : "")

@@ -122,15 +122,15 @@ public struct Mapping: Sendable, Equatable {
                 }
             }
         }
-        for (key, source) in file.fields ?? [:] {
+        for (key, origin) in (file.fields ?? [:]).sorted(by: { $0.key < $1.key }) {
             let f = CanonicalField(rawValue: key)!
-            switch source {
+            switch origin {
             case let .constant(v): fields[f] = .constant(v)
             case let .column(name):
                 guard let i = header.firstIndex(of: name) ?? header.firstIndex(where: {
                     CanonicalField.normalizedName($0) == CanonicalField.normalizedName(name)
                 }) else {
-                    throw .mapping(file: sourceName(source), message: "the mapping names column \"\(name)\" for \(key), but the header has: \(header.joined(separator: ", "))")
+                    throw .mapping(file: source, message: "the mapping names column \"\(name)\" for \(key), but the header has: \(header.joined(separator: ", "))")
                 }
                 // A column mapped explicitly leaves any field that auto-mapped to it.
                 for (other, r) in fields where other != f { if case .column(i, _, true) = r { fields[other] = nil } }
@@ -158,8 +158,6 @@ public struct Mapping: Sendable, Equatable {
             decimals: DecimalParser(decimalSeparator: decimal, thousandsSeparator: thousands),
             weightFactor: weightFactor(unit)!, weightUnit: unit, headerCount: header.count)
     }
-
-    private static func sourceName(_ s: MappingFile.Source) -> String { "mapping" }
 
     /// The column index of `field`, when it comes from a column.
     public func column(_ field: CanonicalField) -> Int? {
