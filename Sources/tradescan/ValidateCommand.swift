@@ -40,6 +40,11 @@ struct ValidateCommand: ParsableCommand {
         var err = StandardError()
         let result: IngestResult
         do {
+            // A named controls table is checked too, so a bad edit shows up before a scan.
+            if ingest.controls != nil {
+                let controls = try ingest.controlsTable()
+                print("controls: \(controls.source): \(controls.rules.count) rules", to: &err)
+            }
             result = try ValidateJob.run(inputs, options: try ingest.options(), out: out)
         } catch {
             print(String(describing: error), to: &err)
