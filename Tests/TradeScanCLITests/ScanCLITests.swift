@@ -60,3 +60,36 @@ struct ScanSkipCLITests {
         #expect(ranked.header.contains("unit_value") && !ranked.header.contains("goods_code"))
     }
 }
+
+@Suite("interrupted runs")
+struct InterruptedScanTests {
+    @Test("a scan killed mid-way leaves the previous report folder intact and no partial one")
+    func sigkill() throws {
+        let tmp = try TemporaryDirectory("cli-kill")
+        defer { tmp.remove() }
+        let data = tmp.file("data")
+        #expect(try BuiltBinary.run(["generate", "--rows", "150000", "--seed", "3", "--out", data]).status == 0)
+        let out = tmp.file("report")
+        #expect(try BuiltBinary.run(["scan", data + "/declarations.csv", "--out", out]).status == 0)
+        let before = try Data(contentsOf: URL(fileURLWithPath: out + "/ranked.csv"))
+        // Again, killed part-way (after the temporary folder exists, before it is renamed).
+        let p = Process()
+        p.executableURL = BuiltBinary.tradescan
+        p.arguments = ["scan", data + "/declarations.csv", "--out", out, "--threads", "1"]
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let hidden = (try? FileManager.default.contentsOfDirectory(atPath: tmp.path))?.contains { $0.hasPrefix(".report.tmp-") } ?? false
+            if hidden { break }
+            usleep(20_000)
+        }
+        usleep(200_000)
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        #expect(p.terminationReason == .uncaughtSignal, "the scan was killed before it finished")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/ranked.csv")) == before, "the previous report is intact")
+        let names = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+        #expect(names == ["ranked.csv", "rejects.csv", "summary.md"], "no partial files in the report folder")
+    }
+}
