@@ -25,6 +25,17 @@ enum Names {
                                     "Supply", "Components", "Resources", "Engineering", "Solutions", "Import Export",
                                     "Distribution", "Manufacturing", "Systems", "Holdings", "Commodities", "Logistics"]
 
+    /// A name as screening compares it: its lower-cased words without legal
+    /// forms, as a set (word order does not make another party).
+    static func key(_ name: String) -> String {
+        let forms: Set<String> = ["co", "ltd", "limited", "llc", "inc", "corp", "corporation", "gmbh", "ag", "kg", "sa", "sarl",
+                                  "sas", "srl", "spa", "bv", "nv", "plc", "pte", "pvt", "private", "llp", "jsc", "ooo", "ao",
+                                  "oao", "too", "osoo", "fze", "fzco", "kk", "sdn", "bhd", "berhad", "tbk", "pt", "as", "sti",
+                                  "de", "cv", "company", "cjsc", "pjs", "general", "trading", "group", "international", "intl"]
+        return name.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init)
+            .filter { !forms.contains($0) && $0.count > 1 }.sorted().joined(separator: " ")
+    }
+
     /// "Shenzhen Huaxin Electronics Co., Ltd."
     static func exporter(_ rng: inout RowRandom) -> String {
         "\(rng.pick(chineseCities)) \(rng.pick(chineseBrands)) \(rng.pick(industries)) Co., Ltd."

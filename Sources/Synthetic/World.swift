@@ -102,6 +102,18 @@ struct World: Sendable {
             fronts.append(listed.count - 1)
         }
 
+        // A legitimate consignee never bears a listed party's name (legal forms aside):
+        // only planted rows are meant to match the list.
+        let listedKeys = Set(listed.map { Names.key($0.name) })
+        for i in consignees.indices where listedKeys.contains(Names.key(consignees[i].name)) {
+            var renamed = consignees[i].name
+            while listedKeys.contains(Names.key(renamed)) || renamed == consignees[i].name {
+                let token = rng.pick(Names.foreignTokens)
+                if !consignees[i].name.contains(token) { renamed = token + " " + consignees[i].name }
+            }
+            consignees[i].name = renamed
+            consignees[i].field = csvField(renamed)
+        }
         // Surge consignees: new firms in the corridor countries, first active within 90 days of the US ban.
         var surge: [String: [Int]] = [:]
         for (g, group) in ControlledGroup.all.enumerated() {

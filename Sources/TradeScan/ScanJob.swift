@@ -51,7 +51,7 @@ public enum ScanJob {
     }
 
     public static func run(_ inputs: [String], options: IngestOptions, maxRejectRate: Double, out: String,
-                           controls: ControlsTable = .standard) throws -> Result {
+                           controls: ControlsTable = .standard, parties: PartyList? = nil) throws -> Result {
         let clock = ContinuousClock()
         var stages: [(String, Double)] = []
         var t0 = clock.now
@@ -84,6 +84,11 @@ public enum ScanJob {
             try run(UnitValueDetector())
             try run(GoodsCodeDetector(controls: controls))
             try run(LicenceDetector(controls: controls))
+            if let parties {
+                try run(PartyScreeningDetector(parties: parties))
+            } else {
+                skipped.append((FittedPartyScreening.name, "no --parties list given"))
+            }
         }
         // One risk score for now: each row's highest percentile rank among the
         // detectors (issue 6 combines calibrated evidence as log-odds).

@@ -13,6 +13,9 @@ struct IngestOptionGroup: ParsableArguments {
     @Option(help: "Export-controls table (see 'tradescan controls'): FILE replaces the built-in table, +FILE extends it.")
     var controls: String?
 
+    @Option(help: "Restricted-party list (CSV: name,country,list,alias_of) to screen consignees against.")
+    var parties: String?
+
     @Option(name: .customLong("on-error"), help: "Bad rows: collect (reject and write rejects.csv), skip (reject and only count), fail (stop at the first).")
     var onError: String = "collect"
 
@@ -45,6 +48,12 @@ struct IngestOptionGroup: ParsableArguments {
         let path = extend ? String(controls.dropFirst()) : controls
         let table = try ControlsTable(csv: try InputFileBytes.read(path), source: path)
         return extend ? ControlsTable.standard.extended(with: table) : table
+    }
+
+    /// The restricted-party list the options name, if any.
+    func partyList() throws -> PartyList? {
+        guard let parties else { return nil }
+        return try PartyList(csv: try InputFileBytes.read(parties), source: parties)
     }
 
     func options() throws -> IngestOptions {

@@ -20,7 +20,10 @@ struct ScanCommand: ParsableCommand {
             tariff group: robust MCD location and scatter, batched Mahalanobis), \
             goods_code (controlled goods under an ordinary code: keywords, a \
             text model, a unit-value likelihood ratio) and licence (controlled \
-            shipments over the threshold without a valid licence number). The \
+            shipments over the threshold without a valid licence number), and with \
+            --parties FILE restricted_party (consignees screened against the \
+            list: normalised names, blocking by rare token parts, IDF-weighted \
+            Jaro-Winkler alignment, country corroboration). The \
             risk score is, for now, each row's highest percentile rank among them.
 
             Exit 65 (with rejects.csv and summary.md, no ranked.csv) when the reject \
@@ -44,7 +47,7 @@ struct ScanCommand: ParsableCommand {
         let result: ScanJob.Result
         do {
             result = try ScanJob.run(inputs, options: try ingest.options(), maxRejectRate: ingest.maxRejectRate, out: out,
-                                     controls: try ingest.controlsTable())
+                                     controls: try ingest.controlsTable(), parties: try ingest.partyList())
         } catch {
             print(String(describing: error), to: &err)
             throw ExitCode(65)

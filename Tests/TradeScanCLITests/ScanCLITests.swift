@@ -93,3 +93,25 @@ struct InterruptedScanTests {
         #expect(names == ["ranked.csv", "rejects.csv", "summary.md"], "no partial files in the report folder")
     }
 }
+
+@Suite("tradescan scan with a party list")
+struct ScanPartiesCLITests {
+    @Test("--parties adds restricted_party screening; a bad list exits 65 with its line")
+    func parties() throws {
+        let tmp = try TemporaryDirectory("cli-parties")
+        defer { tmp.remove() }
+        let data = tmp.file("data")
+        #expect(try BuiltBinary.run(["generate", "--rows", "20000", "--seed", "6", "--out", data]).status == 0)
+        let r = try BuiltBinary.run(["scan", data + "/declarations.csv", "--parties", data + "/restricted_parties.csv", "--out", tmp.file("s")])
+        #expect(r.status == 0, "\(r.stderr)")
+        let ranked = try CSVTable(bytes: [UInt8](Data(contentsOf: URL(fileURLWithPath: tmp.file("s") + "/ranked.csv"))))
+        #expect(ranked.header.contains("restricted_party"))
+        #expect(ranked.rows.contains { $0[ranked.header.count - 3].contains("matches listed party") })
+        let without = try BuiltBinary.run(["scan", data + "/declarations.csv", "--out", tmp.file("t")])
+        #expect(without.stderr.contains("detector restricted_party skipped: no --parties list given"))
+        try Data("name,country,list,alias_of\nA Co,Atlantis,SDN,\n".utf8).write(to: URL(fileURLWithPath: tmp.file("bad.csv")))
+        let bad = try BuiltBinary.run(["scan", data + "/declarations.csv", "--parties", tmp.file("bad.csv"), "--out", tmp.file("u")])
+        #expect(bad.status == 65)
+        #expect(bad.stderr.contains("bad.csv:2: error: country 'Atlantis' is not a country"))
+    }
+}

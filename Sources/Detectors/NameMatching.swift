@@ -1,0 +1,75 @@
+/// Company-name normalisation and similarity for party screening.
+enum NameMatching {
+    /// Legal forms and filler words dropped before matching (English, European, Chinese).
+    static let legalForms: Set<String> = [
+        "co", "company", "ltd", "limited", "llc", "inc", "incorporated", "corp", "corporation", "gmbh", "ag", "kg",
+        "sa", "sarl", "sas", "srl", "spa", "bv", "nv", "plc", "pte", "pvt", "private", "llp", "lp", "jsc", "pjsc",
+        "ojsc", "cjsc", "ooo", "ao", "oao", "zao", "too", "osoo", "fze", "fzco", "fzc", "kk", "sdn", "bhd", "berhad",
+        "tbk", "pt", "as", "sti", "de", "cv", "the", "and", "of", "group", "international", "intl", "有限公司", "股份有限公司", "公司", "有限责任公司",
+    ]
+
+    /// Lower-cased, compatibility-folded tokens without punctuation or legal forms.
+    static func tokens(_ name: String) -> [String] {
+        var folded = ""
+        for s in name.lowercased().unicodeScalars {
+            // Full-width forms fold to ASCII (a light NFKC for what names use).
+            if s.value >= 0xFF01 && s.value <= 0xFF5E, let a = Unicode.Scalar(s.value - 0xFEE0) {
+                folded.unicodeScalars.append(a)
+            } else if s.properties.isAlphabetic || ("0"..."9").contains(s) {
+                folded.unicodeScalars.append(s)
+            } else {
+                folded.unicodeScalars.append(" ")
+            }
+        }
+        var out: [String] = []
+        for t in folded.split(separator: " ").map(String.init) where !t.isEmpty {
+            var word = t
+            // Chinese legal forms glued to the name.
+            for form in ["股份有限公司", "有限责任公司", "有限公司", "公司"] where word.hasSuffix(form) && word.count > form.count {
+                word = String(word.dropLast(form.count))
+                break
+            }
+            // Single Latin letters are fragments of legal forms ("S. de R.L. de C.V."):
+            // rare, so heavily weighted, yet they say nothing about the party.
+            let fragment = word.unicodeScalars.count == 1 && word.unicodeScalars.allSatisfy(\.isASCII)
+            if !legalForms.contains(word) && !fragment { out.append(word) }
+        }
+        return out
+    }
+
+    /// Jaro–Winkler similarity of two tokens (0…1).
+    static func jaroWinkler(_ a: String, _ b: String) -> Double {
+        if a == b { return 1 }
+        let s = Array(a.unicodeScalars), t = Array(b.unicodeScalars)
+        guard !s.isEmpty, !t.isEmpty else { return 0 }
+        let window = max(0, max(s.count, t.count) / 2 - 1)
+        var sm = [Bool](repeating: false, count: s.count), tm = [Bool](repeating: false, count: t.count)
+        var matches = 0
+        for i in s.indices {
+            let lo = max(0, i - window), hi = min(t.count, i + window + 1)
+            guard lo < hi else { continue }
+            for j in lo..<hi where !tm[j] && s[i] == t[j] {
+                sm[i] = true; tm[j] = true; matches += 1
+                break
+            }
+        }
+        guard matches > 0 else { return 0 }
+        var k = 0, transpositions = 0
+        for i in s.indices where sm[i] {
+            while !tm[k] { k += 1 }
+            if s[i] != t[k] { transpositions += 1 }
+            k += 1
+        }
+        let m = Double(matches)
+        let jaro = (m / Double(s.count) + m / Double(t.count) + (m - Double(transpositions / 2)) / m) / 3
+        var prefix = 0
+        while prefix < min(4, s.count, t.count) && s[prefix] == t[prefix] { prefix += 1 }
+        return jaro + Double(prefix) * 0.1 * (1 - jaro)
+    }
+
+    /// Token similarity: Jaro–Winkler, or 0.9 for an abbreviation (one a prefix of the other, 3+ letters).
+    static func similarity(_ a: String, _ b: String) -> Double {
+        if a.count >= 3 && b.count >= 3 && (a.hasPrefix(b) || b.hasPrefix(a)) { return max(0.9, jaroWinkler(a, b)) }
+        return jaroWinkler(a, b)
+    }
+}
