@@ -51,6 +51,10 @@ public struct GeneratorSummary: Sendable {
 /// Streaming: rows are produced in chunks and written in order, so memory does
 /// not grow with the row count.
 public enum Generator {
+    /// Bumped whenever the same options would write different files: caches of
+    /// generated data (benchmarks) key on it.
+    public static let outputVersion = 2
+
     static let chunkRows = 8 * BlockPlan.size
     /// Share of rows corrupted by `--dirty`.
     static let dirtyRate = 0.003

@@ -11,7 +11,7 @@ import Synthetic
 let benchmarks: @Sendable () -> Void = {
     let rows = 400_000
     let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("data/bench-\(rows)").path
+        .deletingLastPathComponent().appendingPathComponent("data/bench-\(rows)-v\(Generator.outputVersion)").path
     if !FileManager.default.fileExists(atPath: dir + "/declarations.csv") {
         try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         _ = try! Generator.run(GeneratorOptions(rows: rows, seed: 1), into: dir)
@@ -67,6 +67,33 @@ let benchmarks: @Sendable () -> Void = {
         precondition(recall(s, "misdeclared_hs") > 0.85, "wrong answer: recall \(recall(s, "misdeclared_hs"))")
         blackHole(s)
     }
+    // A 10,000-entry list: the generator's entries plus synthetic names built from
+    // a separate vocabulary (so they block but rarely match).
+    var listCSV = try! String(contentsOfFile: dir + "/restricted_parties.csv", encoding: .utf8)
+    let syllables = ["ka", "zo", "ri", "men", "tal", "vor", "qui", "lan", "dex", "mur", "sel", "pra", "to", "nik", "var", "usk"]
+    var state: UInt64 = 7
+    func next() -> Int { state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407; return Int(state >> 33) }
+    var entries = listCSV.split(separator: "\n").count - 1
+    while entries < 10_000 {
+        let word = { (0..<(2 + next() % 3)).map { _ in syllables[next() % syllables.count] }.joined().capitalized }
+        listCSV += "\(word()) \(word()) Trading LLC,RU,SDN,\n"
+        entries += 1
+    }
+    let bigList = try! PartyList(csv: Array(listCSV.utf8), source: "10k list")
+    let names = Set((0..<table.count).map { table.text(.counterpartyName)!.string($0) }).count
+    let namesPerSecond = BenchmarkMetric.custom("names_per_s", polarity: .prefersLarger, useScalingFactor: false)
+    Benchmark("party_screening_10k_list", configuration: .init(metrics: [.wallClock, namesPerSecond, rowsPerSecond], maxDuration: .seconds(10), maxIterations: 5)) { b in
+        let start = ContinuousClock.now
+        let fitted = try PartyScreeningDetector(parties: bigList).fit(table)
+        let s = fitted.anomalyScores(table)
+        let e = start.duration(to: .now)
+        let seconds = Double(e.components.seconds) + Double(e.components.attoseconds) * 1e-18
+        b.measurement(namesPerSecond, Int(Double(names) / seconds))
+        b.measurement(rowsPerSecond, Int(Double(rows) / seconds))
+        precondition(bigList.entries.count >= 10_000 && recall(s, "restricted_party") > 0.85, "wrong answer: recall \(recall(s, "restricted_party"))")
+        blackHole(s)
+    }
+
     Benchmark("licence_score", configuration: config) { b in
         let start = ContinuousClock.now
         let s = licence.anomalyScores(table)

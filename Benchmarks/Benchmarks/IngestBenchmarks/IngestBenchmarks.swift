@@ -99,7 +99,7 @@ enum BenchData {
     /// Generates (once) and returns the path of a declarations file with `rows` rows.
     static func declarations(rows: Int) -> String {
         let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("data/bench-\(rows)").path
+            .deletingLastPathComponent().appendingPathComponent("data/bench-\(rows)-v\(Generator.outputVersion)").path
         let file = dir + "/declarations.csv"
         if FileManager.default.fileExists(atPath: file) { return file }
         try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
