@@ -16,41 +16,23 @@ public struct CSVWriter: Sendable {
 
     /// Appends one field (its UTF-8 is appended directly, no copy).
     public mutating func field<S: StringProtocol>(_ value: S) {
-        if !atRecordStart { buffer.append(dialect.delimiter) }
-        atRecordStart = false
-        let utf8 = value.utf8
-        if CSVWriter.needsQuotes(utf8, dialect: dialect) {
-            buffer.append(dialect.quote)
-            for b in utf8 {
-                if b == dialect.quote { buffer.append(b) }
-                buffer.append(b)
-            }
-            buffer.append(dialect.quote)
-        } else {
-            buffer.append(contentsOf: utf8)
-        }
+        append(value.utf8, neutralise: false)
     }
 
     /// Appends one field given as UTF-8 bytes.
     public mutating func field(bytes value: inout [UInt8]) {
-        if !atRecordStart { buffer.append(dialect.delimiter) }
-        atRecordStart = false
-        if CSVWriter.needsQuotes(value, dialect: dialect) {
-            buffer.append(dialect.quote)
-            for b in value {
-                if b == dialect.quote { buffer.append(b) }
-                buffer.append(b)
-            }
-            buffer.append(dialect.quote)
-        } else {
-            buffer.append(contentsOf: value)
-        }
+        append(value, neutralise: false)
     }
 
     /// Appends one field given as raw UTF-8 (quoted when needed). With
     /// `neutralise`, a field a spreadsheet would run as a formula (starting with
     /// `=`, `+`, `-`, `@`, tab or CR) gets a leading `'`.
     public mutating func field(raw value: UnsafeRawBufferPointer, neutralise: Bool = false) {
+        append(value, neutralise: neutralise)
+    }
+
+    /// The one place a field's bytes are written: delimiter, quoting, doubled quotes.
+    private mutating func append<C: Collection>(_ value: C, neutralise: Bool) where C.Element == UInt8 {
         if !atRecordStart { buffer.append(dialect.delimiter) }
         atRecordStart = false
         let formula = neutralise && value.first.map { [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D].contains($0) } == true

@@ -68,22 +68,42 @@ extension Tokenizer {
     /// must then be discarded and the input read with `visitScalar`.
     public static func visitChunk<V: RecordVisitor>(_ bytes: UnsafeRawBufferPointer, dialect: Dialect = .comma,
                                                    plan: TokenizerPlan, chunk j: Int, visitor: inout V) -> VisitSummary? {
+        switch prepareChunk(bytes, dialect: dialect, plan: plan, chunk: j) {
+        case .irregular: return nil
+        case .empty: return VisitSummary()
+        case .ready(var assembler, let from, let line):
+            guard var s = assembler.visit(from: from, stopAt: plan.chunks[j].end, line: line, visitor: &visitor) else { return nil }
+            if j == 0 { s.bomLength = plan.bom }
+            return s
+        }
+    }
+
+    /// What a chunk needs before its records can be assembled.
+    enum PreparedChunk {
+        /// The parity model fails (a quote left open at the end of the input).
+        case irregular
+        /// The chunk owns no record (one record spans it).
+        case empty
+        /// An assembler over the chunk (overhang indexed on demand), its first record and that record's line.
+        case ready(TokenAssembler, from: Int, line: Int)
+    }
+
+    /// Indexes chunk `j`, finds its first record and line, and sets up an assembler.
+    static func prepareChunk(_ bytes: UnsafeRawBufferPointer, dialect: Dialect, plan: TokenizerPlan, chunk j: Int) -> PreparedChunk {
         let c = plan.chunks[j]
         let index = StructuralIndex(bytes, start: c.start, end: c.end, dialect: dialect, insideQuotes: c.insideQuotes)
         guard let from = firstRecord(bytes, plan: plan, chunk: j, index: index) else {
-            return index.endsInsideQuotes && c.end == bytes.count ? nil : VisitSummary()
+            return index.endsInsideQuotes && c.end == bytes.count ? .irregular : .empty
         }
-        if from >= c.end { return VisitSummary() }
+        if from >= c.end { return .empty }
         var newlines = c.newlinesBefore
         for i in c.start..<from where bytes[i] == 0x0A { newlines += 1 }
         let window = 1 << 16
-        var assembler = TokenAssembler(buffer: bytes, dialect: dialect, windows: [index]) { last in
+        let assembler = TokenAssembler(buffer: bytes, dialect: dialect, windows: [index]) { last in
             let end = min(bytes.count, last.end + window)
             return StructuralIndex(bytes, start: last.end, end: end, dialect: dialect, insideQuotes: last.endsInsideQuotes)
         }
-        guard var s = assembler.visit(from: from, stopAt: c.end, line: newlines + 1, visitor: &visitor) else { return nil }
-        if j == 0 { s.bomLength = plan.bom }
-        return s
+        return .ready(assembler, from: from, line: newlines + 1)
     }
 
     /// The first record start owned by chunk `j`, or nil when the chunk owns none.

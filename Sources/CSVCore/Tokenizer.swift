@@ -55,22 +55,14 @@ public enum Tokenizer {
     /// tokens of the whole input.
     public static func tokenizeChunk(_ bytes: UnsafeRawBufferPointer, dialect: Dialect = .comma,
                                      plan: TokenizerPlan, chunk j: Int) -> CSVTokens? {
-        let c = plan.chunks[j]
-        let index = StructuralIndex(bytes, start: c.start, end: c.end, dialect: dialect, insideQuotes: c.insideQuotes)
-        guard let from = firstRecord(bytes, plan: plan, chunk: j, index: index) else {
-            return index.endsInsideQuotes && c.end == bytes.count ? nil : CSVTokens()
+        switch prepareChunk(bytes, dialect: dialect, plan: plan, chunk: j) {
+        case .irregular: return nil
+        case .empty: return CSVTokens()
+        case .ready(var assembler, let from, let line):
+            guard var t = assembler.run(from: from, stopAt: plan.chunks[j].end, line: line) else { return nil }
+            if j == 0 { t.bomLength = plan.bom }
+            return t
         }
-        if from >= c.end { return CSVTokens() }
-        var newlines = c.newlinesBefore
-        for i in c.start..<from where bytes[i] == 0x0A { newlines += 1 }
-        let window = 1 << 16
-        var assembler = TokenAssembler(buffer: bytes, dialect: dialect, windows: [index]) { last in
-            let end = min(bytes.count, last.end + window)
-            return StructuralIndex(bytes, start: last.end, end: end, dialect: dialect, insideQuotes: last.endsInsideQuotes)
-        }
-        guard var t = assembler.run(from: from, stopAt: c.end, line: newlines + 1) else { return nil }
-        if j == 0 { t.bomLength = plan.bom }
-        return t
     }
 
     /// Tokenizes chunk by chunk and concatenates, falling back to the scalar
