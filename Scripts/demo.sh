@@ -18,8 +18,8 @@ mkdir -p data
 echo "\$ tradescan generate --rows 200000 --seed 7 --dirty --out data/demo"
 "$bin" generate --rows 200000 --seed 7 --dirty --out data/demo
 echo
-echo "\$ tradescan scan data/demo/declarations.csv --out data/demo-scan"
-"$bin" scan data/demo/declarations.csv --out data/demo-scan
+echo "\$ tradescan scan data/demo/declarations.csv --parties data/demo/restricted_parties.csv --out data/demo-scan"
+"$bin" scan data/demo/declarations.csv --parties data/demo/restricted_parties.csv --out data/demo-scan
 echo
 echo "Top 10 of data/demo-scan/ranked.csv:"
 head -11 data/demo-scan/ranked.csv | cut -c1-220
