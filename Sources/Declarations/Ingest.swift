@@ -1,5 +1,4 @@
 import CSVCore
-import Dispatch
 
 /// What to do with a bad row.
 public enum OnErrorPolicy: String, Sendable, CaseIterable {
@@ -245,7 +244,7 @@ public enum Ingest {
             let wave = threads * 4
             while next < plan.count && simd {
                 let upper = min(plan.count, next + wave)
-                let outputs = parallelMap(next..<upper, threads: threads) { j -> ChunkResult? in
+                let outputs = Parallel.map(next..<upper, threads: threads) { j -> ChunkResult? in
                     var builder = parser.builder(skipHeader: j == 0, expectedRows: plan.range(j).count / rowBytes + 16)
                     guard let s = Tokenizer.visitChunk(shared, dialect: dialect, plan: plan, chunk: j, visitor: &builder) else { return nil }
                     var r = builder.finish()
@@ -292,22 +291,5 @@ public enum Ingest {
         if excerpt.count > 120 { excerpt = String(excerpt.prefix(120)) + "…" }
         return Diagnostic(file: file, line: r.line, column: r.column, record: r.record, field: r.field,
                           reason: r.reason, message: r.message, excerpt: excerpt)
-    }
-
-    /// Maps `range` on `threads` threads, keeping the order.
-    static func parallelMap<R: Sendable>(_ range: Range<Int>, threads: Int, _ body: @Sendable (Int) -> R) -> [R] {
-        let results = UnsafeMutableBufferPointer<R?>.allocate(capacity: range.count)
-        results.initialize(repeating: nil)
-        defer { results.deinitialize(); results.deallocate() }
-        nonisolated(unsafe) let out = results
-        let lower = range.lowerBound
-        if threads <= 1 {
-            for k in range { out[k - lower] = body(k) }
-        } else {
-            DispatchQueue.concurrentPerform(iterations: range.count) { k in
-                out[k] = body(lower + k)  // safe: each index is written by exactly one iteration
-            }
-        }
-        return results.map { $0! }
     }
 }

@@ -1,5 +1,4 @@
 import Declarations
-import Dispatch
 
 #if canImport(Glibc)
 import Glibc
@@ -87,7 +86,7 @@ public enum Generator {
         var next = 0
         while next < chunkCount {
             let upper = min(chunkCount, next + batch)
-            let outputs = parallelMap(Array(next..<upper), threads: threads) { chunk in
+            let outputs = Parallel.map(next..<upper, threads: threads) { chunk in
                 generateChunk(chunk, world: world, dirty: options.dirty)
             }
             for out in outputs {
@@ -225,18 +224,6 @@ public enum Generator {
         let f = try OutputFile(path: path)
         try f.write(w.bytes)
         try f.close()
-    }
-
-    /// Maps `items` on `threads` threads, keeping the order.
-    static func parallelMap<T: Sendable, R: Sendable>(_ items: [T], threads: Int, _ body: @Sendable (T) -> R) -> [R] {
-        let results = UnsafeMutableBufferPointer<R?>.allocate(capacity: items.count)
-        results.initialize(repeating: nil)
-        defer { results.deinitialize(); results.deallocate() }
-        nonisolated(unsafe) let out = results
-        DispatchQueue.concurrentPerform(iterations: items.count) { k in
-            out[k] = body(items[k])  // safe: each index is written by exactly one iteration
-        }
-        return results.map { $0! }
     }
 }
 
