@@ -1,5 +1,6 @@
 import ArgumentParser
 import Declarations
+import TradeScan
 
 struct ControlsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,7 +24,7 @@ struct ControlsCommand: ParsableCommand {
         if let check {
             var err = StandardError()
             do {
-                let t = try ControlsTable(csv: try InputFileBytes.read(check), source: check)
+                let t = try ControlsTable(csv: [UInt8](try InputFile.read(check)), source: check)
                 print("\(check): \(t.rules.count) rules, groups: \(t.groups.joined(separator: ", "))")
             } catch {
                 print(String(describing: error), to: &err)
@@ -34,30 +35,3 @@ struct ControlsCommand: ParsableCommand {
         print(ControlsTable.defaultText)
     }
 }
-
-/// Whole-file reads for small CLI inputs.
-enum InputFileBytes {
-    static func read(_ path: String) throws -> [UInt8] {
-        guard let f = fopen(path, "rb") else { throw CLIError("\(path): error: cannot read the file; check the path") }
-        defer { fclose(f) }
-        var out: [UInt8] = []
-        var buf = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = fread(&buf, 1, buf.count, f)
-            if n == 0 { break }
-            out.append(contentsOf: buf[0..<n])
-        }
-        return out
-    }
-}
-
-struct CLIError: Error, CustomStringConvertible {
-    var description: String
-    init(_ d: String) { description = d }
-}
-
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif

@@ -46,14 +46,14 @@ struct IngestOptionGroup: ParsableArguments {
         guard let controls else { return .standard }
         let extend = controls.hasPrefix("+")
         let path = extend ? String(controls.dropFirst()) : controls
-        let table = try ControlsTable(csv: try InputFileBytes.read(path), source: path)
+        let table = try ControlsTable(csv: [UInt8](try InputFile.read(path)), source: path)
         return extend ? ControlsTable.standard.extended(with: table) : table
     }
 
     /// The restricted-party list the options name, if any.
     func partyList() throws -> PartyList? {
         guard let parties else { return nil }
-        return try PartyList(csv: try InputFileBytes.read(parties), source: parties)
+        return try PartyList(csv: [UInt8](try InputFile.read(parties)), source: parties)
     }
 
     func options() throws -> IngestOptions {
