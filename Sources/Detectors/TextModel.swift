@@ -52,11 +52,7 @@ struct TextModel: Sendable, Codable {
     func vectors(_ descriptions: [String]) -> Matrix {
         var m = Matrix(rows: descriptions.count, columns: TextModel.dimension)
         for (i, d) in descriptions.enumerated() {
-            let g = TextModel.grams(d)
-            var norm = 0.0
-            for (b, c) in g { let w = (1 + Math.log(c)) * idf[b]; m[i, b] = w; norm += w * w }
-            norm = norm.squareRoot()
-            if norm > 0 { for (b, _) in g { m[i, b] /= norm } }
+            for (b, w) in sparseVector(d) { m[i, b] = w }
         }
         return m
     }
