@@ -77,7 +77,8 @@ public enum InputEncoding: String, Sendable, CaseIterable {
                 let offset = b.count - inLeft
                 var line = 1
                 for k in 0..<offset where b[k] == 0x0A { line += 1 }
-                throw .unreadable(file: file, reason: "not valid GB18030 at byte \(offset) (line \(line)); check --encoding")
+                throw .undecodable(file: file, line: line, reason: "not valid GB18030 at byte \(offset)",
+                                   hint: "check --encoding: the file may be UTF-8 or another encoding; convert it with iconv first")
             }
         }
         out.removeSubrange(produced...)

@@ -3,8 +3,11 @@
 public enum IngestError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The mapping file is malformed or does not fit the header.
     case mapping(file: String, message: String)
-    /// A file cannot be opened, read or decompressed.
+    /// A file cannot be opened or read.
     case unreadable(file: String, reason: String)
+    /// A file was read but its bytes cannot be decoded (damaged gzip, invalid
+    /// GB18030); `line` is set when the position is known in the decoded text.
+    case undecodable(file: String, line: Int?, reason: String, hint: String)
     /// The file is not UTF-8 (and no --encoding was given).
     case encoding(file: String, line: Int, column: Int, byte: UInt8, guess: String)
     /// `--on-error fail`: the first bad row, rendered.
@@ -18,6 +21,8 @@ public enum IngestError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(file): error: \(message)"
         case let .unreadable(file, reason):
             return "\(file): error: cannot read (\(reason)); check the path and permissions"
+        case let .undecodable(file, line, reason, hint):
+            return "\(file)\(line.map { ":\($0)" } ?? ""): error: \(reason)\n  hint: \(hint)"
         case let .encoding(file, line, column, byte, guess):
             let hex = String(byte, radix: 16, uppercase: true)
             return "\(file):\(line):\(column): error: the file is not UTF-8 (byte 0x\(hex))\(guess.isEmpty ? "" : "; it looks like \(guess)")\n"

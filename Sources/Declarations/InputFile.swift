@@ -114,7 +114,13 @@ final class InputBytes: @unchecked Sendable {
             } while status == Z_OK
         }
         guard status == Z_STREAM_END else {
-            throw .unreadable(file: name, reason: "not valid gzip data (zlib status \(status))")
+            let truncated = status == Z_BUF_ERROR && stream.avail_in == 0
+            let detail = stream.msg.map { String(cString: $0) } ?? "zlib status \(status)"
+            throw .undecodable(
+                file: name, line: nil,
+                reason: truncated ? "the gzip data ends early (after \(stream.total_in) bytes)"
+                                  : "not valid gzip data at byte \(stream.total_in) (\(detail))",
+                hint: "the .gz file is damaged or truncated; re-create it with gzip, or drop the .gz suffix if it is plain text")
         }
         return out
     }

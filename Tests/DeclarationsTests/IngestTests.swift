@@ -213,6 +213,63 @@ struct IngestTests {
         #expect(decoded.table.text(.description)?.string(0).unicodeScalars.count == 2)
         #expect(throws: IngestError.self) { try Ingest.read([dir.file("missing.csv")], options: IngestOptions()) }
     }
+
+    /// The error that stops reading `paths`, or nil when they are read.
+    func readFailure(_ paths: [String], _ options: IngestOptions) -> IngestError? {
+        do {
+            _ = try Ingest.read(paths, options: options)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test("a damaged or truncated .gz and invalid GB18030 stop the run with the file, the position and a hint")
+    func undecodableInputs() throws {
+        let dir = try TemporaryDirectory("ingest-undecodable")
+        defer { dir.remove() }
+        _ = try write("declaration_id,date,hs_code,value,currency\n" + (0..<200).map { "D\($0),2024-01-05,81129290,\($0),USD\n" }.joined(), "good.csv", in: dir)
+        let gz = Process()
+        gz.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gz.arguments = ["-f", dir.file("good.csv")]
+        try gz.run()
+        gz.waitUntilExit()
+        let whole = try Data(contentsOf: URL(fileURLWithPath: dir.file("good.csv.gz")))
+        #expect(try Ingest.read([dir.file("good.csv.gz")], options: IngestOptions()).table.count == 200)
+
+        let cases: [(name: String, bytes: [UInt8], reason: String)] = [
+            ("truncated.csv.gz", Array(whole.prefix(whole.count / 2)), "ends early"),
+            ("garbage.csv.gz", Array("declaration_id,date\nplain text, not gzip\n".utf8), "not valid gzip data at byte"),
+            ("empty.csv.gz", [], "ends early"),
+        ]
+        for c in cases {
+            let path = dir.file(c.name)
+            try Data(c.bytes).write(to: URL(fileURLWithPath: path))
+            guard case let .undecodable(file, line, reason, hint)? = readFailure([path], IngestOptions()) else {
+                Issue.record("\(c.name) did not fail as undecodable")
+                continue
+            }
+            #expect(file == path)
+            #expect(line == nil)
+            #expect(reason.contains(c.reason), "\(c.name): \(reason)")
+            #expect(hint.contains("re-create it with gzip"))
+            #expect(readFailure([path], IngestOptions())?.description.hasPrefix("\(path): error: ") == true)
+        }
+
+        // 0x81 0x20 is not a GB18030 sequence; it sits on line 3.
+        let gb: [UInt8] = Array("declaration_id,date,hs_code,value,currency,description\nG1,2024-01-05,81129290,10,USD,ok\nG2,2024-01-05,81129290,10,USD,".utf8) + [0x81, 0x20, 0x0A]
+        let gbPath = dir.file("bad-gb.csv")
+        try Data(gb).write(to: URL(fileURLWithPath: gbPath))
+        let failure = readFailure([gbPath], IngestOptions(encoding: .gb18030))
+        guard case let .undecodable(file, line, _, hint)? = failure else {
+            Issue.record("invalid GB18030: \(String(describing: failure))")
+            return
+        }
+        #expect(file == gbPath)
+        #expect(line == 3)
+        #expect(hint.contains("--encoding"))
+        #expect(failure?.description.hasPrefix("\(gbPath):3: error: not valid GB18030") == true)
+    }
 }
 
 @Suite("ingest fallback")
