@@ -19,7 +19,7 @@ struct IngestTests {
         defer { dir.remove() }
         let summary = try Generator.run(GeneratorOptions(rows: 30_000, seed: 4, dirty: true), into: dir.path)
         let result = try Ingest.read([dir.file("declarations.csv")], options: IngestOptions())
-        let bad = try CSVTable(bytes: [UInt8](Data(contentsOf: URL(fileURLWithPath: dir.file("bad_rows.csv")))))
+        let bad = try CSVTable.read(dir.file("bad_rows.csv"))
         let expectedRejects = bad.rows.filter { $0[5] == "reject" }
         var rejectByLine: [Int: Reject] = [:]
         for r in result.rejects { rejectByLine[r.line] = r }
@@ -37,7 +37,7 @@ struct IngestTests {
         let ids = Set((0..<result.table.count).map { result.table.declarationID.string($0) + "/" + String(result.table.itemNo[$0]) })
         for b in bad.rows where b[5] == "accept" { #expect(ids.contains(b[1] + "/" + b[2]), "accepted row \(b[1])/\(b[2]) missing") }
         // Every planted row survives.
-        let labels = try CSVTable(bytes: [UInt8](Data(contentsOf: URL(fileURLWithPath: dir.file("labels.csv")))))
+        let labels = try CSVTable.read(dir.file("labels.csv"))
         for l in labels.rows { #expect(ids.contains(l[0] + "/" + l[1])) }
     }
 

@@ -20,7 +20,7 @@ enum DetectorData {
         _ = try Generator.run(GeneratorOptions(rows: rows, seed: seed), into: dir.path)
         let path = dir.file("declarations.csv")
         let table = try Ingest.read([path], options: IngestOptions()).table
-        let l = try CSVTable(bytes: [UInt8](Data(contentsOf: URL(fileURLWithPath: dir.file("labels.csv")))))
+        let l = try CSVTable.read(dir.file("labels.csv"))
         var labels: [String: String] = [:]
         for r in l.rows { labels[r[0] + "/" + r[1]] = r[2] }
         return Set(dir: dir, table: table, labels: labels, path: path)

@@ -32,7 +32,7 @@ struct GeneratedData {
                 })
             }
         }
-        let labelTable = try CSVTable(bytes: [UInt8](Data(contentsOf: URL(fileURLWithPath: dir.file("labels.csv")))))
+        let labelTable = try CSVTable.read(dir.file("labels.csv"))
         var index: [String: Int] = [:]
         for (i, r) in decoded.dropFirst().enumerated() where r.count >= 2 {
             let key = r[0] + "/" + r[1]

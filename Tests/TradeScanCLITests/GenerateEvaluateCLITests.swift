@@ -27,7 +27,7 @@ struct GenerateEvaluateCLITests {
         }
 
         // Hand-made rankings from the labels: perfect, reversed.
-        let labels = try CSVTable(bytes: [UInt8](Data(contentsOf: URL(fileURLWithPath: out + "/labels.csv"))))
+        let labels = try CSVTable.read(out + "/labels.csv")
         let decl = try CSVTable(bytes: [UInt8](firstBytes))
         let positive = Set(labels.rows.map { $0[0] + "/" + $0[1] })
         let keys = decl.rows.map { ($0[0], $0[1]) }

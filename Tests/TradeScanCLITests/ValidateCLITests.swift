@@ -17,7 +17,7 @@ struct ValidateCLITests {
         #expect(ok.stdout.contains("20001 records read = "))
         #expect(ok.stdout.contains("declaration_date           ← column 3 \"export_date\" (auto)"))
         #expect(ok.stdout.contains("FX: built-in table"))
-        let rejects = try CSVTable(bytes: [UInt8](Data(contentsOf: URL(fileURLWithPath: out + "/rejects.csv"))))
+        let rejects = try CSVTable.read(out + "/rejects.csv")
         #expect(rejects.header == ["file", "line", "byte_offset", "column", "record", "field", "reason", "message", "raw"])
         #expect(rejects.rows.count > 20)
         #expect(!rejects.rows.contains { ["=", "+", "-", "@"].contains($0[7].first.map(String.init) ?? "") }, "formula cells neutralised")
