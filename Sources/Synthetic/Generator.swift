@@ -60,7 +60,7 @@ public enum Generator {
 
     /// Writes declarations.csv, labels.csv, restricted_parties.csv, README.md and
     /// (with `dirty`) bad_rows.csv into `directory`, which must exist.
-    public static func run(_ options: GeneratorOptions, into directory: String) throws(GeneratorError) -> GeneratorSummary {
+    public static func run(_ options: GeneratorOptions, into directory: String) throws(OutputFileError) -> GeneratorSummary {
         let clock = ContinuousClock()
         let started = clock.now
         let world = World(seed: options.seed, rows: options.rows, from: options.from, to: options.to)
@@ -211,7 +211,7 @@ public enum Generator {
         return kind
     }
 
-    static func writeParties(_ world: World, to path: String) throws(GeneratorError) {
+    static func writeParties(_ world: World, to path: String) throws(OutputFileError) {
         var w = ByteSink()
         w.append("name,country,list,alias_of\n")
         for p in world.listed {
@@ -224,38 +224,5 @@ public enum Generator {
         let f = try OutputFile(path: path)
         try f.write(w.bytes)
         try f.close()
-    }
-}
-
-/// A file written with buffered stdio; errors name the path.
-final class OutputFile {
-    private let handle: UnsafeMutablePointer<FILE>
-    let path: String
-
-    init(path: String) throws(GeneratorError) {
-        guard let h = fopen(path, "wb") else { throw GeneratorError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
-        handle = h
-        self.path = path
-    }
-
-    func write(_ bytes: [UInt8]) throws(GeneratorError) {
-        guard !bytes.isEmpty else { return }
-        let n = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, handle) }
-        if n != bytes.count { throw GeneratorError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
-    }
-
-    func close() throws(GeneratorError) {
-        if fclose(handle) != 0 { throw GeneratorError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
-    }
-}
-
-/// Failures of a generator run.
-public enum GeneratorError: Error, Sendable, CustomStringConvertible {
-    case cannotWrite(path: String, reason: String)
-
-    public var description: String {
-        switch self {
-        case let .cannotWrite(path, reason): "\(path): error: cannot write (\(reason)); check the folder exists and is writable"
-        }
     }
 }

@@ -113,13 +113,11 @@ public enum ScanJob {
     /// ranked.csv: every accepted row, highest risk first. Written as bytes (no
     /// `String` per cell); cells that could run as spreadsheet formulas are neutralised.
     static func writeRankedCSV(_ r: Result, reasons: [@Sendable (Int) -> [Reason]], to path: String) throws {
-        guard let file = fopen(path, "wb") else { throw InputFileError(path: path, reason: "cannot create the file") }
-        defer { fclose(file) }
+        let file = try OutputFile(path: path)
         let t = r.ingest.table
         var w = CSVWriter(capacity: 9 << 20)
         func flush() throws {
-            let n = w.buffer.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
-            guard n == w.buffer.count else { throw InputFileError(path: path, reason: "write failed (disk full?)") }
+            try file.write(w.buffer)
             w.buffer.removeAll(keepingCapacity: true)
         }
         w.record(["rank", "declaration_id", "item_no", "risk_score"] + r.scores.map(\.name) + ["reasons", "file", "line"])
@@ -146,6 +144,7 @@ public enum ScanJob {
             }
         }
         try flush()
+        try file.close()
     }
 
     static func format(_ v: Double) -> String {
