@@ -59,6 +59,17 @@ public struct UnitValueDetector: Detector {
         return out
     }
 
+    /// The code level of a group key "level|unitClass" ("" for all goods).
+    static func levelOf(groupKey: String) -> String {
+        String(groupKey.prefix { $0 != "|" })
+    }
+
+    /// The peer group a reason compares `code` with, in words.
+    static func scope(level: String, code: String) -> String {
+        if level == code { return code }
+        return "\(level.isEmpty ? "all goods" : "HS \(level)") (the line \(code) is too thin alone)"
+    }
+
     public func fit(_ table: DeclarationTable) throws -> FittedUnitValue {
         // Rows by (code, unit class) pair, on interned codes; strings only per distinct pair.
         let pairs = UnitValueDetector.pairs(table)
@@ -201,8 +212,8 @@ public struct FittedUnitValue: FittedDetector {
         let uc = UnitValueFeatures.unitClass(unit)
         guard let g = group(code: code, unitClass: uc) else { return [] }
         let f = UnitValueFeatures.row(table, r)
-        let groupName = g.key.split(separator: "|").first.map(String.init) ?? ""
-        let scope = groupName.isEmpty ? "all goods" : groupName == code ? code : "\(groupName) (the line \(code) is too thin alone)"
+        let groupName = UnitValueDetector.levelOf(groupKey: g.key)
+        let scope = UnitValueDetector.scope(level: groupName, code: code)
         var out: [Reason] = []
         for (k, j) in g.features.enumerated() where !f[j].isNaN {
             let sd = g.scatter[k, k].squareRoot()

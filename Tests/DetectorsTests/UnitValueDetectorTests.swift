@@ -41,6 +41,17 @@ struct UnitValueDetectorTests {
         #expect(fitted.reasons(t, row: calm).isEmpty)
     }
 
+    @Test("reasons name the peer group a row is compared with", arguments: [
+        ("81129290|0", "81129290", "81129290"),
+        ("811292|0", "81129290", "HS 811292 (the line 81129290 is too thin alone)"),
+        ("81|2", "81129290", "HS 81 (the line 81129290 is too thin alone)"),
+        ("|0", "81129290", "all goods (the line 81129290 is too thin alone)"),
+        ("|2", "38082900", "all goods (the line 38082900 is too thin alone)"),
+    ])
+    func scope(key: String, code: String, expected: String) {
+        #expect(UnitValueDetector.scope(level: UnitValueDetector.levelOf(groupKey: key), code: code) == expected)
+    }
+
     @Test("the robust fit ignores a 20% cluster of outliers that drags the plain covariance")
     func robustness() throws {
         var rng = SeededRandom(seed: 5)
