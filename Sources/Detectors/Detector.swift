@@ -45,11 +45,13 @@ public protocol Detector: Sendable {
     associatedtype Fitted: FittedDetector
     /// Canonical fields the detector needs; when one is missing it is skipped.
     static var requiredFields: [CanonicalField] { get }
+    /// The fields `table` lacks for this detector to run (empty: it can run).
+    /// Defaults to the `requiredFields` the table has no column for.
+    static func missingFields(in table: DeclarationTable) -> [CanonicalField]
     func fit(_ table: DeclarationTable) throws -> Fitted
 }
 
 extension Detector {
-    /// The required fields `table` lacks (empty: the detector can run).
     public static func missingFields(in table: DeclarationTable) -> [CanonicalField] {
         requiredFields.filter { !table.has($0) }
     }

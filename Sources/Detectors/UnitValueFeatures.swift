@@ -48,18 +48,3 @@ enum UnitValueFeatures {
         return f
     }
 }
-
-enum Math {
-    static func log(_ x: Double) -> Double { _log(x) }
-    static func exp(_ x: Double) -> Double { _exp(x) }
-}
-
-#if canImport(Glibc)
-import Glibc
-@inline(__always) private func _log(_ x: Double) -> Double { Glibc.log(x) }
-@inline(__always) private func _exp(_ x: Double) -> Double { Glibc.exp(x) }
-#else
-import Darwin
-@inline(__always) private func _log(_ x: Double) -> Double { Darwin.log(x) }
-@inline(__always) private func _exp(_ x: Double) -> Double { Darwin.exp(x) }
-#endif

@@ -12,7 +12,9 @@ public enum EvaluationInputs {
 
     /// Reads `rank`, `declaration_id`, `risk_score` (and `item_no` when present),
     /// matched by header name, and orders rows by rank (file order breaks ties).
-    public static func ranking(bytes: UnsafeRawBufferPointer, source: String) throws(EvaluationError) -> Ranking {
+    /// With another `scoreColumn` (one detector's score in ranked.csv), rows are
+    /// ordered by that column, highest first, row key (id, item) breaking ties.
+    public static func ranking(bytes: UnsafeRawBufferPointer, source: String, scoreColumn: String = "risk_score") throws(EvaluationError) -> Ranking {
         let cols: CSVColumns
         do {
             cols = try CSVColumns(bytes: bytes, columns: { header throws(CSVTableError) in
@@ -22,10 +24,12 @@ public enum EvaluationInputs {
                 guard let id = find("declaration_id") else {
                     throw CSVTableError(source: source, line: 1, message: "no declaration_id column; a ranking needs rank, declaration_id and risk_score")
                 }
-                guard let score = find("risk_score") else {
-                    throw CSVTableError(source: source, line: 1, message: "no risk_score column; a ranking needs rank, declaration_id and risk_score")
+                guard let score = find(scoreColumn) else {
+                    let message = scoreColumn == "risk_score" ? "no risk_score column; a ranking needs rank, declaration_id and risk_score"
+                        : "no \(scoreColumn) column to rank by; the header has \(header.joined(separator: ", "))"
+                    throw CSVTableError(source: source, line: 1, message: message)
                 }
-                return [find("rank"), id, score, find("item_no")]
+                return [scoreColumn == "risk_score" ? find("rank") : nil, id, score, find("item_no")]
             }, source: source)
         } catch { throw .input(error) }
         let hasRank = !cols.values[0].allSatisfy(\.isEmpty)
@@ -34,7 +38,7 @@ public enum EvaluationInputs {
         var scores: [Double] = []
         for r in cols.values[1].indices {
             guard let s = Double(cols.values[2][r]), s.isFinite else {
-                throw .input(CSVTableError(source: source, line: cols.lines[r], message: "risk_score '\(cols.values[2][r])' is not a finite number"))
+                throw .input(CSVTableError(source: source, line: cols.lines[r], message: "\(scoreColumn) '\(cols.values[2][r])' is not a finite number"))
             }
             scores.append(s)
             if hasRank {
@@ -45,7 +49,15 @@ public enum EvaluationInputs {
             }
         }
         var order = Array(cols.values[1].indices)
-        if hasRank {
+        if scoreColumn != "risk_score" {
+            // One detector's column: its ties broken by row key, so nothing else's ranking leaks in.
+            let ids = cols.values[1], items = cols.values[3]
+            order.sort { a, b in
+                if scores[a] != scores[b] { return scores[a] > scores[b] }
+                if ids[a] != ids[b] { return ids[a] < ids[b] }
+                return (Int(items[a]) ?? 0) < (Int(items[b]) ?? 0)
+            }
+        } else if hasRank {
             order.sort { ranks[$0] != ranks[$1] ? ranks[$0] < ranks[$1] : $0 < $1 }
         } else {
             order.sort { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }

@@ -4,9 +4,9 @@ import Foundation
 /// `tradescan evaluate`: a ranking file against ground truth.
 public enum EvaluateJob {
     /// Reads both files and measures the ranking.
-    public static func run(ranked: String, labels: String) throws -> EvaluationReport {
+    public static func run(ranked: String, labels: String, by column: String = "risk_score") throws -> EvaluationReport {
         let rankedData = try InputFile.read(ranked)
-        let ranking = try rankedData.withUnsafeBytes { try EvaluationInputs.ranking(bytes: $0, source: ranked) }
+        let ranking = try rankedData.withUnsafeBytes { try EvaluationInputs.ranking(bytes: $0, source: ranked, scoreColumn: column) }
         let labelData = try InputFile.read(labels)
         let (truth, matchedOn) = try labelData.withUnsafeBytes {
             try EvaluationInputs.truth(bytes: $0, source: labels, useItems: ranking.items != nil)

@@ -84,6 +84,10 @@ public enum ScanJob {
             try run(UnitValueDetector())
             try run(GoodsCodeDetector(controls: controls))
             try run(LicenceDetector(controls: controls))
+            try run(RoutingDetector(controls: controls))
+            try run(DiversionDetector(controls: controls))
+            try run(NewPartyDetector(controls: controls))
+            try run(SplitShipmentDetector(controls: controls))
             if let parties {
                 try run(PartyScreeningDetector(parties: parties))
             } else {

@@ -21,7 +21,11 @@ struct EvaluateCommand: ParsableCommand {
             strings (leading zeros matter); labels missing from the ranking and \
             duplicate ranked keys are reported.
 
+            --by COLUMN ranks by another column of the ranking, highest first: \
+            each detector's score column in ranked.csv measures that detector alone.
+
             Example: tradescan evaluate --ranked out/ranked.csv --labels data/demo/labels.csv
+            Example: tradescan evaluate --ranked out/ranked.csv --labels data/demo/labels.csv --by routing
             """
     )
 
@@ -31,13 +35,16 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Ground truth: a labels file or a declarations file with an outcome column.")
     var labels: String
 
+    @Option(help: ArgumentHelp("Rank by this column instead of risk_score, e.g. one detector's score column of ranked.csv.", valueName: "column"))
+    var by: String = "risk_score"
+
     @Flag(help: "Print one JSON object instead of the table.")
     var json = false
 
     func run() throws {
         let report: EvaluationReport
         do {
-            report = try EvaluateJob.run(ranked: ranked, labels: labels)
+            report = try EvaluateJob.run(ranked: ranked, labels: labels, by: by)
         } catch {
             var err = StandardError()
             print(String(describing: error), to: &err)

@@ -1,0 +1,172 @@
+import Declarations
+
+/// New and concentrated consignees: controlled goods taken in volume by
+/// consignees first seen after the group's control date, and exporters that
+/// turned to new destinations after it.
+///
+/// For each controlled item group the control date is its first destination
+/// ban, else its first licence rule (the diversion detector's event). Fit keeps
+/// every consignee of controlled goods with the day it was first seen (any
+/// goods), its kg of each group since the control date, and the median of that
+/// over the group's consignees; and for each exporter and group, the
+/// destinations it shipped to before the control date.
+///
+/// Score of a controlled row dated on or after the control date:
+/// `new · (1 + log2(1 + kg_c / median))` + `0.5 · switched`, where `new` is 1 when
+/// the consignee was first seen on or after the control date, `kg_c` its kg of
+/// the group since then, and `switched` is 1 when the exporter, with at least 5
+/// shipments of the group before the control date, never sent the group to this
+/// destination before it. Legitimate new consignees take ordinary volumes and
+/// score little; established consignees score only for a switch.
+public struct NewPartyDetector: Detector {
+    public typealias Fitted = FittedNewParty
+    public static let requiredFields: [CanonicalField] = [.hsCode, .netWeightKg, .counterpartyName]
+    public var controls: ControlsTable
+
+    public init(controls: ControlsTable = .standard) { self.controls = controls }
+
+    public func fit(_ table: DeclarationTable) throws -> FittedNewParty {
+        let context = TradeContext(table, controls: controls)
+        let calendar = ControlCalendar(controls)
+        let events = FittedNewParty.events(calendar: calendar, context: context)
+        let net = table.numbers(.netWeightKg)!
+        var first = [Int32](repeating: .max, count: context.consigneeKeys.count)
+        for r in 0..<table.count { first[Int(context.consignee[r])] = min(first[Int(context.consignee[r])], table.date[r]) }
+        var consignees: [String: FittedNewParty.Consignee] = [:]
+        var before: [String: (count: Int, destinations: Set<String>)] = [:]
+        for r in 0..<table.count where context.group[r] >= 0 {
+            let g = Int(context.group[r])
+            let c = Int(context.consignee[r])
+            let key = context.consigneeKeys[c]
+            var entry = consignees[key] ?? FittedNewParty.Consignee(firstSeen: first[c], kgSinceControl: [:])
+            if Int(table.date[r]) >= events[g], net[r].isFinite {
+                entry.kgSinceControl[context.groups[g], default: 0] += net[r]
+            }
+            consignees[key] = entry
+            if Int(table.date[r]) < events[g], let trader = context.trader {
+                let name = context.traderKeys[Int(trader[r])] + "|" + context.groups[g]
+                var b = before[name] ?? (0, [])
+                b.count += 1
+                b.destinations.insert(CountryCodes.alpha2(context.destination[r]))
+                before[name] = b
+            }
+        }
+        var medians: [String: Double] = [:]
+        for name in context.groups {
+            let volumes = consignees.values.compactMap { $0.kgSinceControl[name] }.filter { $0 > 0 }
+            if !volumes.isEmpty { medians[name] = Select.median(volumes) }
+        }
+        let established = before.filter { $0.value.count >= 5 }.mapValues { $0.destinations.sorted() }
+        return FittedNewParty(controls: controls, consignees: consignees, medianKg: medians, destinationsBefore: established)
+    }
+}
+
+public struct FittedNewParty: FittedDetector {
+    public static let name = "new_party"
+
+    struct Consignee: Sendable, Codable {
+        var firstSeen: Int32
+        /// Item group → kg since the group's control date.
+        var kgSinceControl: [String: Double]
+    }
+
+    public var controls: ControlsTable
+    var consignees: [String: Consignee]
+    /// Item group → median kg since the control date per consignee.
+    var medianKg: [String: Double]
+    /// "exporter|group" → destinations before the control date (exporters with ≥ 5 such shipments).
+    var destinationsBefore: [String: [String]]
+
+    /// Per context group: the control day (days since 1970), Int.max when none.
+    static func events(calendar: ControlCalendar, context: TradeContext) -> [Int] {
+        context.groups.map { name in calendar.groups.first { $0.name == name }?.event?.daysSinceEpoch ?? Int.max }
+    }
+
+    struct Evidence: Sendable {
+        var group: String
+        var event: CivilDate
+        var firstSeen: Int32
+        var isNew: Bool
+        var kg: Double
+        var median: Double
+        var switched: Bool
+        var destination: String
+        var before: [String]
+    }
+
+    func evidenceAll(_ table: DeclarationTable) -> [Evidence?] {
+        let context = TradeContext(table, controls: controls)
+        let events = FittedNewParty.events(calendar: ControlCalendar(controls), context: context)
+        let net = table.numbers(.netWeightKg)!
+        // Consignees the model has not seen: first seen and volumes from this table.
+        let known = context.consigneeKeys.map { consignees[$0] }
+        var first = known.map { $0?.firstSeen ?? .max }
+        var extraKg: [Int: Double] = [:]   // consignee << 16 | group
+        for r in 0..<table.count where known[Int(context.consignee[r])] == nil {
+            let c = Int(context.consignee[r])
+            first[c] = min(first[c], table.date[r])
+            let g = Int(context.group[r])
+            if g >= 0, Int(table.date[r]) >= events[g], net[r].isFinite { extraKg[c << 16 | g, default: 0] += net[r] }
+        }
+        return (0..<table.count).map { r -> Evidence? in
+            let g = Int(context.group[r])
+            guard g >= 0, Int(table.date[r]) >= events[g] else { return nil }
+            let c = Int(context.consignee[r])
+            let group = context.groups[g]
+            let kg = known[c]?.kgSinceControl[group] ?? extraKg[c << 16 | g] ?? 0
+            let destination = CountryCodes.alpha2(context.destination[r])
+            var switched = false
+            var before: [String] = []
+            if let trader = context.trader, let b = destinationsBefore[context.traderKeys[Int(trader[r])] + "|" + group] {
+                before = b
+                switched = !destination.isEmpty && !b.contains(destination)
+            }
+            return Evidence(group: group, event: CivilDate(daysSinceEpoch: events[g]), firstSeen: first[c], isNew: Int(first[c]) >= events[g],
+                            kg: kg, median: medianKg[group] ?? max(kg, 1), switched: switched, destination: destination, before: before)
+        }
+    }
+
+    static func score(_ e: Evidence?) -> Double {
+        guard let e else { return 0 }
+        var s = 0.0
+        if e.isNew { s += 1 + Math.log(1 + e.kg / max(e.median, 1e-9)) / Math.log(2) }
+        if e.switched { s += 0.5 }
+        return s
+    }
+
+    public func anomalyScores(_ table: DeclarationTable) -> [Double] {
+        evidenceAll(table).map(FittedNewParty.score)
+    }
+
+    public func scoresAndExplainer(_ table: DeclarationTable) -> ([Double], @Sendable (Int) -> [Reason]) {
+        let e = evidenceAll(table)
+        return (e.map(FittedNewParty.score), { FittedNewParty.reasons(e[$0], table: table, row: $0) })
+    }
+
+    public func explainer(_ table: DeclarationTable) -> @Sendable (Int) -> [Reason] { scoresAndExplainer(table).1 }
+
+    public func reasons(_ table: DeclarationTable, row r: Int) -> [Reason] {
+        FittedNewParty.reasons(evidenceAll(table)[r], table: table, row: r)
+    }
+
+    static func reasons(_ e: Evidence?, table: DeclarationTable, row r: Int) -> [Reason] {
+        guard let e else { return [] }
+        var out: [Reason] = []
+        if e.isNew {
+            let who = table.text(.counterpartyName).map { "consignee \"\($0.string(r))\"" } ?? "the consignee"
+            let times = e.kg / max(e.median, 1e-9)
+            let ratio = times >= 10 ? String(Int(times.rounded())) : String(Double(Int(times * 10)) / 10)
+            out.append(Reason(detector: name,
+                              text: "\(who) first seen \(CivilDate(daysSinceEpoch: Int(e.firstSeen))), after the \(e.group) control of \(e.event), has taken \(Int(e.kg.rounded())) kg of \(e.group) since: \(ratio)× the median consignee",
+                              strength: 1 + Math.log(1 + times) / Math.log(2),
+                              evidence: ["group": e.group, "first_seen": CivilDate(daysSinceEpoch: Int(e.firstSeen)).description, "control": e.event.description,
+                                         "kg_since_control": String(Int(e.kg.rounded())), "median_kg": String(Int(e.median.rounded()))]))
+        }
+        if e.switched {
+            out.append(Reason(detector: name,
+                              text: "the exporter never sent \(e.group) to \(e.destination) before the \(e.event) control (before: \(e.before.prefix(8).joined(separator: ", ")))",
+                              strength: 0.5, evidence: ["group": e.group, "destination": e.destination, "destinations_before": e.before.joined(separator: ";")]))
+        }
+        return out
+    }
+}

@@ -1,0 +1,249 @@
+import Declarations
+
+/// Routing: the countries on a declaration that disagree, judged against how
+/// often that disagreement occurs for the goods, and weighted when one of them
+/// is a restricted destination for the goods on that date.
+///
+/// A row's route signature says which of trading country, final destination,
+/// counterparty country (and, when present, dispatch vs origin) differ from the
+/// destination. Fit counts signatures per item group (the controls table's group
+/// for controlled codes, else the 4-digit heading) and keeps a smoothed
+/// probability: `P(sig | group) = (n(group, sig) + α·P(sig)) / (n(group) + α)`,
+/// α = 20. Trading houses and other ordinary mismatches are common in their
+/// groups, so they score little.
+///
+/// Score = `−log10 P(sig | group)` + `restrictedWeight` when a country on the route
+/// (trading, final destination, counterparty, destination) is a banned destination
+/// for the code on the date (controls table) + `newDestinationWeight` (halved for
+/// ordinary goods) when the destination first imported the group within the last
+/// 90 days, at least 180 days after the history starts.
+public struct RoutingDetector: Detector {
+    public typealias Fitted = FittedRouting
+    public static let requiredFields: [CanonicalField] = [.hsCode, .destinationCountry]
+    public var controls: ControlsTable
+    public var restrictedWeight: Double
+    public var newDestinationWeight: Double
+
+    public init(controls: ControlsTable = .standard, restrictedWeight: Double = 4, newDestinationWeight: Double = 1) {
+        self.controls = controls
+        self.restrictedWeight = restrictedWeight
+        self.newDestinationWeight = newDestinationWeight
+    }
+
+    /// Routing compares the destination with at least one other country on the route.
+    public static func missingFields(in table: DeclarationTable) -> [CanonicalField] {
+        var missing = requiredFields.filter { !table.has($0) }
+        let others: [CanonicalField] = [.tradingCountry, .finalDestinationCountry, .counterpartyCountry, .dispatchCountry]
+        if !others.contains(where: table.has) { missing.append(.tradingCountry) }
+        return missing
+    }
+
+    public func fit(_ table: DeclarationTable) throws -> FittedRouting {
+        let context = TradeContext(table, controls: controls)
+        let keys = FittedRouting.groupKeys(table, context: context)
+        var counts: [String: [Int]] = [:]
+        var global = [Int](repeating: 0, count: FittedRouting.signatures)
+        var firstSeen: [String: Int32] = [:]
+        var perKey = [[Int]](repeating: [Int](repeating: 0, count: FittedRouting.signatures), count: keys.names.count)
+        var first: [Int: Int32] = [:]
+        for r in 0..<table.count {
+            let k = Int(keys.row[r]), sig = FittedRouting.signature(table, r, destination: context.destination[r])
+            perKey[k][sig] += 1
+            global[sig] += 1
+            let pair = k << 16 | Int(context.destination[r])
+            if context.destination[r] != 0 { first[pair] = min(first[pair] ?? .max, table.date[r]) }
+        }
+        for (k, name) in keys.names.enumerated() where perKey[k].contains(where: { $0 > 0 }) { counts[name] = perKey[k] }
+        for (pair, day) in first {
+            firstSeen[keys.names[pair >> 16] + "|" + CountryCodes.alpha2(UInt16(pair & 0xFFFF))] = day
+        }
+        return FittedRouting(controls: controls, counts: counts, global: global, firstSeen: firstSeen,
+                             historyStart: table.date.min() ?? 0,
+                             restrictedWeight: restrictedWeight, newDestinationWeight: newDestinationWeight)
+    }
+}
+
+public struct FittedRouting: FittedDetector {
+    public static let name = "routing"
+    static let signatures = 16
+    static let alpha = 20.0
+
+    public var controls: ControlsTable
+    /// Item group → route-signature counts.
+    var counts: [String: [Int]]
+    var global: [Int]
+    /// "group|destination" → first day (days since 1970) it appears in the history.
+    var firstSeen: [String: Int32]
+    var historyStart: Int32
+    public var restrictedWeight: Double
+    public var newDestinationWeight: Double
+
+    /// Bits: trading ≠ destination, final destination ≠ destination, counterparty
+    /// country ≠ destination, dispatch ≠ origin. Missing or empty fields never differ.
+    static func signature(_ t: DeclarationTable, _ r: Int, destination d: UInt16) -> Int {
+        var s = 0
+        func differs(_ f: CountryField) -> Bool {
+            guard d != 0, let c = t.countries(f)?[r], c != 0 else { return false }
+            return c != d
+        }
+        if differs(.trading) { s |= 1 }
+        if differs(.finalDestination) { s |= 2 }
+        if differs(.counterparty) { s |= 4 }
+        if let o = t.countries(.origin)?[r], let p = t.countries(.dispatch)?[r], o != 0, p != 0, o != p { s |= 8 }
+        return s
+    }
+
+    static func describe(_ sig: Int) -> String {
+        var parts: [String] = []
+        if sig & 1 != 0 { parts.append("trading country") }
+        if sig & 2 != 0 { parts.append("final destination") }
+        if sig & 4 != 0 { parts.append("consignee's country") }
+        var s = parts.isEmpty ? "" : parts.joined(separator: " and ") + " differ\(parts.count == 1 ? "s" : "") from the destination"
+        if sig & 8 != 0 { s += (s.isEmpty ? "" : "; ") + "dispatch country differs from origin" }
+        return s
+    }
+
+    /// Item group per row: the controls group for controlled codes, else "HS " + the heading.
+    static func groupKeys(_ table: DeclarationTable, context: TradeContext) -> (row: [Int32], names: [String]) {
+        guard let hs = table.text(.hsCode) else { return (Array(repeating: 0, count: table.count), ["all goods"]) }
+        var names: [String] = []
+        var index: [String: Int32] = [:]
+        var controlledOfCode = [Int16](repeating: -1, count: hs.values.count)
+        for r in 0..<table.count where context.group[r] >= 0 { controlledOfCode[Int(hs.codes[r])] = context.group[r] }
+        let byCode: [Int32] = (0..<hs.values.count).map { c in
+            let g = controlledOfCode[c]
+            let name = g >= 0 ? context.groups[Int(g)] : "HS " + String(hs.values.string(UInt32(c)).prefix(4))
+            if let k = index[name] { return k }
+            index[name] = Int32(names.count)
+            names.append(name)
+            return Int32(names.count - 1)
+        }
+        return (hs.codes.map { byCode[Int($0)] }, names)
+    }
+
+    struct Evidence: Sendable {
+        var signature: Int
+        var probability: Double
+        var group: String
+        /// The restricted country on the route, and the rule that makes it so.
+        var restricted: (country: String, rule: ControlsTable.Rule)?
+        var newDestinationSince: CivilDate?
+        var controlled: Bool
+        var destination: UInt16
+    }
+
+    struct Prepared: Sendable {
+        var keys: (row: [Int32], names: [String])
+        var context: TradeContext
+        /// Per key: smoothed probability of each signature.
+        var probability: [[Double]]
+        /// Per key: first-seen day per destination code.
+        var firstSeen: [[UInt16: Int32]]
+        /// Per tariff-code dictionary entry: the ban rules covering it.
+        var bans: [[ControlsTable.Rule]]
+    }
+
+    func prepare(_ table: DeclarationTable) -> Prepared {
+        let context = TradeContext(table, controls: controls)
+        let keys = FittedRouting.groupKeys(table, context: context)
+        let total = Double(global.reduce(0, +))
+        let prior = global.map { (Double($0) + 1) / (total + Double(FittedRouting.signatures)) }
+        let probability: [[Double]] = keys.names.map { name in
+            let n = counts[name] ?? Array(repeating: 0, count: FittedRouting.signatures)
+            let sum = Double(n.reduce(0, +))
+            return (0..<FittedRouting.signatures).map { (Double(n[$0]) + FittedRouting.alpha * prior[$0]) / (sum + FittedRouting.alpha) }
+        }
+        var seen = [[UInt16: Int32]](repeating: [:], count: keys.names.count)
+        var index: [String: Int] = [:]
+        for (k, name) in keys.names.enumerated() { index[name] = k }
+        for (key, day) in firstSeen {
+            let parts = key.split(separator: "|", omittingEmptySubsequences: false)
+            guard parts.count == 2, let k = index[String(parts[0])], let c = CountryCodes.code(String(parts[1])) else { continue }
+            seen[k][c] = day
+        }
+        let bans: [[ControlsTable.Rule]] = table.text(.hsCode).map { hs in
+            (0..<hs.values.count).map { c in
+                let code = hs.values.string(UInt32(c))
+                return controls.rules.filter { $0.kind == .banned && $0.destinations != nil && $0.covers(code: code) }
+            }
+        } ?? []
+        return Prepared(keys: keys, context: context, probability: probability, firstSeen: seen, bans: bans)
+    }
+
+    func evidence(_ p: Prepared, _ table: DeclarationTable, _ r: Int) -> Evidence {
+        let d = p.context.destination[r]
+        let sig = FittedRouting.signature(table, r, destination: d)
+        let k = Int(p.keys.row[r])
+        var e = Evidence(signature: sig, probability: p.probability[k][sig], group: p.keys.names[k], restricted: nil,
+                         newDestinationSince: nil, controlled: p.context.group[r] >= 0, destination: d)
+        let day = table.date[r]
+        if let hs = table.text(.hsCode), !p.bans[Int(hs.codes[r])].isEmpty {
+            let date = CivilDate(daysSinceEpoch: Int(day))
+            var route: [UInt16] = [d]
+            for f in [CountryField.trading, .finalDestination, .counterparty] { if let c = table.countries(f)?[r], c != 0 { route.append(c) } }
+            search: for rule in p.bans[Int(hs.codes[r])] where rule.inForce(on: date) {
+                for c in route where rule.applies(to: CountryCodes.alpha2(c)) {
+                    e.restricted = (CountryCodes.alpha2(c), rule)
+                    break search
+                }
+            }
+        }
+        if d != 0 {
+            let first = p.firstSeen[k][d] ?? day
+            if first - historyStart >= 180 && day - first <= 90 { e.newDestinationSince = CivilDate(daysSinceEpoch: Int(first)) }
+        }
+        return e
+    }
+
+    func score(_ e: Evidence) -> Double {
+        var s = -Math.log(e.probability) / Math.log(10)
+        if e.restricted != nil { s += restrictedWeight }
+        if e.newDestinationSince != nil { s += newDestinationWeight * (e.controlled ? 1 : 0.5) }
+        return s
+    }
+
+    public func anomalyScores(_ table: DeclarationTable) -> [Double] {
+        let p = prepare(table)
+        return (0..<table.count).map { score(evidence(p, table, $0)) }
+    }
+
+    public func scoresAndExplainer(_ table: DeclarationTable) -> ([Double], @Sendable (Int) -> [Reason]) {
+        let p = prepare(table)
+        let model = self
+        return ((0..<table.count).map { score(evidence(p, table, $0)) }, { model.reasons(model.evidence(p, table, $0), table: table, row: $0) })
+    }
+
+    public func explainer(_ table: DeclarationTable) -> @Sendable (Int) -> [Reason] {
+        scoresAndExplainer(table).1
+    }
+
+    public func reasons(_ table: DeclarationTable, row r: Int) -> [Reason] {
+        reasons(evidence(prepare(table), table, r), table: table, row: r)
+    }
+
+    func reasons(_ e: Evidence, table: DeclarationTable, row r: Int) -> [Reason] {
+        var out: [Reason] = []
+        let dest = CountryCodes.alpha2(e.destination)
+        if let (country, rule) = e.restricted {
+            let via = country == dest || dest.isEmpty ? "" : " on a route through \(dest)"
+            out.append(Reason(detector: Self.name,
+                              text: "\(country) is a banned destination for \(rule.group) since \(rule.from)\(via)",
+                              strength: restrictedWeight,
+                              evidence: ["country": country, "group": rule.group, "since": rule.from.description, "destination": dest]))
+        }
+        if e.signature != 0 {
+            let share = e.probability * 100
+            let pct = share >= 1 ? String(Int(share.rounded())) : String(Double(Int(share * 100)) / 100)
+            out.append(Reason(detector: Self.name,
+                              text: "\(FittedRouting.describe(e.signature)): \(pct)% of \(e.group) declarations route this way",
+                              strength: -Math.log(e.probability) / Math.log(10),
+                              evidence: ["signature": String(e.signature), "share": pct, "group": e.group]))
+        }
+        if let since = e.newDestinationSince {
+            out.append(Reason(detector: Self.name,
+                              text: "\(dest) first imported \(e.group) on \(since), after \(since.daysSinceEpoch - Int(historyStart)) days of history without it",
+                              strength: newDestinationWeight, evidence: ["destination": dest, "group": e.group, "first_seen": since.description]))
+        }
+        return out.sorted { $0.strength > $1.strength }
+    }
+}

@@ -1,0 +1,206 @@
+import Declarations
+
+/// Split shipments (structuring): bursts of shipments from one exporter to one
+/// consignee, within a few days, each just under a licence threshold and
+/// declared without a licence.
+///
+/// Thresholds come from the controls table (licence rules with a quantity
+/// threshold, in force on the date, the destination in scope). For a controlled
+/// group whose rules give none, fit learns a round-number threshold from the
+/// data: the `x ∈ {1, 2, 5}·10ᵏ` kg with the most unlicensed shipments in
+/// `[0.85x, x)` against `[x, 1.15x)` (at least 10 of them and 3 times as many
+/// below as above).
+///
+/// A shipment is near the threshold `t` when its net weight is in
+/// `[0.8t, t)` and its licence number is empty or malformed. For each such
+/// shipment, `n` counts the near-threshold shipments of the same exporter,
+/// consignee and item group within `window` days either side (itself included)
+/// and `S` their kg. Score: `log2(n) + max(0, S/t − 1)/2` when `n ≥ 2`, else 0.
+/// A single shipment just under the threshold scores 0: it is legitimate on its own.
+/// Near-threshold shipments of the last `window` days of the history are kept in
+/// the model, so a burst spanning the history and a new feed is still seen.
+public struct SplitShipmentDetector: Detector {
+    public typealias Fitted = FittedSplitShipment
+    public static let requiredFields: [CanonicalField] = [.hsCode, .netWeightKg, .counterpartyName]
+    public var controls: ControlsTable
+    public var window: Int
+
+    public init(controls: ControlsTable = .standard, window: Int = 14) {
+        self.controls = controls
+        self.window = window
+    }
+
+    public func fit(_ table: DeclarationTable) throws -> FittedSplitShipment {
+        let context = TradeContext(table, controls: controls)
+        var model = FittedSplitShipment(controls: controls, window: window, learned: [:], tail: [:])
+        // Learned thresholds for groups the controls table gives none.
+        let net = table.numbers(.netWeightKg)!
+        let withThreshold = Set(controls.rules.filter { $0.kind == .licence && $0.thresholdKg != nil }.map(\.group))
+        for (g, name) in context.groups.enumerated() where !withThreshold.contains(name) {
+            let weights = (0..<table.count).filter { Int(context.group[$0]) == g && !FittedSplitShipment.licensed(table, $0) }.map { net[$0] }
+            if let t = FittedSplitShipment.learnThreshold(weights) { model.learned[name] = t }
+        }
+        // The tail: near-threshold shipments of the history's last `window` days.
+        if let last = table.date.max() {
+            let p = model.prepare(table)
+            for r in 0..<table.count where Int(table.date[r]) > Int(last) - window {
+                guard let t = p.threshold[r] else { continue }
+                model.tail[model.pairName(p, r), default: []].append(.init(day: table.date[r], kg: net[r], threshold: t, key: table.keyHash[r]))
+            }
+            for k in model.tail.keys { model.tail[k]!.sort { ($0.day, $0.key) < ($1.day, $1.key) } }
+        }
+        return model
+    }
+}
+
+public struct FittedSplitShipment: FittedDetector {
+    public static let name = "split_shipments"
+
+    struct Event: Sendable, Codable, Equatable {
+        var day: Int32
+        var kg: Double
+        var threshold: Double
+        /// The row's key hash, so a rescored history row is not counted twice.
+        var key: UInt64
+    }
+
+    public var controls: ControlsTable
+    public var window: Int
+    /// Item group → learned threshold (kg), for groups the controls table gives none.
+    public var learned: [String: Double]
+    /// Pair name → near-threshold shipments of the history's last `window` days.
+    var tail: [String: [Event]]
+
+    static func licensed(_ t: DeclarationTable, _ r: Int) -> Bool {
+        guard let l = t.text(.licenceNumber) else { return false }
+        return FittedLicence.wellFormed(l.string(r))
+    }
+
+    /// The round number (kg) with the most excess of shipments just under it, if any stands out.
+    static func learnThreshold(_ weights: [Double]) -> Double? {
+        var best: (x: Double, ratio: Double)? = nil
+        for k in -1...5 {
+            for m in [1.0, 2, 5] {
+                let x = m * pow10(k)
+                var below = 0, above = 0
+                for w in weights where w.isFinite {
+                    if w >= 0.85 * x && w < x { below += 1 } else if w >= x && w < 1.15 * x { above += 1 }
+                }
+                let ratio = Double(below + 1) / Double(above + 1)
+                if below >= 10 && ratio >= 3 && ratio > (best?.ratio ?? 0) { best = (x, ratio) }
+            }
+        }
+        return best?.x
+    }
+
+    static func pow10(_ k: Int) -> Double {
+        var v = 1.0
+        for _ in 0..<abs(k) { v *= 10 }
+        return k < 0 ? 1 / v : v
+    }
+
+    struct Prepared: Sendable {
+        var context: TradeContext
+        /// Per row: the threshold it sits just under, when it is a near-threshold unlicensed shipment.
+        var threshold: [Double?]
+    }
+
+    func prepare(_ table: DeclarationTable) -> Prepared {
+        let context = TradeContext(table, controls: controls)
+        let net = table.numbers(.netWeightKg)!
+        let hs = table.text(.hsCode)!
+        // Licence rules with a threshold, per tariff-code dictionary entry.
+        let rulesOfCode: [[ControlsTable.Rule]] = (0..<hs.values.count).map { c in
+            let code = hs.values.string(UInt32(c))
+            return controls.rules.filter { $0.kind == .licence && $0.thresholdKg != nil && $0.covers(code: code) }
+        }
+        let learnedOfGroup = context.groups.map { learned[$0] }
+        let threshold: [Double?] = (0..<table.count).map { r in
+            let g = Int(context.group[r])
+            guard g >= 0, net[r].isFinite, !FittedSplitShipment.licensed(table, r) else { return nil }
+            var t: Double? = nil
+            let rules = rulesOfCode[Int(hs.codes[r])]
+            if !rules.isEmpty {
+                let date = CivilDate(daysSinceEpoch: Int(table.date[r]))
+                let dest = CountryCodes.alpha2(context.destination[r])
+                t = rules.first { $0.inForce(on: date) && $0.applies(to: dest) }?.thresholdKg
+            } else {
+                t = learnedOfGroup[g]
+            }
+            guard let t, net[r] >= 0.8 * t, net[r] < t else { return nil }
+            return t
+        }
+        return Prepared(context: context, threshold: threshold)
+    }
+
+    func pairName(_ p: Prepared, _ r: Int) -> String {
+        let trader = p.context.trader.map { p.context.traderKeys[Int($0[r])] } ?? ""
+        return trader + "|" + p.context.consigneeKeys[Int(p.context.consignee[r])] + "|" + p.context.groups[Int(p.context.group[r])]
+    }
+
+    struct Burst: Sendable {
+        var count: Int
+        var kg: Double
+        var threshold: Double
+        var firstDay: Int32
+        var lastDay: Int32
+        var score: Double
+    }
+
+    /// Per row: the burst around it (nil for rows not near a threshold).
+    func bursts(_ table: DeclarationTable) -> [Burst?] {
+        let p = prepare(table)
+        let net = table.numbers(.netWeightKg)!
+        let tailKeys = Set(tail.values.joined().map(\.key))
+        var present = Set<UInt64>()
+        if !tailKeys.isEmpty { for r in 0..<table.count where tailKeys.contains(table.keyHash[r]) { present.insert(table.keyHash[r]) } }
+        // Group near-threshold rows by pair.
+        var pairs: [String: [Int]] = [:]
+        for r in 0..<table.count where p.threshold[r] != nil { pairs[pairName(p, r), default: []].append(r) }
+        var out = [Burst?](repeating: nil, count: table.count)
+        for (name, rows) in pairs {
+            var events: [(day: Int32, kg: Double, threshold: Double, row: Int)] = rows.map { (table.date[$0], net[$0], p.threshold[$0]!, $0) }
+            for e in tail[name] ?? [] where !present.contains(e.key) { events.append((e.day, e.kg, e.threshold, -1)) }
+            events.sort { $0.day != $1.day ? $0.day < $1.day : $0.kg < $1.kg }
+            // Two pointers: the events within `window` days of each.
+            var lo = 0, hi = 0
+            for i in events.indices {
+                while events[lo].day < events[i].day - Int32(window) { lo += 1 }
+                while hi + 1 < events.count && events[hi + 1].day <= events[i].day + Int32(window) { hi += 1 }
+                guard events[i].row >= 0 else { continue }
+                let n = hi - lo + 1
+                var kg = 0.0
+                for j in lo...hi { kg += events[j].kg }
+                let t = events[i].threshold
+                let score = n >= 2 ? Math.log(Double(n)) / Math.log(2) + max(0, kg / t - 1) / 2 : 0
+                out[events[i].row] = Burst(count: n, kg: kg, threshold: t, firstDay: events[lo].day, lastDay: events[hi].day, score: score)
+            }
+        }
+        return out
+    }
+
+    public func anomalyScores(_ table: DeclarationTable) -> [Double] {
+        bursts(table).map { $0?.score ?? 0 }
+    }
+
+    public func scoresAndExplainer(_ table: DeclarationTable) -> ([Double], @Sendable (Int) -> [Reason]) {
+        let b = bursts(table)
+        return (b.map { $0?.score ?? 0 }, { FittedSplitShipment.reasons(b[$0], table: table, row: $0) })
+    }
+
+    public func explainer(_ table: DeclarationTable) -> @Sendable (Int) -> [Reason] { scoresAndExplainer(table).1 }
+
+    public func reasons(_ table: DeclarationTable, row r: Int) -> [Reason] {
+        FittedSplitShipment.reasons(bursts(table)[r], table: table, row: r)
+    }
+
+    static func reasons(_ b: Burst?, table: DeclarationTable, row r: Int) -> [Reason] {
+        guard let b, b.count >= 2 else { return [] }
+        let from = CivilDate(daysSinceEpoch: Int(b.firstDay)), to = CivilDate(daysSinceEpoch: Int(b.lastDay))
+        let kg = String(Int(b.kg.rounded())), t = String(Int(b.threshold.rounded()))
+        return [Reason(detector: name,
+                       text: "\(b.count) shipments to the same consignee between \(from) and \(to), each just under the \(t) kg licence threshold without a licence: \(kg) kg in all",
+                       strength: b.score,
+                       evidence: ["shipments": String(b.count), "total_kg": kg, "threshold_kg": t, "from": from.description, "to": to.description])]
+    }
+}
