@@ -2,19 +2,21 @@ import LinearAlgebra
 
 /// Baselines for many monthly series that share one calendar, fitted together:
 /// level, trend and annual seasonality by least squares on the months before an
-/// event, one QR factorisation (LAPACK `dgels`) for every series.
+/// event, one QR factorisation (LAPACK `dgels`) for all the series of one model size.
 ///
 /// The model for series `s` in month `m` is
 /// `y = β₀ + β₁·t + β₂·sin(2πm/12) + β₃·cos(2πm/12)` with `t` in years from the
-/// event month. With fewer than 14 months the seasonal terms are dropped, with
-/// fewer than 6 the trend too, and fewer than 3 months give no baseline. After the
+/// event month. A series gets the terms its data supports: seasonality needs 14
+/// months with a nonzero value before the event, a trend 6, else the level alone
+/// (lumpy flows, a shipment every few months, would otherwise fit a season out of
+/// noise). Fewer than 3 months before the event give no baseline. After the
 /// event the trend is extrapolated at most 12 months (a baseline that keeps
 /// climbing for years invents the flows it is compared with).
 public struct CorridorBaseline: Sendable, Codable, Equatable {
     /// Month index (year·12 + month − 1) of the event; months before it are fitted.
     public var eventMonth: Int
-    /// 1 (level), 2 (level, trend) or 4 (level, trend, seasonality).
-    public var terms: Int
+    /// Per series: 1 (level), 2 (level, trend) or 4 (level, trend, seasonality).
+    public var terms: [Int]
     /// Per series: the coefficients (`terms` of them).
     public var coefficients: [[Double]]
     /// Per series: the residual standard deviation, floored at `sigmaFloor`.
@@ -42,31 +44,37 @@ public struct CorridorBaseline: Sendable, Codable, Equatable {
     /// - Returns: nil when fewer than 3 months precede the event.
     public static func fit(_ series: [[Double]], firstMonth: Int, eventMonth: Int) throws(LinearAlgebraError) -> CorridorBaseline? {
         let n = eventMonth - firstMonth
-        let p = terms(forMonths: n)
-        guard p > 0, !series.isEmpty else { return nil }
-        var a = [Double](repeating: 0, count: n * p)
-        for i in 0..<n {
-            let row = design(month: firstMonth + i, eventMonth: eventMonth, terms: p)
-            for j in 0..<p { a[i + j * n] = row[j] }
+        let most = terms(forMonths: n)
+        guard most > 0, !series.isEmpty else { return nil }
+        for (s, y) in series.enumerated() { precondition(y.count >= n, "series \(s) is shorter than the pre-event span") }
+        let termsOf = series.map { y in Swift.max(1, Swift.min(most, terms(forMonths: y.prefix(n).filter { $0 != 0 }.count))) }
+        var coefficients = [[Double]](repeating: [], count: series.count)
+        var sigma = [Double](repeating: sigmaFloor, count: series.count)
+        for p in [1, 2, 4] {
+            let members = series.indices.filter { termsOf[$0] == p }
+            guard !members.isEmpty else { continue }
+            var a = [Double](repeating: 0, count: n * p)
+            for i in 0..<n {
+                let row = design(month: firstMonth + i, eventMonth: eventMonth, terms: p)
+                for j in 0..<p { a[i + j * n] = row[j] }
+            }
+            var b = [Double](repeating: 0, count: n * members.count)
+            for (k, s) in members.enumerated() { for i in 0..<n { b[i + k * n] = series[s][i] } }
+            let solution = try LeastSquares(try Matrix(rows: n, columns: p, columnMajor: a), try Matrix(rows: n, columns: members.count, columnMajor: b))
+            let dof = Double(Swift.max(1, n - p))
+            for (k, s) in members.enumerated() {
+                coefficients[s] = (0..<p).map { solution.coefficients[$0, k] }
+                sigma[s] = Swift.max(sigmaFloor, (solution.residualSumOfSquares[k] / dof).squareRoot())
+            }
         }
-        var b = [Double](repeating: 0, count: n * series.count)
-        for (s, y) in series.enumerated() {
-            precondition(y.count >= n, "series \(s) is shorter than the pre-event span")
-            for i in 0..<n { b[i + s * n] = y[i] }
-        }
-        let solution = try LeastSquares(try Matrix(rows: n, columns: p, columnMajor: a), try Matrix(rows: n, columns: series.count, columnMajor: b))
-        let c = solution.coefficients
-        let coefficients = (0..<series.count).map { s in (0..<p).map { c[$0, s] } }
-        let dof = Double(max(1, n - p))
-        let sigma = solution.residualSumOfSquares.map { Swift.max(sigmaFloor, ($0 / dof).squareRoot()) }
-        return CorridorBaseline(eventMonth: eventMonth, terms: p, coefficients: coefficients, sigma: sigma, fittedMonths: n)
+        return CorridorBaseline(eventMonth: eventMonth, terms: termsOf, coefficients: coefficients, sigma: sigma, fittedMonths: n)
     }
 
     /// The baseline of series `s` in month `m`.
     public func predict(series s: Int, month m: Int) -> Double {
-        let row = CorridorBaseline.design(month: m, eventMonth: eventMonth, terms: terms)
+        let row = CorridorBaseline.design(month: m, eventMonth: eventMonth, terms: terms[s])
         var v = 0.0
-        for j in 0..<terms { v += row[j] * coefficients[s][j] }
+        for j in 0..<terms[s] { v += row[j] * coefficients[s][j] }
         return v
     }
 

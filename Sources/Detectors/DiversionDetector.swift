@@ -6,7 +6,9 @@ import Declarations
 ///
 /// Fit builds monthly series of kg and USD per (controlled item group,
 /// destination), scaled up for months the data only partly covers, on a log
-/// scale (`log1p`). For each group the event is its first destination ban in the
+/// scale relative to the group's typical month (`log1p(flow / median nonzero
+/// monthly corridor flow before the event)`, so a corridor growing from nothing
+/// to an ordinary size is not taken for a surge). For each group the event is its first destination ban in the
 /// controls table, else its first licence rule; every series of the group is
 /// fitted at once on the months before it (`CorridorBaseline`, one `dgels`).
 /// Residual deviations are shrunk toward the group's pooled one
@@ -64,7 +66,15 @@ public struct DiversionDetector: Detector {
             var model = FittedDiversion.GroupModel(name: group.name, event: event, restricted: group.restricted.sorted(), corridors: corridors)
             // The event's month is the first scored one; only whole months before it are fitted.
             let eventMonth = event.monthIndex
-            let y = corridors.map { $0.kg.map(Math.log1p) } + corridors.map { $0.usd.map(Math.log1p) }
+            // The scale: the median nonzero monthly corridor flow before the event.
+            let pre = max(0, min(months, eventMonth - firstMonth))
+            func typical(_ values: [Double]) -> Double {
+                let nonzero = values.filter { $0 > 0 }
+                return nonzero.isEmpty ? 1 : Select.median(nonzero)
+            }
+            model.scaleKg = typical(corridors.flatMap { $0.kg.prefix(pre) })
+            model.scaleUSD = typical(corridors.flatMap { $0.usd.prefix(pre) })
+            let y = corridors.map { $0.kg.map { Math.log1p($0 / model.scaleKg) } } + corridors.map { $0.usd.map { Math.log1p($0 / model.scaleUSD) } }
             if eventMonth > firstMonth, eventMonth - firstMonth <= months,
                var baseline = try CorridorBaseline.fit(y.map { Array($0.prefix(eventMonth - firstMonth)) }, firstMonth: firstMonth, eventMonth: eventMonth) {
                 baseline.sigma = FittedDiversion.shrunk(baseline, series: y)
@@ -96,8 +106,16 @@ public struct DiversionDetector: Detector {
         for (key, byConsignee) in taken {
             let total = corridorKg[key]!
             guard total > 0 else { continue }
-            let prefix = calendar.groups[key >> 16].name + "|" + CountryCodes.alpha2(UInt16(key & 0xFFFF)) + "|"
-            for (c, kg) in byConsignee { share[prefix + context.consigneeKeys[Int(c)]] = kg / total }
+            let name = calendar.groups[key >> 16].name, destination = CountryCodes.alpha2(UInt16(key & 0xFFFF))
+            let prefix = name + "|" + destination + "|"
+            var newKg = 0.0
+            for (c, kg) in byConsignee {
+                share[prefix + context.consigneeKeys[Int(c)]] = kg / total
+                if Int(first[Int(c)]) >= events[key >> 16] { newKg += kg }
+            }
+            if let gm = groups.firstIndex(where: { $0.name == name }), let s = groups[gm].corridors.firstIndex(where: { $0.destination == destination }) {
+                groups[gm].corridors[s].newConsigneeShare = newKg / total
+            }
         }
         return FittedDiversion(controls: controls, firstMonth: firstMonth, coverage: coverage, groups: groups,
                                consigneeFirstSeen: firstSeen, consigneeShare: share)
@@ -112,6 +130,8 @@ public struct FittedDiversion: FittedDetector {
         public var destination: String
         public var kg: [Double]
         public var usd: [Double]
+        /// The share of the corridor's kg since the event taken by consignees first seen on or after it.
+        public var newConsigneeShare: Double = 0
     }
 
     public struct GroupModel: Sendable, Codable {
@@ -119,6 +139,9 @@ public struct FittedDiversion: FittedDetector {
         public var event: CivilDate
         public var restricted: [String]
         public var corridors: [Corridor]
+        /// The group's typical monthly corridor flow before the event (median of nonzero months): series are `log1p(flow / scale)`.
+        public var scaleKg = 1.0
+        public var scaleUSD = 1.0
         /// Series `s` is corridor `s`'s kg, series `corridors.count + s` its USD.
         public var baseline: CorridorBaseline?
         /// Per corridor, per month from `firstMonth`: the surge score (0 before the event).
@@ -134,14 +157,14 @@ public struct FittedDiversion: FittedDetector {
         /// z of corridor `s` in month `m` (kg and USD averaged), from observed kg and USD.
         func z(_ s: Int, month m: Int, kg: Double, usd: Double) -> Double {
             guard let b = baseline else { return 0 }
-            return (b.z(series: s, month: m, observed: Math.log1p(kg)) + b.z(series: corridors.count + s, month: m, observed: Math.log1p(usd))) / 2
+            return (b.z(series: s, month: m, observed: Math.log1p(kg / scaleKg)) + b.z(series: corridors.count + s, month: m, observed: Math.log1p(usd / scaleUSD))) / 2
         }
 
         /// The restricted destinations' collapse in month `m`: −mean z of their kg series (0 without any).
         func collapse(month m: Int, firstMonth: Int) -> Double {
             guard let b = baseline else { return 0 }
             let zs = corridors.indices.filter { restricted.contains(corridors[$0].destination) }.map { s in
-                b.z(series: s, month: m, observed: Math.log1p(corridors[s].kg[m - firstMonth]))
+                b.z(series: s, month: m, observed: Math.log1p(corridors[s].kg[m - firstMonth] / scaleKg))
             }
             return zs.isEmpty ? 0 : -zs.reduce(0, +) / Double(zs.count)
         }
@@ -186,18 +209,18 @@ public struct FittedDiversion: FittedDetector {
     /// Residual deviations shrunk toward the pooled one of their kind (kg or USD).
     static func shrunk(_ b: CorridorBaseline, series y: [[Double]]) -> [Double] {
         let half = y.count / 2
-        let dof = Double(max(1, b.fittedMonths - b.terms))
         var out = b.sigma
         for range in [0..<half, half..<y.count] where !range.isEmpty {
+            let dofs = range.map { Double(max(1, b.fittedMonths - b.terms[$0])) }
             let rss = range.map { s -> Double in
                 (0..<b.fittedMonths).reduce(0.0) { acc, i in
                     let e = y[s][i] - b.predict(series: s, month: b.eventMonth - b.fittedMonths + i)
                     return acc + e * e
                 }
             }
-            let pooled = rss.reduce(0, +) / (dof * Double(range.count))
+            let pooled = rss.reduce(0, +) / dofs.reduce(0, +)
             for (k, s) in range.enumerated() {
-                out[s] = max(CorridorBaseline.sigmaFloor, ((rss[k] + 6 * pooled) / (dof + 6)).squareRoot())
+                out[s] = max(CorridorBaseline.sigmaFloor, ((rss[k] + 6 * pooled) / (dofs[k] + 6)).squareRoot())
             }
         }
         return out
@@ -326,7 +349,7 @@ public struct FittedDiversion: FittedDetector {
         var evidence = ["group": model.name, "destination": c.destination, "month": FittedDiversion.monthName(e.month),
                         "event": model.event.description, "surge": String(Double(Int(e.surge * 100)) / 100)]
         if i >= 0 && i < coverage.count, let b = model.baseline {
-            let baseline = Math.expm1(b.predict(series: e.corridor, month: e.month))
+            let baseline = model.scaleKg * Math.expm1(b.predict(series: e.corridor, month: e.month))
             text = "\(model.name) to \(c.destination) in \(FittedDiversion.monthName(e.month)): \(FittedDiversion.kg(c.kg[i])) kg against a baseline of \(FittedDiversion.kg(max(0, baseline))) kg before the \(model.event) control (surge score \(Double(Int(e.surge * 10)) / 10))"
             evidence["observed_kg"] = FittedDiversion.kg(c.kg[i])
             evidence["baseline_kg"] = FittedDiversion.kg(max(0, baseline))
@@ -352,6 +375,10 @@ public struct FittedDiversion: FittedDetector {
         public var observedUSD: Double
         public var baselineUSD: Double?
         public var surge: Double
+        /// Share of the corridor's kg since the event taken by consignees first seen after it.
+        public var newConsigneeShare: Double
+        /// `surge · (0.3 + 0.7 · newConsigneeShare)`: the order corridors are shown in.
+        public var diversion: Double
         public var afterEvent: Bool
         public var restricted: Bool
     }
@@ -367,9 +394,10 @@ public struct FittedDiversion: FittedDetector {
                     let b = model.baseline
                     out.append(CorridorMonth(
                         group: model.name, destination: c.destination, month: FittedDiversion.monthName(m),
-                        observedKg: c.kg[i], baselineKg: b.map { max(0, Math.expm1($0.predict(series: s, month: m))) },
-                        observedUSD: c.usd[i], baselineUSD: b.map { max(0, Math.expm1($0.predict(series: model.corridors.count + s, month: m))) },
-                        surge: model.surge[s][i], afterEvent: m >= model.event.monthIndex, restricted: model.restricted.contains(c.destination)))
+                        observedKg: c.kg[i], baselineKg: b.map { max(0, model.scaleKg * Math.expm1($0.predict(series: s, month: m))) },
+                        observedUSD: c.usd[i], baselineUSD: b.map { max(0, model.scaleUSD * Math.expm1($0.predict(series: model.corridors.count + s, month: m))) },
+                        surge: model.surge[s][i], newConsigneeShare: c.newConsigneeShare,
+                        diversion: model.surge[s][i] * (0.3 + 0.7 * c.newConsigneeShare), afterEvent: m >= model.event.monthIndex, restricted: model.restricted.contains(c.destination)))
                 }
             }
         }

@@ -12,9 +12,10 @@ import Declarations
 /// destinations it shipped to before the control date.
 ///
 /// Score of a controlled row dated on or after the control date:
-/// `new · (1 + log2(1 + kg_c / median))` + `0.5 · switched`, where `new` is 1 when
-/// the consignee was first seen on or after the control date, `kg_c` its kg of
-/// the group since then, and `switched` is 1 when the exporter, with at least 5
+/// `new · (1 + log2(1 + kg_c / median)) · (0.5 + share)` + `0.5 · switched`, where
+/// `new` is 1 when the consignee was first seen on or after the control date,
+/// `kg_c` its kg of the group since then, `share` its part of everything its
+/// country took of the group since then, and `switched` is 1 when the exporter, with at least 5
 /// shipments of the group before the control date, never sent the group to this
 /// destination before it. Legitimate new consignees take ordinary volumes and
 /// score little; established consignees score only for a switch.
@@ -51,6 +52,21 @@ public struct NewPartyDetector: Detector {
                 before[name] = b
             }
         }
+        // Shares of each (group, destination) corridor's kg since the control date.
+        var corridorKg: [Int: Double] = [:]
+        var consigneeKg: [Int: [Int32: Double]] = [:]
+        for r in 0..<table.count where context.group[r] >= 0 && net[r].isFinite && Int(table.date[r]) >= events[Int(context.group[r])] {
+            let key = Int(context.group[r]) << 16 | Int(context.destination[r])
+            corridorKg[key, default: 0] += net[r]
+            consigneeKg[key, default: [:]][context.consignee[r], default: 0] += net[r]
+        }
+        for (key, byConsignee) in consigneeKg {
+            guard let total = corridorKg[key], total > 0 else { continue }
+            for (c, kg) in byConsignee {
+                let name = context.consigneeKeys[Int(c)], group = context.groups[key >> 16]
+                consignees[name]!.shareSinceControl[group] = max(consignees[name]!.shareSinceControl[group] ?? 0, kg / total)
+            }
+        }
         var medians: [String: Double] = [:]
         for name in context.groups {
             let volumes = consignees.values.compactMap { $0.kgSinceControl[name] }.filter { $0 > 0 }
@@ -68,6 +84,8 @@ public struct FittedNewParty: FittedDetector {
         var firstSeen: Int32
         /// Item group → kg since the group's control date.
         var kgSinceControl: [String: Double]
+        /// Item group → its share of that kg among consignees in its country (0…1).
+        var shareSinceControl: [String: Double] = [:]
     }
 
     public var controls: ControlsTable
@@ -89,6 +107,7 @@ public struct FittedNewParty: FittedDetector {
         var isNew: Bool
         var kg: Double
         var median: Double
+        var share: Double
         var switched: Bool
         var destination: String
         var before: [String]
@@ -102,11 +121,25 @@ public struct FittedNewParty: FittedDetector {
         let known = context.consigneeKeys.map { consignees[$0] }
         var first = known.map { $0?.firstSeen ?? .max }
         var extraKg: [Int: Double] = [:]   // consignee << 16 | group
+        var extraCorridor: [Int: Double] = [:], extraShare: [Int: Double] = [:]
         for r in 0..<table.count where known[Int(context.consignee[r])] == nil {
             let c = Int(context.consignee[r])
             first[c] = min(first[c], table.date[r])
             let g = Int(context.group[r])
             if g >= 0, Int(table.date[r]) >= events[g], net[r].isFinite { extraKg[c << 16 | g, default: 0] += net[r] }
+        }
+        if !extraKg.isEmpty {
+            // Consignees the model has not seen: their share of this table's corridor.
+            var byConsignee: [Int: Double] = [:]   // (consignee << 16 | group) << 16 | destination
+            for r in 0..<table.count where context.group[r] >= 0 && net[r].isFinite && Int(table.date[r]) >= events[Int(context.group[r])] {
+                let g = Int(context.group[r]), d = Int(context.destination[r]), c = Int(context.consignee[r])
+                extraCorridor[g << 16 | d, default: 0] += net[r]
+                if known[c] == nil { byConsignee[(c << 16 | g) << 16 | d, default: 0] += net[r] }
+            }
+            for (key, kg) in byConsignee {
+                let cg = key >> 16, gd = (cg & 0xFFFF) << 16 | key & 0xFFFF
+                extraShare[cg] = max(extraShare[cg] ?? 0, kg / max(extraCorridor[gd] ?? kg, 1e-9))
+            }
         }
         return (0..<table.count).map { r -> Evidence? in
             let g = Int(context.group[r])
@@ -114,6 +147,7 @@ public struct FittedNewParty: FittedDetector {
             let c = Int(context.consignee[r])
             let group = context.groups[g]
             let kg = known[c]?.kgSinceControl[group] ?? extraKg[c << 16 | g] ?? 0
+            let share = known[c]?.shareSinceControl[group] ?? extraShare[c << 16 | g] ?? 0
             let destination = CountryCodes.alpha2(context.destination[r])
             var switched = false
             var before: [String] = []
@@ -122,14 +156,14 @@ public struct FittedNewParty: FittedDetector {
                 switched = !destination.isEmpty && !b.contains(destination)
             }
             return Evidence(group: group, event: CivilDate(daysSinceEpoch: events[g]), firstSeen: first[c], isNew: Int(first[c]) >= events[g],
-                            kg: kg, median: medianKg[group] ?? max(kg, 1), switched: switched, destination: destination, before: before)
+                            kg: kg, median: medianKg[group] ?? max(kg, 1), share: share, switched: switched, destination: destination, before: before)
         }
     }
 
     static func score(_ e: Evidence?) -> Double {
         guard let e else { return 0 }
         var s = 0.0
-        if e.isNew { s += 1 + Math.log(1 + e.kg / max(e.median, 1e-9)) / Math.log(2) }
+        if e.isNew { s += (1 + Math.log(1 + e.kg / max(e.median, 1e-9)) / Math.log(2)) * (0.5 + e.share) }
         if e.switched { s += 0.5 }
         return s
     }
@@ -157,10 +191,11 @@ public struct FittedNewParty: FittedDetector {
             let times = e.kg / max(e.median, 1e-9)
             let ratio = times >= 10 ? String(Int(times.rounded())) : String(Double(Int(times * 10)) / 10)
             out.append(Reason(detector: name,
-                              text: "\(who) first seen \(CivilDate(daysSinceEpoch: Int(e.firstSeen))), after the \(e.group) control of \(e.event), has taken \(Int(e.kg.rounded())) kg of \(e.group) since: \(ratio)× the median consignee",
-                              strength: 1 + Math.log(1 + times) / Math.log(2),
+                              text: "\(who) first seen \(CivilDate(daysSinceEpoch: Int(e.firstSeen))), after the \(e.group) control of \(e.event), has taken \(Int(e.kg.rounded())) kg of \(e.group) since: \(ratio)× the median consignee, \(Int((e.share * 100).rounded()))% of what \(e.destination) took",
+                              strength: (1 + Math.log(1 + times) / Math.log(2)) * (0.5 + e.share),
                               evidence: ["group": e.group, "first_seen": CivilDate(daysSinceEpoch: Int(e.firstSeen)).description, "control": e.event.description,
-                                         "kg_since_control": String(Int(e.kg.rounded())), "median_kg": String(Int(e.median.rounded()))]))
+                                         "kg_since_control": String(Int(e.kg.rounded())), "median_kg": String(Int(e.median.rounded())),
+                                         "share_of_destination": String(Double(Int(e.share * 1000)) / 1000)]))
         }
         if e.switched {
             out.append(Reason(detector: name,

@@ -14,18 +14,24 @@ import Declarations
 ///
 /// Score = `−log10 P(sig | group)` + `restrictedWeight` when a country on the route
 /// (trading, final destination, counterparty, destination) is a banned destination
-/// for the code on the date (controls table) + `newDestinationWeight` (halved for
-/// ordinary goods) when the destination first imported the group within the last
-/// 90 days, at least 180 days after the history starts.
+/// for the code on the date (controls table) + `restrictedWeight` when controlled
+/// goods go to a consignee on the restricted-party list (`--parties`: a restricted
+/// end user, such as a known front, whose route looks ordinary) +
+/// `newDestinationWeight` (halved for ordinary goods) when the destination first
+/// imported the group within the last 90 days, at least 180 days after the
+/// history starts.
 public struct RoutingDetector: Detector {
     public typealias Fitted = FittedRouting
     public static let requiredFields: [CanonicalField] = [.hsCode, .destinationCountry]
     public var controls: ControlsTable
     public var restrictedWeight: Double
     public var newDestinationWeight: Double
+    /// Restricted end users; nil: the route's countries only.
+    public var parties: PartyList?
 
-    public init(controls: ControlsTable = .standard, restrictedWeight: Double = 4, newDestinationWeight: Double = 1) {
+    public init(controls: ControlsTable = .standard, parties: PartyList? = nil, restrictedWeight: Double = 4, newDestinationWeight: Double = 1) {
         self.controls = controls
+        self.parties = parties
         self.restrictedWeight = restrictedWeight
         self.newDestinationWeight = newDestinationWeight
     }
@@ -57,7 +63,8 @@ public struct RoutingDetector: Detector {
         for (pair, day) in first {
             firstSeen[keys.names[pair >> 16] + "|" + CountryCodes.alpha2(UInt16(pair & 0xFFFF))] = day
         }
-        return FittedRouting(controls: controls, counts: counts, global: global, firstSeen: firstSeen,
+        let screening = try parties.flatMap { table.has(.counterpartyName) ? try PartyScreeningDetector(parties: $0).fit(table) : nil }
+        return FittedRouting(controls: controls, screening: screening, counts: counts, global: global, firstSeen: firstSeen,
                              historyStart: table.date.min() ?? 0,
                              restrictedWeight: restrictedWeight, newDestinationWeight: newDestinationWeight)
     }
@@ -69,6 +76,8 @@ public struct FittedRouting: FittedDetector {
     static let alpha = 20.0
 
     public var controls: ControlsTable
+    /// Screening of consignees against the restricted-party list, when one was given.
+    var screening: FittedPartyScreening?
     /// Item group → route-signature counts.
     var counts: [String: [Int]]
     var global: [Int]
@@ -130,6 +139,8 @@ public struct FittedRouting: FittedDetector {
         var newDestinationSince: CivilDate?
         var controlled: Bool
         var destination: UInt16
+        /// The listed party the consignee matches, for controlled goods.
+        var endUser: FittedPartyScreening.Entry?
     }
 
     struct Prepared: Sendable {
@@ -141,6 +152,8 @@ public struct FittedRouting: FittedDetector {
         var firstSeen: [[UInt16: Int32]]
         /// Per tariff-code dictionary entry: the ban rules covering it.
         var bans: [[ControlsTable.Rule]]
+        /// Per row: the listed entry its consignee matches (nil without a list or a match).
+        var endUser: [Int?]
     }
 
     func prepare(_ table: DeclarationTable) -> Prepared {
@@ -167,7 +180,14 @@ public struct FittedRouting: FittedDetector {
                 return controls.rules.filter { $0.kind == .banned && $0.destinations != nil && $0.covers(code: code) }
             }
         } ?? []
-        return Prepared(keys: keys, context: context, probability: probability, firstSeen: seen, bans: bans)
+        var endUser = [Int?](repeating: nil, count: table.count)
+        if let screening {
+            let matches = screening.matches(table)
+            for r in 0..<table.count where context.group[r] >= 0 {
+                if let m = matches[r], m.score >= screening.threshold { endUser[r] = m.entry }
+            }
+        }
+        return Prepared(keys: keys, context: context, probability: probability, firstSeen: seen, bans: bans, endUser: endUser)
     }
 
     func evidence(_ p: Prepared, _ table: DeclarationTable, _ r: Int) -> Evidence {
@@ -175,7 +195,8 @@ public struct FittedRouting: FittedDetector {
         let sig = FittedRouting.signature(table, r, destination: d)
         let k = Int(p.keys.row[r])
         var e = Evidence(signature: sig, probability: p.probability[k][sig], group: p.keys.names[k], restricted: nil,
-                         newDestinationSince: nil, controlled: p.context.group[r] >= 0, destination: d)
+                         newDestinationSince: nil, controlled: p.context.group[r] >= 0, destination: d,
+                         endUser: p.endUser[r].map { screening!.entries[$0] })
         let day = table.date[r]
         if let hs = table.text(.hsCode), !p.bans[Int(hs.codes[r])].isEmpty {
             let date = CivilDate(daysSinceEpoch: Int(day))
@@ -198,6 +219,7 @@ public struct FittedRouting: FittedDetector {
     func score(_ e: Evidence) -> Double {
         var s = -Math.log(e.probability) / Math.log(10)
         if e.restricted != nil { s += restrictedWeight }
+        if e.endUser != nil { s += restrictedWeight }
         if e.newDestinationSince != nil { s += newDestinationWeight * (e.controlled ? 1 : 0.5) }
         return s
     }
@@ -230,6 +252,11 @@ public struct FittedRouting: FittedDetector {
                               text: "\(country) is a banned destination for \(rule.group) since \(rule.from)\(via)",
                               strength: restrictedWeight,
                               evidence: ["country": country, "group": rule.group, "since": rule.from.description, "destination": dest]))
+        }
+        if let entry = e.endUser {
+            out.append(Reason(detector: Self.name,
+                              text: "controlled goods to a restricted end user: the consignee matches \(entry.name) (\(entry.list)\(entry.country.isEmpty ? "" : ", " + entry.country))",
+                              strength: restrictedWeight, evidence: ["entry": entry.name, "list": entry.list, "country": entry.country]))
         }
         if e.signature != 0 {
             let share = e.probability * 100

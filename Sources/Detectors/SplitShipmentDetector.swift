@@ -8,11 +8,12 @@ import Declarations
 /// threshold, in force on the date, the destination in scope). For a controlled
 /// group whose rules give none, fit learns a round-number threshold from the
 /// data: the `x ∈ {1, 2, 5}·10ᵏ` kg with the most unlicensed shipments in
-/// `[0.85x, x)` against `[x, 1.15x)` (at least 10 of them and 3 times as many
-/// below as above).
+/// `[0.85x, x)` against the larger of `[x, 1.15x)` and `[0.7x, 0.85x)` (at least
+/// 10 of them and 3 times as many as either neighbour).
 ///
-/// A shipment is near the threshold `t` when its net weight is in
-/// `[0.8t, t)` and its licence number is empty or malformed. For each such
+/// A shipment is one declaration's goods of one group (its items add up: a
+/// licence covers the declaration). It is near the threshold `t` when its net
+/// weight is in `[0.8t, t)` and no item carries a well-formed licence number. For each such
 /// shipment, `n` counts the near-threshold shipments of the same exporter,
 /// consignee and item group within `window` days either side (itself included)
 /// and `S` their kg. Score: `log2(n) + max(0, S/t − 1)/2` when `n ≥ 2`, else 0.
@@ -43,9 +44,8 @@ public struct SplitShipmentDetector: Detector {
         // The tail: near-threshold shipments of the history's last `window` days.
         if let last = table.date.max() {
             let p = model.prepare(table)
-            for r in 0..<table.count where Int(table.date[r]) > Int(last) - window {
-                guard let t = p.threshold[r] else { continue }
-                model.tail[model.pairName(p, r), default: []].append(.init(day: table.date[r], kg: net[r], threshold: t, key: table.keyHash[r]))
+            for ship in p.nearThreshold where Int(ship.day) > Int(last) - window {
+                model.tail[model.pairName(p, ship.rows[0]), default: []].append(.init(day: ship.day, kg: ship.kg, threshold: ship.threshold, key: ship.key))
             }
             for k in model.tail.keys { model.tail[k]!.sort { ($0.day, $0.key) < ($1.day, $1.key) } }
         }
@@ -76,17 +76,19 @@ public struct FittedSplitShipment: FittedDetector {
         return FittedLicence.wellFormed(l.string(r))
     }
 
-    /// The round number (kg) with the most excess of shipments just under it, if any stands out.
-    static func learnThreshold(_ weights: [Double]) -> Double? {
+    /// The round number (kg) with the most excess of shipments just under it, if
+    /// any stands out: `[0.85x, x)` against the larger of its neighbours `[x, 1.15x)`
+    /// and `[0.7x, 0.85x)`, so the upper edge of a range is not mistaken for a heap.
+    public static func learnThreshold(_ weights: [Double]) -> Double? {
         var best: (x: Double, ratio: Double)? = nil
         for k in -1...5 {
             for m in [1.0, 2, 5] {
                 let x = m * pow10(k)
-                var below = 0, above = 0
+                var below = 0, above = 0, lower = 0
                 for w in weights where w.isFinite {
-                    if w >= 0.85 * x && w < x { below += 1 } else if w >= x && w < 1.15 * x { above += 1 }
+                    if w >= 0.85 * x && w < x { below += 1 } else if w >= x && w < 1.15 * x { above += 1 } else if w >= 0.7 * x && w < 0.85 * x { lower += 1 }
                 }
-                let ratio = Double(below + 1) / Double(above + 1)
+                let ratio = Double(below + 1) / Double(max(above, lower) + 1)
                 if below >= 10 && ratio >= 3 && ratio > (best?.ratio ?? 0) { best = (x, ratio) }
             }
         }
@@ -99,10 +101,20 @@ public struct FittedSplitShipment: FittedDetector {
         return k < 0 ? 1 / v : v
     }
 
+    /// One declaration's goods of one controlled group: the shipment a licence is judged on.
+    struct Shipment: Sendable {
+        var rows: [Int]
+        var day: Int32
+        var kg: Double
+        var threshold: Double
+        /// The first row's key hash (identifies the shipment across tables).
+        var key: UInt64
+    }
+
     struct Prepared: Sendable {
         var context: TradeContext
-        /// Per row: the threshold it sits just under, when it is a near-threshold unlicensed shipment.
-        var threshold: [Double?]
+        /// Unlicensed shipments whose kg sits in `[0.8t, t)` of their threshold `t`.
+        var nearThreshold: [Shipment]
     }
 
     func prepare(_ table: DeclarationTable) -> Prepared {
@@ -115,9 +127,13 @@ public struct FittedSplitShipment: FittedDetector {
             return controls.rules.filter { $0.kind == .licence && $0.thresholdKg != nil && $0.covers(code: code) }
         }
         let learnedOfGroup = context.groups.map { learned[$0] }
-        let threshold: [Double?] = (0..<table.count).map { r in
+        // Items of one declaration and group add up to one shipment: a licence covers the declaration.
+        var index: [ShipmentKey: Int] = [:]
+        var shipments: [Shipment] = []
+        var licensed: [Bool] = []
+        for r in 0..<table.count {
             let g = Int(context.group[r])
-            guard g >= 0, net[r].isFinite, !FittedSplitShipment.licensed(table, r) else { return nil }
+            guard g >= 0, net[r].isFinite else { continue }
             var t: Double? = nil
             let rules = rulesOfCode[Int(hs.codes[r])]
             if !rules.isEmpty {
@@ -127,10 +143,25 @@ public struct FittedSplitShipment: FittedDetector {
             } else {
                 t = learnedOfGroup[g]
             }
-            guard let t, net[r] >= 0.8 * t, net[r] < t else { return nil }
-            return t
+            guard let t else { continue }
+            let key = ShipmentKey(declaration: table.declarationID.slice(r), group: g)
+            if let i = index[key] {
+                shipments[i].rows.append(r)
+                shipments[i].kg += net[r]
+                licensed[i] = licensed[i] || FittedSplitShipment.licensed(table, r)
+            } else {
+                index[key] = shipments.count
+                shipments.append(Shipment(rows: [r], day: table.date[r], kg: net[r], threshold: t, key: table.keyHash[r]))
+                licensed.append(FittedSplitShipment.licensed(table, r))
+            }
         }
-        return Prepared(context: context, threshold: threshold)
+        let near = shipments.indices.filter { !licensed[$0] && shipments[$0].kg >= 0.8 * shipments[$0].threshold && shipments[$0].kg < shipments[$0].threshold }
+        return Prepared(context: context, nearThreshold: near.map { shipments[$0] })
+    }
+
+    struct ShipmentKey: Hashable {
+        var declaration: ArraySlice<UInt8>
+        var group: Int
     }
 
     func pairName(_ p: Prepared, _ r: Int) -> String {
@@ -147,19 +178,20 @@ public struct FittedSplitShipment: FittedDetector {
         var score: Double
     }
 
-    /// Per row: the burst around it (nil for rows not near a threshold).
+    /// Per row: the burst around its shipment (nil for rows not in a near-threshold shipment).
     func bursts(_ table: DeclarationTable) -> [Burst?] {
         let p = prepare(table)
-        let net = table.numbers(.netWeightKg)!
         let tailKeys = Set(tail.values.joined().map(\.key))
         var present = Set<UInt64>()
         if !tailKeys.isEmpty { for r in 0..<table.count where tailKeys.contains(table.keyHash[r]) { present.insert(table.keyHash[r]) } }
-        // Group near-threshold rows by pair.
+        // Near-threshold shipments by pair.
         var pairs: [String: [Int]] = [:]
-        for r in 0..<table.count where p.threshold[r] != nil { pairs[pairName(p, r), default: []].append(r) }
+        for (i, s) in p.nearThreshold.enumerated() { pairs[pairName(p, s.rows[0]), default: []].append(i) }
         var out = [Burst?](repeating: nil, count: table.count)
-        for (name, rows) in pairs {
-            var events: [(day: Int32, kg: Double, threshold: Double, row: Int)] = rows.map { (table.date[$0], net[$0], p.threshold[$0]!, $0) }
+        for (name, members) in pairs {
+            var events: [(day: Int32, kg: Double, threshold: Double, shipment: Int)] = members.map {
+                (p.nearThreshold[$0].day, p.nearThreshold[$0].kg, p.nearThreshold[$0].threshold, $0)
+            }
             for e in tail[name] ?? [] where !present.contains(e.key) { events.append((e.day, e.kg, e.threshold, -1)) }
             events.sort { $0.day != $1.day ? $0.day < $1.day : $0.kg < $1.kg }
             // Two pointers: the events within `window` days of each.
@@ -167,13 +199,14 @@ public struct FittedSplitShipment: FittedDetector {
             for i in events.indices {
                 while events[lo].day < events[i].day - Int32(window) { lo += 1 }
                 while hi + 1 < events.count && events[hi + 1].day <= events[i].day + Int32(window) { hi += 1 }
-                guard events[i].row >= 0 else { continue }
+                guard events[i].shipment >= 0 else { continue }
                 let n = hi - lo + 1
                 var kg = 0.0
                 for j in lo...hi { kg += events[j].kg }
                 let t = events[i].threshold
                 let score = n >= 2 ? Math.log(Double(n)) / Math.log(2) + max(0, kg / t - 1) / 2 : 0
-                out[events[i].row] = Burst(count: n, kg: kg, threshold: t, firstDay: events[lo].day, lastDay: events[hi].day, score: score)
+                let burst = Burst(count: n, kg: kg, threshold: t, firstDay: events[lo].day, lastDay: events[hi].day, score: score)
+                for r in p.nearThreshold[events[i].shipment].rows { out[r] = burst }
             }
         }
         return out

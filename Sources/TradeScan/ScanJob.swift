@@ -66,6 +66,7 @@ public enum ScanJob {
         var scores: [(String, [Double])] = []
         var skipped: [(String, String)] = []
         var reasoners: [@Sendable (Int) -> [Reason]] = []
+        var corridors: [FittedDiversion.CorridorMonth]? = nil
         let reported = ingest.rejectRate <= maxRejectRate
         if reported {
             func run<D: Detector>(_ detector: D) throws {
@@ -75,6 +76,7 @@ public enum ScanJob {
                     return
                 }
                 let fitted = try detector.fit(table)
+                if let diversion = fitted as? FittedDiversion { corridors = diversion.corridorTable }
                 lap("fit \(D.Fitted.name)")
                 let (s, explain) = fitted.scoresAndExplainer(table)
                 scores.append((D.Fitted.name, s))
@@ -84,7 +86,7 @@ public enum ScanJob {
             try run(UnitValueDetector())
             try run(GoodsCodeDetector(controls: controls))
             try run(LicenceDetector(controls: controls))
-            try run(RoutingDetector(controls: controls))
+            try run(RoutingDetector(controls: controls, parties: parties))
             try run(DiversionDetector(controls: controls))
             try run(NewPartyDetector(controls: controls))
             try run(SplitShipmentDetector(controls: controls))
@@ -108,6 +110,7 @@ public enum ScanJob {
             try Data(RejectLog.csv(ingest.rejects, files: table.files)).write(to: URL(fileURLWithPath: dir + "/rejects.csv"))
             if reported {
                 try writeRankedCSV(result, reasons: reasoners, to: dir + "/ranked.csv")
+                if let corridors { try writeCorridorsCSV(corridors, to: dir + "/corridors.csv") }
             }
             try Data(summary(result).utf8).write(to: URL(fileURLWithPath: dir + "/summary.md"))
         }
@@ -148,6 +151,31 @@ public enum ScanJob {
             }
         }
         try flush()
+        try file.close()
+    }
+
+    /// corridors.csv: item group × destination × month, observed against the baseline.
+    static func writeCorridorsCSV(_ rows: [FittedDiversion.CorridorMonth], to path: String) throws {
+        let file = try OutputFile(path: path)
+        var w = CSVWriter(capacity: 1 << 20)
+        w.record(["item_group", "destination", "month", "observed_kg", "baseline_kg", "observed_usd", "baseline_usd",
+                  "surge_score", "new_consignee_share", "diversion_score", "after_control", "restricted_destination"])
+        for c in rows {
+            w.field(RejectLog.neutralised(c.group))
+            w.field(c.destination)
+            w.field(c.month)
+            w.field(decimal: c.observedKg, places: 3)
+            if let b = c.baselineKg { w.field(decimal: b, places: 3) } else { w.field("") }
+            w.field(decimal: c.observedUSD, places: 2)
+            if let b = c.baselineUSD { w.field(decimal: b, places: 2) } else { w.field("") }
+            w.field(decimal: c.surge)
+            w.field(decimal: c.newConsigneeShare)
+            w.field(decimal: c.diversion)
+            w.field(c.afterEvent ? "1" : "0")
+            w.field(c.restricted ? "1" : "0")
+            w.endRecord()
+        }
+        try file.write(w.buffer)
         try file.close()
     }
 
