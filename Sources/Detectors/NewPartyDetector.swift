@@ -100,25 +100,37 @@ public struct FittedNewParty: FittedDetector {
         context.groups.map { name in calendar.groups.first { $0.name == name }?.event?.daysSinceEpoch ?? Int.max }
     }
 
+    /// Per-row evidence, compact (a few words a row): names are looked up when explaining.
     struct Evidence: Sendable {
-        var group: String
-        var event: CivilDate
+        var group: Int16
         var firstSeen: Int32
         var isNew: Bool
+        var switched: Bool
+        var destination: UInt16
         var kg: Double
         var median: Double
         var share: Double
-        var switched: Bool
-        var destination: String
-        var before: [String]
+        var trader: Int32
     }
 
-    func evidenceAll(_ table: DeclarationTable) -> [Evidence?] {
+    /// What explaining needs beside the per-row evidence.
+    struct Names: Sendable {
+        var groups: [String]
+        var events: [Int]
+        var traderKeys: [String]
+        var destinationsBefore: [String: [String]]
+    }
+
+    func evidenceAll(_ table: DeclarationTable) -> ([Evidence?], Names) {
         let context = TradeContext(table, controls: controls)
         let events = FittedNewParty.events(calendar: ControlCalendar(controls), context: context)
         let net = table.numbers(.netWeightKg)!
+        let groups = context.groups
         // Consignees the model has not seen: first seen and volumes from this table.
         let known = context.consigneeKeys.map { consignees[$0] }
+        let knownKg: [[Double]?] = known.map { k in k.map { e in groups.map { e.kgSinceControl[$0] ?? 0 } } }
+        let knownShare: [[Double]?] = known.map { k in k.map { e in groups.map { e.shareSinceControl[$0] ?? 0 } } }
+        let medians = groups.map { medianKg[$0] }
         var first = known.map { $0?.firstSeen ?? .max }
         var extraKg: [Int: Double] = [:]   // consignee << 16 | group
         var extraCorridor: [Int: Double] = [:], extraShare: [Int: Double] = [:]
@@ -141,23 +153,24 @@ public struct FittedNewParty: FittedDetector {
                 extraShare[cg] = max(extraShare[cg] ?? 0, kg / max(extraCorridor[gd] ?? kg, 1e-9))
             }
         }
-        return (0..<table.count).map { r -> Evidence? in
+        // Per trader number and group: the destinations before the control (nil: not established).
+        let before: [[Set<UInt16>?]] = context.traderKeys.map { t in
+            groups.map { g in destinationsBefore[t + "|" + g].map { Set($0.compactMap { CountryCodes.code($0) }) } }
+        }
+        let evidence = (0..<table.count).map { r -> Evidence? in
             let g = Int(context.group[r])
             guard g >= 0, Int(table.date[r]) >= events[g] else { return nil }
             let c = Int(context.consignee[r])
-            let group = context.groups[g]
-            let kg = known[c]?.kgSinceControl[group] ?? extraKg[c << 16 | g] ?? 0
-            let share = known[c]?.shareSinceControl[group] ?? extraShare[c << 16 | g] ?? 0
-            let destination = CountryCodes.alpha2(context.destination[r])
+            let kg = knownKg[c]?[g] ?? extraKg[c << 16 | g] ?? 0
+            let share = knownShare[c]?[g] ?? extraShare[c << 16 | g] ?? 0
+            let destination = context.destination[r]
+            let trader = context.trader?[r] ?? -1
             var switched = false
-            var before: [String] = []
-            if let trader = context.trader, let b = destinationsBefore[context.traderKeys[Int(trader[r])] + "|" + group] {
-                before = b
-                switched = !destination.isEmpty && !b.contains(destination)
-            }
-            return Evidence(group: group, event: CivilDate(daysSinceEpoch: events[g]), firstSeen: first[c], isNew: Int(first[c]) >= events[g],
-                            kg: kg, median: medianKg[group] ?? max(kg, 1), share: share, switched: switched, destination: destination, before: before)
+            if trader >= 0, let b = before[Int(trader)][g] { switched = destination != 0 && !b.contains(destination) }
+            return Evidence(group: Int16(g), firstSeen: first[c], isNew: Int(first[c]) >= events[g], switched: switched,
+                            destination: destination, kg: kg, median: medians[g] ?? max(kg, 1), share: share, trader: trader)
         }
+        return (evidence, Names(groups: groups, events: events, traderKeys: context.traderKeys, destinationsBefore: destinationsBefore))
     }
 
     static func score(_ e: Evidence?) -> Double {
@@ -169,38 +182,43 @@ public struct FittedNewParty: FittedDetector {
     }
 
     public func anomalyScores(_ table: DeclarationTable) -> [Double] {
-        evidenceAll(table).map(FittedNewParty.score)
+        evidenceAll(table).0.map(FittedNewParty.score)
     }
 
     public func scoresAndExplainer(_ table: DeclarationTable) -> ([Double], @Sendable (Int) -> [Reason]) {
-        let e = evidenceAll(table)
-        return (e.map(FittedNewParty.score), { FittedNewParty.reasons(e[$0], table: table, row: $0) })
+        let (e, names) = evidenceAll(table)
+        return (e.map(FittedNewParty.score), { FittedNewParty.reasons(e[$0], names: names, table: table, row: $0) })
     }
 
     public func explainer(_ table: DeclarationTable) -> @Sendable (Int) -> [Reason] { scoresAndExplainer(table).1 }
 
     public func reasons(_ table: DeclarationTable, row r: Int) -> [Reason] {
-        FittedNewParty.reasons(evidenceAll(table)[r], table: table, row: r)
+        let (e, names) = evidenceAll(table)
+        return FittedNewParty.reasons(e[r], names: names, table: table, row: r)
     }
 
-    static func reasons(_ e: Evidence?, table: DeclarationTable, row r: Int) -> [Reason] {
+    static func reasons(_ e: Evidence?, names: Names, table: DeclarationTable, row r: Int) -> [Reason] {
         guard let e else { return [] }
         var out: [Reason] = []
+        let group = names.groups[Int(e.group)]
+        let event = CivilDate(daysSinceEpoch: names.events[Int(e.group)])
+        let destination = CountryCodes.alpha2(e.destination)
         if e.isNew {
             let who = table.text(.counterpartyName).map { "consignee \"\($0.string(r))\"" } ?? "the consignee"
             let times = e.kg / max(e.median, 1e-9)
             let ratio = times >= 10 ? String(Int(times.rounded())) : String(Double(Int(times * 10)) / 10)
             out.append(Reason(detector: name,
-                              text: "\(who) first seen \(CivilDate(daysSinceEpoch: Int(e.firstSeen))), after the \(e.group) control of \(e.event), has taken \(Int(e.kg.rounded())) kg of \(e.group) since: \(ratio)× the median consignee, \(Int((e.share * 100).rounded()))% of what \(e.destination) took",
+                              text: "\(who) first seen \(CivilDate(daysSinceEpoch: Int(e.firstSeen))), after the \(group) control of \(event), has taken \(Int(e.kg.rounded())) kg of \(group) since: \(ratio)× the median consignee, \(Int((e.share * 100).rounded()))% of what \(destination) took",
                               strength: (1 + Math.log(1 + times) / Math.log(2)) * (0.5 + e.share),
-                              evidence: ["group": e.group, "first_seen": CivilDate(daysSinceEpoch: Int(e.firstSeen)).description, "control": e.event.description,
+                              evidence: ["group": group, "first_seen": CivilDate(daysSinceEpoch: Int(e.firstSeen)).description, "control": event.description,
                                          "kg_since_control": String(Int(e.kg.rounded())), "median_kg": String(Int(e.median.rounded())),
                                          "share_of_destination": String(Double(Int(e.share * 1000)) / 1000)]))
         }
         if e.switched {
+            let before = e.trader >= 0 ? names.destinationsBefore[names.traderKeys[Int(e.trader)] + "|" + group] ?? [] : []
             out.append(Reason(detector: name,
-                              text: "the exporter never sent \(e.group) to \(e.destination) before the \(e.event) control (before: \(e.before.prefix(8).joined(separator: ", ")))",
-                              strength: 0.5, evidence: ["group": e.group, "destination": e.destination, "destinations_before": e.before.joined(separator: ";")]))
+                              text: "the exporter never sent \(group) to \(destination) before the \(event) control (before: \(before.prefix(8).joined(separator: ", ")))",
+                              strength: 0.5, evidence: ["group": group, "destination": destination, "destinations_before": before.joined(separator: ";")]))
         }
         return out
     }

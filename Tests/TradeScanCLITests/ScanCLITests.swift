@@ -16,20 +16,32 @@ struct ScanCLITests {
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.isEmpty, "stdout is for data")
         let ranked = try CSVTable.read(out + "/ranked.csv")
-        #expect(ranked.header == ["rank", "declaration_id", "item_no", "risk_score", "unit_value", "goods_code", "licence", "reasons", "file", "line"])
+        #expect(ranked.header == ["rank", "declaration_id", "item_no", "risk_score", "unit_value", "goods_code", "licence",
+                                  "routing", "diversion", "new_party", "split_shipments", "reasons", "file", "line"])
         let rejects = try CSVTable.read(out + "/rejects.csv")
         #expect(ranked.rows.count + rejects.rows.count == 30_001, "every row ranked or rejected")
         #expect(ranked.rows.map { Int($0[0])! } == Array(1...ranked.rows.count))
         let risks = ranked.rows.map { Double($0[3])! }
         #expect(zip(risks, risks.dropFirst()).allSatisfy { $0 >= $1 }, "ranked by risk")
-        #expect(!ranked.rows[0][5].isEmpty, "the top row has reasons")
+        let reasons = try #require(ranked.header.firstIndex(of: "reasons"))
+        #expect(!ranked.rows[0][reasons].isEmpty, "the top row has reasons")
+        let corridors = try CSVTable.read(out + "/corridors.csv")
+        #expect(corridors.header == ["item_group", "destination", "month", "observed_kg", "baseline_kg", "observed_usd", "baseline_usd",
+                                     "surge_score", "new_consignee_share", "diversion_score", "after_control", "restricted_destination"])
+        #expect(corridors.rows.contains { $0[0] == "gallium" && $0[1] == "US" && $0[11] == "1" }, "the US is a restricted destination for gallium")
         let summary = try String(contentsOfFile: out + "/summary.md", encoding: .utf8)
         #expect(summary.contains("`unit_value`: run") && summary.contains("`goods_code`: run") && summary.contains("`licence`: run"))
         #expect(summary.contains("## Top 20"))
         // Same input, same options: byte-identical ranking.
         let again = try BuiltBinary.run(["scan", data + "/declarations.csv", "--out", tmp.file("scan2"), "--threads", "1"])
         #expect(again.status == 0)
-        #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/ranked.csv")) == Data(contentsOf: URL(fileURLWithPath: tmp.file("scan2") + "/ranked.csv")))
+        for file in ["ranked.csv", "corridors.csv"] {
+            #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/" + file)) == Data(contentsOf: URL(fileURLWithPath: tmp.file("scan2") + "/" + file)), "\(file) byte-identical")
+        }
+        let byDetector = try BuiltBinary.run(["evaluate", "--ranked", out + "/ranked.csv", "--labels", data + "/labels.csv", "--by", "split_shipments"])
+        #expect(byDetector.status == 0 && byDetector.stdout.contains("split_shipments"), "\(byDetector.stderr)")
+        let noColumn = try BuiltBinary.run(["evaluate", "--ranked", out + "/ranked.csv", "--labels", data + "/labels.csv", "--by", "nope"])
+        #expect(noColumn.status == 65 && noColumn.stderr.contains("no nope column"), "\(noColumn.stderr)")
         let eval = try BuiltBinary.run(["evaluate", "--ranked", out + "/ranked.csv", "--labels", data + "/labels.csv"])
         #expect(eval.status == 0)
         #expect(eval.stdout.contains("undervaluation"))
@@ -90,7 +102,7 @@ struct InterruptedScanTests {
         #expect(p.terminationReason == .uncaughtSignal, "the scan was killed before it finished")
         #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/ranked.csv")) == before, "the previous report is intact")
         let names = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
-        #expect(names == ["ranked.csv", "rejects.csv", "summary.md"], "no partial files in the report folder")
+        #expect(names == ["corridors.csv", "ranked.csv", "rejects.csv", "summary.md"], "no partial files in the report folder")
     }
 }
 

@@ -101,4 +101,48 @@ let benchmarks: @Sendable () -> Void = {
         precondition(s.count == rows && s.allSatisfy { $0 >= 0 && $0.isFinite }, "wrong answer")
         blackHole(s)
     }
+
+    // The transshipment step: fit and score routing (with the generator's list),
+    // diversion, new parties and split shipments.
+    let smallList = try! PartyList(csv: [UInt8](Data(contentsOf: URL(fileURLWithPath: dir + "/restricted_parties.csv"))), source: "parties")
+    Benchmark("transshipment_step", configuration: config) { b in
+        let start = ContinuousClock.now
+        let routing = try RoutingDetector(parties: smallList).fit(table).anomalyScores(table)
+        let diversion = try DiversionDetector().fit(table).anomalyScores(table)
+        let newParty = try NewPartyDetector().fit(table).anomalyScores(table)
+        let split = try SplitShipmentDetector().fit(table).anomalyScores(table)
+        report(b, start)
+        let r = (recall(routing, "transshipment_route"), recall(diversion, "transshipment_surge"),
+                 recall(newParty, "transshipment_surge"), recall(split, "split_shipments"))
+        precondition(r.0 > 0.85 && r.1 > 0.85 && r.2 > 0.85 && r.3 > 0.9, "wrong answer: recalls \(r)")
+        blackHole(split)
+    }
+
+    // Corridor baselines: 6 item groups × 300 destinations × (kg, USD) series of
+    // 34 months, 23 before the event; one dgels per group and model size.
+    let seriesPerSecond = BenchmarkMetric.custom("series_per_s", polarity: .prefersLarger, useScalingFactor: false)
+    let first = 2023 * 12, event = 2023 * 12 + 23
+    var corridorState: UInt64 = 11
+    func noise() -> Double {
+        corridorState = corridorState &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Double(corridorState >> 11) * 0x1p-53 - 0.5
+    }
+    let truth = (0..<600).map { _ in [3 + 4 * noise(), noise(), noise(), noise()] }
+    let groupSeries: [[[Double]]] = (0..<6).map { _ in
+        truth.map { beta in (first..<(first + 34)).map { m in
+            zip(CorridorBaseline.design(month: m, eventMonth: event, terms: 4), beta).reduce(0) { $0 + $1.0 * $1.1 } + 0.01 * noise()
+        } }
+    }
+    let seriesCount = groupSeries.reduce(0) { $0 + $1.count }
+    Benchmark("corridor_fitting", configuration: .init(metrics: [.wallClock, seriesPerSecond], maxDuration: .seconds(10), maxIterations: 50)) { b in
+        let start = ContinuousClock.now
+        var fitted: [CorridorBaseline] = []
+        for series in groupSeries { fitted.append(try CorridorBaseline.fit(series, firstMonth: first, eventMonth: event)!) }
+        let e = start.duration(to: .now)
+        b.measurement(seriesPerSecond, Int(Double(seriesCount) / (Double(e.components.seconds) + Double(e.components.attoseconds) * 1e-18)))
+        // The answer: every series' coefficients come back within the noise.
+        let worst = fitted[0].coefficients.indices.map { s in zip(fitted[0].coefficients[s], truth[s]).map { abs($0 - $1) }.max()! }.max()!
+        precondition(worst < 0.05 && fitted.allSatisfy { $0.terms.allSatisfy { $0 == 4 } }, "wrong answer: coefficient error \(worst)")
+        blackHole(fitted)
+    }
 }
