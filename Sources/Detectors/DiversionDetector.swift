@@ -44,13 +44,13 @@ public struct DiversionDetector: Detector {
 
         // Monthly sums per (group, destination), controlled rows only.
         var sums: [Int: (kg: [Double], usd: [Double])] = [:]
+        let empty = ([Double](repeating: 0, count: months), [Double](repeating: 0, count: months))
         for r in 0..<table.count where context.group[r] >= 0 && context.destination[r] != 0 {
             let key = Int(context.group[r]) << 16 | Int(context.destination[r])
             let m = CivilDate(daysSinceEpoch: Int(table.date[r])).monthIndex - firstMonth
-            var s = sums[key] ?? ([Double](repeating: 0, count: months), [Double](repeating: 0, count: months))
-            if net[r].isFinite { s.kg[m] += net[r] }
-            if table.valueUSD[r].isFinite { s.usd[m] += table.valueUSD[r] }
-            sums[key] = s
+            // Mutated in place: no copy of the month arrays per row.
+            if net[r].isFinite { sums[key, default: empty].kg[m] += net[r] }
+            if table.valueUSD[r].isFinite { sums[key, default: empty].usd[m] += table.valueUSD[r] }
         }
 
         var groups: [FittedDiversion.GroupModel] = []
@@ -236,6 +236,8 @@ public struct FittedDiversion: FittedDetector {
         var extra: [Int: [Int: Double]]
         /// Per consignee number: first day seen (history first, else the scored table).
         var firstSeen: [Int32]
+        /// (model << 16 | corridor) << 32 | consignee number → share of the corridor's kg since the event.
+        var share: [Int: Double]
     }
 
     struct Evidence {
@@ -289,7 +291,17 @@ public struct FittedDiversion: FittedDetector {
         for r in 0..<table.count where known[Int(context.consignee[r])] == nil {
             firstSeen[Int(context.consignee[r])] = min(firstSeen[Int(context.consignee[r])], table.date[r])
         }
-        return Prepared(context: context, modelOfGroup: modelOfGroup, corridor: corridor, extra: extra, firstSeen: firstSeen)
+        // Shares keyed by numbers once per table, not by a string built per row.
+        var number: [String: Int] = [:]
+        for (n, k) in context.consigneeKeys.enumerated() { number[k] = n }
+        var share: [Int: Double] = [:]
+        for (key, value) in consigneeShare {
+            let parts = key.split(separator: "|", maxSplits: 2, omittingEmptySubsequences: false)
+            guard parts.count == 3, let gm = modelIndex[String(parts[0])], let code = CountryCodes.code(String(parts[1])),
+                  let s = corridor[gm << 16 | Int(code)], let c = number[String(parts[2])] else { continue }
+            share[(gm << 16 | s) << 32 | c] = value
+        }
+        return Prepared(context: context, modelOfGroup: modelOfGroup, corridor: corridor, extra: extra, firstSeen: firstSeen, share: share)
     }
 
     func evidence(_ p: Prepared, _ table: DeclarationTable, _ r: Int) -> Evidence? {
@@ -306,9 +318,8 @@ public struct FittedDiversion: FittedDetector {
         guard surge > 0 else { return nil }
         let c = Int(p.context.consignee[r])
         let first = p.firstSeen[c]
-        let key = model.name + "|" + model.corridors[s].destination + "|" + p.context.consigneeKeys[c]
         return Evidence(model: gm, corridor: s, month: m, surge: surge, firstSeen: first,
-                        isNew: Int(first) >= model.event.daysSinceEpoch, share: consigneeShare[key] ?? 0)
+                        isNew: Int(first) >= model.event.daysSinceEpoch, share: p.share[(gm << 16 | s) << 32 | c] ?? 0)
     }
 
     func score(_ e: Evidence?) -> Double {

@@ -34,22 +34,22 @@ public struct NewPartyDetector: Detector {
         var first = [Int32](repeating: .max, count: context.consigneeKeys.count)
         for r in 0..<table.count { first[Int(context.consignee[r])] = min(first[Int(context.consignee[r])], table.date[r]) }
         var consignees: [String: FittedNewParty.Consignee] = [:]
-        var before: [String: (count: Int, destinations: Set<String>)] = [:]
+        var before: [Int: (count: Int, destinations: Set<UInt16>)] = [:]   // trader << 16 | group
         for r in 0..<table.count where context.group[r] >= 0 {
             let g = Int(context.group[r])
             let c = Int(context.consignee[r])
             let key = context.consigneeKeys[c]
-            var entry = consignees[key] ?? FittedNewParty.Consignee(firstSeen: first[c], kgSinceControl: [:])
+            // Mutated in place: no copy of the consignee's dictionary per row.
+            let fresh = FittedNewParty.Consignee(firstSeen: first[c], kgSinceControl: [:])
             if Int(table.date[r]) >= events[g], net[r].isFinite {
-                entry.kgSinceControl[context.groups[g], default: 0] += net[r]
+                consignees[key, default: fresh].kgSinceControl[context.groups[g], default: 0] += net[r]
+            } else if consignees[key] == nil {
+                consignees[key] = fresh
             }
-            consignees[key] = entry
             if Int(table.date[r]) < events[g], let trader = context.trader {
-                let name = context.traderKeys[Int(trader[r])] + "|" + context.groups[g]
-                var b = before[name] ?? (0, [])
-                b.count += 1
-                b.destinations.insert(CountryCodes.alpha2(context.destination[r]))
-                before[name] = b
+                let key = Int(trader[r]) << 16 | g
+                before[key, default: (0, [])].count += 1
+                before[key, default: (0, [])].destinations.insert(context.destination[r])
             }
         }
         // Shares of each (group, destination) corridor's kg since the control date.
@@ -72,7 +72,10 @@ public struct NewPartyDetector: Detector {
             let volumes = consignees.values.compactMap { $0.kgSinceControl[name] }.filter { $0 > 0 }
             if !volumes.isEmpty { medians[name] = Select.median(volumes) }
         }
-        let established = before.filter { $0.value.count >= 5 }.mapValues { $0.destinations.sorted() }
+        var established: [String: [String]] = [:]
+        for (key, b) in before where b.count >= 5 {
+            established[context.traderKeys[key >> 16] + "|" + context.groups[key & 0xFFFF]] = b.destinations.map(CountryCodes.alpha2).sorted()
+        }
         return FittedNewParty(controls: controls, consignees: consignees, medianKg: medians, destinationsBefore: established)
     }
 }

@@ -77,8 +77,6 @@ struct ControlCalendar: Sendable, Codable, Equatable {
         /// The first destination-specific ban's start and its destinations.
         var banFrom: CivilDate?
         var restricted: Set<String>
-        /// The first control of any kind.
-        var firstControl: CivilDate?
         /// The event diversion is measured against: the ban when there is one, else the licence.
         var event: CivilDate? { banFrom ?? licenceFrom }
     }
@@ -91,7 +89,7 @@ struct ControlCalendar: Sendable, Codable, Equatable {
             let bans = rules.filter { $0.kind == .banned && $0.destinations != nil }
             let banFrom = bans.map(\.from).min()
             let restricted = bans.reduce(into: Set<String>()) { $0.formUnion($1.destinations ?? []) }
-            return Group(name: name, licenceFrom: licence, banFrom: banFrom, restricted: restricted, firstControl: rules.map(\.from).min())
+            return Group(name: name, licenceFrom: licence, banFrom: banFrom, restricted: restricted)
         }
     }
 }
