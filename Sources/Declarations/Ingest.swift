@@ -21,6 +21,8 @@ public struct IngestOptions: Sendable {
     public var chunkSize: Int
     /// The hidden switch: scalar tokenizer only.
     public var scalarTokenizer: Bool
+    /// Called as input is read (after each wave of chunks, and at the end of each file).
+    public var progress: (@Sendable (IngestProgress) -> Void)?
 
     public init(mapping: MappingFile = MappingFile(), fx: FXTable = .standard, onError: OnErrorPolicy = .collect,
                 encoding: InputEncoding = .utf8, threads: Int = 0, chunkSize: Int = 4 << 20, scalarTokenizer: Bool = false) {
@@ -32,6 +34,15 @@ public struct IngestOptions: Sendable {
         self.chunkSize = chunkSize
         self.scalarTokenizer = scalarTokenizer
     }
+}
+
+/// How far ingest has got in the current file.
+public struct IngestProgress: Sendable {
+    public var fileIndex: Int
+    public var bytesDone: Int
+    public var bytesTotal: Int
+    /// Rows accepted so far, all files.
+    public var rows: Int
 }
 
 /// Accounting of one input file: records read = accepted + rejected; blank
@@ -261,6 +272,8 @@ public enum Ingest {
                 }
                 for r in outputs { try mergeResult(r!, into: &merged) }
                 next = upper
+                options.progress?(IngestProgress(fileIndex: fileIndex, bytesDone: plan.range(upper - 1).upperBound,
+                                                 bytesTotal: buffer.count, rows: merged.table.count))
             }
         }
         if !simd {
@@ -271,6 +284,7 @@ public enum Ingest {
             r.blankLines = s.blankLines
             try mergeResult(r, into: &merged)
         }
+        options.progress?(IngestProgress(fileIndex: fileIndex, bytesDone: buffer.count, bytesTotal: buffer.count, rows: merged.table.count))
         return account
     }
 

@@ -1,7 +1,7 @@
 /// Order statistics in linear expected time (quickselect), for robust fits.
-enum Select {
+public enum Select {
     /// The `k`-th smallest (0-based) of `values`; reorders `values`.
-    static func kth(_ values: inout [Double], _ k: Int) -> Double {
+    public static func kth(_ values: inout [Double], _ k: Int) -> Double {
         precondition(k >= 0 && k < values.count, "k out of range")
         var lo = 0, hi = values.count - 1
         var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
@@ -21,7 +21,7 @@ enum Select {
     }
 
     /// The median (upper for even counts) of `values`.
-    static func median(_ values: [Double]) -> Double {
+    public static func median(_ values: [Double]) -> Double {
         var v = values
         return kth(&v, v.count / 2)
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Declarations
+import Scoring
 import TradeScan
 
 /// Options shared by every command that reads declarations.
@@ -31,6 +32,9 @@ struct IngestOptionGroup: ParsableArguments {
     @Flag(help: "Print the resolved mapping and more detail.")
     var verbose = false
 
+    @Flag(help: "Print nothing on stderr but errors (no progress bar, no summary).")
+    var quiet = false
+
     @Flag(name: .customLong("scalar-tokenizer"), help: .hidden)
     var scalarTokenizer = false
 
@@ -54,6 +58,12 @@ struct IngestOptionGroup: ParsableArguments {
     func partyList() throws -> PartyList? {
         guard let parties else { return nil }
         return try PartyList(csv: [UInt8](try InputFile.read(parties)), source: parties)
+    }
+
+    /// Options of scan, fit and score.
+    func runOptions(report: ReportOptionGroup?, weights: WeightOptionGroup, log: ProgressLog) throws -> RunOptions {
+        RunOptions(ingest: try options(), maxRejectRate: maxRejectRate, controls: try controlsTable(), parties: try partyList(),
+                   lanes: report?.policy ?? LanePolicy(), weights: weights.parsed, previous: report?.previous, log: log)
     }
 
     func options() throws -> IngestOptions {

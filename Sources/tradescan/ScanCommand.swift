@@ -6,30 +6,35 @@ import TradeScan
 struct ScanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan",
-        abstract: "Fit the detectors on the inputs, score every row and write a ranked list.",
+        abstract: "Fit the detectors on the inputs, score every row and write the ranked, explained report.",
         discussion: """
             The re-scoring and one-off case: read declarations (as validate does), \
-            fit every detector whose fields the feed has, and write into DIR \
-            ranked.csv (rank, declaration_id, item_no, risk_score, each detector's \
-            score, the top reasons in words, file and line), rejects.csv and \
-            summary.md (accounting, detectors run or skipped and why, time per \
-            stage, top 20). The folder is written to a temporary sibling and \
-            renamed into place.
+            fit every detector whose fields the feed has, combine their scores into \
+            one risk score, put rows into lanes by inspection budget and write into \
+            DIR (a temporary sibling renamed into place):
 
-            Detectors so far: unit_value (unit value and physical consistency per \
-            tariff group: robust MCD location and scatter, batched Mahalanobis), \
-            goods_code (controlled goods under an ordinary code: keywords, a \
-            text model, a unit-value likelihood ratio) and licence (controlled \
-            shipments over the threshold without a valid licence number), and with \
-            --parties FILE restricted_party (consignees screened against the \
-            list: normalised names, blocking by rare token parts, IDF-weighted \
-            Jaro-Winkler alignment, country corroboration). The \
-            risk score is, for now, each row's highest percentile rank among them.
+              ranked.csv     every accepted row, highest risk first: rank, \
+            declaration_id, item_no, risk_score, lane, exploration, previous, the \
+            top reasons in words, each detector's score, the key fields, file, line
+              ranked.jsonl   the same, one JSON object per row, with every reason's evidence
+              parties.csv    exporters and consignees by aggregated risk
+              corridors.csv  item group x destination x month: baseline, observed, surge
+              summary.md     inputs, accounting, model and options, time per stage, top 20
+              report.html    one self-contained page (no script, no network): summary, \
+            charts, top declarations with reasons, parties
+              rejects.csv    rows that could not be read, with file, line, field, reason
 
-            Exit 65 (with rejects.csv and summary.md, no ranked.csv) when the reject \
-            rate exceeds --max-reject-rate.
+            Risk score = sum over detectors of weight x max(0, score - background), \
+            in log10-odds units; a detector's background is its 99th percentile on \
+            the fit data (README "One risk score"). Lanes: the top --inspect-rate \
+            red, the next --amber-rate amber, the rest green; --explore fills that \
+            share of the red lane with seeded random picks. Ties are broken by row \
+            key, so the same input, options and seed give byte-identical files.
 
-            Example: tradescan scan data/demo/declarations.csv --out data/scan
+            Exit 65 (with rejects.csv and summary.md only) when the reject rate \
+            exceeds --max-reject-rate.
+
+            Example: tradescan scan data/demo/declarations.csv --parties data/demo/restricted_parties.csv --out data/scan
             """
     )
 
@@ -37,28 +42,45 @@ struct ScanCommand: ParsableCommand {
     var inputs: [String]
 
     @OptionGroup var ingest: IngestOptionGroup
+    @OptionGroup var report: ReportOptionGroup
+    @OptionGroup var weights: WeightOptionGroup
 
     @Option(help: "Folder to write the report into (replaced if it exists).")
     var out: String
 
     func run() throws {
         BLASThreading.setThreadCount(1)
-        var err = StandardError()
-        let result: ScanJob.Result
+        let log = ProgressLog(quiet: ingest.quiet)
+        let result: RunResult
         do {
-            result = try ScanJob.run(inputs, options: try ingest.options(), maxRejectRate: ingest.maxRejectRate, out: out,
-                                     controls: try ingest.controlsTable(), parties: try ingest.partyList())
+            result = try ScanJob.run(inputs, options: try ingest.runOptions(report: report, weights: weights, log: log), out: out)
         } catch {
+            log.finish()
+            var err = StandardError()
             print(String(describing: error), to: &err)
-            throw ExitCode(65)
+            throw ExitCode(ErrorKind(error).exitCode)
         }
-        print(IngestSummary.text(result.ingest, verbose: ingest.verbose), terminator: "", to: &err)
-        for (name, why) in result.skipped { print("detector \(name) skipped: \(why)", to: &err) }
+        try RunReport.finish(result, out: out, ingest: ingest, log: log)
+    }
+}
+
+/// What scan and score print when they finish.
+enum RunReport {
+    static func finish(_ result: RunResult, out: String, ingest: IngestOptionGroup, log: ProgressLog) throws {
+        log.finish()
+        var err = StandardError()
+        if !ingest.quiet {
+            print(IngestSummary.text(result.ingest, verbose: ingest.verbose), terminator: "", to: &err)
+            for (name, why) in result.skipped { print("detector \(name) skipped: \(why)", to: &err) }
+        }
         guard result.reported else {
             print(String(format: "error: %.4f%% of records were rejected, more than --max-reject-rate %.4f%%; no report (see %@/rejects.csv)",
                          result.ingest.rejectRate * 100, ingest.maxRejectRate * 100, out), to: &err)
             throw ExitCode(65)
         }
-        print("wrote \(out)/ranked.csv (\(result.ranking.count) rows), rejects.csv, summary.md", to: &err)
+        if !ingest.quiet, let lanes = result.lanes {
+            print("lanes: red \(lanes.redCount) (\(lanes.exploredCount) exploration), amber \(lanes.amberCount), green \(result.ranking.count - lanes.redCount - lanes.amberCount)", to: &err)
+            print("wrote \(out)/report.html, ranked.csv, ranked.jsonl (\(result.ranking.count) rows), parties.csv, corridors.csv, summary.md, rejects.csv", to: &err)
+        }
     }
 }

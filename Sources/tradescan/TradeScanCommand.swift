@@ -15,6 +15,6 @@ struct TradeScanCommand: ParsableCommand {
             allowed rate, 1 internal error.
             """,
         version: TradeScanInfo.version,
-        subcommands: [GenerateCommand.self, ValidateCommand.self, ScanCommand.self, EvaluateCommand.self, ControlsCommand.self, SelfCheckCommand.self]
+        subcommands: [GenerateCommand.self, ValidateCommand.self, ScanCommand.self, FitCommand.self, ScoreCommand.self, EvaluateCommand.self, ControlsCommand.self, SelfCheckCommand.self]
     )
 }

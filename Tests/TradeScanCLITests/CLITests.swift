@@ -20,7 +20,7 @@ struct CLITests {
             .filter { $0.hasPrefix("  ") && !$0.hasPrefix("   ") }
             .compactMap { $0.split(separator: " ").first.map(String.init) }
             .filter { $0 != "See" }
-        #expect(listed == ["generate", "validate", "scan", "evaluate", "controls", "self-check"])
+        #expect(listed == ["generate", "validate", "scan", "fit", "score", "evaluate", "controls", "self-check"])
     }
 
     @Test("self-check passes and prints the OpenBLAS configuration")

@@ -16,8 +16,11 @@ struct ScanCLITests {
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.isEmpty, "stdout is for data")
         let ranked = try CSVTable.read(out + "/ranked.csv")
-        #expect(ranked.header == ["rank", "declaration_id", "item_no", "risk_score", "unit_value", "goods_code", "licence",
-                                  "routing", "diversion", "new_party", "split_shipments", "reasons", "file", "line"])
+        #expect(ranked.header == ["rank", "declaration_id", "item_no", "risk_score", "lane", "exploration", "previous", "reasons",
+                                  "unit_value", "goods_code", "licence", "routing", "diversion", "new_party", "split_shipments",
+                                  "declaration_date", "trader", "counterparty", "counterparty_country", "origin_country",
+                                  "destination_country", "trading_country", "final_destination_country", "hs_code",
+                                  "value_usd", "net_weight_kg", "file", "line"])
         let rejects = try CSVTable.read(out + "/rejects.csv")
         #expect(ranked.rows.count + rejects.rows.count == 30_001, "every row ranked or rejected")
         #expect(ranked.rows.map { Int($0[0])! } == Array(1...ranked.rows.count))
@@ -30,12 +33,12 @@ struct ScanCLITests {
                                      "surge_score", "new_consignee_share", "diversion_score", "after_control", "restricted_destination"])
         #expect(corridors.rows.contains { $0[0] == "gallium" && $0[1] == "US" && $0[11] == "1" }, "the US is a restricted destination for gallium")
         let summary = try String(contentsOfFile: out + "/summary.md", encoding: .utf8)
-        #expect(summary.contains("`unit_value`: run") && summary.contains("`goods_code`: run") && summary.contains("`licence`: run"))
+        #expect(summary.contains("| `unit_value` | run |") && summary.contains("| `goods_code` | run |") && summary.contains("| `licence` | run |"))
         #expect(summary.contains("## Top 20"))
         // Same input, same options: byte-identical ranking.
         let again = try BuiltBinary.run(["scan", data + "/declarations.csv", "--out", tmp.file("scan2"), "--threads", "1"])
         #expect(again.status == 0)
-        for file in ["ranked.csv", "corridors.csv"] {
+        for file in ["ranked.csv", "ranked.jsonl", "parties.csv", "corridors.csv", "report.html"] {
             #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/" + file)) == Data(contentsOf: URL(fileURLWithPath: tmp.file("scan2") + "/" + file)), "\(file) byte-identical")
         }
         let byDetector = try BuiltBinary.run(["evaluate", "--ranked", out + "/ranked.csv", "--labels", data + "/labels.csv", "--by", "split_shipments"])
@@ -65,8 +68,8 @@ struct ScanSkipCLITests {
         #expect(r.stderr.contains("detector goods_code skipped: missing description"))
         #expect(r.stderr.contains("detector licence skipped: missing licence_number"))
         let summary = try String(contentsOfFile: tmp.file("s") + "/summary.md", encoding: .utf8)
-        #expect(summary.contains("`unit_value`: run"))
-        #expect(summary.contains("`goods_code`: skipped (missing description)"))
+        #expect(summary.contains("| `unit_value` | run |"))
+        #expect(summary.contains("| `goods_code` | skipped: missing description |"))
         let ranked = try CSVTable.read(tmp.file("s") + "/ranked.csv")
         #expect(ranked.rows.count == 8_134)
         #expect(ranked.header.contains("unit_value") && !ranked.header.contains("goods_code"))
@@ -102,7 +105,10 @@ struct InterruptedScanTests {
         #expect(p.terminationReason == .uncaughtSignal, "the scan was killed before it finished")
         #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/ranked.csv")) == before, "the previous report is intact")
         let names = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
-        #expect(names == ["corridors.csv", "ranked.csv", "rejects.csv", "summary.md"], "no partial files in the report folder")
+        #expect(names == ["corridors.csv", "parties.csv", "ranked.csv", "ranked.jsonl", "rejects.csv", "report.html", "summary.md"],
+                "no partial files in the report folder")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: tmp.path).filter { $0.hasPrefix(".report.") }
+        #expect(leftovers.count <= 1, "at most the killed run's hidden temporary folder")
     }
 }
 
@@ -118,7 +124,8 @@ struct ScanPartiesCLITests {
         #expect(r.status == 0, "\(r.stderr)")
         let ranked = try CSVTable.read(tmp.file("s") + "/ranked.csv")
         #expect(ranked.header.contains("restricted_party"))
-        #expect(ranked.rows.contains { $0[ranked.header.count - 3].contains("matches listed party") })
+        let reasons = try #require(ranked.header.firstIndex(of: "reasons"))
+        #expect(ranked.rows.contains { $0[reasons].contains("matches listed party") })
         let without = try BuiltBinary.run(["scan", data + "/declarations.csv", "--out", tmp.file("t")])
         #expect(without.stderr.contains("detector restricted_party skipped: no --parties list given"))
         try Data("name,country,list,alias_of\nA Co,Atlantis,SDN,\n".utf8).write(to: URL(fileURLWithPath: tmp.file("bad.csv")))

@@ -1,0 +1,69 @@
+import Foundation
+
+/// A minimal JSON writer onto bytes: objects, strings (escaped per RFC 8259,
+/// plus `<`, `>` and `&` so the text is safe to embed in HTML), numbers.
+struct JSONBytes {
+    var buffer: [UInt8] = []
+
+    mutating func raw(_ s: StaticString) {
+        s.withUTF8Buffer { buffer.append(contentsOf: $0) }
+    }
+
+    mutating func string(_ s: String) {
+        buffer.append(UInt8(ascii: "\""))
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "\""): raw("\\\"")
+            case UInt8(ascii: "\\"): raw("\\\\")
+            case 0x0A: raw("\\n")
+            case 0x0D: raw("\\r")
+            case 0x09: raw("\\t")
+            case 0..<0x20, UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"):
+                let hex = Array("0123456789abcdef".utf8)
+                raw("\\u00")
+                buffer.append(hex[Int(b >> 4)])
+                buffer.append(hex[Int(b & 15)])
+            default: buffer.append(b)
+            }
+        }
+        buffer.append(UInt8(ascii: "\""))
+    }
+
+    mutating func key(_ k: String) {
+        string(k)
+        buffer.append(UInt8(ascii: ":"))
+    }
+
+    mutating func number(_ v: Double) {
+        if v.isFinite { buffer.append(contentsOf: Format.decimal(v).utf8) } else { raw("null") }
+    }
+
+    mutating func int(_ v: Int) { buffer.append(contentsOf: String(v).utf8) }
+    mutating func bool(_ v: Bool) { v ? raw("true") : raw("false") }
+    mutating func comma() { buffer.append(UInt8(ascii: ",")) }
+}
+
+/// Number formatting shared by the report files.
+public enum Format {
+    /// At most 4 decimal places, no trailing zeros ("12", "0.5", "3.1416").
+    public static func decimal(_ v: Double, places: Int = 4) -> String {
+        guard v.isFinite else { return "" }
+        let scale = [1.0, 10, 100, 1000, 10_000, 100_000, 1_000_000][min(6, places)]
+        let r = (v * scale).rounded() / scale
+        if r == r.rounded(), abs(r) < 1e15 { return String(Int(r)) }
+        var s = String(r)
+        if s.contains("e") { s = String(format: "%.\(places)f", r) }
+        return s
+    }
+
+    /// Thousands separators for counts in prose ("1,000,000").
+    public static func count(_ n: Int) -> String {
+        let s = String(n)
+        var out = ""
+        for (i, ch) in s.reversed().enumerated() {
+            if i > 0 && i % 3 == 0 && ch != "-" { out.append(",") }
+            out.append(ch)
+        }
+        return String(out.reversed())
+    }
+}

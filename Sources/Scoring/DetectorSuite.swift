@@ -1,0 +1,124 @@
+import Declarations
+import Detectors
+
+/// Every detector TradeScan runs, fitted together: what `scan` and `fit` build
+/// and what a model file holds.
+public struct FittedSuite: Sendable {
+    /// Fitted detectors in report order.
+    public var detectors: [any FittedDetector]
+    /// Detectors not fitted and why (missing fields, no party list).
+    public var skipped: [(name: String, reason: String)]
+    /// How the detectors' scores combine into one risk score.
+    public var risk: RiskModel
+    /// The fields of the feed the suite was fitted on.
+    public var schema: SchemaSignature
+    /// Rows the suite was fitted on.
+    public var fittedRows: Int
+
+    public var names: [String] { detectors.map { type(of: $0).name } }
+
+    /// Detectors' diversion model, for the corridor table.
+    public var diversion: FittedDiversion? { detectors.lazy.compactMap { $0 as? FittedDiversion }.first }
+}
+
+/// The detectors' scores for a table, one column per fitted detector, and their explainers.
+public struct SuiteScores: Sendable {
+    public var names: [String]
+    public var columns: [[Double]]
+    public var explainers: [@Sendable (Int) -> [Reason]]
+
+    public init(names: [String], columns: [[Double]], explainers: [@Sendable (Int) -> [Reason]]) {
+        self.names = names
+        self.columns = columns
+        self.explainers = explainers
+    }
+
+    /// Reasons for one row, strongest first.
+    public func reasons(_ row: Int) -> [Reason] {
+        explainers.flatMap { $0(row) }.sorted { a, b in
+            a.strength != b.strength ? a.strength > b.strength : a.detector < b.detector
+        }
+    }
+}
+
+/// Builds and runs the suite.
+public enum DetectorSuite {
+    /// Called after each stage with its name (e.g. "fit routing").
+    public typealias StageHook = (String) -> Void
+
+    /// Fits every detector whose fields `table` has, then the risk model on their scores.
+    /// Returns the scores of `table` too, since fitting the risk model needs them.
+    public static func fit(_ table: DeclarationTable, controls: ControlsTable = .standard, parties: PartyList? = nil,
+                           weights: [String: Double] = [:], stage: StageHook = { _ in }) throws -> (FittedSuite, SuiteScores) {
+        var fitted: [any FittedDetector] = []
+        var skipped: [(String, String)] = []
+        var scores = SuiteScores(names: [], columns: [], explainers: [])
+        func run<D: Detector>(_ detector: D) throws {
+            let missing = D.missingFields(in: table)
+            guard missing.isEmpty else {
+                skipped.append((D.Fitted.name, "missing " + missing.map(\.rawValue).joined(separator: ", ")))
+                return
+            }
+            let f = try detector.fit(table)
+            stage("fit \(D.Fitted.name)")
+            let (s, explain) = f.scoresAndExplainer(table)
+            fitted.append(f)
+            scores.names.append(D.Fitted.name)
+            scores.columns.append(s)
+            scores.explainers.append(explain)
+            stage("score \(D.Fitted.name)")
+        }
+        try run(UnitValueDetector())
+        try run(GoodsCodeDetector(controls: controls))
+        try run(LicenceDetector(controls: controls))
+        try run(RoutingDetector(controls: controls, parties: parties))
+        try run(DiversionDetector(controls: controls))
+        try run(NewPartyDetector(controls: controls))
+        try run(SplitShipmentDetector(controls: controls))
+        if let parties {
+            try run(PartyScreeningDetector(parties: parties))
+        } else {
+            skipped.append((FittedPartyScreening.name, "no --parties list given"))
+        }
+        let risk = RiskModel.fit(Array(zip(scores.names, scores.columns)).map { ($0.0, $0.1) })
+        let suite = FittedSuite(detectors: fitted, skipped: skipped, risk: try risk.reweighted(weights),
+                                schema: SchemaSignature(table), fittedRows: table.count)
+        return (suite, scores)
+    }
+}
+
+extension FittedSuite {
+    /// Scores `table` with every fitted detector.
+    public func score(_ table: DeclarationTable, stage: DetectorSuite.StageHook = { _ in }) -> SuiteScores {
+        var out = SuiteScores(names: [], columns: [], explainers: [])
+        for d in detectors {
+            let (s, e) = d.scoresAndExplainer(table)
+            out.names.append(type(of: d).name)
+            out.columns.append(s)
+            out.explainers.append(e)
+            stage("score \(type(of: d).name)")
+        }
+        return out
+    }
+}
+
+/// The canonical fields a feed provides, as a list and a stable hash.
+/// Labels (outcome, revenue) are left out: history has them, today's feed does not.
+public struct SchemaSignature: Codable, Sendable, Equatable {
+    public var fields: [String]
+    public var hash: String
+
+    public init(fields: [String]) {
+        self.fields = fields.sorted()
+        // FNV-1a 64: stable across runs and machines (Swift's Hasher is seeded per process).
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in ("tradescan-schema-1|" + self.fields.joined(separator: ",")).utf8 {
+            h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3
+        }
+        hash = String(h, radix: 16)
+    }
+
+    public init(_ table: DeclarationTable) {
+        self.init(fields: CanonicalField.allCases.filter { $0 != .outcome && $0 != .revenue && table.has($0) }.map(\.rawValue))
+    }
+}

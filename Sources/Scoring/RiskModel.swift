@@ -1,0 +1,131 @@
+import Detectors
+
+/// One risk score per row from the detectors' scores.
+///
+/// Every detector scores in log-evidence units (most are −log10 of a tail
+/// probability under the model they fit, plus fixed bonuses for hard facts).
+/// Calibration removes each detector's background: `b_d` is the 99th
+/// percentile of its scores on the fit data, so only what stands out on this
+/// feed counts, and a detector that is noisy here counts less. The risk score
+/// is the weighted sum of what is left, in log10-odds units:
+///
+///     risk = Σ_d w_d · max(0, s_d − b_d)
+///
+/// 0 means nothing unusual; each unit multiplies the odds of a real finding by
+/// about 10 relative to the feed's background. Weights default to
+/// `defaultWeights` and can be overridden per detector (`--weight NAME=W`).
+public struct RiskModel: Codable, Sendable, Equatable {
+    public struct Term: Codable, Sendable, Equatable {
+        public var detector: String
+        /// Scores at or below this add nothing (the fit data's `backgroundQuantile`).
+        public var background: Double
+        public var weight: Double
+
+        public init(detector: String, background: Double, weight: Double) {
+            self.detector = detector
+            self.background = background
+            self.weight = weight
+        }
+    }
+
+    public var terms: [Term]
+
+    /// The share of fit rows whose score a detector's background lies above.
+    public static let backgroundQuantile = 0.99
+
+    /// Default weights, chosen by coordinate search for precision at the top 1%
+    /// on generated data with planted patterns (seed 7, 1M rows) and checked on
+    /// another seed (11). A detector not listed weighs 1. `diversion` weighs
+    /// little because its score is shared by every row of a surging corridor
+    /// month, most of them ordinary; `new_party` carries the row-level part of
+    /// the same evidence. `restricted_party` weighs less because its scores
+    /// (about 11 for a match) sit far above its background.
+    public static let defaultWeights: [String: Double] = [
+        "unit_value": 1.5, "goods_code": 1, "licence": 1, "routing": 1,
+        "diversion": 0.05, "new_party": 1, "split_shipments": 1, "restricted_party": 0.3,
+    ]
+
+    public init(terms: [Term]) { self.terms = terms }
+
+    /// Backgrounds from the fit data's scores; weights from `defaultWeights`, then `weights`.
+    public static func fit(_ scores: [(name: String, scores: [Double])], weights: [String: Double] = [:]) -> RiskModel {
+        RiskModel(terms: scores.map { name, s in
+            Term(detector: name, background: background(s), weight: weights[name] ?? defaultWeights[name] ?? 1)
+        })
+    }
+
+    /// The `backgroundQuantile` of `scores` (0 for an empty list).
+    static func background(_ scores: [Double]) -> Double {
+        guard !scores.isEmpty else { return 0 }
+        var copy = scores
+        let k = min(scores.count - 1, Int((Double(scores.count - 1) * backgroundQuantile).rounded()))
+        return Select.kth(&copy, k)
+    }
+
+    /// The same model with some weights replaced. Unknown detector names are an error.
+    public func reweighted(_ weights: [String: Double]) throws(RiskModelError) -> RiskModel {
+        var m = self
+        for (name, w) in weights.sorted(by: { $0.key < $1.key }) {
+            guard let i = m.terms.firstIndex(where: { $0.detector == name }) else {
+                throw .unknownDetector(name, known: terms.map(\.detector))
+            }
+            guard w.isFinite, w >= 0 else { throw .badWeight(name, w) }
+            m.terms[i].weight = w
+        }
+        return m
+    }
+
+    /// One detector's contribution to a row's risk.
+    @inline(__always)
+    public func contribution(_ term: Int, score: Double) -> Double {
+        let t = terms[term]
+        return score > t.background ? t.weight * (score - t.background) : 0
+    }
+
+    /// Risk per row. `scores` lists the detectors in `terms` order.
+    public func risk(_ scores: [[Double]]) -> [Double] {
+        precondition(scores.count == terms.count, "one score column per term")
+        let n = scores.first?.count ?? 0
+        var out = [Double](repeating: 0, count: n)
+        for (d, s) in scores.enumerated() {
+            let b = terms[d].background, w = terms[d].weight
+            guard w > 0 else { continue }
+            s.withUnsafeBufferPointer { s in
+                out.withUnsafeMutableBufferPointer { o in
+                    for r in 0..<n where s[r] > b { o[r] += w * (s[r] - b) }
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// A weight override that cannot apply.
+public enum RiskModelError: Error, CustomStringConvertible, Equatable {
+    case unknownDetector(String, known: [String])
+    case badWeight(String, Double)
+    case badSyntax(String)
+
+    public var description: String {
+        switch self {
+        case let .unknownDetector(name, known):
+            "error: --weight names '\(name)', which is not a detector of this model; known: \(known.joined(separator: ", "))"
+        case let .badWeight(name, w):
+            "error: --weight \(name)=\(w): a weight must be a finite number of 0 or more (0 turns the detector off)"
+        case let .badSyntax(text):
+            "error: --weight '\(text)': write NAME=WEIGHT, for example --weight diversion=0.5"
+        }
+    }
+
+    /// Parses `NAME=WEIGHT` options.
+    public static func parse(_ options: [String]) throws(RiskModelError) -> [String: Double] {
+        var out: [String: Double] = [:]
+        for o in options {
+            let parts = o.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, let w = Double(parts[1]) else { throw .badSyntax(o) }
+            guard w.isFinite, w >= 0 else { throw .badWeight(parts[0], w) }
+            out[parts[0]] = w
+        }
+        return out
+    }
+}

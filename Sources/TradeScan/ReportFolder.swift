@@ -1,0 +1,124 @@
+import Declarations
+import CSVCore
+import Detectors
+import Foundation
+import Report
+import Scoring
+
+/// The report folder: rejects.csv, ranked.csv, ranked.jsonl, parties.csv,
+/// corridors.csv, summary.md and report.html, written to a hidden temporary
+/// sibling and renamed into place.
+enum ReportFolder {
+    static func write(ingest: IngestResult, suite: FittedSuite, scores: SuiteScores, previous: PreviousFlags?,
+                      options: RunOptions, out: String, clock: inout StageClock, command: String) throws -> RunResult {
+        let table = ingest.table
+        let risk = suite.risk.risk(scores.columns)
+        let ranking = Ranking.order(risk: risk, table: table)
+        let lanes = Lanes(ranking: ranking, policy: options.lanes)
+        clock.lap("rank")
+        let data = ReportData(table: table, scores: scores, model: suite.risk, risk: risk, ranking: ranking, lanes: lanes,
+                              previous: previous, corridors: suite.diversion?.corridorTable ?? [])
+        var result = RunResult(ingest: ingest, scores: Array(zip(scores.names, scores.columns)).map { ($0.0, $0.1) },
+                               skipped: suite.skipped, ranking: ranking, risk: risk, lanes: lanes, reported: true, seconds: [])
+        try AtomicDirectory.write(to: out) { dir in
+            try Data(RejectLog.csv(ingest.rejects, files: table.files)).write(to: URL(fileURLWithPath: dir + "/rejects.csv"))
+            try RankedFiles.write(data, csv: dir + "/ranked.csv", jsonl: dir + "/ranked.jsonl")
+            clock.lap("write ranked.csv, ranked.jsonl")
+            let parties = PartiesTable(data)
+            try Data(parties.csv()).write(to: URL(fileURLWithPath: dir + "/parties.csv"))
+            if let diversion = suite.diversion { try writeCorridorsCSV(diversion.corridorTable, to: dir + "/corridors.csv") }
+            clock.lap("write parties.csv, corridors.csv")
+            let facts = HTMLReport.Facts(rows: factRows(ingest: ingest, suite: suite, lanes: lanes, options: options, command: command,
+                                                         previous: previous), skipped: suite.skipped)
+            try Data(HTMLReport.render(data, parties: parties, facts: facts).utf8).write(to: URL(fileURLWithPath: dir + "/report.html"))
+            clock.lap("write report.html")
+            result.seconds = clock.stages
+            try Data(summary(data, ingest: ingest, suite: suite, facts: facts, stages: clock.stages).utf8)
+                .write(to: URL(fileURLWithPath: dir + "/summary.md"))
+        }
+        return result
+    }
+
+    /// Over --max-reject-rate: rejects.csv and summary.md only.
+    static func writeRejected(_ ingest: IngestResult, options: RunOptions, out: String, stages: [(String, Double)]) throws -> RunResult {
+        try AtomicDirectory.write(to: out) { dir in
+            try Data(RejectLog.csv(ingest.rejects, files: ingest.table.files)).write(to: URL(fileURLWithPath: dir + "/rejects.csv"))
+            var s = IngestSummary.markdown(ingest)
+            s += String(format: "\nNo report: %.4f%% of records were rejected, more than --max-reject-rate (%.4f%%) allows. See rejects.csv.\n",
+                        ingest.rejectRate * 100, options.maxRejectRate * 100)
+            try Data(s.utf8).write(to: URL(fileURLWithPath: dir + "/summary.md"))
+        }
+        return RunResult(ingest: ingest, scores: [], skipped: [], ranking: [], risk: [], lanes: nil, reported: false, seconds: stages)
+    }
+
+    static func factRows(ingest: IngestResult, suite: FittedSuite, lanes: Lanes, options: RunOptions, command: String,
+                         previous: PreviousFlags?) -> [(String, String)] {
+        var rows: [(String, String)] = [
+            ("command", command),
+            ("inputs", ingest.files.map(\.path).joined(separator: ", ")),
+            ("records read", String(ingest.recordsRead)),
+            ("accepted", String(ingest.recordsRead - ingest.rejected)),
+            ("rejected", String(format: "%d (%.4f%%)", ingest.rejected, ingest.rejectRate * 100)),
+            ("model", "fitted on \(suite.fittedRows) rows; schema \(suite.schema.hash); detectors \(suite.names.joined(separator: ", "))"),
+            ("lanes", String(format: "red %d (inspect rate %g, of which %d exploration picks at --explore %g), amber %d (amber rate %g), green %d",
+                             lanes.redCount, options.lanes.inspectRate, lanes.exploredCount, options.lanes.explore, lanes.amberCount,
+                             options.lanes.amberRate, ingest.table.count - lanes.redCount - lanes.amberCount)),
+            ("seed", String(options.lanes.seed)),
+            ("controls table", options.controls.source),
+            ("party list", options.parties.map { "\($0.source) (\($0.entries.count) names)" } ?? "none"),
+            ("exchange rates", ingest.fxSource),
+        ]
+        if let previous { rows.append(("previous report", "\(options.previous ?? ""): \(previous.count) flags")) }
+        return rows
+    }
+
+    static func summary(_ data: ReportData, ingest: IngestResult, suite: FittedSuite, facts: HTMLReport.Facts,
+                        stages: [(String, Double)]) -> String {
+        var s = "# TradeScan report\n\n| | |\n|---|---|\n"
+        for (k, v) in facts.rows { s += "| \(k) | \(markdownCell(v)) |\n" }
+        s += "\n" + IngestSummary.markdown(ingest).replacingOccurrences(of: "# Ingest summary", with: "## Ingest")
+        s += "\n## Detectors and the risk model\n\n"
+        s += "Risk score = Σ weight × max(0, score − background), in log10-odds units; background = the detector's 99th percentile on the fit data.\n\n"
+        s += "| detector | status | weight | background |\n|---|---|---|---|\n"
+        for t in suite.risk.terms { s += "| `\(t.detector)` | run | \(Format.decimal(t.weight)) | \(Format.decimal(t.background)) |\n" }
+        for (name, why) in suite.skipped { s += "| `\(name)` | skipped: \(why) | | |\n" }
+        s += "\n## Time per stage\n\n| stage | seconds |\n|---|---|\n"
+        for (stage, sec) in stages { s += String(format: "| %@ | %.3f |\n", stage, sec) }
+        s += "\n## Top 20\n\n| rank | declaration_id | item_no | risk_score | lane | reasons |\n|---|---|---|---|---|---|\n"
+        for (k, row) in data.ranking.prefix(20).enumerated() {
+            let reasons = data.reasons(row).prefix(3).map(\.text).joined(separator: "; ")
+            s += "| \(k + 1) | \(markdownCell(data.table.declarationID.string(row))) | \(data.table.itemNo[row]) | \(Format.decimal(data.risk[row])) | \(data.lanes.lane[row].name)\(data.lanes.explored[row] ? " (exploration)" : "") | \(markdownCell(reasons)) |\n"
+        }
+        return s
+    }
+
+    /// Text safe inside a Markdown table cell (pipes, newlines and HTML escaped).
+    static func markdownCell(_ s: String) -> String {
+        htmlEscaped(s).replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
+    }
+
+    /// corridors.csv: item group × destination × month, observed against the baseline.
+    static func writeCorridorsCSV(_ rows: [FittedDiversion.CorridorMonth], to path: String) throws {
+        let file = try OutputFile(path: path)
+        var w = CSVWriter(capacity: 1 << 20)
+        w.record(["item_group", "destination", "month", "observed_kg", "baseline_kg", "observed_usd", "baseline_usd",
+                  "surge_score", "new_consignee_share", "diversion_score", "after_control", "restricted_destination"])
+        for c in rows {
+            w.field(RejectLog.neutralised(c.group))
+            w.field(c.destination)
+            w.field(c.month)
+            w.field(decimal: c.observedKg, places: 3)
+            if let b = c.baselineKg { w.field(decimal: b, places: 3) } else { w.field("") }
+            w.field(decimal: c.observedUSD, places: 2)
+            if let b = c.baselineUSD { w.field(decimal: b, places: 2) } else { w.field("") }
+            w.field(decimal: c.surge)
+            w.field(decimal: c.newConsigneeShare)
+            w.field(decimal: c.diversion)
+            w.field(c.afterEvent ? "1" : "0")
+            w.field(c.restricted ? "1" : "0")
+            w.endRecord()
+        }
+        try file.write(w.buffer)
+        try file.close()
+    }
+}

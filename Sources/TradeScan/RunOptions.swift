@@ -1,0 +1,51 @@
+import Declarations
+import Scoring
+
+/// Options shared by scan, fit and score.
+public struct RunOptions: Sendable {
+    public var ingest: IngestOptions
+    public var maxRejectRate: Double
+    public var controls: ControlsTable
+    public var parties: PartyList?
+    public var lanes: LanePolicy
+    /// Detector weight overrides (`--weight NAME=W`).
+    public var weights: [String: Double]
+    /// An earlier report folder to mark flags new or repeated against.
+    public var previous: String?
+    /// Where stage and progress lines go (nil: nowhere).
+    public var log: ProgressLog?
+
+    public init(ingest: IngestOptions = IngestOptions(), maxRejectRate: Double = 0.01, controls: ControlsTable = .standard,
+                parties: PartyList? = nil, lanes: LanePolicy = LanePolicy(), weights: [String: Double] = [:],
+                previous: String? = nil, log: ProgressLog? = nil) {
+        self.ingest = ingest
+        self.maxRejectRate = maxRejectRate
+        self.controls = controls
+        self.parties = parties
+        self.lanes = lanes
+        self.weights = weights
+        self.previous = previous
+        self.log = log
+    }
+}
+
+/// Stage timings of a run.
+struct StageClock {
+    let clock = ContinuousClock()
+    var t0: ContinuousClock.Instant
+    var stages: [(String, Double)] = []
+    let log: ProgressLog?
+
+    init(log: ProgressLog?) {
+        self.log = log
+        t0 = clock.now
+    }
+
+    mutating func lap(_ name: String) {
+        let e = t0.duration(to: clock.now)
+        let s = Double(e.components.seconds) + Double(e.components.attoseconds) * 1e-18
+        stages.append((name, s))
+        log?.stageDone(name, seconds: s)
+        t0 = clock.now
+    }
+}

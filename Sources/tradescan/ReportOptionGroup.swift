@@ -1,0 +1,42 @@
+import ArgumentParser
+import Scoring
+import TradeScan
+
+/// Options of the commands that write a report (scan, score).
+struct ReportOptionGroup: ParsableArguments {
+    @Option(name: .customLong("inspect-rate"), help: "Share of rows in the red lane (the inspection budget).")
+    var inspectRate: Double = 0.01
+
+    @Option(name: .customLong("amber-rate"), help: "Share of rows in the amber lane, after the red one.")
+    var amberRate: Double = 0.04
+
+    @Option(help: "Share of the red lane filled with seeded random picks from the rest of the list, marked as exploration.")
+    var explore: Double = 0
+
+    @Option(help: "Seed of the exploration picks (same seed, same picks).")
+    var seed: UInt64 = 1
+
+    @Option(help: "An earlier report folder: each red or amber flag is marked new or repeated against it.")
+    var previous: String?
+
+    func validate() throws {
+        guard inspectRate >= 0 && inspectRate <= 1 else { throw ValidationError("--inspect-rate must lie between 0 and 1, got \(inspectRate)") }
+        guard amberRate >= 0 && amberRate <= 1 else { throw ValidationError("--amber-rate must lie between 0 and 1, got \(amberRate)") }
+        guard explore >= 0 && explore <= 1 else { throw ValidationError("--explore must lie between 0 and 1, got \(explore)") }
+    }
+
+    var policy: LanePolicy { LanePolicy(inspectRate: inspectRate, amberRate: amberRate, explore: explore, seed: seed) }
+}
+
+/// `--weight NAME=W`, shared by scan, fit and score.
+struct WeightOptionGroup: ParsableArguments {
+    @Option(name: .customLong("weight"), help: ArgumentHelp("Override a detector's weight in the risk score (repeatable), e.g. --weight diversion=0.5; 0 turns it off.", valueName: "NAME=W"))
+    var weights: [String] = []
+
+    func validate() throws {
+        do { _ = try RiskModelError.parse(weights) } catch { throw ValidationError(error.description) }
+    }
+
+    var parsed: [String: Double] { (try? RiskModelError.parse(weights)) ?? [:] }
+}
+

@@ -1,0 +1,69 @@
+import Declarations
+import Detectors
+import Foundation
+@testable import Report
+import Scoring
+import TestSupport
+import Testing
+
+@Suite("Escaping input text for HTML, JSON and Markdown")
+struct EscapingTests {
+    @Test("htmlEscaped", arguments: [
+        ("plain", "plain"),
+        ("<script>alert('x')</script>", "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"),
+        ("a & b \"c\"", "a &amp; b &quot;c&quot;"),
+        ("bell\u{07}tab\t", "belltab\t"),
+        ("中文 <b>", "中文 &lt;b&gt;"),
+    ])
+    func html(input: String, expected: String) {
+        #expect(htmlEscaped(input) == expected)
+    }
+
+    @Test("JSON strings escape quotes, backslashes, controls and HTML-significant characters")
+    func json() throws {
+        var j = JSONBytes()
+        j.string("a\"b\\c\nd\u{01}<e>&")
+        let text = String(decoding: j.buffer, as: UTF8.self)
+        #expect(text == "\"a\\\"b\\\\c\\nd\\u0001\\u003ce\\u003e\\u0026\"")
+        let back = try JSONDecoder().decode(String.self, from: Data(j.buffer))
+        #expect(back == "a\"b\\c\nd\u{01}<e>&")
+    }
+
+    @Test("Format.decimal", arguments: [(1.0, "1"), (0.5, "0.5"), (3.14159265, "3.1416"), (-2.00001, "-2"), (1e20, "100000000000000000000.0000")])
+    func decimal(value: Double, expected: String) {
+        #expect(Format.decimal(value) == expected)
+    }
+}
+
+@Suite("Parties ranked by aggregated risk")
+struct PartiesTableTests {
+    @Test("sums, counts, lanes and dates per exporter and per consignee; ranked by risk sum")
+    func aggregate() throws {
+        let dir = try TemporaryDirectory("parties")
+        defer { dir.remove() }
+        let csv = """
+            declaration_id,item_no,export_date,exporter_name,consignee_name,consignee_country,destination_country,hs_code,declared_value,currency
+            1,1,2024-01-05,=Exp A,Con X,US,US,28049000,10,USD
+            2,1,2024-02-05,=Exp A,Con Y,DE,DE,28049000,10,USD
+            3,1,2024-03-05,Exp B,Con X,US,US,28049000,10,USD
+            4,1,2024-04-05,Exp B,Con X,US,US,28049000,10,USD
+
+            """
+        try Data(csv.utf8).write(to: URL(fileURLWithPath: dir.file("t.csv")))
+        let t = try Ingest.read([dir.file("t.csv")], options: IngestOptions()).table
+        let scores = SuiteScores(names: ["d"], columns: [[5, 1, 0, 2]], explainers: [{ _ in [] }])
+        let model = RiskModel(terms: [.init(detector: "d", background: 0, weight: 1)])
+        let risk = model.risk(scores.columns)
+        let ranking = Ranking.order(risk: risk, table: t)
+        let data = ReportData(table: t, scores: scores, model: model, risk: risk, ranking: ranking,
+                              lanes: Lanes(ranking: ranking, policy: LanePolicy(inspectRate: 0.25, amberRate: 0.25)), previous: nil, corridors: [])
+        let p = PartiesTable(data).parties
+        #expect(p.map { "\($0.role) \($0.name) \($0.country)" } == ["consignee Con X US", "exporter =Exp A ", "exporter Exp B ", "consignee Con Y DE"])
+        #expect(p[0].declarations == 3 && p[0].riskSum == 7 && p[0].riskMax == 5 && p[0].red == 1 && p[0].amber == 1)
+        #expect(CivilDate(daysSinceEpoch: Int(p[0].firstSeen)).description == "2024-01-05")
+        #expect(CivilDate(daysSinceEpoch: Int(p[0].lastSeen)).description == "2024-04-05")
+        #expect(p[0].topDetector == "d")
+        let text = String(decoding: PartiesTable(data).csv(), as: UTF8.self)
+        #expect(text.contains(",'=Exp A,"), "a cell that could run as a formula is neutralised")
+    }
+}

@@ -1,0 +1,186 @@
+import Declarations
+import Detectors
+import Foundation
+import Scoring
+import Synthetic
+import TestSupport
+import Testing
+
+/// A table from CSV records (header included), read as the command line reads it.
+func table(_ csv: String) throws -> DeclarationTable {
+    let dir = try TemporaryDirectory("scoring-table")
+    defer { dir.remove() }
+    try Data(csv.utf8).write(to: URL(fileURLWithPath: dir.file("t.csv")))
+    return try Ingest.read([dir.file("t.csv")], options: IngestOptions()).table
+}
+
+@Suite("RiskModel: background, weights, contributions")
+struct RiskModelTests {
+    @Test("contribution = weight × (score − background) above the background, 0 at or below", arguments: [
+        (5.0, 2.0, 1.5, 4.5), (2.0, 2.0, 1.5, 0), (1.0, 2.0, 1.0, 0), (0.0, 0.0, 3.0, 0), (10.0, 0.0, 0.0, 0), (2.5, -1.0, 2.0, 7.0),
+    ])
+    func contribution(score: Double, background: Double, weight: Double, expected: Double) {
+        let m = RiskModel(terms: [.init(detector: "d", background: background, weight: weight)])
+        #expect(m.contribution(0, score: score) == expected)
+        #expect(m.risk([[score]]) == [expected])
+    }
+
+    @Test("the background is the 99th percentile of the fit scores, in any row order")
+    func background() {
+        var rng = SeededRandom(seed: 4)
+        var scores = (0..<1000).map(Double.init)
+        let m = RiskModel.fit([("a", scores)])
+        #expect(m.terms[0].background == 989)
+        scores.shuffle(using: &rng)
+        #expect(RiskModel.fit([("a", scores)]).terms[0].background == 989)
+        #expect(RiskModel.fit([("a", [Double](repeating: 0, count: 500) + [7])]).terms[0].background == 0, "a sparse detector's background is 0")
+        #expect(m.terms[0].weight == 1, "unlisted detectors weigh 1")
+        #expect(RiskModel.fit([("diversion", scores)]).terms[0].weight == RiskModel.defaultWeights["diversion"])
+    }
+
+    @Test("risk sums the detectors' contributions")
+    func sums() {
+        let m = RiskModel(terms: [.init(detector: "a", background: 1, weight: 2), .init(detector: "b", background: 0, weight: 0.5)])
+        #expect(m.risk([[0, 3, 1.5], [4, 0, 2]]) == [2, 4, 2])
+    }
+
+    @Test("weights: overrides apply by name; unknown names, negative weights and bad syntax are errors")
+    func weights() throws {
+        let m = RiskModel(terms: [.init(detector: "a", background: 1, weight: 2)])
+        #expect(try m.reweighted(["a": 0.5]).terms[0].weight == 0.5)
+        #expect(throws: RiskModelError.unknownDetector("b", known: ["a"])) { try m.reweighted(["b": 1]) }
+        #expect(try RiskModelError.parse(["a=0.5", "b=3"]) == ["a": 0.5, "b": 3])
+        for bad in ["a", "=1", "a=x", "a=-1", "a=inf"] {
+            #expect(throws: RiskModelError.self) { try RiskModelError.parse([bad]) }
+        }
+    }
+}
+
+@Suite("Ranking: risk first, then row key, whatever the input order")
+struct RankingTests {
+    @Test("equal risks are ordered by declaration id bytes then item number; ids longer than 24 bytes too")
+    func ties() throws {
+        let ids = ["B", "A", "AB", "A", "000000000000000000000000002", "000000000000000000000000001", "Z9"]
+        let items = [1, 2, 1, 1, 1, 1, 1]
+        var csv = "declaration_id,item_no,declaration_date,hs_code,value,currency\n"
+        for (i, id) in ids.enumerated() { csv += "\(id),\(items[i]),2024-01-01,28049000,10,USD\n" }
+        let t = try table(csv)
+        let risk = [0, 0, 0, 0, 0, 0, 5.0]
+        let order = Ranking.order(risk: risk, table: t).map { "\(t.declarationID.string($0))/\(t.itemNo[$0])" }
+        #expect(order == ["Z9/1", "000000000000000000000000001/1", "000000000000000000000000002/1", "A/1", "A/2", "AB/1", "B/1"])
+    }
+
+    @Test("seeded property: the order of keys equals a plain sort by (−risk, id, item), for shuffled inputs", arguments: [1, 2, 3, 4])
+    func property(seed: UInt64) throws {
+        var rng = SeededRandom(seed: seed)
+        var csv = "declaration_id,item_no,declaration_date,hs_code,value,currency\n"
+        var rows: [(String, Int, Double)] = []
+        for i in 0..<400 {
+            let len = Int(rng.next() % 30) + 1
+            let id = String((0..<len).map { _ in "0123456789AB".randomElement(using: &rng)! }) + "x\(i)"
+            let item = Int(rng.next() % 3) + 1
+            rows.append((id, item, Double(rng.next() % 4)))
+        }
+        rows.shuffle(using: &rng)
+        for r in rows { csv += "\(r.0),\(r.1),2024-01-01,28049000,10,USD\n" }
+        let t = try table(csv)
+        let order = Ranking.order(risk: rows.map(\.2), table: t).map { "\(t.declarationID.string($0))/\(t.itemNo[$0])" }
+        let oracle = rows.sorted { a, b in
+            if a.2 != b.2 { return a.2 > b.2 }
+            if a.0 != b.0 { return Array(a.0.utf8).lexicographicallyPrecedes(Array(b.0.utf8)) }
+            return a.1 < b.1
+        }.map { "\($0.0)/\($0.1)" }
+        #expect(order == oracle)
+    }
+}
+
+@Suite("Lanes by inspection budget, with seeded exploration")
+struct LanesTests {
+    @Test("red, amber and green counts follow the rates; exploration picks come from below the targeted red rows",
+          arguments: [(1000, 0.01, 0.04, 0.0), (1000, 0.05, 0.1, 0.2), (997, 0.013, 0.0, 1.0), (10, 0.5, 0.5, 0.5), (0, 0.01, 0.04, 0.1)])
+    func counts(n: Int, inspect: Double, amber: Double, explore: Double) {
+        let ranking = Array((0..<n).reversed())
+        let lanes = Lanes(ranking: ranking, policy: LanePolicy(inspectRate: inspect, amberRate: amber, explore: explore, seed: 7))
+        let red = n == 0 ? 0 : Int((Double(n) * inspect).rounded(.up))
+        let picks = Int((Double(red) * explore).rounded())
+        #expect(lanes.redCount == red)
+        #expect(lanes.lane.filter { $0 == .red }.count == red)
+        #expect(lanes.exploredCount == picks && lanes.explored.filter { $0 }.count == picks)
+        for k in 0..<(red - picks) { #expect(lanes.lane[ranking[k]] == .red && !lanes.explored[ranking[k]]) }
+        #expect(lanes.amberCount == min(n - red, n == 0 ? 0 : Int((Double(n) * amber).rounded(.up))))
+        // Amber rows are the highest-ranked rows not red.
+        let firstGreen = ranking.firstIndex { lanes.lane[$0] == .green } ?? n
+        #expect(ranking[firstGreen...].allSatisfy { lanes.lane[$0] != .amber })
+    }
+
+    @Test("the same seed picks the same rows; another seed other rows")
+    func seeded() {
+        let ranking = Array(0..<5000)
+        func picks(_ seed: UInt64) -> [Int] {
+            let l = Lanes(ranking: ranking, policy: LanePolicy(inspectRate: 0.02, explore: 0.5, seed: seed))
+            return ranking.filter { l.explored[$0] }
+        }
+        #expect(picks(1) == picks(1))
+        #expect(picks(1) != picks(2))
+        #expect(picks(1).allSatisfy { $0 >= 50 }, "picks lie below the 50 targeted rows")
+    }
+}
+
+@Suite("The model file")
+struct ModelFileTests {
+    static let data: (DeclarationTable, PartyList) = {
+        let dir = try! TemporaryDirectory("model-file")
+        defer { dir.remove() }
+        _ = try! Generator.run(GeneratorOptions(rows: 6000, seed: 31), into: dir.path)
+        let table = try! Ingest.read([dir.file("declarations.csv")], options: IngestOptions()).table
+        let parties = try! PartyList(csv: [UInt8](Data(contentsOf: URL(fileURLWithPath: dir.file("restricted_parties.csv")))), source: "parties")
+        return (table, parties)
+    }()
+
+    @Test("encode → decode → score gives the scores of the fit exactly; encoding is deterministic")
+    func roundTrip() throws {
+        let (table, parties) = Self.data
+        let (suite, scores) = try DetectorSuite.fit(table, parties: parties)
+        #expect(suite.names == ["unit_value", "goods_code", "licence", "routing", "diversion", "new_party", "split_shipments", "restricted_party"])
+        let bytes = try ModelFile.encode(suite)
+        let back = try ModelFile.decode(bytes, source: "m.json")
+        #expect(back.names == suite.names)
+        #expect(back.risk == suite.risk)
+        #expect(back.schema == suite.schema)
+        let again = back.score(table)
+        for d in scores.columns.indices {
+            #expect(again.columns[d] == scores.columns[d], "\(scores.names[d]) scores survive the model file")
+        }
+        #expect(try ModelFile.encode(back) == bytes, "encoding is deterministic")
+        try ModelFile.check(back, against: table, source: "m.json")
+    }
+
+    @Test("a feed with other fields, another format version, or not a model at all is refused with what to do")
+    func refusals() throws {
+        let (table, _) = Self.data
+        let (suite, _) = try DetectorSuite.fit(table)
+        let narrow = try ScoringTests_table()
+        #expect(throws: ModelFileError.self) { try ModelFile.check(suite, against: narrow, source: "m.json") }
+        do {
+            try ModelFile.check(suite, against: narrow, source: "m.json")
+        } catch {
+            #expect(error.description.contains("the feed lacks"))
+        }
+        var text = String(decoding: try ModelFile.encode(suite), as: UTF8.self)
+        text = text.replacingOccurrences(of: "\"formatVersion\":1", with: "\"formatVersion\":2")
+        #expect(throws: ModelFileError.version("m.json", found: 2, expected: 1)) { try ModelFile.decode(Array(text.utf8), source: "m.json") }
+        #expect(throws: ModelFileError.notAModel("x.csv")) { try ModelFile.decode(Array("a,b\n1,2\n".utf8), source: "x.csv") }
+    }
+
+    @Test("the schema hash is stable across runs and changes with the fields")
+    func schemaHash() {
+        let a = SchemaSignature(fields: ["hs_code", "value"]), b = SchemaSignature(fields: ["value", "hs_code"])
+        #expect(a == b)
+        #expect(a.hash == "6174e82dfebc081c", "FNV-1a 64 of the field list: the same on every machine")
+        #expect(SchemaSignature(fields: ["hs_code"]).hash != a.hash)
+    }
+}
+
+func ScoringTests_table() throws -> DeclarationTable {
+    try table("declaration_id,item_no,declaration_date,hs_code,value,currency\nA,1,2024-01-01,28049000,10,USD\n")
+}
