@@ -4,11 +4,13 @@
 #   Scripts/setup.sh            install what is missing, debug build
 #   Scripts/setup.sh --release  install what is missing, release build
 #   Scripts/setup.sh --no-build install only
+#   Scripts/setup.sh --with-browser  also install Chromium (the tests open report.html in it)
 #
 # Installs Debian packages with apt-get when they are missing (needs root or sudo):
 #   libopenblas-dev liblapacke-dev  BLAS and LAPACK (the LinearAlgebra module links both)
 #   pkg-config                      lets SwiftPM find them
 #   zlib1g-dev                      gzip input
+#   chromium (with --with-browser)  headless browser for the report.html test
 # Checks that a Swift toolchain of version 6.1 or later is on PATH (it cannot be
 # installed from here: see https://www.swift.org/install/).
 set -euo pipefail
@@ -16,11 +18,13 @@ cd "$(dirname "$0")/.."
 
 mode=debug
 build=1
+browser=0
 for arg in "$@"; do
   case "$arg" in
     --release) mode=release ;;
     --no-build) build=0 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --with-browser) browser=1 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown option '$arg' (try --help)" >&2; exit 64 ;;
   esac
 done
@@ -28,6 +32,7 @@ done
 log() { printf 'setup: %s\n' "$*" >&2; }
 
 packages=(libopenblas-dev liblapacke-dev pkg-config zlib1g-dev)
+if [ "$browser" -eq 1 ]; then packages+=(chromium); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -19,6 +19,13 @@ public struct CSVWriter: Sendable {
         append(value.utf8, neutralise: false)
     }
 
+    /// Appends one field of text through its contiguous UTF-8 (the fast path for
+    /// `String`); with `neutralise`, formula-like cells get a leading `'` as in `field(raw:)`.
+    public mutating func field(text value: String, neutralise: Bool = false) {
+        var value = value
+        value.withUTF8 { append($0, neutralise: neutralise) }
+    }
+
     /// Appends one field given as UTF-8 bytes.
     public mutating func field(bytes value: inout [UInt8]) {
         append(value, neutralise: false)

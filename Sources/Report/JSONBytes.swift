@@ -10,23 +10,36 @@ struct JSONBytes {
     }
 
     mutating func string(_ s: String) {
+        var s = s
         buffer.append(UInt8(ascii: "\""))
-        for b in s.utf8 {
-            switch b {
-            case UInt8(ascii: "\""): raw("\\\"")
-            case UInt8(ascii: "\\"): raw("\\\\")
-            case 0x0A: raw("\\n")
-            case 0x0D: raw("\\r")
-            case 0x09: raw("\\t")
-            case 0..<0x20, UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"):
-                let hex = Array("0123456789abcdef".utf8)
-                raw("\\u00")
-                buffer.append(hex[Int(b >> 4)])
-                buffer.append(hex[Int(b & 15)])
-            default: buffer.append(b)
+        s.withUTF8 { u in
+            var start = 0
+            for i in 0..<u.count {
+                let b = u[i]
+                guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b == UInt8(ascii: "<")
+                    || b == UInt8(ascii: ">") || b == UInt8(ascii: "&") else { continue }
+                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: u[start..<i]))
+                escape(b)
+                start = i + 1
             }
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: u[start...]))
         }
         buffer.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func escape(_ b: UInt8) {
+        switch b {
+        case UInt8(ascii: "\""): raw("\\\"")
+        case UInt8(ascii: "\\"): raw("\\\\")
+        case 0x0A: raw("\\n")
+        case 0x0D: raw("\\r")
+        case 0x09: raw("\\t")
+        default:
+            let hex = Array("0123456789abcdef".utf8)
+            raw("\\u00")
+            buffer.append(hex[Int(b >> 4)])
+            buffer.append(hex[Int(b & 15)])
+        }
     }
 
     mutating func key(_ k: String) {
@@ -52,7 +65,7 @@ public enum Format {
         let r = (v * scale).rounded() / scale
         if r == r.rounded(), abs(r) < 1e15 { return String(Int(r)) }
         var s = String(r)
-        if s.contains("e") { s = String(format: "%.\(places)f", r) }
+        if s.utf8.contains(UInt8(ascii: "e")) { s = String(format: "%.\(places)f", r) }
         return s
     }
 

@@ -19,19 +19,48 @@ public enum RankedFiles {
             + data.scores.names + keyFields + ["file", "line"]
     }
 
+    /// Rows per block: blocks are rendered in parallel and written in order.
+    static let blockRows = 16_384
+
     /// Writes both files. Cells of ranked.csv that a spreadsheet could run as a
     /// formula (first character `=`, `+`, `-`, `@`, tab, CR) get a leading `'`.
-    public static func write(_ data: ReportData, csv csvPath: String, jsonl jsonlPath: String) throws {
+    /// In ranked.jsonl, `scores` and `contributions` list the detectors whose
+    /// value is not 0, and empty key fields are left out.
+    public static func write(_ data: ReportData, csv csvPath: String, jsonl jsonlPath: String, threads: Int = 0) throws {
         let csvFile = try OutputFile(path: csvPath)
         let jsonFile = try OutputFile(path: jsonlPath)
-        let t = data.table
-        var w = CSVWriter(capacity: 9 << 20)
-        var j = JSONBytes()
-        j.buffer.reserveCapacity(9 << 20)
+        var w = CSVWriter()
         w.record(header(data))
+        try csvFile.write(w.buffer)
+        let blocks = (data.ranking.count + blockRows - 1) / blockRows
+        let workers = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
+        var next = 0
+        while next < blocks {
+            // A wave of blocks at a time keeps memory bounded.
+            let upper = min(blocks, next + workers * 2)
+            let rendered = Parallel.map(next..<upper, threads: workers) { b in
+                render(data, ranks: (b * blockRows)..<min(data.ranking.count, (b + 1) * blockRows))
+            }
+            for (c, j) in rendered {
+                try csvFile.write(c)
+                try jsonFile.write(j)
+            }
+            next = upper
+        }
+        try csvFile.close()
+        try jsonFile.close()
+    }
+
+    /// ranked.csv and ranked.jsonl bytes of the rows at `ranks`.
+    static func render(_ data: ReportData, ranks: Range<Int>) -> ([UInt8], [UInt8]) {
+        let t = data.table
+        var w = CSVWriter(capacity: ranks.count * 256)
+        var j = JSONBytes()
+        j.buffer.reserveCapacity(ranks.count * 512)
         let files = t.files.map(RejectLog.neutralised)
         let names = data.scores.names
-        for (k, row) in data.ranking.enumerated() {
+        for k in ranks {
+            let row = data.ranking[k]
             let reasons = data.reasons(row)
             let id = t.declarationID.string(row)
             let lane = data.lanes.lane[row].name
@@ -45,16 +74,16 @@ public enum RankedFiles {
             ]
 
             w.field(int: k + 1)
-            w.field(RejectLog.neutralised(id))
+            w.field(text: id, neutralise: true)
             w.field(int: Int(t.itemNo[row]))
             w.field(decimal: data.risk[row])
-            w.field(lane)
-            w.field(explored ? "1" : "0")
-            w.field(status)
-            w.field(RejectLog.neutralised(reasons.prefix(reasonsInCSV).map(\.text).joined(separator: "; ")))
+            w.field(text: lane)
+            w.field(text: explored ? "1" : "0")
+            w.field(text: status)
+            w.field(text: reasons.prefix(reasonsInCSV).map(\.text).joined(separator: "; "), neutralise: true)
             for c in data.scores.columns { w.field(decimal: c[row]) }
-            for f in fields { w.field(RejectLog.neutralised(f)) }
-            w.field(files[Int(t.fileIndex[row])])
+            for f in fields { w.field(text: f, neutralise: true) }
+            w.field(text: files[Int(t.fileIndex[row])])
             w.field(int: Int(t.line[row]))
             w.endRecord()
 
@@ -66,14 +95,22 @@ public enum RankedFiles {
             j.raw(",\"exploration\":"); j.bool(explored)
             j.raw(",\"previous\":"); if status.isEmpty { j.raw("null") } else { j.string(status) }
             j.raw(",\"scores\":{")
-            for (d, name) in names.enumerated() {
-                if d > 0 { j.comma() }
+            var first = true
+            for (d, name) in names.enumerated() where data.scores.columns[d][row] != 0 {
+                if !first { j.comma() }
+                first = false
                 j.key(name); j.number(data.scores.columns[d][row])
             }
             j.raw("},\"contributions\":{")
-            for (d, name) in names.enumerated() {
-                if d > 0 { j.comma() }
-                j.key(name); j.number(data.model.contribution(d, score: data.scores.columns[d][row]))
+            first = true
+            if data.risk[row] > 0 {
+                for (d, name) in names.enumerated() {
+                    let c = data.model.contribution(d, score: data.scores.columns[d][row])
+                    guard c != 0 else { continue }
+                    if !first { j.comma() }
+                    first = false
+                    j.key(name); j.number(c)
+                }
             }
             j.raw("},\"reasons\":[")
             for (i, r) in reasons.enumerated() {
@@ -89,26 +126,16 @@ public enum RankedFiles {
                 j.raw("}}")
             }
             j.raw("],\"fields\":{")
-            for (i, name) in keyFields.enumerated() {
-                if i > 0 { j.comma() }
+            first = true
+            for (i, name) in keyFields.enumerated() where !fields[i].isEmpty {
+                if !first { j.comma() }
+                first = false
                 j.key(name); j.string(fields[i])
             }
             j.raw("},\"file\":"); j.string(t.files[Int(t.fileIndex[row])])
             j.raw(",\"line\":"); j.int(Int(t.line[row]))
             j.raw("}\n")
-
-            if w.buffer.count >= 8 << 20 {
-                try csvFile.write(w.buffer)
-                w.buffer.removeAll(keepingCapacity: true)
-            }
-            if j.buffer.count >= 8 << 20 {
-                try jsonFile.write(j.buffer)
-                j.buffer.removeAll(keepingCapacity: true)
-            }
         }
-        try csvFile.write(w.buffer)
-        try jsonFile.write(j.buffer)
-        try csvFile.close()
-        try jsonFile.close()
+        return (w.buffer, j.buffer)
     }
 }

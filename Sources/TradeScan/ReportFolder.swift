@@ -22,7 +22,7 @@ enum ReportFolder {
                                skipped: suite.skipped, ranking: ranking, risk: risk, lanes: lanes, reported: true, seconds: [])
         try AtomicDirectory.write(to: out) { dir in
             try Data(RejectLog.csv(ingest.rejects, files: table.files)).write(to: URL(fileURLWithPath: dir + "/rejects.csv"))
-            try RankedFiles.write(data, csv: dir + "/ranked.csv", jsonl: dir + "/ranked.jsonl")
+            try RankedFiles.write(data, csv: dir + "/ranked.csv", jsonl: dir + "/ranked.jsonl", threads: options.ingest.threads)
             clock.lap("write ranked.csv, ranked.jsonl")
             let parties = PartiesTable(data)
             try Data(parties.csv()).write(to: URL(fileURLWithPath: dir + "/parties.csv"))

@@ -15,6 +15,9 @@ struct ScanCLITests {
         let r = try BuiltBinary.run(["scan", data + "/declarations.csv", "--out", out])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.isEmpty, "stdout is for data")
+        #expect(r.stderr.contains("ingest done (") && r.stderr.contains("fit unit_value done (") && r.stderr.contains("rank done ("),
+                "not a terminal: one log line per stage")
+        #expect(!r.stderr.contains("\u{1B}["), "no terminal control codes when stderr is not a terminal")
         let ranked = try CSVTable.read(out + "/ranked.csv")
         #expect(ranked.header == ["rank", "declaration_id", "item_no", "risk_score", "lane", "exploration", "previous", "reasons",
                                   "unit_value", "goods_code", "licence", "routing", "diversion", "new_party", "split_shipments",
