@@ -109,7 +109,7 @@ public enum HTMLReport {
         for row in data.ranking.prefix(data.lanes.redCount) {
             for d in counts.indices where data.model.contribution(d, score: data.scores.columns[d][row]) > 0 { counts[d] += 1 }
         }
-        return SVGCharts.bars(Array(zip(data.scores.names, counts)).map { ($0.0, $0.1) }, title: "flags per detector")
+        return SVGCharts.bars(Array(zip(data.scores.names, counts)).map { ($0.0, $0.1) }, width: 60 + 100 * Double(counts.count), title: "flags per detector")
     }
 
     /// The most diverted corridors over time against their baseline.

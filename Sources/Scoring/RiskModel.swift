@@ -90,11 +90,7 @@ public struct RiskModel: Codable, Sendable, Equatable {
         for (d, s) in scores.enumerated() {
             let b = terms[d].background, w = terms[d].weight
             guard w > 0 else { continue }
-            s.withUnsafeBufferPointer { s in
-                out.withUnsafeMutableBufferPointer { o in
-                    for r in 0..<n where s[r] > b { o[r] += w * (s[r] - b) }
-                }
-            }
+            for r in 0..<n where s[r] > b { out[r] += w * (s[r] - b) }
         }
         return out
     }
