@@ -26,7 +26,7 @@ enum ReportFolder {
             clock.lap("write ranked.csv, ranked.jsonl")
             let parties = PartiesTable(data)
             try Data(parties.csv()).write(to: URL(fileURLWithPath: dir + "/parties.csv"))
-            if let diversion = suite.diversion { try writeCorridorsCSV(diversion.corridorTable, to: dir + "/corridors.csv") }
+            if suite.diversion != nil { try writeCorridorsCSV(data.corridors, to: dir + "/corridors.csv") }
             clock.lap("write parties.csv, corridors.csv")
             let facts = HTMLReport.Facts(rows: factRows(ingest: ingest, suite: suite, lanes: lanes, options: options, command: command,
                                                          previous: previous), skipped: suite.skipped)

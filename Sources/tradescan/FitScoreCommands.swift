@@ -33,15 +33,10 @@ struct FitCommand: ParsableCommand {
     func run() throws {
         BLASThreading.setThreadCount(1)
         let log = ProgressLog(quiet: ingest.quiet)
-        let result: FitJob.Result
-        var err = StandardError()
-        do {
-            result = try FitJob.run(inputs, options: try ingest.runOptions(report: nil, weights: weights, log: log), model: model)
-        } catch {
-            log.finish()
-            print(String(describing: error), to: &err)
-            throw ExitCode(ErrorKind(error).exitCode)
+        let result = try RunReport.run(log) {
+            try FitJob.run(inputs, options: try ingest.runOptions(report: nil, weights: weights, log: log), model: model)
         }
+        var err = StandardError()
         log.finish()
         if !ingest.quiet {
             print(IngestSummary.text(result.ingest, verbose: ingest.verbose), terminator: "", to: &err)
@@ -90,14 +85,8 @@ struct ScoreCommand: ParsableCommand {
     func run() throws {
         BLASThreading.setThreadCount(1)
         let log = ProgressLog(quiet: ingest.quiet)
-        let result: RunResult
-        do {
-            result = try ScoreJob.run(inputs, model: model, options: try ingest.runOptions(report: report, weights: weights, log: log), out: out)
-        } catch {
-            log.finish()
-            var err = StandardError()
-            print(String(describing: error), to: &err)
-            throw ExitCode(ErrorKind(error).exitCode)
+        let result = try RunReport.run(log) {
+            try ScoreJob.run(inputs, model: model, options: try ingest.runOptions(report: report, weights: weights, log: log), out: out)
         }
         try RunReport.finish(result, out: out, ingest: ingest, log: log)
     }

@@ -51,21 +51,28 @@ struct ScanCommand: ParsableCommand {
     func run() throws {
         BLASThreading.setThreadCount(1)
         let log = ProgressLog(quiet: ingest.quiet)
-        let result: RunResult
+        let result = try RunReport.run(log) {
+            try ScanJob.run(inputs, options: try ingest.runOptions(report: report, weights: weights, log: log), out: out)
+        }
+        try RunReport.finish(result, out: out, ingest: ingest, log: log)
+    }
+}
+
+/// What scan, fit and score share around their job.
+enum RunReport {
+    /// Runs a job; an error is printed on stderr and becomes its exit code (64 usage, 65 input, 1 internal).
+    static func run<T>(_ log: ProgressLog, _ job: () throws -> T) throws -> T {
         do {
-            result = try ScanJob.run(inputs, options: try ingest.runOptions(report: report, weights: weights, log: log), out: out)
+            return try job()
         } catch {
             log.finish()
             var err = StandardError()
             print(String(describing: error), to: &err)
             throw ExitCode(ErrorKind(error).exitCode)
         }
-        try RunReport.finish(result, out: out, ingest: ingest, log: log)
     }
-}
 
-/// What scan and score print when they finish.
-enum RunReport {
+    /// What scan and score print when they finish.
     static func finish(_ result: RunResult, out: String, ingest: IngestOptionGroup, log: ProgressLog) throws {
         log.finish()
         var err = StandardError()
