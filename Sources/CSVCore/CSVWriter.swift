@@ -74,28 +74,35 @@ public struct CSVWriter: Sendable {
     /// Appends a number field rounded to `places` decimals, trailing zeros dropped
     /// (`24.5743`, `1`, `0.5`); non-finite values are written as empty fields.
     public mutating func field(decimal value: Double, places: Int = 4) {
-        guard value.isFinite, abs(value) < 1e15 else { field(""); return }
+        if !atRecordStart { buffer.append(dialect.delimiter) }
+        atRecordStart = false
+        _ = CSVWriter.appendDecimal(value, places: places, to: &buffer)
+    }
+
+    /// Appends `value` rounded to `places` decimals, trailing zeros dropped, as
+    /// ASCII. Returns false, appending nothing, for non-finite values and
+    /// magnitudes of 1e15 or more. The one number format of every report file.
+    @discardableResult
+    public static func appendDecimal(_ value: Double, places: Int, to buffer: inout [UInt8]) -> Bool {
+        guard value.isFinite, abs(value) < 1e15 else { return false }
         var scale = 1
         for _ in 0..<places { scale *= 10 }
         let scaled = Int((value * Double(scale)).rounded())
         let whole = scaled / scale
         var frac = abs(scaled % scale)
-        if scaled < 0 && whole == 0 {
-            if !atRecordStart { buffer.append(dialect.delimiter) }
-            atRecordStart = false
-            buffer.append(UInt8(ascii: "-"))
-            buffer.append(UInt8(ascii: "0"))
-        } else {
-            field(int: whole)
-        }
-        guard frac != 0 else { return }
+        if scaled < 0 { buffer.append(UInt8(ascii: "-")) }
+        var v = whole.magnitude
+        let start = buffer.count
+        repeat { buffer.append(UInt8(48 + v % 10)); v /= 10 } while v > 0
+        buffer[start...].reverse()
+        guard frac != 0 else { return true }
         var width = places
         while frac % 10 == 0 { frac /= 10; width -= 1 }
         buffer.append(UInt8(ascii: "."))
-        var text: [UInt8] = []
-        var f = frac
-        for _ in 0..<width { text.append(UInt8(48 + f % 10)); f /= 10 }
-        buffer.append(contentsOf: text.reversed())
+        let dot = buffer.count
+        for _ in 0..<width { buffer.append(UInt8(48 + frac % 10)); frac /= 10 }
+        buffer[dot...].reverse()
+        return true
     }
 
     /// Appends a whole record.

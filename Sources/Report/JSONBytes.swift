@@ -1,3 +1,4 @@
+import CSVCore
 import Foundation
 
 /// A minimal JSON writer onto bytes: objects, strings (escaped per RFC 8259,
@@ -48,7 +49,9 @@ struct JSONBytes {
     }
 
     mutating func number(_ v: Double) {
-        if v.isFinite { buffer.append(contentsOf: Format.decimal(v).utf8) } else { raw("null") }
+        if !CSVWriter.appendDecimal(v, places: 4, to: &buffer) {
+            if v.isFinite { buffer.append(contentsOf: Format.decimal(v).utf8) } else { raw("null") }
+        }
     }
 
     mutating func int(_ v: Int) { buffer.append(contentsOf: String(v).utf8) }
@@ -58,15 +61,14 @@ struct JSONBytes {
 
 /// Number formatting shared by the report files.
 public enum Format {
-    /// At most 4 decimal places, no trailing zeros ("12", "0.5", "3.1416").
+    /// At most `places` decimal places, no trailing zeros ("12", "0.5", "3.1416"):
+    /// the numbers of ranked.csv (`CSVWriter.appendDecimal`), with a fixed-point
+    /// fallback for magnitudes of 1e15 or more.
     public static func decimal(_ v: Double, places: Int = 4) -> String {
         guard v.isFinite else { return "" }
-        let scale = [1.0, 10, 100, 1000, 10_000, 100_000, 1_000_000][min(6, places)]
-        let r = (v * scale).rounded() / scale
-        if r == r.rounded(), abs(r) < 1e15 { return String(Int(r)) }
-        var s = String(r)
-        if s.utf8.contains(UInt8(ascii: "e")) { s = String(format: "%.\(places)f", r) }
-        return s
+        var bytes: [UInt8] = []
+        if CSVWriter.appendDecimal(v, places: places, to: &bytes) { return String(decoding: bytes, as: UTF8.self) }
+        return String(format: "%.\(places)f", v)
     }
 
     /// Thousands separators for counts in prose ("1,000,000").
