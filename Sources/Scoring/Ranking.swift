@@ -19,23 +19,22 @@ public enum Ranking {
         var longOrZero = false
         var keys = [Key]()
         keys.reserveCapacity(n)
-        ids.bytes.withUnsafeBufferPointer { bytes in
-            for r in 0..<n {
-                let lo = ids.offsets[r], hi = ids.offsets[r + 1]
-                if hi - lo > 24 { longOrZero = true }
-                var p = (UInt64(0), UInt64(0), UInt64(0))
-                for i in 0..<min(24, hi - lo) {
-                    let b = bytes[lo + i]
-                    if b == 0 { longOrZero = true }
-                    let v = UInt64(b) << UInt64(56 - 8 * (i % 8))
-                    switch i / 8 {
-                    case 0: p.0 |= v
-                    case 1: p.1 |= v
-                    default: p.2 |= v
-                    }
+        let bytes = ids.bytes
+        for r in 0..<n {
+            let lo = ids.offsets[r], hi = ids.offsets[r + 1]
+            if hi - lo > 24 { longOrZero = true }
+            var p = (UInt64(0), UInt64(0), UInt64(0))
+            for i in 0..<min(24, hi - lo) {
+                let b = bytes[lo + i]
+                if b == 0 { longOrZero = true }
+                let v = UInt64(b) << UInt64(56 - 8 * (i % 8))
+                switch i / 8 {
+                case 0: p.0 |= v
+                case 1: p.1 |= v
+                default: p.2 |= v
                 }
-                keys.append(Key(risk: -risk[r], p0: p.0, p1: p.1, p2: p.2, item: table.itemNo[r], row: Int32(r)))
             }
+            keys.append(Key(risk: -risk[r], p0: p.0, p1: p.1, p2: p.2, item: table.itemNo[r], row: Int32(r)))
         }
         let exact = !longOrZero
         keys.sort { a, b in
