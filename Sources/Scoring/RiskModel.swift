@@ -75,6 +75,18 @@ public struct RiskModel: Codable, Sendable, Equatable {
         return m
     }
 
+    /// Parses `NAME=WEIGHT` options.
+    public static func parseWeights(_ options: [String]) throws(RiskModelError) -> [String: Double] {
+        var out: [String: Double] = [:]
+        for o in options {
+            let parts = o.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, let w = Double(parts[1]) else { throw .badSyntax(o) }
+            guard w.isFinite, w >= 0 else { throw .badWeight(parts[0], w) }
+            out[parts[0]] = w
+        }
+        return out
+    }
+
     /// One detector's contribution to a row's risk.
     @inline(__always)
     public func contribution(_ term: Int, score: Double) -> Double {
@@ -111,17 +123,5 @@ public enum RiskModelError: Error, CustomStringConvertible, Equatable {
         case let .badSyntax(text):
             "error: --weight '\(text)': write NAME=WEIGHT, for example --weight diversion=0.5"
         }
-    }
-
-    /// Parses `NAME=WEIGHT` options.
-    public static func parse(_ options: [String]) throws(RiskModelError) -> [String: Double] {
-        var out: [String: Double] = [:]
-        for o in options {
-            let parts = o.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, !parts[0].isEmpty, let w = Double(parts[1]) else { throw .badSyntax(o) }
-            guard w.isFinite, w >= 0 else { throw .badWeight(parts[0], w) }
-            out[parts[0]] = w
-        }
-        return out
     }
 }

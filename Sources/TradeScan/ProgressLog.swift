@@ -14,8 +14,6 @@ public final class ProgressLog: @unchecked Sendable {
     let started = ContinuousClock.now
     var lastDraw = ContinuousClock.now
     var drewBar = false
-    var totalBytes = 0
-    var bytesBefore = 0   // bytes of files finished
 
     /// `quiet`: nothing but errors. `interactive` defaults to whether stderr is a terminal.
     public init(quiet: Bool = false, interactive: Bool? = nil) {
@@ -25,11 +23,6 @@ public final class ProgressLog: @unchecked Sendable {
 
     func write(_ s: String) {
         FileHandle.standardError.write(Data(s.utf8))
-    }
-
-    /// Tells the bar how many bytes all inputs hold (for the ETA).
-    public func expect(bytes: Int) {
-        lock.lock(); totalBytes = bytes; lock.unlock()
     }
 
     /// The ingest callback: redraws the bar at most 10 times a second.

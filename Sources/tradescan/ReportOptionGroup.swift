@@ -34,9 +34,9 @@ struct WeightOptionGroup: ParsableArguments {
     var weights: [String] = []
 
     func validate() throws {
-        do { _ = try RiskModelError.parse(weights) } catch { throw ValidationError(error.description) }
+        do { _ = try RiskModel.parseWeights(weights) } catch { throw ValidationError(error.description) }
     }
 
-    var parsed: [String: Double] { (try? RiskModelError.parse(weights)) ?? [:] }
+    var parsed: [String: Double] { (try? RiskModel.parseWeights(weights)) ?? [:] }
 }
 

@@ -49,9 +49,9 @@ struct RiskModelTests {
         let m = RiskModel(terms: [.init(detector: "a", background: 1, weight: 2)])
         #expect(try m.reweighted(["a": 0.5]).terms[0].weight == 0.5)
         #expect(throws: RiskModelError.unknownDetector("b", known: ["a"])) { try m.reweighted(["b": 1]) }
-        #expect(try RiskModelError.parse(["a=0.5", "b=3"]) == ["a": 0.5, "b": 3])
+        #expect(try RiskModel.parseWeights(["a=0.5", "b=3"]) == ["a": 0.5, "b": 3])
         for bad in ["a", "=1", "a=x", "a=-1", "a=inf"] {
-            #expect(throws: RiskModelError.self) { try RiskModelError.parse([bad]) }
+            #expect(throws: RiskModelError.self) { try RiskModel.parseWeights([bad]) }
         }
     }
 }

@@ -1,0 +1,30 @@
+import Declarations
+import Foundation
+import Scoring
+
+/// `tradescan fit`: read history, fit every detector, write the model file.
+public enum FitJob {
+    public struct Result: Sendable {
+        public var ingest: IngestResult
+        public var detectors: [String]
+        public var skipped: [(name: String, reason: String)]
+        public var bytes: Int
+        public var reported: Bool
+        public var seconds: [(stage: String, seconds: Double)]
+    }
+
+    public static func run(_ inputs: [String], options: RunOptions, model path: String) throws -> Result {
+        var clock = StageClock(log: options.log)
+        let ingest = try Jobs.read(inputs, options: options)
+        clock.lap("ingest")
+        guard ingest.rejectRate <= options.maxRejectRate else {
+            return Result(ingest: ingest, detectors: [], skipped: [], bytes: 0, reported: false, seconds: clock.stages)
+        }
+        let (suite, _) = try DetectorSuite.fit(ingest.table, controls: options.controls, parties: options.parties,
+                                               weights: options.weights) { clock.lap($0) }
+        let bytes = try ModelFile.encode(suite)
+        try AtomicFile.write(bytes, to: path)
+        clock.lap("write model")
+        return Result(ingest: ingest, detectors: suite.names, skipped: suite.skipped, bytes: bytes.count, reported: true, seconds: clock.stages)
+    }
+}
