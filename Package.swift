@@ -3,7 +3,7 @@
 // TradeScan: batch anomaly detection for customs declarations.
 //
 // Dependencies point one way (see README "Module map"):
-//   CBLAS  <-  LinearAlgebra  <-  Detectors  <-  Scoring  <-  Report  <-  TradeScan  <-  tradescan
+//   CBLAS  <-  LinearAlgebra  <-  Detectors  <-  Learning  <-  Scoring  <-  Report  <-  TradeScan  <-  tradescan
 // Only LinearAlgebra imports CBLAS. Benchmarks live in the nested package
 // `Benchmarks/` so that `swift build` and `swift test` never compile them.
 import PackageDescription
@@ -44,17 +44,20 @@ let package = Package(
         .target(name: "Synthetic", dependencies: ["Declarations"]),
         // One file per detector: fit → a Codable Fitted value → anomaly scores and reasons.
         .target(name: "Detectors", dependencies: ["Declarations", "LinearAlgebra"]),
+        // Learning from inspection outcomes: risk profiles, logistic regression (IRLS over
+        // LAPACK) and an embedding MLP (GEMM), chosen on a time-ordered validation split.
+        .target(name: "Learning", dependencies: ["Declarations", "Detectors", "LinearAlgebra"]),
         // Fitted detectors together: one risk score, ranking, lanes, the model file.
-        .target(name: "Scoring", dependencies: ["Declarations", "Detectors"]),
+        .target(name: "Scoring", dependencies: ["Declarations", "Detectors", "Learning"]),
         // The report files: ranked.csv/jsonl, parties.csv, report.html (inline SVG, no script).
         .target(name: "Report", dependencies: ["CSVCore", "Declarations", "Detectors", "Scoring"]),
         // Measures of a ranking against ground truth (tradescan evaluate).
         .target(name: "Evaluation", dependencies: ["CSVCore", "Declarations"]),
-        .target(name: "TradeScan", dependencies: ["LinearAlgebra", "Synthetic", "Declarations", "Detectors", "Scoring", "Report", "Evaluation", "CSVCore"]),
+        .target(name: "TradeScan", dependencies: ["LinearAlgebra", "Synthetic", "Declarations", "Detectors", "Learning", "Scoring", "Report", "Evaluation", "CSVCore"]),
         .executableTarget(
             name: "tradescan",
             dependencies: [
-                "TradeScan", "Scoring",
+                "TradeScan", "Scoring", "Learning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -64,6 +67,7 @@ let package = Package(
         .testTarget(name: "CSVCoreTests", dependencies: ["CSVCore", "TestSupport"]),
         .testTarget(name: "DeclarationsTests", dependencies: ["Declarations", "Synthetic", "CSVCore", "TestSupport"]),
         .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "Declarations", "Synthetic", "LinearAlgebra", "TestSupport"]),
+        .testTarget(name: "LearningTests", dependencies: ["Learning", "Declarations", "Detectors", "LinearAlgebra", "Synthetic", "TestSupport"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Detectors", "Declarations", "Synthetic", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Scoring", "Detectors", "Declarations", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),

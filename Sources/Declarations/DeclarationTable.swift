@@ -121,6 +121,13 @@ public struct DeclarationTable: Sendable {
 }
 
 extension DeclarationTable {
+    /// Replaces the outcome column (1 positive, 0 negative, −1 unknown; one per row).
+    public mutating func setOutcome(_ values: [Int8]) {
+        precondition(values.count == count, "one outcome per row")
+        outcome = values
+        present.insert(.outcome)
+    }
+
     /// Whether the table has a column for `field` (from the feed or a mapping constant).
     public func has(_ field: CanonicalField) -> Bool {
         if let t = TextField.allCases.first(where: { $0.canonical == field }) { return text(t) != nil }

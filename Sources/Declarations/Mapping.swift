@@ -97,6 +97,9 @@ public struct Mapping: Sendable, Equatable {
             && a.dates.formats == b.dates.formats && a.weightFactor == b.weightFactor && a.headerCount == b.headerCount
     }
 
+    /// Fields only history has (inspection outcomes): a mapped label column a file lacks is left out, not an error.
+    public static let labelFields: Set<CanonicalField> = [.outcome, .revenue]
+
     /// Fields a file must provide.
     public static let required: [CanonicalField] = [.declarationID, .declarationDate, .hsCode, .value, .currency]
 
@@ -130,6 +133,8 @@ public struct Mapping: Sendable, Equatable {
                 guard let i = header.firstIndex(of: name) ?? header.firstIndex(where: {
                     CanonicalField.normalizedName($0) == CanonicalField.normalizedName(name)
                 }) else {
+                    // Labels are history's: today's feed read through the same mapping has none.
+                    if labelFields.contains(f) { continue }
                     throw .mapping(file: source, message: "the mapping names column \"\(name)\" for \(key), but the header has: \(header.joined(separator: ", "))")
                 }
                 // A column mapped explicitly leaves any field that auto-mapped to it.

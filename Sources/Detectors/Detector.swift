@@ -10,6 +10,13 @@ public struct Reason: Sendable, Codable, Equatable {
     public var strength: Double
     /// Named facts behind the sentence (values, medians, groups).
     public var evidence: [String: String]
+
+    public init(detector: String, text: String, strength: Double, evidence: [String: String]) {
+        self.detector = detector
+        self.text = text
+        self.strength = strength
+        self.evidence = evidence
+    }
 }
 
 /// A fitted detector: scores any table with the fields it needs, and explains.

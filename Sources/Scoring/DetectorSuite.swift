@@ -1,5 +1,6 @@
 import Declarations
 import Detectors
+import Learning
 
 /// Every detector TradeScan runs, fitted together: what `scan` and `fit` build
 /// and what a model file holds.
@@ -14,8 +15,10 @@ public struct FittedSuite: Sendable {
     public var schema: SchemaSignature
     /// Rows the suite was fitted on.
     public var fittedRows: Int
+    /// The supervised ranker, when the history had inspection outcomes.
+    public var outcome: OutcomeModel?
 
-    public var names: [String] { detectors.map { type(of: $0).name } }
+    public var names: [String] { detectors.map { type(of: $0).name } + (outcome == nil ? [] : [OutcomeModel.name]) }
 
     /// Detectors' diversion model, for the corridor table.
     public var diversion: FittedDiversion? { detectors.lazy.compactMap { $0 as? FittedDiversion }.first }
@@ -48,8 +51,15 @@ public enum DetectorSuite {
 
     /// Fits every detector whose fields `table` has, then the risk model on their scores.
     /// Returns the scores of `table` too, since fitting the risk model needs them.
+    ///
+    /// When `table` has outcomes (and `learning` is not nil) an `OutcomeModel` is
+    /// fitted on the detectors' scores and the other features; its score joins the
+    /// risk model as one more term (background: below every fitted row, so it
+    /// orders every row), and the detectors' weights are scaled by the model's
+    /// `unsupervisedWeight`. Its fit-table scores are out of fold.
     public static func fit(_ table: DeclarationTable, controls: ControlsTable = .standard, parties: PartyList? = nil,
-                           weights: [String: Double] = [:], stage: StageHook = { _ in }) throws -> (FittedSuite, SuiteScores) {
+                           weights: [String: Double] = [:], learning: OutcomeModel.Options? = OutcomeModel.Options(),
+                           stage: StageHook = { _ in }) throws -> (FittedSuite, SuiteScores) {
         var fitted: [any FittedDetector] = []
         var skipped: [(String, String)] = []
         var scores = SuiteScores(names: [], columns: [], explainers: [])
@@ -80,16 +90,35 @@ public enum DetectorSuite {
         } else {
             skipped.append((FittedPartyScreening.name, "no --parties list given"))
         }
-        let risk = RiskModel.fit(Array(zip(scores.names, scores.columns)).map { ($0.0, $0.1) })
+        var risk = RiskModel.fit(Array(zip(scores.names, scores.columns)).map { ($0.0, $0.1) })
+        var outcomeModel: OutcomeModel?
+        if let learning, let outcome = table.outcome {
+            let byName = Dictionary(uniqueKeysWithValues: zip(scores.names, scores.columns))
+            do {
+                let (model, fitScores) = try OutcomeModel.fit(table, outcome: outcome, scores: byName,
+                                                              unsupervised: risk.risk(scores.columns), options: learning)
+                outcomeModel = model
+                for i in risk.terms.indices { risk.terms[i].weight *= model.unsupervisedWeight }
+                risk.terms.append(RiskModel.Term(detector: OutcomeModel.name, background: (fitScores.min() ?? 0) - 1, weight: 1))
+                scores.names.append(OutcomeModel.name)
+                scores.columns.append(fitScores)
+                scores.explainers.append(model.explainer(table, detectorScores: byName, ownOutcome: outcome))
+                stage("fit \(OutcomeModel.name)")
+            } catch let e as OutcomeModelError {
+                skipped.append((OutcomeModel.name, e.description.replacingOccurrences(of: "error: ", with: "")))
+            }
+        } else if learning != nil {
+            skipped.append((OutcomeModel.name, "no outcome column (map one, e.g. \"outcome\": \"Fraud\", or pass --labels)"))
+        }
         let suite = FittedSuite(detectors: fitted, skipped: skipped, risk: try risk.reweighted(weights),
-                                schema: SchemaSignature(table), fittedRows: table.count)
+                                schema: SchemaSignature(table), fittedRows: table.count, outcome: outcomeModel)
         return (suite, scores)
     }
 }
 
 extension FittedSuite {
     /// Scores `table` with every fitted detector.
-    public func score(_ table: DeclarationTable, stage: DetectorSuite.StageHook = { _ in }) -> SuiteScores {
+    public func score(_ table: DeclarationTable, stage: DetectorSuite.StageHook = { _ in }) throws -> SuiteScores {
         var out = SuiteScores(names: [], columns: [], explainers: [])
         for d in detectors {
             let (s, e) = d.scoresAndExplainer(table)
@@ -97,6 +126,13 @@ extension FittedSuite {
             out.columns.append(s)
             out.explainers.append(e)
             stage("score \(type(of: d).name)")
+        }
+        if let outcome {
+            let byName = Dictionary(uniqueKeysWithValues: zip(out.names, out.columns))
+            out.columns.append(try outcome.scores(table, detectorScores: byName))
+            out.names.append(OutcomeModel.name)
+            out.explainers.append(outcome.explainer(table, detectorScores: byName))
+            stage("score \(OutcomeModel.name)")
         }
         return out
     }

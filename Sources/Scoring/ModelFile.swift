@@ -1,13 +1,14 @@
 import Declarations
 import Detectors
 import Foundation
+import Learning
 
 /// The model file `tradescan fit` writes and `tradescan score` reads: JSON
 /// with a format version, the schema signature of the history, the risk model
 /// and every fitted detector under its name.
 public enum ModelFile {
     /// Bumped whenever a fitted detector's stored form changes.
-    public static let formatVersion = 1
+    public static let formatVersion = 2
 
     /// Detector name → fitted type, for decoding.
     static let registry: [String: any FittedDetector.Type] = {
@@ -69,6 +70,8 @@ public enum ModelFile {
     struct File: Codable {
         var header: Header
         var detectors: [Entry]
+        /// The supervised ranker, when history had outcomes.
+        var outcome: OutcomeModel?
     }
 
     static let nonFinite = (positive: "+inf", negative: "-inf", nan: "nan")
@@ -81,7 +84,7 @@ public enum ModelFile {
         let file = File(header: Header(format: "tradescan-model", formatVersion: formatVersion, schema: suite.schema,
                                        fittedRows: suite.fittedRows, risk: suite.risk,
                                        skipped: suite.skipped.map { Skipped(name: $0.name, reason: $0.reason) }),
-                        detectors: suite.detectors.map(Entry.init))
+                        detectors: suite.detectors.map(Entry.init), outcome: suite.outcome)
         return Array(try e.encode(file))
     }
 
@@ -99,7 +102,8 @@ public enum ModelFile {
         do {
             let file = try d.decode(File.self, from: data)
             return FittedSuite(detectors: file.detectors.map(\.model), skipped: file.header.skipped.map { ($0.name, $0.reason) },
-                               risk: file.header.risk, schema: file.header.schema, fittedRows: file.header.fittedRows)
+                               risk: file.header.risk, schema: file.header.schema, fittedRows: file.header.fittedRows,
+                               outcome: file.outcome)
         } catch {
             throw .corrupt(source, String(describing: error))
         }
@@ -108,6 +112,9 @@ public enum ModelFile {
     /// Checks that `table` has the fields the model was fitted on.
     public static func check(_ suite: FittedSuite, against table: DeclarationTable, source: String) throws(ModelFileError) {
         let now = SchemaSignature(table)
+        if let missing = suite.outcome?.missingSources(in: table), !missing.isEmpty {
+            throw .schemaMismatch(source, modelHash: suite.schema.hash, feedHash: now.hash, missing: missing, extra: [])
+        }
         guard now.hash != suite.schema.hash else { return }
         let missing = suite.schema.fields.filter { !now.fields.contains($0) }
         let extra = now.fields.filter { !suite.schema.fields.contains($0) }

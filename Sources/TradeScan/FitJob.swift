@@ -21,7 +21,7 @@ public enum FitJob {
             return Result(ingest: ingest, detectors: [], skipped: [], bytes: 0, reported: false, seconds: clock.stages)
         }
         let (suite, _) = try DetectorSuite.fit(ingest.table, controls: options.controls, parties: options.parties,
-                                               weights: options.weights) { clock.lap($0) }
+                                               weights: options.weights, learning: options.learning) { clock.lap($0) }
         let bytes = try ModelFile.encode(suite)
         try AtomicFile.write(bytes, to: path)
         clock.lap("write model")

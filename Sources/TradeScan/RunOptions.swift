@@ -1,4 +1,5 @@
 import Declarations
+import Learning
 import Scoring
 
 /// Options shared by scan, fit and score.
@@ -14,10 +15,15 @@ public struct RunOptions: Sendable {
     public var previous: String?
     /// Where stage and progress lines go (nil: nowhere).
     public var log: ProgressLog?
+    /// Inspection outcomes to learn from, beside the feed's own outcome column (`--labels`).
+    public var labels: String?
+    /// How fit learns from outcomes (nil: it does not).
+    public var learning: OutcomeModel.Options?
 
     public init(ingest: IngestOptions = IngestOptions(), maxRejectRate: Double = 0.01, controls: ControlsTable = .standard,
                 parties: PartyList? = nil, lanes: LanePolicy = LanePolicy(), weights: [String: Double] = [:],
-                previous: String? = nil, log: ProgressLog? = nil) {
+                previous: String? = nil, log: ProgressLog? = nil, labels: String? = nil,
+                learning: OutcomeModel.Options? = OutcomeModel.Options()) {
         self.ingest = ingest
         self.maxRejectRate = maxRejectRate
         self.controls = controls
@@ -26,6 +32,8 @@ public struct RunOptions: Sendable {
         self.weights = weights
         self.previous = previous
         self.log = log
+        self.labels = labels
+        self.learning = learning
     }
 }
 

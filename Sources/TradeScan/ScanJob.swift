@@ -31,7 +31,7 @@ public enum ScanJob {
         }
         let previous = try options.previous.map(PreviousFlags.read(folder:))
         let (suite, scores) = try DetectorSuite.fit(ingest.table, controls: options.controls, parties: options.parties,
-                                                    weights: options.weights) { clock.lap($0) }
+                                                    weights: options.weights, learning: options.learning) { clock.lap($0) }
         return try ReportFolder.write(ingest: ingest, suite: suite, scores: scores, previous: previous, options: options,
                                       out: out, clock: &clock, command: "scan")
     }
@@ -47,6 +47,11 @@ enum Jobs {
             }
             ingestOptions.progress = { log.ingest($0, fileSizes: sizes) }
         }
-        return try Ingest.read(inputs, options: ingestOptions)
+        var result = try Ingest.read(inputs, options: ingestOptions)
+        if let labels = options.labels {
+            let applied = try Labels.apply(labels, to: &result.table)
+            options.log?.info("labels \(labels): \(applied.matched) keys matched (\(applied.positives) positive rows), \(applied.unmatched) not in the feed")
+        }
+        return result
     }
 }

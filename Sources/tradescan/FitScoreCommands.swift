@@ -15,9 +15,16 @@ struct FitCommand: ParsableCommand {
             'tradescan score <new…> --model FILE --out DIR'. On the same data, fit \
             then score ranks exactly as scan does.
 
+            When history has inspection outcomes (an outcome column through the \
+            mapping, or --labels FILE), fit also trains the outcome model: risk \
+            profiles, logistic regression and an embedding network, chosen on a \
+            time-ordered validation split (README "Learning from inspection \
+            outcomes"). Today's files need no outcome column.
+
             The file is written to a temporary sibling and renamed into place.
 
             Example: tradescan fit data/history/ --parties lists/parties.csv --model model.json
+            Example: tradescan fit train.csv --mapping Fixtures/mappings/kcs-imports.json --model kcs.json
             """
     )
 
@@ -26,6 +33,10 @@ struct FitCommand: ParsableCommand {
 
     @OptionGroup var ingest: IngestOptionGroup
     @OptionGroup var weights: WeightOptionGroup
+    @OptionGroup var learning: LearningOptionGroup
+
+    @Option(help: "Seed of the outcome model's folds, training sample and network (same seed, same model).")
+    var seed: UInt64 = 1
 
     @Option(help: "Model file to write (replaced if it exists).")
     var model: String
@@ -34,7 +45,8 @@ struct FitCommand: ParsableCommand {
         BLASThreading.setThreadCount(1)
         let log = ProgressLog(quiet: ingest.quiet)
         let result = try RunReport.run(log) {
-            try FitJob.run(inputs, options: try ingest.runOptions(report: nil, weights: weights, log: log), model: model)
+            let options = learning.apply(to: try ingest.runOptions(report: nil, weights: weights, log: log), seed: seed)
+            return try FitJob.run(inputs, options: options, model: model)
         }
         var err = StandardError()
         log.finish()

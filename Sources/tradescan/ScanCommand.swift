@@ -31,6 +31,12 @@ struct ScanCommand: ParsableCommand {
             share of the red lane with seeded random picks. Ties are broken by row \
             key, so the same input, options and seed give byte-identical files.
 
+            Learning from outcomes: when the feed has an outcome column (through \
+            the mapping) or --labels names one, a supervised ranker is fitted too \
+            (README "Learning from inspection outcomes") and its log10-odds join \
+            the risk score as the outcome_model term. Rows with a known outcome are \
+            scored out of fold: no row's score uses its own label.
+
             Exit 65 (with rejects.csv and summary.md only) when the reject rate \
             exceeds --max-reject-rate.
 
@@ -44,6 +50,7 @@ struct ScanCommand: ParsableCommand {
     @OptionGroup var ingest: IngestOptionGroup
     @OptionGroup var report: ReportOptionGroup
     @OptionGroup var weights: WeightOptionGroup
+    @OptionGroup var learning: LearningOptionGroup
 
     @Option(help: "Folder to write the report into (replaced if it exists).")
     var out: String
@@ -52,7 +59,8 @@ struct ScanCommand: ParsableCommand {
         BLASThreading.setThreadCount(1)
         let log = ProgressLog(quiet: ingest.quiet)
         let result = try RunReport.run(log) {
-            try ScanJob.run(inputs, options: try ingest.runOptions(report: report, weights: weights, log: log), out: out)
+            let options = learning.apply(to: try ingest.runOptions(report: report, weights: weights, log: log), seed: report.seed)
+            return try ScanJob.run(inputs, options: options, out: out)
         }
         try RunReport.finish(result, out: out, ingest: ingest, log: log)
     }

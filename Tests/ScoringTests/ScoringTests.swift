@@ -147,7 +147,7 @@ struct ModelFileTests {
         #expect(back.names == suite.names)
         #expect(back.risk == suite.risk)
         #expect(back.schema == suite.schema)
-        let again = back.score(table)
+        let again = try back.score(table)
         for d in scores.columns.indices {
             #expect(again.columns[d] == scores.columns[d], "\(scores.names[d]) scores survive the model file")
         }
