@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "CSVCore", targets: ["CSVCore"]),
         .library(name: "Declarations", targets: ["Declarations"]),
         .library(name: "Detectors", targets: ["Detectors"]),
+        .library(name: "Learning", targets: ["Learning"]),
         .executable(name: "tradescan", targets: ["tradescan"]),
     ],
     dependencies: [

@@ -58,6 +58,17 @@ let package = Package(
             path: "Benchmarks/DetectorBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "LearningBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Declarations", package: "main"),
+                .product(name: "Detectors", package: "main"),
+                .product(name: "Learning", package: "main"),
+            ],
+            path: "Benchmarks/LearningBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

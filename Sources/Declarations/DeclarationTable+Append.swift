@@ -137,3 +137,16 @@ extension DeclarationTable {
         count = n
     }
 }
+
+extension DeclarationTable {
+    /// The rows where `keep` is true, in order, with their files and lines.
+    public func rows(where keep: [Bool]) -> DeclarationTable {
+        precondition(keep.count == count, "one flag per row")
+        var t = DeclarationTable()
+        t.files = files
+        t.present = present
+        t.append(self, keep: keep, fileIndex: 0)
+        t.fileIndex = fileIndex.indices.filter { keep[$0] }.map { fileIndex[$0] }
+        return t
+    }
+}

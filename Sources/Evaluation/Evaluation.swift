@@ -40,6 +40,12 @@ public struct Truth: Sendable {
     public var positive: Bool
     public var pattern: String?
     public var revenue: Double?
+
+    public init(positive: Bool, pattern: String?, revenue: Double?) {
+        self.positive = positive
+        self.pattern = pattern
+        self.revenue = revenue
+    }
 }
 
 /// Builds an `EvaluationReport` from a ranking and ground truth.

@@ -108,10 +108,12 @@ public struct FeatureSpace: Codable, Sendable {
     }
 
     /// Numeric and detector columns for `rows`.
-    func otherColumns(_ table: DeclarationTable, rows: some Collection<Int>, scores: [String: [Double]]) -> [[Double]] {
+    /// `numericValues` are `numeric`'s values of the whole table when the caller has them (explainers call per row).
+    func otherColumns(_ table: DeclarationTable, rows: some Collection<Int>, scores: [String: [Double]],
+                      numericValues: [[Double]]? = nil) -> [[Double]] {
         var columns: [[Double]] = []
-        for n in numeric {
-            let v = n.values(table)
+        for (k, n) in numeric.enumerated() {
+            let v = numericValues?[k] ?? n.values(table)
             columns.append(v.count == table.count ? rows.map { v[$0] } : [Double](repeating: .nan, count: rows.count))
         }
         for d in detectors {

@@ -12,15 +12,18 @@ extension OutcomeModel {
     public func explainer(_ table: DeclarationTable, detectorScores: [String: [Double]],
                           ownOutcome: [Int8]? = nil) -> @Sendable (Int) -> [Reason] {
         let hashers = SourceHasher.all(features.profiles.map(\.spec), table: table)
+        let numericValues = features.numeric.map { $0.values(table) }
         let model = self
-        return { row in model.reasons(table, row: row, detectorScores: detectorScores, hashers: hashers, ownOutcome: ownOutcome) }
+        return { row in
+            model.reasons(table, row: row, detectorScores: detectorScores, hashers: hashers, numericValues: numericValues, ownOutcome: ownOutcome)
+        }
     }
 
     /// Terms at or below this (log10 odds) are not worth a sentence.
     static let minimumReason = 0.05
 
     func reasons(_ table: DeclarationTable, row: Int, detectorScores: [String: [Double]],
-                 hashers: [CategoricalSource: SourceHasher], ownOutcome: [Int8]?) -> [Reason] {
+                 hashers: [CategoricalSource: SourceHasher], numericValues: [[Double]], ownOutcome: [Int8]?) -> [Reason] {
         let f = features
         var terms: [(strength: Double, reason: Reason)] = []
         var j = 0
@@ -48,7 +51,7 @@ extension OutcomeModel {
                 "prior_rate": percent(f.prior), "log10_odds": format2(t),
             ])))
         }
-        let other = f.otherColumns(table, rows: [row], scores: detectorScores)
+        let other = f.otherColumns(table, rows: [row], scores: detectorScores, numericValues: numericValues)
         for (k, column) in other.enumerated() {
             let x = column[0]
             let t = logistic.weights[j] * f.standardised(j, x) * Self.log10e

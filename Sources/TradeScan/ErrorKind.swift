@@ -1,5 +1,6 @@
 import CSVCore
 import Declarations
+import Evaluation
 import Report
 import Scoring
 
@@ -10,7 +11,10 @@ public enum ErrorKind: Sendable {
     public init(_ error: any Error) {
         switch error {
         case is RiskModelError, is AtomicDirectoryError: self = .usage
-        case is IngestError, is InputFileError, is CSVTableError, is ModelFileError, is PreviousFlagsError: self = .input
+        case let e as TimeOrderedEvaluationError:
+            if case .badDate = e { self = .usage } else { self = .input }
+        case is IngestError, is InputFileError, is CSVTableError, is ModelFileError, is PreviousFlagsError,
+             is EvaluationError: self = .input
         default: self = .other
         }
     }

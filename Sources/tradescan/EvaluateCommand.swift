@@ -1,6 +1,8 @@
 import ArgumentParser
 import Evaluation
 import Foundation
+import LinearAlgebra
+import Learning
 import TradeScan
 
 struct EvaluateCommand: ParsableCommand {
@@ -26,14 +28,47 @@ struct EvaluateCommand: ParsableCommand {
 
             Example: tradescan evaluate --ranked out/ranked.csv --labels data/demo/labels.csv
             Example: tradescan evaluate --ranked out/ranked.csv --labels data/demo/labels.csv --by routing
+
+            Time-ordered mode (--split-date DATE with declaration files as \
+            arguments): fit everything scan fits, the outcome model included, on \
+            the rows dated before DATE, score the rows dated DATE or later whose \
+            outcome is known, and measure that ranking. Outcomes come from the \
+            feed's outcome column (through --mapping) or --labels. Nothing from \
+            DATE on is seen by the fit, as in production.
+
+            Example: tradescan evaluate --split-date 2021-01-01 train.csv valid.csv --mapping Fixtures/mappings/kcs-imports.json
             """
     )
 
-    @Option(help: "The ranking to evaluate (CSV).")
-    var ranked: String
+    @Argument(help: "Declaration files with outcomes (time-ordered mode only).")
+    var inputs: [String] = []
 
-    @Option(help: "Ground truth: a labels file or a declarations file with an outcome column.")
-    var labels: String
+    @Option(help: "The ranking to evaluate (CSV).")
+    var ranked: String?
+
+    @Option(help: "Ground truth: a labels file or a declarations file with an outcome column (in time-ordered mode: outcomes joined onto the inputs).")
+    var labels: String?
+
+    @Option(name: .customLong("split-date"), help: ArgumentHelp("Time-ordered mode: fit on rows before this date, evaluate on rows from it on.", valueName: "YYYY-MM-DD"))
+    var splitDate: String?
+
+    @OptionGroup var ingest: IngestOptionGroup
+
+    @Option(help: "Seed of the outcome model (time-ordered mode).")
+    var seed: UInt64 = 1
+
+    @Flag(name: .customLong("no-network"), help: "Time-ordered mode: logistic regression only.")
+    var noNetwork = false
+
+    func validate() throws {
+        if splitDate != nil {
+            guard !inputs.isEmpty else { throw ValidationError("--split-date needs declaration files as arguments") }
+            guard ranked == nil else { throw ValidationError("--split-date fits and scores the inputs itself; drop --ranked") }
+        } else {
+            guard inputs.isEmpty else { throw ValidationError("declaration files as arguments need --split-date; to evaluate a ranking use --ranked FILE --labels FILE") }
+            guard ranked != nil, labels != nil else { throw ValidationError("give --ranked FILE and --labels FILE, or --split-date DATE with declaration files") }
+        }
+    }
 
     @Option(help: ArgumentHelp("Rank by this column instead of risk_score, e.g. one detector's score column of ranked.csv.", valueName: "column"))
     var by: String = "risk_score"
@@ -42,6 +77,8 @@ struct EvaluateCommand: ParsableCommand {
     var json = false
 
     func run() throws {
+        if let splitDate { return try runTimeOrdered(splitDate) }
+        guard let ranked, let labels else { return }
         let report: EvaluationReport
         do {
             report = try EvaluateJob.run(ranked: ranked, labels: labels, by: by)
@@ -57,6 +94,32 @@ struct EvaluateCommand: ParsableCommand {
         } else {
             print(EvaluationRendering.text(report, ranked: ranked, labels: labels), terminator: "")
         }
+    }
+}
+
+extension EvaluateCommand {
+    func runTimeOrdered(_ split: String) throws {
+        BLASThreading.setThreadCount(1)
+        let log = ProgressLog(quiet: ingest.quiet)
+        let result = try RunReport.run(log) {
+            var options = try ingest.runOptions(report: nil, weights: nil, log: log)
+            options.labels = labels
+            var learning = OutcomeModel.Options()
+            learning.seed = seed
+            learning.network = !noNetwork
+            options.learning = learning
+            return try TimeOrderedEvaluation.run(inputs, split: split, options: options)
+        }
+        log.finish()
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(result.report), as: UTF8.self))
+            return
+        }
+        print("time-ordered: fitted on \(result.historyRows) rows before \(result.splitDate) (\(result.historyPositives) positive), scored \(result.scoredRows) labelled rows from \(result.splitDate) on")
+        print("model: \(result.detectors.joined(separator: ", "))" + (result.chosen.map { "; outcome model chose \($0)" } ?? ""))
+        print(EvaluationRendering.text(result.report, ranked: "the later rows' ranking", labels: "their outcomes"), terminator: "")
     }
 }
 

@@ -61,9 +61,9 @@ struct IngestOptionGroup: ParsableArguments {
     }
 
     /// Options of scan, fit and score.
-    func runOptions(report: ReportOptionGroup?, weights: WeightOptionGroup, log: ProgressLog) throws -> RunOptions {
+    func runOptions(report: ReportOptionGroup?, weights: WeightOptionGroup?, log: ProgressLog) throws -> RunOptions {
         RunOptions(ingest: try options(), maxRejectRate: maxRejectRate, controls: try controlsTable(), parties: try partyList(),
-                   lanes: report?.policy ?? LanePolicy(), weights: weights.parsed, previous: report?.previous, log: log)
+                   lanes: report?.policy ?? LanePolicy(), weights: weights?.parsed ?? [:], previous: report?.previous, log: log)
     }
 
     func options() throws -> IngestOptions {

@@ -167,8 +167,8 @@ struct ModelFileTests {
             #expect(error.description.contains("the feed lacks"))
         }
         var text = String(decoding: try ModelFile.encode(suite), as: UTF8.self)
-        text = text.replacingOccurrences(of: "\"formatVersion\":1", with: "\"formatVersion\":2")
-        #expect(throws: ModelFileError.version("m.json", found: 2, expected: 1)) { try ModelFile.decode(Array(text.utf8), source: "m.json") }
+        text = text.replacingOccurrences(of: "\"formatVersion\":\(ModelFile.formatVersion)", with: "\"formatVersion\":\(ModelFile.formatVersion + 1)")
+        #expect(throws: ModelFileError.version("m.json", found: ModelFile.formatVersion + 1, expected: ModelFile.formatVersion)) { try ModelFile.decode(Array(text.utf8), source: "m.json") }
         #expect(throws: ModelFileError.notAModel("x.csv")) { try ModelFile.decode(Array("a,b\n1,2\n".utf8), source: "x.csv") }
     }
 
