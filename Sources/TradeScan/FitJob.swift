@@ -11,6 +11,8 @@ public enum FitJob {
         public var bytes: Int
         public var reported: Bool
         public var seconds: [(stage: String, seconds: Double)]
+        /// What the outcome model's time-ordered validation chose (nil: no outcome model).
+        public var outcomeChoice: String?
     }
 
     public static func run(_ inputs: [String], options: RunOptions, model path: String) throws -> Result {
@@ -18,13 +20,14 @@ public enum FitJob {
         let ingest = try Jobs.read(inputs, options: options)
         clock.lap("ingest")
         guard ingest.rejectRate <= options.maxRejectRate else {
-            return Result(ingest: ingest, detectors: [], skipped: [], bytes: 0, reported: false, seconds: clock.stages)
+            return Result(ingest: ingest, detectors: [], skipped: [], bytes: 0, reported: false, seconds: clock.stages, outcomeChoice: nil)
         }
         let (suite, _) = try DetectorSuite.fit(ingest.table, controls: options.controls, parties: options.parties,
                                                weights: options.weights, learning: options.learning) { clock.lap($0) }
         let bytes = try ModelFile.encode(suite)
         try AtomicFile.write(bytes, to: path)
         clock.lap("write model")
-        return Result(ingest: ingest, detectors: suite.names, skipped: suite.skipped, bytes: bytes.count, reported: true, seconds: clock.stages)
+        return Result(ingest: ingest, detectors: suite.names, skipped: suite.skipped, bytes: bytes.count, reported: true, seconds: clock.stages,
+                      outcomeChoice: suite.outcome.map { $0.validation?.chosen ?? "defaults (too few labels for a time-ordered validation)" })
     }
 }

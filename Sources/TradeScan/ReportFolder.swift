@@ -82,6 +82,20 @@ enum ReportFolder {
         s += "| detector | status | weight | background |\n|---|---|---|---|\n"
         for t in suite.risk.terms { s += "| `\(t.detector)` | run | \(Format.decimal(t.weight)) | \(Format.decimal(t.background)) |\n" }
         for (name, why) in suite.skipped { s += "| `\(name)` | skipped: \(why) | | |\n" }
+        if let o = suite.outcome {
+            s += "\n## Outcome model\n\n"
+            s += "Learned from \(o.labelledRows) labelled rows (\(o.positives) positive), seed \(o.seed): \(o.features.profiles.count) risk profiles, "
+            s += "\(o.features.count) features, logistic regression (\(o.logistic.iterations) Newton steps)"
+            s += o.network.map { ", embedding network (\($0.epochs) epochs, share \(Format.decimal(o.networkShare)))" } ?? ", no network"
+            s += "; unsupervised weight \(Format.decimal(o.unsupervisedWeight)).\n"
+            if let v = o.validation {
+                s += "\nTime-ordered validation: fitted on \(v.trainRows) rows before \(v.cutDate), measured on \(v.validRows) rows from it (\(v.validPositives) positive). Chosen: \(v.chosen).\n\n"
+                s += "| candidate | average precision |\n|---|---|\n"
+                for (name, ap) in v.candidates.sorted(by: { $0.key < $1.key }) { s += "| \(name) | \(Format.decimal(ap)) |\n" }
+            } else {
+                s += "\nNo time-ordered validation (too few labels before or after the cut): defaults used.\n"
+            }
+        }
         s += "\n## Time per stage\n\n| stage | seconds |\n|---|---|\n"
         for (stage, sec) in stages { s += String(format: "| %@ | %.3f |\n", stage, sec) }
         s += "\n## Top 20\n\n| rank | declaration_id | item_no | risk_score | lane | reasons |\n|---|---|---|---|---|---|\n"

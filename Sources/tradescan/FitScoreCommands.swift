@@ -61,6 +61,7 @@ struct FitCommand: ParsableCommand {
         }
         if !ingest.quiet {
             print("wrote \(model) (\(result.bytes) bytes): \(result.detectors.joined(separator: ", "))", to: &err)
+            if let choice = result.outcomeChoice { print("outcome model: \(choice)", to: &err) }
         }
     }
 }

@@ -50,6 +50,8 @@ struct LearningCLITests {
         #expect(ranked.rows[0][reasons].contains("inspected found positive"), "\(ranked.rows[0][reasons])")
         let summary = try String(contentsOfFile: tmp.file("out") + "/summary.md", encoding: .utf8)
         #expect(summary.contains("| `outcome_model` | run |"))
+        #expect(summary.contains("## Outcome model") && summary.contains("Time-ordered validation: fitted on"), "\(summary)")
+        #expect(fit.stderr.contains("outcome model: logistic m="), "\(fit.stderr)")
         let eval = try BuiltBinary.run(["evaluate", "--ranked", tmp.file("out") + "/ranked.csv", "--labels", KCS.valid, "--json"])
         #expect(eval.status == 0, "\(eval.stderr)")
         let p5 = try KCS.precision(eval.stdout, at: "5%")
