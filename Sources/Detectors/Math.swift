@@ -4,14 +4,14 @@ import Glibc
 import Darwin
 #endif
 
-/// The elementary functions the detectors use, from the C library.
-enum Math {
-    @inline(__always) static func log(_ x: Double) -> Double { _log(x) }
-    @inline(__always) static func exp(_ x: Double) -> Double { _exp(x) }
-    @inline(__always) static func sin(_ x: Double) -> Double { _sin(x) }
-    @inline(__always) static func cos(_ x: Double) -> Double { _cos(x) }
-    @inline(__always) static func log1p(_ x: Double) -> Double { _log1p(x) }
-    @inline(__always) static func expm1(_ x: Double) -> Double { _expm1(x) }
+/// The elementary functions the detectors and learners use, from the C library.
+package enum Math {
+    @inline(__always) package static func log(_ x: Double) -> Double { _log(x) }
+    @inline(__always) package static func exp(_ x: Double) -> Double { _exp(x) }
+    @inline(__always) package static func sin(_ x: Double) -> Double { _sin(x) }
+    @inline(__always) package static func cos(_ x: Double) -> Double { _cos(x) }
+    @inline(__always) package static func log1p(_ x: Double) -> Double { _log1p(x) }
+    @inline(__always) package static func expm1(_ x: Double) -> Double { _expm1(x) }
 }
 
 #if canImport(Glibc)

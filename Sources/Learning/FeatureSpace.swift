@@ -1,4 +1,5 @@
 import Declarations
+import Detectors
 import LinearAlgebra
 
 /// A numeric feature taken from the table.

@@ -1,3 +1,5 @@
+import Detectors
+
 /// Stable 64-bit hashing for profile keys: the same on every machine and run
 /// (Swift's `Hasher` is seeded per process, so it cannot key a model file).
 enum StableHash {
@@ -27,11 +29,12 @@ enum StableHash {
 }
 
 /// SplitMix64 (Steele, Lea, Flood 2014): the seeded generator of folds, initial weights and batches.
-struct SeededGenerator {
+/// Shared with `Scoring`'s exploration picks (`package` access).
+package struct SeededGenerator {
     var state: UInt64
-    init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         return StableHash.finalize(state)
     }

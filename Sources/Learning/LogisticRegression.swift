@@ -1,3 +1,4 @@
+import Detectors
 import LinearAlgebra
 
 /// L2-regularised logistic regression fitted by Newton's method (IRLS).

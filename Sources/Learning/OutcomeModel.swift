@@ -215,9 +215,8 @@ public struct OutcomeModel: Codable, Sendable {
             }
             self.numeric = numeric
             self.detectors = detectors
-            var space = FeatureSpace(profiles: [], smoothing: 1, prior: prior, numeric: numeric, detectors: detectors,
+            let space = FeatureSpace(profiles: [], smoothing: 1, prior: prior, numeric: numeric, detectors: detectors,
                                      kinds: [], means: [], scales: [])
-            space.kinds = []
             other = space.otherColumns(table, rows: rows, scores: scores)
         }
 

@@ -1,3 +1,5 @@
+import Learning
+
 /// Inspection lanes by budget: the top `inspectRate` of rows red, the next
 /// `amberRate` amber, the rest green. `explore` fills that share of the red
 /// lane with seeded random picks from the rest of the list, marked as
@@ -46,7 +48,7 @@ public struct Lanes: Sendable {
         let targeted = red - picks
         for k in 0..<targeted { lane[ranking[k]] = .red }
         // Floyd's sampling of `picks` distinct positions in targeted..<n: seeded, no n-sized scratch.
-        var rng = SplitMix64(seed: policy.seed)
+        var rng = SeededGenerator(seed: policy.seed)
         var chosen = Set<Int>()
         let span = n - targeted
         if picks > 0 {
@@ -70,18 +72,5 @@ public struct Lanes: Sendable {
         redCount = red
         exploredCount = chosen.count
         amberCount = lane.reduce(0) { $0 + ($1 == .amber ? 1 : 0) }
-    }
-}
-
-/// SplitMix64 (Steele, Lea, Flood 2014): a small seeded generator, the same on every machine.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

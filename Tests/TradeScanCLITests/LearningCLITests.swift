@@ -91,5 +91,9 @@ struct LearningCLITests {
         #expect(try KCS.precision(eval.stdout, at: "1%") > 0.5, "\(eval.stdout)")
         let missing = try BuiltBinary.run(["scan", data + "/declarations.csv", "--labels", tmp.file("nope.csv"), "--out", tmp.file("c"), "--quiet"])
         #expect(missing.status == 65 && missing.stderr.contains("nope.csv"), "\(missing.stderr)")
+        try Data("declaration_id,outcome\nX1,1\nX2,maybe\n".utf8).write(to: URL(fileURLWithPath: tmp.file("bad.csv")))
+        let bad = try BuiltBinary.run(["scan", data + "/declarations.csv", "--labels", tmp.file("bad.csv"), "--out", tmp.file("d"), "--quiet"])
+        #expect(bad.status == 65 && bad.stderr.contains("bad.csv:3") && bad.stderr.contains("'maybe' is not 0 or 1"), "\(bad.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: tmp.file("d")), "no report from unreadable labels")
     }
 }
