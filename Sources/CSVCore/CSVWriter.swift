@@ -38,6 +38,28 @@ public struct CSVWriter: Sendable {
         append(value, neutralise: neutralise)
     }
 
+    /// Appends one field given as a slice of UTF-8 bytes (quoted when needed;
+    /// `neutralise` as in `field(raw:)`).
+    public mutating func field(slice value: ArraySlice<UInt8>, neutralise: Bool = false) {
+        append(value, neutralise: neutralise)
+    }
+
+    /// Appends a cell already encoded for this dialect (quoted and escaped as
+    /// `field(...)` would write it, without the delimiter): the fast path for
+    /// values rendered once and written many times.
+    public mutating func field(encoded cell: [UInt8]) {
+        if !atRecordStart { buffer.append(dialect.delimiter) }
+        atRecordStart = false
+        buffer.append(contentsOf: cell)
+    }
+
+    /// `value` encoded as one cell of `dialect` (for `field(encoded:)`).
+    public static func encodedCell(_ value: String, neutralise: Bool = false, dialect: Dialect = .comma) -> [UInt8] {
+        var w = CSVWriter(dialect: dialect)
+        w.field(text: value, neutralise: neutralise)
+        return w.buffer
+    }
+
     /// The one place a field's bytes are written: delimiter, quoting, doubled quotes.
     private mutating func append<C: Collection>(_ value: C, neutralise: Bool) where C.Element == UInt8 {
         if !atRecordStart { buffer.append(dialect.delimiter) }

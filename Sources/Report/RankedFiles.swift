@@ -4,7 +4,8 @@ import Detectors
 import Foundation
 import Scoring
 
-/// ranked.csv and ranked.jsonl: every accepted row, highest risk first, in one pass.
+/// ranked.csv (every accepted row, highest risk first) and ranked.jsonl (the
+/// explained rows, in the same order), in one pass.
 public enum RankedFiles {
     /// Key fields written for every row, after the detector scores.
     static let keyFields = ["declaration_date", "trader", "counterparty", "counterparty_country", "origin_country",
@@ -22,16 +23,20 @@ public enum RankedFiles {
     /// Rows per block: blocks are rendered in parallel and written in order.
     static let blockRows = 16_384
 
-    /// Writes both files. Cells of ranked.csv that a spreadsheet could run as a
-    /// formula (first character `=`, `+`, `-`, `@`, tab, CR) get a leading `'`.
-    /// In ranked.jsonl, `scores` and `contributions` list the detectors whose
-    /// value is not 0, and empty key fields are left out.
-    public static func write(_ data: ReportData, csv csvPath: String, jsonl jsonlPath: String, threads: Int = 0) throws {
+    /// Writes both files: ranked.csv with every row (reasons for the rows
+    /// `explain` covers), ranked.jsonl with the explained rows. Cells of
+    /// ranked.csv that a spreadsheet could run as a formula (first character
+    /// `=`, `+`, `-`, `@`, tab, CR) get a leading `'`. In ranked.jsonl,
+    /// `scores` and `contributions` list the detectors whose value is not 0,
+    /// and empty key fields are left out.
+    public static func write(_ data: ReportData, csv csvPath: String, jsonl jsonlPath: String, explain: ExplainScope = .flagged,
+                             threads: Int = 0) throws {
         let csvFile = try OutputFile(path: csvPath)
         let jsonFile = try OutputFile(path: jsonlPath)
         var w = CSVWriter()
         w.record(header(data))
         try csvFile.write(w.buffer)
+        let cells = KeyCells(data.table)
         let blocks = (data.ranking.count + blockRows - 1) / blockRows
         let workers = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
         var next = 0
@@ -39,11 +44,11 @@ public enum RankedFiles {
             // A wave of blocks at a time keeps memory bounded.
             let upper = min(blocks, next + workers * 2)
             let rendered = Parallel.map(next..<upper, threads: workers) { b in
-                render(data, ranks: (b * blockRows)..<min(data.ranking.count, (b + 1) * blockRows))
+                render(data, cells: cells, explain: explain, ranks: (b * blockRows)..<min(data.ranking.count, (b + 1) * blockRows))
             }
             for (c, j) in rendered {
                 try csvFile.write(c)
-                try jsonFile.write(j)
+                if !j.isEmpty { try jsonFile.write(j) }
             }
             next = upper
         }
@@ -52,90 +57,115 @@ public enum RankedFiles {
     }
 
     /// ranked.csv and ranked.jsonl bytes of the rows at `ranks`.
-    static func render(_ data: ReportData, ranks: Range<Int>) -> ([UInt8], [UInt8]) {
+    static func render(_ data: ReportData, cells: KeyCells, explain: ExplainScope, ranks: Range<Int>) -> ([UInt8], [UInt8]) {
         let t = data.table
         var w = CSVWriter(capacity: ranks.count * 256)
         var j = JSONBytes()
-        j.buffer.reserveCapacity(ranks.count * 512)
-        let files = t.files.map(RejectLog.neutralised)
         let names = data.scores.names
+        let netWeight = t.numbers(.netWeightKg)
         for k in ranks {
             let row = data.ranking[k]
-            let reasons = data.reasons(row)
-            let id = t.declarationID.string(row)
-            let lane = data.lanes.lane[row].name
-            let explored = data.lanes.explored[row]
+            let lane = data.lanes.lane[row]
+            let explained = explain.explains(rank: k, lane: lane)
+            let reasons = explained ? data.reasons(row) : []
             let status = data.flagStatus(row)
-            let fields: [String] = [
-                data.date(row), data.trader(row), data.counterparty(row), data.country(.counterparty, row),
-                data.country(.origin, row), data.country(.destination, row), data.country(.trading, row),
-                data.country(.finalDestination, row), data.text(.hsCode, row),
-                Format.decimal(t.valueUSD[row], places: 2), data.number(.netWeightKg, row).map { Format.decimal($0, places: 3) } ?? "",
-            ]
-
             w.field(int: k + 1)
-            w.field(text: id, neutralise: true)
+            w.field(slice: t.declarationID.slice(row), neutralise: true)
             w.field(int: Int(t.itemNo[row]))
             w.field(decimal: data.risk[row])
-            w.field(text: lane)
-            w.field(text: explored ? "1" : "0")
+            w.field(encoded: laneCells[Int(lane.rawValue)])
+            w.field(encoded: data.lanes.explored[row] ? one : zero)
             w.field(text: status)
-            w.field(text: reasons.prefix(reasonsInCSV).map(\.text).joined(separator: "; "), neutralise: true)
+            if reasons.isEmpty { w.field(encoded: []) } else {
+                w.field(text: reasons.prefix(reasonsInCSV).map(\.text).joined(separator: "; "), neutralise: true)
+            }
             for c in data.scores.columns { w.field(decimal: c[row]) }
-            for f in fields { w.field(text: f, neutralise: true) }
-            w.field(text: files[Int(t.fileIndex[row])])
+            w.field(encoded: cells.date(row))
+            w.field(encoded: cells.party(name: .traderName, id: .traderID, row))
+            w.field(encoded: cells.party(name: .counterpartyName, id: .counterpartyID, row))
+            w.field(encoded: cells.country(.counterparty, row))
+            w.field(encoded: cells.country(.origin, row))
+            w.field(encoded: cells.country(.destination, row))
+            w.field(encoded: cells.country(.trading, row))
+            w.field(encoded: cells.country(.finalDestination, row))
+            w.field(encoded: cells.text(.hsCode, row))
+            decimal(t.valueUSD[row], places: 2, &w)
+            if let v = netWeight?[row], v.isFinite { decimal(v, places: 3, &w) } else { w.field(encoded: []) }
+            w.field(encoded: cells.files[Int(t.fileIndex[row])])
             w.field(int: Int(t.line[row]))
             w.endRecord()
-
-            j.raw("{\"rank\":"); j.int(k + 1)
-            j.raw(",\"declaration_id\":"); j.string(id)
-            j.raw(",\"item_no\":"); j.int(Int(t.itemNo[row]))
-            j.raw(",\"risk_score\":"); j.number(data.risk[row])
-            j.raw(",\"lane\":"); j.string(lane)
-            j.raw(",\"exploration\":"); j.bool(explored)
-            j.raw(",\"previous\":"); if status.isEmpty { j.raw("null") } else { j.string(status) }
-            j.raw(",\"scores\":{")
-            var first = true
-            for (d, name) in names.enumerated() where data.scores.columns[d][row] != 0 {
-                if !first { j.comma() }
-                first = false
-                j.key(name); j.number(data.scores.columns[d][row])
-            }
-            j.raw("},\"contributions\":{")
-            first = true
-            if data.risk[row] > 0 {
-                for (d, name) in names.enumerated() {
-                    let c = data.model.contribution(d, score: data.scores.columns[d][row])
-                    guard c != 0 else { continue }
-                    if !first { j.comma() }
-                    first = false
-                    j.key(name); j.number(c)
-                }
-            }
-            j.raw("},\"reasons\":[")
-            for (i, r) in reasons.enumerated() {
-                if i > 0 { j.comma() }
-                j.raw("{\"detector\":"); j.string(r.detector)
-                j.raw(",\"text\":"); j.string(r.text)
-                j.raw(",\"strength\":"); j.number(r.strength)
-                j.raw(",\"evidence\":{")
-                for (e, kv) in r.evidence.sorted(by: { $0.key < $1.key }).enumerated() {
-                    if e > 0 { j.comma() }
-                    j.key(kv.key); j.string(kv.value)
-                }
-                j.raw("}}")
-            }
-            j.raw("],\"fields\":{")
-            first = true
-            for (i, name) in keyFields.enumerated() where !fields[i].isEmpty {
-                if !first { j.comma() }
-                first = false
-                j.key(name); j.string(fields[i])
-            }
-            j.raw("},\"file\":"); j.string(t.files[Int(t.fileIndex[row])])
-            j.raw(",\"line\":"); j.int(Int(t.line[row]))
-            j.raw("}\n")
+            guard explained else { continue }
+            json(data, rank: k, row: row, reasons: reasons, status: status, names: names, into: &j)
         }
         return (w.buffer, j.buffer)
+    }
+
+    private static let laneCells = Lane.allCases.map { Array($0.name.utf8) }
+    private static let one: [UInt8] = [UInt8(ascii: "1")], zero: [UInt8] = [UInt8(ascii: "0")]
+
+    /// A number cell as `Format.decimal` spells it (empty when not finite).
+    @inline(__always)
+    private static func decimal(_ v: Double, places: Int, _ w: inout CSVWriter) {
+        guard v.isFinite, abs(v) >= 1e15 else { return w.field(decimal: v, places: places) }
+        w.field(Format.decimal(v, places: places))
+    }
+
+    /// One ranked.jsonl line.
+    static func json(_ data: ReportData, rank k: Int, row: Int, reasons: [Reason], status: String, names: [String], into j: inout JSONBytes) {
+        let t = data.table
+        let fields: [String] = [
+            data.date(row), data.trader(row), data.counterparty(row), data.country(.counterparty, row),
+            data.country(.origin, row), data.country(.destination, row), data.country(.trading, row),
+            data.country(.finalDestination, row), data.text(.hsCode, row),
+            Format.decimal(t.valueUSD[row], places: 2), data.number(.netWeightKg, row).map { Format.decimal($0, places: 3) } ?? "",
+        ]
+        j.raw("{\"rank\":"); j.int(k + 1)
+        j.raw(",\"declaration_id\":"); j.string(t.declarationID.string(row))
+        j.raw(",\"item_no\":"); j.int(Int(t.itemNo[row]))
+        j.raw(",\"risk_score\":"); j.number(data.risk[row])
+        j.raw(",\"lane\":"); j.string(data.lanes.lane[row].name)
+        j.raw(",\"exploration\":"); j.bool(data.lanes.explored[row])
+        j.raw(",\"previous\":"); if status.isEmpty { j.raw("null") } else { j.string(status) }
+        j.raw(",\"scores\":{")
+        var first = true
+        for (d, name) in names.enumerated() where data.scores.columns[d][row] != 0 {
+            if !first { j.comma() }
+            first = false
+            j.key(name); j.number(data.scores.columns[d][row])
+        }
+        j.raw("},\"contributions\":{")
+        first = true
+        if data.risk[row] > 0 {
+            for (d, name) in names.enumerated() {
+                let c = data.model.contribution(d, score: data.scores.columns[d][row])
+                guard c != 0 else { continue }
+                if !first { j.comma() }
+                first = false
+                j.key(name); j.number(c)
+            }
+        }
+        j.raw("},\"reasons\":[")
+        for (i, r) in reasons.enumerated() {
+            if i > 0 { j.comma() }
+            j.raw("{\"detector\":"); j.string(r.detector)
+            j.raw(",\"text\":"); j.string(r.text)
+            j.raw(",\"strength\":"); j.number(r.strength)
+            j.raw(",\"evidence\":{")
+            for (e, kv) in r.evidence.sorted(by: { $0.key < $1.key }).enumerated() {
+                if e > 0 { j.comma() }
+                j.key(kv.key); j.string(kv.value)
+            }
+            j.raw("}}")
+        }
+        j.raw("],\"fields\":{")
+        first = true
+        for (i, name) in keyFields.enumerated() where !fields[i].isEmpty {
+            if !first { j.comma() }
+            first = false
+            j.key(name); j.string(fields[i])
+        }
+        j.raw("},\"file\":"); j.string(t.files[Int(t.fileIndex[row])])
+        j.raw(",\"line\":"); j.int(Int(t.line[row]))
+        j.raw("}\n")
     }
 }

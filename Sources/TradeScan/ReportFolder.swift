@@ -22,13 +22,14 @@ enum ReportFolder {
                                skipped: suite.skipped, ranking: ranking, risk: risk, lanes: lanes, reported: true, seconds: [])
         try AtomicDirectory.write(to: out) { dir in
             try Data(RejectLog.csv(ingest.rejects, files: table.files)).write(to: URL(fileURLWithPath: dir + "/rejects.csv"))
-            try RankedFiles.write(data, csv: dir + "/ranked.csv", jsonl: dir + "/ranked.jsonl", threads: options.ingest.threads)
+            try RankedFiles.write(data, csv: dir + "/ranked.csv", jsonl: dir + "/ranked.jsonl", explain: options.explain,
+                                  threads: options.ingest.threads)
             clock.lap("write ranked.csv, ranked.jsonl")
             let parties = PartiesTable(data)
             try Data(parties.csv()).write(to: URL(fileURLWithPath: dir + "/parties.csv"))
             if suite.diversion != nil { try writeCorridorsCSV(data.corridors, to: dir + "/corridors.csv") }
             clock.lap("write parties.csv, corridors.csv")
-            let facts = HTMLReport.Facts(rows: factRows(ingest: ingest, suite: suite, lanes: lanes, options: options, command: command,
+            let facts = HTMLReport.Facts(rows: factRows(ingest: ingest, suite: suite, ranking: ranking, lanes: lanes, options: options, command: command,
                                                          previous: previous), skipped: suite.skipped)
             try Data(HTMLReport.render(data, parties: parties, facts: facts).utf8).write(to: URL(fileURLWithPath: dir + "/report.html"))
             clock.lap("write report.html")
@@ -51,7 +52,7 @@ enum ReportFolder {
         return RunResult(ingest: ingest, scores: [], skipped: [], ranking: [], risk: [], lanes: nil, reported: false, seconds: stages)
     }
 
-    static func factRows(ingest: IngestResult, suite: FittedSuite, lanes: Lanes, options: RunOptions, command: String,
+    static func factRows(ingest: IngestResult, suite: FittedSuite, ranking: [Int], lanes: Lanes, options: RunOptions, command: String,
                          previous: PreviousFlags?) -> [(String, String)] {
         var rows: [(String, String)] = [
             ("command", command),
@@ -63,6 +64,7 @@ enum ReportFolder {
             ("lanes", String(format: "red %d (inspect rate %g, of which %d exploration picks at --explore %g), amber %d (amber rate %g), green %d",
                              lanes.redCount, options.lanes.inspectRate, lanes.exploredCount, options.lanes.explore, lanes.amberCount,
                              options.lanes.amberRate, ingest.table.count - lanes.redCount - lanes.amberCount)),
+            ("explained", "\(options.explain): \(options.explain.count(ranking: ranking, lanes: lanes)) rows (reasons in ranked.csv, records in ranked.jsonl)"),
             ("seed", String(options.lanes.seed)),
             ("controls table", options.controls.source),
             ("party list", options.parties.map { "\($0.source) (\($0.entries.count) names)" } ?? "none"),

@@ -1,5 +1,6 @@
 import Declarations
 import Learning
+import Report
 import Scoring
 
 /// Options shared by scan, fit and score.
@@ -19,11 +20,13 @@ public struct RunOptions: Sendable {
     public var labels: String?
     /// How fit learns from outcomes (nil: it does not).
     public var learning: OutcomeModel.Options?
+    /// Which rows the report explains (`--explain`).
+    public var explain: ExplainScope
 
     public init(ingest: IngestOptions = IngestOptions(), maxRejectRate: Double = 0.01, controls: ControlsTable = .standard,
                 parties: PartyList? = nil, lanes: LanePolicy = LanePolicy(), weights: [String: Double] = [:],
                 previous: String? = nil, log: ProgressLog? = nil, labels: String? = nil,
-                learning: OutcomeModel.Options? = OutcomeModel.Options()) {
+                learning: OutcomeModel.Options? = OutcomeModel.Options(), explain: ExplainScope = .flagged) {
         self.ingest = ingest
         self.maxRejectRate = maxRejectRate
         self.controls = controls
@@ -34,6 +37,7 @@ public struct RunOptions: Sendable {
         self.log = log
         self.labels = labels
         self.learning = learning
+        self.explain = explain
     }
 }
 

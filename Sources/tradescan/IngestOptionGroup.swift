@@ -63,7 +63,8 @@ struct IngestOptionGroup: ParsableArguments {
     /// Options of scan, fit and score.
     func runOptions(report: ReportOptionGroup?, weights: WeightOptionGroup?, log: ProgressLog) throws -> RunOptions {
         RunOptions(ingest: try options(), maxRejectRate: maxRejectRate, controls: try controlsTable(), parties: try partyList(),
-                   lanes: report?.policy ?? LanePolicy(), weights: weights?.parsed ?? [:], previous: report?.previous, log: log)
+                   lanes: report?.policy ?? LanePolicy(), weights: weights?.parsed ?? [:], previous: report?.previous, log: log,
+                   explain: report?.explainScope ?? .flagged)
     }
 
     func options() throws -> IngestOptions {

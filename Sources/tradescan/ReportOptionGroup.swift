@@ -1,4 +1,5 @@
 import ArgumentParser
+import Report
 import Scoring
 import TradeScan
 
@@ -19,11 +20,17 @@ struct ReportOptionGroup: ParsableArguments {
     @Option(help: "An earlier report folder: each red or amber flag is marked new or repeated against it.")
     var previous: String?
 
+    @Option(help: ArgumentHelp("Rows explained (reasons in ranked.csv, full records in ranked.jsonl): flagged (the red and amber lanes), all, or N (the top N rows and the flagged ones). ranked.csv lists every row either way.", valueName: "flagged|all|N"))
+    var explain: String = "flagged"
+
     func validate() throws {
+        guard ExplainScope(argument: explain) != nil else { throw ValidationError("--explain takes flagged, all or a row count, got '\(explain)'") }
         guard inspectRate >= 0 && inspectRate <= 1 else { throw ValidationError("--inspect-rate must lie between 0 and 1, got \(inspectRate)") }
         guard amberRate >= 0 && amberRate <= 1 else { throw ValidationError("--amber-rate must lie between 0 and 1, got \(amberRate)") }
         guard explore >= 0 && explore <= 1 else { throw ValidationError("--explore must lie between 0 and 1, got \(explore)") }
     }
+
+    var explainScope: ExplainScope { ExplainScope(argument: explain) ?? .flagged }
 
     var policy: LanePolicy { LanePolicy(inspectRate: inspectRate, amberRate: amberRate, explore: explore, seed: seed) }
 }

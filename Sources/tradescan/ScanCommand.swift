@@ -15,8 +15,8 @@ struct ScanCommand: ParsableCommand {
 
               ranked.csv     every accepted row, highest risk first: rank, \
             declaration_id, item_no, risk_score, lane, exploration, previous, the \
-            top reasons in words, each detector's score, the key fields, file, line
-              ranked.jsonl   the same, one JSON object per row, with every reason's evidence
+            top reasons in words (explained rows), each detector's score, the key             fields, file, line
+              ranked.jsonl   the explained rows (--explain: the red and amber lanes             by default), one JSON object each, with every reason's evidence
               parties.csv    exporters and consignees by aggregated risk
               corridors.csv  item group x destination x month: baseline, observed, surge
               summary.md     inputs, accounting, model and options, time per stage, top 20
