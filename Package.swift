@@ -18,6 +18,8 @@ let package = Package(
         .library(name: "Declarations", targets: ["Declarations"]),
         .library(name: "Detectors", targets: ["Detectors"]),
         .library(name: "Learning", targets: ["Learning"]),
+        .library(name: "Scoring", targets: ["Scoring"]),
+        .library(name: "Report", targets: ["Report"]),
         .executable(name: "tradescan", targets: ["tradescan"]),
     ],
     dependencies: [

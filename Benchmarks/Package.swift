@@ -17,10 +17,19 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
+        .target(
+            name: "BenchmarkSupport",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Synthetic", package: "main"),
+            ],
+            path: "Support"
+        ),
         .executableTarget(
             name: "LinearAlgebraBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
+                "BenchmarkSupport",
                 .product(name: "LinearAlgebra", package: "main"),
             ],
             path: "Benchmarks/LinearAlgebraBenchmarks",
@@ -30,6 +39,7 @@ let package = Package(
             name: "GeneratorBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
+                "BenchmarkSupport",
                 .product(name: "Synthetic", package: "main"),
             ],
             path: "Benchmarks/GeneratorBenchmarks",
@@ -39,6 +49,7 @@ let package = Package(
             name: "IngestBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
+                "BenchmarkSupport",
                 .product(name: "CSVCore", package: "main"),
                 .product(name: "Declarations", package: "main"),
                 .product(name: "Synthetic", package: "main"),
@@ -50,6 +61,7 @@ let package = Package(
             name: "DetectorBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
+                "BenchmarkSupport",
                 .product(name: "Declarations", package: "main"),
                 .product(name: "Detectors", package: "main"),
                 .product(name: "Synthetic", package: "main"),
@@ -62,11 +74,26 @@ let package = Package(
             name: "LearningBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
+                "BenchmarkSupport",
                 .product(name: "Declarations", package: "main"),
                 .product(name: "Detectors", package: "main"),
                 .product(name: "Learning", package: "main"),
             ],
             path: "Benchmarks/LearningBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "ScanBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                "BenchmarkSupport",
+                .product(name: "CSVCore", package: "main"),
+                .product(name: "Declarations", package: "main"),
+                .product(name: "Report", package: "main"),
+                .product(name: "Scoring", package: "main"),
+                .product(name: "TradeScan", package: "main"),
+            ],
+            path: "Benchmarks/ScanBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ],

@@ -6,8 +6,10 @@
 #
 # Peers (installed with pip when missing): DuckDB (SELECT count(*) FROM
 # read_csv(...), and a per-HS group-by of count, mean and stddev of ln(USD/kg)),
-# and Polars (lazy scan, the same group-by) when it installs. TradeScan: typed
-# ingest of every field (tradescan validate). Data goes to data/peers-ROWS (git-ignored).
+# and Polars (lazy scan, the same group-by) when it installs. TradeScan: the whole
+# scan (every detector, the full report, with the generated party list) and typed
+# ingest alone (tradescan validate), with peak resident memory.
+# Data goes to data/peers-ROWS (git-ignored).
 # Page cache is warmed by one untimed read first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,4 +23,4 @@ if [ ! -f "$dir/declarations.csv" ]; then
   mkdir -p data
   .build/release/tradescan generate --rows "$rows" --seed 1 --out "$dir"
 fi
-exec python3 Scripts/compare_peers.py "$dir/declarations.csv" "$runs" .build/release/tradescan
+exec python3 Scripts/compare_peers.py "$dir/declarations.csv" "$runs" .build/release/tradescan "$dir/restricted_parties.csv"

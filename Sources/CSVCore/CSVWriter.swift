@@ -47,11 +47,14 @@ public struct CSVWriter: Sendable {
     /// Appends a cell already encoded for this dialect (quoted and escaped as
     /// `field(...)` would write it, without the delimiter): the fast path for
     /// values rendered once and written many times.
-    public mutating func field(encoded cell: [UInt8]) {
+    public mutating func field(encoded cell: ArraySlice<UInt8>) {
         if !atRecordStart { buffer.append(dialect.delimiter) }
         atRecordStart = false
         buffer.append(contentsOf: cell)
     }
+
+    /// `field(encoded:)` for a whole array.
+    public mutating func field(encoded cell: [UInt8]) { field(encoded: cell[...]) }
 
     /// `value` encoded as one cell of `dialect` (for `field(encoded:)`).
     public static func encodedCell(_ value: String, neutralise: Bool = false, dialect: Dialect = .comma) -> [UInt8] {
@@ -110,21 +113,36 @@ public struct CSVWriter: Sendable {
         var scale = 1
         for _ in 0..<places { scale *= 10 }
         let scaled = Int((value * Double(scale)).rounded())
-        let whole = scaled / scale
-        var frac = abs(scaled % scale)
+        let whole = (scaled / scale).magnitude
+        var frac = UInt64((scaled % scale).magnitude)
         if scaled < 0 { buffer.append(UInt8(ascii: "-")) }
-        var v = whole.magnitude
-        let start = buffer.count
-        repeat { buffer.append(UInt8(48 + v % 10)); v /= 10 } while v > 0
-        buffer[start...].reverse()
+        appendDigits(UInt64(whole), count: digitCount(UInt64(whole)), to: &buffer)
         guard frac != 0 else { return true }
         var width = places
         while frac % 10 == 0 { frac /= 10; width -= 1 }
         buffer.append(UInt8(ascii: "."))
-        let dot = buffer.count
-        for _ in 0..<width { buffer.append(UInt8(48 + frac % 10)); frac /= 10 }
-        buffer[dot...].reverse()
+        appendDigits(frac, count: width, to: &buffer)
         return true
+    }
+
+    private static let powersOf10: [UInt64] = (0..<20).map { (0..<$0).reduce(UInt64(1)) { r, _ in r &* 10 } }
+
+    /// Decimal digits of `v` (at least 1).
+    @inline(__always)
+    static func digitCount(_ v: UInt64) -> Int {
+        var n = 1
+        while n < 20 && v >= powersOf10[n] { n += 1 }
+        return n
+    }
+
+    /// The last `count` decimal digits of `v`, most significant first (leading zeros kept).
+    @inline(__always)
+    static func appendDigits(_ v: UInt64, count: Int, to buffer: inout [UInt8]) {
+        var i = count - 1
+        while i >= 0 {
+            buffer.append(UInt8(truncatingIfNeeded: 48 &+ (v / powersOf10[i]) % 10))
+            i -= 1
+        }
     }
 
     /// Appends a whole record.

@@ -272,6 +272,7 @@ public enum Ingest {
                 }
                 for r in outputs { try mergeResult(r!, into: &merged) }
                 next = upper
+                input.release(before: plan.range(upper - 1).upperBound)
                 options.progress?(IngestProgress(fileIndex: fileIndex, bytesDone: plan.range(upper - 1).upperBound,
                                                  bytesTotal: buffer.count, rows: merged.table.count))
             }

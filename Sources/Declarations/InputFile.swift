@@ -13,6 +13,8 @@ final class InputBytes: @unchecked Sendable {
     private var mapped: UnsafeMutableRawPointer?
     private var mappedLength = 0
     private var owned: [UInt8] = []
+    /// Mapped bytes below this offset were handed back with `release(before:)`.
+    private var released = 0
 
     var buffer: UnsafeRawBufferPointer {
         if let mapped { return UnsafeRawBufferPointer(start: mapped, count: mappedLength) }
@@ -43,19 +45,28 @@ final class InputBytes: @unchecked Sendable {
         }
         let size = Int(st.st_size)
         guard size > 0 else { return }
-        // MAP_POPULATE maps every page at once: no page fault per 4 KiB while parsing.
-        #if os(Linux)
-        let flags = MAP_PRIVATE | MAP_POPULATE
-        #else
-        let flags = MAP_PRIVATE
-        #endif
-        guard let p = mmap(nil, size, PROT_READ, flags, fd, 0), p != MAP_FAILED else {
+        // No MAP_POPULATE: pages are mapped as the waves reach them (the kernel maps
+        // 16 cached pages per fault) and dropped again by `release(before:)`, so
+        // resident memory holds a wave of the file, not all of it.
+        guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
             owned = try InputBytes.readAll(fd: fd, name: path)
             return
         }
         madvise(p, size, MADV_SEQUENTIAL)
         mapped = p
         mappedLength = size
+    }
+
+    /// Drops the mapped pages wholly before `offset` from resident memory (the
+    /// page cache keeps them; touching them again maps them again, so this is
+    /// only a hint). Does nothing for owned bytes.
+    func release(before offset: Int) {
+        guard let mapped else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let end = min(offset, mappedLength) / page * page
+        guard end > released else { return }
+        madvise(mapped + released, end - released, MADV_DONTNEED)
+        released = end
     }
 
     deinit {

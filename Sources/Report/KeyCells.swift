@@ -3,57 +3,92 @@ import Declarations
 
 /// The key-field cells of ranked.csv, encoded once per distinct value (text
 /// dictionaries, countries, dates, files) instead of once per row: a row is
-/// then a handful of byte copies. Holds the table's columns by reference
-/// (copy on write: no copy is made).
+/// then a handful of byte copies from one arena. Holds the table's columns by
+/// reference (copy on write: no copy is made).
 struct KeyCells: Sendable {
-    /// Per text field: each dictionary code's cell, and the rows' codes (empty: no column).
-    private let textCells: [[[UInt8]]]
-    private let textCodes: [[UInt32]]
-    /// Per country code (0 = empty), and per country field the rows' codes.
-    private let countryCells: [[UInt8]]
-    private let countryCodes: [[UInt16]]
-    /// Per day from `firstDay`, and the rows' days.
-    private let dayCells: [[UInt8]]
-    private let firstDay: Int32
-    private let days: [Int32]
+    /// Every encoded cell, back to back; cell c is `arena[bounds[c] ..< bounds[c + 1]]`.
+    private var arena: [UInt8] = []
+    private var bounds: [Int] = [0]
+    /// Per text field: the cell index of dictionary code 0 (−1: no column), and the rows' codes.
+    private var textBase: [Int] = []
+    private var textCodes: [[UInt32]] = []
+    /// The cell index of country code 0, and per country field the rows' codes (empty: no column).
+    private var countryBase = 0
+    private var countryCodes: [[UInt16]] = []
+    /// The cell index of day `firstDay`, and the rows' days.
+    private var dayBase = 0
+    private var firstDay: Int32 = 0
+    private var days: [Int32] = []
     /// Per input file.
-    let files: [[UInt8]]
+    private var fileBase = 0
+    private var fileIndex: [UInt16] = []
+    /// The empty cell.
+    private var empty = 0
 
     init(_ t: DeclarationTable) {
-        textCells = TextField.allCases.map { f in
-            guard let c = t.text(f) else { return [] }
-            return (0..<c.values.count).map { CSVWriter.encodedCell(c.values.string(UInt32($0)), neutralise: true) }
+        empty = add([])
+        for f in TextField.allCases {
+            guard let c = t.text(f) else {
+                textBase.append(-1)
+                textCodes.append([])
+                continue
+            }
+            textBase.append(bounds.count - 1)
+            for code in 0..<c.values.count { add(CSVWriter.encodedCell(c.values.string(UInt32(code)), neutralise: true)) }
+            textCodes.append(c.codes)
         }
-        textCodes = TextField.allCases.map { t.text($0)?.codes ?? [] }
-        countryCells = (0...CountryCodes.count).map { CSVWriter.encodedCell(CountryCodes.alpha2(UInt16($0)), neutralise: true) }
+        countryBase = bounds.count - 1
+        for code in 0...CountryCodes.count { add(CSVWriter.encodedCell(CountryCodes.alpha2(UInt16(code)), neutralise: true)) }
         countryCodes = CountryField.allCases.map { t.countries($0) ?? [] }
         days = t.date
-        let lo = t.date.min() ?? 0, hi = t.date.max() ?? 0
-        firstDay = lo
-        dayCells = t.count == 0 ? [] : (lo...hi).map { Array(CivilDate(daysSinceEpoch: Int($0)).description.utf8) }
-        files = t.files.map { CSVWriter.encodedCell(RejectLog.neutralised($0)) }
+        firstDay = t.date.min() ?? 0
+        dayBase = bounds.count - 1
+        if t.count > 0 {
+            for d in firstDay...(t.date.max() ?? 0) { add(Array(CivilDate(daysSinceEpoch: Int(d)).description.utf8)) }
+        }
+        fileBase = bounds.count - 1
+        for f in t.files { add(CSVWriter.encodedCell(RejectLog.neutralised(f))) }
+        fileIndex = t.fileIndex
     }
 
-    /// The cell of text field `f` at `row` (empty when the feed lacks it).
-    @inline(__always)
-    func text(_ f: TextField, _ row: Int) -> [UInt8] {
-        let codes = textCodes[f.rawValue]
-        return codes.isEmpty ? [] : textCells[f.rawValue][Int(codes[row])]
+    @discardableResult
+    private mutating func add(_ cell: [UInt8]) -> Int {
+        arena.append(contentsOf: cell)
+        bounds.append(arena.count)
+        return bounds.count - 2
     }
+
+    @inline(__always)
+    private func write(_ cell: Int, _ w: inout CSVWriter) {
+        w.field(encoded: arena[bounds[cell]..<bounds[cell + 1]])
+    }
+
+    /// The cell index of text field `f` at `row` (`empty` when the feed lacks it).
+    @inline(__always)
+    private func textCell(_ f: TextField, _ row: Int) -> Int {
+        let base = textBase[f.rawValue]
+        return base < 0 ? empty : base + Int(textCodes[f.rawValue][row])
+    }
+
+    @inline(__always)
+    func text(_ f: TextField, _ row: Int, _ w: inout CSVWriter) { write(textCell(f, row), &w) }
 
     /// Name, else id (the trader and counterparty columns).
     @inline(__always)
-    func party(name: TextField, id: TextField, _ row: Int) -> [UInt8] {
-        let n = text(name, row)
-        return n.isEmpty ? text(id, row) : n
+    func party(name: TextField, id: TextField, _ row: Int, _ w: inout CSVWriter) {
+        let n = textCell(name, row)
+        write(bounds[n] == bounds[n + 1] ? textCell(id, row) : n, &w)
     }
 
     @inline(__always)
-    func country(_ f: CountryField, _ row: Int) -> [UInt8] {
+    func country(_ f: CountryField, _ row: Int, _ w: inout CSVWriter) {
         let codes = countryCodes[f.rawValue]
-        return codes.isEmpty ? [] : countryCells[Int(codes[row])]
+        write(codes.isEmpty ? empty : countryBase + Int(codes[row]), &w)
     }
 
     @inline(__always)
-    func date(_ row: Int) -> [UInt8] { dayCells[Int(days[row] - firstDay)] }
+    func date(_ row: Int, _ w: inout CSVWriter) { write(dayBase + Int(days[row] - firstDay), &w) }
+
+    @inline(__always)
+    func file(_ row: Int, _ w: inout CSVWriter) { write(fileBase + Int(fileIndex[row]), &w) }
 }

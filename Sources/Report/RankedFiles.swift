@@ -62,37 +62,40 @@ public enum RankedFiles {
         var w = CSVWriter(capacity: ranks.count * 256)
         var j = JSONBytes()
         let names = data.scores.names
-        let netWeight = t.numbers(.netWeightKg)
+        // Columns bound once, outside the row loop.
+        let ranking = data.ranking, risk = data.risk, lanes = data.lanes.lane, explored = data.lanes.explored
+        let columns = data.scores.columns, itemNo = t.itemNo, valueUSD = t.valueUSD, line = t.line, ids = t.declarationID
+        let netWeight = t.numbers(.netWeightKg) ?? []
         for k in ranks {
-            let row = data.ranking[k]
-            let lane = data.lanes.lane[row]
+            let row = ranking[k]
+            let lane = lanes[row]
             let explained = explain.explains(rank: k, lane: lane)
             let reasons = explained ? data.reasons(row) : []
-            let status = data.flagStatus(row)
+            let status = lane == .green ? "" : data.flagStatus(row)
             w.field(int: k + 1)
-            w.field(slice: t.declarationID.slice(row), neutralise: true)
-            w.field(int: Int(t.itemNo[row]))
-            w.field(decimal: data.risk[row])
+            w.field(slice: ids.slice(row), neutralise: true)
+            w.field(int: Int(itemNo[row]))
+            w.field(decimal: risk[row])
             w.field(encoded: laneCells[Int(lane.rawValue)])
-            w.field(encoded: data.lanes.explored[row] ? one : zero)
+            w.field(encoded: explored[row] ? one : zero)
             w.field(text: status)
             if reasons.isEmpty { w.field(encoded: []) } else {
                 w.field(text: reasons.prefix(reasonsInCSV).map(\.text).joined(separator: "; "), neutralise: true)
             }
-            for c in data.scores.columns { w.field(decimal: c[row]) }
-            w.field(encoded: cells.date(row))
-            w.field(encoded: cells.party(name: .traderName, id: .traderID, row))
-            w.field(encoded: cells.party(name: .counterpartyName, id: .counterpartyID, row))
-            w.field(encoded: cells.country(.counterparty, row))
-            w.field(encoded: cells.country(.origin, row))
-            w.field(encoded: cells.country(.destination, row))
-            w.field(encoded: cells.country(.trading, row))
-            w.field(encoded: cells.country(.finalDestination, row))
-            w.field(encoded: cells.text(.hsCode, row))
-            decimal(t.valueUSD[row], places: 2, &w)
-            if let v = netWeight?[row], v.isFinite { decimal(v, places: 3, &w) } else { w.field(encoded: []) }
-            w.field(encoded: cells.files[Int(t.fileIndex[row])])
-            w.field(int: Int(t.line[row]))
+            for d in columns.indices { w.field(decimal: columns[d][row]) }
+            cells.date(row, &w)
+            cells.party(name: .traderName, id: .traderID, row, &w)
+            cells.party(name: .counterpartyName, id: .counterpartyID, row, &w)
+            cells.country(.counterparty, row, &w)
+            cells.country(.origin, row, &w)
+            cells.country(.destination, row, &w)
+            cells.country(.trading, row, &w)
+            cells.country(.finalDestination, row, &w)
+            cells.text(.hsCode, row, &w)
+            decimal(valueUSD[row], places: 2, &w)
+            if !netWeight.isEmpty, netWeight[row].isFinite { decimal(netWeight[row], places: 3, &w) } else { w.field(encoded: []) }
+            cells.file(row, &w)
+            w.field(int: Int(line[row]))
             w.endRecord()
             guard explained else { continue }
             json(data, rank: k, row: row, reasons: reasons, status: status, names: names, into: &j)

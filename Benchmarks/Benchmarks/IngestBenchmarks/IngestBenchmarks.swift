@@ -1,4 +1,5 @@
 import Benchmark
+import BenchmarkSupport
 import CSVCore
 import Declarations
 import Foundation
@@ -17,18 +18,11 @@ let benchmarks: @Sendable () -> Void = {
     let megabytes = Double(bytes.count) / 1e6
     let fieldsPerRow = 21
 
-    let mbPerSecond = BenchmarkMetric.custom("MB_per_s", polarity: .prefersLarger, useScalingFactor: false)
-    let rowsPerSecond = BenchmarkMetric.custom("rows_per_s", polarity: .prefersLarger, useScalingFactor: false)
-    let config = Benchmark.Configuration(
-        metrics: [.wallClock, .mallocCountTotal, mbPerSecond, rowsPerSecond],
-        maxDuration: .seconds(5), maxIterations: 20,
-        thresholds: [.mallocCountTotal: .init(relative: [.p50: 10])])
+    let config = Tolerances.configuration([.wallClock, .mallocCountTotal, Rate.megabytes, Rate.rows], maxSeconds: 5, maxIterations: 20)
 
     func report(_ b: Benchmark, _ start: ContinuousClock.Instant) {
-        let e = start.duration(to: .now)
-        let s = Double(e.components.seconds) + Double(e.components.attoseconds) * 1e-18
-        b.measurement(mbPerSecond, Int(megabytes / s))
-        b.measurement(rowsPerSecond, Int(Double(rows) / s))
+        Rate.report(b, Rate.megabytes, count: megabytes, since: start)
+        Rate.report(b, Rate.rows, count: Double(rows), since: start)
     }
 
     Benchmark("tokenize_scalar_1core", configuration: config) { benchmark in
@@ -92,18 +86,5 @@ let benchmarks: @Sendable () -> Void = {
         report(benchmark, start)
         precondition(result.table.count == rows && result.rejected == 0 && result.files[0].simd, "wrong answer: \(result.table.count) rows")
         blackHole(result)
-    }
-}
-
-enum BenchData {
-    /// Generates (once) and returns the path of a declarations file with `rows` rows.
-    static func declarations(rows: Int) -> String {
-        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("data/bench-\(rows)-v\(Generator.outputVersion)").path
-        let file = dir + "/declarations.csv"
-        if FileManager.default.fileExists(atPath: file) { return file }
-        try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        _ = try! Generator.run(GeneratorOptions(rows: rows, seed: 1), into: dir)
-        return file
     }
 }

@@ -1,4 +1,5 @@
 import Benchmark
+import BenchmarkSupport
 import Declarations
 import Detectors
 import Foundation
@@ -27,12 +28,9 @@ let benchmarks: @Sendable () -> Void = {
         return Double(top.filter { outcome[$0] > 0 }.count) / Double(k)
     }
 
-    let rowsPerSecond = BenchmarkMetric.custom("rows_per_s", polarity: .prefersLarger, useScalingFactor: false)
-    let config = Benchmark.Configuration(metrics: [.wallClock, .peakMemoryResident, .mallocCountTotal, rowsPerSecond],
-                                         maxDuration: .seconds(30), maxIterations: 3)
+    let config = Tolerances.configuration([.wallClock, .peakMemoryResident, .mallocCountTotal, Rate.rows], maxSeconds: 30, maxIterations: 3)
     func report(_ b: Benchmark, _ start: ContinuousClock.Instant, rows: Int) {
-        let e = start.duration(to: .now)
-        b.measurement(rowsPerSecond, Int(Double(rows) / (Double(e.components.seconds) + Double(e.components.attoseconds) * 1e-18)))
+        Rate.report(b, Rate.rows, count: Double(rows), since: start)
     }
 
     for network in [true, false] {

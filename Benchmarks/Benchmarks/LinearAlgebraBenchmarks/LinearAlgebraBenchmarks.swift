@@ -1,4 +1,5 @@
 import Benchmark
+import BenchmarkSupport
 import LinearAlgebra
 
 /// Batched BLAS against a per-row loop on the same data: the reason the
@@ -16,16 +17,10 @@ let benchmarks: @Sendable () -> Void = {
     let scatter = moments.covariance()!
     let expectedSum = Double(n - 1) * Double(d)
 
-    let rowsPerSecond = BenchmarkMetric.custom("rows_per_s", polarity: .prefersLarger, useScalingFactor: false)
-    let config = Benchmark.Configuration(
-        metrics: [.wallClock, .mallocCountTotal, rowsPerSecond],
-        maxDuration: .seconds(3), maxIterations: 50,
-        thresholds: [.mallocCountTotal: .init(relative: [.p50: 5])])
+    let config = Tolerances.configuration([.wallClock, .mallocCountTotal, Rate.rows], maxSeconds: 3, maxIterations: 50)
 
     func report(_ benchmark: Benchmark, rows: Int, since start: ContinuousClock.Instant) {
-        let elapsed = start.duration(to: .now)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        benchmark.measurement(rowsPerSecond, Int(Double(rows) / seconds))
+        Rate.report(benchmark, Rate.rows, count: Double(rows), since: start)
     }
 
     func check(_ distances: [Double]) {
