@@ -215,14 +215,12 @@ public struct FittedGoodsCode: FittedDetector {
     public func scoresAndExplainer(_ table: DeclarationTable) -> ([Double], @Sendable (Int) -> [Reason]) {
         let evidence = scored(table)
         let model = self
-        return (evidence.rows.map(\.score), { model.reasons(for: evidence.rows[$0], keywords: evidence.keywords, table: table, row: $0) })
+        // The explainer holds only the rows that scored (reasons(for:) has none for the rest).
+        let kept = SparseRows(evidence.rows) { $0.score > 0 }, keywords = evidence.keywords
+        return (evidence.rows.map(\.score), { model.reasons(for: kept[$0] ?? RowEvidence(), keywords: keywords, table: table, row: $0) })
     }
 
-    public func explainer(_ table: DeclarationTable) -> @Sendable (Int) -> [Reason] {
-        let evidence = scored(table)
-        let model = self
-        return { model.reasons(for: evidence.rows[$0], keywords: evidence.keywords, table: table, row: $0) }
-    }
+    public func explainer(_ table: DeclarationTable) -> @Sendable (Int) -> [Reason] { scoresAndExplainer(table).1 }
 
     public func reasons(_ table: DeclarationTable, row r: Int) -> [Reason] {
         // Reasons for one row: evidence computed for the whole table is cached by callers in bulk use;

@@ -190,7 +190,8 @@ public struct FittedNewParty: FittedDetector {
 
     public func scoresAndExplainer(_ table: DeclarationTable) -> ([Double], @Sendable (Int) -> [Reason]) {
         let (e, names) = evidenceAll(table)
-        return (e.map(FittedNewParty.score), { FittedNewParty.reasons(e[$0], names: names, table: table, row: $0) })
+        let kept = SparseRows(e)     // the explainer holds only the rows with evidence
+        return (e.map(FittedNewParty.score), { FittedNewParty.reasons(kept[$0], names: names, table: table, row: $0) })
     }
 
     public func explainer(_ table: DeclarationTable) -> @Sendable (Int) -> [Reason] { scoresAndExplainer(table).1 }

@@ -143,7 +143,8 @@ public struct FittedPartyScreening: FittedDetector {
         let found = matches(table)
         let model = self
         let scores = found.map(model.score)
-        return (scores, { model.reasons(found[$0], table: table, row: $0) })
+        let kept = SparseRows(found)     // the explainer holds only the matched rows
+        return (scores, { model.reasons(kept[$0], table: table, row: $0) })
     }
 
     public func reasons(_ table: DeclarationTable, row r: Int) -> [Reason] {

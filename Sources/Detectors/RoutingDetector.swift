@@ -152,8 +152,8 @@ public struct FittedRouting: FittedDetector {
         var firstSeen: [[UInt16: Int32]]
         /// Per tariff-code dictionary entry: the ban rules covering it.
         var bans: [[ControlsTable.Rule]]
-        /// Per row: the listed entry its consignee matches (nil without a list or a match).
-        var endUser: [Int?]
+        /// Per row: the listed entry its consignee matches (−1 without a list or a match).
+        var endUser: [Int32]
     }
 
     func prepare(_ table: DeclarationTable) -> Prepared {
@@ -180,11 +180,11 @@ public struct FittedRouting: FittedDetector {
                 return controls.rules.filter { $0.kind == .banned && $0.destinations != nil && $0.covers(code: code) }
             }
         } ?? []
-        var endUser = [Int?](repeating: nil, count: table.count)
+        var endUser = [Int32](repeating: -1, count: table.count)
         if let screening {
             let matches = screening.matches(table)
             for r in 0..<table.count where context.group[r] >= 0 {
-                if let m = matches[r], m.score >= screening.threshold { endUser[r] = m.entry }
+                if let m = matches[r], m.score >= screening.threshold { endUser[r] = Int32(m.entry) }
             }
         }
         return Prepared(keys: keys, context: context, probability: probability, firstSeen: seen, bans: bans, endUser: endUser)
@@ -196,7 +196,7 @@ public struct FittedRouting: FittedDetector {
         let k = Int(p.keys.row[r])
         var e = Evidence(signature: sig, probability: p.probability[k][sig], group: p.keys.names[k], restricted: nil,
                          newDestinationSince: nil, controlled: p.context.group[r] >= 0, destination: d,
-                         endUser: p.endUser[r].map { screening!.entries[$0] })
+                         endUser: p.endUser[r] < 0 ? nil : screening!.entries[Int(p.endUser[r])])
         let day = table.date[r]
         if let hs = table.text(.hsCode), !p.bans[Int(hs.codes[r])].isEmpty {
             let date = CivilDate(daysSinceEpoch: Int(day))

@@ -218,7 +218,8 @@ public struct FittedSplitShipment: FittedDetector {
 
     public func scoresAndExplainer(_ table: DeclarationTable) -> ([Double], @Sendable (Int) -> [Reason]) {
         let b = bursts(table)
-        return (b.map { $0?.score ?? 0 }, { FittedSplitShipment.reasons(b[$0], table: table, row: $0) })
+        let kept = SparseRows(b)     // the explainer holds only the rows in a burst
+        return (b.map { $0?.score ?? 0 }, { FittedSplitShipment.reasons(kept[$0], table: table, row: $0) })
     }
 
     public func explainer(_ table: DeclarationTable) -> @Sendable (Int) -> [Reason] { scoresAndExplainer(table).1 }

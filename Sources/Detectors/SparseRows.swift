@@ -1,0 +1,38 @@
+/// Per-row values kept only for the rows that have one; every other row reads
+/// nil. Explainers hold evidence this way: a dense per-row array of evidence
+/// would cost tens of bytes for every row of a 10M-row table, when reasons are
+/// only asked for the few rows that scored.
+struct SparseRows<Value: Sendable>: Sendable {
+    /// Rows with a value, ascending.
+    private var rows: [Int32] = []
+    private var values: [Value] = []
+
+    /// The non-nil entries of `dense`.
+    init(_ dense: [Value?]) {
+        for (r, v) in dense.enumerated() {
+            guard let v else { continue }
+            rows.append(Int32(r))
+            values.append(v)
+        }
+    }
+
+    /// The entries of `dense` that `keep` accepts.
+    init(_ dense: [Value], keep: (Value) -> Bool) {
+        for (r, v) in dense.enumerated() where keep(v) {
+            rows.append(Int32(r))
+            values.append(v)
+        }
+    }
+
+    var count: Int { rows.count }
+
+    /// The value of row `row`, or nil (binary search).
+    subscript(row: Int) -> Value? {
+        var lo = 0, hi = rows.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if Int(rows[mid]) < row { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < rows.count && Int(rows[lo]) == row ? values[lo] : nil
+    }
+}
