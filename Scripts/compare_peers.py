@@ -67,9 +67,9 @@ def tradescan_scan():
     out = os.path.join(out_dir, "scan")
     argv = [tradescan, "scan", path, "--out", out, "--quiet"] + (["--parties", parties] if parties else [])
     run_child(SCAN, argv)
-    with open(os.path.join(out, "ranked.csv"), "rb") as f:
-        ranked = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 24), b"")) - 1
-    return f"{ranked} rows ranked"
+    with open(os.path.join(out, "summary.md"), encoding="utf-8") as f:
+        accepted = next(line for line in f if line.startswith("| accepted |")).split("|")[2].strip()
+    return f"{accepted} rows scored and ranked"
 
 
 def tradescan_validate():

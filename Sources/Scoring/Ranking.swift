@@ -6,22 +6,45 @@ public enum Ranking {
     /// A row's sort key: negated risk, the first 24 bytes of its declaration id
     /// packed big-endian (shorter ids padded with 0 bytes, which sort first, as a
     /// prefix does), then the item number.
-    struct Key {
+    struct Key: Sendable {
         var risk: Double
         var p0: UInt64, p1: UInt64, p2: UInt64
         var item: Int32
         var row: Int32
     }
 
-    public static func order(risk: [Double], table: DeclarationTable) -> [Int] {
+    /// Rows by risk, highest first. Keys are built and sorted in parallel runs,
+    /// then merged; the order is total (row index last), so it does not depend
+    /// on the number of threads.
+    public static func order(risk: [Double], table: DeclarationTable, threads: Int = 0) -> [Int] {
+        order(risk: risk, table: table, threads: threads, runRows: 65_536)
+    }
+
+    /// `order` with runs of at least `runRows` rows (tests use small runs).
+    static func order(risk: [Double], table: DeclarationTable, threads: Int, runRows: Int) -> [Int] {
         let n = risk.count
         let ids = table.declarationID
+        let parts = max(1, min(threads > 0 ? threads : System.cores, n / max(1, runRows)))
+        let runs = Parallel.map(0..<parts, threads: parts) { k -> (keys: [Key], exact: Bool) in
+            var run = keys(risk: risk, table: table, rows: (n * k / parts)..<(n * (k + 1) / parts))
+            let exact = run.exact
+            run.keys.sort { less($0, $1, exact: exact, ids: ids) }
+            return run
+        }
+        let exact = runs.allSatisfy(\.exact)
+        return merge(runs.map(\.keys), exact: exact, ids: ids)
+    }
+
+    /// The keys of `rows`, and whether every id there fits the packed prefix
+    /// exactly (at most 24 bytes, no 0 byte).
+    static func keys(risk: [Double], table: DeclarationTable, rows: Range<Int>) -> (keys: [Key], exact: Bool) {
+        let ids = table.declarationID
+        let bytes = ids.bytes, offsets = ids.offsets, itemNo = table.itemNo
         var longOrZero = false
         var keys = [Key]()
-        keys.reserveCapacity(n)
-        let bytes = ids.bytes
-        for r in 0..<n {
-            let lo = ids.offsets[r], hi = ids.offsets[r + 1]
+        keys.reserveCapacity(rows.count)
+        for r in rows {
+            let lo = offsets[r], hi = offsets[r + 1]
             if hi - lo > 24 { longOrZero = true }
             var p = (UInt64(0), UInt64(0), UInt64(0))
             for i in 0..<min(24, hi - lo) {
@@ -34,21 +57,39 @@ public enum Ranking {
                 default: p.2 |= v
                 }
             }
-            keys.append(Key(risk: -risk[r], p0: p.0, p1: p.1, p2: p.2, item: table.itemNo[r], row: Int32(r)))
+            keys.append(Key(risk: -risk[r], p0: p.0, p1: p.1, p2: p.2, item: itemNo[r], row: Int32(r)))
         }
-        let exact = !longOrZero
-        keys.sort { a, b in
-            if a.risk != b.risk { return a.risk < b.risk }
-            if a.p0 != b.p0 { return a.p0 < b.p0 }
-            if a.p1 != b.p1 { return a.p1 < b.p1 }
-            if a.p2 != b.p2 { return a.p2 < b.p2 }
-            if !exact {
-                let ia = ids.slice(Int(a.row)), ib = ids.slice(Int(b.row))
-                if ia != ib { return ia.lexicographicallyPrecedes(ib) }
+        return (keys, !longOrZero)
+    }
+
+    @inline(__always)
+    static func less(_ a: Key, _ b: Key, exact: Bool, ids: StringColumn) -> Bool {
+        if a.risk != b.risk { return a.risk < b.risk }
+        if a.p0 != b.p0 { return a.p0 < b.p0 }
+        if a.p1 != b.p1 { return a.p1 < b.p1 }
+        if a.p2 != b.p2 { return a.p2 < b.p2 }
+        if !exact {
+            let ia = ids.slice(Int(a.row)), ib = ids.slice(Int(b.row))
+            if ia != ib { return ia.lexicographicallyPrecedes(ib) }
+        }
+        if a.item != b.item { return a.item < b.item }
+        return a.row < b.row
+    }
+
+    /// The rows of sorted runs in merged order: a k-way merge (k is the core
+    /// count, so the head is found by a scan), writing row indices only.
+    static func merge(_ runs: [[Key]], exact: Bool, ids: StringColumn) -> [Int] {
+        var out = [Int]()
+        out.reserveCapacity(runs.reduce(0) { $0 + $1.count })
+        var head = [Int](repeating: 0, count: runs.count)
+        while true {
+            var best = -1
+            for k in runs.indices where head[k] < runs[k].count {
+                if best < 0 || less(runs[k][head[k]], runs[best][head[best]], exact: exact, ids: ids) { best = k }
             }
-            if a.item != b.item { return a.item < b.item }
-            return a.row < b.row
+            guard best >= 0 else { return out }
+            out.append(Int(runs[best][head[best]].row))
+            head[best] += 1
         }
-        return keys.map { Int($0.row) }
     }
 }

@@ -1,7 +1,7 @@
 import Declarations
 import Detectors
 import Foundation
-import Scoring
+@testable import Scoring
 import Synthetic
 import TestSupport
 import Testing
@@ -85,6 +85,11 @@ struct RankingTests {
         for r in rows { csv += "\(r.0),\(r.1),2024-01-01,28049000,10,USD\n" }
         let t = try table(csv)
         let order = Ranking.order(risk: rows.map(\.2), table: t).map { "\(t.declarationID.string($0))/\(t.itemNo[$0])" }
+        // Sorted in parallel runs and merged: the same order for any number of runs.
+        for threads in [2, 3, 5] {
+            let runs = Ranking.order(risk: rows.map(\.2), table: t, threads: threads, runRows: 16)
+            #expect(runs.map { "\(t.declarationID.string($0))/\(t.itemNo[$0])" } == order, "\(threads) runs")
+        }
         let oracle = rows.sorted { a, b in
             if a.2 != b.2 { return a.2 > b.2 }
             if a.0 != b.0 { return Array(a.0.utf8).lexicographicallyPrecedes(Array(b.0.utf8)) }
