@@ -67,7 +67,7 @@ public struct CSVWriter: Sendable {
     private mutating func append<C: Collection>(_ value: C, neutralise: Bool) where C.Element == UInt8 {
         if !atRecordStart { buffer.append(dialect.delimiter) }
         atRecordStart = false
-        let formula = neutralise && value.first.map { [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D].contains($0) } == true
+        let formula = neutralise && value.first.map(CSVWriter.startsFormula) == true
         if formula || CSVWriter.needsQuotes(value, dialect: dialect) {
             buffer.append(dialect.quote)
             if formula { buffer.append(UInt8(ascii: "'")) }
@@ -78,6 +78,15 @@ public struct CSVWriter: Sendable {
             buffer.append(dialect.quote)
         } else {
             buffer.append(contentsOf: value)
+        }
+    }
+
+    /// Whether a cell starting with `b` would run as a spreadsheet formula (`=`, `+`, `-`, `@`, tab, CR).
+    @inline(__always)
+    static func startsFormula(_ b: UInt8) -> Bool {
+        switch b {
+        case 0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D: true
+        default: false
         }
     }
 

@@ -66,6 +66,13 @@ public enum RankedFiles {
         let ranking = data.ranking, risk = data.risk, lanes = data.lanes.lane, explored = data.lanes.explored
         let columns = data.scores.columns, itemNo = t.itemNo, valueUSD = t.valueUSD, line = t.line, ids = t.declarationID
         let netWeight = t.numbers(.netWeightKg) ?? []
+        // The block's scores gathered row-major, one column at a time.
+        let detectors = columns.count
+        var blockScores = [Double](repeating: 0, count: ranks.count * detectors)
+        for d in 0..<detectors {
+            let column = columns[d]
+            for (i, k) in ranks.enumerated() { blockScores[i * detectors + d] = column[ranking[k]] }
+        }
         for k in ranks {
             let row = ranking[k]
             let lane = lanes[row]
@@ -82,7 +89,8 @@ public enum RankedFiles {
             if reasons.isEmpty { w.field(encoded: []) } else {
                 w.field(text: reasons.prefix(reasonsInCSV).map(\.text).joined(separator: "; "), neutralise: true)
             }
-            for d in columns.indices { w.field(decimal: columns[d][row]) }
+            let base = (k - ranks.lowerBound) * detectors
+            for d in 0..<detectors { w.field(decimal: blockScores[base + d]) }
             cells.date(row, &w)
             cells.party(name: .traderName, id: .traderID, row, &w)
             cells.party(name: .counterpartyName, id: .counterpartyID, row, &w)
