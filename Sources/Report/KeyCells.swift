@@ -51,6 +51,43 @@ struct KeyCells: Sendable {
         fileIndex = t.fileIndex
     }
 
+    /// Key cells per row of ranked.csv, in column order: date, trader,
+    /// counterparty, the five countries, hs_code, file.
+    static let perRow = 10
+
+    /// The cell indices of `rows`, row-major (`perRow` per row), gathered one
+    /// column at a time: at 10M rows in rank order every lookup misses the
+    /// cache, and a tight loop per column keeps many misses in flight where a
+    /// row-at-a-time render waits for each.
+    func gather(_ rows: [Int]) -> [Int32] {
+        let n = rows.count, w = KeyCells.perRow
+        var out = [Int32](repeating: Int32(empty), count: n * w)
+        func column(_ c: Int, _ cell: (Int) -> Int) {
+            for i in 0..<n { out[i * w + c] = Int32(truncatingIfNeeded: cell(rows[i])) }
+        }
+        column(0) { dayBase + Int(days[$0] - firstDay) }
+        column(1) { partyCell(name: .traderName, id: .traderID, $0) }
+        column(2) { partyCell(name: .counterpartyName, id: .counterpartyID, $0) }
+        for (c, f) in [CountryField.counterparty, .origin, .destination, .trading, .finalDestination].enumerated() {
+            let codes = countryCodes[f.rawValue]
+            guard !codes.isEmpty else { continue }
+            column(3 + c) { countryBase + Int(codes[$0]) }
+        }
+        column(8) { textCell(.hsCode, $0) }
+        column(9) { fileBase + Int(fileIndex[$0]) }
+        return out
+    }
+
+    /// Writes cell `cell` (an index from `gather`).
+    @inline(__always)
+    func write(cell: Int32, _ w: inout CSVWriter) { write(Int(cell), &w) }
+
+    @inline(__always)
+    private func partyCell(name: TextField, id: TextField, _ row: Int) -> Int {
+        let n = textCell(name, row)
+        return bounds[n] == bounds[n + 1] ? textCell(id, row) : n
+    }
+
     @discardableResult
     private mutating func add(_ cell: [UInt8]) -> Int {
         arena.append(contentsOf: cell)
@@ -69,26 +106,4 @@ struct KeyCells: Sendable {
         let base = textBase[f.rawValue]
         return base < 0 ? empty : base + Int(textCodes[f.rawValue][row])
     }
-
-    @inline(__always)
-    func text(_ f: TextField, _ row: Int, _ w: inout CSVWriter) { write(textCell(f, row), &w) }
-
-    /// Name, else id (the trader and counterparty columns).
-    @inline(__always)
-    func party(name: TextField, id: TextField, _ row: Int, _ w: inout CSVWriter) {
-        let n = textCell(name, row)
-        write(bounds[n] == bounds[n + 1] ? textCell(id, row) : n, &w)
-    }
-
-    @inline(__always)
-    func country(_ f: CountryField, _ row: Int, _ w: inout CSVWriter) {
-        let codes = countryCodes[f.rawValue]
-        write(codes.isEmpty ? empty : countryBase + Int(codes[row]), &w)
-    }
-
-    @inline(__always)
-    func date(_ row: Int, _ w: inout CSVWriter) { write(dayBase + Int(days[row] - firstDay), &w) }
-
-    @inline(__always)
-    func file(_ row: Int, _ w: inout CSVWriter) { write(fileBase + Int(fileIndex[row]), &w) }
 }

@@ -39,19 +39,33 @@ public enum RankedFiles {
         let cells = KeyCells(data.table)
         let blocks = (data.ranking.count + blockRows - 1) / blockRows
         let workers = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
+        // A wave of blocks is rendered in parallel while the wave before it is
+        // written (copying into the page cache is a third of the cost); at most
+        // two waves are alive, which keeps memory bounded.
+        let writer = DispatchQueue(label: "tradescan.ranked-files")
+        let written = DispatchGroup()
+        nonisolated(unsafe) var failure: (any Error)?
+        nonisolated(unsafe) let files = (csv: csvFile, json: jsonFile)
         var next = 0
         while next < blocks {
-            // A wave of blocks at a time keeps memory bounded.
             let upper = min(blocks, next + workers * 2)
             let rendered = Parallel.map(next..<upper, threads: workers) { b in
                 render(data, cells: cells, explain: explain, ranks: (b * blockRows)..<min(data.ranking.count, (b + 1) * blockRows))
             }
-            for (c, j) in rendered {
-                try csvFile.write(c)
-                if !j.isEmpty { try jsonFile.write(j) }
+            written.wait()
+            if let failure { throw failure }
+            writer.async(group: written) {
+                do {
+                    for (c, j) in rendered {
+                        try files.csv.write(c)
+                        if !j.isEmpty { try files.json.write(j) }
+                    }
+                } catch { failure = error }
             }
             next = upper
         }
+        written.wait()
+        if let failure { throw failure }
         try csvFile.close()
         try jsonFile.close()
     }
@@ -66,44 +80,43 @@ public enum RankedFiles {
         let ranking = data.ranking, risk = data.risk, lanes = data.lanes.lane, explored = data.lanes.explored
         let columns = data.scores.columns, itemNo = t.itemNo, valueUSD = t.valueUSD, line = t.line, ids = t.declarationID
         let netWeight = t.numbers(.netWeightKg) ?? []
-        // The block's scores gathered row-major, one column at a time.
+        // Everything a CSV row needs, gathered for the block one column at a
+        // time (see `KeyCells.gather`); the render below then reads the block's
+        // own small arrays.
+        let rows = ranks.map { ranking[$0] }
+        let keyCells = cells.gather(rows)
         let detectors = columns.count
-        var blockScores = [Double](repeating: 0, count: ranks.count * detectors)
+        var blockScores = [Double](repeating: 0, count: rows.count * detectors)
         for d in 0..<detectors {
             let column = columns[d]
-            for (i, k) in ranks.enumerated() { blockScores[i * detectors + d] = column[ranking[k]] }
+            for i in rows.indices { blockScores[i * detectors + d] = column[rows[i]] }
         }
-        for k in ranks {
-            let row = ranking[k]
-            let lane = lanes[row]
+        let blockRisk = rows.map { risk[$0] }, blockLane = rows.map { lanes[$0] }, blockExplored = rows.map { explored[$0] }
+        let blockItem = rows.map { itemNo[$0] }, blockLine = rows.map { line[$0] }, blockValue = rows.map { valueUSD[$0] }
+        let blockWeight = netWeight.isEmpty ? [] : rows.map { netWeight[$0] }
+        for (i, k) in ranks.enumerated() {
+            let row = rows[i]
+            let lane = blockLane[i]
             let explained = explain.explains(rank: k, lane: lane)
             let reasons = explained ? data.reasons(row) : []
             let status = lane == .green ? "" : data.flagStatus(row)
             w.field(int: k + 1)
             w.field(slice: ids.slice(row), neutralise: true)
-            w.field(int: Int(itemNo[row]))
-            w.field(decimal: risk[row])
+            w.field(int: Int(blockItem[i]))
+            w.field(decimal: blockRisk[i])
             w.field(encoded: laneCells[Int(lane.rawValue)])
-            w.field(encoded: explored[row] ? one : zero)
+            w.field(encoded: blockExplored[i] ? one : zero)
             w.field(text: status)
             if reasons.isEmpty { w.field(encoded: []) } else {
                 w.field(text: reasons.prefix(reasonsInCSV).map(\.text).joined(separator: "; "), neutralise: true)
             }
-            let base = (k - ranks.lowerBound) * detectors
-            for d in 0..<detectors { w.field(decimal: blockScores[base + d]) }
-            cells.date(row, &w)
-            cells.party(name: .traderName, id: .traderID, row, &w)
-            cells.party(name: .counterpartyName, id: .counterpartyID, row, &w)
-            cells.country(.counterparty, row, &w)
-            cells.country(.origin, row, &w)
-            cells.country(.destination, row, &w)
-            cells.country(.trading, row, &w)
-            cells.country(.finalDestination, row, &w)
-            cells.text(.hsCode, row, &w)
-            decimal(valueUSD[row], places: 2, &w)
-            if !netWeight.isEmpty, netWeight[row].isFinite { decimal(netWeight[row], places: 3, &w) } else { w.field(encoded: []) }
-            cells.file(row, &w)
-            w.field(int: Int(line[row]))
+            for d in 0..<detectors { w.field(decimal: blockScores[i * detectors + d]) }
+            let c = i * KeyCells.perRow
+            for f in 0..<9 { cells.write(cell: keyCells[c + f], &w) }
+            decimal(blockValue[i], places: 2, &w)
+            if !blockWeight.isEmpty, blockWeight[i].isFinite { decimal(blockWeight[i], places: 3, &w) } else { w.field(encoded: []) }
+            cells.write(cell: keyCells[c + 9], &w)
+            w.field(int: Int(blockLine[i]))
             w.endRecord()
             guard explained else { continue }
             json(data, rank: k, row: row, reasons: reasons, status: status, names: names, into: &j)
