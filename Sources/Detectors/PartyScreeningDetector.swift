@@ -113,7 +113,11 @@ public struct FittedPartyScreening: FittedDetector {
 
     func matches(_ table: DeclarationTable) -> [Match?] {
         guard let names = table.text(.counterpartyName) else { return Array(repeating: nil, count: table.count) }
-        let perName = (0..<names.values.count).map { bestMatch(names.values.string(UInt32($0))) }
+        // Distinct names, matched on every core in batches (the order is kept).
+        let distinct = names.values.count, batch = 1024
+        let perName = Parallel.map(0..<((distinct + batch - 1) / batch), threads: System.cores) { b in
+            (b * batch..<min(distinct, (b + 1) * batch)).map { bestMatch(names.values.string(UInt32($0))) }
+        }.flatMap { $0 }
         let country = table.countries(.counterparty) ?? table.countries(.destination)
         return (0..<table.count).map { r in
             guard let (e, s) = perName[Int(names.codes[r])] else { return nil }

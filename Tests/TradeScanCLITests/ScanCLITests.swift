@@ -57,6 +57,45 @@ struct ScanCLITests {
         #expect(FileManager.default.fileExists(atPath: tmp.file("strict") + "/rejects.csv"))
         #expect(!FileManager.default.fileExists(atPath: tmp.file("strict") + "/ranked.csv"))
     }
+
+    @Test("--explain: ranked.csv lists every row either way; reasons and ranked.jsonl cover the explained rows only")
+    func explainScope() throws {
+        let tmp = try TemporaryDirectory("cli-explain")
+        defer { tmp.remove() }
+        let data = tmp.file("data")
+        #expect(try BuiltBinary.run(["generate", "--rows", "8000", "--seed", "6", "--out", data]).status == 0)
+        func scan(_ explain: String?) throws -> (csv: CSVTable, jsonl: [[String: Any]], summary: String) {
+            let out = tmp.file("s-\(explain ?? "default")")
+            let r = try BuiltBinary.run(["scan", data + "/declarations.csv", "--out", out, "--quiet", "--amber-rate", "0.005"] + (explain.map { ["--explain", $0] } ?? []))
+            #expect(r.status == 0, "\(r.stderr)")
+            let lines = try String(contentsOfFile: out + "/ranked.jsonl", encoding: .utf8).split(separator: "\n")
+            let objects = try lines.map { try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+            return (try CSVTable.read(out + "/ranked.csv"), objects, try String(contentsOfFile: out + "/summary.md", encoding: .utf8))
+        }
+        let flagged = try scan(nil), all = try scan("all"), top = try scan("10")
+        let lane = try #require(flagged.csv.header.firstIndex(of: "lane")), reasons = try #require(flagged.csv.header.firstIndex(of: "reasons"))
+        let rows = flagged.csv.rows.count
+        #expect(rows == 8000 && all.csv.rows.count == rows && top.csv.rows.count == rows, "every row listed")
+        let flaggedCount = flagged.csv.rows.filter { $0[lane] != "green" }.count
+        #expect(flaggedCount == 120, "red 1% and amber 0.5% of 8,000")
+        // The default explains the red and amber lanes, in rank order.
+        #expect(flagged.jsonl.count == flaggedCount)
+        #expect(flagged.jsonl.map { $0["rank"] as? Int } == (1...flaggedCount).map { $0 })
+        #expect(flagged.csv.rows.filter { $0[lane] == "green" }.allSatisfy { $0[reasons].isEmpty }, "green rows unexplained")
+        #expect(flagged.summary.contains("| explained | flagged: 120 rows"))
+        // all: every row in ranked.jsonl; ranked.csv differs only in green rows' reasons.
+        #expect(all.jsonl.count == rows)
+        #expect(all.csv.rows.contains { $0[lane] == "green" && !$0[reasons].isEmpty }, "green rows with risk above 0 have reasons")
+        for (a, b) in zip(all.csv.rows, flagged.csv.rows) {
+            var a = a, b = b
+            if a[lane] == "green" { a[reasons] = ""; b[reasons] = "" }
+            #expect(a == b)
+        }
+        // A count explains the top N and the flagged rows beyond them.
+        #expect(top.jsonl.count == flaggedCount && top.summary.contains("| explained | 10: 120 rows"))
+        let bad = try BuiltBinary.run(["scan", data + "/declarations.csv", "--out", tmp.file("bad"), "--explain", "some"])
+        #expect(bad.status == 64 && bad.stderr.contains("--explain takes flagged, all or a row count, got 'some'"), "\(bad.stderr)")
+    }
 }
 
 @Suite("tradescan scan on a feed without every field")
@@ -135,44 +174,5 @@ struct ScanPartiesCLITests {
         let bad = try BuiltBinary.run(["scan", data + "/declarations.csv", "--parties", tmp.file("bad.csv"), "--out", tmp.file("u")])
         #expect(bad.status == 65)
         #expect(bad.stderr.contains("bad.csv:2: error: country 'Atlantis' is not a country"))
-    }
-
-    @Test("--explain: ranked.csv lists every row either way; reasons and ranked.jsonl cover the explained rows only")
-    func explainScope() throws {
-        let tmp = try TemporaryDirectory("cli-explain")
-        defer { tmp.remove() }
-        let data = tmp.file("data")
-        #expect(try BuiltBinary.run(["generate", "--rows", "8000", "--seed", "6", "--out", data]).status == 0)
-        func scan(_ explain: String?) throws -> (csv: CSVTable, jsonl: [[String: Any]], summary: String) {
-            let out = tmp.file("s-\(explain ?? "default")")
-            let r = try BuiltBinary.run(["scan", data + "/declarations.csv", "--out", out, "--quiet", "--amber-rate", "0.005"] + (explain.map { ["--explain", $0] } ?? []))
-            #expect(r.status == 0, "\(r.stderr)")
-            let lines = try String(contentsOfFile: out + "/ranked.jsonl", encoding: .utf8).split(separator: "\n")
-            let objects = try lines.map { try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
-            return (try CSVTable.read(out + "/ranked.csv"), objects, try String(contentsOfFile: out + "/summary.md", encoding: .utf8))
-        }
-        let flagged = try scan(nil), all = try scan("all"), top = try scan("10")
-        let lane = try #require(flagged.csv.header.firstIndex(of: "lane")), reasons = try #require(flagged.csv.header.firstIndex(of: "reasons"))
-        let rows = flagged.csv.rows.count
-        #expect(rows == 8000 && all.csv.rows.count == rows && top.csv.rows.count == rows, "every row listed")
-        let flaggedCount = flagged.csv.rows.filter { $0[lane] != "green" }.count
-        #expect(flaggedCount == 120, "red 1% and amber 0.5% of 8,000")
-        // The default explains the red and amber lanes, in rank order.
-        #expect(flagged.jsonl.count == flaggedCount)
-        #expect(flagged.jsonl.map { $0["rank"] as? Int } == (1...flaggedCount).map { $0 })
-        #expect(flagged.csv.rows.filter { $0[lane] == "green" }.allSatisfy { $0[reasons].isEmpty }, "green rows unexplained")
-        #expect(flagged.summary.contains("| explained | flagged: 120 rows"))
-        // all: every row in ranked.jsonl; ranked.csv differs only in green rows' reasons.
-        #expect(all.jsonl.count == rows)
-        #expect(all.csv.rows.contains { $0[lane] == "green" && !$0[reasons].isEmpty }, "green rows with risk above 0 have reasons")
-        for (a, b) in zip(all.csv.rows, flagged.csv.rows) {
-            var a = a, b = b
-            if a[lane] == "green" { a[reasons] = ""; b[reasons] = "" }
-            #expect(a == b)
-        }
-        // A count explains the top N and the flagged rows beyond them.
-        #expect(top.jsonl.count == flaggedCount && top.summary.contains("| explained | 10: 120 rows"))
-        let bad = try BuiltBinary.run(["scan", data + "/declarations.csv", "--out", tmp.file("bad"), "--explain", "some"])
-        #expect(bad.status == 64 && bad.stderr.contains("--explain takes flagged, all or a row count, got 'some'"), "\(bad.stderr)")
     }
 }
