@@ -7,6 +7,24 @@ import Darwin
 /// Facts about the machine.
 public enum System {
     public static var cores: Int { max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+
+    /// This process's resident memory now and its high-water mark, in bytes,
+    /// from /proc/self/status (nil where there is no /proc).
+    public static func residentMemory() -> (now: Int, peak: Int)? {
+        let fd = open("/proc/self/status", O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: 4096)
+        let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard n > 0 else { return nil }
+        func kilobytes(_ key: String) -> Int? {
+            let text = String(decoding: bytes[0..<n], as: UTF8.self)
+            guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(key) }) else { return nil }
+            return line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first.flatMap { Int($0) }
+        }
+        guard let now = kilobytes("VmRSS:"), let peak = kilobytes("VmHWM:") else { return nil }
+        return (now * 1024, peak * 1024)
+    }
 }
 
 /// The few file-system queries ingest needs, without Foundation.

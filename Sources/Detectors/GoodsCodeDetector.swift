@@ -136,7 +136,7 @@ public struct FittedGoodsCode: FittedDetector {
     }
 
     public func anomalyScores(_ table: DeclarationTable) -> [Double] {
-        scored(table).rows.map(\.score)
+        scores(prepare(table), table)
     }
 
     /// Evidence for one row: indices, not strings (a million rows must not retain a million strings).
@@ -154,70 +154,96 @@ public struct FittedGoodsCode: FittedDetector {
         var lrLine: Int32 = -1
     }
 
-    /// Evidence for a table: per-row evidence plus the keyword matches it points into.
-    struct TableEvidence: Sendable {
-        var rows: [RowEvidence]
+    /// What scoring a table needs, per distinct value (description, tariff
+    /// code, controlled line), not per row: a row's evidence is then a few
+    /// lookups, so explainers recompute it for the rows asked instead of
+    /// holding it for every row.
+    struct Prepared: Sendable {
         var keywords: [KeywordMatcher.Keyword?]
+        /// Per distinct description: TF-IDF terms, and the closest controlled centroid.
+        var sparse: [[(Int, Double)]]
+        var best: [(Int, Double)?]
+        /// Per controlled line: its centroid index, median and scale of log USD/kg.
+        var lrLineIndex: [Int32]
+        var cMedian: [Double], cScale: [Double], cLogScale: [Double]
+        /// Per distinct tariff code: controlled, its own line, its centroid (−1: none).
+        var isControlled: [Bool]
+        var declaredLine: [Line?]
+        var centroidOf: [Int]
+        /// The table's columns the rows are read from (shared, not copied).
+        var hsCodes: [UInt32], descriptionCodes: [UInt32], netKg: [Double]?, valueUSD: [Double]
     }
 
-    func scored(_ table: DeclarationTable) -> TableEvidence {
-        var out = [RowEvidence](repeating: RowEvidence(), count: table.count)
-        guard let hs = table.text(.hsCode), let desc = table.text(.description) else { return TableEvidence(rows: out, keywords: []) }
-        let net = table.numbers(.netWeightKg)
+    func prepare(_ table: DeclarationTable) -> Prepared? {
+        guard let hs = table.text(.hsCode), let desc = table.text(.description) else { return nil }
         let (keywords, sparse, best) = descriptionEvidence(table)
-        func similarity(_ d: Int, _ c: Int) -> Double {
-            var s = 0.0
-            for (b, w) in sparse[d] { s += w * centroids[c, b] }
-            return s
-        }
         // Everything per line is looked up once per distinct code, not per row.
         let codeIndex = Dictionary(uniqueKeysWithValues: centroidCodes.enumerated().map { ($1, $0) })
         let controlledLines = lines.filter { controls.isControlled(code: $0.key) }.sorted { $0.key < $1.key }
-        let lrLineIndex = controlledLines.map { Int32(codeIndex[$0.key] ?? -1) }
-        let cMedian = controlledLines.map(\.value.median), cScale = controlledLines.map(\.value.scale)
-        let cLogScale = cScale.map { Math.log($0) }
+        let cScale = controlledLines.map(\.value.scale)
         let lineCodes = (0..<hs.values.count).map { hs.values.string(UInt32($0)) }
-        let isControlled = lineCodes.map { controls.isControlled(code: $0) }
-        let declaredLine = lineCodes.map { lines[$0] }
-        let centroidOf = lineCodes.map { codeIndex[$0] ?? -1 }
-        let ln10 = Math.log(10)
-        for r in 0..<table.count {
-            let hc = Int(hs.codes[r])
-            if isControlled[hc] { continue }
-            var e = RowEvidence()
-            let d = Int(desc.codes[r])
-            e.keyword = keywords[d] == nil ? -1 : Int32(d)
-            if let (c, s) = best[d] {
-                let own = centroidOf[hc] >= 0 ? similarity(d, centroidOf[hc]) : 0
-                e.margin = s - own
-                e.controlled = Int32(c)
-                e.ownSimilarity = own
-                e.controlledSimilarity = s
-            }
-            if let n = net?[r], n > 0, let declared = declaredLine[hc] {
-                let x = Math.log(max(table.valueUSD[r], 0.01) / n)
-                let zOwn = (x - declared.median) / declared.scale
-                let own = -0.5 * zOwn * zOwn - Math.log(declared.scale)
-                var bestLR = 0.0, bestK = -1
-                for k in cMedian.indices {
-                    let z = (x - cMedian[k]) / cScale[k]
-                    let lr = (-0.5 * z * z - cLogScale[k] - own) / ln10
-                    if lr > bestLR { bestLR = lr; bestK = k }
-                }
-                if bestK >= 0 { e.log10LR = bestLR; e.lrLine = lrLineIndex[bestK] }
-            }
-            e.score = (e.keyword >= 0 ? 2 : 0) + 4 * max(0, e.margin) + min(20, max(0, e.log10LR))
-            out[r] = e
+        return Prepared(keywords: keywords, sparse: sparse, best: best,
+                        lrLineIndex: controlledLines.map { Int32(codeIndex[$0.key] ?? -1) },
+                        cMedian: controlledLines.map(\.value.median), cScale: cScale, cLogScale: cScale.map { Math.log($0) },
+                        isControlled: lineCodes.map { controls.isControlled(code: $0) },
+                        declaredLine: lineCodes.map { lines[$0] }, centroidOf: lineCodes.map { codeIndex[$0] ?? -1 },
+                        hsCodes: hs.codes, descriptionCodes: desc.codes, netKg: table.numbers(.netWeightKg), valueUSD: table.valueUSD)
+    }
+
+    /// Row `r`'s evidence (all zero for controlled codes, which this detector leaves to the licence check).
+    func evidence(_ p: Prepared, _ r: Int) -> RowEvidence {
+        let hc = Int(p.hsCodes[r])
+        var e = RowEvidence()
+        if p.isControlled[hc] { return e }
+        func similarity(_ d: Int, _ c: Int) -> Double {
+            var s = 0.0
+            for (b, w) in p.sparse[d] { s += w * centroids[c, b] }
+            return s
         }
-        return TableEvidence(rows: out, keywords: keywords)
+        let d = Int(p.descriptionCodes[r])
+        e.keyword = p.keywords[d] == nil ? -1 : Int32(d)
+        if let (c, s) = p.best[d] {
+            let own = p.centroidOf[hc] >= 0 ? similarity(d, p.centroidOf[hc]) : 0
+            e.margin = s - own
+            e.controlled = Int32(c)
+            e.ownSimilarity = own
+            e.controlledSimilarity = s
+        }
+        if let n = p.netKg?[r], n > 0, let declared = p.declaredLine[hc] {
+            let ln10 = Math.log(10)
+            let x = Math.log(max(p.valueUSD[r], 0.01) / n)
+            let zOwn = (x - declared.median) / declared.scale
+            let own = -0.5 * zOwn * zOwn - Math.log(declared.scale)
+            var bestLR = 0.0, bestK = -1
+            for k in p.cMedian.indices {
+                let z = (x - p.cMedian[k]) / p.cScale[k]
+                let lr = (-0.5 * z * z - p.cLogScale[k] - own) / ln10
+                if lr > bestLR { bestLR = lr; bestK = k }
+            }
+            if bestK >= 0 { e.log10LR = bestLR; e.lrLine = p.lrLineIndex[bestK] }
+        }
+        e.score = (e.keyword >= 0 ? 2 : 0) + 4 * max(0, e.margin) + min(20, max(0, e.log10LR))
+        return e
+    }
+
+    /// Every row's score, in parallel over row ranges.
+    func scores(_ p: Prepared?, _ table: DeclarationTable) -> [Double] {
+        guard let p else { return [Double](repeating: 0, count: table.count) }
+        let n = table.count, parts = max(1, min(System.cores * 4, n / 16_384))
+        let model = self
+        return Parallel.map(0..<parts, threads: System.cores) { k in
+            ((n * k / parts)..<(n * (k + 1) / parts)).map { model.evidence(p, $0).score }
+        }.flatMap { $0 }
     }
 
     public func scoresAndExplainer(_ table: DeclarationTable) -> ([Double], @Sendable (Int) -> [Reason]) {
-        let evidence = scored(table)
+        let p = prepare(table)
         let model = self
-        // The explainer holds only the rows that scored (reasons(for:) has none for the rest).
-        let kept = SparseRows(evidence.rows) { $0.score > 0 }, keywords = evidence.keywords
-        return (evidence.rows.map(\.score), { model.reasons(for: kept[$0] ?? RowEvidence(), keywords: keywords, table: table, row: $0) })
+        // The explainer recomputes a row's evidence from the per-value tables (no per-row state).
+        return (scores(p, table), { r in
+            guard let p else { return [] }
+            return model.reasons(for: model.evidence(p, r), keywords: p.keywords, table: table, row: r)
+        })
     }
 
     public func explainer(_ table: DeclarationTable) -> @Sendable (Int) -> [Reason] { scoresAndExplainer(table).1 }
@@ -225,8 +251,8 @@ public struct FittedGoodsCode: FittedDetector {
     public func reasons(_ table: DeclarationTable, row r: Int) -> [Reason] {
         // Reasons for one row: evidence computed for the whole table is cached by callers in bulk use;
         // here the one row is scored on its own table (cheap for the top of a list).
-        let evidence = scored(table)
-        return reasons(for: evidence.rows[r], keywords: evidence.keywords, table: table, row: r)
+        guard let p = prepare(table) else { return [] }
+        return reasons(for: evidence(p, r), keywords: p.keywords, table: table, row: r)
     }
 
     func reasons(for e: RowEvidence, keywords: [KeywordMatcher.Keyword?], table: DeclarationTable, row r: Int) -> [Reason] {

@@ -147,7 +147,9 @@ public struct FittedPartyScreening: FittedDetector {
         let found = matches(table)
         let model = self
         let scores = found.map(model.score)
-        let kept = SparseRows(found)     // the explainer holds only the matched rows
+        // The explainer holds only the rows at or over the threshold (the only ones with reasons);
+        // near misses are most rows.
+        let kept = SparseRows(found.map { m in m.flatMap { $0.score >= model.threshold ? $0 : nil } })
         return (scores, { model.reasons(kept[$0], table: table, row: $0) })
     }
 

@@ -16,14 +16,6 @@ struct SparseRows<Value: Sendable>: Sendable {
         }
     }
 
-    /// The entries of `dense` that `keep` accepts.
-    init(_ dense: [Value], keep: (Value) -> Bool) {
-        for (r, v) in dense.enumerated() where keep(v) {
-            rows.append(Int32(r))
-            values.append(v)
-        }
-    }
-
     var count: Int { rows.count }
 
     /// The value of row `row`, or nil (binary search).

@@ -34,7 +34,7 @@ enum ReportFolder {
             try Data(HTMLReport.render(data, parties: parties, facts: facts).utf8).write(to: URL(fileURLWithPath: dir + "/report.html"))
             clock.lap("write report.html")
             result.seconds = clock.stages
-            try Data(summary(data, ingest: ingest, suite: suite, facts: facts, stages: clock.stages).utf8)
+            try Data(summary(data, ingest: ingest, suite: suite, facts: facts, stages: clock.stages, memory: clock.memory).utf8)
                 .write(to: URL(fileURLWithPath: dir + "/summary.md"))
         }
         return result
@@ -75,7 +75,7 @@ enum ReportFolder {
     }
 
     static func summary(_ data: ReportData, ingest: IngestResult, suite: FittedSuite, facts: HTMLReport.Facts,
-                        stages: [(String, Double)]) -> String {
+                        stages: [(String, Double)], memory: [(now: Int, peak: Int)?] = []) -> String {
         var s = "# TradeScan report\n\n| | |\n|---|---|\n"
         for (k, v) in facts.rows { s += "| \(k) | \(markdownCell(v)) |\n" }
         s += "\n" + IngestSummary.markdown(ingest).replacingOccurrences(of: "# Ingest summary", with: "## Ingest")
@@ -98,8 +98,12 @@ enum ReportFolder {
                 s += "\nNo time-ordered validation (too few labels before or after the cut): defaults used.\n"
             }
         }
-        s += "\n## Time per stage\n\n| stage | seconds |\n|---|---|\n"
-        for (stage, sec) in stages { s += String(format: "| %@ | %.3f |\n", stage, sec) }
+        s += "\n## Time per stage\n\nResident memory at the end of each stage, and the process's peak so far (MB).\n\n"
+        s += "| stage | seconds | resident MB | peak MB |\n|---|---|---|---|\n"
+        for (i, (stage, sec)) in stages.enumerated() {
+            let m = i < memory.count ? memory[i] : nil
+            s += String(format: "| %@ | %.3f | %@ | %@ |\n", stage, sec, m.map { String($0.now >> 20) } ?? "", m.map { String($0.peak >> 20) } ?? "")
+        }
         s += "\n## Top 20\n\n| rank | declaration_id | item_no | risk_score | lane | reasons |\n|---|---|---|---|---|---|\n"
         for (k, row) in data.ranking.prefix(20).enumerated() {
             let reasons = data.reasons(row).prefix(3).map(\.text).joined(separator: "; ")

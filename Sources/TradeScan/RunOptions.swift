@@ -46,6 +46,8 @@ struct StageClock {
     let clock = ContinuousClock()
     var t0: ContinuousClock.Instant
     var stages: [(String, Double)] = []
+    /// Per stage: resident memory at its end and the high-water mark so far (nil without /proc).
+    var memory: [(now: Int, peak: Int)?] = []
     let log: ProgressLog?
 
     init(log: ProgressLog?) {
@@ -57,6 +59,7 @@ struct StageClock {
         let e = t0.duration(to: clock.now)
         let s = Double(e.components.seconds) + Double(e.components.attoseconds) * 1e-18
         stages.append((name, s))
+        memory.append(System.residentMemory())
         log?.stageDone(name, seconds: s)
         t0 = clock.now
     }
