@@ -19,7 +19,7 @@ struct ScanCommand: ParsableCommand {
               ranked.jsonl   the explained rows (--explain: the red and amber lanes             by default), one JSON object each, with every reason's evidence
               parties.csv    exporters and consignees by aggregated risk
               corridors.csv  item group x destination x month: baseline, observed, surge
-              summary.md     inputs, accounting, model and options, time per stage, top 20
+              summary.md     inputs, accounting, model and options, time and memory per stage, top 20
               report.html    one self-contained page (no script, no network): summary, \
             charts, top declarations with reasons, parties
               rejects.csv    rows that could not be read, with file, line, field, reason
