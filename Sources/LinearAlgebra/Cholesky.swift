@@ -100,4 +100,15 @@ public struct Cholesky: Sendable, Codable, Hashable {
             blasint(x.rows), blasint(dimension), 1, lower.elements, blasint(dimension),
             &x.elements, blasint(x.rows))
     }
+
+    /// The diagonal of `A⁻¹`: `(A⁻¹)ⱼⱼ = ‖L⁻¹ eⱼ‖²`, from one triangular solve of the identity.
+    public var inverseDiagonal: [Double] {
+        let n = dimension
+        guard n > 0 else { return [] }
+        var e = Matrix.identity(n)
+        cblas_dtrsm(
+            CblasColMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit,
+            blasint(n), blasint(n), 1, lower.elements, blasint(n), &e.elements, blasint(n))
+        return (0..<n).map { j in (0..<n).reduce(0.0) { $0 + e[$1, j] * e[$1, j] } }
+    }
 }

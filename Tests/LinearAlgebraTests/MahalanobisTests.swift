@@ -34,6 +34,37 @@ struct MahalanobisTests {
         }
     }
 
+    @Test("residuals given the other features equal (Σ⁻¹(x − μ))ⱼ / √(Σ⁻¹)ⱼⱼ from an explicit solve")
+    func residualsMatchPerRow() throws {
+        let (x, mu, cov) = try fitted(80, seed: 6)
+        let model = try Mahalanobis(location: mu, scatter: cov)
+        let (squared, residuals) = try model.distancesAndResiduals(x)
+        #expect(Approximate.equal(squared, try model.squaredDistances(x), relative: 1e-12, absolute: 1e-12))
+        let chol = try Cholesky(cov)
+        let inverse = try chol.solve(Matrix.identity(3))
+        #expect(Approximate.equal(chol.inverseDiagonal, (0..<3).map { inverse[$0, $0] }, relative: 1e-10))
+        for i in 0..<x.rows {
+            let diff = zip(x.row(i), mu).map { $0 - $1 }
+            let y = try chol.solve(diff)
+            for j in 0..<3 {
+                let expected = y[j] / inverse[j, j].squareRoot()
+                #expect(Approximate.equal(residuals[i, j], expected, relative: 1e-8, absolute: 1e-10), "row \(i) feature \(j)")
+            }
+        }
+    }
+
+    @Test("a shift in one feature shows in that feature's residual, not the others'")
+    func residualPointsAtTheFeature() throws {
+        let (_, mu, cov) = try fitted(2000, seed: 7)
+        let chol = try Cholesky(cov)
+        let sd = chol.inverseDiagonal.map { 1 / $0.squareRoot() }   // conditional standard deviations
+        var x = mu
+        x[1] += 6 * sd[1]
+        let (_, r) = try Mahalanobis(location: mu, scatter: cov).distancesAndResiduals(try Matrix([x]))
+        #expect(abs(r[0, 1] - 6) < 1e-9, "\(r)")
+        #expect(abs(r[0, 1]) > abs(r[0, 0]) && abs(r[0, 1]) > abs(r[0, 2]))
+    }
+
     @Test("distances are invariant under an affine change of the data", arguments: [3, 4, 5] as [UInt64])
     func affineInvariance(seed: UInt64) throws {
         let (x, mu, cov) = try fitted(60, seed: seed)
