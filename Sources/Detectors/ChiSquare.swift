@@ -31,4 +31,7 @@ enum ChiSquare {
     static let median: [Double] = [0, 0.454_936, 1.386_294, 2.365_974, 3.356_694]
     /// 0.975 quantile of χ²(k), k in 1…4.
     static let q975: [Double] = [0, 5.023_886, 7.377_759, 9.348_404, 11.143_287]
+    /// 0.975 / P(χ²(k + 2) ≤ q975[k]), k in 1…4: the factor that makes the covariance
+    /// of a normal sample cut at its 97.5% ellipsoid consistent again.
+    static let truncation975: [Double] = [1, 1.174_779, 1.104_468, 1.078_479, 1.064_466]
 }

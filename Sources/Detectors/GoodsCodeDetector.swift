@@ -11,11 +11,24 @@ import LinearAlgebra
 ///     similarities of all distinct descriptions against all centroids, one GEMM
 ///     per batch of 4096 descriptions);
 /// (c) value: ln(USD/kg) fits a controlled line's distribution far better than
-///     the declared line's (log-likelihood ratio, robust median and MAD per line).
-/// Score: 2·[keyword] + 4·max(0, text margin) + min(20, log10 likelihood ratio).
+///     the declared line's (log-likelihood ratio, robust median and MAD per line;
+///     not for goods declared as samples, whose value is nominal).
+/// Score: 2·[keyword] + 4·max(0, text margin) + min(20, max(0, log10 LR − 3)):
+/// the value evidence counts as posterior log10-odds against prior odds of 1 in
+/// 1000 that a row's goods belong to a controlled line rather than the declared
+/// one, so a price merely high for its line (a likelihood ratio of 10² or 10³,
+/// common among ordinary rows) adds nothing, while goods priced like a
+/// controlled line (10⁵ and beyond) still count in full.
 public struct GoodsCodeDetector: Detector {
     public typealias Fitted = FittedGoodsCode
     public static let requiredFields: [CanonicalField] = [.description, .netWeightKg]
+    /// −log10 of the prior odds that a row's goods belong to a controlled line instead of its declared one.
+    public static let priorLog10Odds = 3.0
+
+    /// A row's score from its three kinds of evidence (see the type's notes).
+    static func score(keyword: Bool, margin: Double, log10LR: Double) -> Double {
+        (keyword ? 2 : 0) + 4 * max(0, margin) + min(20, max(0, log10LR - priorLog10Odds))
+    }
     public var controls: ControlsTable
 
     public init(controls: ControlsTable = .standard) { self.controls = controls }
@@ -25,7 +38,8 @@ public struct GoodsCodeDetector: Detector {
         let net = table.numbers(.netWeightKg)!
         // Per line: robust location and scale of ln(USD/kg).
         var values: [UInt32: [Double]] = [:]
-        for r in 0..<table.count where net[r] > 0 {
+        let samples = DeclaredSample.rows(table)
+        for r in 0..<table.count where net[r] > 0 && !samples[r] {
             values[hs.codes[r], default: []].append(Math.log(max(table.valueUSD[r], 0.01) / net[r]))
         }
         var lines: [String: FittedGoodsCode.Line] = [:]
@@ -172,6 +186,8 @@ public struct FittedGoodsCode: FittedDetector {
         var centroidOf: [Int]
         /// The table's columns the rows are read from (shared, not copied).
         var hsCodes: [UInt32], descriptionCodes: [UInt32], netKg: [Double]?, valueUSD: [Double]
+        /// Rows declared as samples (`DeclaredSample`): their nominal value gives no likelihood ratio.
+        var samples: [Bool]
     }
 
     func prepare(_ table: DeclarationTable) -> Prepared? {
@@ -187,7 +203,8 @@ public struct FittedGoodsCode: FittedDetector {
                         cMedian: controlledLines.map(\.value.median), cScale: cScale, cLogScale: cScale.map { Math.log($0) },
                         isControlled: lineCodes.map { controls.isControlled(code: $0) },
                         declaredLine: lineCodes.map { lines[$0] }, centroidOf: lineCodes.map { codeIndex[$0] ?? -1 },
-                        hsCodes: hs.codes, descriptionCodes: desc.codes, netKg: table.numbers(.netWeightKg), valueUSD: table.valueUSD)
+                        hsCodes: hs.codes, descriptionCodes: desc.codes, netKg: table.numbers(.netWeightKg), valueUSD: table.valueUSD,
+                        samples: DeclaredSample.rows(table))
     }
 
     /// Row `r`'s evidence (all zero for controlled codes, which this detector leaves to the licence check).
@@ -209,7 +226,7 @@ public struct FittedGoodsCode: FittedDetector {
             e.ownSimilarity = own
             e.controlledSimilarity = s
         }
-        if let n = p.netKg?[r], n > 0, let declared = p.declaredLine[hc] {
+        if let n = p.netKg?[r], n > 0, !p.samples[r], let declared = p.declaredLine[hc] {
             let ln10 = Math.log(10)
             let x = Math.log(max(p.valueUSD[r], 0.01) / n)
             let zOwn = (x - declared.median) / declared.scale
@@ -222,7 +239,7 @@ public struct FittedGoodsCode: FittedDetector {
             }
             if bestK >= 0 { e.log10LR = bestLR; e.lrLine = p.lrLineIndex[bestK] }
         }
-        e.score = (e.keyword >= 0 ? 2 : 0) + 4 * max(0, e.margin) + min(20, max(0, e.log10LR))
+        e.score = GoodsCodeDetector.score(keyword: e.keyword >= 0, margin: e.margin, log10LR: e.log10LR)
         return e
     }
 
@@ -269,9 +286,9 @@ public struct FittedGoodsCode: FittedDetector {
             out.append(Reason(detector: Self.name, text: "description reads like controlled line \(controlledCode) (similarity \(fmt(e.controlledSimilarity))) more than its own \(code) (\(fmt(e.ownSimilarity)))",
                               strength: 4 * e.margin, evidence: ["closest_controlled": controlledCode, "similarity": fmt(e.controlledSimilarity), "own_similarity": fmt(e.ownSimilarity)]))
         }
-        if e.log10LR >= 2, let own = lines[code], let other = lines[lrCode] {
+        if e.log10LR > GoodsCodeDetector.priorLog10Odds, let own = lines[code], let other = lines[lrCode] {
             out.append(Reason(detector: Self.name, text: "USD/kg fits controlled line \(lrCode) (median \(fmt(Math.exp(other.median)))) far better than \(code) (median \(fmt(Math.exp(own.median)))): likelihood ratio 10^\(Int(e.log10LR))",
-                              strength: min(20, e.log10LR), evidence: ["controlled_line": lrCode, "log10_likelihood_ratio": fmt(e.log10LR)]))
+                              strength: min(20, e.log10LR - GoodsCodeDetector.priorLog10Odds), evidence: ["controlled_line": lrCode, "log10_likelihood_ratio": fmt(e.log10LR)]))
         }
         return out.sorted { $0.strength > $1.strength }
     }

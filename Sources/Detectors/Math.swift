@@ -12,6 +12,7 @@ package enum Math {
     @inline(__always) package static func cos(_ x: Double) -> Double { _cos(x) }
     @inline(__always) package static func log1p(_ x: Double) -> Double { _log1p(x) }
     @inline(__always) package static func expm1(_ x: Double) -> Double { _expm1(x) }
+    @inline(__always) package static func log10(_ x: Double) -> Double { _log10(x) }
 }
 
 #if canImport(Glibc)
@@ -21,6 +22,7 @@ package enum Math {
 @inline(__always) private func _cos(_ x: Double) -> Double { Glibc.cos(x) }
 @inline(__always) private func _log1p(_ x: Double) -> Double { Glibc.log1p(x) }
 @inline(__always) private func _expm1(_ x: Double) -> Double { Glibc.expm1(x) }
+@inline(__always) private func _log10(_ x: Double) -> Double { Glibc.log10(x) }
 #else
 @inline(__always) private func _log(_ x: Double) -> Double { Darwin.log(x) }
 @inline(__always) private func _exp(_ x: Double) -> Double { Darwin.exp(x) }
@@ -28,4 +30,5 @@ package enum Math {
 @inline(__always) private func _cos(_ x: Double) -> Double { Darwin.cos(x) }
 @inline(__always) private func _log1p(_ x: Double) -> Double { Darwin.log1p(x) }
 @inline(__always) private func _expm1(_ x: Double) -> Double { Darwin.expm1(x) }
+@inline(__always) private func _log10(_ x: Double) -> Double { Darwin.log10(x) }
 #endif

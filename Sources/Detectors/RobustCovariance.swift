@@ -53,9 +53,12 @@ enum RobustCovariance {
         // Reweight: rows within the 97.5% quantile.
         guard let d2 = try? Mahalanobis.squaredDistances(x, location: raw.mean, scatter: regularised(cov)) else { return nil }
         let inliers = (0..<n).filter { d2[$0] <= ChiSquare.q975[d] }
-        guard inliers.count > d + 2, let final = moments(x, rows: inliers) else {
+        guard inliers.count > d + 2, var final = moments(x, rows: inliers) else {
             return Estimate(location: raw.mean, scatter: regularised(cov), rows: n)
         }
+        // The inliers' covariance is that of a normal cut at its 97.5% ellipsoid:
+        // scale it back (Croux & Haesbroeck's factor 0.975 / P(χ²_{d+2} ≤ q)).
+        for i in 0..<d { for j in 0..<d { final.cov[i, j] *= ChiSquare.truncation975[d] } }
         return Estimate(location: final.mean, scatter: regularised(final.cov), rows: n)
     }
 

@@ -8,9 +8,19 @@ import LinearAlgebra
 /// and scatter of the log features (`UnitValueFeatures`) by MCD over BLAS
 /// (`Moments`: syrk; `Mahalanobis`: potrf + trsm). A line with fewer than
 /// `minimumRows` rows falls back up the code hierarchy: HS6, HS4, chapter, all.
-/// Score: batched squared Mahalanobis distance against the row's group, one
-/// triangular solve per group, turned into −log10 of the χ² tail probability.
+/// Score: batched squared Mahalanobis distances against the row's group, one
+/// triangular solve per group, and with one more solve each feature's residual
+/// given the others (`Mahalanobis.distancesAndResiduals`). Two tests: the χ²
+/// tail of the distance (several features off together) and the largest
+/// residual's normal tail times the number of features (one feature off, as
+/// in undervaluation or a false weight, where the distance dilutes the signal
+/// with the other features' noise). The score is −log10 of twice the smaller p
+/// (Bonferroni over the two tests);
+/// at least `FittedUnitValue.grossBelowNetScore` when the gross weight is below
+/// the net weight.
 /// Missing features are filled with the group's location (they add nothing).
+/// Goods declared as samples (`DeclaredSample`) have no USD/kg feature: their
+/// value is nominal, so only their weights are compared.
 public struct UnitValueDetector: Detector {
     public typealias Fitted = FittedUnitValue
     public static let requiredFields: [CanonicalField] = [.netWeightKg]
@@ -98,11 +108,13 @@ public struct UnitValueDetector: Detector {
         defer { results.deinitialize(); results.deallocate() }
         nonisolated(unsafe) let out = results
         let maxRows = maximumFitRows
+        let samples = DeclaredSample.rows(table)
         let memberRows = keys.map { members[$0]! }
         let totals = keys.map { groupRows[$0]! }
         BLASThreading.withThreadCount(1) {
             DispatchQueue.concurrentPerform(iterations: keys.count) { k in
-                out[k] = UnitValueDetector.fitGroup(key: keys[k], rows: memberRows[k], total: totals[k], table: table, maxRows: maxRows)
+                out[k] = UnitValueDetector.fitGroup(key: keys[k], rows: memberRows[k], total: totals[k], table: table,
+                                                    samples: samples, maxRows: maxRows)
             }
         }
         var groups: [String: FittedUnitValue.Group] = [:]
@@ -119,11 +131,12 @@ public struct UnitValueDetector: Detector {
 
     /// Fits one group on `rows` (already sampled by key hash when the group, of
     /// `total` rows, is big).
-    static func fitGroup(key: String, rows: [Int], total: Int, table: DeclarationTable, maxRows: Int) -> FittedUnitValue.Group? {
+    static func fitGroup(key: String, rows: [Int], total: Int, table: DeclarationTable, samples: [Bool],
+                         maxRows: Int) -> FittedUnitValue.Group? {
         var sample = rows
         if sample.count > maxRows * 2 { sample = Array(sample.prefix(maxRows * 2)) }
         let d = UnitValueFeatures.count
-        var features = sample.map { UnitValueFeatures.row(table, $0) }
+        var features = sample.map { UnitValueFeatures.row(table, $0, declaredSample: samples[$0]) }
         // Which features this group has at all (≥ half the rows).
         let present = (0..<d).filter { j in features.filter { !$0[j].isNaN }.count * 2 >= features.count }
         guard !present.isEmpty else { return nil }
@@ -162,6 +175,22 @@ public struct FittedUnitValue: FittedDetector {
     public var groups: [String: Group]
     public var minimumRows: Int
 
+    /// The least score of a row whose gross weight is more than 1% below its net
+    /// weight: physically impossible, whatever the group's spread (a 10⁻⁶ rarity).
+    public static let grossBelowNetScore = 6.0
+
+    /// −log10 of twice the smaller of the χ² tail of `squaredDistance` and the
+    /// Bonferroni-corrected normal tail of the largest squared residual (see the type's notes).
+    static func score(squaredDistance: Double, largestResidual2: Double, features d: Int) -> Double {
+        let joint = ChiSquare.score(squaredDistance, degrees: d)
+        guard d > 1 else { return joint }
+        let single = ChiSquare.score(largestResidual2, degrees: 1) - Math.log10(Double(d))
+        return max(0, max(joint, single) - Math.log10(2))
+    }
+
+    @inline(__always)
+    static func grossBelowNet(gross: Double, net: Double) -> Bool { gross > 0 && net > 0 && gross < 0.99 * net }
+
     /// The group that scores a row: the most specific level with a model.
     func group(code: String, unitClass: Int) -> Group? {
         for key in UnitValueDetector.levels(code) { if let g = groups["\(key)|\(unitClass)"] { return g } }
@@ -180,6 +209,7 @@ public struct FittedUnitValue: FittedDetector {
         }
         let work = byGroup.sorted { $0.key < $1.key }
         let model = self
+        let samples = DeclaredSample.rows(table)
         scores.withUnsafeMutableBufferPointer { out in
             // safe: groups partition the rows, so each iteration writes its own rows.
             nonisolated(unsafe) let shared = out
@@ -192,13 +222,23 @@ public struct FittedUnitValue: FittedDetector {
                     for (i, r) in rows.enumerated() {
                         let u = table.valueUSD[r], n = net?[r] ?? .nan, gw = gross?[r] ?? .nan, q = quantity?[r] ?? .nan
                         for (c, j) in g.features.enumerated() {
-                            let f = UnitValueFeatures.feature(j, usd: u, net: n, gross: gw, quantity: q)
+                            let f = j == 0 && samples[r] ? .nan : UnitValueFeatures.feature(j, usd: u, net: n, gross: gw, quantity: q)
                             x[i, c] = f.isNaN ? g.medians[j] : f
                         }
                     }
                     // One Cholesky and one triangular solve for the whole group.
-                    guard let d2 = try? Mahalanobis.squaredDistances(x, location: g.location, scatter: g.scatter) else { return }
-                    for (i, r) in rows.enumerated() { shared[r] = ChiSquare.score(d2[i], degrees: g.features.count) }
+                    guard let m = try? Mahalanobis(location: g.location, scatter: g.scatter),
+                          let (d2, residuals) = try? m.distancesAndResiduals(x) else { return }
+                    let d = g.features.count
+                    for (i, r) in rows.enumerated() {
+                        var largest = 0.0
+                        for c in 0..<d { largest = max(largest, residuals[i, c] * residuals[i, c]) }
+                        var s = FittedUnitValue.score(squaredDistance: d2[i], largestResidual2: largest, features: d)
+                        if let n = net?[r], let gw = gross?[r], FittedUnitValue.grossBelowNet(gross: gw, net: n) {
+                            s = max(s, FittedUnitValue.grossBelowNetScore)
+                        }
+                        shared[r] = s
+                    }
                 }
             }
         }
@@ -211,14 +251,16 @@ public struct FittedUnitValue: FittedDetector {
         let unit = table.text(.quantityUnit)?.string(r) ?? ""
         let uc = UnitValueFeatures.unitClass(unit)
         guard let g = group(code: code, unitClass: uc) else { return [] }
-        let f = UnitValueFeatures.row(table, r)
+        let f = UnitValueFeatures.row(table, r, declaredSample: DeclaredSample.row(table, r))
         let groupName = UnitValueDetector.levelOf(groupKey: g.key)
         let scope = UnitValueDetector.scope(level: groupName, code: code)
         var out: [Reason] = []
+        let net = table.numbers(.netWeightKg)?[r] ?? .nan, gross = table.numbers(.grossWeightKg)?[r] ?? .nan
+        let below = Self.grossBelowNet(gross: gross, net: net)
         for (k, j) in g.features.enumerated() where !f[j].isNaN {
             let sd = g.scatter[k, k].squareRoot()
             let z = (f[j] - g.location[k]) / max(sd, 1e-9)
-            guard abs(z) >= 3 else { continue }
+            guard abs(z) >= 3 || (j == 2 && below) else { continue }
             let ratio = Math.exp(abs(f[j] - g.medians[j]))
             let direction = f[j] < g.medians[j] ? "below" : "above"
             let times = ratio >= 10 ? String(Int(ratio.rounded())) : String(Double(Int(ratio * 10)) / 10)
@@ -229,12 +271,14 @@ public struct FittedUnitValue: FittedDetector {
             case 1 where uc == 1: text = "kg per unit \(times)x \(direction) the usual for \(scope)"
             case 1: text = "kg per \(unit.isEmpty ? "unit" : unit) \(times)x \(direction) the usual for \(scope)"
             default:
-                let gross = Math.exp(f[j]), usual = Math.exp(g.medians[j])
-                text = f[j] < 0 ? "gross weight below the net weight (gross/net \(format(gross)), usual \(format(usual)) for \(scope))"
-                    : "gross weight \(format(gross))x the net weight (usual \(format(usual))x for \(scope))"
+                let grossRatio = gross / net, usual = UnitValueFeatures.grossOverNet(packaging: g.medians[j])
+                text = below ? "gross weight below the net weight (gross/net \(format(grossRatio)), usual \(format(usual)) for \(scope))"
+                    : "gross weight \(format(grossRatio))x the net weight (usual \(format(usual))x for \(scope))"
             }
-            out.append(Reason(detector: Self.name, text: text, strength: abs(z), evidence: [
-                "feature": UnitValueFeatures.names[j], "value": format(Math.exp(f[j])), "median": format(Math.exp(g.medians[j])),
+            let shown = j == 2 ? gross / net : Math.exp(f[j])
+            let usualShown = j == 2 ? UnitValueFeatures.grossOverNet(packaging: g.medians[j]) : Math.exp(g.medians[j])
+            out.append(Reason(detector: Self.name, text: text, strength: j == 2 && below ? max(abs(z), 6) : abs(z), evidence: [
+                "feature": UnitValueFeatures.names[j], "value": format(shown), "median": format(usualShown),
                 "group": groupName.isEmpty ? "all" : groupName, "z": format(z),
             ]))
         }

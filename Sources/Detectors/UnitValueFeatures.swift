@@ -6,12 +6,29 @@ import LinearAlgebra
 /// 1. ln(kg per unit of quantity): kg per piece for count units, ≈ 0 when the
 ///    quantity is itself in kg (a quantity that disagrees with the net weight
 ///    stands out), density-like for litres or m²;
-/// 2. ln(gross / net weight).
+/// 2. ln(packaging share + 0.5%), the packaging share being (gross − net) / net
+///    (0 when gross is not above net). Packaging varies multiplicatively (2% for
+///    bulk sacks, 20% for cartons, more for crates), so its logarithm is near
+///    normal where ln(gross / net) has a long right tail that made ordinary
+///    heavy packing look as rare as a false weight; the 0.5% start keeps
+///    unpacked goods finite. Gross below net is physically impossible and is
+///    scored apart (`FittedUnitValue.grossBelowNetScore`).
 /// ln(USD per unit) is feature 0 + feature 1: it carries no extra information
 /// for the distance, so it is used in explanations only. A missing value is NaN.
 enum UnitValueFeatures {
     static let count = 3
     static let names = ["USD/kg", "kg per unit", "gross/net weight"]
+    /// Where the packaging-share logarithm starts (see feature 2).
+    static let packagingStart = 0.005
+
+    /// ln(packaging share + `packagingStart`) of a gross and net weight (both > 0).
+    @inline(__always)
+    static func packaging(gross: Double, net: Double) -> Double {
+        Math.log(max(gross - net, 0) / net + packagingStart)
+    }
+
+    /// The gross/net ratio a packaging feature value stands for.
+    static func grossOverNet(packaging f: Double) -> Double { 1 + max(0, Math.exp(f) - packagingStart) }
 
     /// Units whose quantity counts pieces.
     static let countUnits: Set<String> = ["PCS", "PC", "SET", "SETS", "PR", "PAIR", "PAIRS", "NO", "NOS", "U", "EA", "UNIT", "UNITS", "NAR", "NPR"]
@@ -31,20 +48,20 @@ enum UnitValueFeatures {
         switch j {
         case 0: return net > 0 && usd >= 0 ? Math.log(max(usd, 0.01) / net) : .nan
         case 1: return net > 0 && quantity > 0 ? Math.log(net / quantity) : .nan
-        default: return net > 0 && gross > 0 ? Math.log(gross / net) : .nan
+        default: return net > 0 && gross > 0 ? packaging(gross: gross, net: net) : .nan
         }
     }
 
-    /// The feature vector of row `r`.
-    static func row(_ t: DeclarationTable, _ r: Int) -> [Double] {
+    /// The feature vector of row `r` (USD/kg missing for a declared sample).
+    static func row(_ t: DeclarationTable, _ r: Int, declaredSample: Bool = false) -> [Double] {
         let usd = t.valueUSD[r]
         let net = t.numbers(.netWeightKg)?[r] ?? .nan
         let gross = t.numbers(.grossWeightKg)?[r] ?? .nan
         let quantity = t.numbers(.quantity)?[r] ?? .nan
         var f = [Double](repeating: .nan, count: count)
-        if net > 0 && usd >= 0 { f[0] = Math.log(max(usd, 0.01) / net) }
+        if net > 0 && usd >= 0 && !declaredSample { f[0] = Math.log(max(usd, 0.01) / net) }
         if net > 0 && quantity > 0 { f[1] = Math.log(net / quantity) }
-        if net > 0 && gross > 0 { f[2] = Math.log(gross / net) }
+        if net > 0 && gross > 0 { f[2] = packaging(gross: gross, net: net) }
         return f
     }
 }

@@ -33,6 +33,17 @@ struct GoodsCodeAndLicenceTests {
         #expect(reasons.contains { $0.text.contains("likelihood ratio") || $0.text.contains("no control covers") }, "\(reasons.map(\.text))")
     }
 
+    @Test("score: keyword, text margin, and value evidence above prior odds of 1 in 1000", arguments: [
+        (false, 0.0, 2.9, 0.0),      // a price merely high for its line adds nothing
+        (false, 0.0, 14.0, 11.0),    // goods priced like a controlled line count
+        (false, 0.0, 40.0, 20.0),    // capped
+        (true, 0.5, 0.0, 4.0),       // keyword and text alone
+        (true, -0.2, 5.0, 4.0),      // a negative margin adds nothing
+    ])
+    func score(keyword: Bool, margin: Double, lr: Double, expected: Double) {
+        #expect(abs(GoodsCodeDetector.score(keyword: keyword, margin: margin, log10LR: lr) - expected) < 1e-12)
+    }
+
     @Test("keywords: whole words for symbols, Chinese as substrings, negations ignored", arguments: [
         ("grey metal ingots 5N (Ga)", "gallium"), ("镓锭 99.99%", "gallium"), ("Garden furniture", nil), ("antimony-free PET resin", nil),
         ("PET chips, antimony catalyst free", nil), ("Sb2O3 99.8% powder", "antimony"), ("SPHERICAL GRAPHITE SG-17", "graphite"),

@@ -69,6 +69,20 @@ struct UnitValueDetectorTests {
         #expect(plain.mean[0] > 1.4, "the plain mean is dragged")
     }
 
+    @Test("the reweighted scatter of a clean normal sample is consistent: the 97.5% cut is scaled back")
+    func consistency() throws {
+        var rng = SeededRandom(seed: 9)
+        let n = 40_000
+        var x = Matrix(rows: n, columns: 2)
+        for i in 0..<n {
+            x[i, 0] = rng.normal()
+            x[i, 1] = 2 * rng.normal()
+        }
+        let est = try #require(RobustCovariance.fit(x, order: (0..<n).map { UInt64($0) }))
+        // Uncorrected, the inliers' variances come out about 9% small (1 / 1.104 for two features).
+        #expect(abs(est.scatter[0, 0] - 1) < 0.04 && abs(est.scatter[1, 1] - 4) < 0.16, "\(est.scatter)")
+    }
+
     @Test("χ² tails and quickselect", arguments: [1, 2, 3, 4])
     func chiSquare(k: Int) {
         // Survival at the 0.975 quantile is 0.025; at the median 0.5.
