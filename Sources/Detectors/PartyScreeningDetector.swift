@@ -7,7 +7,7 @@ import Declarations
 /// token prefix and suffix (three letters each), so a typo in the middle of a
 /// token still finds its entry, and the list is never compared against every
 /// name. A candidate is scored by IDF-weighted token alignment: each token is
-/// matched to its best counterpart by Jaro–Winkler (abbreviations count 0.9),
+/// matched one to one to its best free counterpart by Jaro–Winkler (abbreviations count 0.9),
 /// from both sides; the weaker side counts. The score is then corroborated with country
 /// (+0.05 same country, −0.10 another). Rarer tokens weigh more (IDF over the
 /// list and the names seen). A row scores its best match; matches at or over
@@ -35,8 +35,9 @@ public struct PartyScreeningDetector: Detector {
         }
         var idf: [String: Double] = [:]
         for (t, n) in df { idf[t] = Math.log(Double(1 + documents) / Double(1 + n)) }
+        let maxIDF = idf.values.max() ?? 1
         let entries = parties.entries.map { e -> FittedPartyScreening.Entry in
-            let tokens = NameMatching.tokens(e.name)
+            let tokens = FittedPartyScreening.byRarity(NameMatching.tokens(e.name), idf: idf, maxIDF: maxIDF)
             return .init(name: e.name, country: e.country, list: e.list, aliasOf: e.aliasOf, tokens: tokens)
         }
         var index: [String: [Int]] = [:]
@@ -45,7 +46,7 @@ public struct PartyScreeningDetector: Detector {
         }
         // Keys shared by too many entries block nothing; drop them.
         index = index.filter { $0.value.count <= max(8, entries.count / 20) }
-        return FittedPartyScreening(entries: entries, index: index, idf: idf, maxIDF: idf.values.max() ?? 1, threshold: threshold)
+        return FittedPartyScreening(entries: entries, index: index, idf: idf, maxIDF: maxIDF, threshold: threshold)
     }
 }
 
@@ -73,15 +74,36 @@ public struct FittedPartyScreening: FittedDetector {
 
     func weight(_ t: String) -> Double { idf[t] ?? maxIDF }
 
-    /// Aligned similarity of two token lists (0…1).
+    /// `tokens` rarest first (highest IDF; ties keep their order): the order `similarity` aligns them in.
+    static func byRarity(_ tokens: [String], idf: [String: Double], maxIDF: Double) -> [String] {
+        let w = tokens.map { idf[$0] ?? maxIDF }
+        return tokens.indices.sorted { (w[$0], $1) > (w[$1], $0) }.map { tokens[$0] }
+    }
+
+    /// Aligned similarity of two token lists (0…1), each in `byRarity` order.
+    ///
+    /// Tokens align one to one: each token of one side, rarest first, pairs with
+    /// the most similar token of the other side not yet taken, so a repeated word
+    /// ("Ararat Ararat Systems") cannot lean twice on one word of the other name
+    /// ("Ararat Systems"): the names differ by a word.
     func similarity(_ a: [String], _ b: [String]) -> Double {
         func side(_ x: [String], _ y: [String]) -> Double {
+            // A bit set, not an array: this runs for every candidate pair. Names have far
+            // fewer than 64 tokens; past the 64th, a token of `y` can be taken twice.
             var num = 0.0, den = 0.0
+            var taken: UInt64 = 0
             for t in x {
                 let w = weight(t)
                 den += w
-                let best = y.map { NameMatching.similarity(t, $0) }.max() ?? 0
-                if best >= 0.88 { num += w * best }   // typos score ≥ 0.9; "metals" vs "materials" 0.85 does not count
+                var best = 0.0, bestJ = -1
+                for (j, u) in y.enumerated() where j >= 64 || taken & (1 << UInt64(j)) == 0 {
+                    let s = NameMatching.similarity(t, u)
+                    if s > best { best = s; bestJ = j }
+                }
+                if best >= 0.88 {   // typos score ≥ 0.9; "metals" vs "materials" 0.85 does not count
+                    num += w * best
+                    if bestJ < 64 { taken |= 1 << UInt64(bestJ) }
+                }
             }
             return den > 0 ? num / den : 0
         }
@@ -92,7 +114,7 @@ public struct FittedPartyScreening: FittedDetector {
 
     /// The best entry for a name, with its similarity (before country corroboration).
     func bestMatch(_ name: String) -> (entry: Int, similarity: Double)? {
-        let tokens = NameMatching.tokens(name)
+        let tokens = FittedPartyScreening.byRarity(NameMatching.tokens(name), idf: idf, maxIDF: maxIDF)
         guard !tokens.isEmpty else { return nil }
         var candidates = Set<Int>()
         for key in tokens.flatMap(FittedPartyScreening.blockingKeys) { for i in index[key] ?? [] { candidates.insert(i) } }
