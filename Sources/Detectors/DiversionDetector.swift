@@ -20,9 +20,10 @@ import Declarations
 /// of their kg series; the corridor's surge score `max(0, z) · (1 + min(1, max(0, c)/3))`.
 ///
 /// A declaration of the group to that destination in that month carries the
-/// surge score weighted by its consignee: `0.2 + 0.5·new + 0.3·share`, where
+/// surge score weighted by its consignee: `0.2 + 0.5·new + 0.3·gain`, where
 /// `new` is 1 when the consignee was first seen on or after the event and
-/// `share` is its part of the corridor's kg since the event.
+/// `gain` is how much its part of the corridor's kg grew from before the event
+/// to after it (an incumbent that always took most of a corridor gains nothing).
 public struct DiversionDetector: Detector {
     public typealias Fitted = FittedDiversion
     public static let requiredFields: [CanonicalField] = [.hsCode, .destinationCountry, .netWeightKg]
@@ -34,7 +35,7 @@ public struct DiversionDetector: Detector {
         let context = TradeContext(table, controls: controls)
         let calendar = ControlCalendar(controls)
         guard let minDay = table.date.min(), let maxDay = table.date.max() else {
-            return FittedDiversion(controls: controls, firstMonth: 0, coverage: [], groups: [], consigneeFirstSeen: [:], consigneeShare: [:])
+            return FittedDiversion(controls: controls, firstMonth: 0, coverage: [], groups: [], consigneeFirstSeen: [:], consigneeShare: [:], consigneeShareBefore: [:])
         }
         let firstMonth = CivilDate(daysSinceEpoch: Int(minDay)).monthIndex
         let lastMonth = CivilDate(daysSinceEpoch: Int(maxDay)).monthIndex
@@ -87,18 +88,24 @@ public struct DiversionDetector: Detector {
         // Consignees: first seen (any goods), and their share of each corridor since its event.
         var first = [Int32](repeating: .max, count: context.consigneeKeys.count)
         for r in 0..<table.count { first[Int(context.consignee[r])] = min(first[Int(context.consignee[r])], table.date[r]) }
-        var taken: [Int: [Int32: Double]] = [:]
-        var corridorKg: [Int: Double] = [:]
+        var taken: [Int: [Int32: Double]] = [:], takenBefore: [Int: [Int32: Double]] = [:]
+        var corridorKg: [Int: Double] = [:], corridorKgBefore: [Int: Double] = [:]
         let events = calendar.groups.map { $0.event?.daysSinceEpoch ?? Int.max }
         for r in 0..<table.count where context.group[r] >= 0 && context.destination[r] != 0 && net[r].isFinite {
             let g = Int(context.group[r])
-            guard Int(table.date[r]) >= events[g] else { continue }
             let key = g << 16 | Int(context.destination[r])
+            guard Int(table.date[r]) >= events[g] else {
+                if events[g] != Int.max {
+                    takenBefore[key, default: [:]][context.consignee[r], default: 0] += net[r]
+                    corridorKgBefore[key, default: 0] += net[r]
+                }
+                continue
+            }
             taken[key, default: [:]][context.consignee[r], default: 0] += net[r]
             corridorKg[key, default: 0] += net[r]
         }
         var firstSeen: [String: Int32] = [:]
-        var share: [String: Double] = [:]
+        var share: [String: Double] = [:], shareBefore: [String: Double] = [:]
         for r in 0..<table.count where context.group[r] >= 0 {
             let c = context.consignee[r]
             firstSeen[context.consigneeKeys[Int(c)]] = first[Int(c)]
@@ -109,8 +116,12 @@ public struct DiversionDetector: Detector {
             let name = calendar.groups[key >> 16].name, destination = CountryCodes.alpha2(UInt16(key & 0xFFFF))
             let prefix = name + "|" + destination + "|"
             var newKg = 0.0
+            let totalBefore = corridorKgBefore[key] ?? 0
             for (c, kg) in byConsignee {
                 share[prefix + context.consigneeKeys[Int(c)]] = kg / total
+                if totalBefore > 0, let before = takenBefore[key]?[c], before > 0 {
+                    shareBefore[prefix + context.consigneeKeys[Int(c)]] = before / totalBefore
+                }
                 if Int(first[Int(c)]) >= events[key >> 16] { newKg += kg }
             }
             if let gm = groups.firstIndex(where: { $0.name == name }), let s = groups[gm].corridors.firstIndex(where: { $0.destination == destination }) {
@@ -118,7 +129,7 @@ public struct DiversionDetector: Detector {
             }
         }
         return FittedDiversion(controls: controls, firstMonth: firstMonth, coverage: coverage, groups: groups,
-                               consigneeFirstSeen: firstSeen, consigneeShare: share)
+                               consigneeFirstSeen: firstSeen, consigneeShare: share, consigneeShareBefore: shareBefore)
     }
 }
 
@@ -194,6 +205,8 @@ public struct FittedDiversion: FittedDetector {
     var consigneeFirstSeen: [String: Int32]
     /// "group|destination|consignee" → share of the corridor's kg since the event.
     var consigneeShare: [String: Double]
+    /// "group|destination|consignee" → share of the corridor's kg before the event (absent: none).
+    var consigneeShareBefore: [String: Double]
 
     static func coverage(firstDay: Int, lastDay: Int) -> [Double] {
         let a = CivilDate(daysSinceEpoch: firstDay), b = CivilDate(daysSinceEpoch: lastDay)
@@ -236,8 +249,8 @@ public struct FittedDiversion: FittedDetector {
         var extra: [Int: [Int: Double]]
         /// Per consignee number: first day seen (history first, else the scored table).
         var firstSeen: [Int32]
-        /// (model << 16 | corridor) << 32 | consignee number → share of the corridor's kg since the event.
-        var share: [Int: Double]
+        /// (model << 16 | corridor) << 32 | consignee number → share of the corridor's kg since the event, and before it.
+        var share: [Int: Double], shareBefore: [Int: Double]
     }
 
     struct Evidence {
@@ -248,6 +261,7 @@ public struct FittedDiversion: FittedDetector {
         var firstSeen: Int32
         var isNew: Bool
         var share: Double
+        var shareBefore: Double
     }
 
     func prepare(_ table: DeclarationTable) -> Prepared {
@@ -294,14 +308,18 @@ public struct FittedDiversion: FittedDetector {
         // Shares keyed by numbers once per table, not by a string built per row.
         var number: [String: Int] = [:]
         for (n, k) in context.consigneeKeys.enumerated() { number[k] = n }
-        var share: [Int: Double] = [:]
-        for (key, value) in consigneeShare {
-            let parts = key.split(separator: "|", maxSplits: 2, omittingEmptySubsequences: false)
-            guard parts.count == 3, let gm = modelIndex[String(parts[0])], let code = CountryCodes.code(String(parts[1])),
-                  let s = corridor[gm << 16 | Int(code)], let c = number[String(parts[2])] else { continue }
-            share[(gm << 16 | s) << 32 | c] = value
+        func numbered(_ shares: [String: Double]) -> [Int: Double] {
+            var out: [Int: Double] = [:]
+            for (key, value) in shares {
+                let parts = key.split(separator: "|", maxSplits: 2, omittingEmptySubsequences: false)
+                guard parts.count == 3, let gm = modelIndex[String(parts[0])], let code = CountryCodes.code(String(parts[1])),
+                      let s = corridor[gm << 16 | Int(code)], let c = number[String(parts[2])] else { continue }
+                out[(gm << 16 | s) << 32 | c] = value
+            }
+            return out
         }
-        return Prepared(context: context, modelOfGroup: modelOfGroup, corridor: corridor, extra: extra, firstSeen: firstSeen, share: share)
+        return Prepared(context: context, modelOfGroup: modelOfGroup, corridor: corridor, extra: extra, firstSeen: firstSeen,
+                        share: numbered(consigneeShare), shareBefore: numbered(consigneeShareBefore))
     }
 
     func evidence(_ p: Prepared, _ table: DeclarationTable, _ r: Int) -> Evidence? {
@@ -319,12 +337,13 @@ public struct FittedDiversion: FittedDetector {
         let c = Int(p.context.consignee[r])
         let first = p.firstSeen[c]
         return Evidence(model: gm, corridor: s, month: m, surge: surge, firstSeen: first,
-                        isNew: Int(first) >= model.event.daysSinceEpoch, share: p.share[(gm << 16 | s) << 32 | c] ?? 0)
+                        isNew: Int(first) >= model.event.daysSinceEpoch, share: p.share[(gm << 16 | s) << 32 | c] ?? 0,
+                        shareBefore: p.shareBefore[(gm << 16 | s) << 32 | c] ?? 0)
     }
 
     func score(_ e: Evidence?) -> Double {
         guard let e else { return 0 }
-        return e.surge * (0.2 + 0.5 * (e.isNew ? 1 : 0) + 0.3 * min(1, e.share))
+        return e.surge * (0.2 + 0.5 * (e.isNew ? 1 : 0) + 0.3 * min(1, max(0, e.share - e.shareBefore)))
     }
 
     public func anomalyScores(_ table: DeclarationTable) -> [Double] {
@@ -371,8 +390,10 @@ public struct FittedDiversion: FittedDetector {
         var party = "\(who) first seen \(CivilDate(daysSinceEpoch: Int(e.firstSeen)))"
         party += e.isNew ? ", after the control" : ""
         party += e.share >= 0.01 ? ", takes \(Int((e.share * 100).rounded()))% of the corridor's kg since then" : ""
+        party += e.share >= 0.01 && e.shareBefore >= 0.005 ? " (\(Int((e.shareBefore * 100).rounded()))% before)" : ""
         evidence["consignee_first_seen"] = CivilDate(daysSinceEpoch: Int(e.firstSeen)).description
         evidence["consignee_share"] = String(Double(Int(e.share * 1000)) / 1000)
+        evidence["consignee_share_before"] = String(Double(Int(e.shareBefore * 1000)) / 1000)
         return [Reason(detector: Self.name, text: text + "; " + party, strength: score(e), evidence: evidence)]
     }
 

@@ -1,5 +1,5 @@
 import Declarations
-import Detectors
+@testable import Detectors
 import Foundation
 import TestSupport
 import Testing
@@ -201,6 +201,24 @@ struct RoutingTableTests {
         let t = try TinyTable.make(records)
         let s = try RoutingDetector().fit(t).anomalyScores(t)
         #expect(s[t.count - 1] > s[0] + 1, "rare gallium mismatch \(s[t.count - 1]) vs routine silicon mismatch \(s[0])")
+    }
+}
+
+@Suite("Diversion: a corridor's surge weighted by its consignee")
+struct DiversionWeightTests {
+    /// (new consignee, share after the event, share before) → weight on the surge.
+    @Test("new consignees and those whose share grew carry the surge; a steady incumbent carries the base", arguments: [
+        (true, 0.4, 0.0, 0.2 + 0.5 + 0.3 * 0.4),
+        (false, 0.8, 0.8, 0.2),           // an incumbent that always took most of the corridor
+        (false, 0.8, 0.2, 0.2 + 0.3 * 0.6),
+        (false, 0.1, 0.5, 0.2),           // a shrinking share gains nothing
+    ])
+    func weight(isNew: Bool, share: Double, before: Double, expected: Double) {
+        let model = FittedDiversion(controls: .standard, firstMonth: 0, coverage: [], groups: [], consigneeFirstSeen: [:],
+                                    consigneeShare: [:], consigneeShareBefore: [:])
+        let e = FittedDiversion.Evidence(model: 0, corridor: 0, month: 0, surge: 10, firstSeen: 0, isNew: isNew,
+                                         share: share, shareBefore: before)
+        #expect(abs(model.score(e) - 10 * expected) < 1e-12)
     }
 }
 
