@@ -37,7 +37,7 @@ struct ReportOptionGroup: ParsableArguments {
 
 /// `--weight NAME=W`, shared by scan, fit and score.
 struct WeightOptionGroup: ParsableArguments {
-    @Option(name: .customLong("weight"), help: ArgumentHelp("Override a detector's weight in the risk score (repeatable), e.g. --weight diversion=0.5; 0 turns it off.", valueName: "NAME=W"))
+    @Option(name: .customLong("weight"), help: ArgumentHelp("Override a detector's weight in the risk score (repeatable), e.g. --weight diversion=1; 0 turns it off. Defaults: \(WeightOptionGroup.defaults) (summary.md lists the weights used).", valueName: "NAME=W"))
     var weights: [String] = []
 
     func validate() throws {
@@ -45,5 +45,13 @@ struct WeightOptionGroup: ParsableArguments {
     }
 
     var parsed: [String: Double] { (try? RiskModel.parseWeights(weights)) ?? [:] }
+
+    /// "unit_value 1.5, goods_code 0.5, …" in the detectors' order, from `RiskModel.defaultWeights`.
+    static var defaults: String {
+        let order = ["unit_value", "goods_code", "licence", "routing", "diversion", "new_party", "split_shipments", "restricted_party"]
+        let known = order.filter { RiskModel.defaultWeights[$0] != nil }
+        let rest = RiskModel.defaultWeights.keys.filter { !order.contains($0) }.sorted()
+        return (known + rest).map { "\($0) \(RiskModel.defaultWeights[$0]!)" }.joined(separator: ", ")
+    }
 }
 
