@@ -12,7 +12,7 @@ import Declarations
 ///
 /// A description declares a sample when it holds the word "sample" or
 /// "samples", the phrase "no commercial value", the token "NCV", or 样品 / 样本
-/// (case-insensitive, whole words for the Latin forms). Sample-sized means a
+/// (ASCII case-insensitive, whole words for the Latin forms). Sample-sized means a
 /// net weight of at most `maximumKg`, or at most `maximumUnits` pieces when the
 /// quantity counts pieces.
 public enum DeclaredSample {
@@ -20,19 +20,61 @@ public enum DeclaredSample {
     public static let maximumUnits = 5.0
 
     /// Whether `description` declares a sample.
-    public static func declares(_ description: String) -> Bool {
-        let lower = description.lowercased()
-        if lower.contains("样品") || lower.contains("样本") || lower.contains("no commercial value") { return true }
-        var word = ""
-        for s in lower.unicodeScalars {
-            if s.properties.isAlphabetic || ("0"..."9").contains(s) {
-                word.unicodeScalars.append(s)
-            } else {
-                if word == "sample" || word == "samples" || word == "ncv" { return true }
-                word = ""
+    public static func declares(_ description: String) -> Bool { declares(utf8: ArraySlice(description.utf8)) }
+
+    /// Whether UTF-8 `bytes` declare a sample: scanned in place, no allocation (this
+    /// runs once per distinct description of a feed). ASCII letters compare without
+    /// case; any byte that is not an ASCII letter or digit ends a word.
+    public static func declares(utf8 bytes: ArraySlice<UInt8>) -> Bool {
+        if contains(bytes, chineseSample) || contains(bytes, chineseSpecimen) || contains(bytes, noCommercialValue) { return true }
+        var start = bytes.startIndex
+        var i = bytes.startIndex
+        while i <= bytes.endIndex {
+            let wordByte = i < bytes.endIndex && isWordByte(bytes[i])
+            if !wordByte {
+                if i > start {
+                    let word = bytes[start..<i]
+                    if equal(word, sample) || equal(word, samples) || equal(word, ncv) { return true }
+                }
+                start = i + 1
             }
+            i += 1
         }
-        return word == "sample" || word == "samples" || word == "ncv"
+        return false
+    }
+
+    private static let sample = Array("sample".utf8), samples = Array("samples".utf8), ncv = Array("ncv".utf8)
+    private static let noCommercialValue = Array("no commercial value".utf8)
+    private static let chineseSample = Array("样品".utf8), chineseSpecimen = Array("样本".utf8)
+
+    @inline(__always) private static func lower(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b | 0x20 : b }
+    @inline(__always) private static func isWordByte(_ b: UInt8) -> Bool {
+        let l = lower(b)
+        return (l >= 97 && l <= 122) || (b >= 48 && b <= 57)
+    }
+
+    /// `word` equals lower-case ASCII `target`, ignoring case.
+    private static func equal(_ word: ArraySlice<UInt8>, _ target: [UInt8]) -> Bool {
+        guard word.count == target.count else { return false }
+        var k = 0
+        for b in word {
+            if lower(b) != target[k] { return false }
+            k += 1
+        }
+        return true
+    }
+
+    /// `bytes` hold `pattern` (lower-case ASCII compares without case; other bytes exactly).
+    private static func contains(_ bytes: ArraySlice<UInt8>, _ pattern: [UInt8]) -> Bool {
+        guard bytes.count >= pattern.count else { return false }
+        var i = bytes.startIndex
+        while i + pattern.count <= bytes.endIndex {
+            var k = 0
+            while k < pattern.count && lower(bytes[i + k]) == pattern[k] { k += 1 }
+            if k == pattern.count { return true }
+            i += 1
+        }
+        return false
     }
 
     /// Whether a net weight (kg) and quantity in `unitClass` (`UnitValueFeatures.unitClass`) are sample-sized.
@@ -43,7 +85,7 @@ public enum DeclaredSample {
 
     /// Whether row `r` of `table` is a declared, sample-sized sample (for explaining one row).
     public static func row(_ table: DeclarationTable, _ r: Int) -> Bool {
-        guard let desc = table.text(.description), declares(desc.string(r)) else { return false }
+        guard let desc = table.text(.description), declares(utf8: desc.values.bytes(desc.codes[r])) else { return false }
         return sampleSized(netKg: table.numbers(.netWeightKg)?[r] ?? .nan, quantity: table.numbers(.quantity)?[r] ?? .nan,
                            unitClass: UnitValueFeatures.unitClass(table.text(.quantityUnit)?.string(r) ?? ""))
     }
@@ -52,7 +94,7 @@ public enum DeclaredSample {
     /// (all false without a description column). Decided once per distinct description.
     public static func rows(_ table: DeclarationTable) -> [Bool] {
         guard let desc = table.text(.description) else { return [Bool](repeating: false, count: table.count) }
-        let declaring = (0..<desc.values.count).map { declares(desc.values.string(UInt32($0))) }
+        let declaring = (0..<desc.values.count).map { declares(utf8: desc.values.bytes(UInt32($0))) }
         guard declaring.contains(true) else { return [Bool](repeating: false, count: table.count) }
         let net = table.numbers(.netWeightKg), quantity = table.numbers(.quantity)
         let units = table.text(.quantityUnit)

@@ -13,6 +13,9 @@ struct DeclaredSampleTests {
         ("free samples of germanium wafers", true),
         ("gallium ingot, NCV", true),
         ("镓锭 样品", true),
+        ("GERMANIUM WAFER SAMPLE，2PCS", true),   // a full-width comma ends the word
+        ("Samples", true),
+        ("resampled powder", false),
         ("sampler valve, stainless", false),
         ("sampling probe", false),
         ("examples of use", false),
