@@ -97,12 +97,10 @@ public enum DeclaredSample {
         let declaring = (0..<desc.values.count).map { declares(utf8: desc.values.bytes(UInt32($0))) }
         guard declaring.contains(true) else { return [Bool](repeating: false, count: table.count) }
         let net = table.numbers(.netWeightKg), quantity = table.numbers(.quantity)
-        let units = table.text(.quantityUnit)
-        let classOfUnit = (0..<(units?.values.count ?? 0)).map { UnitValueFeatures.unitClass(units!.values.string(UInt32($0))) }
+        let classes = UnitValueFeatures.Classes(table)
         return (0..<table.count).map { r in
             guard declaring[Int(desc.codes[r])] else { return false }
-            return sampleSized(netKg: net?[r] ?? .nan, quantity: quantity?[r] ?? .nan,
-                               unitClass: units.map { classOfUnit[Int($0.codes[r])] } ?? 3)
+            return sampleSized(netKg: net?[r] ?? .nan, quantity: quantity?[r] ?? .nan, unitClass: classes[r])
         }
     }
 }

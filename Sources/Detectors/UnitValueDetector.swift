@@ -38,14 +38,13 @@ public struct UnitValueDetector: Detector {
     /// Rows grouped by (tariff code, unit class), with each pair's code and class.
     static func pairs(_ table: DeclarationTable) -> (rows: [[Int]], code: [String], unitClass: [Int], pairOf: [Int]) {
         let hs = table.text(.hsCode)!
-        let units = table.text(.quantityUnit)
-        let classOfUnit = (0..<(units?.values.count ?? 0)).map { UnitValueFeatures.unitClass(units!.values.string(UInt32($0))) }
+        let classes = UnitValueFeatures.Classes(table)
         var index: [UInt64: Int] = [:]
         var rows: [[Int]] = [], code: [String] = [], unitClass: [Int] = []
         var pairOf = [Int](repeating: 0, count: table.count)
         for r in 0..<table.count {
             let c = hs.codes[r]
-            let uc = units.map { classOfUnit[Int($0.codes[r])] } ?? 3
+            let uc = classes[r]
             let key = UInt64(c) << 8 | UInt64(uc)
             var p = index[key] ?? -1
             if p < 0 {
@@ -277,7 +276,7 @@ public struct FittedUnitValue: FittedDetector {
             }
             let shown = j == 2 ? gross / net : Math.exp(f[j])
             let usualShown = j == 2 ? UnitValueFeatures.grossOverNet(packaging: g.medians[j]) : Math.exp(g.medians[j])
-            out.append(Reason(detector: Self.name, text: text, strength: j == 2 && below ? max(abs(z), 6) : abs(z), evidence: [
+            out.append(Reason(detector: Self.name, text: text, strength: j == 2 && below ? max(abs(z), Self.grossBelowNetScore) : abs(z), evidence: [
                 "feature": UnitValueFeatures.names[j], "value": format(shown), "median": format(usualShown),
                 "group": groupName.isEmpty ? "all" : groupName, "z": format(z),
             ]))

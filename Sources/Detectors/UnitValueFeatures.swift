@@ -34,6 +34,21 @@ enum UnitValueFeatures {
     static let countUnits: Set<String> = ["PCS", "PC", "SET", "SETS", "PR", "PAIR", "PAIRS", "NO", "NOS", "U", "EA", "UNIT", "UNITS", "NAR", "NPR"]
     static let massUnits: Set<String> = ["KG", "KGM", "KGS", "KILOGRAM"]
 
+    /// The unit class of each row of a table, decided once per distinct unit (no per-row array).
+    struct Classes {
+        let codes: [UInt32]?
+        let ofCode: [Int]
+
+        init(_ table: DeclarationTable) {
+            let units = table.text(.quantityUnit)
+            codes = units?.codes
+            ofCode = units.map { u in (0..<u.values.count).map { unitClass(u.values.string(UInt32($0))) } } ?? []
+        }
+
+        /// Row `r`'s class (3, unknown, without a unit column).
+        subscript(r: Int) -> Int { codes.map { ofCode[Int($0[r])] } ?? 3 }
+    }
+
     /// 0 mass, 1 count, 2 other (volume, area…), 3 unknown.
     static func unitClass(_ unit: String) -> Int {
         let u = unit.uppercased()
