@@ -19,3 +19,17 @@ public enum Parallel {
         return results.map { $0! }
     }
 }
+
+extension Parallel {
+    /// Maps the rows `0..<count` in contiguous ranges on every core and joins the
+    /// ranges' results in row order: `body` gets a range and returns one value per row.
+    public static func rows<R: Sendable>(_ count: Int, threads: Int = System.cores, _ body: @Sendable (Range<Int>) -> [R]) -> [R] {
+        let parts = max(1, min(threads * 4, count / 16_384))
+        let pieces = map(0..<parts, threads: threads) { k in body((count * k / parts)..<(count * (k + 1) / parts)) }
+        if parts == 1 { return pieces[0] }
+        var out: [R] = []
+        out.reserveCapacity(count)
+        for p in pieces { out.append(contentsOf: p) }
+        return out
+    }
+}

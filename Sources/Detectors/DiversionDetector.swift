@@ -88,44 +88,50 @@ public struct DiversionDetector: Detector {
         // Consignees: first seen (any goods), and their share of each corridor since its event.
         var first = [Int32](repeating: .max, count: context.consigneeKeys.count)
         for r in 0..<table.count { first[Int(context.consignee[r])] = min(first[Int(context.consignee[r])], table.date[r]) }
-        var taken: [Int: [Int32: Double]] = [:], takenBefore: [Int: [Int32: Double]] = [:]
+        // Keyed (group << 16 | destination) << 32 | consignee number: one flat dictionary, not one per corridor.
+        var taken: [Int: Double] = [:], takenBefore: [Int: Double] = [:]
         var corridorKg: [Int: Double] = [:], corridorKgBefore: [Int: Double] = [:]
         let events = calendar.groups.map { $0.event?.daysSinceEpoch ?? Int.max }
-        for r in 0..<table.count where context.group[r] >= 0 && context.destination[r] != 0 && net[r].isFinite {
+        var controlledConsignee = [Bool](repeating: false, count: context.consigneeKeys.count)
+        for r in 0..<table.count where context.group[r] >= 0 {
+            controlledConsignee[Int(context.consignee[r])] = true
+            guard context.destination[r] != 0 && net[r].isFinite else { continue }
             let g = Int(context.group[r])
             let key = g << 16 | Int(context.destination[r])
+            let pair = key << 32 | Int(context.consignee[r])
             guard Int(table.date[r]) >= events[g] else {
                 if events[g] != Int.max {
-                    takenBefore[key, default: [:]][context.consignee[r], default: 0] += net[r]
+                    takenBefore[pair, default: 0] += net[r]
                     corridorKgBefore[key, default: 0] += net[r]
                 }
                 continue
             }
-            taken[key, default: [:]][context.consignee[r], default: 0] += net[r]
+            taken[pair, default: 0] += net[r]
             corridorKg[key, default: 0] += net[r]
         }
         var firstSeen: [String: Int32] = [:]
         var share: [String: Double] = [:], shareBefore: [String: Double] = [:]
-        for r in 0..<table.count where context.group[r] >= 0 {
-            let c = context.consignee[r]
-            firstSeen[context.consigneeKeys[Int(c)]] = first[Int(c)]
+        for (c, key) in context.consigneeKeys.enumerated() where controlledConsignee[c] { firstSeen[key] = first[c] }
+        // In key order, so the new consignees' kg adds up the same way in every run.
+        var newKg: [Int: Double] = [:]
+        for (pair, kg) in taken.sorted(by: { $0.key < $1.key }) {
+            let key = pair >> 32, c = pair & 0xFFFF_FFFF
+            let total = corridorKg[key]!
+            guard total > 0 else { continue }
+            let prefix = calendar.groups[key >> 16].name + "|" + CountryCodes.alpha2(UInt16(key & 0xFFFF)) + "|"
+            share[prefix + context.consigneeKeys[c]] = kg / total
+            let totalBefore = corridorKgBefore[key] ?? 0
+            if totalBefore > 0, let before = takenBefore[pair], before > 0 {
+                shareBefore[prefix + context.consigneeKeys[c]] = before / totalBefore
+            }
+            if Int(first[c]) >= events[key >> 16] { newKg[key, default: 0] += kg }
         }
-        for (key, byConsignee) in taken {
+        for key in corridorKg.keys.sorted() {
             let total = corridorKg[key]!
             guard total > 0 else { continue }
             let name = calendar.groups[key >> 16].name, destination = CountryCodes.alpha2(UInt16(key & 0xFFFF))
-            let prefix = name + "|" + destination + "|"
-            var newKg = 0.0
-            let totalBefore = corridorKgBefore[key] ?? 0
-            for (c, kg) in byConsignee {
-                share[prefix + context.consigneeKeys[Int(c)]] = kg / total
-                if totalBefore > 0, let before = takenBefore[key]?[c], before > 0 {
-                    shareBefore[prefix + context.consigneeKeys[Int(c)]] = before / totalBefore
-                }
-                if Int(first[Int(c)]) >= events[key >> 16] { newKg += kg }
-            }
             if let gm = groups.firstIndex(where: { $0.name == name }), let s = groups[gm].corridors.firstIndex(where: { $0.destination == destination }) {
-                groups[gm].corridors[s].newConsigneeShare = newKg / total
+                groups[gm].corridors[s].newConsigneeShare = (newKg[key] ?? 0) / total
             }
         }
         return FittedDiversion(controls: controls, firstMonth: firstMonth, coverage: coverage, groups: groups,
@@ -327,17 +333,17 @@ public struct FittedDiversion: FittedDetector {
         guard g >= 0 else { return nil }
         let gm = p.modelOfGroup[g]
         guard gm >= 0, let s = p.corridor[gm << 16 | Int(p.context.destination[r])] else { return nil }
-        let model = groups[gm]
         let day = table.date[r]
-        guard Int(day) >= model.event.daysSinceEpoch else { return nil }
+        let event = groups[gm].event.daysSinceEpoch
+        guard Int(day) >= event else { return nil }
         let m = CivilDate(daysSinceEpoch: Int(day)).monthIndex
         let i = m - firstMonth
-        let surge = i >= 0 && i < coverage.count ? model.surge[s][i] : p.extra[gm << 16 | s]?[m] ?? 0
+        let surge = i >= 0 && i < coverage.count ? groups[gm].surge[s][i] : p.extra[gm << 16 | s]?[m] ?? 0
         guard surge > 0 else { return nil }
         let c = Int(p.context.consignee[r])
         let first = p.firstSeen[c]
         return Evidence(model: gm, corridor: s, month: m, surge: surge, firstSeen: first,
-                        isNew: Int(first) >= model.event.daysSinceEpoch, share: p.share[(gm << 16 | s) << 32 | c] ?? 0,
+                        isNew: Int(first) >= event, share: p.share[(gm << 16 | s) << 32 | c] ?? 0,
                         shareBefore: p.shareBefore[(gm << 16 | s) << 32 | c] ?? 0)
     }
 
@@ -347,14 +353,14 @@ public struct FittedDiversion: FittedDetector {
     }
 
     public func anomalyScores(_ table: DeclarationTable) -> [Double] {
-        let p = prepare(table)
-        return (0..<table.count).map { score(evidence(p, table, $0)) }
+        scoresAndExplainer(table).0
     }
 
     public func scoresAndExplainer(_ table: DeclarationTable) -> ([Double], @Sendable (Int) -> [Reason]) {
         let p = prepare(table)
         let model = self
-        return ((0..<table.count).map { score(evidence(p, table, $0)) }, { model.reasons(model.evidence(p, table, $0), table: table, row: $0) })
+        let scores = Parallel.rows(table.count) { range in range.map { model.score(model.evidence(p, table, $0)) } }
+        return (scores, { model.reasons(model.evidence(p, table, $0), table: table, row: $0) })
     }
 
     public func explainer(_ table: DeclarationTable) -> @Sendable (Int) -> [Reason] { scoresAndExplainer(table).1 }

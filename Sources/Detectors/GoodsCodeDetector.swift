@@ -246,11 +246,8 @@ public struct FittedGoodsCode: FittedDetector {
     /// Every row's score, in parallel over row ranges.
     func scores(_ p: Prepared?, _ table: DeclarationTable) -> [Double] {
         guard let p else { return [Double](repeating: 0, count: table.count) }
-        let n = table.count, parts = max(1, min(System.cores * 4, n / 16_384))
         let model = self
-        return Parallel.map(0..<parts, threads: System.cores) { k in
-            ((n * k / parts)..<(n * (k + 1) / parts)).map { model.evidence(p, $0).score }
-        }.flatMap { $0 }
+        return Parallel.rows(table.count) { range in range.map { model.evidence(p, $0).score } }
     }
 
     public func scoresAndExplainer(_ table: DeclarationTable) -> ([Double], @Sendable (Int) -> [Reason]) {

@@ -72,4 +72,53 @@ enum NameMatching {
         if a.count >= 3 && b.count >= 3 && (a.hasPrefix(b) || b.hasPrefix(a)) { return max(0.9, jaroWinkler(a, b)) }
         return jaroWinkler(a, b)
     }
+
+    // MARK: The same on scalar values (the screening loop)
+    //
+    // Screening compares every candidate pair's tokens; the `String` versions
+    // above count characters and walk grapheme clusters on each call. These take
+    // tokens as arrays of Unicode scalar values, keep the matched positions of
+    // tokens up to 64 scalars in bit sets, and agree with the `String` versions
+    // (tested on seeded random tokens). Tokens hold letters and digits only, so a
+    // scalar is a character.
+
+    /// `similarity(_:_:)` of two tokens given as scalar values.
+    static func similarity(_ a: [UInt32], _ b: [UInt32]) -> Double {
+        if a.count >= 3 && b.count >= 3 && (a.starts(with: b) || b.starts(with: a)) { return max(0.9, jaroWinkler(a, b)) }
+        return jaroWinkler(a, b)
+    }
+
+    /// `jaroWinkler(_:_:)` of two tokens given as scalar values.
+    static func jaroWinkler(_ s: [UInt32], _ t: [UInt32]) -> Double {
+        if s == t { return 1 }
+        guard !s.isEmpty, !t.isEmpty else { return 0 }
+        guard s.count <= 64 && t.count <= 64 else {
+            return jaroWinkler(String(String.UnicodeScalarView(s.compactMap(Unicode.Scalar.init))),
+                               String(String.UnicodeScalarView(t.compactMap(Unicode.Scalar.init))))
+        }
+        let window = max(0, max(s.count, t.count) / 2 - 1)
+        var sm: UInt64 = 0, tm: UInt64 = 0
+        var matches = 0
+        for i in 0..<s.count {
+            let lo = max(0, i - window), hi = min(t.count, i + window + 1)
+            guard lo < hi else { continue }
+            let c = s[i]
+            for j in lo..<hi where tm & (1 << UInt64(j)) == 0 && c == t[j] {
+                sm |= 1 << UInt64(i); tm |= 1 << UInt64(j); matches += 1
+                break
+            }
+        }
+        guard matches > 0 else { return 0 }
+        var k = 0, transpositions = 0
+        for i in 0..<s.count where sm & (1 << UInt64(i)) != 0 {
+            while tm & (1 << UInt64(k)) == 0 { k += 1 }
+            if s[i] != t[k] { transpositions += 1 }
+            k += 1
+        }
+        let m = Double(matches)
+        let jaro = (m / Double(s.count) + m / Double(t.count) + (m - Double(transpositions / 2)) / m) / 3
+        var prefix = 0
+        while prefix < min(4, s.count, t.count) && s[prefix] == t[prefix] { prefix += 1 }
+        return jaro + Double(prefix) * 0.1 * (1 - jaro)
+    }
 }

@@ -124,20 +124,41 @@ public struct FittedNewParty: FittedDetector {
         var destinationsBefore: [String: [String]]
     }
 
-    func evidenceAll(_ table: DeclarationTable) -> ([Evidence?], Names) {
+    /// What a row's evidence is computed from, resolved once per table.
+    struct Prepared: Sendable {
+        var context: TradeContext
+        var events: [Int]
+        var groupCount: Int
+        /// Per consignee number × group: kg since the control and share, from the model (nil rows: not in it).
+        var known: [Bool]
+        var knownKg: [Double]
+        var knownShare: [Double]
+        var first: [Int32]
+        /// Consignees the model has not seen, by consignee << 16 | group.
+        var extraKg: [Int: Double]
+        var extraShare: [Int: Double]
+        /// Per trader number × group: the destinations before the control (nil: not established).
+        var before: [Set<UInt16>?]
+        var medians: [Double?]
+        var net: [Double]
+        var dates: [Int32]
+    }
+
+    func prepare(_ table: DeclarationTable) -> (Prepared, Names) {
         let context = TradeContext(table, controls: controls)
         let events = FittedNewParty.events(calendar: ControlCalendar(controls), context: context)
         let net = table.numbers(.netWeightKg)!
         let groups = context.groups
         // Consignees the model has not seen: first seen and volumes from this table.
-        let known = context.consigneeKeys.map { consignees[$0] }
-        let knownKg: [[Double]?] = known.map { k in k.map { e in groups.map { e.kgSinceControl[$0] ?? 0 } } }
-        let knownShare: [[Double]?] = known.map { k in k.map { e in groups.map { e.shareSinceControl[$0] ?? 0 } } }
+        let entries = context.consigneeKeys.map { consignees[$0] }
+        let known = entries.map { $0 != nil }
+        let knownKg = entries.flatMap { e in groups.map { e?.kgSinceControl[$0] ?? 0 } }
+        let knownShare = entries.flatMap { e in groups.map { e?.shareSinceControl[$0] ?? 0 } }
         let medians = groups.map { medianKg[$0] }
-        var first = known.map { $0?.firstSeen ?? .max }
+        var first = entries.map { $0?.firstSeen ?? .max }
         var extraKg: [Int: Double] = [:]   // consignee << 16 | group
         var extraCorridor: [Int: Double] = [:], extraShare: [Int: Double] = [:]
-        for r in 0..<table.count where known[Int(context.consignee[r])] == nil {
+        for r in 0..<table.count where !known[Int(context.consignee[r])] {
             let c = Int(context.consignee[r])
             first[c] = min(first[c], table.date[r])
             let g = Int(context.group[r])
@@ -149,31 +170,36 @@ public struct FittedNewParty: FittedDetector {
             for r in 0..<table.count where context.group[r] >= 0 && net[r].isFinite && Int(table.date[r]) >= events[Int(context.group[r])] {
                 let g = Int(context.group[r]), d = Int(context.destination[r]), c = Int(context.consignee[r])
                 extraCorridor[g << 16 | d, default: 0] += net[r]
-                if known[c] == nil { byConsignee[(c << 16 | g) << 16 | d, default: 0] += net[r] }
+                if !known[c] { byConsignee[(c << 16 | g) << 16 | d, default: 0] += net[r] }
             }
             for (key, kg) in byConsignee {
                 let cg = key >> 16, gd = (cg & 0xFFFF) << 16 | key & 0xFFFF
                 extraShare[cg] = max(extraShare[cg] ?? 0, kg / max(extraCorridor[gd] ?? kg, 1e-9))
             }
         }
-        // Per trader number and group: the destinations before the control (nil: not established).
-        let before: [[Set<UInt16>?]] = context.traderKeys.map { t in
+        let before: [Set<UInt16>?] = context.traderKeys.flatMap { t in
             groups.map { g in destinationsBefore[t + "|" + g].map { Set($0.compactMap { CountryCodes.code($0) }) } }
         }
-        let evidence = (0..<table.count).map { r -> Evidence? in
-            let g = Int(context.group[r])
-            guard g >= 0, Int(table.date[r]) >= events[g] else { return nil }
-            let c = Int(context.consignee[r])
-            let kg = knownKg[c]?[g] ?? extraKg[c << 16 | g] ?? 0
-            let share = knownShare[c]?[g] ?? extraShare[c << 16 | g] ?? 0
-            let destination = context.destination[r]
-            let trader = context.trader?[r] ?? -1
-            var switched = false
-            if trader >= 0, let b = before[Int(trader)][g] { switched = destination != 0 && !b.contains(destination) }
-            return Evidence(group: Int16(g), firstSeen: first[c], isNew: Int(first[c]) >= events[g], switched: switched,
-                            destination: destination, kg: kg, median: medians[g] ?? max(kg, 1), share: share, trader: trader)
-        }
-        return (evidence, Names(groups: groups, events: events, traderKeys: context.traderKeys, destinationsBefore: destinationsBefore))
+        let p = Prepared(context: context, events: events, groupCount: groups.count, known: known, knownKg: knownKg,
+                         knownShare: knownShare, first: first, extraKg: extraKg, extraShare: extraShare, before: before,
+                         medians: medians, net: net, dates: table.date)
+        return (p, Names(groups: groups, events: events, traderKeys: context.traderKeys, destinationsBefore: destinationsBefore))
+    }
+
+    /// Row `r`'s evidence: controlled rows dated on or after their group's control (nil otherwise).
+    @inline(__always)
+    static func evidence(_ p: Prepared, _ r: Int) -> Evidence? {
+        let g = Int(p.context.group[r])
+        guard g >= 0, Int(p.dates[r]) >= p.events[g] else { return nil }
+        let c = Int(p.context.consignee[r])
+        let kg = p.known[c] ? p.knownKg[c * p.groupCount + g] : p.extraKg[c << 16 | g] ?? 0
+        let share = p.known[c] ? p.knownShare[c * p.groupCount + g] : p.extraShare[c << 16 | g] ?? 0
+        let destination = p.context.destination[r]
+        let trader = p.context.trader?[r] ?? -1
+        var switched = false
+        if trader >= 0, let b = p.before[Int(trader) * p.groupCount + g] { switched = destination != 0 && !b.contains(destination) }
+        return Evidence(group: Int16(g), firstSeen: p.first[c], isNew: Int(p.first[c]) >= p.events[g], switched: switched,
+                        destination: destination, kg: kg, median: p.medians[g] ?? max(kg, 1), share: share, trader: trader)
     }
 
     static func score(_ e: Evidence?) -> Double {
@@ -185,20 +211,22 @@ public struct FittedNewParty: FittedDetector {
     }
 
     public func anomalyScores(_ table: DeclarationTable) -> [Double] {
-        evidenceAll(table).0.map(FittedNewParty.score)
+        scoresAndExplainer(table).0
     }
 
     public func scoresAndExplainer(_ table: DeclarationTable) -> ([Double], @Sendable (Int) -> [Reason]) {
-        let (e, names) = evidenceAll(table)
-        let kept = SparseRows(e)     // the explainer holds only the rows with evidence
-        return (e.map(FittedNewParty.score), { FittedNewParty.reasons(kept[$0], names: names, table: table, row: $0) })
+        let (p, names) = prepare(table)
+        let scores = Parallel.rows(table.count) { range in range.map { FittedNewParty.score(FittedNewParty.evidence(p, $0)) } }
+        // The explainer holds only the rows that score (the only ones with reasons), not the whole prepared state.
+        let kept = SparseRows(rows: scores.indices.filter { scores[$0] > 0 }) { FittedNewParty.evidence(p, $0)! }
+        return (scores, { FittedNewParty.reasons(kept[$0], names: names, table: table, row: $0) })
     }
 
     public func explainer(_ table: DeclarationTable) -> @Sendable (Int) -> [Reason] { scoresAndExplainer(table).1 }
 
     public func reasons(_ table: DeclarationTable, row r: Int) -> [Reason] {
-        let (e, names) = evidenceAll(table)
-        return FittedNewParty.reasons(e[r], names: names, table: table, row: r)
+        let (p, names) = prepare(table)
+        return FittedNewParty.reasons(FittedNewParty.evidence(p, r), names: names, table: table, row: r)
     }
 
     static func reasons(_ e: Evidence?, names: Names, table: DeclarationTable, row r: Int) -> [Reason] {

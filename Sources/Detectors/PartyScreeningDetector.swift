@@ -81,22 +81,37 @@ public struct FittedPartyScreening: FittedDetector {
     }
 
     /// Aligned similarity of two token lists (0…1), each in `byRarity` order.
+    func similarity(_ a: [String], _ b: [String]) -> Double {
+        FittedPartyScreening.similarity(prepared(a), prepared(b))
+    }
+
+    /// A name's tokens (in `byRarity` order) as scalar values, with their weights.
+    struct PreparedName: Sendable {
+        var tokens: [[UInt32]]
+        var weights: [Double]
+    }
+
+    func prepared(_ tokens: [String]) -> PreparedName {
+        PreparedName(tokens: tokens.map { $0.unicodeScalars.map(\.value) }, weights: tokens.map(weight))
+    }
+
+    /// Aligned similarity of two prepared names (0…1).
     ///
     /// Tokens align one to one: each token of one side, rarest first, pairs with
     /// the most similar token of the other side not yet taken, so a repeated word
     /// ("Ararat Ararat Systems") cannot lean twice on one word of the other name
     /// ("Ararat Systems"): the names differ by a word.
-    func similarity(_ a: [String], _ b: [String]) -> Double {
-        func side(_ x: [String], _ y: [String]) -> Double {
+    static func similarity(_ a: PreparedName, _ b: PreparedName) -> Double {
+        func side(_ x: PreparedName, _ y: PreparedName) -> Double {
             // A bit set, not an array: this runs for every candidate pair. Names have far
             // fewer than 64 tokens; past the 64th, a token of `y` can be taken twice.
             var num = 0.0, den = 0.0
             var taken: UInt64 = 0
-            for t in x {
-                let w = weight(t)
+            for (i, t) in x.tokens.enumerated() {
+                let w = x.weights[i]
                 den += w
                 var best = 0.0, bestJ = -1
-                for (j, u) in y.enumerated() where j >= 64 || taken & (1 << UInt64(j)) == 0 {
+                for (j, u) in y.tokens.enumerated() where j >= 64 || taken & (1 << UInt64(j)) == 0 {
                     let s = NameMatching.similarity(t, u)
                     if s > best { best = s; bestJ = j }
                 }
@@ -114,13 +129,18 @@ public struct FittedPartyScreening: FittedDetector {
 
     /// The best entry for a name, with its similarity (before country corroboration).
     func bestMatch(_ name: String) -> (entry: Int, similarity: Double)? {
+        bestMatch(name, entryNames: entries.map { prepared($0.tokens) })
+    }
+
+    func bestMatch(_ name: String, entryNames: [PreparedName]) -> (entry: Int, similarity: Double)? {
         let tokens = FittedPartyScreening.byRarity(NameMatching.tokens(name), idf: idf, maxIDF: maxIDF)
         guard !tokens.isEmpty else { return nil }
         var candidates = Set<Int>()
         for key in tokens.flatMap(FittedPartyScreening.blockingKeys) { for i in index[key] ?? [] { candidates.insert(i) } }
+        let mine = prepared(tokens)
         var best: (Int, Double)? = nil
         for i in candidates.sorted() {
-            let s = similarity(tokens, entries[i].tokens)
+            let s = FittedPartyScreening.similarity(mine, entryNames[i])
             if best.map({ s > $0.1 }) ?? true { best = (i, s) }
         }
         return best
@@ -133,24 +153,54 @@ public struct FittedPartyScreening: FittedDetector {
         var sameCountry: Bool?
     }
 
-    func matches(_ table: DeclarationTable) -> [Match?] {
-        guard let names = table.text(.counterpartyName) else { return Array(repeating: nil, count: table.count) }
-        // Distinct names, matched on every core in batches (the order is kept).
-        let distinct = names.values.count, batch = 1024
-        let perName = Parallel.map(0..<((distinct + batch - 1) / batch), threads: System.cores) { b in
-            (b * batch..<min(distinct, (b + 1) * batch)).map { bestMatch(names.values.string(UInt32($0))) }
-        }.flatMap { $0 }
-        let country = table.countries(.counterparty) ?? table.countries(.destination)
-        return (0..<table.count).map { r in
-            guard let (e, s) = perName[Int(names.codes[r])] else { return nil }
-            var score = s
+    /// Each row's best match, from the best match of each distinct consignee name
+    /// (found once, on every core) and the row's country.
+    struct RowMatcher: Sendable {
+        /// Per name dictionary code: best entry (−1 none) and similarity.
+        let entry: [Int32]
+        let similarity: [Double]
+        let codes: [UInt32]
+        let country: [UInt16]?
+        /// Per entry: its country's code; 0 when it names none, `UInt16.max` when it is not one.
+        let entryCountry: [UInt16]
+
+        @inline(__always)
+        func callAsFunction(_ r: Int) -> Match? {
+            let c = Int(codes[r])
+            let e = Int(entry[c])
+            guard e >= 0 else { return nil }
+            var score = similarity[c]
             var same: Bool? = nil
-            if let country, !entries[e].country.isEmpty, country[r] != 0 {
-                same = CountryCodes.alpha2(country[r]) == entries[e].country
+            if let country, entryCountry[e] != 0, country[r] != 0 {
+                same = country[r] == entryCountry[e]
                 score += same! ? 0.05 : -0.10
             }
-            return Match(entry: e, similarity: s, score: score, sameCountry: same)
+            return Match(entry: e, similarity: similarity[c], score: score, sameCountry: same)
         }
+    }
+
+    /// The matcher for `table`'s rows; nil without consignee names.
+    func matcher(_ table: DeclarationTable) -> RowMatcher? {
+        guard let names = table.text(.counterpartyName) else { return nil }
+        let entryNames = entries.map { prepared($0.tokens) }
+        let distinct = names.values.count, batch = 256
+        let model = self
+        let perName = Parallel.map(0..<((distinct + batch - 1) / batch), threads: System.cores) { b in
+            (b * batch..<min(distinct, (b + 1) * batch)).map { model.bestMatch(names.values.string(UInt32($0)), entryNames: entryNames) }
+        }.flatMap { $0 }
+        let entryCountry = entries.map { e -> UInt16 in
+            guard !e.country.isEmpty else { return 0 }
+            guard let c = CountryCodes.code(e.country), CountryCodes.alpha2(c) == e.country else { return .max }
+            return c
+        }
+        return RowMatcher(entry: perName.map { Int32($0?.entry ?? -1) }, similarity: perName.map { $0?.similarity ?? 0 },
+                          codes: names.codes, country: table.countries(.counterparty) ?? table.countries(.destination),
+                          entryCountry: entryCountry)
+    }
+
+    func matches(_ table: DeclarationTable) -> [Match?] {
+        guard let m = matcher(table) else { return Array(repeating: nil, count: table.count) }
+        return (0..<table.count).map { m($0) }
     }
 
     /// A match at or over the threshold scores 10 + its score; a near miss (within
@@ -162,16 +212,16 @@ public struct FittedPartyScreening: FittedDetector {
     }
 
     public func anomalyScores(_ table: DeclarationTable) -> [Double] {
-        matches(table).map(score)
+        scoresAndExplainer(table).0
     }
 
     public func scoresAndExplainer(_ table: DeclarationTable) -> ([Double], @Sendable (Int) -> [Reason]) {
-        let found = matches(table)
         let model = self
-        let scores = found.map(model.score)
+        guard let m = matcher(table) else { return ([Double](repeating: 0, count: table.count), { _ in [] }) }
+        let scores = Parallel.rows(table.count) { range in range.map { model.score(m($0)) } }
         // The explainer holds only the rows at or over the threshold (the only ones with reasons);
         // near misses are most rows.
-        let kept = SparseRows(found.map { m in m.flatMap { $0.score >= model.threshold ? $0 : nil } })
+        let kept = SparseRows(rows: scores.indices.filter { r in m(r).map { $0.score >= model.threshold } ?? false }) { m($0)! }
         return (scores, { model.reasons(kept[$0], table: table, row: $0) })
     }
 

@@ -45,23 +45,37 @@ public struct RoutingDetector: Detector {
     }
 
     public func fit(_ table: DeclarationTable) throws -> FittedRouting {
-        let context = TradeContext(table, controls: controls)
+        let context = TradeContext(table, controls: controls, parties: false)
         let keys = FittedRouting.groupKeys(table, context: context)
-        var counts: [String: [Int]] = [:]
-        var global = [Int](repeating: 0, count: FittedRouting.signatures)
-        var firstSeen: [String: Int32] = [:]
-        var perKey = [[Int]](repeating: [Int](repeating: 0, count: FittedRouting.signatures), count: keys.names.count)
-        var first: [Int: Int32] = [:]
-        for r in 0..<table.count {
-            let k = Int(keys.row[r]), sig = FittedRouting.signature(table, r, destination: context.destination[r])
-            perKey[k][sig] += 1
-            global[sig] += 1
-            let pair = k << 16 | Int(context.destination[r])
-            if context.destination[r] != 0 { first[pair] = min(first[pair] ?? .max, table.date[r]) }
+        let route = RouteColumns(table)
+        let width = FittedRouting.signatures, countries = CountryCodes.count + 1
+        // Per row range: signature counts per key and first day per (key, destination).
+        let n = table.count, pieces = max(1, min(System.cores, n / 65_536))
+        let parts = Parallel.map(0..<pieces, threads: System.cores) { part -> ([Int], [Int32]) in
+            var perKey = [Int](repeating: 0, count: keys.names.count * width)
+            var first = [Int32](repeating: .max, count: keys.names.count * countries)
+            for r in (n * part / pieces)..<(n * (part + 1) / pieces) {
+                let k = Int(keys.row[r]), d = context.destination[r]
+                perKey[k * width + route.signature(r, destination: d)] += 1
+                if d != 0 { first[k * countries + Int(d)] = min(first[k * countries + Int(d)], table.date[r]) }
+            }
+            return (perKey, first)
         }
-        for (k, name) in keys.names.enumerated() where perKey[k].contains(where: { $0 > 0 }) { counts[name] = perKey[k] }
-        for (pair, day) in first {
-            firstSeen[keys.names[pair >> 16] + "|" + CountryCodes.alpha2(UInt16(pair & 0xFFFF))] = day
+        var perKey = parts[0].0, first = parts[0].1
+        for (counts, days) in parts.dropFirst() {
+            for i in perKey.indices { perKey[i] += counts[i] }
+            for i in first.indices { first[i] = min(first[i], days[i]) }
+        }
+        var counts: [String: [Int]] = [:]
+        var global = [Int](repeating: 0, count: width)
+        var firstSeen: [String: Int32] = [:]
+        for (k, name) in keys.names.enumerated() {
+            let row = Array(perKey[(k * width)..<((k + 1) * width)])
+            for sig in 0..<width { global[sig] += row[sig] }
+            if row.contains(where: { $0 > 0 }) { counts[name] = row }
+            for d in 1..<countries where first[k * countries + d] != .max {
+                firstSeen[name + "|" + CountryCodes.alpha2(UInt16(d))] = first[k * countries + d]
+            }
         }
         let screening = try parties.flatMap { table.has(.counterpartyName) ? try PartyScreeningDetector(parties: $0).fit(table) : nil }
         return FittedRouting(controls: controls, screening: screening, counts: counts, global: global, firstSeen: firstSeen,
@@ -87,20 +101,6 @@ public struct FittedRouting: FittedDetector {
     public var restrictedWeight: Double
     public var newDestinationWeight: Double
 
-    /// Bits: trading ≠ destination, final destination ≠ destination, counterparty
-    /// country ≠ destination, dispatch ≠ origin. Missing or empty fields never differ.
-    static func signature(_ t: DeclarationTable, _ r: Int, destination d: UInt16) -> Int {
-        var s = 0
-        func differs(_ f: CountryField) -> Bool {
-            guard d != 0, let c = t.countries(f)?[r], c != 0 else { return false }
-            return c != d
-        }
-        if differs(.trading) { s |= 1 }
-        if differs(.finalDestination) { s |= 2 }
-        if differs(.counterparty) { s |= 4 }
-        if let o = t.countries(.origin)?[r], let p = t.countries(.dispatch)?[r], o != 0, p != 0, o != p { s |= 8 }
-        return s
-    }
 
     static func describe(_ sig: Int) -> String {
         var parts: [String] = []
@@ -146,18 +146,28 @@ public struct FittedRouting: FittedDetector {
     struct Prepared: Sendable {
         var keys: (row: [Int32], names: [String])
         var context: TradeContext
+        var route: RouteColumns
         /// Per key: smoothed probability of each signature.
         var probability: [[Double]]
-        /// Per key: first-seen day per destination code.
-        var firstSeen: [[UInt16: Int32]]
+        /// `−log10` of `probability`, flat: key × 16 + signature.
+        var surprise: [Double]
+        /// First-seen day per key and destination code, flat: key × (countries + 1) + code; `.max` never seen.
+        var firstSeen: [Int32]
         /// Per tariff-code dictionary entry: the ban rules covering it.
         var bans: [[ControlsTable.Rule]]
+        /// The same rules as day ranges and destination codes (nil: every destination).
+        var banDays: [[(from: Int32, to: Int32, destinations: Set<UInt16>?)]]
         /// Per row: the listed entry its consignee matches (−1 without a list or a match).
         var endUser: [Int32]
+
+        func firstSeen(key k: Int, destination d: UInt16) -> Int32? {
+            let day = firstSeen[k * (CountryCodes.count + 1) + Int(d)]
+            return day == .max ? nil : day
+        }
     }
 
     func prepare(_ table: DeclarationTable) -> Prepared {
-        let context = TradeContext(table, controls: controls)
+        let context = TradeContext(table, controls: controls, parties: false)
         let keys = FittedRouting.groupKeys(table, context: context)
         let total = Double(global.reduce(0, +))
         let prior = global.map { (Double($0) + 1) / (total + Double(FittedRouting.signatures)) }
@@ -166,13 +176,14 @@ public struct FittedRouting: FittedDetector {
             let sum = Double(n.reduce(0, +))
             return (0..<FittedRouting.signatures).map { (Double(n[$0]) + FittedRouting.alpha * prior[$0]) / (sum + FittedRouting.alpha) }
         }
-        var seen = [[UInt16: Int32]](repeating: [:], count: keys.names.count)
+        let countries = CountryCodes.count + 1
+        var seen = [Int32](repeating: .max, count: keys.names.count * countries)
         var index: [String: Int] = [:]
         for (k, name) in keys.names.enumerated() { index[name] = k }
         for (key, day) in firstSeen {
             let parts = key.split(separator: "|", omittingEmptySubsequences: false)
             guard parts.count == 2, let k = index[String(parts[0])], let c = CountryCodes.code(String(parts[1])) else { continue }
-            seen[k][c] = day
+            seen[k * countries + Int(c)] = day
         }
         let bans: [[ControlsTable.Rule]] = table.text(.hsCode).map { hs in
             (0..<hs.values.count).map { c in
@@ -180,19 +191,26 @@ public struct FittedRouting: FittedDetector {
                 return controls.rules.filter { $0.kind == .banned && $0.destinations != nil && $0.covers(code: code) }
             }
         } ?? []
-        var endUser = [Int32](repeating: -1, count: table.count)
-        if let screening {
-            let matches = screening.matches(table)
-            for r in 0..<table.count where context.group[r] >= 0 {
-                if let m = matches[r], m.score >= screening.threshold { endUser[r] = Int32(m.entry) }
+        let banDays = bans.map { rules in
+            rules.map { rule in
+                (from: Int32(rule.from.daysSinceEpoch), to: rule.to.map { Int32($0.daysSinceEpoch) } ?? .max,
+                 destinations: rule.destinations.map { Set($0.compactMap { CountryCodes.code($0) }) })
             }
         }
-        return Prepared(keys: keys, context: context, probability: probability, firstSeen: seen, bans: bans, endUser: endUser)
+        var endUser = [Int32](repeating: -1, count: table.count)
+        if let screening, let match = screening.matcher(table) {
+            for r in 0..<table.count where context.group[r] >= 0 {
+                if let m = match(r), m.score >= screening.threshold { endUser[r] = Int32(m.entry) }
+            }
+        }
+        let surprise = probability.flatMap { $0.map { -Math.log($0) / Math.log(10) } }
+        return Prepared(keys: keys, context: context, route: RouteColumns(table), probability: probability, surprise: surprise,
+                        firstSeen: seen, bans: bans, banDays: banDays, endUser: endUser)
     }
 
     func evidence(_ p: Prepared, _ table: DeclarationTable, _ r: Int) -> Evidence {
         let d = p.context.destination[r]
-        let sig = FittedRouting.signature(table, r, destination: d)
+        let sig = p.route.signature(r, destination: d)
         let k = Int(p.keys.row[r])
         var e = Evidence(signature: sig, probability: p.probability[k][sig], group: p.keys.names[k], restricted: nil,
                          newDestinationSince: nil, controlled: p.context.group[r] >= 0, destination: d,
@@ -200,8 +218,7 @@ public struct FittedRouting: FittedDetector {
         let day = table.date[r]
         if let hs = table.text(.hsCode), !p.bans[Int(hs.codes[r])].isEmpty {
             let date = CivilDate(daysSinceEpoch: Int(day))
-            var route: [UInt16] = [d]
-            for f in [CountryField.trading, .finalDestination, .counterparty] { if let c = table.countries(f)?[r], c != 0 { route.append(c) } }
+            let route = p.route.countries(r, destination: d)
             search: for rule in p.bans[Int(hs.codes[r])] where rule.inForce(on: date) {
                 for c in route where rule.applies(to: CountryCodes.alpha2(c)) {
                     e.restricted = (CountryCodes.alpha2(c), rule)
@@ -210,10 +227,39 @@ public struct FittedRouting: FittedDetector {
             }
         }
         if d != 0 {
-            let first = p.firstSeen[k][d] ?? day
+            let first = p.firstSeen(key: k, destination: d) ?? day
             if first - historyStart >= 180 && day - first <= 90 { e.newDestinationSince = CivilDate(daysSinceEpoch: Int(first)) }
         }
         return e
+    }
+
+    /// `score(evidence(p, table, r))` without building the evidence (no strings,
+    /// no rules copied): the per-row loop. Tests hold the two equal on every row.
+    @inline(__always)
+    func fastScore(_ p: Prepared, _ table: DeclarationTable, hs: [UInt32]?, _ r: Int) -> Double {
+        let d = p.context.destination[r]
+        let k = Int(p.keys.row[r])
+        var s = p.surprise[k * FittedRouting.signatures + p.route.signature(r, destination: d)]
+        let day = table.date[r]
+        if let hs, !p.banDays[Int(hs[r])].isEmpty {
+            for rule in p.banDays[Int(hs[r])] where day >= rule.from && day <= rule.to {
+                if p.route.contains(r, destination: d, where: { rule.destinations?.contains($0) ?? true }) {
+                    s += restrictedWeight
+                    break
+                }
+            }
+        }
+        if p.endUser[r] >= 0 { s += restrictedWeight }
+        if d != 0 {
+            let first = p.firstSeen(key: k, destination: d) ?? day
+            if first - historyStart >= 180 && day - first <= 90 { s += newDestinationWeight * (p.context.group[r] >= 0 ? 1 : 0.5) }
+        }
+        return s
+    }
+
+    func scores(_ p: Prepared, _ table: DeclarationTable) -> [Double] {
+        let model = self, hs = table.text(.hsCode)?.codes
+        return Parallel.rows(table.count) { range in range.map { model.fastScore(p, table, hs: hs, $0) } }
     }
 
     func score(_ e: Evidence) -> Double {
@@ -225,14 +271,13 @@ public struct FittedRouting: FittedDetector {
     }
 
     public func anomalyScores(_ table: DeclarationTable) -> [Double] {
-        let p = prepare(table)
-        return (0..<table.count).map { score(evidence(p, table, $0)) }
+        scores(prepare(table), table)
     }
 
     public func scoresAndExplainer(_ table: DeclarationTable) -> ([Double], @Sendable (Int) -> [Reason]) {
         let p = prepare(table)
         let model = self
-        return ((0..<table.count).map { score(evidence(p, table, $0)) }, { model.reasons(model.evidence(p, table, $0), table: table, row: $0) })
+        return (scores(p, table), { model.reasons(model.evidence(p, table, $0), table: table, row: $0) })
     }
 
     public func explainer(_ table: DeclarationTable) -> @Sendable (Int) -> [Reason] {
@@ -272,5 +317,53 @@ public struct FittedRouting: FittedDetector {
                               strength: newDestinationWeight, evidence: ["destination": dest, "group": e.group, "first_seen": since.description]))
         }
         return out.sorted { $0.strength > $1.strength }
+    }
+}
+
+/// The country columns a route reads, bound once per table (a row reads plain arrays).
+struct RouteColumns: Sendable {
+    let trading: [UInt16]?, finalDestination: [UInt16]?, counterparty: [UInt16]?
+    let origin: [UInt16]?, dispatch: [UInt16]?
+
+    init(_ t: DeclarationTable) {
+        trading = t.countries(.trading)
+        finalDestination = t.countries(.finalDestination)
+        counterparty = t.countries(.counterparty)
+        origin = t.countries(.origin)
+        dispatch = t.countries(.dispatch)
+    }
+
+    /// Bits: trading ≠ destination, final destination ≠ destination, counterparty
+    /// country ≠ destination, dispatch ≠ origin. Missing or empty fields never differ.
+    @inline(__always)
+    func signature(_ r: Int, destination d: UInt16) -> Int {
+        var s = 0
+        if d != 0 {
+            if let c = trading?[r], c != 0, c != d { s |= 1 }
+            if let c = finalDestination?[r], c != 0, c != d { s |= 2 }
+            if let c = counterparty?[r], c != 0, c != d { s |= 4 }
+        }
+        if let o = origin?[r], let p = dispatch?[r], o != 0, p != 0, o != p { s |= 8 }
+        return s
+    }
+
+    /// Whether the destination or a given trading country, final destination or
+    /// counterparty country passes `test` (the countries of `countries(_:destination:)`).
+    @inline(__always)
+    func contains(_ r: Int, destination d: UInt16, where test: (UInt16) -> Bool) -> Bool {
+        if test(d) { return true }
+        if let c = trading?[r], c != 0, test(c) { return true }
+        if let c = finalDestination?[r], c != 0, test(c) { return true }
+        if let c = counterparty?[r], c != 0, test(c) { return true }
+        return false
+    }
+
+    /// The destination, then trading country, final destination and counterparty
+    /// country where given (0 entries skipped; the destination as given).
+    @inline(__always)
+    func countries(_ r: Int, destination d: UInt16) -> [UInt16] {
+        var route: [UInt16] = [d]
+        for column in [trading, finalDestination, counterparty] { if let c = column?[r], c != 0 { route.append(c) } }
+        return route
     }
 }

@@ -16,7 +16,25 @@ struct SparseRows<Value: Sendable>: Sendable {
         }
     }
 
+    /// The values of `rows` (ascending), from `value`.
+    init(rows: [Int], _ value: (Int) -> Value) {
+        self.rows = rows.map { Int32($0) }
+        values = rows.map(value)
+    }
+
+    /// `values[k]` for row `rows[k]`; rows ascending, without repeats.
+    init(rows: [Int], values: [Value]) {
+        precondition(rows.count == values.count, "one value per row")
+        self.rows = rows.map { Int32($0) }
+        self.values = values
+    }
+
     var count: Int { rows.count }
+
+    /// Calls `body` with each row that has a value, ascending.
+    func forEach(_ body: (Int, Value) -> Void) {
+        for k in rows.indices { body(Int(rows[k]), values[k]) }
+    }
 
     /// The value of row `row`, or nil (binary search).
     subscript(row: Int) -> Value? {

@@ -37,15 +37,21 @@ public struct SplitShipmentDetector: Detector {
         // Learned thresholds for groups the controls table gives none.
         let net = table.numbers(.netWeightKg)!
         let withThreshold = Set(controls.rules.filter { $0.kind == .licence && $0.thresholdKg != nil }.map(\.group))
-        for (g, name) in context.groups.enumerated() where !withThreshold.contains(name) {
-            let weights = (0..<table.count).filter { Int(context.group[$0]) == g && !FittedSplitShipment.licensed(table, $0) }.map { net[$0] }
-            if let t = FittedSplitShipment.learnThreshold(weights) { model.learned[name] = t }
+        let learns = context.groups.map { !withThreshold.contains($0) }
+        let licensed = FittedSplitShipment.licensed(table)
+        var weights = [[Double]](repeating: [], count: context.groups.count)
+        for r in 0..<table.count {
+            let g = Int(context.group[r])
+            if g >= 0 && learns[g] && !licensed(r) { weights[g].append(net[r]) }
+        }
+        for (g, name) in context.groups.enumerated() where learns[g] {
+            if let t = FittedSplitShipment.learnThreshold(weights[g]) { model.learned[name] = t }
         }
         // The tail: near-threshold shipments of the history's last `window` days.
         if let last = table.date.max() {
             let p = model.prepare(table)
             for ship in p.nearThreshold where Int(ship.day) > Int(last) - window {
-                model.tail[model.pairName(p, ship.rows[0]), default: []].append(.init(day: ship.day, kg: ship.kg, threshold: ship.threshold, key: ship.key))
+                model.tail[model.pairName(p, table, ship.rows[0]), default: []].append(.init(day: ship.day, kg: ship.kg, threshold: ship.threshold, key: ship.key))
             }
             for k in model.tail.keys { model.tail[k]!.sort { ($0.day, $0.key) < ($1.day, $1.key) } }
         }
@@ -71,9 +77,16 @@ public struct FittedSplitShipment: FittedDetector {
     /// Pair name → near-threshold shipments of the history's last `window` days.
     var tail: [String: [Event]]
 
-    static func licensed(_ t: DeclarationTable, _ r: Int) -> Bool {
-        guard let l = t.text(.licenceNumber) else { return false }
-        return FittedLicence.wellFormed(l.string(r))
+    /// Whether a row carries a well-formed licence number: judged once per distinct number.
+    struct Licensed: Sendable {
+        let codes: [UInt32]?
+        let wellFormed: [Bool]
+        @inline(__always) func callAsFunction(_ r: Int) -> Bool { codes.map { wellFormed[Int($0[r])] } ?? false }
+    }
+
+    static func licensed(_ t: DeclarationTable) -> Licensed {
+        guard let l = t.text(.licenceNumber) else { return Licensed(codes: nil, wellFormed: []) }
+        return Licensed(codes: l.codes, wellFormed: (0..<l.values.count).map { FittedLicence.wellFormed(l.values.string(UInt32($0))) })
     }
 
     /// The round number (kg) with the most excess of shipments just under it, if
@@ -118,55 +131,78 @@ public struct FittedSplitShipment: FittedDetector {
     }
 
     func prepare(_ table: DeclarationTable) -> Prepared {
-        let context = TradeContext(table, controls: controls)
+        let context = TradeContext(table, controls: controls, parties: false)
         let net = table.numbers(.netWeightKg)!
         let hs = table.text(.hsCode)!
-        // Licence rules with a threshold, per tariff-code dictionary entry.
-        let rulesOfCode: [[ControlsTable.Rule]] = (0..<hs.values.count).map { c in
+        // Licence rules with a threshold, per tariff-code dictionary entry, as day ranges and destination codes.
+        let rulesOfCode: [[(from: Int32, to: Int32, destinations: Set<UInt16>?, kg: Double)]] = (0..<hs.values.count).map { c in
             let code = hs.values.string(UInt32(c))
-            return controls.rules.filter { $0.kind == .licence && $0.thresholdKg != nil && $0.covers(code: code) }
+            return controls.rules.filter { $0.kind == .licence && $0.thresholdKg != nil && $0.covers(code: code) }.map { rule in
+                (Int32(rule.from.daysSinceEpoch), rule.to.map { Int32($0.daysSinceEpoch) } ?? .max,
+                 rule.destinations.map { Set($0.compactMap { CountryCodes.code($0) }) }, rule.thresholdKg!)
+            }
         }
         let learnedOfGroup = context.groups.map { learned[$0] }
+        let rowLicensed = FittedSplitShipment.licensed(table)
         // Items of one declaration and group add up to one shipment: a licence covers the declaration.
-        var index: [ShipmentKey: Int] = [:]
-        var shipments: [Shipment] = []
-        var licensed: [Bool] = []
+        var index: [ShipmentKey: Int32] = [:]
+        var shipmentOfRow = [Int32](repeating: -1, count: table.count)
+        var day: [Int32] = [], kg: [Double] = [], threshold: [Double] = [], key: [UInt64] = [], licensed: [Bool] = []
         for r in 0..<table.count {
             let g = Int(context.group[r])
             guard g >= 0, net[r].isFinite else { continue }
             var t: Double? = nil
             let rules = rulesOfCode[Int(hs.codes[r])]
             if !rules.isEmpty {
-                let date = CivilDate(daysSinceEpoch: Int(table.date[r]))
-                let dest = CountryCodes.alpha2(context.destination[r])
-                t = rules.first { $0.inForce(on: date) && $0.applies(to: dest) }?.thresholdKg
+                let d = table.date[r], dest = context.destination[r]
+                t = rules.first { d >= $0.from && d <= $0.to && ($0.destinations?.contains(dest) ?? true) }?.kg
             } else {
                 t = learnedOfGroup[g]
             }
             guard let t else { continue }
-            let key = ShipmentKey(declaration: table.declarationID.slice(r), group: g)
-            if let i = index[key] {
-                shipments[i].rows.append(r)
-                shipments[i].kg += net[r]
-                licensed[i] = licensed[i] || FittedSplitShipment.licensed(table, r)
+            let k = ShipmentKey(declaration: table.declarationID.slice(r), group: g)
+            if let i = index[k] {
+                shipmentOfRow[r] = i
+                kg[Int(i)] += net[r]
+                licensed[Int(i)] = licensed[Int(i)] || rowLicensed(r)
             } else {
-                index[key] = shipments.count
-                shipments.append(Shipment(rows: [r], day: table.date[r], kg: net[r], threshold: t, key: table.keyHash[r]))
-                licensed.append(FittedSplitShipment.licensed(table, r))
+                let i = Int32(day.count)
+                index[k] = i
+                shipmentOfRow[r] = i
+                day.append(table.date[r]); kg.append(net[r]); threshold.append(t); key.append(table.keyHash[r])
+                licensed.append(rowLicensed(r))
             }
         }
-        let near = shipments.indices.filter { !licensed[$0] && shipments[$0].kg >= 0.8 * shipments[$0].threshold && shipments[$0].kg < shipments[$0].threshold }
-        return Prepared(context: context, nearThreshold: near.map { shipments[$0] })
+        // Rows are gathered for the near-threshold shipments only.
+        var near = [Int32](repeating: -1, count: day.count)
+        var shipments: [Shipment] = []
+        for i in day.indices where !licensed[i] && kg[i] >= 0.8 * threshold[i] && kg[i] < threshold[i] {
+            near[i] = Int32(shipments.count)
+            shipments.append(Shipment(rows: [], day: day[i], kg: kg[i], threshold: threshold[i], key: key[i]))
+        }
+        for r in 0..<table.count where shipmentOfRow[r] >= 0 && near[Int(shipmentOfRow[r])] >= 0 {
+            shipments[Int(near[Int(shipmentOfRow[r])])].rows.append(r)
+        }
+        return Prepared(context: context, nearThreshold: shipments)
     }
 
     struct ShipmentKey: Hashable {
         var declaration: ArraySlice<UInt8>
         var group: Int
+
+        /// The bytes in one call (an `ArraySlice` hashes element by element).
+        func hash(into hasher: inout Hasher) {
+            declaration.withUnsafeBytes { hasher.combine(bytes: $0) }
+            hasher.combine(group)
+        }
     }
 
-    func pairName(_ p: Prepared, _ r: Int) -> String {
-        let trader = p.context.trader.map { p.context.traderKeys[Int($0[r])] } ?? ""
-        return trader + "|" + p.context.consigneeKeys[Int(p.context.consignee[r])] + "|" + p.context.groups[Int(p.context.group[r])]
+    /// Exporter, consignee and item group of row `r` (a row of a controlled group).
+    func pairName(_ p: Prepared, _ table: DeclarationTable, _ r: Int) -> String {
+        let trader = table.text(.traderID) == nil && table.text(.traderName) == nil ? ""
+            : TradeContext.partyKey(id: table.text(.traderID), name: table.text(.traderName), row: r)
+        let consignee = TradeContext.partyKey(id: table.text(.counterpartyID), name: table.text(.counterpartyName), row: r)
+        return trader + "|" + consignee + "|" + p.context.groups[Int(p.context.group[r])]
     }
 
     struct Burst: Sendable {
@@ -178,16 +214,16 @@ public struct FittedSplitShipment: FittedDetector {
         var score: Double
     }
 
-    /// Per row: the burst around its shipment (nil for rows not in a near-threshold shipment).
-    func bursts(_ table: DeclarationTable) -> [Burst?] {
+    /// The burst around each row of a near-threshold shipment (rows in no such shipment have none).
+    func bursts(_ table: DeclarationTable) -> SparseRows<Burst> {
         let p = prepare(table)
         let tailKeys = Set(tail.values.joined().map(\.key))
         var present = Set<UInt64>()
         if !tailKeys.isEmpty { for r in 0..<table.count where tailKeys.contains(table.keyHash[r]) { present.insert(table.keyHash[r]) } }
         // Near-threshold shipments by pair.
         var pairs: [String: [Int]] = [:]
-        for (i, s) in p.nearThreshold.enumerated() { pairs[pairName(p, s.rows[0]), default: []].append(i) }
-        var out = [Burst?](repeating: nil, count: table.count)
+        for (i, s) in p.nearThreshold.enumerated() { pairs[pairName(p, table, s.rows[0]), default: []].append(i) }
+        var out: [(row: Int, burst: Burst)] = []
         for (name, members) in pairs {
             var events: [(day: Int32, kg: Double, threshold: Double, shipment: Int)] = members.map {
                 (p.nearThreshold[$0].day, p.nearThreshold[$0].kg, p.nearThreshold[$0].threshold, $0)
@@ -206,20 +242,23 @@ public struct FittedSplitShipment: FittedDetector {
                 let t = events[i].threshold
                 let score = n >= 2 ? Math.log(Double(n)) / Math.log(2) + max(0, kg / t - 1) / 2 : 0
                 let burst = Burst(count: n, kg: kg, threshold: t, firstDay: events[lo].day, lastDay: events[hi].day, score: score)
-                for r in p.nearThreshold[events[i].shipment].rows { out[r] = burst }
+                for r in p.nearThreshold[events[i].shipment].rows { out.append((r, burst)) }
             }
         }
-        return out
+        // A row belongs to one shipment, so to one burst.
+        out.sort { $0.row < $1.row }
+        return SparseRows(rows: out.map(\.row), values: out.map(\.burst))
     }
 
     public func anomalyScores(_ table: DeclarationTable) -> [Double] {
-        bursts(table).map { $0?.score ?? 0 }
+        scoresAndExplainer(table).0
     }
 
     public func scoresAndExplainer(_ table: DeclarationTable) -> ([Double], @Sendable (Int) -> [Reason]) {
-        let b = bursts(table)
-        let kept = SparseRows(b)     // the explainer holds only the rows in a burst
-        return (b.map { $0?.score ?? 0 }, { FittedSplitShipment.reasons(kept[$0], table: table, row: $0) })
+        let kept = bursts(table)     // the explainer holds only the rows in a burst
+        var scores = [Double](repeating: 0, count: table.count)
+        kept.forEach { r, b in scores[r] = b.score }
+        return (scores, { FittedSplitShipment.reasons(kept[$0], table: table, row: $0) })
     }
 
     public func explainer(_ table: DeclarationTable) -> @Sendable (Int) -> [Reason] { scoresAndExplainer(table).1 }

@@ -18,7 +18,8 @@ struct TradeContext: Sendable {
     let trader: [Int32]?
     let traderKeys: [String]
 
-    init(_ table: DeclarationTable, controls: ControlsTable) {
+    /// `parties: false` leaves the consignee and trader numbers empty (for detectors that read neither).
+    init(_ table: DeclarationTable, controls: ControlsTable, parties: Bool = true) {
         let groups = controls.groups
         self.groups = groups
         // One pass over the distinct tariff codes, not the rows.
@@ -37,10 +38,22 @@ struct TradeContext: Sendable {
             if let d = dest?[r], d != 0 { return d }
             return cp?[r] ?? 0
         }
+        guard parties else {
+            (consignee, consigneeKeys, trader, traderKeys) = ([], [], nil, [])
+            return
+        }
         (consignee, consigneeKeys) = TradeContext.partyKeys(id: table.text(.counterpartyID), name: table.text(.counterpartyName), count: table.count)
         let t = TradeContext.partyKeys(id: table.text(.traderID), name: table.text(.traderName), count: table.count)
         trader = table.text(.traderID) == nil && table.text(.traderName) == nil ? nil : t.0
         traderKeys = t.1
+    }
+
+    /// Row `r`'s party key as `partyKeys` numbers it: the id when the row has one,
+    /// else "name:" and the name, else "".
+    static func partyKey(id: TextColumn?, name: TextColumn?, row r: Int) -> String {
+        if let id, !id.values.bytes(id.codes[r]).isEmpty { return id.string(r) }
+        if let name { return "name:" + name.string(r) }
+        return ""
     }
 
     /// Dense party numbers: the id when the row has one, else the name ("name:" prefixed

@@ -15,6 +15,34 @@ struct PartyScreeningTests {
         #expect(abs(NameMatching.jaroWinkler(a, b) - value) < 1e-3, "\(a)/\(b): \(NameMatching.jaroWinkler(a, b))")
     }
 
+    @Test("the scalar-value Jaro-Winkler and token similarity agree with the String versions (seeded random tokens)", arguments: [UInt64(1), 2, 3])
+    func scalarTwin(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        let alphabets: [[Unicode.Scalar]] = [
+            Array("abcde".unicodeScalars), Array("abcdefghijklmnopqrstuvwxyz0123456789".unicodeScalars),
+            Array("абвгдеж".unicodeScalars), Array("华信电子深圳有限".unicodeScalars),
+        ]
+        func token() -> String {
+            let alphabet = alphabets.randomElement(using: &rng)!
+            let n = Int.random(in: 0...(Int.random(in: 0..<10, using: &rng) == 0 ? 80 : 12), using: &rng)
+            return String(String.UnicodeScalarView((0..<n).map { _ in alphabet.randomElement(using: &rng)! }))
+        }
+        for _ in 0..<3000 {
+            let a = token()
+            // Often a variant of a: a typo, a prefix, or a copy.
+            var b = token()
+            switch Int.random(in: 0..<4, using: &rng) {
+            case 0 where !a.isEmpty: var s = Array(a.unicodeScalars); s[Int.random(in: 0..<s.count, using: &rng)] = "x"; b = String(String.UnicodeScalarView(s))
+            case 1: b = String(a.prefix(Int.random(in: 0...a.count, using: &rng)))
+            case 2: b = a
+            default: break
+            }
+            let x = a.unicodeScalars.map(\.value), y = b.unicodeScalars.map(\.value)
+            #expect(NameMatching.jaroWinkler(x, y) == NameMatching.jaroWinkler(a, b), "seed \(seed): \(a) / \(b)")
+            #expect(NameMatching.similarity(x, y) == NameMatching.similarity(a, b), "seed \(seed): \(a) / \(b)")
+        }
+    }
+
     @Test("names normalise: case, punctuation, full-width forms, legal forms in several languages", arguments: [
         ("Nordwind Precision Materials GmbH", ["nordwind", "precision", "materials"]),
         ("NORDWIND-PRECISION MATERIALS, LTD.", ["nordwind", "precision", "materials"]),

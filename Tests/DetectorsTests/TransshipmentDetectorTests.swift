@@ -156,6 +156,21 @@ struct TransshipmentConformanceTests {
     @Test func diversion() throws { try Conformance.check(DiversionDetector(), data: Self.data) }
     @Test func newParty() throws { try Conformance.check(NewPartyDetector(), data: Self.data) }
     @Test func splitShipments() throws { try Conformance.check(SplitShipmentDetector(), data: Self.data) }
+
+    @Test("routing's per-row score equals the score of the evidence its reasons are built from, on every row")
+    func routingFastScore() throws {
+        let parties = try PartyList(csv: [UInt8](Data(contentsOf: URL(fileURLWithPath: Self.data.dir.file("restricted_parties.csv")))), source: "parties")
+        let fitted = try RoutingDetector(parties: parties).fit(Self.data.table)
+        let t = Self.data.table
+        let p = fitted.prepare(t)
+        let hs = t.text(.hsCode)?.codes
+        var differing: [Int] = []
+        for r in 0..<t.count where fitted.fastScore(p, t, hs: hs, r) != fitted.score(fitted.evidence(p, t, r)) { differing.append(r) }
+        #expect(differing.isEmpty, "\(differing.count) rows differ, first \(differing.prefix(5))")
+        // The rows where each term of the score fires are there to compare.
+        let e = (0..<t.count).map { fitted.evidence(p, t, $0) }
+        #expect(e.contains { $0.restricted != nil } && e.contains { $0.endUser != nil } && e.contains { $0.newDestinationSince != nil })
+    }
 }
 
 @Suite("Routing: signatures and restricted destinations")
