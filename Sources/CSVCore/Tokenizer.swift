@@ -33,13 +33,19 @@ public enum Tokenizer {
         bytes.withUnsafeBytes { tokenize($0, dialect: dialect, path: path, splits: splits) }
     }
 
+    /// Runs `body` for `0..<count` and returns the results in order: serially, or
+    /// on many threads when the caller passes a parallel map (CSVCore starts no threads).
+    public typealias ChunkMap = (_ count: Int, _ body: @Sendable (Int) -> (quotes: UInt64, newlines: UInt64)) -> [(quotes: UInt64, newlines: UInt64)]
+
     /// Plans chunks of about `chunkSize` bytes: one counting pass gives the quote
-    /// parity and line count at each chunk's first byte.
-    public static func plan(_ bytes: UnsafeRawBufferPointer, dialect: Dialect = .comma, chunkSize: Int) -> TokenizerPlan {
+    /// parity and line count at each chunk's first byte. `map` runs the chunks'
+    /// counts (serially by default; the counts of different chunks are independent).
+    public static func plan(_ bytes: UnsafeRawBufferPointer, dialect: Dialect = .comma, chunkSize: Int,
+                            map: ChunkMap = { n, body in (0..<n).map(body) }) -> TokenizerPlan {
         let bom = hasBOM(bytes) ? 3 : 0
         let size = max(4096, chunkSize)
         let splits = Array(stride(from: bom + size, to: bytes.count, by: size))
-        return TokenizerPlan(bom: bom, chunks: ChunkPlan(bytes, dialect: dialect, from: bom, splits: splits).chunks)
+        return TokenizerPlan(bom: bom, chunks: ChunkPlan(bytes, dialect: dialect, from: bom, splits: splits, map: map).chunks)
     }
 
     /// Plans chunks at explicit offsets (tests put edges everywhere).
@@ -127,21 +133,29 @@ struct ChunkPlan {
     }
     var chunks: [Chunk] = []
 
-    init(_ bytes: UnsafeRawBufferPointer, dialect: Dialect, from: Int, splits: [Int]) {
+    init(_ bytes: UnsafeRawBufferPointer, dialect: Dialect, from: Int, splits: [Int],
+         map: Tokenizer.ChunkMap = { n, body in (0..<n).map(body) }) {
         var edges = Set(splits.filter { $0 > from && $0 < bytes.count })
         edges.insert(from)
         let sorted = edges.sorted()
+        let quote = dialect.quote
+        // safe: the bytes are only read, and only while the plan is built.
+        nonisolated(unsafe) let shared = bytes
+        let counts = map(sorted.count) { k in
+            let s = sorted[k], e = k + 1 < sorted.count ? sorted[k + 1] : shared.count
+            var q: UInt64 = 0, n: UInt64 = 0
+            if e > s {
+                tradescan_count_quotes_newlines(shared.baseAddress!.assumingMemoryBound(to: UInt8.self) + s, e - s, quote, &q, &n)
+            }
+            return (q, n)
+        }
         var inside = false
         var newlines = 0
         for (k, s) in sorted.enumerated() {
             let e = k + 1 < sorted.count ? sorted[k + 1] : bytes.count
             chunks.append(Chunk(start: s, end: e, insideQuotes: inside, newlinesBefore: newlines))
-            var q: UInt64 = 0, n: UInt64 = 0
-            if e > s {
-                tradescan_count_quotes_newlines(bytes.baseAddress!.assumingMemoryBound(to: UInt8.self) + s, e - s, dialect.quote, &q, &n)
-            }
-            if q & 1 == 1 { inside.toggle() }
-            newlines += Int(n)
+            if counts[k].quotes & 1 == 1 { inside.toggle() }
+            newlines += Int(counts[k].newlines)
         }
     }
 }

@@ -245,7 +245,7 @@ public enum Ingest {
         }
         if simd {
             let size = max(1 << 16, min(options.chunkSize, buffer.count / max(1, threads * 2) + 1))
-            let plan = Tokenizer.plan(buffer, dialect: dialect, chunkSize: size)
+            let plan = Tokenizer.plan(buffer, dialect: dialect, chunkSize: size) { n, body in Parallel.map(0..<n, threads: threads, body) }
             // safe: the input bytes are read-only while the chunks are parsed.
             nonisolated(unsafe) let shared = buffer
             // Where this file's rows start, to undo them if the file turns out irregular.

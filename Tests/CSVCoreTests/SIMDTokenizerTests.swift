@@ -121,6 +121,27 @@ struct ChunkedTokenizerTests {
         for cut in 0...w.buffer.count { expectSame(w.buffer, splits: [cut], "seed \(seed) at \(cut)") }
     }
 
+    @Test("chunk plans count quotes and LFs exactly over long chunks (past the 255-block lane counters), by any map", arguments: [8, 9] as [UInt64])
+    func planCounts(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        // Quote-heavy and LF-heavy stretches, so lane counters would wrap without the flush.
+        let bytes = (0..<200_003).map { i -> UInt8 in
+            let heavy: [UInt8] = i % 50_000 < 9_000 ? [0x22, 0x22, 0x0A, 0x61] : Array("ab,\"\n x".utf8)
+            return heavy.randomElement(using: &rng)!
+        }
+        let reversed: Tokenizer.ChunkMap = { n, body in (0..<n).reversed().map(body).reversed() }
+        for size in [4096, 65_536, 199_999] {
+            for map in [nil, reversed] as [Tokenizer.ChunkMap?] {
+                let plan = bytes.withUnsafeBytes { b in map.map { Tokenizer.plan(b, chunkSize: size, map: $0) } ?? Tokenizer.plan(b, chunkSize: size) }
+                for c in plan.chunks {
+                    let before = bytes[..<c.start]
+                    #expect(c.newlinesBefore == before.filter { $0 == 0x0A }.count, "seed \(seed) size \(size) chunk at \(c.start)")
+                    #expect(c.insideQuotes == (before.filter { $0 == 0x22 }.count % 2 == 1), "seed \(seed) size \(size) chunk at \(c.start)")
+                }
+            }
+        }
+    }
+
     @Test("irregular input read in chunks still equals the scalar tokens", arguments: [4, 5, 6, 7] as [UInt64])
     func irregular(seed: UInt64) {
         var rng = SeededRandom(seed: seed)
