@@ -1,4 +1,5 @@
 import CSVCore
+import Dispatch
 
 /// What to do with a bad row.
 public enum OnErrorPolicy: String, Sendable, CaseIterable {
@@ -253,15 +254,37 @@ public enum Ingest {
             let checkpointAccount = account
             var next = 0
             let wave = threads * 4
+            // Wave k is merged (serially, in order) on its own thread while wave k + 1
+            // is parsed on every core, so no core waits for the merge.
+            var pending: (outputs: [ChunkResult], end: Int)? = nil
+            func finishPending(_ merged: inout Merge) throws(IngestError) {
+                guard let p = pending else { return }
+                pending = nil
+                for r in p.outputs { try mergeResult(r, into: &merged) }
+                input.release(before: p.end)
+                options.progress?(IngestProgress(fileIndex: fileIndex, bytesDone: p.end, bytesTotal: buffer.count, rows: merged.table.count))
+            }
             while next < plan.count && simd {
                 let upper = min(plan.count, next + wave)
-                let outputs = Parallel.map(next..<upper, threads: threads) { j -> ChunkResult? in
-                    var builder = parser.builder(skipHeader: j == 0, expectedRows: plan.range(j).count / rowBytes + 16)
-                    guard let s = Tokenizer.visitChunk(shared, dialect: dialect, plan: plan, chunk: j, visitor: &builder) else { return nil }
-                    var r = builder.finish()
-                    r.blankLines = s.blankLines
-                    return r
+                var failure: IngestError? = nil
+                let outputs: [ChunkResult?] = try withUnsafeMutablePointer(to: &merged) { m throws(IngestError) in
+                    // safe: only the merge thread touches `merged`, `account` and `pending` until `wait` returns.
+                    nonisolated(unsafe) let target = m
+                    nonisolated(unsafe) var merge: () -> Void = {}
+                    merge = { do throws(IngestError) { try finishPending(&target.pointee) } catch { failure = error } }
+                    let group = DispatchGroup()
+                    if pending != nil { DispatchQueue.global().async(group: group) { merge() } }
+                    let outputs = Parallel.map(next..<upper, threads: threads) { j -> ChunkResult? in
+                        var builder = parser.builder(skipHeader: j == 0, expectedRows: plan.range(j).count / rowBytes + 16)
+                        guard let s = Tokenizer.visitChunk(shared, dialect: dialect, plan: plan, chunk: j, visitor: &builder) else { return nil }
+                        var r = builder.finish()
+                        r.blankLines = s.blankLines
+                        return r
+                    }
+                    group.wait()
+                    return outputs
                 }
+                if let failure { throw failure }
                 if outputs.contains(where: { $0 == nil }) {
                     simd = false
                     merged.truncate(rows: mark.rows, rejects: mark.rejects, counts: mark.counts)   // the scalar path reads it again
@@ -270,12 +293,10 @@ public enum Ingest {
                     reserved = false
                     break
                 }
-                for r in outputs { try mergeResult(r!, into: &merged) }
+                pending = (outputs.map { $0! }, plan.range(upper - 1).upperBound)
                 next = upper
-                input.release(before: plan.range(upper - 1).upperBound)
-                options.progress?(IngestProgress(fileIndex: fileIndex, bytesDone: plan.range(upper - 1).upperBound,
-                                                 bytesTotal: buffer.count, rows: merged.table.count))
             }
+            if simd { try finishPending(&merged) }
         }
         if !simd {
             account.simd = false
