@@ -34,9 +34,16 @@ public protocol FittedDetector: Sendable, Codable {
     func explainer(_ table: DeclarationTable) -> @Sendable (Int) -> [Reason]
     /// Scores and an explainer from one pass over the table.
     func scoresAndExplainer(_ table: DeclarationTable) -> ([Double], @Sendable (Int) -> [Reason])
+    /// The same, reading facts other detectors share (`facts` made from `table`).
+    /// Defaults to `scoresAndExplainer(table)`.
+    func scoresAndExplainer(_ table: DeclarationTable, facts: TableFacts) -> ([Double], @Sendable (Int) -> [Reason])
 }
 
 extension FittedDetector {
+    public func scoresAndExplainer(_ table: DeclarationTable, facts: TableFacts) -> ([Double], @Sendable (Int) -> [Reason]) {
+        scoresAndExplainer(table)
+    }
+
     public func scoresAndExplainer(_ table: DeclarationTable) -> ([Double], @Sendable (Int) -> [Reason]) {
         (anomalyScores(table), explainer(table))
     }
@@ -56,9 +63,14 @@ public protocol Detector: Sendable {
     /// Defaults to the `requiredFields` the table has no column for.
     static func missingFields(in table: DeclarationTable) -> [CanonicalField]
     func fit(_ table: DeclarationTable) throws -> Fitted
+    /// The same, reading facts other detectors share (`facts` made from `table`).
+    /// Defaults to `fit(table)`.
+    func fit(_ table: DeclarationTable, facts: TableFacts) throws -> Fitted
 }
 
 extension Detector {
+    public func fit(_ table: DeclarationTable, facts: TableFacts) throws -> Fitted { try fit(table) }
+
     public static func missingFields(in table: DeclarationTable) -> [CanonicalField] {
         requiredFields.filter { !table.has($0) }
     }

@@ -31,8 +31,10 @@ public struct DiversionDetector: Detector {
 
     public init(controls: ControlsTable = .standard) { self.controls = controls }
 
-    public func fit(_ table: DeclarationTable) throws -> FittedDiversion {
-        let context = TradeContext(table, controls: controls)
+    public func fit(_ table: DeclarationTable) throws -> FittedDiversion { try fit(table, facts: TableFacts(table)) }
+
+    public func fit(_ table: DeclarationTable, facts: TableFacts) throws -> FittedDiversion {
+        let context = facts.context(controls)
         let calendar = ControlCalendar(controls)
         guard let minDay = table.date.min(), let maxDay = table.date.max() else {
             return FittedDiversion(controls: controls, firstMonth: 0, coverage: [], groups: [], consigneeFirstSeen: [:], consigneeShare: [:], consigneeShareBefore: [:])
@@ -270,8 +272,8 @@ public struct FittedDiversion: FittedDetector {
         var shareBefore: Double
     }
 
-    func prepare(_ table: DeclarationTable) -> Prepared {
-        let context = TradeContext(table, controls: controls)
+    func prepare(_ table: DeclarationTable, facts: TableFacts? = nil) -> Prepared {
+        let context = (facts ?? TableFacts(table)).context(controls)
         var modelIndex: [String: Int] = [:]
         for (i, g) in groups.enumerated() { modelIndex[g.name] = i }
         let modelOfGroup = context.groups.map { modelIndex[$0] ?? -1 }
@@ -357,7 +359,11 @@ public struct FittedDiversion: FittedDetector {
     }
 
     public func scoresAndExplainer(_ table: DeclarationTable) -> ([Double], @Sendable (Int) -> [Reason]) {
-        let p = prepare(table)
+        scoresAndExplainer(table, facts: TableFacts(table))
+    }
+
+    public func scoresAndExplainer(_ table: DeclarationTable, facts: TableFacts) -> ([Double], @Sendable (Int) -> [Reason]) {
+        let p = prepare(table, facts: facts)
         let model = self
         let scores = Parallel.rows(table.count) { range in range.map { model.score(model.evidence(p, table, $0)) } }
         return (scores, { model.reasons(model.evidence(p, table, $0), table: table, row: $0) })

@@ -26,8 +26,10 @@ public struct NewPartyDetector: Detector {
 
     public init(controls: ControlsTable = .standard) { self.controls = controls }
 
-    public func fit(_ table: DeclarationTable) throws -> FittedNewParty {
-        let context = TradeContext(table, controls: controls)
+    public func fit(_ table: DeclarationTable) throws -> FittedNewParty { try fit(table, facts: TableFacts(table)) }
+
+    public func fit(_ table: DeclarationTable, facts: TableFacts) throws -> FittedNewParty {
+        let context = facts.context(controls)
         let calendar = ControlCalendar(controls)
         let events = FittedNewParty.events(calendar: calendar, context: context)
         let net = table.numbers(.netWeightKg)!
@@ -144,8 +146,8 @@ public struct FittedNewParty: FittedDetector {
         var dates: [Int32]
     }
 
-    func prepare(_ table: DeclarationTable) -> (Prepared, Names) {
-        let context = TradeContext(table, controls: controls)
+    func prepare(_ table: DeclarationTable, facts: TableFacts? = nil) -> (Prepared, Names) {
+        let context = (facts ?? TableFacts(table)).context(controls)
         let events = FittedNewParty.events(calendar: ControlCalendar(controls), context: context)
         let net = table.numbers(.netWeightKg)!
         let groups = context.groups
@@ -215,7 +217,11 @@ public struct FittedNewParty: FittedDetector {
     }
 
     public func scoresAndExplainer(_ table: DeclarationTable) -> ([Double], @Sendable (Int) -> [Reason]) {
-        let (p, names) = prepare(table)
+        scoresAndExplainer(table, facts: TableFacts(table))
+    }
+
+    public func scoresAndExplainer(_ table: DeclarationTable, facts: TableFacts) -> ([Double], @Sendable (Int) -> [Reason]) {
+        let (p, names) = prepare(table, facts: facts)
         let scores = Parallel.rows(table.count) { range in range.map { FittedNewParty.score(FittedNewParty.evidence(p, $0)) } }
         // The explainer holds only the rows that score (the only ones with reasons), not the whole prepared state.
         let kept = SparseRows(rows: scores.indices.filter { scores[$0] > 0 }) { FittedNewParty.evidence(p, $0)! }

@@ -44,8 +44,10 @@ public struct RoutingDetector: Detector {
         return missing
     }
 
-    public func fit(_ table: DeclarationTable) throws -> FittedRouting {
-        let context = TradeContext(table, controls: controls, parties: false)
+    public func fit(_ table: DeclarationTable) throws -> FittedRouting { try fit(table, facts: TableFacts(table)) }
+
+    public func fit(_ table: DeclarationTable, facts: TableFacts) throws -> FittedRouting {
+        let context = facts.context(controls)
         let keys = FittedRouting.groupKeys(table, context: context)
         let route = RouteColumns(table)
         let width = FittedRouting.signatures, countries = CountryCodes.count + 1
@@ -166,8 +168,8 @@ public struct FittedRouting: FittedDetector {
         }
     }
 
-    func prepare(_ table: DeclarationTable) -> Prepared {
-        let context = TradeContext(table, controls: controls, parties: false)
+    func prepare(_ table: DeclarationTable, facts: TableFacts? = nil) -> Prepared {
+        let context = (facts ?? TableFacts(table)).context(controls)
         let keys = FittedRouting.groupKeys(table, context: context)
         let total = Double(global.reduce(0, +))
         let prior = global.map { (Double($0) + 1) / (total + Double(FittedRouting.signatures)) }
@@ -275,7 +277,11 @@ public struct FittedRouting: FittedDetector {
     }
 
     public func scoresAndExplainer(_ table: DeclarationTable) -> ([Double], @Sendable (Int) -> [Reason]) {
-        let p = prepare(table)
+        scoresAndExplainer(table, facts: TableFacts(table))
+    }
+
+    public func scoresAndExplainer(_ table: DeclarationTable, facts: TableFacts) -> ([Double], @Sendable (Int) -> [Reason]) {
+        let p = prepare(table, facts: facts)
         let model = self
         return (scores(p, table), { model.reasons(model.evidence(p, table, $0), table: table, row: $0) })
     }

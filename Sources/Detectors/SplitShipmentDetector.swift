@@ -31,8 +31,10 @@ public struct SplitShipmentDetector: Detector {
         self.window = window
     }
 
-    public func fit(_ table: DeclarationTable) throws -> FittedSplitShipment {
-        let context = TradeContext(table, controls: controls)
+    public func fit(_ table: DeclarationTable) throws -> FittedSplitShipment { try fit(table, facts: TableFacts(table)) }
+
+    public func fit(_ table: DeclarationTable, facts: TableFacts) throws -> FittedSplitShipment {
+        let context = facts.context(controls)
         var model = FittedSplitShipment(controls: controls, window: window, learned: [:], tail: [:])
         // Learned thresholds for groups the controls table gives none.
         let net = table.numbers(.netWeightKg)!
@@ -49,7 +51,7 @@ public struct SplitShipmentDetector: Detector {
         }
         // The tail: near-threshold shipments of the history's last `window` days.
         if let last = table.date.max() {
-            let p = model.prepare(table)
+            let p = model.prepare(table, facts: facts)
             for ship in p.nearThreshold where Int(ship.day) > Int(last) - window {
                 model.tail[model.pairName(p, table, ship.rows[0]), default: []].append(.init(day: ship.day, kg: ship.kg, threshold: ship.threshold, key: ship.key))
             }
@@ -130,8 +132,8 @@ public struct FittedSplitShipment: FittedDetector {
         var nearThreshold: [Shipment]
     }
 
-    func prepare(_ table: DeclarationTable) -> Prepared {
-        let context = TradeContext(table, controls: controls, parties: false)
+    func prepare(_ table: DeclarationTable, facts: TableFacts? = nil) -> Prepared {
+        let context = (facts ?? TableFacts(table)).context(controls)
         let net = table.numbers(.netWeightKg)!
         let hs = table.text(.hsCode)!
         // Licence rules with a threshold, per tariff-code dictionary entry, as day ranges and destination codes.
@@ -215,8 +217,8 @@ public struct FittedSplitShipment: FittedDetector {
     }
 
     /// The burst around each row of a near-threshold shipment (rows in no such shipment have none).
-    func bursts(_ table: DeclarationTable) -> SparseRows<Burst> {
-        let p = prepare(table)
+    func bursts(_ table: DeclarationTable, facts: TableFacts? = nil) -> SparseRows<Burst> {
+        let p = prepare(table, facts: facts)
         let tailKeys = Set(tail.values.joined().map(\.key))
         var present = Set<UInt64>()
         if !tailKeys.isEmpty { for r in 0..<table.count where tailKeys.contains(table.keyHash[r]) { present.insert(table.keyHash[r]) } }
@@ -255,7 +257,11 @@ public struct FittedSplitShipment: FittedDetector {
     }
 
     public func scoresAndExplainer(_ table: DeclarationTable) -> ([Double], @Sendable (Int) -> [Reason]) {
-        let kept = bursts(table)     // the explainer holds only the rows in a burst
+        scoresAndExplainer(table, facts: TableFacts(table))
+    }
+
+    public func scoresAndExplainer(_ table: DeclarationTable, facts: TableFacts) -> ([Double], @Sendable (Int) -> [Reason]) {
+        let kept = bursts(table, facts: facts)     // the explainer holds only the rows in a burst
         var scores = [Double](repeating: 0, count: table.count)
         kept.forEach { r, b in scores[r] = b.score }
         return (scores, { FittedSplitShipment.reasons(kept[$0], table: table, row: $0) })

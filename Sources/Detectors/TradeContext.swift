@@ -18,8 +18,7 @@ struct TradeContext: Sendable {
     let trader: [Int32]?
     let traderKeys: [String]
 
-    /// `parties: false` leaves the consignee and trader numbers empty (for detectors that read neither).
-    init(_ table: DeclarationTable, controls: ControlsTable, parties: Bool = true) {
+    init(_ table: DeclarationTable, controls: ControlsTable) {
         let groups = controls.groups
         self.groups = groups
         // One pass over the distinct tariff codes, not the rows.
@@ -37,10 +36,6 @@ struct TradeContext: Sendable {
         destination = (0..<table.count).map { r in
             if let d = dest?[r], d != 0 { return d }
             return cp?[r] ?? 0
-        }
-        guard parties else {
-            (consignee, consigneeKeys, trader, traderKeys) = ([], [], nil, [])
-            return
         }
         (consignee, consigneeKeys) = TradeContext.partyKeys(id: table.text(.counterpartyID), name: table.text(.counterpartyName), count: table.count)
         let t = TradeContext.partyKeys(id: table.text(.traderID), name: table.text(.traderName), count: table.count)

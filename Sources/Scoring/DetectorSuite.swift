@@ -63,15 +63,16 @@ public enum DetectorSuite {
         var fitted: [any FittedDetector] = []
         var skipped: [(String, String)] = []
         var scores = SuiteScores(names: [], columns: [], explainers: [])
+        let facts = TableFacts(table)
         func run<D: Detector>(_ detector: D) throws {
             let missing = D.missingFields(in: table)
             guard missing.isEmpty else {
                 skipped.append((D.Fitted.name, "missing " + missing.map(\.rawValue).joined(separator: ", ")))
                 return
             }
-            let f = try detector.fit(table)
+            let f = try detector.fit(table, facts: facts)
             stage("fit \(D.Fitted.name)")
-            let (s, explain) = f.scoresAndExplainer(table)
+            let (s, explain) = f.scoresAndExplainer(table, facts: facts)
             fitted.append(f)
             scores.names.append(D.Fitted.name)
             scores.columns.append(s)
@@ -120,8 +121,9 @@ extension FittedSuite {
     /// Scores `table` with every fitted detector.
     public func score(_ table: DeclarationTable, stage: DetectorSuite.StageHook = { _ in }) throws -> SuiteScores {
         var out = SuiteScores(names: [], columns: [], explainers: [])
+        let facts = TableFacts(table)
         for d in detectors {
-            let (s, e) = d.scoresAndExplainer(table)
+            let (s, e) = d.scoresAndExplainer(table, facts: facts)
             out.names.append(type(of: d).name)
             out.columns.append(s)
             out.explainers.append(e)

@@ -1,0 +1,25 @@
+import Declarations
+import Synchronization
+
+/// Facts about one table that several detectors read, worked out at most once:
+/// the trade context (each row's controlled item group, destination, consignee
+/// and trader numbers) that routing, diversion, new_party and split_shipments
+/// all start from. On 10M rows each of them rebuilt it in every fit and score.
+///
+/// Made for one table: pass it only with the table it was made from.
+public final class TableFacts: Sendable {
+    private let table: DeclarationTable
+    private let contexts = Mutex<[(rules: [ControlsTable.Rule], context: TradeContext)]>([])
+
+    public init(_ table: DeclarationTable) { self.table = table }
+
+    /// The table's trade context under `controls` (built on first use).
+    func context(_ controls: ControlsTable) -> TradeContext {
+        contexts.withLock { list in
+            if let hit = list.first(where: { $0.rules == controls.rules }) { return hit.context }
+            let context = TradeContext(table, controls: controls)
+            list.append((controls.rules, context))
+            return context
+        }
+    }
+}
