@@ -88,7 +88,7 @@ public struct FittedSplitShipment: FittedDetector {
 
     static func licensed(_ t: DeclarationTable) -> Licensed {
         guard let l = t.text(.licenceNumber) else { return Licensed(codes: nil, wellFormed: []) }
-        return Licensed(codes: l.codes, wellFormed: (0..<l.values.count).map { FittedLicence.wellFormed(l.values.string(UInt32($0))) })
+        return Licensed(codes: l.codes, wellFormed: (0..<l.values.count).map { FittedLicence.wellFormed(l.values.bytes(UInt32($0))) })
     }
 
     /// The round number (kg) with the most excess of shipments just under it, if
@@ -148,6 +148,7 @@ public struct FittedSplitShipment: FittedDetector {
         let rowLicensed = FittedSplitShipment.licensed(table)
         // Items of one declaration and group add up to one shipment: a licence covers the declaration.
         var index: [ShipmentKey: Int32] = [:]
+        index.reserveCapacity(context.group.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) })
         var shipmentOfRow = [Int32](repeating: -1, count: table.count)
         var day: [Int32] = [], kg: [Double] = [], threshold: [Double] = [], key: [UInt64] = [], licensed: [Bool] = []
         for r in 0..<table.count {

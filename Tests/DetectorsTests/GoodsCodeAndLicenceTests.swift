@@ -53,6 +53,40 @@ struct GoodsCodeAndLicenceTests {
         #expect(KeywordMatcher(controls: .standard).match(text)?.group == group)
     }
 
+    @Test("licence: the parallel per-row score equals the score of the finding its reasons are built from, on every row")
+    func licenceFastScore() throws {
+        // Seeded rows around the rules: controlled and ordinary codes, dates across the
+        // rules' starts, destinations in and out of scope or missing, weights around
+        // thresholds or missing, licence numbers good, malformed or empty.
+        let dir = try TemporaryDirectory("licence-twin")
+        defer { dir.remove() }
+        var rng = SeededRandom(seed: 41)
+        var csv = "declaration_id,item_no,date,hs_code,value,currency,net_weight_kg,destination_country,counterparty_country,licence_number\n"
+        let codes = ["81129290", "8112929010", "28053012", "81129210", "28499010", "76012000", "28043000", "71051000", "25041010"]
+        let countries = ["US", "DE", "JP", "TH", "", "KR"], licences = ["", "n/a", "LC2024GA000123", "LC-2025-RE-4411", "12345", "许可证123456"]
+        for i in 0..<4000 {
+            let day = String(format: "20%02d-%02d-%02d", Int.random(in: 22...26, using: &rng), Int.random(in: 1...12, using: &rng), Int.random(in: 1...28, using: &rng))
+            let net = Int.random(in: 0..<8, using: &rng) == 0 ? "" : String(Double(Int.random(in: 1...4000, using: &rng)) / 10)
+            csv += "D\(i),1,\(day),\(codes.randomElement(using: &rng)!),1000,USD,\(net),\(countries.randomElement(using: &rng)!),\(countries.randomElement(using: &rng)!),\(licences.randomElement(using: &rng)!)\n"
+        }
+        try Data(csv.utf8).write(to: URL(fileURLWithPath: dir.file("t.csv")))
+        let t = try Ingest.read([dir.file("t.csv")], options: IngestOptions()).table
+        let fitted = try LicenceDetector().fit(t)
+        let fast = fitted.anomalyScores(t), rules = fitted.codeRules(t)
+        let differing = (0..<t.count).filter { fast[$0] != fitted.slowScore(t, $0, codeRules: rules) }
+        #expect(differing.isEmpty, "\(differing.count) rows differ, first \(differing.prefix(5))")
+        #expect(fast.filter { $0 > 0 }.count > 100 && fast.filter { $0 > 1 }.count > 20, "findings to compare")
+    }
+
+    @Test("a well-formed licence number: the byte check agrees with the String check", arguments: [
+        ("EL2025-000123", true), ("AB-12/34", true), ("ab12cd", true), ("ab12", false), ("", false), ("AB 123456", false),
+        ("ÄB1234567", false), ("ＡＢ１２３４５６", false), ("12345/", false), ("123456/", true), ("许可证123456", false),
+    ])
+    func wellFormedLicence(text: String, expected: Bool) {
+        #expect(FittedLicence.wellFormed(text) == expected)
+        #expect(FittedLicence.wellFormed(ArraySlice(text.utf8)) == expected)
+    }
+
     @Test("licence: controlled, in force, in scope, over the threshold, no or malformed licence")
     func licence() throws {
         let dir = try TemporaryDirectory("licence")
