@@ -208,21 +208,22 @@ struct ChunkParser: @unchecked Sendable {
                            message: fx.currencies.contains(code) ? "no \(code) rate for \(month / 12)-\(month % 12 < 9 ? "0" : "")\(month % 12 + 1) in the FX table"
                                                                  : "currency '\(code)' is not in the FX table", column: currencyColumn)
         }
-        // Numbers.
+        // Numbers and countries, written into this row's slots (kept only if the row is).
+        let numbers = c.numbers.slots(ChunkColumns.numberWidth)
         for (f, col) in numberPlan {
             let v = value(r, col, keep: &keep)
-            if v.isEmpty { c.numbers[f.rawValue] = .nan; continue }
+            if v.isEmpty { numbers[f.rawValue] = .nan; continue }
             guard let x = mapping.decimals.parse(v) else { return Failure(reason: .unparsableNumber, message: "\(f.canonical.rawValue) '\(text(v))' is not a number", column: col) }
             if x < 0 && f != .revenue { return Failure(reason: .negativeValue, message: "\(f.canonical.rawValue) \(text(v)) is negative", column: col) }
-            c.numbers[f.rawValue] = (f == .netWeightKg || f == .grossWeightKg) ? x * mapping.weightFactor : x
+            numbers[f.rawValue] = (f == .netWeightKg || f == .grossWeightKg) ? x * mapping.weightFactor : x
         }
-        // Countries.
+        let countries = c.countries.slots(ChunkColumns.countryWidth)
         for (f, col, k) in countryPlan {
-            guard let col else { c.countries[f.rawValue] = k ?? 0; continue }
+            guard let col else { countries[f.rawValue] = k ?? 0; continue }
             let v = value(r, col, keep: &keep)
-            if v.isEmpty { c.countries[f.rawValue] = k ?? 0; continue }
+            if v.isEmpty { countries[f.rawValue] = k ?? 0; continue }
             guard let code = CountryCodes.code(v) else { return Failure(reason: .unknownCountry, message: "\(f.canonical.rawValue) '\(text(v))' is not a country", column: col) }
-            c.countries[f.rawValue] = code
+            countries[f.rawValue] = code
         }
         // Outcome.
         var outcome: Int8 = -1
@@ -237,7 +238,8 @@ struct ChunkParser: @unchecked Sendable {
         c.accepted += 1
         c.offsets.append(r.offset)
         c.lines.append(UInt32(truncatingIfNeeded: r.line))
-        c.ids.append(id)
+        c.idBytes.append(contentsOf: id)
+        c.idEnds.append(c.idBytes.count)
         c.keyHashes.append(ByteInterner.hash(id) ^ (UInt64(UInt32(bitPattern: item)) &* 0x9E37_79B9_7F4A_7C15))
         c.items.append(item)
         c.dates.append(Int32(truncatingIfNeeded: date.daysSinceEpoch))
@@ -248,15 +250,16 @@ struct ChunkParser: @unchecked Sendable {
         }
         c.flows.append(flow)
         c.usd.append(declared / rate)
-        c.text[TextField.hsCode.rawValue].codes.append(c.text[TextField.hsCode.rawValue].values.intern(hsDigits))
-        c.text[TextField.currency.rawValue].codes.append(c.text[TextField.currency.rawValue].values.intern(currency))
+        let codes = c.textCodes.slots(ChunkColumns.textWidth)
+        codes[TextField.hsCode.rawValue] = c.interner(TextField.hsCode.rawValue).pointee.intern(hsDigits)
+        codes[TextField.currency.rawValue] = c.interner(TextField.currency.rawValue).pointee.intern(currency)
         for (f, col, k) in textPlan {
             let i = f.rawValue
-            let code = col.map { c.text[i].values.intern(value(r, $0, keep: &keep)) } ?? c.text[i].values.intern(k!)
-            c.text[i].codes.append(code)
+            codes[i] = col.map { c.interner(i).pointee.intern(value(r, $0, keep: &keep)) } ?? c.interner(i).pointee.intern(k!)
         }
-        for (f, _) in numberPlan { c.numberColumns[f.rawValue].append(c.numbers[f.rawValue]) }
-        for (f, _, _) in countryPlan { c.countryColumns[f.rawValue].append(c.countries[f.rawValue]) }
+        c.textCodes.commit(ChunkColumns.textWidth)
+        c.numbers.commit(ChunkColumns.numberWidth)
+        c.countries.commit(ChunkColumns.countryWidth)
         if outcomeColumn != nil { c.outcomes.append(outcome) }
         for k in mapping.extras.indices {
             c.extras[k].codes.append(c.extras[k].values.intern(value(r, mapping.extras[k].index, keep: &keep)))
@@ -268,21 +271,29 @@ struct ChunkParser: @unchecked Sendable {
     func table(_ c: ChunkColumns) -> DeclarationTable {
         var table = DeclarationTable()
         table.count = c.accepted
-        table.line = c.lines
-        table.declarationID = c.ids
-        table.keyHash = c.keyHashes
-        table.itemNo = c.items
-        table.date = c.dates
-        table.flow = c.flows
-        table.valueUSD = c.usd
+        table.line = c.lines.array()
+        table.declarationID = StringColumn(bytes: c.idBytes.array(), ends: c.idEnds.array())
+        table.keyHash = c.keyHashes.array()
+        table.itemNo = c.items.array()
+        table.date = c.dates.array()
+        table.flow = c.flows.array()
+        table.valueUSD = c.usd.array()
         table.fileIndex = Array(repeating: UInt16(truncatingIfNeeded: fileIndex), count: c.accepted)
         for f in TextField.allCases {
             let present = f == .hsCode || f == .currency || textPlan.contains { $0.field == f }
-            table.text[f.rawValue] = present ? c.text[f.rawValue] : nil
+            guard present else { table.text[f.rawValue] = nil; continue }
+            var column = TextColumn()
+            column.codes = c.textCodes.column(f.rawValue, width: ChunkColumns.textWidth)
+            column.values = c.interner(f.rawValue).pointee
+            table.text[f.rawValue] = column
         }
-        for f in NumberField.allCases where numberPlan.contains(where: { $0.field == f }) { table.numbers[f.rawValue] = c.numberColumns[f.rawValue] }
-        for f in CountryField.allCases where countryPlan.contains(where: { $0.field == f }) { table.countries[f.rawValue] = c.countryColumns[f.rawValue] }
-        table.outcome = outcomeColumn == nil ? nil : c.outcomes
+        for f in NumberField.allCases where numberPlan.contains(where: { $0.field == f }) {
+            table.numbers[f.rawValue] = c.numbers.column(f.rawValue, width: ChunkColumns.numberWidth)
+        }
+        for f in CountryField.allCases where countryPlan.contains(where: { $0.field == f }) {
+            table.countries[f.rawValue] = c.countries.column(f.rawValue, width: ChunkColumns.countryWidth)
+        }
+        table.outcome = outcomeColumn == nil ? nil : c.outcomes.array()
         table.extras = zip(mapping.extras, c.extras).map { ($0.name, $1) }
         return table
     }
@@ -353,36 +364,46 @@ struct ChunkParser: @unchecked Sendable {
     }
 }
 
-/// Chunk-local columns a builder fills.
+/// Chunk-local columns a builder fills (`ColumnBuilder`s: a store per value).
+/// Text codes, numbers and countries are kept row-major, one row of every field
+/// at a time, and split into columns when the chunk is done.
 struct ChunkColumns {
+    static let textWidth = TextField.allCases.count
+    static let numberWidth = NumberField.allCases.count
+    static let countryWidth = CountryField.allCases.count
+
     var accepted = 0
-    var lines = [UInt32](), items = [Int32](), dates = [Int32](), flows = [UInt8](), usd = [Double]()
-    var ids = StringColumn()
-    var keyHashes = [UInt64]()
+    var lines: ColumnBuilder<UInt32>, items: ColumnBuilder<Int32>, dates: ColumnBuilder<Int32>
+    var flows: ColumnBuilder<UInt8>, usd: ColumnBuilder<Double>, keyHashes: ColumnBuilder<UInt64>
+    var idBytes: ColumnBuilder<UInt8>, idEnds: ColumnBuilder<Int>
     /// Byte offsets of the accepted rows' records (for duplicate-key rejects).
-    var offsets = [Int]()
-    var text = [TextColumn](repeating: TextColumn(), count: TextField.allCases.count)
-    var numberColumns = [[Double]](repeating: [], count: NumberField.allCases.count)
-    var countryColumns = [[UInt16]](repeating: [], count: CountryField.allCases.count)
+    var offsets: ColumnBuilder<Int>
+    var textCodes: ColumnBuilder<UInt32>
+    let text: InternerSet
+    var numbers: ColumnBuilder<Double>
+    var countries: ColumnBuilder<UInt16>
     var extras: [TextColumn]
-    var outcomes: [Int8] = []
-    // Per-row scratch.
-    var numbers = [Double](repeating: .nan, count: NumberField.allCases.count)
-    var countries = [UInt16](repeating: 0, count: CountryField.allCases.count)
+    var outcomes: ColumnBuilder<Int8>
     var rates: [UInt64: Double] = [:]           // (currency, month) → units per USD; NaN: none
     var lastRateKey: UInt64 = .max
     var lastRate = Double.nan
 
     init(extras: Int, reserve: Int) {
         self.extras = [TextColumn](repeating: TextColumn(), count: extras)
-        lines.reserveCapacity(reserve); items.reserveCapacity(reserve); dates.reserveCapacity(reserve)
-        flows.reserveCapacity(reserve); usd.reserveCapacity(reserve); keyHashes.reserveCapacity(reserve)
-        offsets.reserveCapacity(reserve)
-        ids.offsets.reserveCapacity(reserve + 1); ids.bytes.reserveCapacity(reserve * 20)
-        for k in text.indices { text[k].codes.reserveCapacity(reserve) }
-        for k in numberColumns.indices { numberColumns[k].reserveCapacity(reserve) }
-        for k in countryColumns.indices { countryColumns[k].reserveCapacity(reserve) }
+        lines = .init(capacity: reserve); items = .init(capacity: reserve); dates = .init(capacity: reserve)
+        flows = .init(capacity: reserve); usd = .init(capacity: reserve); keyHashes = .init(capacity: reserve)
+        idBytes = .init(capacity: reserve * 20); idEnds = .init(capacity: reserve)
+        offsets = .init(capacity: reserve)
+        textCodes = .init(capacity: reserve * Self.textWidth)
+        text = InternerSet(count: Self.textWidth, capacity: 64)
+        numbers = .init(capacity: reserve * Self.numberWidth)
+        countries = .init(capacity: reserve * Self.countryWidth)
+        outcomes = .init(capacity: 16)
     }
+
+    /// Field `f`'s dictionary.
+    @inline(__always)
+    func interner(_ f: Int) -> UnsafeMutablePointer<ByteInterner> { text.interners + f }
 }
 
 /// Parses visited records into chunk-local columns; rejects what does not parse.
@@ -417,7 +438,7 @@ struct ChunkBuilder: RecordVisitor {
 
     mutating func finish() -> ChunkResult {
         out.table = parser.table(columns)
-        out.offsets = columns.offsets
+        out.offsets = columns.offsets.array()
         return out
     }
 }

@@ -8,6 +8,12 @@ public struct StringColumn: Sendable {
 
     public init() {}
 
+    /// Rows whose bytes end at `ends` (ascending), back to back in `bytes`.
+    init(bytes: [UInt8], ends: [Int]) {
+        self.bytes = bytes
+        offsets = [0] + ends
+    }
+
     public var count: Int { offsets.count - 1 }
 
     /// Row `r` as a `String` (invalid UTF-8 repaired).
