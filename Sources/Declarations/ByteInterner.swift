@@ -26,7 +26,15 @@ public struct ByteInterner: Sendable {
     /// The code of `bytes`, adding it when new.
     @inline(__always)
     public mutating func intern(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        let h = ByteInterner.hash(bytes)
+        intern(bytes, hash: ByteInterner.hash(bytes))
+    }
+
+    /// The hash `intern` computed for `code` (merging dictionaries reuses it).
+    func hash(of code: Int) -> UInt64 { hashes[code] }
+
+    /// `intern(bytes)` when `h` is already known to be `ByteInterner.hash(bytes)`.
+    @inline(__always)
+    mutating func intern(_ bytes: UnsafeRawBufferPointer, hash h: UInt64) -> UInt32 {
         let tag = h & 0xFFFF_FFFF_0000_0000
         var i = Int(truncatingIfNeeded: h) & mask
         while true {
@@ -58,12 +66,14 @@ public struct ByteInterner: Sendable {
     /// The value of `code` as a `String` (invalid UTF-8 repaired).
     public func string(_ code: UInt32) -> String { String(decoding: bytes(code), as: UTF8.self) }
 
+    @inline(__always)
     private func equal(_ c: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
         let lo = offsets[c], hi = offsets[c + 1]
         guard hi - lo == bytes.count else { return false }
-        return arena.withUnsafeBytes { a in
+        guard bytes.count > 0 else { return true }
+        return arena.withUnsafeBufferPointer { a in
             // safe: lo..<hi lies within the arena.
-            bytes.count == 0 || memcmpBytes(a.baseAddress! + lo, bytes.baseAddress!, bytes.count)
+            memcmpBytes(UnsafeRawPointer(a.baseAddress! + lo), bytes.baseAddress!, bytes.count)
         }
     }
 

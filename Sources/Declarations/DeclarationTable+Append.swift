@@ -7,7 +7,7 @@ extension TextColumn {
         other.values.arena.withUnsafeBytes { arena in
             for c in 0..<other.values.count {
                 let lo = other.values.offsets[c], hi = other.values.offsets[c + 1]
-                remap[c] = values.intern(UnsafeRawBufferPointer(rebasing: arena[lo..<hi]))
+                remap[c] = values.intern(UnsafeRawBufferPointer(rebasing: arena[lo..<hi]), hash: other.values.hash(of: c))
             }
         }
         if let keep {

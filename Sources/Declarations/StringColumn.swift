@@ -45,52 +45,53 @@ public struct StringColumn: Sendable {
 }
 
 /// Finds repeated row keys by their 64-bit hashes, in row order: an
-/// open-addressing table of (hash, row); bytes are compared only when hashes match.
+/// open-addressing table of (hash, row) pairs side by side, so a probe of a
+/// 10M-key table misses the cache once, not once per array; bytes are compared
+/// only when hashes match.
 struct KeySet {
-    private var hashes: [UInt64]
-    private var rows: [Int32]
+    private struct Slot {
+        var hash: UInt64
+        var row: Int32   // -1: empty
+    }
+    private var slots: [Slot]
     private var mask: Int
     private(set) var count = 0
 
     init(capacity: Int = 1024) {
         var size = 1024
         while size < capacity * 2 { size <<= 1 }
-        hashes = [UInt64](repeating: 0, count: size)
-        rows = [Int32](repeating: -1, count: size)
+        slots = [Slot](repeating: Slot(hash: 0, row: -1), count: size)
         mask = size - 1
+    }
+
+    /// Sizes the table for `n` keys at once (no rehashing on the way).
+    mutating func reserve(_ n: Int) {
+        guard n * 2 > slots.count else { return }
+        var size = slots.count
+        while size < n * 2 { size <<= 1 }
+        let old = slots
+        slots = [Slot](repeating: Slot(hash: 0, row: -1), count: size)
+        mask = size - 1
+        for s in old where s.row >= 0 {
+            var i = Int(truncatingIfNeeded: s.hash) & mask
+            while slots[i].row >= 0 { i = (i + 1) & mask }
+            slots[i] = s
+        }
     }
 
     /// Inserts row `row` with key hash `h`; returns the earlier row with an
     /// equal key (as `same` decides), or nil when the key is new.
-    /// Sizes the table for `n` keys at once (no rehashing on the way).
-    mutating func reserve(_ n: Int) {
-        guard n * 2 > hashes.count else { return }
-        var size = hashes.count
-        while size < n * 2 { size <<= 1 }
-        let oldH = hashes, oldR = rows
-        hashes = [UInt64](repeating: 0, count: size)
-        rows = [Int32](repeating: -1, count: size)
-        mask = size - 1
-        for k in oldR.indices where oldR[k] >= 0 {
-            var i = Int(truncatingIfNeeded: oldH[k]) & mask
-            while rows[i] >= 0 { i = (i + 1) & mask }
-            hashes[i] = oldH[k]
-            rows[i] = oldR[k]
-        }
-    }
-
     mutating func insert(_ h: UInt64, row: Int32, same: (Int32) -> Bool) -> Int32? {
-        if count * 2 >= hashes.count { grow() }
+        if count * 2 >= slots.count { grow() }
         var i = Int(truncatingIfNeeded: h) & mask
-        while rows[i] >= 0 {
-            if hashes[i] == h && same(rows[i]) { return rows[i] }
+        while slots[i].row >= 0 {
+            if slots[i].hash == h && same(slots[i].row) { return slots[i].row }
             i = (i + 1) & mask
         }
-        hashes[i] = h
-        rows[i] = row
+        slots[i] = Slot(hash: h, row: row)
         count += 1
         return nil
     }
 
-    private mutating func grow() { reserve(hashes.count) }
+    private mutating func grow() { reserve(slots.count) }
 }
