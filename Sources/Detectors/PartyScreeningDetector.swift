@@ -179,15 +179,32 @@ public struct FittedPartyScreening: FittedDetector {
         }
     }
 
-    /// The matcher for `table`'s rows; nil without consignee names.
-    func matcher(_ table: DeclarationTable) -> RowMatcher? {
-        guard let names = table.text(.counterpartyName) else { return nil }
+    /// What the best match of a name depends on besides the name: the entries, their
+    /// blocking keys and the token weights (routing and restricted_party fit equal
+    /// models from one list and one table, and share the names' matches through it).
+    var fingerprint: String {
+        var text = "screening|\(threshold)|\(maxIDF)|"
+        for e in entries { text += e.name + "\u{1}" + e.tokens.joined(separator: " ") + "\u{2}" }
+        for (t, w) in idf.sorted(by: { $0.key < $1.key }) { text += t + "=\(w)\u{3}" }
+        for (k, v) in index.sorted(by: { $0.key < $1.key }) { text += k + ":\(v)\u{4}" }
+        return Detectors.fingerprint(text)
+    }
+
+    /// The best entry and similarity of each distinct consignee name, on every core.
+    func bestMatches(_ names: TextColumn) -> [(entry: Int, similarity: Double)?] {
         let entryNames = entries.map { prepared($0.tokens) }
         let distinct = names.values.count, batch = 256
         let model = self
-        let perName = Parallel.map(0..<((distinct + batch - 1) / batch), threads: System.cores) { b in
+        return Parallel.map(0..<((distinct + batch - 1) / batch), threads: System.cores) { b in
             (b * batch..<min(distinct, (b + 1) * batch)).map { model.bestMatch(names.values.string(UInt32($0)), entryNames: entryNames) }
         }.flatMap { $0 }
+    }
+
+    /// The matcher for `table`'s rows; nil without consignee names. With `facts`, the
+    /// names' matches are worked out once for every equal model.
+    func matcher(_ table: DeclarationTable, facts: TableFacts? = nil) -> RowMatcher? {
+        guard let names = table.text(.counterpartyName) else { return nil }
+        let perName = facts.map { f in f.memo("party-matches|" + fingerprint) { bestMatches(names) } } ?? bestMatches(names)
         let entryCountry = entries.map { e -> UInt16 in
             guard !e.country.isEmpty else { return 0 }
             guard let c = CountryCodes.code(e.country), CountryCodes.alpha2(c) == e.country else { return .max }
@@ -216,8 +233,12 @@ public struct FittedPartyScreening: FittedDetector {
     }
 
     public func scoresAndExplainer(_ table: DeclarationTable) -> ([Double], @Sendable (Int) -> [Reason]) {
+        scoresAndExplainer(table, facts: TableFacts(table))
+    }
+
+    public func scoresAndExplainer(_ table: DeclarationTable, facts: TableFacts) -> ([Double], @Sendable (Int) -> [Reason]) {
         let model = self
-        guard let m = matcher(table) else { return ([Double](repeating: 0, count: table.count), { _ in [] }) }
+        guard let m = matcher(table, facts: facts) else { return ([Double](repeating: 0, count: table.count), { _ in [] }) }
         let scores = Parallel.rows(table.count) { range in range.map { model.score(m($0)) } }
         // The explainer holds only the rows at or over the threshold (the only ones with reasons);
         // near misses are most rows.

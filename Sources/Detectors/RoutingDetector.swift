@@ -169,7 +169,8 @@ public struct FittedRouting: FittedDetector {
     }
 
     func prepare(_ table: DeclarationTable, facts: TableFacts? = nil) -> Prepared {
-        let context = (facts ?? TableFacts(table)).context(controls)
+        let facts = facts ?? TableFacts(table)
+        let context = facts.context(controls)
         let keys = FittedRouting.groupKeys(table, context: context)
         let total = Double(global.reduce(0, +))
         let prior = global.map { (Double($0) + 1) / (total + Double(FittedRouting.signatures)) }
@@ -200,7 +201,7 @@ public struct FittedRouting: FittedDetector {
             }
         }
         var endUser = [Int32](repeating: -1, count: table.count)
-        if let screening, let match = screening.matcher(table) {
+        if let screening, let match = screening.matcher(table, facts: facts) {
             for r in 0..<table.count where context.group[r] >= 0 {
                 if let m = match(r), m.score >= screening.threshold { endUser[r] = Int32(m.entry) }
             }

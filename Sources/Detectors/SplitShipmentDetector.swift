@@ -132,8 +132,15 @@ public struct FittedSplitShipment: FittedDetector {
         var nearThreshold: [Shipment]
     }
 
+    /// With `facts`, the shipments are worked out once for equal models (fit's tail and
+    /// the score read the same ones).
     func prepare(_ table: DeclarationTable, facts: TableFacts? = nil) -> Prepared {
-        let context = (facts ?? TableFacts(table)).context(controls)
+        guard let facts else { return prepare(table, context: TableFacts(table).context(controls)) }
+        let key = "split-shipments|" + fingerprint("\(controls.rules)|\(learned.sorted { $0.key < $1.key })")
+        return facts.memo(key) { prepare(table, context: facts.context(controls)) }
+    }
+
+    func prepare(_ table: DeclarationTable, context: TradeContext) -> Prepared {
         let net = table.numbers(.netWeightKg)!
         let hs = table.text(.hsCode)!
         // Licence rules with a threshold, per tariff-code dictionary entry, as day ranges and destination codes.

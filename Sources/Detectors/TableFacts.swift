@@ -10,6 +10,7 @@ import Synchronization
 public final class TableFacts: Sendable {
     private let table: DeclarationTable
     private let contexts = Mutex<[(rules: [ControlsTable.Rule], context: TradeContext)]>([])
+    private let memos = Mutex<[String: any Sendable]>([:])
 
     public init(_ table: DeclarationTable) { self.table = table }
 
@@ -22,4 +23,22 @@ public final class TableFacts: Sendable {
             return context
         }
     }
+
+    /// A value worked out from the table once per `key`: the key must name everything
+    /// besides the table the value depends on (a model's fingerprint, the controls).
+    func memo<T: Sendable>(_ key: String, _ make: () -> T) -> T {
+        memos.withLock { memos in
+            if let hit = memos[key] as? T { return hit }
+            let value = make()
+            memos[key] = value
+            return value
+        }
+    }
+}
+
+/// FNV-1a over UTF-8: a stable fingerprint for memo keys.
+func fingerprint(_ text: String) -> String {
+    var h: UInt64 = 0xCBF2_9CE4_8422_2325
+    for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+    return String(h, radix: 16)
 }

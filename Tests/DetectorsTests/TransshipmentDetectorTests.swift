@@ -157,6 +157,25 @@ struct TransshipmentConformanceTests {
     @Test func newParty() throws { try Conformance.check(NewPartyDetector(), data: Self.data) }
     @Test func splitShipments() throws { try Conformance.check(SplitShipmentDetector(), data: Self.data) }
 
+    @Test("shared table facts (one trade context, one party matching, one set of shipments) change no score")
+    func sharedFacts() throws {
+        let t = Self.data.table
+        let parties = try PartyList(csv: [UInt8](Data(contentsOf: URL(fileURLWithPath: Self.data.dir.file("restricted_parties.csv")))), source: "parties")
+        let facts = TableFacts(t)
+        func same<D: Detector>(_ d: D) throws {
+            let shared = try d.fit(t, facts: facts).scoresAndExplainer(t, facts: facts).0
+            let alone = try d.fit(t).anomalyScores(t)
+            #expect(shared == alone, "\(D.Fitted.name): \(zip(shared, alone).filter { $0 != $1 }.count) rows differ")
+        }
+        // Routing and restricted_party share the names' matches; split_shipments' fit and score share shipments.
+        try same(RoutingDetector(parties: parties))
+        try same(PartyScreeningDetector(parties: parties))
+        try same(DiversionDetector())
+        try same(NewPartyDetector())
+        try same(SplitShipmentDetector())
+        try same(SplitShipmentDetector(window: 3))
+    }
+
     @Test("routing's per-row score equals the score of the evidence its reasons are built from, on every row")
     func routingFastScore() throws {
         let parties = try PartyList(csv: [UInt8](Data(contentsOf: URL(fileURLWithPath: Self.data.dir.file("restricted_parties.csv")))), source: "parties")
