@@ -202,8 +202,11 @@ public struct FittedRouting: FittedDetector {
         }
         var endUser = [Int32](repeating: -1, count: table.count)
         if let screening, let match = screening.matcher(table, facts: facts) {
-            for r in 0..<table.count where context.group[r] >= 0 {
-                if let m = match(r), m.score >= screening.threshold { endUser[r] = Int32(m.entry) }
+            endUser = Parallel.rows(table.count) { range in
+                range.map { r in
+                    guard context.group[r] >= 0, let m = match(r), m.score >= screening.threshold else { return -1 }
+                    return Int32(m.entry)
+                }
             }
         }
         let surprise = probability.flatMap { $0.map { -Math.log($0) / Math.log(10) } }
