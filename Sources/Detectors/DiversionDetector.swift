@@ -46,14 +46,28 @@ public struct DiversionDetector: Detector {
         let net = table.numbers(.netWeightKg)!
 
         // Monthly sums per (group, destination), controlled rows only.
-        var sums: [Int: (kg: [Double], usd: [Double])] = [:]
-        let empty = ([Double](repeating: 0, count: months), [Double](repeating: 0, count: months))
+        // Flat: a slot per corridor met (found by group × destination code), `months` sums per slot.
+        let codes = CountryCodes.count + 1
+        var slotOf = [Int32](repeating: -1, count: context.groups.count * codes)
+        var slotKeys: [Int] = []
+        var kgSums: [Double] = [], usdSums: [Double] = []
         for r in 0..<table.count where context.group[r] >= 0 && context.destination[r] != 0 {
-            let key = Int(context.group[r]) << 16 | Int(context.destination[r])
+            let g = Int(context.group[r]), d = Int(context.destination[r])
+            var slot = Int(slotOf[g * codes + d])
+            if slot < 0 {
+                slot = slotKeys.count
+                slotOf[g * codes + d] = Int32(slot)
+                slotKeys.append(g << 16 | d)
+                kgSums.append(contentsOf: repeatElement(0, count: months))
+                usdSums.append(contentsOf: repeatElement(0, count: months))
+            }
             let m = CivilDate(daysSinceEpoch: Int(table.date[r])).monthIndex - firstMonth
-            // Mutated in place: no copy of the month arrays per row.
-            if net[r].isFinite { sums[key, default: empty].kg[m] += net[r] }
-            if table.valueUSD[r].isFinite { sums[key, default: empty].usd[m] += table.valueUSD[r] }
+            if net[r].isFinite { kgSums[slot * months + m] += net[r] }
+            if table.valueUSD[r].isFinite { usdSums[slot * months + m] += table.valueUSD[r] }
+        }
+        var sums: [Int: (kg: ArraySlice<Double>, usd: ArraySlice<Double>)] = [:]
+        for (slot, key) in slotKeys.enumerated() {
+            sums[key] = (kgSums[(slot * months)..<((slot + 1) * months)], usdSums[(slot * months)..<((slot + 1) * months)])
         }
 
         var groups: [FittedDiversion.GroupModel] = []

@@ -35,39 +35,47 @@ public struct NewPartyDetector: Detector {
         let net = table.numbers(.netWeightKg)!
         var first = [Int32](repeating: .max, count: context.consigneeKeys.count)
         for r in 0..<table.count { first[Int(context.consignee[r])] = min(first[Int(context.consignee[r])], table.date[r]) }
-        var consignees: [String: FittedNewParty.Consignee] = [:]
-        var before: [Int: (count: Int, destinations: Set<UInt16>)] = [:]   // trader << 16 | group
+        // Per consignee number × group (flat arrays, in row order): kg since the control,
+        // and whether the pair was seen there; per trader number × group before it.
+        let groupCount = context.groups.count
+        var kg = [Double](repeating: 0, count: context.consigneeKeys.count * groupCount)
+        var touched = [Bool](repeating: false, count: kg.count)
+        var controlled = [Bool](repeating: false, count: context.consigneeKeys.count)
+        let traders = context.trader == nil ? 0 : context.traderKeys.count
+        var beforeCount = [Int](repeating: 0, count: traders * groupCount)
+        var beforeDestinations = [Set<UInt16>](repeating: [], count: traders * groupCount)
+        // (group << 16 | destination) << 32 | consignee → kg since the control; corridor totals.
+        var corridorKg: [Int: Double] = [:], consigneeKg: [Int: Double] = [:]
         for r in 0..<table.count where context.group[r] >= 0 {
             let g = Int(context.group[r])
             let c = Int(context.consignee[r])
-            let key = context.consigneeKeys[c]
-            // Mutated in place: no copy of the consignee's dictionary per row.
-            let fresh = FittedNewParty.Consignee(firstSeen: first[c], kgSinceControl: [:])
-            if Int(table.date[r]) >= events[g], net[r].isFinite {
-                consignees[key, default: fresh].kgSinceControl[context.groups[g], default: 0] += net[r]
-            } else if consignees[key] == nil {
-                consignees[key] = fresh
+            controlled[c] = true
+            if Int(table.date[r]) >= events[g] {
+                if net[r].isFinite {
+                    kg[c * groupCount + g] += net[r]
+                    touched[c * groupCount + g] = true
+                    let key = g << 16 | Int(context.destination[r])
+                    corridorKg[key, default: 0] += net[r]
+                    consigneeKg[key << 32 | c, default: 0] += net[r]
+                }
+            } else if let trader = context.trader {
+                let t = Int(trader[r]) * groupCount + g
+                beforeCount[t] += 1
+                beforeDestinations[t].insert(context.destination[r])
             }
-            if Int(table.date[r]) < events[g], let trader = context.trader {
-                let key = Int(trader[r]) << 16 | g
-                before[key, default: (0, [])].count += 1
-                before[key, default: (0, [])].destinations.insert(context.destination[r])
-            }
+        }
+        var consignees: [String: FittedNewParty.Consignee] = [:]
+        for (c, key) in context.consigneeKeys.enumerated() where controlled[c] {
+            var since: [String: Double] = [:]
+            for g in 0..<groupCount where touched[c * groupCount + g] { since[context.groups[g]] = kg[c * groupCount + g] }
+            consignees[key] = FittedNewParty.Consignee(firstSeen: first[c], kgSinceControl: since)
         }
         // Shares of each (group, destination) corridor's kg since the control date.
-        var corridorKg: [Int: Double] = [:]
-        var consigneeKg: [Int: [Int32: Double]] = [:]
-        for r in 0..<table.count where context.group[r] >= 0 && net[r].isFinite && Int(table.date[r]) >= events[Int(context.group[r])] {
-            let key = Int(context.group[r]) << 16 | Int(context.destination[r])
-            corridorKg[key, default: 0] += net[r]
-            consigneeKg[key, default: [:]][context.consignee[r], default: 0] += net[r]
-        }
-        for (key, byConsignee) in consigneeKg {
+        for (pair, taken) in consigneeKg {
+            let key = pair >> 32, c = pair & 0xFFFF_FFFF
             guard let total = corridorKg[key], total > 0 else { continue }
-            for (c, kg) in byConsignee {
-                let name = context.consigneeKeys[Int(c)], group = context.groups[key >> 16]
-                consignees[name]!.shareSinceControl[group] = max(consignees[name]!.shareSinceControl[group] ?? 0, kg / total)
-            }
+            let name = context.consigneeKeys[c], group = context.groups[key >> 16]
+            consignees[name]!.shareSinceControl[group] = max(consignees[name]!.shareSinceControl[group] ?? 0, taken / total)
         }
         var medians: [String: Double] = [:]
         for name in context.groups {
@@ -75,8 +83,8 @@ public struct NewPartyDetector: Detector {
             if !volumes.isEmpty { medians[name] = Select.median(volumes) }
         }
         var established: [String: [String]] = [:]
-        for (key, b) in before where b.count >= 5 {
-            established[context.traderKeys[key >> 16] + "|" + context.groups[key & 0xFFFF]] = b.destinations.map(CountryCodes.alpha2).sorted()
+        for t in beforeCount.indices where beforeCount[t] >= 5 {
+            established[context.traderKeys[t / groupCount] + "|" + context.groups[t % groupCount]] = beforeDestinations[t].map(CountryCodes.alpha2).sorted()
         }
         return FittedNewParty(controls: controls, consignees: consignees, medianKg: medians, destinationsBefore: established)
     }

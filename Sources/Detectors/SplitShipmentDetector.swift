@@ -143,44 +143,64 @@ public struct FittedSplitShipment: FittedDetector {
     func prepare(_ table: DeclarationTable, context: TradeContext) -> Prepared {
         let net = table.numbers(.netWeightKg)!
         let hs = table.text(.hsCode)!
-        // Licence rules with a threshold, per tariff-code dictionary entry, as day ranges and destination codes.
-        let rulesOfCode: [[(from: Int32, to: Int32, destinations: Set<UInt16>?, kg: Double)]] = (0..<hs.values.count).map { c in
+        // Licence rules with a threshold, per tariff-code dictionary entry: rules
+        // `ruleStart[c]..<ruleStart[c + 1]` of flat arrays (day ranges, thresholds, and
+        // destinations as bit sets over country codes), so a row reads plain values.
+        let words = (CountryCodes.count + 1 + 63) / 64
+        var ruleStart = [0], ruleFrom: [Int32] = [], ruleTo: [Int32] = [], ruleKg: [Double] = [], ruleAll: [Bool] = []
+        var ruleDestinations: [UInt64] = []
+        for c in 0..<hs.values.count {
             let code = hs.values.string(UInt32(c))
-            return controls.rules.filter { $0.kind == .licence && $0.thresholdKg != nil && $0.covers(code: code) }.map { rule in
-                (Int32(rule.from.daysSinceEpoch), rule.to.map { Int32($0.daysSinceEpoch) } ?? .max,
-                 rule.destinations.map { Set($0.compactMap { CountryCodes.code($0) }) }, rule.thresholdKg!)
+            for rule in controls.rules where rule.kind == .licence && rule.thresholdKg != nil && rule.covers(code: code) {
+                ruleFrom.append(Int32(rule.from.daysSinceEpoch))
+                ruleTo.append(rule.to.map { Int32($0.daysSinceEpoch) } ?? .max)
+                ruleKg.append(rule.thresholdKg!)
+                ruleAll.append(rule.destinations == nil)
+                var bits = [UInt64](repeating: 0, count: words)
+                for d in rule.destinations ?? [] { if let k = CountryCodes.code(d) { bits[Int(k) >> 6] |= 1 << UInt64(k & 63) } }
+                ruleDestinations.append(contentsOf: bits)
             }
+            ruleStart.append(ruleFrom.count)
         }
         let learnedOfGroup = context.groups.map { learned[$0] }
         let rowLicensed = FittedSplitShipment.licensed(table)
         // Items of one declaration and group add up to one shipment: a licence covers the declaration.
-        var index: [ShipmentKey: Int32] = [:]
-        index.reserveCapacity(context.group.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) })
+        // Declarations are numbered by interning their ids; shipment = (declaration number, group).
+        let groupCount = context.groups.count
+        var declarations = ByteInterner(capacity: 1024)
+        var shipmentOf: [Int32] = []   // declaration number × group → shipment, −1 none
         var shipmentOfRow = [Int32](repeating: -1, count: table.count)
         var day: [Int32] = [], kg: [Double] = [], threshold: [Double] = [], key: [UInt64] = [], licensed: [Bool] = []
-        for r in 0..<table.count {
-            let g = Int(context.group[r])
-            guard g >= 0, net[r].isFinite else { continue }
-            var t: Double? = nil
-            let rules = rulesOfCode[Int(hs.codes[r])]
-            if !rules.isEmpty {
-                let d = table.date[r], dest = context.destination[r]
-                t = rules.first { d >= $0.from && d <= $0.to && ($0.destinations?.contains(dest) ?? true) }?.kg
-            } else {
-                t = learnedOfGroup[g]
-            }
-            guard let t else { continue }
-            let k = ShipmentKey(declaration: table.declarationID.slice(r), group: g)
-            if let i = index[k] {
-                shipmentOfRow[r] = i
-                kg[Int(i)] += net[r]
-                licensed[Int(i)] = licensed[Int(i)] || rowLicensed(r)
-            } else {
-                let i = Int32(day.count)
-                index[k] = i
-                shipmentOfRow[r] = i
-                day.append(table.date[r]); kg.append(net[r]); threshold.append(t); key.append(table.keyHash[r])
-                licensed.append(rowLicensed(r))
+        let ids = table.declarationID
+        ids.bytes.withUnsafeBytes { idBytes in
+            for r in 0..<table.count {
+                let g = Int(context.group[r])
+                guard g >= 0, net[r].isFinite else { continue }
+                var t: Double? = nil
+                let c = Int(hs.codes[r])
+                if ruleStart[c] < ruleStart[c + 1] {
+                    let d = table.date[r], dest = Int(context.destination[r])
+                    for k in ruleStart[c]..<ruleStart[c + 1] where d >= ruleFrom[k] && d <= ruleTo[k] {
+                        if ruleAll[k] || ruleDestinations[k * words + dest >> 6] & (1 << UInt64(dest & 63)) != 0 { t = ruleKg[k]; break }
+                    }
+                } else {
+                    t = learnedOfGroup[g]
+                }
+                guard let t else { continue }
+                let number = Int(declarations.intern(UnsafeRawBufferPointer(rebasing: idBytes[ids.offsets[r]..<ids.offsets[r + 1]])))
+                if number * groupCount >= shipmentOf.count { shipmentOf.append(contentsOf: repeatElement(-1, count: groupCount)) }
+                let i = shipmentOf[number * groupCount + g]
+                if i >= 0 {
+                    shipmentOfRow[r] = i
+                    kg[Int(i)] += net[r]
+                    licensed[Int(i)] = licensed[Int(i)] || rowLicensed(r)
+                } else {
+                    let i = Int32(day.count)
+                    shipmentOf[number * groupCount + g] = i
+                    shipmentOfRow[r] = i
+                    day.append(table.date[r]); kg.append(net[r]); threshold.append(t); key.append(table.keyHash[r])
+                    licensed.append(rowLicensed(r))
+                }
             }
         }
         // Rows are gathered for the near-threshold shipments only.
@@ -194,17 +214,6 @@ public struct FittedSplitShipment: FittedDetector {
             shipments[Int(near[Int(shipmentOfRow[r])])].rows.append(r)
         }
         return Prepared(context: context, nearThreshold: shipments)
-    }
-
-    struct ShipmentKey: Hashable {
-        var declaration: ArraySlice<UInt8>
-        var group: Int
-
-        /// The bytes in one call (an `ArraySlice` hashes element by element).
-        func hash(into hasher: inout Hasher) {
-            declaration.withUnsafeBytes { hasher.combine(bytes: $0) }
-            hasher.combine(group)
-        }
     }
 
     /// Exporter, consignee and item group of row `r` (a row of a controlled group).
