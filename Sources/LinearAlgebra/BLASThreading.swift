@@ -1,4 +1,5 @@
 import CBLAS
+import Synchronization
 
 /// Control of OpenBLAS's own thread pool.
 ///
@@ -26,12 +27,33 @@ public enum BLASThreading {
     /// Runs `body` with OpenBLAS at `count` threads and restores the previous
     /// count afterwards. Wrap the engine's own parallel sections in
     /// `withThreadCount(1)`.
+    ///
+    /// Sections at one thread compose across threads: the count stays 1 while any
+    /// of them runs and is restored when the last one ends (each restoring the count
+    /// it found would let one section end another's pin halfway, and a computation
+    /// run twice could see different thread counts, so different sums).
     public static func withThreadCount<T, E: Error>(_ count: Int, _ body: () throws(E) -> T) throws(E) -> T {
-        let previous = threadCount
-        setThreadCount(count)
-        defer { setThreadCount(previous) }
+        guard count == 1 else {
+            let previous = threadCount
+            setThreadCount(count)
+            defer { setThreadCount(previous) }
+            return try body()
+        }
+        pins.withLock { p in
+            if p.count == 0 { p.restore = threadCount; setThreadCount(1) }
+            p.count += 1
+        }
+        defer {
+            pins.withLock { p in
+                p.count -= 1
+                if p.count == 0 { setThreadCount(p.restore) }
+            }
+        }
         return try body()
     }
+
+    /// Sections running at one thread, and the count to restore after the last.
+    private static let pins = Mutex<(count: Int, restore: Int)>((0, 1))
 
     /// What OpenBLAS reports about its build and the machine.
     public static var configuration: BLASConfiguration {
