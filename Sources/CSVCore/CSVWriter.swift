@@ -53,6 +53,13 @@ public struct CSVWriter: Sendable {
         buffer.append(contentsOf: cell)
     }
 
+    /// `field(encoded:)` for bytes in place.
+    public mutating func field(encoded cell: UnsafeRawBufferPointer) {
+        if !atRecordStart { buffer.append(dialect.delimiter) }
+        atRecordStart = false
+        buffer.append(contentsOf: cell)
+    }
+
     /// `field(encoded:)` for a whole array.
     public mutating func field(encoded cell: [UInt8]) { field(encoded: cell[...]) }
 
@@ -145,12 +152,25 @@ public struct CSVWriter: Sendable {
     }
 
     /// The last `count` decimal digits of `v`, most significant first (leading zeros kept).
+    /// Written right to left into a small local buffer (a division by the constant 10
+    /// is a multiply; a division by a table power is not) and appended in one call.
     @inline(__always)
     static func appendDigits(_ v: UInt64, count: Int, to buffer: inout [UInt8]) {
-        var i = count - 1
-        while i >= 0 {
-            buffer.append(UInt8(truncatingIfNeeded: 48 &+ (v / powersOf10[i]) % 10))
-            i -= 1
+        guard count <= 24 else {
+            var i = count - 1
+            while i >= 0 { buffer.append(UInt8(truncatingIfNeeded: 48 &+ (i < 20 ? (v / powersOf10[i]) % 10 : 0))); i -= 1 }
+            return
+        }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { d in
+            var x = v
+            var i = count
+            while i > 0 {
+                i -= 1
+                d[i] = UInt8(truncatingIfNeeded: 48 &+ x % 10)
+                x /= 10
+            }
+            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[0..<count]))
         }
     }
 

@@ -94,32 +94,39 @@ public enum RankedFiles {
         let blockRisk = rows.map { risk[$0] }, blockLane = rows.map { lanes[$0] }, blockExplored = rows.map { explored[$0] }
         let blockItem = rows.map { itemNo[$0] }, blockLine = rows.map { line[$0] }, blockValue = rows.map { valueUSD[$0] }
         let blockWeight = netWeight.isEmpty ? [] : rows.map { netWeight[$0] }
-        for (i, k) in ranks.enumerated() {
-            let row = rows[i]
-            let lane = blockLane[i]
-            let explained = explain.explains(rank: k, lane: lane)
-            let reasons = explained ? data.reasons(row) : []
-            let status = lane == .green ? "" : data.flagStatus(row)
-            w.field(int: k + 1)
-            w.field(slice: ids.slice(row), neutralise: true)
-            w.field(int: Int(blockItem[i]))
-            w.field(decimal: blockRisk[i])
-            w.field(encoded: laneCells[Int(lane.rawValue)])
-            w.field(encoded: blockExplored[i] ? one : zero)
-            w.field(text: status)
-            if reasons.isEmpty { w.field(encoded: []) } else {
-                w.field(text: reasons.prefix(reasonsInCSV).map(\.text).joined(separator: "; "), neutralise: true)
+        // Arenas are read in place for the whole block (no slice, so no retain, per cell).
+        let laneCells = RankedFiles.laneCells, one = RankedFiles.one, zero = RankedFiles.zero
+        cells.withWriter { cellWriter in
+            ids.bytes.withUnsafeBytes { idBytes in
+                let idEnds = ids.offsets
+                for (i, k) in ranks.enumerated() {
+                    let row = rows[i]
+                    let lane = blockLane[i]
+                    let explained = explain.explains(rank: k, lane: lane)
+                    let reasons = explained ? data.reasons(row) : []
+                    let status = lane == .green ? "" : data.flagStatus(row)
+                    w.field(int: k + 1)
+                    w.field(raw: UnsafeRawBufferPointer(rebasing: idBytes[idEnds[row]..<idEnds[row + 1]]), neutralise: true)
+                    w.field(int: Int(blockItem[i]))
+                    w.field(decimal: blockRisk[i])
+                    w.field(encoded: laneCells[Int(lane.rawValue)])
+                    w.field(encoded: blockExplored[i] ? one : zero)
+                    if status.isEmpty { w.field(encoded: []) } else { w.field(text: status) }
+                    if reasons.isEmpty { w.field(encoded: []) } else {
+                        w.field(text: reasons.prefix(reasonsInCSV).map(\.text).joined(separator: "; "), neutralise: true)
+                    }
+                    for d in 0..<detectors { w.field(decimal: blockScores[i * detectors + d]) }
+                    let c = i * KeyCells.perRow
+                    for f in 0..<9 { cellWriter.write(cell: keyCells[c + f], &w) }
+                    decimal(blockValue[i], places: 2, &w)
+                    if !blockWeight.isEmpty, blockWeight[i].isFinite { decimal(blockWeight[i], places: 3, &w) } else { w.field(encoded: []) }
+                    cellWriter.write(cell: keyCells[c + 9], &w)
+                    w.field(int: Int(blockLine[i]))
+                    w.endRecord()
+                    guard explained else { continue }
+                    json(data, rank: k, row: row, reasons: reasons, status: status, names: names, into: &j)
+                }
             }
-            for d in 0..<detectors { w.field(decimal: blockScores[i * detectors + d]) }
-            let c = i * KeyCells.perRow
-            for f in 0..<9 { cells.write(cell: keyCells[c + f], &w) }
-            decimal(blockValue[i], places: 2, &w)
-            if !blockWeight.isEmpty, blockWeight[i].isFinite { decimal(blockWeight[i], places: 3, &w) } else { w.field(encoded: []) }
-            cells.write(cell: keyCells[c + 9], &w)
-            w.field(int: Int(blockLine[i]))
-            w.endRecord()
-            guard explained else { continue }
-            json(data, rank: k, row: row, reasons: reasons, status: status, names: names, into: &j)
         }
         return (w.buffer, j.buffer)
     }
