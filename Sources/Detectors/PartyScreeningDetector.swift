@@ -187,7 +187,7 @@ public struct FittedPartyScreening: FittedDetector {
         for e in entries { text += e.name + "\u{1}" + e.tokens.joined(separator: " ") + "\u{2}" }
         for (t, w) in idf.sorted(by: { $0.key < $1.key }) { text += t + "=\(w)\u{3}" }
         for (k, v) in index.sorted(by: { $0.key < $1.key }) { text += k + ":\(v)\u{4}" }
-        return Detectors.fingerprint(text)
+        return stableFingerprint(text)
     }
 
     /// The best entry and similarity of each distinct consignee name, on every core.

@@ -136,7 +136,7 @@ public struct FittedSplitShipment: FittedDetector {
     /// the score read the same ones).
     func prepare(_ table: DeclarationTable, facts: TableFacts? = nil) -> Prepared {
         guard let facts else { return prepare(table, context: TableFacts(table).context(controls)) }
-        let key = "split-shipments|" + fingerprint("\(controls.rules)|\(learned.sorted { $0.key < $1.key })")
+        let key = "split-shipments|" + stableFingerprint("\(controls.rules)|\(learned.sorted { $0.key < $1.key })")
         return facts.memo(key) { prepare(table, context: facts.context(controls)) }
     }
 

@@ -35,10 +35,3 @@ public final class TableFacts: Sendable {
         }
     }
 }
-
-/// FNV-1a over UTF-8: a stable fingerprint for memo keys.
-func fingerprint(_ text: String) -> String {
-    var h: UInt64 = 0xCBF2_9CE4_8422_2325
-    for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-    return String(h, radix: 16)
-}

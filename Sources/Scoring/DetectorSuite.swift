@@ -148,12 +148,7 @@ public struct SchemaSignature: Codable, Sendable, Equatable {
 
     public init(fields: [String]) {
         self.fields = fields.sorted()
-        // FNV-1a 64: stable across runs and machines (Swift's Hasher is seeded per process).
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for b in ("tradescan-schema-1|" + self.fields.joined(separator: ",")).utf8 {
-            h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3
-        }
-        hash = String(h, radix: 16)
+        hash = stableFingerprint("tradescan-schema-1|" + self.fields.joined(separator: ","))
     }
 
     public init(_ table: DeclarationTable) {
