@@ -74,18 +74,12 @@ public struct FittedLicence: FittedDetector {
     }
 
     /// Every row's score, as `slowScore` gives it (tested equal on every row), on every
-    /// core: rules as day ranges and destination codes, each distinct licence number
-    /// judged once.
+    /// core: rules as `CodeRules`, each distinct licence number judged once.
     public func anomalyScores(_ table: DeclarationTable) -> [Double] {
         guard let hs = table.text(.hsCode), let licence = table.text(.licenceNumber), let net = table.numbers(.netWeightKg) else {
             return [Double](repeating: 0, count: table.count)
         }
-        let rules = codeRules(table).map { rules in
-            rules.map { rule in
-                (from: Int32(rule.from.daysSinceEpoch), to: rule.to.map { Int32($0.daysSinceEpoch) } ?? .max,
-                 destinations: rule.destinations.map { Set($0.compactMap { CountryCodes.code($0) }) }, threshold: rule.thresholdKg)
-            }
-        }
+        let rules = CodeRules(hs, controls: controls) { $0.kind == .licence }
         let valid = (0..<licence.values.count).map { c in
             let b = licence.values.bytes(UInt32(c))
             return !b.isEmpty && FittedLicence.wellFormed(b)
@@ -93,13 +87,13 @@ public struct FittedLicence: FittedDetector {
         let destination = table.countries(.destination), counterparty = table.countries(.counterparty)
         return Parallel.rows(table.count) { range in
             range.map { r in
-                let candidates = rules[Int(hs.codes[r])]
+                let candidates = rules.range(hs.codes[r])
                 guard !candidates.isEmpty else { return 0 }
                 let day = table.date[r], kg = net[r]
                 let d = destination.flatMap { $0[r] == 0 ? nil : $0[r] } ?? counterparty?[r] ?? 0
-                for rule in candidates where day >= rule.from && day <= rule.to && (rule.destinations?.contains(d) ?? true) {
-                    if let t = rule.threshold, !(kg >= t) { continue }
-                    if !valid[Int(licence.codes[r])] { return FittedLicence.score(net: kg, threshold: rule.threshold) }
+                for k in candidates where rules.rules[k].inForce(day: day) && rules.rules[k].applies(to: d) {
+                    if let t = rules.rules[k].thresholdKg, !(kg >= t) { continue }
+                    if !valid[Int(licence.codes[r])] { return FittedLicence.score(net: kg, threshold: rules.rules[k].thresholdKg) }
                 }
                 return 0
             }

@@ -157,8 +157,8 @@ public struct FittedRouting: FittedDetector {
         var firstSeen: [Int32]
         /// Per tariff-code dictionary entry: the ban rules covering it.
         var bans: [[ControlsTable.Rule]]
-        /// The same rules as day ranges and destination codes (nil: every destination).
-        var banDays: [[(from: Int32, to: Int32, destinations: Set<UInt16>?)]]
+        /// The same rules for the per-row loop.
+        var banRules: CodeRules?
         /// Per row: the listed entry its consignee matches (−1 without a list or a match).
         var endUser: [Int32]
 
@@ -194,12 +194,7 @@ public struct FittedRouting: FittedDetector {
                 return controls.rules.filter { $0.kind == .banned && $0.destinations != nil && $0.covers(code: code) }
             }
         } ?? []
-        let banDays = bans.map { rules in
-            rules.map { rule in
-                (from: Int32(rule.from.daysSinceEpoch), to: rule.to.map { Int32($0.daysSinceEpoch) } ?? .max,
-                 destinations: rule.destinations.map { Set($0.compactMap { CountryCodes.code($0) }) })
-            }
-        }
+        let banRules = table.text(.hsCode).map { CodeRules($0, controls: controls) { $0.kind == .banned && $0.destinations != nil } }
         var endUser = [Int32](repeating: -1, count: table.count)
         if let screening, let match = screening.matcher(table, facts: facts) {
             endUser = Parallel.rows(table.count) { range in
@@ -211,7 +206,7 @@ public struct FittedRouting: FittedDetector {
         }
         let surprise = probability.flatMap { $0.map { -Math.log($0) / Math.log(10) } }
         return Prepared(keys: keys, context: context, route: RouteColumns(table), probability: probability, surprise: surprise,
-                        firstSeen: seen, bans: bans, banDays: banDays, endUser: endUser)
+                        firstSeen: seen, bans: bans, banRules: banRules, endUser: endUser)
     }
 
     func evidence(_ p: Prepared, _ table: DeclarationTable, _ r: Int) -> Evidence {
@@ -247,9 +242,9 @@ public struct FittedRouting: FittedDetector {
         let k = Int(p.keys.row[r])
         var s = p.surprise[k * FittedRouting.signatures + p.route.signature(r, destination: d)]
         let day = table.date[r]
-        if let hs, !p.banDays[Int(hs[r])].isEmpty {
-            for rule in p.banDays[Int(hs[r])] where day >= rule.from && day <= rule.to {
-                if p.route.contains(r, destination: d, where: { rule.destinations?.contains($0) ?? true }) {
+        if let hs, let bans = p.banRules {
+            for k in bans.range(hs[r]) where bans.rules[k].inForce(day: day) {
+                if p.route.contains(r, destination: d, where: bans.rules[k].applies) {
                     s += restrictedWeight
                     break
                 }

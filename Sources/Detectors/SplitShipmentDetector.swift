@@ -143,25 +143,8 @@ public struct FittedSplitShipment: FittedDetector {
     func prepare(_ table: DeclarationTable, context: TradeContext) -> Prepared {
         let net = table.numbers(.netWeightKg)!
         let hs = table.text(.hsCode)!
-        // Licence rules with a threshold, per tariff-code dictionary entry: rules
-        // `ruleStart[c]..<ruleStart[c + 1]` of flat arrays (day ranges, thresholds, and
-        // destinations as bit sets over country codes), so a row reads plain values.
-        let words = (CountryCodes.count + 1 + 63) / 64
-        var ruleStart = [0], ruleFrom: [Int32] = [], ruleTo: [Int32] = [], ruleKg: [Double] = [], ruleAll: [Bool] = []
-        var ruleDestinations: [UInt64] = []
-        for c in 0..<hs.values.count {
-            let code = hs.values.string(UInt32(c))
-            for rule in controls.rules where rule.kind == .licence && rule.thresholdKg != nil && rule.covers(code: code) {
-                ruleFrom.append(Int32(rule.from.daysSinceEpoch))
-                ruleTo.append(rule.to.map { Int32($0.daysSinceEpoch) } ?? .max)
-                ruleKg.append(rule.thresholdKg!)
-                ruleAll.append(rule.destinations == nil)
-                var bits = [UInt64](repeating: 0, count: words)
-                for d in rule.destinations ?? [] { if let k = CountryCodes.code(d) { bits[Int(k) >> 6] |= 1 << UInt64(k & 63) } }
-                ruleDestinations.append(contentsOf: bits)
-            }
-            ruleStart.append(ruleFrom.count)
-        }
+        // Licence rules with a threshold, per tariff-code dictionary entry.
+        let rules = CodeRules(hs, controls: controls) { $0.kind == .licence && $0.thresholdKg != nil }
         let learnedOfGroup = context.groups.map { learned[$0] }
         let rowLicensed = FittedSplitShipment.licensed(table)
         // Items of one declaration and group add up to one shipment: a licence covers the declaration.
@@ -177,12 +160,10 @@ public struct FittedSplitShipment: FittedDetector {
                 let g = Int(context.group[r])
                 guard g >= 0, net[r].isFinite else { continue }
                 var t: Double? = nil
-                let c = Int(hs.codes[r])
-                if ruleStart[c] < ruleStart[c + 1] {
-                    let d = table.date[r], dest = Int(context.destination[r])
-                    for k in ruleStart[c]..<ruleStart[c + 1] where d >= ruleFrom[k] && d <= ruleTo[k] {
-                        if ruleAll[k] || ruleDestinations[k * words + dest >> 6] & (1 << UInt64(dest & 63)) != 0 { t = ruleKg[k]; break }
-                    }
+                let covering = rules.range(hs.codes[r])
+                if !covering.isEmpty {
+                    let d = table.date[r], dest = context.destination[r]
+                    t = covering.first { rules.rules[$0].inForce(day: d) && rules.rules[$0].applies(to: dest) }.flatMap { rules.rules[$0].thresholdKg }
                 } else {
                     t = learnedOfGroup[g]
                 }

@@ -78,6 +78,18 @@ struct GoodsCodeAndLicenceTests {
         #expect(fast.filter { $0 > 0 }.count > 100 && fast.filter { $0 > 1 }.count > 20, "findings to compare")
     }
 
+    @Test("a rule's destinations as a country bit set agree with the alpha-2 set, every code")
+    func countrySet() {
+        // ControlsTable.Rule.applies(to:) is `destinations.contains(alpha2)`; the controls reader stores
+        // alpha-2 codes only, so "" (no country) is never a destination. Other spellings match nothing.
+        for destinations: Set<String> in [["US"], ["US", "JP", "ZW", "AD"], ["us", "XX"], []] {
+            let set = CountrySet(destinations)
+            for c in 0...UInt16(CountryCodes.count) {
+                #expect(set.contains(c) == destinations.contains(CountryCodes.alpha2(c)), "\(destinations) code \(c)")
+            }
+        }
+    }
+
     @Test("a well-formed licence number: the byte check agrees with the String check", arguments: [
         ("EL2025-000123", true), ("AB-12/34", true), ("ab12cd", true), ("ab12", false), ("", false), ("AB 123456", false),
         ("ÄB1234567", false), ("ＡＢ１２３４５６", false), ("12345/", false), ("123456/", true), ("许可证123456", false),
