@@ -154,13 +154,10 @@ public struct CSVWriter: Sendable {
     /// The last `count` decimal digits of `v`, most significant first (leading zeros kept).
     /// Written right to left into a small local buffer (a division by the constant 10
     /// is a multiply; a division by a table power is not) and appended in one call.
+    /// `count` is at most 20 (the digits of a UInt64; `places` past 18 overflow the scale first).
     @inline(__always)
     static func appendDigits(_ v: UInt64, count: Int, to buffer: inout [UInt8]) {
-        guard count <= 24 else {
-            var i = count - 1
-            while i >= 0 { buffer.append(UInt8(truncatingIfNeeded: 48 &+ (i < 20 ? (v / powersOf10[i]) % 10 : 0))); i -= 1 }
-            return
-        }
+        precondition(count <= 20, "a UInt64 has at most 20 decimal digits")
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
         withUnsafeMutableBytes(of: &digits) { d in
             var x = v

@@ -270,8 +270,7 @@ public enum Ingest {
                 let outputs: [ChunkResult?] = try withUnsafeMutablePointer(to: &merged) { m throws(IngestError) in
                     // safe: only the merge thread touches `merged`, `account` and `pending` until `wait` returns.
                     nonisolated(unsafe) let target = m
-                    nonisolated(unsafe) var merge: () -> Void = {}
-                    merge = { do throws(IngestError) { try finishPending(&target.pointee) } catch { failure = error } }
+                    nonisolated(unsafe) let merge = { do throws(IngestError) { try finishPending(&target.pointee) } catch { failure = error } }
                     let group = DispatchGroup()
                     if pending != nil { DispatchQueue.global().async(group: group) { merge() } }
                     let outputs = Parallel.map(next..<upper, threads: threads) { j -> ChunkResult? in

@@ -7,19 +7,9 @@ struct SparseRows<Value: Sendable>: Sendable {
     private var rows: [Int32] = []
     private var values: [Value] = []
 
-    /// The non-nil entries of `dense`.
-    init(_ dense: [Value?]) {
-        for (r, v) in dense.enumerated() {
-            guard let v else { continue }
-            rows.append(Int32(r))
-            values.append(v)
-        }
-    }
-
-    /// The values of `rows` (ascending), from `value`.
+    /// The values of `rows` (ascending, without repeats), from `value`.
     init(rows: [Int], _ value: (Int) -> Value) {
-        self.rows = rows.map { Int32($0) }
-        values = rows.map(value)
+        self.init(rows: rows, values: rows.map(value))
     }
 
     /// `values[k]` for row `rows[k]`; rows ascending, without repeats.
