@@ -181,6 +181,41 @@ struct IngestTests {
         }
     }
 
+    @Test("bad rows in later waves (merged while the next wave is parsed): each at its line, or the first stops the run")
+    func badRowsAcrossWaves() throws {
+        let dir = try TemporaryDirectory("ingest-waves")
+        defer { dir.remove() }
+        // ~1.2 MB in 64 KiB chunks on 2 threads: waves of 8 chunks, so rows past the first
+        // ~500 KB are merged on the merge thread. A bad number, an unknown country and a
+        // repeat of an earlier key (across waves) land late.
+        var text = "declaration_id,date,hs,value,currency,destination_country\n"
+        var bad: [Int: RejectReason] = [:]
+        for i in 0..<24_000 {
+            let line = i + 2
+            switch i {
+            case 15_000: text += "D\(i),2024-01-05,81129290,12x,USD,DE\n"; bad[line] = .unparsableNumber
+            case 19_000: text += "D\(i),2024-01-05,81129290,10,USD,Atlantis\n"; bad[line] = .unknownCountry
+            case 23_000: text += "D17,2024-01-05,81129290,10,USD,DE\n"; bad[line] = .duplicateRowKey
+            default: text += "D\(i),2024-01-05,81129290,\(i % 977).5,USD,DE\n"
+            }
+        }
+        let path = try write(text, in: dir)
+        let waves = try Ingest.read([path], options: IngestOptions(threads: 2, chunkSize: 1 << 16))
+        let scalar = try Ingest.read([path], options: IngestOptions(scalarTokenizer: true))
+        #expect(waves.files[0].simd)
+        #expect(waves.files[0].recordsRead == 24_000 && waves.files[0].accepted == 24_000 - 3)
+        #expect(Dictionary(uniqueKeysWithValues: waves.rejects.map { ($0.line, $0.reason) }) == bad)
+        #expect(waves.rejects.map(\.line) == scalar.rejects.map(\.line))
+        #expect(waves.table.line == scalar.table.line && waves.table.valueUSD == scalar.table.valueUSD)
+        do {
+            _ = try Ingest.read([path], options: IngestOptions(onError: .fail, threads: 2, chunkSize: 1 << 16))
+            Issue.record("expected a failure")
+        } catch {
+            #expect(error.description.hasPrefix(path + ":15002:"), "\(error.description)")
+            #expect(error.description.contains("value '12x' is not a number"))
+        }
+    }
+
     @Test("gzip, folders and mixed schemas are read; a GB18030 file is refused with its line, then decoded")
     func inputs() throws {
         let dir = try TemporaryDirectory("ingest-inputs")
