@@ -139,7 +139,8 @@ public struct FittedNewParty: FittedDetector {
         var context: TradeContext
         var events: [Int]
         var groupCount: Int
-        /// Per consignee number × group: kg since the control and share, from the model (nil rows: not in it).
+        /// Per consignee number: whether the model knows it; per consignee number × group: its kg
+        /// since the control and its share, from the model (0 for consignees it does not know).
         var known: [Bool]
         var knownKg: [Double]
         var knownShare: [Double]
