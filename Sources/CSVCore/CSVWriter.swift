@@ -1,18 +1,39 @@
 /// Appends CSV records to a byte buffer with RFC 4180 quoting.
 ///
 /// A field is quoted when it holds the delimiter, a quote, CR or LF, or starts or
-/// ends with a space; quotes inside are doubled. Records end with LF.
-public struct CSVWriter: Sendable {
+/// ends with a space; quotes inside are doubled. Records end with LF. The bytes
+/// live in a `ByteBuffer`, so a writer cannot be copied; `removeAll()` reuses
+/// its memory for the next block of records.
+public struct CSVWriter: ~Copyable {
     /// The bytes written so far.
-    public var buffer: [UInt8] = []
+    public private(set) var bytes: ByteBuffer
     /// The dialect written.
     public let dialect: Dialect
     private var atRecordStart = true
 
     public init(dialect: Dialect = .comma, capacity: Int = 0) {
         self.dialect = dialect
-        buffer.reserveCapacity(capacity)
+        bytes = ByteBuffer(capacity: capacity)
     }
+
+    /// A copy of the bytes written so far.
+    public var buffer: [UInt8] { bytes.array }
+
+    /// The bytes written so far, in place.
+    public func withBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
+        try bytes.withBytes(body)
+    }
+
+    /// Forgets what was written, keeping the memory.
+    public mutating func removeAll() {
+        bytes.removeAll()
+        atRecordStart = true
+    }
+
+    /// Makes room for `extra` more bytes: a caller that reserves a record's
+    /// worst case once makes the field appends after it plain stores.
+    @inline(__always)
+    public mutating func reserve(_ extra: Int) { bytes.reserve(extra) }
 
     /// Appends one field (its UTF-8 is appended directly, no copy).
     public mutating func field<S: StringProtocol>(_ value: S) {
@@ -48,16 +69,15 @@ public struct CSVWriter: Sendable {
     /// `field(...)` would write it, without the delimiter): the fast path for
     /// values rendered once and written many times.
     public mutating func field(encoded cell: ArraySlice<UInt8>) {
-        if !atRecordStart { buffer.append(dialect.delimiter) }
-        atRecordStart = false
-        buffer.append(contentsOf: cell)
+        delimit()
+        bytes.append(contentsOf: cell)
     }
 
     /// `field(encoded:)` for bytes in place.
+    @inline(__always)
     public mutating func field(encoded cell: UnsafeRawBufferPointer) {
-        if !atRecordStart { buffer.append(dialect.delimiter) }
-        atRecordStart = false
-        buffer.append(contentsOf: cell)
+        delimit()
+        bytes.append(cell)
     }
 
     /// `field(encoded:)` for a whole array.
@@ -70,21 +90,28 @@ public struct CSVWriter: Sendable {
         return w.buffer
     }
 
+    /// The delimiter before every field but a record's first.
+    @inline(__always)
+    private mutating func delimit() {
+        if !atRecordStart { bytes.append(dialect.delimiter) }
+        atRecordStart = false
+    }
+
     /// The one place a field's bytes are written: delimiter, quoting, doubled quotes.
     private mutating func append<C: Collection>(_ value: C, neutralise: Bool) where C.Element == UInt8 {
-        if !atRecordStart { buffer.append(dialect.delimiter) }
-        atRecordStart = false
+        delimit()
         let formula = neutralise && value.first.map(CSVWriter.startsFormula) == true
         if formula || CSVWriter.needsQuotes(value, dialect: dialect) {
-            buffer.append(dialect.quote)
-            if formula { buffer.append(UInt8(ascii: "'")) }
+            bytes.reserve(2 * value.count + 3)
+            bytes.append(dialect.quote)
+            if formula { bytes.append(UInt8(ascii: "'")) }
             for b in value {
-                if b == dialect.quote { buffer.append(b) }
-                buffer.append(b)
+                if b == dialect.quote { bytes.append(b) }
+                bytes.append(b)
             }
-            buffer.append(dialect.quote)
+            bytes.append(dialect.quote)
         } else {
-            buffer.append(contentsOf: value)
+            bytes.append(contentsOf: value)
         }
     }
 
@@ -99,76 +126,25 @@ public struct CSVWriter: Sendable {
 
     /// Appends an integer field.
     public mutating func field(int value: Int) {
-        if !atRecordStart { buffer.append(dialect.delimiter) }
-        atRecordStart = false
-        if value < 0 { buffer.append(UInt8(ascii: "-")) }
-        var v = value.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var n = 0
-        withUnsafeMutableBytes(of: &digits) { d in
-            repeat { d[n] = UInt8(48 + v % 10); v /= 10; n += 1 } while v > 0
-            while n > 0 { n -= 1; buffer.append(d[n]) }
-        }
+        delimit()
+        bytes.append(int: value)
     }
 
     /// Appends a number field rounded to `places` decimals, trailing zeros dropped
-    /// (`24.5743`, `1`, `0.5`); non-finite values are written as empty fields.
+    /// (`24.5743`, `1`, `0.5`); non-finite values and magnitudes of 1e15 or more
+    /// are written as empty fields (see `DecimalDigits`).
+    @inline(__always)
     public mutating func field(decimal value: Double, places: Int = 4) {
-        if !atRecordStart { buffer.append(dialect.delimiter) }
-        atRecordStart = false
-        _ = CSVWriter.appendDecimal(value, places: places, to: &buffer)
+        delimit()
+        bytes.append(decimal: value, places: places)
     }
 
-    /// Appends `value` rounded to `places` decimals, trailing zeros dropped, as
-    /// ASCII. Returns false, appending nothing, for non-finite values and
-    /// magnitudes of 1e15 or more. The one number format of every report file.
+    /// Appends `value` as `DecimalDigits.write(_:places:to:)` spells it to an
+    /// array. Returns false, appending nothing, for non-finite values and
+    /// magnitudes of 1e15 or more.
     @discardableResult
     public static func appendDecimal(_ value: Double, places: Int, to buffer: inout [UInt8]) -> Bool {
-        guard value.isFinite, abs(value) < 1e15 else { return false }
-        var scale = 1
-        for _ in 0..<places { scale *= 10 }
-        let scaled = Int((value * Double(scale)).rounded())
-        let whole = (scaled / scale).magnitude
-        var frac = UInt64((scaled % scale).magnitude)
-        if scaled < 0 { buffer.append(UInt8(ascii: "-")) }
-        appendDigits(UInt64(whole), count: digitCount(UInt64(whole)), to: &buffer)
-        guard frac != 0 else { return true }
-        var width = places
-        while frac % 10 == 0 { frac /= 10; width -= 1 }
-        buffer.append(UInt8(ascii: "."))
-        appendDigits(frac, count: width, to: &buffer)
-        return true
-    }
-
-    private static let powersOf10: [UInt64] = (0..<20).map { (0..<$0).reduce(UInt64(1)) { r, _ in r &* 10 } }
-
-    /// Decimal digits of `v` (at least 1).
-    @inline(__always)
-    static func digitCount(_ v: UInt64) -> Int {
-        var n = 1
-        while n < 20 && v >= powersOf10[n] { n += 1 }
-        return n
-    }
-
-    /// The last `count` decimal digits of `v`, most significant first (leading zeros kept).
-    /// Written right to left into a small local buffer (a division by the constant 10
-    /// is a multiply; a division by a table power is not) and appended in one call.
-    /// `count` is at most 20 (the digits of a UInt64; `places` past 18 overflow the scale first).
-    @inline(__always)
-    static func appendDigits(_ v: UInt64, count: Int, to buffer: inout [UInt8]) {
-        precondition(count <= 20, "a UInt64 has at most 20 decimal digits")
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &digits) { d in
-            var x = v
-            var i = count
-            while i > 0 {
-                i -= 1
-                d[i] = UInt8(truncatingIfNeeded: 48 &+ x % 10)
-                x /= 10
-            }
-            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[0..<count]))
-        }
+        DecimalDigits.append(value, places: places, to: &buffer)
     }
 
     /// Appends a whole record.
@@ -177,9 +153,15 @@ public struct CSVWriter: Sendable {
         endRecord()
     }
 
+    /// Appends an empty line (between records; readers count it as a blank line).
+    public mutating func blankLine() {
+        precondition(atRecordStart, "a blank line goes between records")
+        bytes.append(0x0A)
+    }
+
     /// Ends the current record with LF.
     public mutating func endRecord() {
-        buffer.append(0x0A)
+        bytes.append(0x0A)
         atRecordStart = true
     }
 

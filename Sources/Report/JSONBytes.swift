@@ -3,29 +3,50 @@ import Foundation
 
 /// A minimal JSON writer onto bytes: objects, strings (escaped per RFC 8259,
 /// plus `<`, `>` and `&` so the text is safe to embed in HTML), numbers.
-struct JSONBytes {
-    var buffer: [UInt8] = []
+struct JSONBytes: ~Copyable {
+    var bytes = ByteBuffer()
 
-    mutating func raw(_ s: StaticString) {
-        s.withUTF8Buffer { buffer.append(contentsOf: $0) }
-    }
+    /// A copy of the bytes written.
+    var buffer: [UInt8] { bytes.array }
+
+    /// Forgets what was written, keeping the memory.
+    mutating func removeAll() { bytes.removeAll() }
+
+    mutating func raw(_ s: StaticString) { bytes.append(s) }
+
+    /// Bytes already encoded as JSON, from an array.
+    mutating func raw(bytes encoded: [UInt8]) { bytes.append(contentsOf: encoded) }
+
+    /// Bytes already encoded as JSON (see `encoded(_:)`).
+    mutating func raw(encoded: UnsafeRawBufferPointer) { bytes.append(encoded) }
 
     mutating func string(_ s: String) {
         var s = s
-        buffer.append(UInt8(ascii: "\""))
-        s.withUTF8 { u in
-            var start = 0
-            for i in 0..<u.count {
-                let b = u[i]
-                guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b == UInt8(ascii: "<")
-                    || b == UInt8(ascii: ">") || b == UInt8(ascii: "&") else { continue }
-                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: u[start..<i]))
-                escape(b)
-                start = i + 1
-            }
-            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: u[start...]))
+        s.withUTF8 { string(utf8: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// A string given as UTF-8 bytes.
+    mutating func string(utf8 u: UnsafeRawBufferPointer) {
+        bytes.reserve(u.count + 2)
+        bytes.append(UInt8(ascii: "\""))
+        var start = 0
+        for i in 0..<u.count {
+            let b = u[i]
+            guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b == UInt8(ascii: "<")
+                || b == UInt8(ascii: ">") || b == UInt8(ascii: "&") else { continue }
+            bytes.append(UnsafeRawBufferPointer(rebasing: u[start..<i]))
+            escape(b)
+            start = i + 1
         }
-        buffer.append(UInt8(ascii: "\""))
+        bytes.append(UnsafeRawBufferPointer(rebasing: u[start...]))
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// `s` as one JSON string, quotes included (for `raw(encoded:)`).
+    static func encoded(_ s: String) -> [UInt8] {
+        var j = JSONBytes()
+        j.string(s)
+        return j.bytes.array
     }
 
     private mutating func escape(_ b: UInt8) {
@@ -38,32 +59,48 @@ struct JSONBytes {
         default:
             let hex = Array("0123456789abcdef".utf8)
             raw("\\u00")
-            buffer.append(hex[Int(b >> 4)])
-            buffer.append(hex[Int(b & 15)])
+            bytes.append(hex[Int(b >> 4)])
+            bytes.append(hex[Int(b & 15)])
         }
     }
 
     mutating func key(_ k: String) {
         string(k)
-        buffer.append(UInt8(ascii: ":"))
+        bytes.append(UInt8(ascii: ":"))
     }
 
     mutating func number(_ v: Double) {
-        if !CSVWriter.appendDecimal(v, places: 4, to: &buffer) {
-            if v.isFinite { buffer.append(contentsOf: Format.decimal(v).utf8) } else { raw("null") }
+        if !bytes.append(decimal: v, places: 4) {
+            if v.isFinite { bytes.append(contentsOf: Format.decimal(v).utf8) } else { raw("null") }
         }
     }
 
-    mutating func int(_ v: Int) { buffer.append(contentsOf: String(v).utf8) }
+    /// `Format.decimal(v, places:)` as a JSON string; nothing when that text is empty.
+    /// Returns whether anything was written.
+    @discardableResult
+    mutating func decimalString(_ v: Double, places: Int) -> Bool {
+        guard v.isFinite else { return false }
+        let mark = bytes.count
+        bytes.append(UInt8(ascii: "\""))
+        if bytes.append(decimal: v, places: places) {
+            bytes.append(UInt8(ascii: "\""))
+        } else {
+            bytes.truncate(to: mark)
+            string(Format.decimal(v, places: places))
+        }
+        return true
+    }
+
+    mutating func int(_ v: Int) { bytes.append(int: v) }
     mutating func bool(_ v: Bool) { v ? raw("true") : raw("false") }
-    mutating func comma() { buffer.append(UInt8(ascii: ",")) }
+    mutating func comma() { bytes.append(UInt8(ascii: ",")) }
 }
 
 /// Number formatting shared by the report files.
 public enum Format {
     /// At most `places` decimal places, no trailing zeros ("12", "0.5", "3.1416"):
     /// the numbers of ranked.csv (`CSVWriter.appendDecimal`), with a fixed-point
-    /// fallback for magnitudes of 1e15 or more.
+    /// fallback for the values that format does not cover (magnitudes of 1e15 or more).
     public static func decimal(_ v: Double, places: Int = 4) -> String {
         guard v.isFinite else { return "" }
         var bytes: [UInt8] = []

@@ -1,14 +1,17 @@
 import CSVCore
 import Declarations
 
-/// The key-field cells of ranked.csv, encoded once per distinct value (text
-/// dictionaries, countries, dates, files) instead of once per row: a row is
-/// then a handful of byte copies from one arena. Holds the table's columns by
-/// reference (copy on write: no copy is made).
+/// The key-field cells of ranked.csv and ranked.jsonl, encoded once per
+/// distinct value (text dictionaries, countries, dates, files) instead of once
+/// per row: a row is then a handful of byte copies from one arena. Holds the
+/// table's columns by reference (copy on write: no copy is made).
 struct KeyCells: Sendable {
-    /// Every encoded cell, back to back; cell c is `arena[bounds[c] ..< bounds[c + 1]]`.
+    /// Every cell as ranked.csv writes it, back to back; cell c is `arena[bounds[c] ..< bounds[c + 1]]`.
     private var arena: [UInt8] = []
     private var bounds: [Int] = [0]
+    /// The same cells as JSON strings (quotes included; empty for an empty value), in `jsonArena`.
+    private var jsonArena: [UInt8] = []
+    private var jsonBounds: [Int] = [0]
     /// Per text field: the cell index of dictionary code 0 (−1: no column), and the rows' codes.
     private var textBase: [Int] = []
     private var textCodes: [[UInt32]] = []
@@ -26,30 +29,34 @@ struct KeyCells: Sendable {
     private var empty = 0
 
     init(_ t: DeclarationTable) {
-        empty = add([])
+        empty = add("")
         for f in TextField.allCases {
-            guard let c = t.text(f) else {
+            guard KeyCells.textFields.contains(f), let c = t.text(f) else {
                 textBase.append(-1)
                 textCodes.append([])
                 continue
             }
             textBase.append(bounds.count - 1)
-            for code in 0..<c.values.count { add(CSVWriter.encodedCell(c.values.string(UInt32(code)), neutralise: true)) }
+            for code in 0..<c.values.count { add(c.values.string(UInt32(code))) }
             textCodes.append(c.codes)
         }
         countryBase = bounds.count - 1
-        for code in 0...CountryCodes.count { add(CSVWriter.encodedCell(CountryCodes.alpha2(UInt16(code)), neutralise: true)) }
+        for code in 0...CountryCodes.count { add(CountryCodes.alpha2(UInt16(code))) }
         countryCodes = CountryField.allCases.map { t.countries($0) ?? [] }
         days = t.date
         firstDay = t.date.min() ?? 0
         dayBase = bounds.count - 1
         if t.count > 0 {
-            for d in firstDay...(t.date.max() ?? 0) { add(Array(CivilDate(daysSinceEpoch: Int(d)).description.utf8)) }
+            for d in firstDay...(t.date.max() ?? 0) { add(CivilDate(daysSinceEpoch: Int(d)).description) }
         }
         fileBase = bounds.count - 1
-        for f in t.files { add(CSVWriter.encodedCell(RejectLog.neutralised(f))) }
+        for f in t.files { add(csv: CSVWriter.encodedCell(RejectLog.neutralised(f)), json: f) }
         fileIndex = t.fileIndex
     }
+
+    /// The text fields key cells are made of (the others' dictionaries, such as
+    /// descriptions and licence numbers, are never encoded).
+    static let textFields: Set<TextField> = [.traderName, .traderID, .counterpartyName, .counterpartyID, .hsCode]
 
     /// Key cells per row of ranked.csv, in column order: date, trader,
     /// counterparty, the five countries, hs_code, file.
@@ -78,25 +85,39 @@ struct KeyCells: Sendable {
         return out
     }
 
-    /// Writes cell `cell` (an index from `gather`).
-    @inline(__always)
-    func write(cell: Int32, _ w: inout CSVWriter) { write(Int(cell), &w) }
-
-    /// Runs `body` with a writer of cells that reads the arena in place: no slice,
-    /// so no retain and release of the arena, per cell of a 10M-row file.
+    /// Runs `body` with a writer of cells that reads the arenas in place: no
+    /// slice, so no retain and release of an arena, per cell of a 10M-row file.
     func withWriter<R>(_ body: (CellWriter) -> R) -> R {
-        arena.withUnsafeBytes { a in bounds.withUnsafeBufferPointer { b in body(CellWriter(arena: a, bounds: b)) } }
+        arena.withUnsafeBytes { a in
+            bounds.withUnsafeBufferPointer { b in
+                jsonArena.withUnsafeBytes { ja in
+                    jsonBounds.withUnsafeBufferPointer { jb in
+                        body(CellWriter(arena: a, bounds: b, jsonArena: ja, jsonBounds: jb))
+                    }
+                }
+            }
+        }
     }
 
-    /// Writes cells from the arena (valid inside `withWriter`).
+    /// Writes cells from the arenas (valid inside `withWriter`).
     struct CellWriter {
         let arena: UnsafeRawBufferPointer
         let bounds: UnsafeBufferPointer<Int>
+        let jsonArena: UnsafeRawBufferPointer
+        let jsonBounds: UnsafeBufferPointer<Int>
 
+        /// Cell `cell` (an index from `gather`) as a ranked.csv field.
         @inline(__always)
         func write(cell: Int32, _ w: inout CSVWriter) {
             let c = Int(cell)
             w.field(encoded: UnsafeRawBufferPointer(rebasing: arena[bounds[c]..<bounds[c + 1]]))
+        }
+
+        /// Cell `cell` as a JSON string; empty (nothing to write) for an empty value.
+        @inline(__always)
+        func json(cell: Int32) -> UnsafeRawBufferPointer {
+            let c = Int(cell)
+            return UnsafeRawBufferPointer(rebasing: jsonArena[jsonBounds[c]..<jsonBounds[c + 1]])
         }
     }
 
@@ -106,16 +127,19 @@ struct KeyCells: Sendable {
         return bounds[n] == bounds[n + 1] ? textCell(id, row) : n
     }
 
+    /// Adds `value` as a cell: neutralised for ranked.csv, escaped for ranked.jsonl.
     @discardableResult
-    private mutating func add(_ cell: [UInt8]) -> Int {
-        arena.append(contentsOf: cell)
-        bounds.append(arena.count)
-        return bounds.count - 2
+    private mutating func add(_ value: String) -> Int {
+        add(csv: CSVWriter.encodedCell(value, neutralise: true), json: value)
     }
 
-    @inline(__always)
-    private func write(_ cell: Int, _ w: inout CSVWriter) {
-        w.field(encoded: arena[bounds[cell]..<bounds[cell + 1]])
+    @discardableResult
+    private mutating func add(csv: [UInt8], json: String) -> Int {
+        arena.append(contentsOf: csv)
+        bounds.append(arena.count)
+        if !json.isEmpty { jsonArena.append(contentsOf: JSONBytes.encoded(json)) }
+        jsonBounds.append(jsonArena.count)
+        return bounds.count - 2
     }
 
     /// The cell index of text field `f` at `row` (`empty` when the feed lacks it).

@@ -21,7 +21,9 @@ public enum RankedFiles {
     }
 
     /// Rows per block: blocks are rendered in parallel and written in order.
-    static let blockRows = 16_384
+    /// A block's ranked.csv bytes (about 900 KB) stay in a core's L2 cache
+    /// until they are written.
+    static let blockRows = 4_096
 
     /// Writes both files: ranked.csv with every row (reasons for the rows
     /// `explain` covers), ranked.jsonl with the explained rows. Cells of
@@ -31,55 +33,54 @@ public enum RankedFiles {
     /// and empty key fields are left out.
     public static func write(_ data: ReportData, csv csvPath: String, jsonl jsonlPath: String, explain: ExplainScope = .flagged,
                              threads: Int = 0) throws {
+        try write(data, csv: csvPath, jsonl: jsonlPath, explain: explain, threads: threads, blockRows: blockRows)
+    }
+
+    /// `write` in blocks of `blockRows` rows (tests use small blocks; the files do not depend on it).
+    static func write(_ data: ReportData, csv csvPath: String, jsonl jsonlPath: String, explain: ExplainScope,
+                      threads: Int, blockRows: Int) throws {
         let csvFile = try OutputFile(path: csvPath)
         let jsonFile = try OutputFile(path: jsonlPath)
         var w = CSVWriter()
         w.record(header(data))
-        try csvFile.write(w.buffer)
+        try w.withBytes { (b) throws(OutputFileError) in try csvFile.write(b) }
         let cells = KeyCells(data.table)
         let blocks = (data.ranking.count + blockRows - 1) / blockRows
         let workers = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
-        // A wave of blocks is rendered in parallel while the wave before it is
-        // written (copying into the page cache is a third of the cost); at most
-        // two waves are alive, which keeps memory bounded.
-        let writer = DispatchQueue(label: "tradescan.ranked-files")
-        let written = DispatchGroup()
-        nonisolated(unsafe) var failure: (any Error)?
+        // Blocks are rendered on every core and each is written, in rank
+        // order, by the thread that rendered it while its bytes are still in
+        // cache (see `OrderedBlocks`).
         nonisolated(unsafe) let files = (csv: csvFile, json: jsonFile)
-        var next = 0
-        while next < blocks {
-            let upper = min(blocks, next + workers * 2)
-            let rendered = Parallel.map(next..<upper, threads: workers) { b in
-                render(data, cells: cells, explain: explain, ranks: (b * blockRows)..<min(data.ranking.count, (b + 1) * blockRows))
-            }
-            written.wait()
-            if let failure { throw failure }
-            writer.async(group: written) {
-                do {
-                    for (c, j) in rendered {
-                        try files.csv.write(c)
-                        if !j.isEmpty { try files.json.write(j) }
-                    }
-                } catch { failure = error }
-            }
-            next = upper
+        try OrderedBlocks.run(count: blocks, threads: workers, make: { RenderedBlock(rows: blockRows) }) { b, block in
+            block.csv.removeAll()
+            block.json.removeAll()
+            render(data, cells: cells, explain: explain, ranks: (b * blockRows)..<min(data.ranking.count, (b + 1) * blockRows),
+                   csv: &block.csv, json: &block.json)
+        } write: { block in
+            try block.csv.withBytes { (b) throws(OutputFileError) in try files.csv.write(b) }
+            try block.json.bytes.withBytes { (b) throws(OutputFileError) in try files.json.write(b) }
         }
-        written.wait()
-        if let failure { throw failure }
         try csvFile.close()
         try jsonFile.close()
     }
 
-    /// ranked.csv and ranked.jsonl bytes of the rows at `ranks`.
-    static func render(_ data: ReportData, cells: KeyCells, explain: ExplainScope, ranks: Range<Int>) -> ([UInt8], [UInt8]) {
+    /// One block's ranked.csv and ranked.jsonl bytes; reused wave after wave.
+    final class RenderedBlock: @unchecked Sendable {
+        var csv: CSVWriter
+        var json = JSONBytes()
+
+        init(rows: Int) { csv = CSVWriter(capacity: rows * 256) }
+    }
+
+    /// Appends the ranked.csv and ranked.jsonl bytes of the rows at `ranks`.
+    static func render(_ data: ReportData, cells: KeyCells, explain: ExplainScope, ranks: Range<Int>,
+                       csv w: inout CSVWriter, json j: inout JSONBytes) {
         let t = data.table
-        var w = CSVWriter(capacity: ranks.count * 256)
-        var j = JSONBytes()
-        let names = data.scores.names
         // Columns bound once, outside the row loop.
         let ranking = data.ranking, risk = data.risk, lanes = data.lanes.lane, explored = data.lanes.explored
         let columns = data.scores.columns, itemNo = t.itemNo, valueUSD = t.valueUSD, line = t.line, ids = t.declarationID
         let netWeight = t.numbers(.netWeightKg) ?? []
+        let json = JSONParts(data)
         // Everything a CSV row needs, gathered for the block one column at a
         // time (see `KeyCells.gather`); the render below then reads the block's
         // own small arrays.
@@ -105,30 +106,33 @@ public enum RankedFiles {
                     let explained = explain.explains(rank: k, lane: lane)
                     let reasons = explained ? data.reasons(row) : []
                     let status = lane == .green ? "" : data.flagStatus(row)
+                    let id = UnsafeRawBufferPointer(rebasing: idBytes[idEnds[row]..<idEnds[row + 1]])
+                    let weight = blockWeight.isEmpty ? Double.nan : blockWeight[i]
+                    w.reserve(1024)
                     w.field(int: k + 1)
-                    w.field(raw: UnsafeRawBufferPointer(rebasing: idBytes[idEnds[row]..<idEnds[row + 1]]), neutralise: true)
+                    w.field(raw: id, neutralise: true)
                     w.field(int: Int(blockItem[i]))
-                    w.field(decimal: blockRisk[i])
+                    decimal(blockRisk[i], places: 4, &w)
                     w.field(encoded: laneCells[Int(lane.rawValue)])
                     w.field(encoded: blockExplored[i] ? one : zero)
                     if status.isEmpty { w.field(encoded: []) } else { w.field(text: status) }
                     if reasons.isEmpty { w.field(encoded: []) } else {
                         w.field(text: reasons.prefix(reasonsInCSV).map(\.text).joined(separator: "; "), neutralise: true)
                     }
-                    for d in 0..<detectors { w.field(decimal: blockScores[i * detectors + d]) }
+                    for d in 0..<detectors { decimal(blockScores[i * detectors + d], places: 4, &w) }
                     let c = i * KeyCells.perRow
                     for f in 0..<9 { cellWriter.write(cell: keyCells[c + f], &w) }
                     decimal(blockValue[i], places: 2, &w)
-                    if !blockWeight.isEmpty, blockWeight[i].isFinite { decimal(blockWeight[i], places: 3, &w) } else { w.field(encoded: []) }
+                    decimal(weight, places: 3, &w)
                     cellWriter.write(cell: keyCells[c + 9], &w)
                     w.field(int: Int(blockLine[i]))
                     w.endRecord()
                     guard explained else { continue }
-                    json(data, rank: k, row: row, reasons: reasons, status: status, names: names, into: &j)
+                    json.line(data, rank: k, row: row, id: id, reasons: reasons, status: status,
+                              cells: (cellWriter, keyCells, c), value: blockValue[i], weight: weight, into: &j)
                 }
             }
         }
-        return (w.buffer, j.buffer)
     }
 
     private static let laneCells = Lane.allCases.map { Array($0.name.utf8) }
@@ -137,66 +141,7 @@ public enum RankedFiles {
     /// A number cell as `Format.decimal` spells it (empty when not finite).
     @inline(__always)
     private static func decimal(_ v: Double, places: Int, _ w: inout CSVWriter) {
-        guard v.isFinite, abs(v) >= 1e15 else { return w.field(decimal: v, places: places) }
+        guard v.isFinite, !DecimalDigits.covers(v, places: places) else { return w.field(decimal: v, places: places) }
         w.field(Format.decimal(v, places: places))
-    }
-
-    /// One ranked.jsonl line.
-    static func json(_ data: ReportData, rank k: Int, row: Int, reasons: [Reason], status: String, names: [String], into j: inout JSONBytes) {
-        let t = data.table
-        let fields: [String] = [
-            data.date(row), data.trader(row), data.counterparty(row), data.country(.counterparty, row),
-            data.country(.origin, row), data.country(.destination, row), data.country(.trading, row),
-            data.country(.finalDestination, row), data.text(.hsCode, row),
-            Format.decimal(t.valueUSD[row], places: 2), data.number(.netWeightKg, row).map { Format.decimal($0, places: 3) } ?? "",
-        ]
-        j.raw("{\"rank\":"); j.int(k + 1)
-        j.raw(",\"declaration_id\":"); j.string(t.declarationID.string(row))
-        j.raw(",\"item_no\":"); j.int(Int(t.itemNo[row]))
-        j.raw(",\"risk_score\":"); j.number(data.risk[row])
-        j.raw(",\"lane\":"); j.string(data.lanes.lane[row].name)
-        j.raw(",\"exploration\":"); j.bool(data.lanes.explored[row])
-        j.raw(",\"previous\":"); if status.isEmpty { j.raw("null") } else { j.string(status) }
-        j.raw(",\"scores\":{")
-        var first = true
-        for (d, name) in names.enumerated() where data.scores.columns[d][row] != 0 {
-            if !first { j.comma() }
-            first = false
-            j.key(name); j.number(data.scores.columns[d][row])
-        }
-        j.raw("},\"contributions\":{")
-        first = true
-        if data.risk[row] > 0 {
-            for (d, name) in names.enumerated() {
-                let c = data.model.contribution(d, score: data.scores.columns[d][row])
-                guard c != 0 else { continue }
-                if !first { j.comma() }
-                first = false
-                j.key(name); j.number(c)
-            }
-        }
-        j.raw("},\"reasons\":[")
-        for (i, r) in reasons.enumerated() {
-            if i > 0 { j.comma() }
-            j.raw("{\"detector\":"); j.string(r.detector)
-            j.raw(",\"text\":"); j.string(r.text)
-            j.raw(",\"strength\":"); j.number(r.strength)
-            j.raw(",\"evidence\":{")
-            for (e, kv) in r.evidence.sorted(by: { $0.key < $1.key }).enumerated() {
-                if e > 0 { j.comma() }
-                j.key(kv.key); j.string(kv.value)
-            }
-            j.raw("}}")
-        }
-        j.raw("],\"fields\":{")
-        first = true
-        for (i, name) in keyFields.enumerated() where !fields[i].isEmpty {
-            if !first { j.comma() }
-            first = false
-            j.key(name); j.string(fields[i])
-        }
-        j.raw("},\"file\":"); j.string(t.files[Int(t.fileIndex[row])])
-        j.raw(",\"line\":"); j.int(Int(t.line[row]))
-        j.raw("}\n")
     }
 }

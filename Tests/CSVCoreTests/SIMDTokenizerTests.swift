@@ -116,9 +116,10 @@ struct ChunkedTokenizerTests {
         var w = CSVWriter()
         for _ in 0..<40 {
             w.record((0..<4).map { _ in String((0..<Int.random(in: 0...12, using: &rng)).map { _ in "a,\"\n\r x".randomElement(using: &rng)! }) })
-            if Bool.random(using: &rng) { w.buffer.append(0x0A) }   // blank lines too
+            if Bool.random(using: &rng) { w.blankLine() }   // blank lines too
         }
-        for cut in 0...w.buffer.count { expectSame(w.buffer, splits: [cut], "seed \(seed) at \(cut)") }
+        let bytes = w.buffer
+        for cut in 0...bytes.count { expectSame(bytes, splits: [cut], "seed \(seed) at \(cut)") }
     }
 
     @Test("chunk plans count quotes and LFs exactly over long chunks (past the 255-block lane counters), by any map", arguments: [8, 9] as [UInt64])
@@ -156,7 +157,7 @@ struct ChunkedTokenizerTests {
     @Test("the resumable scalar tokenizer read piece by piece gives the whole")
     func scalarPieces() {
         var w = CSVWriter()
-        for i in 0..<300 { w.record(["\(i)", "a\nb", "c,d"]); if i % 7 == 0 { w.buffer.append(0x0A) } }
+        for i in 0..<300 { w.record(["\(i)", "a\nb", "c,d"]); if i % 7 == 0 { w.blankLine() } }
         let bytes = w.buffer
         let whole = ScalarTokenizer.tokenize(bytes)
         for piece in [1, 10, 333, 5000] {

@@ -134,3 +134,82 @@ struct CSVWriterFieldTests {
         #expect(String(decoding: w.buffer, as: UTF8.self) == expected + ",-42")
     }
 }
+
+@Suite("Output bytes: the raw buffer and the number format")
+struct ByteBufferTests {
+    /// The number format spelled with Strings: the oracle of `DecimalDigits`.
+    private func oracle(_ v: Double, places: Int) -> String {
+        guard v.isFinite, abs(v) < 1e15 else { return "" }
+        var scale = 1
+        for _ in 0..<places { scale *= 10 }
+        guard abs(v * Double(scale)) < 9e18 else { return "" }
+        let scaled = Int((v * Double(scale)).rounded())
+        guard scaled != 0 else { return "0" }
+        var digits = String(scaled.magnitude)
+        while digits.count <= places { digits = "0" + digits }
+        var frac = String(digits.suffix(places))
+        while frac.hasSuffix("0") { frac.removeLast() }
+        return (scaled < 0 ? "-" : "") + String(digits.dropLast(places)) + (frac.isEmpty ? "" : "." + frac)
+    }
+
+    @Test("decimals equal the String oracle on seeded values of every magnitude, places 0 to 8", arguments: [1, 2, 3] as [UInt64])
+    func decimals(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        var values: [Double] = [0, -0.0, 0.5, 0.125, -2.5, 1e15, -1e15, 999_999_999_999_999, .nan, .infinity, 5e-5, 0.00005, 1.00005]
+        for _ in 0..<20_000 {
+            var v = Double.random(in: 1..<10, using: &rng)
+            let exponent = Int.random(in: -7...14, using: &rng)
+            for _ in 0..<abs(exponent) { v = exponent < 0 ? v / 10 : v * 10 }
+            if Bool.random(using: &rng) { v = -v }
+            if Int.random(in: 0..<8, using: &rng) == 0 { v = v.rounded() }
+            values.append(v)
+        }
+        for v in values {
+            for places in 0...8 {
+                var b = ByteBuffer()
+                let ok = b.append(decimal: v, places: places)
+                let text = String(decoding: b.array, as: UTF8.self)
+                #expect(text == oracle(v, places: places), "\(v) places \(places)")
+                #expect(ok == !text.isEmpty)
+                var array: [UInt8] = [1]
+                CSVWriter.appendDecimal(v, places: places, to: &array)
+                #expect(array == [1] + b.array)
+            }
+        }
+    }
+
+    @Test("integers equal String(_:)", arguments: [Int.min, Int.min + 1, -1, 0, 7, 10, 99, 100, 1_000_000_007, Int.max])
+    func integers(value: Int) {
+        var b = ByteBuffer()
+        b.append(int: value)
+        #expect(String(decoding: b.array, as: UTF8.self) == String(value))
+    }
+
+    @Test("appends across growth, truncation and reuse equal an array's", arguments: [4, 5, 6] as [UInt64])
+    func growth(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        var b = ByteBuffer(capacity: 1)
+        var oracle: [UInt8] = []
+        for step in 0..<3_000 {
+            let chunk = (0..<Int.random(in: 0..<300, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            switch Int.random(in: 0..<10, using: &rng) {
+            case 0: chunk.withUnsafeBytes { b.append($0) }
+            case 1: b.append(contentsOf: chunk.lazy.map { $0 })   // not contiguous: byte by byte
+            case 2:
+                let keep = Int.random(in: 0...oracle.count, using: &rng)
+                b.truncate(to: keep)
+                oracle.removeLast(oracle.count - keep)
+                continue
+            case 3 where step % 500 == 0:
+                b.removeAll()
+                oracle.removeAll()
+                continue
+            default: b.append(contentsOf: chunk)
+            }
+            oracle += chunk
+            #expect(b.count == oracle.count)
+        }
+        #expect(b.array == oracle)
+        b.withBytes { #expect(Array($0) == oracle) }
+    }
+}
