@@ -27,51 +27,84 @@ public struct PartiesTable: Sendable {
 
     public init(_ data: ReportData) {
         let t = data.table
-        var byKey: [Int: Int] = [:]   // role << 62 | country << 32 | name code → index
+        let names = data.scores.names, detectors = names.count
+        // Per party, in flat arrays: parties are numbered as first met in row
+        // order, and a row finds its party through its name code (one array
+        // read; a dictionary only for a counterparty seen in a second country).
         var list: [Party] = []
-        var detectorSums: [[Double]] = []
-        let names = data.scores.names
-        func add(role: Int, roleName: String, code: UInt32, name: @autoclosure () -> String, country: UInt16?, row: Int) {
-            let key = role << 62 | Int(country ?? 0xFFFF) << 32 | Int(code)
-            let i: Int
-            if let found = byKey[key] { i = found } else {
-                i = list.count
-                byKey[key] = i
-                list.append(Party(role: roleName, name: name(), country: country.map(CountryCodes.alpha2) ?? ""))
-                detectorSums.append(Array(repeating: 0, count: names.count))
-            }
-            list[i].declarations += 1
-            switch data.lanes.lane[row] {
-            case .red: list[i].red += 1
-            case .amber: list[i].amber += 1
+        var declarations: [Int] = [], red: [Int] = [], amber: [Int] = []
+        var riskSum: [Double] = [], riskMax: [Double] = [], first: [Int32] = [], last: [Int32] = []
+        var detectorSums: [Double] = []
+        let risk = data.risk, lanes = data.lanes.lane, date = t.date, flow = t.flow, columns = data.scores.columns
+        func party(roleName: String, name: String, country: UInt16?) -> Int {
+            list.append(Party(role: roleName, name: name, country: country.map(CountryCodes.alpha2) ?? ""))
+            declarations.append(0); red.append(0); amber.append(0)
+            riskSum.append(0); riskMax.append(0); first.append(.max); last.append(.min)
+            detectorSums.append(contentsOf: repeatElement(0, count: detectors))
+            return list.count - 1
+        }
+        func add(_ i: Int, row: Int) {
+            declarations[i] += 1
+            switch lanes[row] {
+            case .red: red[i] += 1
+            case .amber: amber[i] += 1
             case .green: break
             }
-            let r = data.risk[row]
-            list[i].riskSum += r
-            list[i].riskMax = max(list[i].riskMax, r)
-            list[i].firstSeen = min(list[i].firstSeen, t.date[row])
-            list[i].lastSeen = max(list[i].lastSeen, t.date[row])
+            let r = risk[row]
+            riskSum[i] += r
+            riskMax[i] = max(riskMax[i], r)
+            first[i] = min(first[i], date[row])
+            last[i] = max(last[i], date[row])
             if r > 0 {
-                for d in names.indices { detectorSums[i][d] += data.model.contribution(d, score: data.scores.columns[d][row]) }
+                for d in 0..<detectors { detectorSums[i * detectors + d] += data.model.contribution(d, score: columns[d][row]) }
             }
         }
         let trader = t.text(.traderName) ?? t.text(.traderID)
         let counterparty = t.text(.counterpartyName) ?? t.text(.counterpartyID)
         let cpCountry = t.countries(.counterparty) ?? t.countries(.destination)
+        // A trader is its name code; a counterparty its name code and country.
+        var traderParty = [Int](repeating: -1, count: trader?.values.count ?? 0)
+        var counterpartyParty = [Int](repeating: -1, count: counterparty?.values.count ?? 0)
+        var counterpartyCountry = [UInt16](repeating: 0, count: counterparty?.values.count ?? 0)
+        var otherCountry: [Int: Int] = [:]   // country << 32 | name code → party
         for row in 0..<t.count {
             if let trader {
-                add(role: 0, roleName: t.flow[row] == 1 ? "importer" : "exporter", code: trader.codes[row],
-                    name: trader.string(row), country: nil, row: row)
+                let code = Int(trader.codes[row])
+                var i = traderParty[code]
+                if i < 0 {
+                    i = party(roleName: flow[row] == 1 ? "importer" : "exporter", name: trader.string(row), country: nil)
+                    traderParty[code] = i
+                }
+                add(i, row: row)
             }
             if let counterparty {
-                add(role: 1, roleName: t.flow[row] == 1 ? "supplier" : "consignee", code: counterparty.codes[row],
-                    name: counterparty.string(row), country: cpCountry?[row], row: row)
+                let code = Int(counterparty.codes[row])
+                let country = cpCountry?[row]
+                var i = counterpartyParty[code]
+                if i < 0 {
+                    i = party(roleName: flow[row] == 1 ? "supplier" : "consignee", name: counterparty.string(row), country: country)
+                    counterpartyParty[code] = i
+                    counterpartyCountry[code] = country ?? 0xFFFF
+                } else if counterpartyCountry[code] != country ?? 0xFFFF {
+                    let key = Int(country ?? 0xFFFF) << 32 | code
+                    if let found = otherCountry[key] { i = found } else {
+                        i = party(roleName: flow[row] == 1 ? "supplier" : "consignee", name: counterparty.string(row), country: country)
+                        otherCountry[key] = i
+                    }
+                }
+                add(i, row: row)
             }
         }
         for i in list.indices {
-            if let d = detectorSums[i].indices.max(by: { detectorSums[i][$0] < detectorSums[i][$1] }), detectorSums[i][d] > 0 {
-                list[i].topDetector = names[d]
-            }
+            list[i].declarations = declarations[i]
+            list[i].red = red[i]
+            list[i].amber = amber[i]
+            list[i].riskSum = riskSum[i]
+            list[i].riskMax = riskMax[i]
+            list[i].firstSeen = first[i]
+            list[i].lastSeen = last[i]
+            let sums = detectorSums[(i * detectors)..<((i + 1) * detectors)]
+            if let d = sums.indices.max(by: { sums[$0] < sums[$1] }), sums[d] > 0 { list[i].topDetector = names[d - i * detectors] }
         }
         parties = list.sorted { a, b in
             if a.riskSum != b.riskSum { return a.riskSum > b.riskSum }
