@@ -66,4 +66,31 @@ struct PartiesTableTests {
         let text = String(decoding: PartiesTable(data).csv(), as: UTF8.self)
         #expect(text.contains(",'=Exp A,"), "a cell that could run as a formula is neutralised")
     }
+
+    @Test("a consignee met in two countries is two parties, each with its own rows")
+    func twoCountries() throws {
+        let dir = try TemporaryDirectory("parties-countries")
+        defer { dir.remove() }
+        let csv = """
+            declaration_id,item_no,export_date,exporter_name,consignee_name,consignee_country,destination_country,hs_code,declared_value,currency
+            1,1,2024-01-05,Exp A,Con X,US,US,28049000,10,USD
+            2,1,2024-02-05,Exp A,Con X,DE,DE,28049000,10,USD
+            3,1,2024-03-05,Exp B,Con X,US,US,28049000,10,USD
+            4,1,2024-04-05,Exp B,Con X,DE,DE,28049000,10,USD
+            5,1,2024-05-05,Exp B,Con X,AE,AE,28049000,10,USD
+
+            """
+        try Data(csv.utf8).write(to: URL(fileURLWithPath: dir.file("t.csv")))
+        let t = try Ingest.read([dir.file("t.csv")], options: IngestOptions()).table
+        let scores = SuiteScores(names: ["d"], columns: [[1, 2, 4, 8, 16]], explainers: [{ _ in [] }])
+        let model = RiskModel(terms: [.init(detector: "d", background: 0, weight: 1)])
+        let risk = model.risk(scores.columns)
+        let ranking = Ranking.order(risk: risk, table: t)
+        let data = ReportData(table: t, scores: scores, model: model, risk: risk, ranking: ranking,
+                              lanes: Lanes(ranking: ranking, policy: LanePolicy(inspectRate: 0.2, amberRate: 0.2)), previous: nil, corridors: [])
+        let p = PartiesTable(data).parties
+        #expect(p.map { "\($0.role) \($0.name) \($0.country) \($0.declarations) \(Format.decimal($0.riskSum))" } == [
+            "exporter Exp B  3 28", "consignee Con X AE 1 16", "consignee Con X DE 2 10", "consignee Con X US 2 5", "exporter Exp A  2 3",
+        ])
+    }
 }
