@@ -79,3 +79,9 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Whole-package inlining across modules in release builds: the hot loops call
+// small accessors of other modules (Matrix elements, column reads, writers).
+for target in package.targets where target.type == .regular || target.type == .executable {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
+}

@@ -29,9 +29,10 @@ enum RobustCovariance {
             spread[j] = max(mad, 1e-6)
         }
         var distance = [Double](repeating: 0, count: n)
+        let e = x.elements
         for i in 0..<n {
             var s = 0.0
-            for j in 0..<d { let z = (x[i, j] - start[j]) / spread[j]; s += z * z }
+            for j in 0..<d { let z = (e[i + j * n] - start[j]) / spread[j]; s += z * z }
             distance[i] = s
         }
         var subset = smallest(distance, h, order: order)
@@ -81,8 +82,10 @@ enum RobustCovariance {
     }
 
     static func moments(_ x: Matrix, rows: [Int]) -> (mean: [Double], cov: Matrix)? {
-        var sub = Matrix(rows: rows.count, columns: x.columns)
-        for j in 0..<x.columns { for (k, i) in rows.enumerated() { sub[k, j] = x[i, j] } }
+        let e = x.elements, n = x.rows, count = rows.count
+        var columns = [Double](repeating: 0, count: count * x.columns)
+        for j in 0..<x.columns { for (k, i) in rows.enumerated() { columns[k + j * count] = e[i + j * n] } }
+        guard let sub = try? Matrix(rows: count, columns: x.columns, columnMajor: columns) else { return nil }
         let m = Moments(batch: sub)
         guard let c = m.covariance() else { return nil }
         return (m.mean, c)

@@ -134,20 +134,29 @@ public struct UnitValueDetector: Detector {
                          maxRows: Int) -> FittedUnitValue.Group? {
         var sample = rows
         if sample.count > maxRows * 2 { sample = Array(sample.prefix(maxRows * 2)) }
-        let d = UnitValueFeatures.count
-        var features = sample.map { UnitValueFeatures.row(table, $0, declaredSample: samples[$0]) }
+        let d = UnitValueFeatures.count, n = sample.count
+        // Feature columns back to back (column j at j × n), as the matrix lays them out.
+        var features = [Double](repeating: .nan, count: n * d)
+        let usd = table.valueUSD, net = table.numbers(.netWeightKg), gross = table.numbers(.grossWeightKg), quantity = table.numbers(.quantity)
+        for (i, r) in sample.enumerated() {
+            let u = usd[r], nw = net?[r] ?? .nan, gw = gross?[r] ?? .nan, q = quantity?[r] ?? .nan
+            for j in 0..<d where !(j == 0 && samples[r]) {
+                features[i + j * n] = UnitValueFeatures.feature(j, usd: u, net: nw, gross: gw, quantity: q)
+            }
+        }
         // Which features this group has at all (≥ half the rows).
-        let present = (0..<d).filter { j in features.filter { !$0[j].isNaN }.count * 2 >= features.count }
+        let present = (0..<d).filter { j in features[(j * n)..<((j + 1) * n)].filter { !$0.isNaN }.count * 2 >= n }
         guard !present.isEmpty else { return nil }
         // Medians fill the missing values.
         var medians = [Double](repeating: 0, count: d)
         for j in present {
-            let v = features.map { $0[j] }.filter { !$0.isNaN }.sorted()
+            let v = features[(j * n)..<((j + 1) * n)].filter { !$0.isNaN }.sorted()
             medians[j] = v.isEmpty ? 0 : v[v.count / 2]
         }
-        for i in features.indices { for j in present where features[i][j].isNaN { features[i][j] = medians[j] } }
-        var x = Matrix(rows: features.count, columns: present.count)
-        for (i, f) in features.enumerated() { for (k, j) in present.enumerated() { x[i, k] = f[j] } }
+        var columns: [Double] = []
+        columns.reserveCapacity(n * present.count)
+        for j in present { columns.append(contentsOf: features[(j * n)..<((j + 1) * n)].lazy.map { $0.isNaN ? medians[j] : $0 }) }
+        guard let x = try? Matrix(rows: n, columns: present.count, columnMajor: columns) else { return nil }
         guard let e = RobustCovariance.fit(x, order: sample.map { table.keyHashValue($0) }) else { return nil }
         return FittedUnitValue.Group(key: key, features: present, location: e.location, scatter: e.scatter,
                                      medians: medians, rows: total)
@@ -216,22 +225,26 @@ public struct FittedUnitValue: FittedDetector {
                 DispatchQueue.concurrentPerform(iterations: work.count) { k in
                     let (key, rows) = work[k]
                     let g = model.groups[key]!
-                    var x = Matrix(rows: rows.count, columns: g.features.count)
+                    let n = rows.count
+                    var columns = [Double](repeating: 0, count: n * g.features.count)
+                    let usd = table.valueUSD
                     let net = table.numbers(.netWeightKg), gross = table.numbers(.grossWeightKg), quantity = table.numbers(.quantity)
                     for (i, r) in rows.enumerated() {
-                        let u = table.valueUSD[r], n = net?[r] ?? .nan, gw = gross?[r] ?? .nan, q = quantity?[r] ?? .nan
+                        let u = usd[r], nw = net?[r] ?? .nan, gw = gross?[r] ?? .nan, q = quantity?[r] ?? .nan
                         for (c, j) in g.features.enumerated() {
-                            let f = j == 0 && samples[r] ? .nan : UnitValueFeatures.feature(j, usd: u, net: n, gross: gw, quantity: q)
-                            x[i, c] = f.isNaN ? g.medians[j] : f
+                            let f = j == 0 && samples[r] ? .nan : UnitValueFeatures.feature(j, usd: u, net: nw, gross: gw, quantity: q)
+                            columns[i + c * n] = f.isNaN ? g.medians[j] : f
                         }
                     }
+                    guard let x = try? Matrix(rows: n, columns: g.features.count, columnMajor: columns) else { return }
                     // One Cholesky and one triangular solve for the whole group.
                     guard let m = try? Mahalanobis(location: g.location, scatter: g.scatter),
                           let (d2, residuals) = try? m.distancesAndResiduals(x) else { return }
                     let d = g.features.count
+                    let residual = residuals.elements, stride = residuals.rows
                     for (i, r) in rows.enumerated() {
                         var largest = 0.0
-                        for c in 0..<d { largest = max(largest, residuals[i, c] * residuals[i, c]) }
+                        for c in 0..<d { largest = max(largest, residual[i + c * stride] * residual[i + c * stride]) }
                         var s = FittedUnitValue.score(squaredDistance: d2[i], largestResidual2: largest, features: d)
                         if let n = net?[r], let gw = gross?[r], FittedUnitValue.grossBelowNet(gross: gw, net: n) {
                             s = max(s, FittedUnitValue.grossBelowNetScore)

@@ -20,8 +20,18 @@ public enum Ranking {
         order(risk: risk, table: table, threads: threads, runRows: 65_536)
     }
 
-    /// `order` with runs of at least `runRows` rows (tests use small runs).
+    /// `order` with runs of at least `runRows` rows (tests use small runs):
+    /// on dense id codes when every id fits one (`DenseIDs`), else on packed prefixes.
     static func order(risk: [Double], table: DeclarationTable, threads: Int, runRows: Int) -> [Int] {
+        if let ids = DenseIDs(table.declarationID, threads: threads) {
+            return order(risk: risk, ids: ids, items: table.itemNo, threads: threads, runRows: runRows)
+        }
+        return packedOrder(risk: risk, table: table, threads: threads, runRows: runRows)
+    }
+
+    /// `order` on the packed 24-byte prefixes of the ids, with a byte comparison
+    /// when a prefix is not exact: the general path, and the oracle of the dense one.
+    static func packedOrder(risk: [Double], table: DeclarationTable, threads: Int, runRows: Int) -> [Int] {
         let n = risk.count
         let ids = table.declarationID
         let parts = max(1, min(threads > 0 ? threads : System.cores, n / max(1, runRows)))

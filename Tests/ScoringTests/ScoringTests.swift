@@ -97,6 +97,35 @@ struct RankingTests {
         }.map { "\($0.0)/\($0.1)" }
         #expect(order == oracle)
     }
+
+    @Test("dense id codes give the packed-prefix order: numeric, mixed, prefix-related and overlong ids; risks of every sign",
+          arguments: [("0123456789", 18, true), ("0123456789", 5, false), ("AB", 30, false), ("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", 12, false),
+                      ("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", 14, false), ("-./0", 3, false)])
+    func dense(alphabet: String, length: Int, fixedLength: Bool) throws {
+        var rng = SeededRandom(seed: UInt64(length * 31 + alphabet.count))
+        var csv = "declaration_id,item_no,declaration_date,hs_code,value,currency\n"
+        var risks: [Double] = []
+        for _ in 0..<600 {
+            let len = fixedLength ? length : Int(rng.next() % UInt64(length)) + 1
+            let id = String((0..<len).map { _ in alphabet.randomElement(using: &rng)! })
+            for item in 1...Int(rng.next() % 2 + 1) {
+                csv += "\(id),\(item),2024-01-01,28049000,10,USD\n"
+                risks.append([0, -0.0, 0, 0, 1.5, 2, -1, 1e-9][Int(rng.next() % 8)])
+            }
+        }
+        let t = try table(csv)   // short random ids repeat: those rows are rejected as duplicates
+        let risk = Array(risks.prefix(t.count))
+        let dense = DenseIDs(t.declarationID, threads: 2)
+        // Fits when (symbols used + 1)^(longest id) < 2^64 (a 14-character id over 36 symbols does not).
+        let used = Set(t.declarationID.bytes).count, longest = (0..<t.count).map { t.declarationID.slice($0).count }.max()!
+        #expect((dense != nil) == (Foundation.pow(Double(used + 1), Double(longest)) < 1.8e19), "\(used) symbols, \(longest) long")
+        let packed = Ranking.packedOrder(risk: risk, table: t, threads: 3, runRows: 16)
+        #expect(Ranking.order(risk: risk, table: t, threads: 3, runRows: 16) == packed)
+        if let dense {
+            #expect(Ranking.order(risk: risk, ids: dense, items: t.itemNo, threads: 1, runRows: 16) == packed)
+            #expect(Ranking.order(risk: risk, ids: dense, items: t.itemNo, threads: 5, runRows: 16) == packed)
+        }
+    }
 }
 
 @Suite("Lanes by inspection budget, with seeded exploration")
