@@ -40,12 +40,16 @@ public enum Tokenizer {
     /// Plans chunks of about `chunkSize` bytes: one counting pass gives the quote
     /// parity and line count at each chunk's first byte. `map` runs the chunks'
     /// counts (serially by default; the counts of different chunks are independent).
+    /// `counted`, when given, is called with each chunk's byte range once the
+    /// counting pass is done with it, on the thread that counted it (ingest
+    /// drops those mapped pages from resident memory there).
     public static func plan(_ bytes: UnsafeRawBufferPointer, dialect: Dialect = .comma, chunkSize: Int,
-                            map: ChunkMap = { n, body in (0..<n).map(body) }) -> TokenizerPlan {
+                            map: ChunkMap = { n, body in (0..<n).map(body) },
+                            counted: (@Sendable (Range<Int>) -> Void)? = nil) -> TokenizerPlan {
         let bom = hasBOM(bytes) ? 3 : 0
         let size = max(4096, chunkSize)
         let splits = Array(stride(from: bom + size, to: bytes.count, by: size))
-        return TokenizerPlan(bom: bom, chunks: ChunkPlan(bytes, dialect: dialect, from: bom, splits: splits, map: map).chunks)
+        return TokenizerPlan(bom: bom, chunks: ChunkPlan(bytes, dialect: dialect, from: bom, splits: splits, map: map, counted: counted).chunks)
     }
 
     /// Plans chunks at explicit offsets (tests put edges everywhere).
@@ -134,7 +138,7 @@ struct ChunkPlan {
     var chunks: [Chunk] = []
 
     init(_ bytes: UnsafeRawBufferPointer, dialect: Dialect, from: Int, splits: [Int],
-         map: Tokenizer.ChunkMap = { n, body in (0..<n).map(body) }) {
+         map: Tokenizer.ChunkMap = { n, body in (0..<n).map(body) }, counted: (@Sendable (Range<Int>) -> Void)? = nil) {
         var edges = Set(splits.filter { $0 > from && $0 < bytes.count })
         edges.insert(from)
         let sorted = edges.sorted()
@@ -147,6 +151,7 @@ struct ChunkPlan {
             if e > s {
                 tradescan_count_quotes_newlines(shared.baseAddress!.assumingMemoryBound(to: UInt8.self) + s, e - s, quote, &q, &n)
             }
+            counted?(s..<e)
             return (q, n)
         }
         var inside = false

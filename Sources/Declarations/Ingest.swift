@@ -246,7 +246,13 @@ public enum Ingest {
         }
         if simd {
             let size = max(1 << 16, min(options.chunkSize, buffer.count / max(1, threads * 2) + 1))
-            let plan = Tokenizer.plan(buffer, dialect: dialect, chunkSize: size) { n, body in Parallel.map(0..<n, threads: threads, body) }
+            // The counting pass reads the whole file; each chunk's pages are dropped
+            // once counted (the parse maps them again from the page cache), so the
+            // mapped file never sits in resident memory whole.
+            let mappedInput = input
+            let plan = Tokenizer.plan(buffer, dialect: dialect, chunkSize: size,
+                                      map: { n, body in Parallel.map(0..<n, threads: threads, body) },
+                                      counted: { mappedInput.release($0) })
             // safe: the input bytes are read-only while the chunks are parsed.
             nonisolated(unsafe) let shared = buffer
             // Where this file's rows start, to undo them if the file turns out irregular.

@@ -69,6 +69,16 @@ final class InputBytes: @unchecked Sendable {
         released = end
     }
 
+    /// Drops the mapped pages wholly inside `range` from resident memory (a
+    /// hint, as `release(before:)`; safe from any thread). Does nothing for owned bytes.
+    func release(_ range: Range<Int>) {
+        guard let mapped else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (range.lowerBound + page - 1) / page * page, end = min(range.upperBound, mappedLength) / page * page
+        guard end > start else { return }
+        madvise(mapped + start, end - start, MADV_DONTNEED)
+    }
+
     deinit {
         if let mapped { munmap(mapped, mappedLength) }
     }

@@ -1,4 +1,5 @@
 @testable import CSVCore
+import Synchronization
 import TestSupport
 import Testing
 
@@ -133,7 +134,15 @@ struct ChunkedTokenizerTests {
         let reversed: Tokenizer.ChunkMap = { n, body in (0..<n).reversed().map(body).reversed() }
         for size in [4096, 65_536, 199_999] {
             for map in [nil, reversed] as [Tokenizer.ChunkMap?] {
-                let plan = bytes.withUnsafeBytes { b in map.map { Tokenizer.plan(b, chunkSize: size, map: $0) } ?? Tokenizer.plan(b, chunkSize: size) }
+                let counted = Mutex<[Range<Int>]>([])
+                let plan = bytes.withUnsafeBytes { b in
+                    map.map { Tokenizer.plan(b, chunkSize: size, map: $0, counted: { r in counted.withLock { $0.append(r) } }) }
+                        ?? Tokenizer.plan(b, chunkSize: size)
+                }
+                if map != nil {
+                    // Every chunk's range is handed back once, when counted.
+                    #expect(counted.withLock { $0 }.sorted { $0.lowerBound < $1.lowerBound } == plan.chunks.map { $0.start..<$0.end })
+                }
                 for c in plan.chunks {
                     let before = bytes[..<c.start]
                     #expect(c.newlinesBefore == before.filter { $0 == 0x0A }.count, "seed \(seed) size \(size) chunk at \(c.start)")
