@@ -39,14 +39,16 @@ public struct UnitValueDetector: Detector {
     static func pairs(_ table: DeclarationTable) -> (rows: [[Int]], code: [String], unitClass: [Int], pairOf: [Int]) {
         let hs = table.text(.hsCode)!
         let classes = UnitValueFeatures.Classes(table)
-        var index: [UInt64: Int] = [:]
+        // Pair number per (code, class), in a flat array: codes are dense dictionary numbers, classes 0...3.
+        var index = [Int](repeating: -1, count: hs.values.count * 4)
         var rows: [[Int]] = [], code: [String] = [], unitClass: [Int] = []
         var pairOf = [Int](repeating: 0, count: table.count)
+        let codes = hs.codes
         for r in 0..<table.count {
-            let c = hs.codes[r]
+            let c = codes[r]
             let uc = classes[r]
-            let key = UInt64(c) << 8 | UInt64(uc)
-            var p = index[key] ?? -1
+            let key = Int(c) * 4 + uc
+            var p = index[key]
             if p < 0 {
                 p = rows.count
                 index[key] = p
