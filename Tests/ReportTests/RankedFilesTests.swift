@@ -22,17 +22,11 @@ private func scoredData(_ dir: TemporaryDirectory) throws -> ReportData {
         D5,1,2024-04-06,E5,Exp\tTab,C5,Con Y,HK,HK,28049000,12345678.901,USD,0.0004
 
         """
-    try Data(csv.utf8).write(to: URL(fileURLWithPath: dir.file("t.csv")))
-    let t = try Ingest.read([dir.file("t.csv")], options: IngestOptions()).table
-    let scores = SuiteScores(names: ["d", "e"], columns: [[5, 1, 0, 2, 0.25], [0, 3.5, 1e-5, 0, 7]], explainers: [
-        { r in [Reason(detector: "d", text: "row \(r) \"quoted\", <b>", strength: 2, evidence: ["z": "1", "a": "x\ny"])] },
-        { _ in [] },
-    ])
-    let model = RiskModel(terms: [.init(detector: "d", background: 0, weight: 1), .init(detector: "e", background: 0.5, weight: 2)])
-    let risk = model.risk(scores.columns)
-    let ranking = Ranking.order(risk: risk, table: t)
-    return ReportData(table: t, scores: scores, model: model, risk: risk, ranking: ranking,
-                      lanes: Lanes(ranking: ranking, policy: LanePolicy(inspectRate: 0.2, amberRate: 0.4)), previous: nil, corridors: [])
+    return try reportData(csv, in: dir, columns: [[5, 1, 0, 2, 0.25], [0, 3.5, 1e-5, 0, 7]], names: ["d", "e"],
+                          weights: [1, 2], backgrounds: [0, 0.5], explainers: [
+                              { r in [Reason(detector: "d", text: "row \(r) \"quoted\", <b>", strength: 2, evidence: ["z": "1", "a": "x\ny"])] },
+                              { _ in [] },
+                          ], inspectRate: 0.2, amberRate: 0.4)
 }
 
 @Suite("ranked.csv and ranked.jsonl")

@@ -49,14 +49,7 @@ struct PartiesTableTests {
             4,1,2024-04-05,Exp B,Con X,US,US,28049000,10,USD
 
             """
-        try Data(csv.utf8).write(to: URL(fileURLWithPath: dir.file("t.csv")))
-        let t = try Ingest.read([dir.file("t.csv")], options: IngestOptions()).table
-        let scores = SuiteScores(names: ["d"], columns: [[5, 1, 0, 2]], explainers: [{ _ in [] }])
-        let model = RiskModel(terms: [.init(detector: "d", background: 0, weight: 1)])
-        let risk = model.risk(scores.columns)
-        let ranking = Ranking.order(risk: risk, table: t)
-        let data = ReportData(table: t, scores: scores, model: model, risk: risk, ranking: ranking,
-                              lanes: Lanes(ranking: ranking, policy: LanePolicy(inspectRate: 0.25, amberRate: 0.25)), previous: nil, corridors: [])
+        let data = try reportData(csv, in: dir, columns: [[5, 1, 0, 2]], names: ["d"], inspectRate: 0.25, amberRate: 0.25)
         let p = PartiesTable(data).parties
         #expect(p.map { "\($0.role) \($0.name) \($0.country)" } == ["consignee Con X US", "exporter =Exp A ", "exporter Exp B ", "consignee Con Y DE"])
         #expect(p[0].declarations == 3 && p[0].riskSum == 7 && p[0].riskMax == 5 && p[0].red == 1 && p[0].amber == 1)
@@ -80,14 +73,7 @@ struct PartiesTableTests {
             5,1,2024-05-05,Exp B,Con X,AE,AE,28049000,10,USD
 
             """
-        try Data(csv.utf8).write(to: URL(fileURLWithPath: dir.file("t.csv")))
-        let t = try Ingest.read([dir.file("t.csv")], options: IngestOptions()).table
-        let scores = SuiteScores(names: ["d"], columns: [[1, 2, 4, 8, 16]], explainers: [{ _ in [] }])
-        let model = RiskModel(terms: [.init(detector: "d", background: 0, weight: 1)])
-        let risk = model.risk(scores.columns)
-        let ranking = Ranking.order(risk: risk, table: t)
-        let data = ReportData(table: t, scores: scores, model: model, risk: risk, ranking: ranking,
-                              lanes: Lanes(ranking: ranking, policy: LanePolicy(inspectRate: 0.2, amberRate: 0.2)), previous: nil, corridors: [])
+        let data = try reportData(csv, in: dir, columns: [[1, 2, 4, 8, 16]], names: ["d"], inspectRate: 0.2, amberRate: 0.2)
         let p = PartiesTable(data).parties
         #expect(p.map { "\($0.role) \($0.name) \($0.country) \($0.declarations) \(Format.decimal($0.riskSum))" } == [
             "exporter Exp B  3 28", "consignee Con X AE 1 16", "consignee Con X DE 2 10", "consignee Con X US 2 5", "exporter Exp A  2 3",
