@@ -89,18 +89,29 @@ public struct UnitValueDetector: Detector {
         for (p, rows) in pairs.rows.enumerated() {
             for key in UnitValueDetector.levels(pairs.code[p]) { groupRows["\(key)|\(pairs.unitClass[p])", default: 0] += rows.count }
         }
-        var members: [String: [Int]] = [:]
+        // Each group's rows (a key-hash sample of big groups), pair by pair in row order: one pass
+        // over a pair's rows serves all its levels, with the groups found once per pair.
+        var groupIndex: [String: Int] = [:]
+        var memberLists: [[Int]] = []
         for (p, rows) in pairs.rows.enumerated() where !rows.isEmpty {
+            var lists: [Int] = [], cuts: [UInt64] = []
             for key in UnitValueDetector.levels(pairs.code[p]) {
                 let k = "\(key)|\(pairs.unitClass[p])"
-                let cut = UnitValueDetector.sampleCut(rows: groupRows[k]!, maxRows: maximumFitRows)
-                if cut == .max {
-                    members[k, default: []].append(contentsOf: rows)
-                } else {
-                    members[k, default: []].append(contentsOf: rows.lazy.filter { table.keyHashValue($0) <= cut })
+                let g = groupIndex[k] ?? memberLists.count
+                if g == memberLists.count {
+                    groupIndex[k] = g
+                    memberLists.append([])
                 }
+                lists.append(g)
+                cuts.append(UnitValueDetector.sampleCut(rows: groupRows[k]!, maxRows: maximumFitRows))
+            }
+            let sampled = cuts.contains { $0 != .max }
+            for r in rows {
+                let h = sampled ? table.keyHashValue(r) : 0
+                for (j, g) in lists.enumerated() where cuts[j] == .max || h <= cuts[j] { memberLists[g].append(r) }
             }
         }
+        let members = groupIndex.mapValues { memberLists[$0] }
         // A group's size for the minimum-rows rule is its full size, not its sample's.
         let keys = members.keys.filter { groupRows[$0]! >= minimumRows || $0.hasPrefix("|") }.sorted()
         // safe: fits write distinct slots; the table is read only.
