@@ -36,23 +36,34 @@ public struct GoodsCodeDetector: Detector {
     public func fit(_ table: DeclarationTable) throws -> FittedGoodsCode {
         let hs = table.text(.hsCode)!, desc = table.text(.description)!
         let net = table.numbers(.netWeightKg)!
-        // Per line: robust location and scale of ln(USD/kg).
-        var values: [UInt32: [Double]] = [:]
+        // Per line (a dense code number): ln(USD/kg) of its rows, and per (description, line)
+        // pair its row count; counted over row ranges on every core, joined in row order.
         let samples = DeclaredSample.rows(table)
-        for r in 0..<table.count where net[r] > 0 && !samples[r] {
-            values[hs.codes[r], default: []].append(Math.log(max(table.valueUSD[r], 0.01) / net[r]))
+        let lineCount = hs.values.count, hsCodes = hs.codes, descCodes = desc.codes, usd = table.valueUSD
+        let parts = Parallel.map(0..<System.cores, threads: System.cores) { k -> (values: [[Double]], pairs: [UInt64: Int]) in
+            var values = [[Double]](repeating: [], count: lineCount)
+            var pairs: [UInt64: Int] = [:]
+            for r in (table.count * k / System.cores)..<(table.count * (k + 1) / System.cores) {
+                let c = hsCodes[r]
+                if net[r] > 0 && !samples[r] { values[Int(c)].append(Math.log(max(usd[r], 0.01) / net[r])) }
+                pairs[UInt64(descCodes[r]) << 32 | UInt64(c), default: 0] += 1
+            }
+            return (values, pairs)
         }
+        // Per line: robust location and scale of ln(USD/kg).
         var lines: [String: FittedGoodsCode.Line] = [:]
-        for (code, v) in values where v.count >= 20 {
+        for code in 0..<lineCount {
+            let v = parts.flatMap { $0.values[code] }
+            guard v.count >= 20 else { continue }
             let med = Select.median(v)
             let mad = max(0.1, Select.median(v.map { abs($0 - med) }) * 1.4826)
-            lines[hs.values.string(code)] = .init(median: med, scale: mad, rows: v.count)
+            lines[hs.values.string(UInt32(code))] = .init(median: med, scale: mad, rows: v.count)
         }
         // Text: IDF over distinct descriptions, centroids per line (row-weighted).
         let distinct = (0..<desc.values.count).map { desc.values.string(UInt32($0)) }
         let model = TextModel(descriptions: distinct)
-        var pairCount: [UInt64: Int] = [:]
-        for r in 0..<table.count { pairCount[UInt64(desc.codes[r]) << 32 | UInt64(hs.codes[r]), default: 0] += 1 }
+        var pairCount = parts[0].pairs
+        for part in parts.dropFirst() { pairCount.merge(part.pairs, uniquingKeysWith: +) }
         let codes = (0..<hs.values.count).map { hs.values.string(UInt32($0)) }
         var centroids = Matrix(rows: codes.count, columns: TextModel.dimension)
         var gramCache: [UInt32: [(Int, Double)]] = [:]

@@ -3,21 +3,24 @@ public enum Select {
     /// The `k`-th smallest (0-based) of `values`; reorders `values`.
     public static func kth(_ values: inout [Double], _ k: Int) -> Double {
         precondition(k >= 0 && k < values.count, "k out of range")
-        var lo = 0, hi = values.count - 1
-        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
-        while lo < hi {
-            // A pseudo-random pivot (fixed sequence: deterministic) avoids quadratic cases.
-            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            let p = values[lo + Int((seed >> 33) % UInt64(hi - lo + 1))]
-            var i = lo, j = hi
-            while i <= j {
-                while values[i] < p { i += 1 }
-                while values[j] > p { j -= 1 }
-                if i <= j { values.swapAt(i, j); i += 1; j -= 1 }
+        // safe: every index stays in lo...hi, inside the buffer (the pivot stops both scans).
+        return values.withUnsafeMutableBufferPointer { v in
+            var lo = 0, hi = v.count - 1
+            var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+            while lo < hi {
+                // A pseudo-random pivot (fixed sequence: deterministic) avoids quadratic cases.
+                seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                let p = v[lo + Int((seed >> 33) % UInt64(hi - lo + 1))]
+                var i = lo, j = hi
+                while i <= j {
+                    while v[i] < p { i += 1 }
+                    while v[j] > p { j -= 1 }
+                    if i <= j { v.swapAt(i, j); i += 1; j -= 1 }
+                }
+                if k <= j { hi = j } else if k >= i { lo = i } else { return v[k] }
             }
-            if k <= j { hi = j } else if k >= i { lo = i } else { return values[k] }
+            return v[k]
         }
-        return values[k]
     }
 
     /// The median (upper for even counts) of `values`.
