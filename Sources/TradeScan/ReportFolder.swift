@@ -23,7 +23,7 @@ enum ReportFolder {
         try AtomicDirectory.write(to: out) { dir in
             try Data(RejectLog.csv(ingest.rejects, files: table.files)).write(to: URL(fileURLWithPath: dir + "/rejects.csv"))
             try RankedFiles.write(data, csv: dir + "/ranked.csv", jsonl: dir + "/ranked.jsonl", explain: options.explain,
-                                  threads: options.ingest.threads)
+                                  threads: options.ingest.threads, directIO: options.directIO)
             clock.lap("write ranked.csv, ranked.jsonl")
             let parties = PartiesTable(data)
             try Data(parties.csv()).write(to: URL(fileURLWithPath: dir + "/parties.csv"))

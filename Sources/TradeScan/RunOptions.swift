@@ -22,11 +22,13 @@ public struct RunOptions: Sendable {
     public var learning: OutcomeModel.Options?
     /// Which rows the report explains (`--explain`).
     public var explain: ExplainScope
+    /// ranked.csv and ranked.jsonl written around the page cache where the file system allows it (`--direct-io`).
+    public var directIO: Bool
 
     public init(ingest: IngestOptions = IngestOptions(), maxRejectRate: Double = 0.01, controls: ControlsTable = .standard,
                 parties: PartyList? = nil, lanes: LanePolicy = LanePolicy(), weights: [String: Double] = [:],
                 previous: String? = nil, log: ProgressLog? = nil, labels: String? = nil,
-                learning: OutcomeModel.Options? = OutcomeModel.Options(), explain: ExplainScope = .flagged) {
+                learning: OutcomeModel.Options? = OutcomeModel.Options(), explain: ExplainScope = .flagged, directIO: Bool = true) {
         self.ingest = ingest
         self.maxRejectRate = maxRejectRate
         self.controls = controls
@@ -38,6 +40,7 @@ public struct RunOptions: Sendable {
         self.labels = labels
         self.learning = learning
         self.explain = explain
+        self.directIO = directIO
     }
 }
 

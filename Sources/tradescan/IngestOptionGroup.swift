@@ -64,7 +64,7 @@ struct IngestOptionGroup: ParsableArguments {
     func runOptions(report: ReportOptionGroup?, weights: WeightOptionGroup?, log: ProgressLog) throws -> RunOptions {
         RunOptions(ingest: try options(), maxRejectRate: maxRejectRate, controls: try controlsTable(), parties: try partyList(),
                    lanes: report?.policy ?? LanePolicy(), weights: weights?.parsed ?? [:], previous: report?.previous, log: log,
-                   explain: report?.explainScope ?? .flagged)
+                   explain: report?.explainScope ?? .flagged, directIO: report?.directIO ?? true)
     }
 
     func options() throws -> IngestOptions {

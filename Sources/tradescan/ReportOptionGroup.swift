@@ -23,6 +23,9 @@ struct ReportOptionGroup: ParsableArguments {
     @Option(help: ArgumentHelp("Rows explained (reasons in ranked.csv, full records in ranked.jsonl): flagged (the red and amber lanes), all, or N (the top N rows and the flagged ones). ranked.csv lists every row either way.", valueName: "flagged|all|N"))
     var explain: String = "flagged"
 
+    @Flag(inversion: .prefixedNo, help: "Write ranked.csv and ranked.jsonl around the page cache (O_DIRECT) where the file system allows it, else through it: the same bytes either way. Direct, 2 GB of report is not copied into cache pages and does not push the input out of the cache; the scan waits for the disk instead. --no-direct-io writes through the cache (better on a slow disk with memory to spare).")
+    var directIO = true
+
     func validate() throws {
         guard ExplainScope(argument: explain) != nil else { throw ValidationError("--explain takes flagged, all or a row count, got '\(explain)'") }
         guard inspectRate >= 0 && inspectRate <= 1 else { throw ValidationError("--inspect-rate must lie between 0 and 1, got \(inspectRate)") }

@@ -10,6 +10,9 @@ public struct TemporaryDirectory: Sendable {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 
+    /// An existing folder, removed by `remove()` like a fresh one.
+    public init(existing path: String) { self.path = path }
+
     public func file(_ name: String) -> String { path + "/" + name }
 
     public func remove() { try? FileManager.default.removeItem(atPath: path) }

@@ -1,0 +1,116 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// A large output file written around the page cache (`O_DIRECT`) where the
+/// file system allows it, through an aligned staging buffer: bytes go from the
+/// buffer to the device without being copied into freshly allocated cache
+/// pages, and the file does not push other files (the input) out of the cache.
+/// Where direct I/O is refused (at open, or by a write), writing goes on
+/// through the cache (`write(2)`), so the bytes are the same either way. Not
+/// for files read back at once: they are not left in the page cache.
+public final class DirectOutputFile {
+    public let path: String
+    private var fd: Int32
+    /// Whether the descriptor is open with `O_DIRECT` now.
+    public private(set) var direct: Bool
+    private let staging: UnsafeMutableRawPointer
+    private var filled = 0
+
+    /// Bytes staged before a write; a multiple of `alignment`.
+    static let stagingSize = 4 << 20
+    /// Offset, length and address alignment direct writes keep (covers 512- and 4096-byte blocks).
+    static let alignment = 4096
+
+    #if os(Linux) && arch(x86_64)
+    static let oDirect: Int32 = 0o40000
+    #elseif os(Linux) && arch(arm64)
+    static let oDirect: Int32 = 0o200000
+    #else
+    static let oDirect: Int32 = 0
+    #endif
+
+    /// Opens `path` for writing (created or truncated); with `direct` false, or
+    /// where the platform has no `O_DIRECT`, writes go through the page cache.
+    public init(path: String, direct wanted: Bool = true) throws(OutputFileError) {
+        self.path = path
+        let flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC
+        var descriptor: Int32 = -1
+        if wanted && DirectOutputFile.oDirect != 0 { descriptor = open(path, flags | DirectOutputFile.oDirect, 0o644) }
+        direct = descriptor >= 0
+        if descriptor < 0 { descriptor = open(path, flags, 0o644) }
+        guard descriptor >= 0 else { throw OutputFileError(path: path, reason: String(cString: strerror(errno))) }
+        fd = descriptor
+        var memory: UnsafeMutableRawPointer? = nil
+        guard posix_memalign(&memory, DirectOutputFile.alignment, DirectOutputFile.stagingSize) == 0, let memory else {
+            Glibc.close(descriptor)
+            throw OutputFileError(path: path, reason: "no memory for the write buffer")
+        }
+        staging = memory
+    }
+
+    deinit {
+        if fd >= 0 { Glibc.close(fd) }
+        free(staging)
+    }
+
+    /// Appends bytes (staged; written in aligned runs).
+    public func write(_ bytes: UnsafeRawBufferPointer) throws(OutputFileError) {
+        guard var from = bytes.baseAddress, fd >= 0 else { return }
+        var left = bytes.count
+        while left > 0 {
+            let n = min(left, DirectOutputFile.stagingSize - filled)
+            (staging + filled).copyMemory(from: from, byteCount: n)
+            filled += n
+            from += n
+            left -= n
+            if filled == DirectOutputFile.stagingSize {
+                try writeAll(staging, filled)
+                filled = 0
+            }
+        }
+    }
+
+    /// Writes what is staged and closes: the aligned part directly, the tail
+    /// through the cache. Throws if a write or the close fails (a full disk shows here).
+    public func close() throws(OutputFileError) {
+        guard fd >= 0 else { return }
+        defer { fd = -1 }
+        let aligned = filled / DirectOutputFile.alignment * DirectOutputFile.alignment
+        do {
+            if aligned > 0 { try writeAll(staging, aligned) }
+            if filled > aligned {
+                try dropDirect()
+                try writeAll(staging + aligned, filled - aligned)
+            }
+        } catch {
+            Glibc.close(fd)
+            throw error
+        }
+        filled = 0
+        if Glibc.close(fd) != 0 { throw OutputFileError(path: path, reason: String(cString: strerror(errno))) }
+    }
+
+    private func writeAll(_ bytes: UnsafeRawPointer, _ count: Int) throws(OutputFileError) {
+        var done = 0
+        while done < count {
+            let n = Glibc.write(fd, bytes + done, count - done)
+            if n >= 0 { done += n; continue }
+            if errno == EINTR { continue }
+            // A file system may accept O_DIRECT at open and refuse the write: go on through the cache.
+            if errno == EINVAL && direct { try dropDirect(); continue }
+            throw OutputFileError(path: path, reason: String(cString: strerror(errno)))
+        }
+    }
+
+    private func dropDirect() throws(OutputFileError) {
+        guard direct else { return }
+        let flags = fcntl(fd, F_GETFL)
+        guard flags >= 0, fcntl(fd, F_SETFL, flags & ~DirectOutputFile.oDirect) == 0 else {
+            throw OutputFileError(path: path, reason: String(cString: strerror(errno)))
+        }
+        direct = false
+    }
+}
