@@ -379,7 +379,7 @@ public struct FittedDiversion: FittedDetector {
     public func scoresAndExplainer(_ table: DeclarationTable, facts: TableFacts) -> ([Double], @Sendable (Int) -> [Reason]) {
         let p = prepare(table, facts: facts)
         let model = self
-        let scores = Parallel.rows(table.count) { range in range.map { model.score(model.evidence(p, table, $0)) } }
+        let scores = Parallel.rows(table.count) { model.score(model.evidence(p, table, $0)) }
         return (scores, { model.reasons(model.evidence(p, table, $0), table: table, row: $0) })
     }
 

@@ -258,7 +258,7 @@ public struct FittedGoodsCode: FittedDetector {
     func scores(_ p: Prepared?, _ table: DeclarationTable) -> [Double] {
         guard let p else { return [Double](repeating: 0, count: table.count) }
         let model = self
-        return Parallel.rows(table.count) { range in range.map { model.evidence(p, $0).score } }
+        return Parallel.rows(table.count) { model.evidence(p, $0).score }
     }
 
     public func scoresAndExplainer(_ table: DeclarationTable) -> ([Double], @Sendable (Int) -> [Reason]) {

@@ -85,18 +85,16 @@ public struct FittedLicence: FittedDetector {
             return !b.isEmpty && FittedLicence.wellFormed(b)
         }
         let destination = table.countries(.destination), counterparty = table.countries(.counterparty)
-        return Parallel.rows(table.count) { range in
-            range.map { r in
-                let candidates = rules.range(hs.codes[r])
-                guard !candidates.isEmpty else { return 0 }
-                let day = table.date[r], kg = net[r]
-                let d = destination.flatMap { $0[r] == 0 ? nil : $0[r] } ?? counterparty?[r] ?? 0
-                for k in candidates where rules.rules[k].inForce(day: day) && rules.rules[k].applies(to: d) {
-                    if let t = rules.rules[k].thresholdKg, !(kg >= t) { continue }
-                    if !valid[Int(licence.codes[r])] { return FittedLicence.score(net: kg, threshold: rules.rules[k].thresholdKg) }
-                }
-                return 0
+        return Parallel.rows(table.count) { r in
+            let candidates = rules.range(hs.codes[r])
+            guard !candidates.isEmpty else { return 0 }
+            let day = table.date[r], kg = net[r]
+            let d = destination.flatMap { $0[r] == 0 ? nil : $0[r] } ?? counterparty?[r] ?? 0
+            for k in candidates where rules.rules[k].inForce(day: day) && rules.rules[k].applies(to: d) {
+                if let t = rules.rules[k].thresholdKg, !(kg >= t) { continue }
+                if !valid[Int(licence.codes[r])] { return FittedLicence.score(net: kg, threshold: rules.rules[k].thresholdKg) }
             }
+            return 0
         }
     }
 

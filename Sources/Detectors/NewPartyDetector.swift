@@ -231,7 +231,7 @@ public struct FittedNewParty: FittedDetector {
 
     public func scoresAndExplainer(_ table: DeclarationTable, facts: TableFacts) -> ([Double], @Sendable (Int) -> [Reason]) {
         let (p, names) = prepare(table, facts: facts)
-        let scores = Parallel.rows(table.count) { range in range.map { FittedNewParty.score(FittedNewParty.evidence(p, $0)) } }
+        let scores = Parallel.rows(table.count) { FittedNewParty.score(FittedNewParty.evidence(p, $0)) }
         // The explainer holds only the rows that score (the only ones with reasons), not the whole prepared state.
         let kept = SparseRows(rows: scores.indices.filter { scores[$0] > 0 }) { FittedNewParty.evidence(p, $0)! }
         return (scores, { FittedNewParty.reasons(kept[$0], names: names, table: table, row: $0) })

@@ -239,7 +239,7 @@ public struct FittedPartyScreening: FittedDetector {
     public func scoresAndExplainer(_ table: DeclarationTable, facts: TableFacts) -> ([Double], @Sendable (Int) -> [Reason]) {
         let model = self
         guard let m = matcher(table, facts: facts) else { return ([Double](repeating: 0, count: table.count), { _ in [] }) }
-        let scores = Parallel.rows(table.count) { range in range.map { model.score(m($0)) } }
+        let scores = Parallel.rows(table.count) { model.score(m($0)) }
         // The explainer holds only the rows at or over the threshold (the only ones with reasons);
         // near misses are most rows.
         let kept = SparseRows(rows: scores.indices.filter { r in m(r).map { $0.score >= model.threshold } ?? false }) { m($0)! }

@@ -197,11 +197,9 @@ public struct FittedRouting: FittedDetector {
         let banRules = table.text(.hsCode).map { CodeRules($0, controls: controls) { $0.kind == .banned && $0.destinations != nil } }
         var endUser = [Int32](repeating: -1, count: table.count)
         if let screening, let match = screening.matcher(table, facts: facts) {
-            endUser = Parallel.rows(table.count) { range in
-                range.map { r in
-                    guard context.group[r] >= 0, let m = match(r), m.score >= screening.threshold else { return -1 }
-                    return Int32(m.entry)
-                }
+            endUser = Parallel.rows(table.count) { r in
+                guard context.group[r] >= 0, let m = match(r), m.score >= screening.threshold else { return -1 }
+                return Int32(m.entry)
             }
         }
         let surprise = probability.flatMap { $0.map { -Math.log($0) / Math.log(10) } }
@@ -260,7 +258,7 @@ public struct FittedRouting: FittedDetector {
 
     func scores(_ p: Prepared, _ table: DeclarationTable) -> [Double] {
         let model = self, hs = table.text(.hsCode)?.codes
-        return Parallel.rows(table.count) { range in range.map { model.fastScore(p, table, hs: hs, $0) } }
+        return Parallel.rows(table.count) { model.fastScore(p, table, hs: hs, $0) }
     }
 
     func score(_ e: Evidence) -> Double {
