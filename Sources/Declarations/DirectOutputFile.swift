@@ -10,7 +10,9 @@ import Darwin
 /// pages, and the file does not push other files (the input) out of the cache.
 /// Where direct I/O is refused (at open, or by a write), writing goes on
 /// through the cache (`write(2)`), so the bytes are the same either way. Not
-/// for files read back at once: they are not left in the page cache.
+/// for files read back at once: they are not left in the page cache. Call
+/// `close()`: the last staged bytes are written there, and a file dropped
+/// without it (an error path, whose folder is discarded) ends short.
 public final class DirectOutputFile {
     public let path: String
     private var fd: Int32
