@@ -80,14 +80,13 @@ struct JSONBytes: ~Copyable {
     @discardableResult
     mutating func decimalString(_ v: Double, places: Int) -> Bool {
         guard v.isFinite else { return false }
-        let mark = bytes.count
-        bytes.append(UInt8(ascii: "\""))
-        if bytes.append(decimal: v, places: places) {
-            bytes.append(UInt8(ascii: "\""))
-        } else {
-            bytes.truncate(to: mark)
+        guard DecimalDigits.covers(v, places: places) else {
             string(Format.decimal(v, places: places))
+            return true
         }
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(decimal: v, places: places)
+        bytes.append(UInt8(ascii: "\""))
         return true
     }
 

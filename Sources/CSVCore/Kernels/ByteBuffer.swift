@@ -67,12 +67,6 @@ public struct ByteBuffer: ~Copyable {
         for b in bytes { append(b) }
     }
 
-    /// Drops the bytes after the first `count`.
-    public mutating func truncate(to count: Int) {
-        precondition(count >= 0 && count <= written, "truncate within the bytes written")
-        written = count
-    }
-
     /// Forgets the bytes, keeping the memory.
     public mutating func removeAll() { written = 0 }
 
@@ -120,35 +114,33 @@ public enum DecimalDigits {
     /// reaches 9e18 (it would not fit an Int).
     @inlinable
     public static func write(_ value: Double, places: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
-        guard value.isFinite, abs(value) < 1e15 else { return 0 }
+        guard covers(value, places: places) else { return 0 }
         if value == 0 { out[0] = UInt8(ascii: "0"); return 1 }
         // The common places get a constant divisor (a multiply, not a division).
         switch places {
-        case 2: return write(value, scale: 100, places: 2, to: out)
-        case 3: return write(value, scale: 1000, places: 3, to: out)
-        case 4: return write(value, scale: 10000, places: 4, to: out)
+        case 2: return write(Int((value * 100).rounded()), scale: 100, places: 2, to: out)
+        case 3: return write(Int((value * 1000).rounded()), scale: 1000, places: 3, to: out)
+        case 4: return write(Int((value * 10000).rounded()), scale: 10000, places: 4, to: out)
         default:
-            precondition(places >= 0 && places <= 18, "at most 18 decimal places")
-            var scale = 1
-            for _ in 0..<places { scale *= 10 }
-            return write(value, scale: scale, places: places, to: out)
+            let scale = Int(power(places))
+            return write(Int((value * Double(scale)).rounded()), scale: scale, places: places, to: out)
         }
     }
 
-    /// Whether `write(_:places:to:)` spells `value` (else it writes nothing).
+    /// Whether `write(_:places:to:)` spells `value`: finite, under 1e15, and
+    /// `value × 10^places` under 9e18 (it must fit an Int). Else it writes nothing.
     @inlinable @inline(__always)
     public static func covers(_ value: Double, places: Int) -> Bool {
-        guard value.isFinite, abs(value) < 1e15 else { return false }
-        var scale = 1.0
-        for _ in 0..<places { scale *= 10 }
-        return abs(value * scale) < 9e18
+        value.isFinite && abs(value) < 1e15 && abs(value * power(places)) < 9e18
     }
 
+    /// 10^places, exactly (places 0...18).
     @inlinable @inline(__always)
-    static func write(_ value: Double, scale: Int, places: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
-        let scaled = value * Double(scale)
-        guard abs(scaled) < 9e18 else { return 0 }
-        return write(Int(scaled.rounded()), scale: scale, places: places, to: out)
+    static func power(_ places: Int) -> Double {
+        precondition(places >= 0 && places <= 18, "at most 18 decimal places")
+        var p = 1.0
+        for _ in 0..<places { p *= 10 }
+        return p
     }
 
     @inlinable @inline(__always)
