@@ -61,22 +61,21 @@ final class InputBytes: @unchecked Sendable {
     /// page cache keeps them; touching them again maps them again, so this is
     /// only a hint). Does nothing for owned bytes.
     func release(before offset: Int) {
-        guard let mapped else { return }
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let end = min(offset, mappedLength) / page * page
-        guard end > released else { return }
-        madvise(mapped + released, end - released, MADV_DONTNEED)
-        released = end
+        guard offset > released else { return }
+        released = release(released..<offset)
     }
 
     /// Drops the mapped pages wholly inside `range` from resident memory (a
     /// hint, as `release(before:)`; safe from any thread). Does nothing for owned bytes.
-    func release(_ range: Range<Int>) {
-        guard let mapped else { return }
+    /// Returns where the released pages end (`range.lowerBound` when none were).
+    @discardableResult
+    func release(_ range: Range<Int>) -> Int {
+        guard let mapped else { return range.lowerBound }
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         let start = (range.lowerBound + page - 1) / page * page, end = min(range.upperBound, mappedLength) / page * page
-        guard end > start else { return }
+        guard end > start else { return range.lowerBound }
         madvise(mapped + start, end - start, MADV_DONTNEED)
+        return end
     }
 
     deinit {

@@ -17,17 +17,8 @@ public final class OutputFile {
     }
 
     public func write(_ bytes: [UInt8]) throws(OutputFileError) {
-        let failure: OutputFileError? = bytes.withUnsafeBytes { b in
-            do throws(OutputFileError) { try write(b) } catch { return error }
-            return nil
-        }
-        if let failure { throw failure }
-    }
-
-    /// Writes bytes in place (a large block goes straight to `write(2)`).
-    public func write(_ bytes: UnsafeRawBufferPointer) throws(OutputFileError) {
-        guard let base = bytes.baseAddress, !bytes.isEmpty, let handle else { return }
-        let n = fwrite(base, 1, bytes.count, handle)
+        guard !bytes.isEmpty, let handle else { return }
+        let n = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, handle) }
         if n != bytes.count { throw OutputFileError(path: path, reason: String(cString: strerror(errno))) }
     }
 
