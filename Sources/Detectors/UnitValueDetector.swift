@@ -36,13 +36,12 @@ public struct UnitValueDetector: Detector {
     }
 
     /// Rows grouped by (tariff code, unit class), with each pair's code and class.
-    static func pairs(_ table: DeclarationTable) -> (rows: [[Int]], code: [String], unitClass: [Int], pairOf: [Int]) {
+    static func pairs(_ table: DeclarationTable) -> (rows: [[Int]], code: [String], unitClass: [Int]) {
         let hs = table.text(.hsCode)!
         let classes = UnitValueFeatures.Classes(table)
         // Pair number per (code, class), in a flat array: codes are dense dictionary numbers, classes 0...3.
         var index = [Int](repeating: -1, count: hs.values.count * 4)
         var rows: [[Int]] = [], code: [String] = [], unitClass: [Int] = []
-        var pairOf = [Int](repeating: 0, count: table.count)
         let codes = hs.codes
         for r in 0..<table.count {
             let c = codes[r]
@@ -57,9 +56,8 @@ public struct UnitValueDetector: Detector {
                 unitClass.append(uc)
             }
             rows[p].append(r)
-            pairOf[r] = p
         }
-        return (rows, code, unitClass, pairOf)
+        return (rows, code, unitClass)
     }
 
     /// The hierarchy levels of a code: full line, HS6, HS4, chapter, everything.
@@ -148,15 +146,8 @@ public struct UnitValueDetector: Detector {
         var sample = rows
         if sample.count > maxRows * 2 { sample = Array(sample.prefix(maxRows * 2)) }
         let d = UnitValueFeatures.count, n = sample.count
-        // Feature columns back to back (column j at j × n), as the matrix lays them out.
-        var features = [Double](repeating: .nan, count: n * d)
-        let usd = table.valueUSD, net = table.numbers(.netWeightKg), gross = table.numbers(.grossWeightKg), quantity = table.numbers(.quantity)
-        for (i, r) in sample.enumerated() {
-            let u = usd[r], nw = net?[r] ?? .nan, gw = gross?[r] ?? .nan, q = quantity?[r] ?? .nan
-            for j in 0..<d where !(j == 0 && samples[r]) {
-                features[i + j * n] = UnitValueFeatures.feature(j, usd: u, net: nw, gross: gw, quantity: q)
-            }
-        }
+        // Every feature's column (feature j at j × n).
+        let features = UnitValueFeatures.columns(UnitValueFeatures.Source(table), rows: sample, features: Array(0..<d), declaredSample: samples)
         // Which features this group has at all (≥ half the rows).
         let present = (0..<d).filter { j in features[(j * n)..<((j + 1) * n)].filter { !$0.isNaN }.count * 2 >= n }
         guard !present.isEmpty else { return nil }
@@ -230,7 +221,7 @@ public struct FittedUnitValue: FittedDetector {
         }
         let work = byGroup.sorted { $0.key < $1.key }
         let model = self
-        let samples = DeclaredSample.rows(table)
+        let samples = DeclaredSample.rows(table), source = UnitValueFeatures.Source(table)
         scores.withUnsafeMutableBufferPointer { out in
             // safe: groups partition the rows, so each iteration writes its own rows.
             nonisolated(unsafe) let shared = out
@@ -238,16 +229,11 @@ public struct FittedUnitValue: FittedDetector {
                 DispatchQueue.concurrentPerform(iterations: work.count) { k in
                     let (key, rows) = work[k]
                     let g = model.groups[key]!
+                    // The group's features, missing values filled with its medians.
                     let n = rows.count
-                    var columns = [Double](repeating: 0, count: n * g.features.count)
-                    let usd = table.valueUSD
-                    let net = table.numbers(.netWeightKg), gross = table.numbers(.grossWeightKg), quantity = table.numbers(.quantity)
-                    for (i, r) in rows.enumerated() {
-                        let u = usd[r], nw = net?[r] ?? .nan, gw = gross?[r] ?? .nan, q = quantity?[r] ?? .nan
-                        for (c, j) in g.features.enumerated() {
-                            let f = j == 0 && samples[r] ? .nan : UnitValueFeatures.feature(j, usd: u, net: nw, gross: gw, quantity: q)
-                            columns[i + c * n] = f.isNaN ? g.medians[j] : f
-                        }
+                    var columns = UnitValueFeatures.columns(source, rows: rows, features: g.features, declaredSample: samples)
+                    for (c, j) in g.features.enumerated() {
+                        for i in (c * n)..<((c + 1) * n) where columns[i].isNaN { columns[i] = g.medians[j] }
                     }
                     guard let x = try? Matrix(rows: n, columns: g.features.count, columnMajor: columns) else { return }
                     // One Cholesky and one triangular solve for the whole group.
@@ -259,7 +245,7 @@ public struct FittedUnitValue: FittedDetector {
                         var largest = 0.0
                         for c in 0..<d { largest = max(largest, residual[i + c * stride] * residual[i + c * stride]) }
                         var s = FittedUnitValue.score(squaredDistance: d2[i], largestResidual2: largest, features: d)
-                        if let n = net?[r], let gw = gross?[r], FittedUnitValue.grossBelowNet(gross: gw, net: n) {
+                        if let n = source.net?[r], let gw = source.gross?[r], FittedUnitValue.grossBelowNet(gross: gw, net: n) {
                             s = max(s, FittedUnitValue.grossBelowNetScore)
                         }
                         shared[r] = s

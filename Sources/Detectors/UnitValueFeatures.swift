@@ -67,16 +67,40 @@ enum UnitValueFeatures {
         }
     }
 
+    /// The columns the features are read from, fetched from the table once.
+    struct Source {
+        let usd: [Double]
+        let net: [Double]?, gross: [Double]?, quantity: [Double]?
+
+        init(_ t: DeclarationTable) {
+            usd = t.valueUSD
+            net = t.numbers(.netWeightKg)
+            gross = t.numbers(.grossWeightKg)
+            quantity = t.numbers(.quantity)
+        }
+
+        /// Feature `j` of row `r` (USD/kg missing for a declared sample).
+        @inline(__always)
+        func feature(_ j: Int, _ r: Int, declaredSample: Bool) -> Double {
+            if j == 0 && declaredSample { return .nan }
+            return UnitValueFeatures.feature(j, usd: usd[r], net: net?[r] ?? .nan, gross: gross?[r] ?? .nan, quantity: quantity?[r] ?? .nan)
+        }
+    }
+
+    /// Features `features` of `rows`, column-major as a matrix lays them out
+    /// (feature `features[c]` of `rows[i]` at `i + c × rows.count`); NaN where missing.
+    static func columns(_ source: Source, rows: [Int], features: [Int], declaredSample: [Bool]) -> [Double] {
+        let n = rows.count
+        var out = [Double](repeating: .nan, count: n * features.count)
+        for (i, r) in rows.enumerated() {
+            for (c, j) in features.enumerated() { out[i + c * n] = source.feature(j, r, declaredSample: declaredSample[r]) }
+        }
+        return out
+    }
+
     /// The feature vector of row `r` (USD/kg missing for a declared sample).
     static func row(_ t: DeclarationTable, _ r: Int, declaredSample: Bool = false) -> [Double] {
-        let usd = t.valueUSD[r]
-        let net = t.numbers(.netWeightKg)?[r] ?? .nan
-        let gross = t.numbers(.grossWeightKg)?[r] ?? .nan
-        let quantity = t.numbers(.quantity)?[r] ?? .nan
-        var f = [Double](repeating: .nan, count: count)
-        if net > 0 && usd >= 0 && !declaredSample { f[0] = Math.log(max(usd, 0.01) / net) }
-        if net > 0 && quantity > 0 { f[1] = Math.log(net / quantity) }
-        if net > 0 && gross > 0 { f[2] = packaging(gross: gross, net: net) }
-        return f
+        let source = Source(t)
+        return (0..<count).map { source.feature($0, r, declaredSample: declaredSample) }
     }
 }
