@@ -125,25 +125,10 @@ extension Ranking {
         var out = [Int]()
         out.reserveCapacity(n)
         let scored = runs.map(\.scored), zero = runs.map(\.zero)
-        merge(scored, into: &out) { $0.risk < zeroWord }
-        merge(zero, into: &out) { _ in true }
-        merge(scored, into: &out) { $0.risk > zeroWord }
+        merge(scored, into: &out, less: <, row: \.row) { $0.risk < zeroWord }
+        merge(zero, into: &out, less: <, row: \.row)
+        merge(scored, into: &out, less: <, row: \.row) { $0.risk > zeroWord }
         return out
-    }
-
-    /// Appends the rows of the keys in sorted runs that satisfy `take`, in
-    /// merged order (k is the core count, so the head is found by a scan).
-    static func merge<Key: Comparable>(_ runs: [[Key]], into out: inout [Int], where take: (Key) -> Bool) where Key: RowKey {
-        var head = runs.map { run in run.firstIndex(where: take) ?? run.count }
-        while true {
-            var best = -1
-            for k in runs.indices where head[k] < runs[k].count && take(runs[k][head[k]]) {
-                if best < 0 || runs[k][head[k]] < runs[best][head[best]] { best = k }
-            }
-            guard best >= 0 else { return }
-            out.append(runs[best][head[best]].row)
-            head[best] += 1
-        }
     }
 }
 

@@ -42,7 +42,10 @@ public enum Ranking {
             return run
         }
         let exact = runs.allSatisfy(\.exact)
-        return merge(runs.map(\.keys), exact: exact, ids: ids)
+        var out = [Int]()
+        out.reserveCapacity(n)
+        merge(runs.map(\.keys), into: &out, less: { less($0, $1, exact: exact, ids: ids) }, row: { Int($0.row) })
+        return out
     }
 
     /// The keys of `rows`, and whether every id there fits the packed prefix
@@ -86,19 +89,19 @@ public enum Ranking {
         return a.row < b.row
     }
 
-    /// The rows of sorted runs in merged order: a k-way merge (k is the core
-    /// count, so the head is found by a scan), writing row indices only.
-    static func merge(_ runs: [[Key]], exact: Bool, ids: StringColumn) -> [Int] {
-        var out = [Int]()
-        out.reserveCapacity(runs.reduce(0) { $0 + $1.count })
-        var head = [Int](repeating: 0, count: runs.count)
+    /// Appends the rows of the keys in sorted runs that satisfy `take`, in merged
+    /// order under `less`: a k-way merge (k is the core count, so the head is
+    /// found by a scan). The keys `take` keeps lie together in each run.
+    static func merge<Key>(_ runs: [[Key]], into out: inout [Int], less: (Key, Key) -> Bool, row: (Key) -> Int,
+                           where take: (Key) -> Bool = { _ in true }) {
+        var head = runs.map { run in run.firstIndex(where: take) ?? run.count }
         while true {
             var best = -1
-            for k in runs.indices where head[k] < runs[k].count {
-                if best < 0 || less(runs[k][head[k]], runs[best][head[best]], exact: exact, ids: ids) { best = k }
+            for k in runs.indices where head[k] < runs[k].count && take(runs[k][head[k]]) {
+                if best < 0 || less(runs[k][head[k]], runs[best][head[best]]) { best = k }
             }
-            guard best >= 0 else { return out }
-            out.append(Int(runs[best][head[best]].row))
+            guard best >= 0 else { return }
+            out.append(row(runs[best][head[best]]))
             head[best] += 1
         }
     }
