@@ -69,7 +69,7 @@ public enum RankedFiles {
         try jsonFile.close()
     }
 
-    /// One block's ranked.csv and ranked.jsonl bytes; reused wave after wave.
+    /// One block's ranked.csv and ranked.jsonl bytes; reused block after block.
     final class RenderedBlock: @unchecked Sendable {
         var csv: CSVWriter
         var json = JSONBytes()
