@@ -88,31 +88,47 @@ extension Tokenizer {
         case ready(TokenAssembler, from: Int, line: Int)
     }
 
-    /// Indexes chunk `j`, finds its first record and line, and sets up an assembler.
+    /// Bytes per structural-index window. Stage 1 indexes a chunk one window at
+    /// a time, as stage 2 reaches it, so the index is read back from cache
+    /// rather than memory, and windows stage 2 has passed are freed.
+    public static let indexWindow = 1 << 16
+
+    /// Indexes the start of chunk `j`, finds its first record and line, and sets
+    /// up an assembler that indexes the rest window by window.
     static func prepareChunk(_ bytes: UnsafeRawBufferPointer, dialect: Dialect, plan: TokenizerPlan, chunk j: Int) -> PreparedChunk {
         let c = plan.chunks[j]
-        let index = StructuralIndex(bytes, start: c.start, end: c.end, dialect: dialect, insideQuotes: c.insideQuotes)
-        guard let from = firstRecord(bytes, plan: plan, chunk: j, index: index) else {
-            return index.endsInsideQuotes && c.end == bytes.count ? .irregular : .empty
+        let kernel = plan.kernel, indexWindow = plan.indexWindow
+        func index(from start: Int, to limit: Int, insideQuotes: Bool, reusing storage: StructuralIndex.Storage? = nil) -> StructuralIndex {
+            StructuralIndex(bytes, start: start, end: min(limit, start + indexWindow), dialect: dialect, insideQuotes: insideQuotes,
+                            kernel: kernel, reusing: storage)
+        }
+        // Windows up to the one holding the chunk's first record start (none past the chunk's end).
+        var windows = [index(from: c.start, to: c.end, insideQuotes: c.insideQuotes)]
+        var first = firstRecord(bytes, plan: plan, chunk: j, index: windows[0])
+        while first == nil, let last = windows.last, last.end < c.end {
+            windows.append(index(from: last.end, to: c.end, insideQuotes: last.endsInsideQuotes))
+            first = firstRecord(bytes, plan: plan, chunk: j, index: windows[windows.count - 1])
+        }
+        guard let from = first else {
+            return windows[windows.count - 1].endsInsideQuotes && c.end == bytes.count ? .irregular : .empty
         }
         if from >= c.end { return .empty }
         var newlines = c.newlinesBefore
         for i in c.start..<from where bytes[i] == 0x0A { newlines += 1 }
-        let window = 1 << 16
-        let assembler = TokenAssembler(buffer: bytes, dialect: dialect, windows: [index]) { last in
-            let end = min(bytes.count, last.end + window)
-            return StructuralIndex(bytes, start: last.end, end: end, dialect: dialect, insideQuotes: last.endsInsideQuotes)
+        let assembler = TokenAssembler(buffer: bytes, dialect: dialect, windows: windows) { last, storage in
+            index(from: last.end, to: bytes.count, insideQuotes: last.endsInsideQuotes, reusing: storage)
         }
         return .ready(assembler, from: from, line: newlines + 1)
     }
 
-    /// The first record start owned by chunk `j`, or nil when the chunk owns none.
+    /// The first record start owned by chunk `j` within `index` (a window of the
+    /// chunk), or nil when that window holds none.
     static func firstRecord(_ bytes: UnsafeRawBufferPointer, plan: TokenizerPlan, chunk j: Int, index: StructuralIndex) -> Int? {
         let c = plan.chunks[j]
         if j == 0 { return plan.bom }
         if bytes[c.start - 1] == 0x0A && !c.insideQuotes { return c.start }
         guard let first = index.separators.first(where: { $0 & StructuralIndex.recordEndBit != 0 }) else { return nil }
-        return c.start + Int(first & StructuralIndex.positionMask) + 1
+        return index.start + Int(first & StructuralIndex.positionMask) + 1
     }
 
     /// Visits every record with the scalar tokenizer, piece by piece (bounded

@@ -16,21 +16,22 @@ public enum Tokenizer {
     /// Tokenizes `bytes`, split into chunks at `splits` (offsets, any order;
     /// chunk edges may fall anywhere, even inside quoted fields).
     public static func tokenize(_ bytes: UnsafeRawBufferPointer, dialect: Dialect = .comma, path: Path = .automatic,
-                                splits: [Int] = []) -> CSVTokens {
+                                splits: [Int] = [], kernel: IndexKernel = .best) -> CSVTokens {
         if path == .scalar { return ScalarTokenizer.tokenize(bytes, dialect: dialect) }
-        return fastPath(bytes, dialect: dialect, splits: splits) ?? ScalarTokenizer.tokenize(bytes, dialect: dialect)
+        return fastPath(bytes, dialect: dialect, splits: splits, kernel: kernel) ?? ScalarTokenizer.tokenize(bytes, dialect: dialect)
     }
 
     /// The SIMD path alone: `nil` when the quoting is irregular.
-    static func fastPath(_ bytes: UnsafeRawBufferPointer, dialect: Dialect, splits: [Int]) -> CSVTokens? {
+    static func fastPath(_ bytes: UnsafeRawBufferPointer, dialect: Dialect, splits: [Int], kernel: IndexKernel = .best) -> CSVTokens? {
         let bom = hasBOM(bytes) ? 3 : 0
-        let plan = ChunkPlan(bytes, dialect: dialect, from: bom, splits: splits)
-        let indexes = plan.chunks.map { StructuralIndex(bytes, start: $0.start, end: $0.end, dialect: dialect, insideQuotes: $0.insideQuotes) }
+        let plan = ChunkPlan(bytes, dialect: dialect, from: bom, splits: splits, kernel: kernel)
+        let indexes = plan.chunks.map { StructuralIndex(bytes, start: $0.start, end: $0.end, dialect: dialect, insideQuotes: $0.insideQuotes, kernel: kernel) }
         return TokenAssembler.assemble(bytes, indexes: indexes, dialect: dialect, bom: bom)
     }
 
-    public static func tokenize(_ bytes: [UInt8], dialect: Dialect = .comma, path: Path = .automatic, splits: [Int] = []) -> CSVTokens {
-        bytes.withUnsafeBytes { tokenize($0, dialect: dialect, path: path, splits: splits) }
+    public static func tokenize(_ bytes: [UInt8], dialect: Dialect = .comma, path: Path = .automatic, splits: [Int] = [],
+                                kernel: IndexKernel = .best) -> CSVTokens {
+        bytes.withUnsafeBytes { tokenize($0, dialect: dialect, path: path, splits: splits, kernel: kernel) }
     }
 
     /// Runs `body` for `0..<count` and returns the results in order: serially, or
@@ -45,17 +46,21 @@ public enum Tokenizer {
     /// drops those mapped pages from resident memory there).
     public static func plan(_ bytes: UnsafeRawBufferPointer, dialect: Dialect = .comma, chunkSize: Int,
                             map: ChunkMap = { n, body in (0..<n).map(body) },
-                            counted: (@Sendable (Range<Int>) -> Void)? = nil) -> TokenizerPlan {
+                            counted: (@Sendable (Range<Int>) -> Void)? = nil, kernel: IndexKernel = .best) -> TokenizerPlan {
         let bom = hasBOM(bytes) ? 3 : 0
         let size = max(4096, chunkSize)
         let splits = Array(stride(from: bom + size, to: bytes.count, by: size))
-        return TokenizerPlan(bom: bom, chunks: ChunkPlan(bytes, dialect: dialect, from: bom, splits: splits, map: map, counted: counted).chunks)
+        return TokenizerPlan(bom: bom, chunks: ChunkPlan(bytes, dialect: dialect, from: bom, splits: splits, map: map, counted: counted, kernel: kernel).chunks, kernel: kernel)
     }
 
     /// Plans chunks at explicit offsets (tests put edges everywhere).
-    public static func plan(_ bytes: UnsafeRawBufferPointer, dialect: Dialect = .comma, splits: [Int]) -> TokenizerPlan {
+    /// `indexWindow` sets the bytes per structural-index window (tests and the
+    /// fuzzer make it small, so window edges fall everywhere).
+    public static func plan(_ bytes: UnsafeRawBufferPointer, dialect: Dialect = .comma, splits: [Int],
+                            kernel: IndexKernel = .best, indexWindow: Int = Tokenizer.indexWindow) -> TokenizerPlan {
         let bom = hasBOM(bytes) ? 3 : 0
-        return TokenizerPlan(bom: bom, chunks: ChunkPlan(bytes, dialect: dialect, from: bom, splits: splits).chunks)
+        return TokenizerPlan(bom: bom, chunks: ChunkPlan(bytes, dialect: dialect, from: bom, splits: splits, kernel: kernel).chunks,
+                             kernel: kernel, indexWindow: max(1, indexWindow))
     }
 
     /// The records whose first byte lies in chunk `j`, by the SIMD path; the
@@ -77,8 +82,9 @@ public enum Tokenizer {
 
     /// Tokenizes chunk by chunk and concatenates, falling back to the scalar
     /// tokenizer when any chunk is irregular: the same tokens as `tokenize`.
-    public static func tokenizeInChunks(_ bytes: UnsafeRawBufferPointer, dialect: Dialect = .comma, splits: [Int]) -> CSVTokens {
-        let plan = plan(bytes, dialect: dialect, splits: splits)
+    public static func tokenizeInChunks(_ bytes: UnsafeRawBufferPointer, dialect: Dialect = .comma, splits: [Int],
+                                        kernel: IndexKernel = .best, indexWindow: Int = Tokenizer.indexWindow) -> CSVTokens {
+        let plan = plan(bytes, dialect: dialect, splits: splits, kernel: kernel, indexWindow: indexWindow)
         var all = CSVTokens()
         all.bomLength = plan.bom
         for j in plan.chunks.indices {
@@ -94,17 +100,25 @@ public enum Tokenizer {
         return all
     }
 
-    /// Stage 1 alone over the whole input: the number of separators (field
-    /// ends) and records found by the structural index. For benchmarks of the
-    /// indexer on its own.
+    /// Stage 1 alone over the whole input, chunk by chunk and window by window:
+    /// the number of separators (field ends) and records found by the
+    /// structural index. For benchmarks of the indexer on its own.
     public static func structuralSummary(_ bytes: UnsafeRawBufferPointer, dialect: Dialect = .comma,
-                                         chunkSize: Int = 4 << 20) -> (separators: Int, records: Int) {
-        let plan = plan(bytes, dialect: dialect, chunkSize: chunkSize)
+                                         chunkSize: Int = 4 << 20, kernel: IndexKernel = .best) -> (separators: Int, records: Int) {
+        let plan = plan(bytes, dialect: dialect, chunkSize: chunkSize, kernel: kernel)
         var separators = 0, records = 0
+        let storage = StructuralIndex.Storage()
         for c in plan.chunks {
-            let index = StructuralIndex(bytes, start: c.start, end: c.end, dialect: dialect, insideQuotes: c.insideQuotes)
-            separators += index.separators.count
-            for s in index.separators where s & StructuralIndex.recordEndBit != 0 { records += 1 }
+            // Window by window, as the tokenizer indexes a chunk.
+            var start = c.start, inside = c.insideQuotes
+            while start < c.end {
+                let index = StructuralIndex(bytes, start: start, end: min(c.end, start + indexWindow), dialect: dialect,
+                                            insideQuotes: inside, kernel: kernel, reusing: storage)
+                separators += index.separators.count
+                for s in index.separators where s & StructuralIndex.recordEndBit != 0 { records += 1 }
+                start = index.end
+                inside = index.endsInsideQuotes
+            }
         }
         return (separators, records)
     }
@@ -119,6 +133,10 @@ public struct TokenizerPlan: Sendable {
     /// Bytes of a UTF-8 BOM skipped at the start (0 or 3).
     public var bom: Int
     var chunks: [ChunkPlan.Chunk]
+    /// The stage-1 kernel the plan counted with; its chunks are indexed with it too.
+    public var kernel: IndexKernel
+    /// Bytes per structural-index window.
+    public var indexWindow = Tokenizer.indexWindow
     /// Number of chunks.
     public var count: Int { chunks.count }
     /// Byte range of chunk `j`.
@@ -138,7 +156,8 @@ struct ChunkPlan {
     var chunks: [Chunk] = []
 
     init(_ bytes: UnsafeRawBufferPointer, dialect: Dialect, from: Int, splits: [Int],
-         map: Tokenizer.ChunkMap = { n, body in (0..<n).map(body) }, counted: (@Sendable (Range<Int>) -> Void)? = nil) {
+         map: Tokenizer.ChunkMap = { n, body in (0..<n).map(body) }, counted: (@Sendable (Range<Int>) -> Void)? = nil,
+         kernel: IndexKernel = .best) {
         var edges = Set(splits.filter { $0 > from && $0 < bytes.count })
         edges.insert(from)
         let sorted = edges.sorted()
@@ -149,7 +168,16 @@ struct ChunkPlan {
             let s = sorted[k], e = k + 1 < sorted.count ? sorted[k + 1] : shared.count
             var q: UInt64 = 0, n: UInt64 = 0
             if e > s {
-                tradescan_count_quotes_newlines(shared.baseAddress!.assumingMemoryBound(to: UInt8.self) + s, e - s, quote, &q, &n)
+                let p = shared.baseAddress!.assumingMemoryBound(to: UInt8.self) + s
+                #if arch(x86_64)
+                if kernel == .avx512 {
+                    tradescan_count_quotes_newlines_avx512(p, e - s, quote, &q, &n)
+                } else {
+                    tradescan_count_quotes_newlines(p, e - s, quote, &q, &n)
+                }
+                #else
+                tradescan_count_quotes_newlines(p, e - s, quote, &q, &n)
+                #endif
             }
             counted?(s..<e)
             return (q, n)

@@ -29,8 +29,11 @@ struct FuzzReplayTests {
         }
         let body = Array(data[offset...])
         let splits = edges.map { $0 % (body.count + 1) }
+        let window = [Tokenizer.indexWindow, 1, 7, 64, 65, 100, 192, 1000][Int(control >> 5)]
         let scalar = ScalarTokenizer.tokenize(body, dialect: dialect)
-        #expect(Tokenizer.tokenize(body, dialect: dialect, splits: splits) == scalar)
-        #expect(body.withUnsafeBytes { Tokenizer.tokenizeInChunks($0, dialect: dialect, splits: splits) } == scalar)
+        for kernel in IndexKernel.available {
+            #expect(Tokenizer.tokenize(body, dialect: dialect, splits: splits, kernel: kernel) == scalar, "\(kernel)")
+            #expect(body.withUnsafeBytes { Tokenizer.tokenizeInChunks($0, dialect: dialect, splits: splits, kernel: kernel, indexWindow: window) } == scalar, "\(kernel)")
+        }
     }
 }

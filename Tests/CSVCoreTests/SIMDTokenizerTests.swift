@@ -9,8 +9,10 @@ import Testing
 struct SIMDTokenizerTests {
     func expectSame(_ bytes: [UInt8], dialect: Dialect = .comma, splits: [Int] = [], _ context: @autoclosure () -> String) {
         let scalar = ScalarTokenizer.tokenize(bytes, dialect: dialect)
-        let simd = Tokenizer.tokenize(bytes, dialect: dialect, splits: splits)
-        #expect(simd == scalar, "\(context())")
+        for kernel in IndexKernel.available {
+            let simd = Tokenizer.tokenize(bytes, dialect: dialect, splits: splits, kernel: kernel)
+            #expect(simd == scalar, "\(kernel): \(context())")
+        }
     }
 
     @Test("every table case gives the same tokens on both paths", arguments: ScalarTokenizerTests.cases)
@@ -87,6 +89,27 @@ struct SIMDTokenizerTests {
         #expect((got != nil) == fast, "\(text.debugDescription)")
     }
 
+    @Test("every index kernel writes the same lists, at every length and start, from any quote state", arguments: [51, 52] as [UInt64])
+    func kernelsAgree(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        let alphabet = Array("a,\"\n;\r x".utf8)
+        for length in 0...300 {
+            // Exactly `length` bytes allocated: the kernels must read none past the end.
+            let bytes = (0..<length).map { _ in alphabet.randomElement(using: &rng)! }
+            bytes.withUnsafeBytes { buf in
+                for start in [0, 1, 63, 64, 65].filter({ $0 <= length }) {
+                    for inside in [false, true] {
+                        let lists = IndexKernel.available.map { k in
+                            let i = StructuralIndex(buf, start: start, end: length, dialect: .semicolon, insideQuotes: inside, kernel: k)
+                            return [Array(i.separators), Array(i.quotes), Array(i.quotedNewlines), [i.endsInsideQuotes ? 1 : 0]]
+                        }
+                        #expect(Set(lists).count == 1, "length \(length) start \(start) inside \(inside)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test("the scalar switch gives the scalar tokens")
     func scalarSwitch() {
         let bytes = Array("a,\"b\nc\"\n".utf8)
@@ -100,8 +123,12 @@ struct SIMDTokenizerTests {
 struct ChunkedTokenizerTests {
     func expectSame(_ bytes: [UInt8], dialect: Dialect = .comma, splits: [Int], _ context: String) {
         let scalar = ScalarTokenizer.tokenize(bytes, dialect: dialect)
-        let chunked = bytes.withUnsafeBytes { Tokenizer.tokenizeInChunks($0, dialect: dialect, splits: splits) }
-        #expect(chunked == scalar, "\(context)")
+        for kernel in IndexKernel.available {
+            for window in [Tokenizer.indexWindow, 4] {
+                let chunked = bytes.withUnsafeBytes { Tokenizer.tokenizeInChunks($0, dialect: dialect, splits: splits, kernel: kernel, indexWindow: window) }
+                #expect(chunked == scalar, "\(kernel), window \(window): \(context)")
+            }
+        }
     }
 
     @Test("a chunk edge at every byte", arguments: ScalarTokenizerTests.cases)
@@ -208,9 +235,10 @@ struct RecordVisitorTests {
         c.records.map { "\($0.offset)@\($0.line)/\($0.flags.rawValue):" + $0.fields.map { "\($0.0)-\($0.1)/\($0.2.rawValue)" }.joined(separator: ",") }
     }
 
-    func visited(_ bytes: [UInt8], _ dialect: Dialect, splits: [Int]) -> (Collect, Int) {
+    func visited(_ bytes: [UInt8], _ dialect: Dialect, splits: [Int], kernel: IndexKernel = .best,
+                 window: Int = Tokenizer.indexWindow) -> (Collect, Int) {
         bytes.withUnsafeBytes { buf in
-            let plan = Tokenizer.plan(buf, dialect: dialect, splits: splits)
+            let plan = Tokenizer.plan(buf, dialect: dialect, splits: splits, kernel: kernel, indexWindow: window)
             var c = Collect()
             var blank = 0
             for j in 0..<plan.count {
@@ -231,9 +259,13 @@ struct RecordVisitorTests {
         let want = expected(bytes, c.dialect)
         let blank = ScalarTokenizer.tokenize(bytes, dialect: c.dialect).blankLines
         for cut in 0...bytes.count {
-            let (got, b) = visited(bytes, c.dialect, splits: [cut])
-            #expect(render(got) == want, "\(c.name) at \(cut)")
-            #expect(b == blank)
+            for kernel in IndexKernel.available {
+                for window in [Tokenizer.indexWindow, 3, 64] {
+                    let (got, b) = visited(bytes, c.dialect, splits: [cut], kernel: kernel, window: window)
+                    #expect(render(got) == want, "\(kernel), window \(window): \(c.name) at \(cut)")
+                    #expect(b == blank)
+                }
+            }
         }
     }
 
@@ -244,7 +276,12 @@ struct RecordVisitorTests {
         for _ in 0..<200 {
             let bytes = (0..<Int.random(in: 0...90, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
             let splits = (0..<3).map { _ in Int.random(in: 0...bytes.count, using: &rng) }
-            #expect(render(visited(bytes, .comma, splits: splits).0) == expected(bytes, .comma), "\(bytes) \(splits)")
+            for kernel in IndexKernel.available {
+                for window in [Tokenizer.indexWindow, 5] {
+                    #expect(render(visited(bytes, .comma, splits: splits, kernel: kernel, window: window).0) == expected(bytes, .comma),
+                            "\(kernel), window \(window): \(bytes) \(splits)")
+                }
+            }
         }
     }
 
@@ -256,5 +293,27 @@ struct RecordVisitorTests {
         #expect(c.records.map(\.end) == [9, 12])
         let (simd, _) = visited(bytes, .comma, splits: [])
         #expect(simd.records.map(\.end) == [9, 12])
+    }
+
+    @Test("fields and records longer than an index window, and chunks whose first record starts windows in")
+    func longerThanWindows() {
+        let window = Tokenizer.indexWindow
+        var rng = SeededRandom(seed: 41)
+        var text = "id,note,tail\n1,short,x\n"
+        // A quoted field of 2.5 windows with delimiters, doubled quotes and LFs throughout.
+        text += "2,\"" + String((0..<(window * 5 / 2)).map { _ in "ab,\n x".randomElement(using: &rng)! }) + "\"\"q\"\"\",y\r\n"
+        // An unquoted field of 1.5 windows.
+        text += "3," + String(repeating: "z", count: window * 3 / 2) + ",w\n"
+        for i in 4..<400 { text += "\(i),\"n,\(i)\",v\n" }
+        let bytes = Array(text.utf8)
+        let want = expected(bytes, .comma)
+        let cuts = [1, 30, 40, window - 1, window, window + 7, 2 * window + 3, window * 5 / 2, 3 * window, 4 * window + 11, bytes.count - 5]
+        for kernel in IndexKernel.available {
+            #expect(render(visited(bytes, .comma, splits: [], kernel: kernel).0) == want, "\(kernel) whole")
+            for cut in cuts {
+                #expect(render(visited(bytes, .comma, splits: [cut], kernel: kernel).0) == want, "\(kernel) at \(cut)")
+                #expect(render(visited(bytes, .comma, splits: [cut, cut + window / 3], kernel: kernel).0) == want, "\(kernel) at \(cut)+")
+            }
+        }
     }
 }

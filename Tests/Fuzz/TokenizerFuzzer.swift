@@ -1,11 +1,12 @@
 // libFuzzer target: the SIMD tokenizer (structural index + assembler, with
-// chunk edges chosen by the input), whole, chunk by chunk, and streamed to a
-// record visitor as ingest reads,
-// must give exactly the scalar tokenizer's tokens for any bytes. Built and run by Scripts/fuzz.sh, not by SwiftPM.
+// every stage-1 kernel the CPU runs, and chunk edges and index windows chosen
+// by the input), whole, chunk by chunk, and streamed to a record visitor as
+// ingest reads, must give exactly the scalar tokenizer's tokens for any bytes.
+// Built and run by Scripts/fuzz.sh, not by SwiftPM.
 //
-// Input layout: byte 0 picks the dialect (low 2 bits) and the number of chunk
-// edges (next 3 bits); the next 2 bytes per edge give its offset; the rest is
-// the CSV.
+// Input layout: byte 0 picks the dialect (low 2 bits), the number of chunk
+// edges (next 3 bits) and the structural-index window (top 3 bits); the next
+// 2 bytes per edge give its offset; the rest is the CSV.
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func tokenizerFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -20,35 +21,40 @@ public func tokenizerFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         offset += 2
     }
     let body = UnsafeRawBufferPointer(start: data + offset, count: size - offset)
+    let window = [Tokenizer.indexWindow, 1, 7, 64, 65, 100, 192, 1000][Int(control >> 5)]
     let scalar = ScalarTokenizer.tokenize(body, dialect: dialect)
-    let fast = Tokenizer.tokenize(body, dialect: dialect, splits: edges.map { $0 % (body.count + 1) })
-    if fast != scalar {
-        fatalError("SIMD and scalar tokens differ (dialect \(dialect.delimiter), edges \(edges))")
-    }
-    // The ingest path: chunk by chunk, records owned by the chunk they start in.
-    let chunked = Tokenizer.tokenizeInChunks(body, dialect: dialect, splits: edges.map { $0 % (body.count + 1) })
-    if chunked != scalar {
-        fatalError("chunked and scalar tokens differ (dialect \(dialect.delimiter), edges \(edges))")
-    }
-    // The streaming path ingest uses: records visited chunk by chunk.
-    let plan = Tokenizer.plan(body, dialect: dialect, splits: edges.map { $0 % (body.count + 1) })
-    var collected = Collect()
-    var regular = true
-    for j in 0..<plan.count where regular {
-        regular = Tokenizer.visitChunk(body, dialect: dialect, plan: plan, chunk: j, visitor: &collected) != nil
-    }
-    if !regular {
-        collected = Collect()
-        _ = Tokenizer.visitScalar(body, dialect: dialect, pieceSize: 5, visitor: &collected)
-    }
     var expected: [String] = []
     for r in 0..<scalar.recordCount {
         expected.append("\(scalar.recordOffset[r])@\(scalar.recordLine[r]):" + scalar.fields(ofRecord: r).map {
             "\(scalar.fieldStart[$0])-\(scalar.fieldEnd[$0])/\(scalar.fieldFlags[$0].rawValue)"
         }.joined(separator: ","))
     }
-    if collected.records != expected {
-        fatalError("visited records differ from the scalar tokens (edges \(edges))")
+    // Every stage-1 kernel this CPU runs (portable SSE2, and AVX-512 where present).
+    for kernel in IndexKernel.available {
+        let fast = Tokenizer.tokenize(body, dialect: dialect, splits: edges.map { $0 % (body.count + 1) }, kernel: kernel)
+        if fast != scalar {
+            fatalError("SIMD (\(kernel)) and scalar tokens differ (dialect \(dialect.delimiter), edges \(edges))")
+        }
+        // The ingest path: chunk by chunk, records owned by the chunk they start in.
+        let chunked = Tokenizer.tokenizeInChunks(body, dialect: dialect, splits: edges.map { $0 % (body.count + 1) }, kernel: kernel,
+                                                 indexWindow: window)
+        if chunked != scalar {
+            fatalError("chunked (\(kernel)) and scalar tokens differ (dialect \(dialect.delimiter), edges \(edges))")
+        }
+        // The streaming path ingest uses: records visited chunk by chunk.
+        let plan = Tokenizer.plan(body, dialect: dialect, splits: edges.map { $0 % (body.count + 1) }, kernel: kernel, indexWindow: window)
+        var collected = Collect()
+        var regular = true
+        for j in 0..<plan.count where regular {
+            regular = Tokenizer.visitChunk(body, dialect: dialect, plan: plan, chunk: j, visitor: &collected) != nil
+        }
+        if !regular {
+            collected = Collect()
+            _ = Tokenizer.visitScalar(body, dialect: dialect, pieceSize: 5, visitor: &collected)
+        }
+        if collected.records != expected {
+            fatalError("visited records (\(kernel)) differ from the scalar tokens (edges \(edges))")
+        }
     }
     return 0
 }

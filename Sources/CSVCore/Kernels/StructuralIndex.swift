@@ -1,5 +1,26 @@
 import CSVKernelsC
 
+/// Which stage-1 loop of the SIMD tokenizer runs. Every kernel writes the same
+/// structural index; tests and the fuzzer run each input through each one.
+public enum IndexKernel: Sendable, CaseIterable {
+    /// 64-byte blocks as four 16-byte compares (baseline x86-64, SSE2), positions emitted bit by bit.
+    case portable
+    /// One AVX-512 compare per byte class, the prefix XOR by carry-less multiply,
+    /// positions written sixteen at a time (`tradescan_index_avx512`).
+    case avx512
+
+    /// The fastest kernel this CPU runs.
+    public static let best: IndexKernel = available.last!
+
+    /// The kernels this CPU runs, slowest first.
+    public static let available: [IndexKernel] = {
+        #if arch(x86_64)
+        if tradescan_have_avx512_index() != 0 { return [.portable, .avx512] }
+        #endif
+        return [.portable]
+    }()
+}
+
 /// Stage 1 of the fast tokenizer: the positions of structural bytes.
 ///
 /// Each 64-byte block becomes three bitmasks (quote, delimiter, LF). The quote
@@ -16,20 +37,48 @@ struct StructuralIndex {
     static let recordEndBit: UInt32 = 1 << 31
     static let positionMask: UInt32 = (1 << 31) - 1
 
+    /// The index's lists. A window stage 2 has passed hands its storage to the
+    /// next window, so indexing a chunk reuses a few warm buffers instead of
+    /// asking for fresh pages for every window.
+    final class Storage {
+        private(set) var capacity = 0
+        private(set) var separators = UnsafeMutablePointer<UInt32>.allocate(capacity: 0)
+        private(set) var quotes = UnsafeMutablePointer<UInt32>.allocate(capacity: 0)
+        private(set) var quotedNewlines = UnsafeMutablePointer<UInt32>.allocate(capacity: 0)
+        var separatorCount = 0, quoteCount = 0, quotedNewlineCount = 0
+
+        /// Room for `count` entries in each list (contents dropped when it grows).
+        func reserve(_ count: Int) {
+            guard count > capacity else { return }
+            separators.deallocate(); quotes.deallocate(); quotedNewlines.deallocate()
+            separators = .allocate(capacity: count)
+            quotes = .allocate(capacity: count)
+            quotedNewlines = .allocate(capacity: count)
+            capacity = count
+        }
+
+        deinit { separators.deallocate(); quotes.deallocate(); quotedNewlines.deallocate() }
+    }
+
+    private(set) var storage: Storage?
     /// Separators in order, relative to `start`.
-    var separators: [UInt32] = []
+    var separators: UnsafeBufferPointer<UInt32> { UnsafeBufferPointer(start: storage?.separators, count: storage?.separatorCount ?? 0) }
     /// LFs inside quotes, relative to `start`.
-    var quotedNewlines: [UInt32] = []
+    var quotedNewlines: UnsafeBufferPointer<UInt32> { UnsafeBufferPointer(start: storage?.quotedNewlines, count: storage?.quotedNewlineCount ?? 0) }
     /// Every quote byte, relative to `start` (stage 2 checks quoting is regular).
-    var quotes: [UInt32] = []
+    var quotes: UnsafeBufferPointer<UInt32> { UnsafeBufferPointer(start: storage?.quotes, count: storage?.quoteCount ?? 0) }
     /// Whether the parity model ends inside quotes.
     var endsInsideQuotes = false
     /// Bytes covered.
     var start = 0
     var end = 0
 
-    /// Indexes `[start, end)` of `buffer`, starting inside quotes when `insideQuotes`.
-    init(_ buffer: UnsafeRawBufferPointer, start: Int, end: Int, dialect: Dialect, insideQuotes: Bool) {
+    init() {}
+
+    /// Indexes `[start, end)` of `buffer`, starting inside quotes when `insideQuotes`,
+    /// into `storage` when given (a passed window's) or new storage.
+    init(_ buffer: UnsafeRawBufferPointer, start: Int, end: Int, dialect: Dialect, insideQuotes: Bool,
+         kernel: IndexKernel = .best, reusing storage: Storage? = nil) {
         precondition(start >= 0 && end <= buffer.count && start <= end, "index range out of bounds")
         precondition(end - start < Int(StructuralIndex.recordEndBit), "chunks must be smaller than 2 GiB")
         self.start = start
@@ -41,63 +90,71 @@ struct StructuralIndex {
             return
         }
         // Worst case every byte is a separator, a quote or a quoted LF; 64 spare
-        // slots absorb the unrolled writes. The buffers are only reserved: pages
-        // are touched as they are written, and the hot loop never touches an Array
+        // slots absorb the unrolled writes. The hot loop never touches an Array
         // or a captured variable.
-        let capacity = length + 64
-        let quoteBuffer = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
-        let lfBuffer = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
-        defer { quoteBuffer.deallocate(); lfBuffer.deallocate() }
-        var quoteTotal = 0, lfTotal = 0
-        var carryOut: UInt64 = insideQuotes ? ~0 : 0
-        separators = [UInt32](unsafeUninitializedCapacity: capacity) { out, initialized in
-            let seps = out.baseAddress!
-            var count = 0, quoteCount = 0, lfCount = 0
-            var carry = carryOut
-            var offset = 0
-            var tail = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
-            while offset < length {
-                var q: UInt64 = 0, d: UInt64 = 0, n: UInt64 = 0
-                if length - offset >= 64 {
-                    tradescan_masks64(base + start + offset, quote, delim, &q, &d, &n)
-                } else {
-                    // The last partial block: copy into a zeroed block, then cut the
-                    // masks to the valid bytes.
-                    withUnsafeMutableBytes(of: &tail) { t in
-                        t.initializeMemory(as: UInt8.self, repeating: 0)
-                        t.copyMemory(from: UnsafeRawBufferPointer(start: base + start + offset, count: length - offset))
-                        tradescan_masks64(t.baseAddress!.assumingMemoryBound(to: UInt8.self), quote, delim, &q, &d, &n)
-                    }
-                    let valid: UInt64 = (1 << UInt64(length - offset)) &- 1
-                    q &= valid; d &= valid; n &= valid
-                }
-                let inside = StructuralIndex.prefixXOR(q) ^ carry
-                carry = UInt64(bitPattern: Int64(bitPattern: inside) >> 63)
-                let structural = (d | n) & ~inside
-                let o = UInt32(truncatingIfNeeded: offset)
-                // safe: each emit writes at most 8 * ceil(popcount / 8) slots past its
-                // count, and counts never exceed `length` (one entry per byte at most).
-                if q != 0 {
-                    StructuralIndex.emit(q, newlines: 0, offset: o, into: quoteBuffer, count: &quoteCount)
-                    let lfInside = n & inside
-                    if lfInside != 0 { StructuralIndex.emit(lfInside, newlines: 0, offset: o, into: lfBuffer, count: &lfCount) }
-                } else if carry != 0 && n != 0 {
-                    // A whole block inside one quoted field: its LFs are data.
-                    StructuralIndex.emit(n, newlines: 0, offset: o, into: lfBuffer, count: &lfCount)
-                }
-                if structural != 0 {
-                    StructuralIndex.emit(structural, newlines: n, offset: o, into: seps, count: &count)
-                }
-                offset &+= 64
-            }
-            initialized = count
-            quoteTotal = quoteCount
-            lfTotal = lfCount
-            carryOut = carry
+        let lists = storage ?? Storage()
+        lists.reserve(length + 64)
+        self.storage = lists
+        let seps = lists.separators, quoteBuffer = lists.quotes, lfBuffer = lists.quotedNewlines
+        var carry: UInt64 = insideQuotes ? ~0 : 0
+        #if arch(x86_64)
+        if kernel == .avx512 {
+            // safe: each list has room for length + 64 entries, as the kernel requires.
+            let counts = tradescan_index_avx512(base + start, length, quote, delim, carry, seps, quoteBuffer, lfBuffer)
+            lists.separatorCount = counts.separators
+            lists.quoteCount = counts.quotes
+            lists.quotedNewlineCount = counts.quotedNewlines
+            endsInsideQuotes = counts.inside != 0
+            return
         }
-        quotes = Array(UnsafeBufferPointer(start: quoteBuffer, count: quoteTotal))
-        quotedNewlines = Array(UnsafeBufferPointer(start: lfBuffer, count: lfTotal))
-        endsInsideQuotes = carryOut != 0
+        #endif
+        var count = 0, quoteCount = 0, lfCount = 0
+        var offset = 0
+        var tail = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        while offset < length {
+            var q: UInt64 = 0, d: UInt64 = 0, n: UInt64 = 0
+            if length - offset >= 64 {
+                tradescan_masks64(base + start + offset, quote, delim, &q, &d, &n)
+            } else {
+                // The last partial block: copy into a zeroed block, then cut the
+                // masks to the valid bytes.
+                withUnsafeMutableBytes(of: &tail) { t in
+                    t.initializeMemory(as: UInt8.self, repeating: 0)
+                    t.copyMemory(from: UnsafeRawBufferPointer(start: base + start + offset, count: length - offset))
+                    tradescan_masks64(t.baseAddress!.assumingMemoryBound(to: UInt8.self), quote, delim, &q, &d, &n)
+                }
+                let valid: UInt64 = (1 << UInt64(length - offset)) &- 1
+                q &= valid; d &= valid; n &= valid
+            }
+            let inside = StructuralIndex.prefixXOR(q) ^ carry
+            carry = UInt64(bitPattern: Int64(bitPattern: inside) >> 63)
+            let structural = (d | n) & ~inside
+            let o = UInt32(truncatingIfNeeded: offset)
+            // safe: each emit writes at most 8 * ceil(popcount / 8) slots past its
+            // count, and counts never exceed `length` (one entry per byte at most).
+            if q != 0 {
+                StructuralIndex.emit(q, newlines: 0, offset: o, into: quoteBuffer, count: &quoteCount)
+                let lfInside = n & inside
+                if lfInside != 0 { StructuralIndex.emit(lfInside, newlines: 0, offset: o, into: lfBuffer, count: &lfCount) }
+            } else if carry != 0 && n != 0 {
+                // A whole block inside one quoted field: its LFs are data.
+                StructuralIndex.emit(n, newlines: 0, offset: o, into: lfBuffer, count: &lfCount)
+            }
+            if structural != 0 {
+                StructuralIndex.emit(structural, newlines: n, offset: o, into: seps, count: &count)
+            }
+            offset &+= 64
+        }
+        lists.separatorCount = count
+        lists.quoteCount = quoteCount
+        lists.quotedNewlineCount = lfCount
+        endsInsideQuotes = carry != 0
+    }
+
+    /// Gives up the lists (bounds and the quote state stay), for another window to reuse.
+    mutating func release() -> Storage? {
+        defer { storage = nil }
+        return storage
     }
 
     /// Bit i of the result is the XOR of bits 0…i of `x`: set for bytes after an

@@ -14,7 +14,10 @@ struct TokenAssembler {
     let buffer: UnsafeRawBufferPointer
     let quote: UInt8
     var windows: [StructuralIndex]
-    let extend: ((StructuralIndex) -> StructuralIndex?)?
+    /// Indexes the bytes after a window, into the storage of a passed window when one is free.
+    let extend: ((StructuralIndex, StructuralIndex.Storage?) -> StructuralIndex?)?
+    /// Storage of windows every cursor has passed, for the next windows.
+    private var spare: [StructuralIndex.Storage] = []
 
     // Cursors into the windows.
     private var quoteWindow = 0, quoteCursor = 0
@@ -25,7 +28,7 @@ struct TokenAssembler {
     private var newlinesSeen = 0
 
     init(buffer: UnsafeRawBufferPointer, dialect: Dialect, windows: [StructuralIndex],
-         extend: ((StructuralIndex) -> StructuralIndex?)? = nil) {
+         extend: ((StructuralIndex, StructuralIndex.Storage?) -> StructuralIndex?)? = nil) {
         self.buffer = buffer
         self.quote = dialect.quote
         self.windows = windows
@@ -44,16 +47,30 @@ struct TokenAssembler {
     private mutating func window(_ w: Int) -> Bool {
         if w < windows.count { return true }
         guard w == windows.count, let extend, let last = windows.last, last.end < buffer.count,
-              let more = extend(last) else { return false }
+              let more = extend(last, spare.popLast()) else { return false }
         windows.append(more)
         return true
     }
 
+    /// Windows before this one are freed.
+    private var released = 0
+
+    /// Hands the lists of windows every cursor has passed to `spare`: the
+    /// separator cursor is at window `w`, the quote and quoted-LF cursors read
+    /// the lists of windows `quoteWindow - 1` and `lfWindow - 1`.
+    private mutating func releaseWindows(before w: Int) {
+        let passed = min(w, quoteWindow - 1, lfWindow - 1)
+        while released < passed {
+            if let storage = windows[released].release() { spare.append(storage) }
+            released += 1
+        }
+    }
+
     // The quote and quoted-LF lists of the windows the cursors are in, held
     // directly so a lookup never copies a window.
-    private var quoteList: [UInt32] = []
+    private var quoteList = UnsafeBufferPointer<UInt32>(start: nil, count: 0)
     private var quoteBase = 0
-    private var lfList: [UInt32] = []
+    private var lfList = UnsafeBufferPointer<UInt32>(start: nil, count: 0)
     private var lfBase = 0
 
     /// Absolute position of the next quote at or after `p`.
@@ -215,6 +232,7 @@ struct TokenAssembler {
                 }
             }
             w += 1
+            releaseWindows(before: w)
         }
         if !done {
             guard let last = windows.last, last.end == n else { return nil }

@@ -80,4 +80,126 @@ static inline void tradescan_count_quotes_newlines(const uint8_t *p, size_t coun
     *quotes = q; *newlines = n;
 }
 
+
+// ---------------------------------------------------------------------------
+// The AVX-512 structural indexer: stage 1 over a whole chunk in one call.
+//
+// Compiled for AVX-512 F/BW, PCLMULQDQ and POPCNT through target attributes, so
+// the package still builds for baseline x86-64; call it only when
+// tradescan_have_avx512_index() says the CPU and the OS support it. Each 64-byte
+// block is one masked compare per byte class; the quote mask's prefix XOR is one
+// carry-less multiply; positions are written 16 at a time by VPCOMPRESSD. The
+// portable loop in StructuralIndex.swift computes the same lists.
+#if defined(__x86_64__)
+#include <immintrin.h>
+#include <cpuid.h>
+
+/// 1 when the CPU has AVX-512 F and BW, PCLMULQDQ, POPCNT and BMI1, and the OS
+/// saves the opmask and ZMM registers.
+static inline int tradescan_have_avx512_index(void) {
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
+    if (!(c & (1u << 27)) || !(c & (1u << 1)) || !(c & (1u << 23))) return 0;   // OSXSAVE, PCLMULQDQ, POPCNT
+    unsigned lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    if ((lo & 0xE6) != 0xE6) return 0;                                          // XMM, YMM, opmask, ZMM state
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    return (b & (1u << 16)) && (b & (1u << 30)) && (b & (1u << 3));             // AVX512F, AVX512BW, BMI1
+}
+
+#define TRADESCAN_AVX512 __attribute__((target("avx512f,avx512bw,pclmul,popcnt,bmi")))
+
+/// Writes `base + i` (bit 31 set where `flagged` has bit i) for each set bit i
+/// of `mask`, in order; returns the new end. Writes up to 64 slots past the
+/// old end, whatever the count: the caller leaves that much room.
+TRADESCAN_AVX512
+static inline uint32_t *tradescan_compress64(uint64_t mask, uint64_t flagged, __m512i base, uint32_t *out) {
+    // The four stores' offsets come from independent popcounts, not a chain.
+    const __m512i high = _mm512_set1_epi32((int)0x80000000u);
+    const __m512i v0 = _mm512_mask_or_epi32(base, (__mmask16)flagged, base, high);
+    const __m512i b1 = _mm512_add_epi32(base, _mm512_set1_epi32(16));
+    const __m512i v1 = _mm512_mask_or_epi32(b1, (__mmask16)(flagged >> 16), b1, high);
+    const __m512i b2 = _mm512_add_epi32(base, _mm512_set1_epi32(32));
+    const __m512i v2 = _mm512_mask_or_epi32(b2, (__mmask16)(flagged >> 32), b2, high);
+    const __m512i b3 = _mm512_add_epi32(base, _mm512_set1_epi32(48));
+    const __m512i v3 = _mm512_mask_or_epi32(b3, (__mmask16)(flagged >> 48), b3, high);
+    _mm512_storeu_si512((void *)out, _mm512_maskz_compress_epi32((__mmask16)mask, v0));
+    _mm512_storeu_si512((void *)(out + _mm_popcnt_u64(mask & 0xFFFFULL)), _mm512_maskz_compress_epi32((__mmask16)(mask >> 16), v1));
+    _mm512_storeu_si512((void *)(out + _mm_popcnt_u64(mask & 0xFFFFFFFFULL)), _mm512_maskz_compress_epi32((__mmask16)(mask >> 32), v2));
+    _mm512_storeu_si512((void *)(out + _mm_popcnt_u64(mask & 0xFFFFFFFFFFFFULL)), _mm512_maskz_compress_epi32((__mmask16)(mask >> 48), v3));
+    return out + _mm_popcnt_u64(mask);
+}
+
+/// What tradescan_index_avx512 wrote, and the quote state after the last byte.
+typedef struct {
+    size_t separators;
+    size_t quotes;
+    size_t quotedNewlines;
+    /// All ones when the parity model ends inside quotes, else zero.
+    uint64_t inside;
+} tradescan_index_counts;
+
+/// Stage 1 over p[0 ..< length]: separators (delimiters and LFs outside quotes,
+/// LFs with bit 31 set), every quote, and LFs inside quotes, as offsets from p.
+/// `inside` is all ones when p[0] lies inside quotes. Each output needs room
+/// for length + 64 entries. Bytes past `length` are never read.
+TRADESCAN_AVX512
+static tradescan_index_counts tradescan_index_avx512(const uint8_t *p, size_t length, uint8_t quote, uint8_t delim,
+                                                     uint64_t inside, uint32_t *separators, uint32_t *quotes,
+                                                     uint32_t *quotedNewlines) {
+    const __m512i vq = _mm512_set1_epi8((char)quote);
+    const __m512i vd = _mm512_set1_epi8((char)delim);
+    const __m512i vn = _mm512_set1_epi8('\n');
+    const __m512i lanes = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const __m128i ones = _mm_set1_epi8((char)0xFF);
+    uint32_t *s = separators, *q = quotes, *l = quotedNewlines;
+    uint64_t carry = inside;
+    for (size_t offset = 0; offset < length; offset += 64) {
+        const size_t left = length - offset;
+        const uint64_t valid = left >= 64 ? ~0ULL : (1ULL << left) - 1;
+        // A masked load does not touch the bytes it leaves out.
+        const __m512i x = _mm512_maskz_loadu_epi8(valid, p + offset);
+        const uint64_t qm = _mm512_mask_cmpeq_epi8_mask(valid, x, vq);
+        const uint64_t dm = _mm512_mask_cmpeq_epi8_mask(valid, x, vd);
+        const uint64_t nm = _mm512_mask_cmpeq_epi8_mask(valid, x, vn);
+        const uint64_t in = (uint64_t)_mm_cvtsi128_si64(_mm_clmulepi64_si128(_mm_cvtsi64_si128((long long)qm), ones, 0)) ^ carry;
+        carry = (uint64_t)((int64_t)in >> 63);
+        const __m512i base = _mm512_add_epi32(lanes, _mm512_set1_epi32((int)offset));
+        if (qm) {
+            q = tradescan_compress64(qm, 0, base, q);
+            const uint64_t lfInside = nm & in;
+            if (lfInside) l = tradescan_compress64(lfInside, 0, base, l);
+        } else if (carry && nm) {
+            // A whole block inside one quoted field: its LFs are data.
+            l = tradescan_compress64(nm, 0, base, l);
+        }
+        s = tradescan_compress64((dm | nm) & ~in, nm, base, s);
+    }
+    tradescan_index_counts counts = { (size_t)(s - separators), (size_t)(q - quotes), (size_t)(l - quotedNewlines), carry };
+    return counts;
+}
+
+/// tradescan_count_quotes_newlines with 64-byte compares and POPCNT.
+TRADESCAN_AVX512
+static void tradescan_count_quotes_newlines_avx512(const uint8_t *p, size_t count, uint8_t quote,
+                                                   uint64_t *quotes, uint64_t *newlines) {
+    const __m512i vq = _mm512_set1_epi8((char)quote);
+    const __m512i vn = _mm512_set1_epi8('\n');
+    uint64_t q = 0, n = 0;
+    for (size_t i = 0; i < count; i += 64) {
+        const size_t left = count - i;
+        const uint64_t valid = left >= 64 ? ~0ULL : (1ULL << left) - 1;
+        const __m512i x = _mm512_maskz_loadu_epi8(valid, p + i);
+        q += (uint64_t)_mm_popcnt_u64(_mm512_mask_cmpeq_epi8_mask(valid, x, vq));
+        n += (uint64_t)_mm_popcnt_u64(_mm512_mask_cmpeq_epi8_mask(valid, x, vn));
+    }
+    *quotes = q; *newlines = n;
+}
+#undef TRADESCAN_AVX512
+#define TRADESCAN_HAVE_AVX512_INDEX 1
+#else
+static inline int tradescan_have_avx512_index(void) { return 0; }
+#define TRADESCAN_HAVE_AVX512_INDEX 0
+#endif
+
 #endif
