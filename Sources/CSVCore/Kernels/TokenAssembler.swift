@@ -195,8 +195,12 @@ struct TokenAssembler {
         outer: while !done && window(w) {
             let idx = windows[w]
             if w > 0, nextQuoteAt == Int.max { nextQuoteAt = nextQuote(atOrAfter: fieldBegin) }
-            for raw in idx.separators {
-                let p = idx.start &+ Int(raw & StructuralIndex.positionMask)
+            let separators = idx.separators, base = idx.start
+            var i = 0
+            while i < separators.count {
+                let raw = separators[i]
+                i &+= 1
+                let p = base &+ Int(raw & StructuralIndex.positionMask)
                 if p < fieldBegin { continue }
                 let isNewline = raw & StructuralIndex.recordEndBit != 0
                 if fieldBegin == recordStart {
@@ -229,7 +233,27 @@ struct TokenAssembler {
                     summary.records += 1
                     newlinesSeen += 1
                     recordStart = p &+ 1
+                    continue
                 }
+                // The common run inside a record: unquoted fields that do not end
+                // it, up to the next quote or LF.
+                // Locals, so the loop keeps its state in registers.
+                var k = record.count, begin = fieldBegin
+                let capacity = record.capacity, starts = record.starts, ends = record.ends, flags = record.flags
+                while i < separators.count && k < capacity {
+                    let next = separators[i]
+                    let q = base &+ Int(next)
+                    if next & StructuralIndex.recordEndBit != 0 || nextQuoteAt < q { break }
+                    // safe: k < capacity.
+                    starts[k] = begin
+                    ends[k] = q
+                    flags[k] = []
+                    k &+= 1
+                    begin = q &+ 1
+                    i &+= 1
+                }
+                record.count = k
+                fieldBegin = begin
             }
             w += 1
             releaseWindows(before: w)
