@@ -27,13 +27,23 @@ public struct FittedSuite: Sendable {
 /// The detectors' scores for a table, one column per fitted detector, and their explainers.
 public struct SuiteScores: Sendable {
     public var names: [String]
-    public var columns: [[Double]]
+    /// Dense or sparse by how many rows scored (`ScoreColumn`).
+    public var columns: [ScoreColumn]
     public var explainers: [@Sendable (Int) -> [Reason]]
 
-    public init(names: [String], columns: [[Double]], explainers: [@Sendable (Int) -> [Reason]]) {
+    public init(names: [String], columns: [ScoreColumn], explainers: [@Sendable (Int) -> [Reason]]) {
         self.names = names
         self.columns = columns
         self.explainers = explainers
+    }
+
+    public init(names: [String], columns: [[Double]], explainers: [@Sendable (Int) -> [Reason]]) {
+        self.init(names: names, columns: columns.map(ScoreColumn.init), explainers: explainers)
+    }
+
+    /// Each column's scores as a dense array, by detector name (the outcome model reads rows by index).
+    func denseByName() -> [String: [Double]] {
+        Dictionary(uniqueKeysWithValues: zip(names, columns.map { $0.denseScores() }))
     }
 
     /// Reasons for one row, strongest first.
@@ -62,7 +72,7 @@ public enum DetectorSuite {
                            stage: StageHook = { _ in }) throws -> (FittedSuite, SuiteScores) {
         var fitted: [any FittedDetector] = []
         var skipped: [(String, String)] = []
-        var scores = SuiteScores(names: [], columns: [], explainers: [])
+        var scores = SuiteScores(names: [], columns: [ScoreColumn](), explainers: [])
         let facts = TableFacts(table)
         func run<D: Detector>(_ detector: D) throws {
             let missing = D.missingFields(in: table)
@@ -75,7 +85,7 @@ public enum DetectorSuite {
             let (s, explain) = f.scoresAndExplainer(table, facts: facts)
             fitted.append(f)
             scores.names.append(D.Fitted.name)
-            scores.columns.append(s)
+            scores.columns.append(ScoreColumn(s))
             scores.explainers.append(explain)
             stage("score \(D.Fitted.name)")
         }
@@ -91,10 +101,10 @@ public enum DetectorSuite {
         } else {
             skipped.append((FittedPartyScreening.name, "no --parties list given"))
         }
-        var risk = RiskModel.fit(Array(zip(scores.names, scores.columns)).map { ($0.0, $0.1) })
+        var risk = RiskModel.fit(names: scores.names, columns: scores.columns)
         var outcomeModel: OutcomeModel?
         if let learning, let outcome = table.outcome {
-            let byName = Dictionary(uniqueKeysWithValues: zip(scores.names, scores.columns))
+            let byName = scores.denseByName()
             do {
                 let (model, fitScores) = try OutcomeModel.fit(table, outcome: outcome, scores: byName,
                                                               unsupervised: risk.risk(scores.columns), options: learning)
@@ -102,7 +112,7 @@ public enum DetectorSuite {
                 for i in risk.terms.indices { risk.terms[i].weight *= model.unsupervisedWeight }
                 risk.terms.append(RiskModel.Term(detector: OutcomeModel.name, background: (fitScores.min() ?? 0) - 1, weight: 1))
                 scores.names.append(OutcomeModel.name)
-                scores.columns.append(fitScores)
+                scores.columns.append(ScoreColumn(fitScores))
                 scores.explainers.append(model.explainer(table, detectorScores: byName, ownOutcome: outcome))
                 stage("fit \(OutcomeModel.name)")
             } catch let e as OutcomeModelError {
@@ -120,18 +130,18 @@ public enum DetectorSuite {
 extension FittedSuite {
     /// Scores `table` with every fitted detector.
     public func score(_ table: DeclarationTable, stage: DetectorSuite.StageHook = { _ in }) throws -> SuiteScores {
-        var out = SuiteScores(names: [], columns: [], explainers: [])
+        var out = SuiteScores(names: [], columns: [ScoreColumn](), explainers: [])
         let facts = TableFacts(table)
         for d in detectors {
             let (s, e) = d.scoresAndExplainer(table, facts: facts)
             out.names.append(type(of: d).name)
-            out.columns.append(s)
+            out.columns.append(ScoreColumn(s))
             out.explainers.append(e)
             stage("score \(type(of: d).name)")
         }
         if let outcome {
-            let byName = Dictionary(uniqueKeysWithValues: zip(out.names, out.columns))
-            out.columns.append(try outcome.scores(table, detectorScores: byName))
+            let byName = out.denseByName()
+            out.columns.append(ScoreColumn(try outcome.scores(table, detectorScores: byName)))
             out.names.append(OutcomeModel.name)
             out.explainers.append(outcome.explainer(table, detectorScores: byName))
             stage("score \(OutcomeModel.name)")

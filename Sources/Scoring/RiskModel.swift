@@ -57,6 +57,14 @@ public struct RiskModel: Codable, Sendable, Equatable {
         })
     }
 
+    /// `fit` over score columns, one at a time (a sparse column is expanded only while its background is found).
+    public static func fit(names: [String], columns: [ScoreColumn], weights: [String: Double] = [:]) -> RiskModel {
+        precondition(names.count == columns.count, "one name per column")
+        return RiskModel(terms: zip(names, columns).map { name, s in
+            Term(detector: name, background: background(s.denseScores()), weight: weights[name] ?? defaultWeights[name] ?? 1)
+        })
+    }
+
     /// The `backgroundQuantile` of `scores` (0 for an empty list).
     static func background(_ scores: [Double]) -> Double {
         guard !scores.isEmpty else { return 0 }
@@ -99,13 +107,27 @@ public struct RiskModel: Codable, Sendable, Equatable {
 
     /// Risk per row. `scores` lists the detectors in `terms` order.
     public func risk(_ scores: [[Double]]) -> [Double] {
+        risk(scores.map(ScoreColumn.init))
+    }
+
+    /// The risk of every row from score columns. A sparse column over a
+    /// background of 0 or more adds only at its scored rows (its zeros never
+    /// exceed the background); the sums are the same, term by term, row by row.
+    public func risk(_ scores: [ScoreColumn]) -> [Double] {
         precondition(scores.count == terms.count, "one score column per term")
         let n = scores.first?.count ?? 0
         var out = [Double](repeating: 0, count: n)
         for (d, s) in scores.enumerated() {
             let b = terms[d].background, w = terms[d].weight
             guard w > 0 else { continue }
-            for r in 0..<n where s[r] > b { out[r] += w * (s[r] - b) }
+            if s.isSparse && b >= 0 {
+                s.forEachStored { r, v in if v > b { out[r] += w * (v - b) } }
+            } else {
+                for r in 0..<n {
+                    let v = s[r]
+                    if v > b { out[r] += w * (v - b) }
+                }
+            }
         }
         return out
     }

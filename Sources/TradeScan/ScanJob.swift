@@ -8,7 +8,7 @@ import Scoring
 public struct RunResult: Sendable {
     public var ingest: IngestResult
     /// Detector name → scores (row order of the table).
-    public var scores: [(name: String, scores: [Double])]
+    public var scores: [(name: String, scores: ScoreColumn)]
     /// Detectors skipped and why.
     public var skipped: [(name: String, reason: String)]
     /// Row indices, highest risk first.

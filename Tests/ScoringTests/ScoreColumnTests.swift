@@ -1,0 +1,56 @@
+@testable import Scoring
+import TestSupport
+import Testing
+
+/// Score columns read back every row's exact value whether stored dense or
+/// sparse, and the risk they give equals the sum over plain arrays.
+@Suite("score columns")
+struct ScoreColumnTests {
+    @Test("storage follows the share of scored rows", arguments: [
+        (rows: 0, scored: 0, sparse: false), (rows: 100, scored: 0, sparse: true), (rows: 100, scored: 25, sparse: true),
+        (rows: 100, scored: 26, sparse: false), (rows: 100, scored: 100, sparse: false), (rows: 1, scored: 1, sparse: false),
+    ])
+    func storage(rows: Int, scored: Int, sparse: Bool) {
+        let scores = (0..<rows).map { $0 < scored ? Double($0) + 0.5 : 0 }
+        let c = ScoreColumn(scores)
+        #expect(c.isSparse == sparse)
+        #expect(c.count == rows)
+        #expect(c.denseScores() == scores)
+    }
+
+    @Test("every row reads back its exact bits: -0.0, NaN, infinities, across 64-row words", arguments: [1, 2, 3, 4] as [UInt64])
+    func exactValues(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        for rows in [1, 63, 64, 65, 130, 1000] {
+            let specials: [Double] = [-0.0, .nan, .infinity, -.infinity, 1e-300, -3.25]
+            let scores = (0..<rows).map { _ -> Double in
+                Int.random(in: 0..<10, using: &rng) == 0 ? specials.randomElement(using: &rng)! : 0
+            }
+            let c = ScoreColumn(scores)
+            #expect(c.isSparse || rows < 4, "rows \(rows)")
+            for r in 0..<rows { #expect(c[r].bitPattern == scores[r].bitPattern, "seed \(seed) rows \(rows) row \(r)") }
+            var stored: [Int] = []
+            c.forEachStored { r, v in stored.append(r); #expect(v.bitPattern == scores[r].bitPattern) }
+            if c.isSparse { #expect(stored == scores.indices.filter { scores[$0].bitPattern != 0 }) }
+            #expect(c.denseScores().map(\.bitPattern) == scores.map(\.bitPattern))
+        }
+    }
+
+    @Test("risk over columns equals the plain sum, term by term, for backgrounds below, at and above 0", arguments: [5, 6] as [UInt64])
+    func risk(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        let rows = 777
+        let columns: [[Double]] = (0..<4).map { d in
+            (0..<rows).map { _ in Int.random(in: 0..<(d == 0 ? 1 : 12), using: &rng) == 0 ? Double.random(in: -2...5, using: &rng) : 0 }
+        }
+        for background in [-0.5, 0, 0.75] {
+            let model = RiskModel(terms: (0..<4).map { RiskModel.Term(detector: "d\($0)", background: background, weight: Double($0) + 0.5) })
+            var want = [Double](repeating: 0, count: rows)
+            for d in 0..<4 {
+                for r in 0..<rows where columns[d][r] > background { want[r] += model.terms[d].weight * (columns[d][r] - background) }
+            }
+            let got = model.risk(columns.map(ScoreColumn.init))
+            #expect(got.map(\.bitPattern) == want.map(\.bitPattern), "background \(background)")
+        }
+    }
+}
