@@ -44,37 +44,42 @@ public struct StringColumn: Sendable {
     }
 }
 
-/// Finds repeated row keys by their 64-bit hashes, in row order: an
-/// open-addressing table of (hash, row) pairs side by side, so a probe of a
-/// 10M-key table misses the cache once, not once per array; bytes are compared
-/// only when hashes match.
+/// Finds repeated row keys by their hashes, in row order: an open-addressing
+/// table of one 8-byte word per slot, the hash's high 32 bits beside the row,
+/// so a probe of a 10M-key table misses the cache once; bytes are compared only
+/// when those bits match. The slot index is taken from the same 32 bits, which
+/// is what lets the table grow without the full hashes. Filled to at most
+/// three quarters: 16M slots (128 MB) hold 10M keys, where 16-byte slots kept
+/// half empty took 512 MB.
 struct KeySet {
-    private struct Slot {
-        var hash: UInt64
-        var row: Int32   // -1: empty
-    }
-    private var slots: [Slot]
+    /// High 32 bits: the hash's high half; low 32 bits: row + 1 (0: empty).
+    private var slots: [UInt64]
     private var mask: Int
     private(set) var count = 0
 
     init(capacity: Int = 1024) {
-        var size = 1024
-        while size < capacity * 2 { size <<= 1 }
-        slots = [Slot](repeating: Slot(hash: 0, row: -1), count: size)
+        let size = KeySet.size(for: capacity, atLeast: 1024)
+        slots = [UInt64](repeating: 0, count: size)
         mask = size - 1
+    }
+
+    /// Slots for `n` keys at most three quarters full: a power of two.
+    private static func size(for n: Int, atLeast minimum: Int) -> Int {
+        var size = minimum
+        while size * 3 < n * 4 + 4 { size <<= 1 }
+        return size
     }
 
     /// Sizes the table for `n` keys at once (no rehashing on the way).
     mutating func reserve(_ n: Int) {
-        guard n * 2 > slots.count else { return }
-        var size = slots.count
-        while size < n * 2 { size <<= 1 }
+        let size = KeySet.size(for: n, atLeast: slots.count)
+        guard size > slots.count else { return }
         let old = slots
-        slots = [Slot](repeating: Slot(hash: 0, row: -1), count: size)
+        slots = [UInt64](repeating: 0, count: size)
         mask = size - 1
-        for s in old where s.row >= 0 {
-            var i = Int(truncatingIfNeeded: s.hash) & mask
-            while slots[i].row >= 0 { i = (i + 1) & mask }
+        for s in old where s != 0 {
+            var i = Int(truncatingIfNeeded: s >> 32) & mask
+            while slots[i] != 0 { i = (i + 1) & mask }
             slots[i] = s
         }
     }
@@ -82,16 +87,20 @@ struct KeySet {
     /// Inserts row `row` with key hash `h`; returns the earlier row with an
     /// equal key (as `same` decides), or nil when the key is new.
     mutating func insert(_ h: UInt64, row: Int32, same: (Int32) -> Bool) -> Int32? {
-        if count * 2 >= slots.count { grow() }
-        var i = Int(truncatingIfNeeded: h) & mask
-        while slots[i].row >= 0 {
-            if slots[i].hash == h && same(slots[i].row) { return slots[i].row }
+        precondition(row >= 0, "rows are counted from 0")
+        if (count + 1) * 4 > slots.count * 3 { reserve(count + 1) }
+        let tag = h & 0xFFFF_FFFF_0000_0000
+        var i = Int(truncatingIfNeeded: h >> 32) & mask
+        while slots[i] != 0 {
+            let s = slots[i]
+            if s & 0xFFFF_FFFF_0000_0000 == tag {
+                let earlier = Int32(truncatingIfNeeded: s & 0xFFFF_FFFF) - 1
+                if same(earlier) { return earlier }
+            }
             i = (i + 1) & mask
         }
-        slots[i] = Slot(hash: h, row: row)
+        slots[i] = tag | UInt64(UInt32(row) + 1)
         count += 1
         return nil
     }
-
-    private mutating func grow() { reserve(slots.count) }
 }
