@@ -240,7 +240,7 @@ struct ChunkParser: @unchecked Sendable {
         c.lines.append(UInt32(truncatingIfNeeded: r.line))
         c.idBytes.append(contentsOf: id)
         c.idEnds.append(c.idBytes.count)
-        c.keyHashes.append(ByteInterner.hash(id) ^ (UInt64(UInt32(bitPattern: item)) &* 0x9E37_79B9_7F4A_7C15))
+        c.keyHashes.append(DeclarationTable.keyHash(id: id, item: item))
         c.items.append(item)
         c.dates.append(Int32(truncatingIfNeeded: date.daysSinceEpoch))
         var flow = defaultFlow
@@ -273,7 +273,7 @@ struct ChunkParser: @unchecked Sendable {
         table.count = c.accepted
         table.line = c.lines.array()
         table.declarationID = StringColumn(bytes: c.idBytes.array(), ends: c.idEnds.array())
-        table.keyHash = c.keyHashes.array()
+        table.chunkKeyHashes = c.keyHashes.array()
         table.itemNo = c.items.array()
         table.date = c.dates.array()
         table.flow = c.flows.array()

@@ -50,7 +50,7 @@ extension DeclarationTable {
     mutating func reserve(additional rows: Int, like sample: DeclarationTable) {
         let n = count + rows
         fileIndex.reserveCapacity(n); line.reserveCapacity(n); itemNo.reserveCapacity(n); date.reserveCapacity(n)
-        flow.reserveCapacity(n); valueUSD.reserveCapacity(n); keyHash.reserveCapacity(n)
+        flow.reserveCapacity(n); valueUSD.reserveCapacity(n)
         declarationID.offsets.reserveCapacity(n + 1)
         declarationID.bytes.reserveCapacity(declarationID.bytes.count + rows * max(1, sample.declarationID.bytes.count / max(1, sample.count)))
         if sample.outcome != nil { outcome = outcome ?? []; outcome!.reserveCapacity(n) }
@@ -76,7 +76,6 @@ extension DeclarationTable {
         fileIndex.append(contentsOf: repeatElement(UInt16(truncatingIfNeeded: file), count: added))
         line.append(other.line, keep: keep)
         declarationID.append(other.declarationID, keep: keep)
-        keyHash.append(other.keyHash, keep: keep)
         itemNo.append(other.itemNo, keep: keep)
         date.append(other.date, keep: keep)
         flow.append(other.flow, keep: keep)
@@ -126,7 +125,7 @@ extension DeclarationTable {
     mutating func truncate(rows n: Int) {
         guard n < count else { return }
         fileIndex.removeSubrange(n...); line.removeSubrange(n...); itemNo.removeSubrange(n...); date.removeSubrange(n...)
-        flow.removeSubrange(n...); valueUSD.removeSubrange(n...); keyHash.removeSubrange(n...)
+        flow.removeSubrange(n...); valueUSD.removeSubrange(n...)
         declarationID.bytes.removeSubrange(declarationID.offsets[n]...)
         declarationID.offsets.removeSubrange((n + 1)...)
         if outcome != nil { outcome!.removeSubrange(n...) }

@@ -80,8 +80,9 @@ public struct DeclarationTable: Sendable {
 
     /// Declaration numbers, as read (leading zeros kept).
     public internal(set) var declarationID = StringColumn()
-    /// Per row: a 64-bit hash of (declaration_id, item_no), used to find repeated keys.
-    public internal(set) var keyHash: [UInt64] = []
+    /// Per row of a chunk's table: `keyHash(_:)`, for the merge to find repeated
+    /// keys. Empty in a merged table (80 MB at 10M rows): `keyHash(_:)` recomputes.
+    var chunkKeyHashes: [UInt64] = []
     /// Goods line within the declaration (1 when the feed has no item numbers).
     public internal(set) var itemNo: [Int32] = []
     /// Days since 1970-01-01.
@@ -100,6 +101,19 @@ public struct DeclarationTable: Sendable {
     public internal(set) var extras: [(name: String, column: TextColumn)] = []
 
     public init() {}
+
+    /// A 64-bit hash of row `r`'s key (declaration_id, item_no): duplicate
+    /// detection, sampling order and folds use it.
+    @inline(__always)
+    public func keyHash(_ r: Int) -> UInt64 {
+        declarationID.withBytes(r) { DeclarationTable.keyHash(id: $0, item: itemNo[r]) }
+    }
+
+    /// The key hash of a declaration id's bytes and an item number.
+    @inline(__always)
+    static func keyHash(id: UnsafeRawBufferPointer, item: Int32) -> UInt64 {
+        ByteInterner.hash(id) ^ (UInt64(UInt32(bitPattern: item)) &* 0x9E37_79B9_7F4A_7C15)
+    }
 
     public func text(_ f: TextField) -> TextColumn? { text[f.rawValue] }
     public func countries(_ f: CountryField) -> [UInt16]? { countries[f.rawValue] }

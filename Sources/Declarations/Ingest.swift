@@ -136,7 +136,7 @@ public enum Ingest {
             rejectCounts = counts
             keys = KeySet(capacity: rows)
             for r in 0..<rows {
-                _ = keys.insert(table.keyHash[r], row: Int32(r)) { _ in false }
+                _ = keys.insert(table.keyHash(r), row: Int32(r)) { _ in false }
             }
         }
 
@@ -151,7 +151,7 @@ public enum Ingest {
             var keptRows: [Int] = []
             keptRows.reserveCapacity(t.count)
             for r in 0..<t.count {
-                let earlier = keys.insert(t.keyHash[r], row: Int32(base + keptRows.count)) { other in
+                let earlier = keys.insert(t.chunkKeyHashes[r], row: Int32(base + keptRows.count)) { other in
                     let o = Int(other)
                     if o < base {
                         return global.itemNo[o] == t.itemNo[r] && global.declarationID.slice(o) == t.declarationID.slice(r)

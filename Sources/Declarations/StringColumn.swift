@@ -22,6 +22,13 @@ public struct StringColumn: Sendable {
     /// Row `r`'s bytes.
     public func slice(_ r: Int) -> ArraySlice<UInt8> { bytes[offsets[r]..<offsets[r + 1]] }
 
+    /// Calls `body` with row `r`'s bytes.
+    @inline(__always)
+    public func withBytes<R>(_ r: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        let lo = offsets[r], hi = offsets[r + 1]
+        return bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[lo..<hi])) }
+    }
+
     @inline(__always)
     mutating func append(_ v: UnsafeRawBufferPointer) {
         bytes.append(contentsOf: v)

@@ -179,7 +179,7 @@ public struct FittedSplitShipment: FittedDetector {
                     let i = Int32(day.count)
                     shipmentOf[number * groupCount + g] = i
                     shipmentOfRow[r] = i
-                    day.append(table.date[r]); kg.append(net[r]); threshold.append(t); key.append(table.keyHash[r])
+                    day.append(table.date[r]); kg.append(net[r]); threshold.append(t); key.append(table.keyHash(r))
                     licensed.append(rowLicensed(r))
                 }
             }
@@ -219,7 +219,12 @@ public struct FittedSplitShipment: FittedDetector {
         let p = prepare(table, facts: facts)
         let tailKeys = Set(tail.values.joined().map(\.key))
         var present = Set<UInt64>()
-        if !tailKeys.isEmpty { for r in 0..<table.count where tailKeys.contains(table.keyHash[r]) { present.insert(table.keyHash[r]) } }
+        if !tailKeys.isEmpty {
+            for r in 0..<table.count {
+                let h = table.keyHash(r)
+                if tailKeys.contains(h) { present.insert(h) }
+            }
+        }
         // Near-threshold shipments by pair.
         var pairs: [String: [Int]] = [:]
         for (i, s) in p.nearThreshold.enumerated() { pairs[pairName(p, table, s.rows[0]), default: []].append(i) }

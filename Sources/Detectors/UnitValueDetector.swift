@@ -105,7 +105,7 @@ public struct UnitValueDetector: Detector {
             }
             let sampled = cuts.contains { $0 != .max }
             for r in rows {
-                let h = sampled ? table.keyHashValue(r) : 0
+                let h = sampled ? table.keyHash(r) : 0
                 for (j, g) in lists.enumerated() where cuts[j] == .max || h <= cuts[j] { memberLists[g].append(r) }
             }
         }
@@ -161,7 +161,7 @@ public struct UnitValueDetector: Detector {
         columns.reserveCapacity(n * present.count)
         for j in present { columns.append(contentsOf: features[(j * n)..<((j + 1) * n)].lazy.map { $0.isNaN ? medians[j] : $0 }) }
         guard let x = try? Matrix(rows: n, columns: present.count, columnMajor: columns) else { return nil }
-        guard let e = RobustCovariance.fit(x, order: sample.map { table.keyHashValue($0) }) else { return nil }
+        guard let e = RobustCovariance.fit(x, order: sample.map { table.keyHash($0) }) else { return nil }
         return FittedUnitValue.Group(key: key, features: present, location: e.location, scatter: e.scatter,
                                      medians: medians, rows: total)
     }
@@ -304,7 +304,3 @@ public struct FittedUnitValue: FittedDetector {
     }
 }
 
-extension DeclarationTable {
-    /// The row key's hash: a deterministic, order-free order over rows.
-    func keyHashValue(_ r: Int) -> UInt64 { keyHash.isEmpty ? UInt64(r) : keyHash[r] }
-}
