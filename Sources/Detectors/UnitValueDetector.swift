@@ -91,6 +91,9 @@ public struct UnitValueDetector: Detector {
         // over a pair's rows serves all its levels, with the groups found once per pair.
         var groupIndex: [String: Int] = [:]
         var memberLists: [[Int]] = []
+        // Every row's key hash, once (the table does not store them): sampling and the
+        // fits' tie order read them for rows in several groups.
+        let keyHashes = Parallel.rows(table.count) { table.keyHash($0) }
         for (p, rows) in pairs.rows.enumerated() where !rows.isEmpty {
             var lists: [Int] = [], cuts: [UInt64] = []
             for key in UnitValueDetector.levels(pairs.code[p]) {
@@ -105,7 +108,7 @@ public struct UnitValueDetector: Detector {
             }
             let sampled = cuts.contains { $0 != .max }
             for r in rows {
-                let h = sampled ? table.keyHash(r) : 0
+                let h = sampled ? keyHashes[r] : 0
                 for (j, g) in lists.enumerated() where cuts[j] == .max || h <= cuts[j] { memberLists[g].append(r) }
             }
         }
@@ -124,7 +127,7 @@ public struct UnitValueDetector: Detector {
         BLASThreading.withThreadCount(1) {
             DispatchQueue.concurrentPerform(iterations: keys.count) { k in
                 out[k] = UnitValueDetector.fitGroup(key: keys[k], rows: memberRows[k], total: totals[k], table: table,
-                                                    samples: samples, maxRows: maxRows)
+                                                    keyHashes: keyHashes, samples: samples, maxRows: maxRows)
             }
         }
         var groups: [String: FittedUnitValue.Group] = [:]
@@ -141,7 +144,7 @@ public struct UnitValueDetector: Detector {
 
     /// Fits one group on `rows` (already sampled by key hash when the group, of
     /// `total` rows, is big).
-    static func fitGroup(key: String, rows: [Int], total: Int, table: DeclarationTable, samples: [Bool],
+    static func fitGroup(key: String, rows: [Int], total: Int, table: DeclarationTable, keyHashes: [UInt64], samples: [Bool],
                          maxRows: Int) -> FittedUnitValue.Group? {
         var sample = rows
         if sample.count > maxRows * 2 { sample = Array(sample.prefix(maxRows * 2)) }
@@ -161,7 +164,7 @@ public struct UnitValueDetector: Detector {
         columns.reserveCapacity(n * present.count)
         for j in present { columns.append(contentsOf: features[(j * n)..<((j + 1) * n)].lazy.map { $0.isNaN ? medians[j] : $0 }) }
         guard let x = try? Matrix(rows: n, columns: present.count, columnMajor: columns) else { return nil }
-        guard let e = RobustCovariance.fit(x, order: sample.map { table.keyHash($0) }) else { return nil }
+        guard let e = RobustCovariance.fit(x, order: sample.map { keyHashes[$0] }) else { return nil }
         return FittedUnitValue.Group(key: key, features: present, location: e.location, scatter: e.scatter,
                                      medians: medians, rows: total)
     }
