@@ -23,6 +23,23 @@ public enum Select {
         }
     }
 
+    /// What `values.sorted()[k]` is, in linear expected time: the `k`-th smallest,
+    /// and when that is a zero, the zero (`+0.0` or `-0.0`) the standard library's
+    /// stable sort puts at `k` (zeros keep their order). `values` holds no NaN.
+    public static func sortedValue(_ values: [Double], at k: Int) -> Double {
+        var copy = values
+        let v = kth(&copy, k)
+        guard v == 0 else { return v }
+        var below = 0
+        for x in values where x < 0 { below += 1 }
+        var seen = 0
+        for x in values where x == 0 {
+            if seen == k - below { return x }
+            seen += 1
+        }
+        return v
+    }
+
     /// The median (upper for even counts) of `values`.
     public static func median(_ values: [Double]) -> Double {
         var v = values

@@ -157,8 +157,8 @@ public struct UnitValueDetector: Detector {
         // Medians fill the missing values.
         var medians = [Double](repeating: 0, count: d)
         for j in present {
-            let v = features[(j * n)..<((j + 1) * n)].filter { !$0.isNaN }.sorted()
-            medians[j] = v.isEmpty ? 0 : v[v.count / 2]
+            let v = features[(j * n)..<((j + 1) * n)].filter { !$0.isNaN }
+            medians[j] = v.isEmpty ? 0 : Select.sortedValue(v, at: v.count / 2)
         }
         var columns: [Double] = []
         columns.reserveCapacity(n * present.count)

@@ -94,4 +94,17 @@ struct UnitValueDetectorTests {
         let sorted = v.sorted()
         #expect(Select.kth(&v, 500) == sorted[500])
     }
+
+    @Test("sortedValue is sorted()[k] to the bit: repeats, and zeros of both signs in any order", arguments: [5, 6, 7] as [UInt64])
+    func sortedValue(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        let pool: [Double] = [-0.0, 0.0, -1.5, 2.25, 0.0, -0.0, 7, -3]
+        for count in [1, 2, 3, 10, 101] {
+            let v = (0..<count).map { _ in Bool.random(using: &rng) ? pool.randomElement(using: &rng)! : Double.random(in: -4...4, using: &rng) }
+            let sorted = v.sorted()
+            for k in 0..<count {
+                #expect(Select.sortedValue(v, at: k).bitPattern == sorted[k].bitPattern, "seed \(seed) \(v) k \(k)")
+            }
+        }
+    }
 }
