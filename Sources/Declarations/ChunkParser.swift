@@ -283,7 +283,7 @@ struct ChunkParser: @unchecked Sendable {
             let present = f == .hsCode || f == .currency || textPlan.contains { $0.field == f }
             guard present else { table.text[f.rawValue] = nil; continue }
             var column = TextColumn()
-            column.codes = c.textCodes.column(f.rawValue, width: ChunkColumns.textWidth)
+            column.codes = CodeColumn(c.textCodes.column(f.rawValue, width: ChunkColumns.textWidth))
             column.values = c.interner(f.rawValue).pointee
             table.text[f.rawValue] = column
         }

@@ -13,16 +13,7 @@ extension TextColumn {
         if let keep {
             for (r, code) in other.codes.enumerated() where keep[r] { codes.append(remap[Int(code)]) }
         } else {
-            let start = codes.count
-            codes.append(contentsOf: repeatElement(0, count: other.codes.count))
-            codes.withUnsafeMutableBufferPointer { dst in
-                remap.withUnsafeBufferPointer { map in
-                    other.codes.withUnsafeBufferPointer { src in
-                        // safe: dst has start + src.count elements; codes index map.
-                        for k in 0..<src.count { dst[start + k] = map[Int(src[k])] }
-                    }
-                }
-            }
+            codes.append(other.codes, through: remap, largest: remap.max() ?? 0)
         }
     }
 
@@ -30,7 +21,7 @@ extension TextColumn {
     mutating func pad(_ n: Int) {
         guard n > 0 else { return }
         let empty = values.intern("")
-        codes.append(contentsOf: repeatElement(empty, count: n))
+        codes.append(empty, count: n)
     }
 }
 
@@ -129,10 +120,10 @@ extension DeclarationTable {
         declarationID.bytes.removeSubrange(declarationID.offsets[n]...)
         declarationID.offsets.removeSubrange((n + 1)...)
         if outcome != nil { outcome!.removeSubrange(n...) }
-        for f in text.indices where text[f] != nil { text[f]!.codes.removeSubrange(n...) }
+        for f in text.indices where text[f] != nil { text[f]!.codes.truncate(n) }
         for f in countries.indices where countries[f] != nil { countries[f]!.removeSubrange(n...) }
         for f in numbers.indices where numbers[f] != nil { numbers[f]!.removeSubrange(n...) }
-        for k in extras.indices { extras[k].column.codes.removeSubrange(n...) }
+        for k in extras.indices { extras[k].column.codes.truncate(n) }
         count = n
     }
 }

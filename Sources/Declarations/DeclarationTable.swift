@@ -56,7 +56,8 @@ public enum NumberField: Int, CaseIterable, Sendable {
 
 /// A text column: one code per row into a dictionary of distinct values.
 public struct TextColumn: Sendable {
-    public var codes: [UInt32] = []
+    /// Per row: the code of its value in `values` (16 bits while the dictionary allows).
+    public var codes = CodeColumn()
     public var values = ByteInterner()
     public init() {}
 
@@ -124,7 +125,7 @@ public struct DeclarationTable: Sendable {
         var b = fileIndex.count * 2 + line.count * 4 + itemNo.count * 4 + date.count * 4 + flow.count + valueUSD.count * 8
         b += (outcome?.count ?? 0)
         b += declarationID.bytes.count + declarationID.offsets.count * 8
-        for c in text.compactMap({ $0 }) + extras.map(\.column) { b += c.codes.count * 4 + c.values.arena.count + c.values.offsets.count * 8 }
+        for c in text.compactMap({ $0 }) + extras.map(\.column) { b += c.codes.count * c.codes.bytesPerCode + c.values.arena.count + c.values.offsets.count * 8 }
         for c in countries.compactMap({ $0 }) { b += c.count * 2 }
         for c in numbers.compactMap({ $0 }) { b += c.count * 8 }
         return b

@@ -196,7 +196,7 @@ public struct FittedGoodsCode: FittedDetector {
         var declaredLine: [Line?]
         var centroidOf: [Int]
         /// The table's columns the rows are read from (shared, not copied).
-        var hsCodes: [UInt32], descriptionCodes: [UInt32], netKg: [Double]?, valueUSD: [Double]
+        var hsCodes: CodeColumn, descriptionCodes: CodeColumn, netKg: [Double]?, valueUSD: [Double]
         /// Rows declared as samples (`DeclaredSample`): their nominal value gives no likelihood ratio.
         var samples: [Bool]
     }

@@ -159,7 +159,7 @@ public struct FittedPartyScreening: FittedDetector {
         /// Per name dictionary code: best entry (−1 none) and similarity.
         let entry: [Int32]
         let similarity: [Double]
-        let codes: [UInt32]
+        let codes: CodeColumn
         let country: [UInt16]?
         /// Per entry: its country's code; 0 when it names none, `UInt16.max` when it is not one.
         let entryCountry: [UInt16]

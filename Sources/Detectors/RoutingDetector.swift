@@ -235,7 +235,7 @@ public struct FittedRouting: FittedDetector {
     /// `score(evidence(p, table, r))` without building the evidence (no strings,
     /// no rules copied): the per-row loop. Tests hold the two equal on every row.
     @inline(__always)
-    func fastScore(_ p: Prepared, _ table: DeclarationTable, hs: [UInt32]?, _ r: Int) -> Double {
+    func fastScore(_ p: Prepared, _ table: DeclarationTable, hs: CodeColumn?, _ r: Int) -> Double {
         let d = p.context.destination[r]
         let k = Int(p.keys.row[r])
         var s = p.surprise[k * FittedRouting.signatures + p.route.signature(r, destination: d)]

@@ -81,7 +81,7 @@ public struct FittedSplitShipment: FittedDetector {
 
     /// Whether a row carries a well-formed licence number: judged once per distinct number.
     struct Licensed: Sendable {
-        let codes: [UInt32]?
+        let codes: CodeColumn?
         let wellFormed: [Bool]
         @inline(__always) func callAsFunction(_ r: Int) -> Bool { codes.map { wellFormed[Int($0[r])] } ?? false }
     }

@@ -36,7 +36,7 @@ enum UnitValueFeatures {
 
     /// The unit class of each row of a table, decided once per distinct unit (no per-row array).
     struct Classes {
-        let codes: [UInt32]?
+        let codes: CodeColumn?
         let ofCode: [Int]
 
         init(_ table: DeclarationTable) {

@@ -151,7 +151,7 @@ public struct ProfileSpec: Codable, Hashable, Sendable {
 /// A source's value hashes for one table: one hash per distinct value, looked up by row.
 public struct SourceHasher: Sendable {
     enum Codes: Sendable {
-        case text([UInt32])
+        case text(CodeColumn)
         case country([UInt16])
     }
 

@@ -14,7 +14,7 @@ struct KeyCells: Sendable {
     private var jsonBounds: [Int] = [0]
     /// Per text field: the cell index of dictionary code 0 (−1: no column), and the rows' codes.
     private var textBase: [Int] = []
-    private var textCodes: [[UInt32]] = []
+    private var textCodes: [CodeColumn] = []
     /// The cell index of country code 0, and per country field the rows' codes (empty: no column).
     private var countryBase = 0
     private var countryCodes: [[UInt16]] = []
@@ -33,7 +33,7 @@ struct KeyCells: Sendable {
         for f in TextField.allCases {
             guard KeyCells.textFields.contains(f), let c = t.text(f) else {
                 textBase.append(-1)
-                textCodes.append([])
+                textCodes.append(CodeColumn())
                 continue
             }
             textBase.append(bounds.count - 1)
