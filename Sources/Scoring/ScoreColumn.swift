@@ -6,15 +6,21 @@
 /// each 64-row word, and their values in row order — about 0.2 bytes per row
 /// plus 8 per scored row, where a dense column costs 8 per row (80 MB at 10M
 /// rows, for each detector). Reading a row is a word load and a popcount.
-/// Columns with more than a quarter of rows scored stay dense.
+/// A column with more than a quarter of rows scored but at most 65,536 distinct
+/// values (routing's, a function of a row's group and route) keeps a 2-byte
+/// code per row into a palette of its values. Other columns stay dense.
 ///
 /// A row reads back the exact `Double` it was stored with (`-0.0` and NaN
 /// included: only `+0.0` is left implicit).
 public struct ScoreColumn: Sendable {
     /// Number of rows.
     public let count: Int
-    /// Every row's score, when dense; empty when sparse.
+    /// Every row's score, when dense; empty otherwise.
     private let dense: [Double]
+    /// Per row, its value's index in `palette`, when paletted; empty otherwise.
+    private let codes: [UInt16]
+    /// The distinct values, in first-seen order, when paletted.
+    private let palette: [Double]
     /// Bit `r % 64` of word `r / 64`: row `r` has a stored value.
     private let scored: [UInt64]
     /// Stored values before each word.
@@ -30,11 +36,18 @@ public struct ScoreColumn: Sendable {
         var stored = 0
         for s in scores where s.bitPattern != 0 { stored += 1 }
         guard count > 0, Double(stored) <= Double(count) * ScoreColumn.denseAbove, stored < Int(UInt32.max) else {
-            dense = scores
             scored = []; before = []; values = []
+            if count > 0, let (codes, palette) = ScoreColumn.paletted(scores) {
+                self.codes = codes
+                self.palette = palette
+                dense = []
+            } else {
+                dense = scores
+                codes = []; palette = []
+            }
             return
         }
-        dense = []
+        dense = []; codes = []; palette = []
         let words = (count + 63) / 64
         var bits = [UInt64](repeating: 0, count: words)
         var starts = [UInt32](repeating: 0, count: words)
@@ -54,10 +67,35 @@ public struct ScoreColumn: Sendable {
         values = kept
     }
 
+    /// Each row's index into its distinct values (first-seen order), and those
+    /// values; nil past 65,536 distinct bit patterns. An open-addressing table of
+    /// bit patterns, so a column that fails fails after one pass at most.
+    static func paletted(_ scores: [Double]) -> (codes: [UInt16], palette: [Double])? {
+        let size = 1 << 18, mask = size - 1
+        var slots = [UInt64](repeating: 0, count: size)    // bit pattern's index + 1 in `palette` (0: empty), beside its pattern
+        var keys = [UInt64](repeating: 0, count: size)
+        var palette: [Double] = []
+        var codes = [UInt16](repeating: 0, count: scores.count)
+        for (r, v) in scores.enumerated() {
+            let bits = v.bitPattern
+            var i = Int(truncatingIfNeeded: (bits &* 0x9E37_79B9_7F4A_7C15) >> 46) & mask
+            while slots[i] != 0 && keys[i] != bits { i = (i + 1) & mask }
+            if slots[i] == 0 {
+                guard palette.count < 65_536 else { return nil }
+                palette.append(v)
+                slots[i] = UInt64(palette.count)
+                keys[i] = bits
+            }
+            codes[r] = UInt16(truncatingIfNeeded: slots[i] - 1)
+        }
+        return (codes, palette)
+    }
+
     /// Row `r`'s score.
     @inline(__always)
     public subscript(r: Int) -> Double {
         if !dense.isEmpty { return dense[r] }
+        if !codes.isEmpty { return palette[Int(codes[r])] }
         precondition(r >= 0 && r < count, "row out of range")
         let word = scored[r >> 6]
         let bit: UInt64 = 1 << UInt64(r & 63)
@@ -66,19 +104,19 @@ public struct ScoreColumn: Sendable {
     }
 
     /// Whether only the scored rows are stored.
-    public var isSparse: Bool { dense.isEmpty && count > 0 }
+    public var isSparse: Bool { dense.isEmpty && codes.isEmpty && count > 0 }
 
-    /// Rows with a stored (nonzero) score.
-    public var storedCount: Int { isSparse ? values.count : dense.count }
+    /// Whether rows hold 2-byte codes into a palette of distinct values.
+    public var isPaletted: Bool { !codes.isEmpty }
 
     /// Bytes held.
-    public var byteCount: Int { dense.count * 8 + scored.count * 8 + before.count * 4 + values.count * 8 }
+    public var byteCount: Int { dense.count * 8 + codes.count * 2 + palette.count * 8 + scored.count * 8 + before.count * 4 + values.count * 8 }
 
     /// Calls `body` with each row that has a stored score (nonzero, or
     /// `-0.0`), ascending; for a dense column, with every row.
     public func forEachStored(_ body: (Int, Double) -> Void) {
         guard isSparse else {
-            for r in dense.indices { body(r, dense[r]) }
+            for r in 0..<count { body(r, self[r]) }
             return
         }
         var k = 0
@@ -94,7 +132,7 @@ public struct ScoreColumn: Sendable {
 
     /// Every row's score.
     public func denseScores() -> [Double] {
-        if !isSparse { return dense }
+        if !dense.isEmpty || count == 0 { return dense }
         var out = [Double](repeating: 0, count: count)
         forEachStored { r, v in out[r] = v }
         return out

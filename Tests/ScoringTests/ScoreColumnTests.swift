@@ -36,6 +36,25 @@ struct ScoreColumnTests {
         }
     }
 
+    @Test("a column scored on most rows with few distinct values is paletted and reads back exactly; past 65,536 values it is dense")
+    func paletted() {
+        var rng = SeededRandom(seed: 9)
+        let values: [Double] = [0.0317, -0.0, .nan, 0.027, 1e-300, .infinity, 0]
+        let few = (0..<5000).map { _ in values.randomElement(using: &rng)! }
+        let c = ScoreColumn(few)
+        #expect(c.isPaletted && !c.isSparse)
+        #expect(c.byteCount < few.count * 3)
+        for r in few.indices { #expect(c[r].bitPattern == few[r].bitPattern, "row \(r)") }
+        #expect(c.denseScores().map(\.bitPattern) == few.map(\.bitPattern))
+        let many = (0..<70_000).map { Double($0) + 0.25 }
+        let d = ScoreColumn(many)
+        #expect(!d.isPaletted && !d.isSparse)
+        #expect(d.denseScores() == many)
+        let edge = (0..<65_536).map { Double($0) + 0.5 }
+        #expect(ScoreColumn(edge).isPaletted)
+        #expect(ScoreColumn(edge).denseScores() == edge)
+    }
+
     @Test("risk over columns equals the plain sum, term by term, for backgrounds below, at and above 0", arguments: [5, 6] as [UInt64])
     func risk(seed: UInt64) {
         var rng = SeededRandom(seed: seed)
