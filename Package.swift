@@ -60,7 +60,7 @@ let package = Package(
         .executableTarget(
             name: "tradescan",
             dependencies: [
-                "TradeScan", "Scoring", "Learning",
+                "TradeScan", "Scoring", "Learning", "CSVCore", "Declarations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

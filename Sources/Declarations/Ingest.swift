@@ -22,11 +22,15 @@ public struct IngestOptions: Sendable {
     public var chunkSize: Int
     /// The hidden switch: scalar tokenizer only.
     public var scalarTokenizer: Bool
+    /// The SIMD tokenizer's stage-1 kernel (the hidden `--index-kernel`): the fastest the
+    /// CPU runs unless a run is to rule out the AVX-512 one.
+    public var indexKernel: IndexKernel
     /// Called as input is read (after each wave of chunks, and at the end of each file).
     public var progress: (@Sendable (IngestProgress) -> Void)?
 
     public init(mapping: MappingFile = MappingFile(), fx: FXTable = .standard, onError: OnErrorPolicy = .collect,
-                encoding: InputEncoding = .utf8, threads: Int = 0, chunkSize: Int = 4 << 20, scalarTokenizer: Bool = false) {
+                encoding: InputEncoding = .utf8, threads: Int = 0, chunkSize: Int = 4 << 20, scalarTokenizer: Bool = false,
+                indexKernel: IndexKernel = .best) {
         self.mapping = mapping
         self.fx = fx
         self.onError = onError
@@ -34,6 +38,7 @@ public struct IngestOptions: Sendable {
         self.threads = threads
         self.chunkSize = chunkSize
         self.scalarTokenizer = scalarTokenizer
+        self.indexKernel = indexKernel
     }
 }
 
@@ -252,7 +257,7 @@ public enum Ingest {
             let mappedInput = input
             let plan = Tokenizer.plan(buffer, dialect: dialect, chunkSize: size,
                                       map: { n, body in Parallel.map(0..<n, threads: threads, body) },
-                                      counted: { mappedInput.release($0) })
+                                      counted: { mappedInput.release($0) }, kernel: options.indexKernel)
             // safe: the input bytes are read-only while the chunks are parsed.
             nonisolated(unsafe) let shared = buffer
             // Where this file's rows start, to undo them if the file turns out irregular.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CSVCore
 import Declarations
 import Scoring
 import TradeScan
@@ -38,11 +39,21 @@ struct IngestOptionGroup: ParsableArguments {
     @Flag(name: .customLong("scalar-tokenizer"), help: .hidden)
     var scalarTokenizer = false
 
+    /// Hidden: `portable` keeps the tokenizer off its AVX-512 kernel (to rule it out on a new machine).
+    @Option(name: .customLong("index-kernel"), help: .hidden)
+    var indexKernel: String = "best"
+
     func validate() throws {
         guard OnErrorPolicy(rawValue: onError) != nil else { throw ValidationError("--on-error must be collect, skip or fail, got '\(onError)'") }
         guard InputEncoding(rawValue: encoding.lowercased()) != nil else { throw ValidationError("--encoding must be utf-8 or gb18030, got '\(encoding)'") }
         guard maxRejectRate >= 0 && maxRejectRate <= 1 else { throw ValidationError("--max-reject-rate must lie between 0 and 1") }
         guard threads >= 0 else { throw ValidationError("--threads must be 0 (all cores) or more") }
+        guard ["best", "portable", "avx512"].contains(indexKernel) else {
+            throw ValidationError("--index-kernel must be best, portable or avx512, got '\(indexKernel)'")
+        }
+        if indexKernel == "avx512" && !IndexKernel.available.contains(.avx512) {
+            throw ValidationError("--index-kernel avx512: this CPU (or its OS) does not support AVX-512 BW; use best or portable")
+        }
     }
 
     /// The controls table the options name.
@@ -72,6 +83,7 @@ struct IngestOptionGroup: ParsableArguments {
             mapping: try mapping.map(ValidateJob.mapping(at:)) ?? MappingFile(),
             fx: try fx.map(ValidateJob.fx(at:)) ?? .standard,
             onError: OnErrorPolicy(rawValue: onError)!, encoding: InputEncoding(rawValue: encoding.lowercased())!,
-            threads: threads, scalarTokenizer: scalarTokenizer)
+            threads: threads, scalarTokenizer: scalarTokenizer,
+            indexKernel: indexKernel == "portable" ? .portable : indexKernel == "avx512" ? .avx512 : .best)
     }
 }

@@ -50,8 +50,9 @@ struct IngestTests {
         let simd = try Ingest.read([path], options: IngestOptions(chunkSize: 1 << 16))
         let scalar = try Ingest.read([path], options: IngestOptions(scalarTokenizer: true))
         let oneThread = try Ingest.read([path], options: IngestOptions(threads: 1, chunkSize: 100_000))
-        #expect(simd.files[0].simd && !scalar.files[0].simd)
-        for other in [scalar, oneThread] {
+        let portable = try Ingest.read([path], options: IngestOptions(chunkSize: 1 << 16, indexKernel: .portable))
+        #expect(simd.files[0].simd && !scalar.files[0].simd && portable.files[0].simd)
+        for other in [scalar, oneThread, portable] {
             #expect(other.table.count == simd.table.count)
             #expect(other.table.line == simd.table.line)
             #expect(other.table.valueUSD == simd.table.valueUSD)
