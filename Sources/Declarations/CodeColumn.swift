@@ -67,9 +67,9 @@ public struct CodeColumn: Sendable, RandomAccessCollection, Equatable {
     }
 
     /// Appends `map[source[k]]` for every `k`: `source` a column of codes into a
-    /// chunk's dictionary, `map` their codes in this one (`largest` the greatest of them).
-    mutating func append(_ source: CodeColumn, through map: [UInt32], largest: UInt32) {
-        if !isWide && largest > UInt32(UInt16.max) { widen() }
+    /// chunk's dictionary, `map` their codes in this one.
+    mutating func append(_ source: CodeColumn, through map: [UInt32]) {
+        if !isWide && (map.max() ?? 0) > UInt32(UInt16.max) { widen() }
         let start = count
         if isWide {
             wide.append(contentsOf: repeatElement(0, count: source.count))
@@ -80,7 +80,7 @@ public struct CodeColumn: Sendable, RandomAccessCollection, Equatable {
         } else {
             narrow.append(contentsOf: repeatElement(0, count: source.count))
             narrow.withUnsafeMutableBufferPointer { dst in
-                // safe: as above; every mapped code fits 16 bits (largest does).
+                // safe: as above; every mapped code fits 16 bits (the largest does).
                 for k in 0..<source.count { dst[start + k] = UInt16(truncatingIfNeeded: map[Int(source[k])]) }
             }
         }

@@ -13,7 +13,7 @@ extension TextColumn {
         if let keep {
             for (r, code) in other.codes.enumerated() where keep[r] { codes.append(remap[Int(code)]) }
         } else {
-            codes.append(other.codes, through: remap, largest: remap.max() ?? 0)
+            codes.append(other.codes, through: remap)
         }
     }
 

@@ -106,10 +106,8 @@ public struct UnitValueDetector: Detector {
                 lists.append(g)
                 cuts.append(UnitValueDetector.sampleCut(rows: groupRows[k]!, maxRows: maximumFitRows))
             }
-            let sampled = cuts.contains { $0 != .max }
             for r in rows {
-                let h = sampled ? keyHashes[r] : 0
-                for (j, g) in lists.enumerated() where cuts[j] == .max || h <= cuts[j] { memberLists[g].append(r) }
+                for (j, g) in lists.enumerated() where cuts[j] == .max || keyHashes[r] <= cuts[j] { memberLists[g].append(r) }
             }
         }
         let members = groupIndex.mapValues { memberLists[$0] }

@@ -52,9 +52,7 @@ public struct RiskModel: Codable, Sendable, Equatable {
 
     /// Backgrounds from the fit data's scores; weights from `defaultWeights`, then `weights`.
     public static func fit(_ scores: [(name: String, scores: [Double])], weights: [String: Double] = [:]) -> RiskModel {
-        RiskModel(terms: scores.map { name, s in
-            Term(detector: name, background: background(s), weight: weights[name] ?? defaultWeights[name] ?? 1)
-        })
+        fit(names: scores.map(\.name), columns: scores.map { ScoreColumn($0.scores) }, weights: weights)
     }
 
     /// `fit` over score columns, one at a time (a sparse column is expanded only while its background is found).

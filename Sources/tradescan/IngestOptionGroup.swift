@@ -43,16 +43,20 @@ struct IngestOptionGroup: ParsableArguments {
     @Option(name: .customLong("index-kernel"), help: .hidden)
     var indexKernel: String = "best"
 
+    /// The kernel `--index-kernel` names (`best`: the fastest this CPU runs); nil for an unknown name.
+    var kernel: IndexKernel? { indexKernel == "best" ? .best : IndexKernel(rawValue: indexKernel) }
+
     func validate() throws {
         guard OnErrorPolicy(rawValue: onError) != nil else { throw ValidationError("--on-error must be collect, skip or fail, got '\(onError)'") }
         guard InputEncoding(rawValue: encoding.lowercased()) != nil else { throw ValidationError("--encoding must be utf-8 or gb18030, got '\(encoding)'") }
         guard maxRejectRate >= 0 && maxRejectRate <= 1 else { throw ValidationError("--max-reject-rate must lie between 0 and 1") }
         guard threads >= 0 else { throw ValidationError("--threads must be 0 (all cores) or more") }
-        guard ["best", "portable", "avx512"].contains(indexKernel) else {
-            throw ValidationError("--index-kernel must be best, portable or avx512, got '\(indexKernel)'")
+        let names = ["best"] + IndexKernel.allCases.map(\.rawValue)
+        guard let kernel = kernel else {
+            throw ValidationError("--index-kernel must be \(names.joined(separator: ", ")), got '\(indexKernel)'")
         }
-        if indexKernel == "avx512" && !IndexKernel.available.contains(.avx512) {
-            throw ValidationError("--index-kernel avx512: this CPU (or its OS) does not support AVX-512 BW; use best or portable")
+        guard IndexKernel.available.contains(kernel) else {
+            throw ValidationError("--index-kernel \(indexKernel): this CPU (or its OS) cannot run it; use best or portable")
         }
     }
 
@@ -84,6 +88,6 @@ struct IngestOptionGroup: ParsableArguments {
             fx: try fx.map(ValidateJob.fx(at:)) ?? .standard,
             onError: OnErrorPolicy(rawValue: onError)!, encoding: InputEncoding(rawValue: encoding.lowercased())!,
             threads: threads, scalarTokenizer: scalarTokenizer,
-            indexKernel: indexKernel == "portable" ? .portable : indexKernel == "avx512" ? .avx512 : .best)
+            indexKernel: kernel ?? .best)
     }
 }

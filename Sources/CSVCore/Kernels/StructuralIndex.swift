@@ -2,7 +2,7 @@ import CSVKernelsC
 
 /// Which stage-1 loop of the SIMD tokenizer runs. Every kernel writes the same
 /// structural index; tests and the fuzzer run each input through each one.
-public enum IndexKernel: Sendable, CaseIterable {
+public enum IndexKernel: String, Sendable, CaseIterable {
     /// 64-byte blocks as four 16-byte compares (baseline x86-64, SSE2), positions emitted bit by bit.
     case portable
     /// One AVX-512 compare per byte class, the prefix XOR by carry-less multiply,
