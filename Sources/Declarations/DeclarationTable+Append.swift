@@ -42,8 +42,7 @@ extension DeclarationTable {
         let n = count + rows
         fileIndex.reserveCapacity(n); line.reserveCapacity(n); itemNo.reserveCapacity(n); date.reserveCapacity(n)
         flow.reserveCapacity(n); valueUSD.reserveCapacity(n)
-        declarationID.offsets.reserveCapacity(n + 1)
-        declarationID.bytes.reserveCapacity(declarationID.bytes.count + rows * max(1, sample.declarationID.bytes.count / max(1, sample.count)))
+        declarationID.reserve(additional: rows, like: sample.declarationID)
         if sample.outcome != nil { outcome = outcome ?? []; outcome!.reserveCapacity(n) }
         for f in TextField.allCases.map(\.rawValue) where sample.text[f] != nil {
             if text[f] == nil { var c = TextColumn(); c.pad(count); text[f] = c }
@@ -117,8 +116,7 @@ extension DeclarationTable {
         guard n < count else { return }
         fileIndex.removeSubrange(n...); line.removeSubrange(n...); itemNo.removeSubrange(n...); date.removeSubrange(n...)
         flow.removeSubrange(n...); valueUSD.removeSubrange(n...)
-        declarationID.bytes.removeSubrange(declarationID.offsets[n]...)
-        declarationID.offsets.removeSubrange((n + 1)...)
+        declarationID.truncate(n)
         if outcome != nil { outcome!.removeSubrange(n...) }
         for f in text.indices where text[f] != nil { text[f]!.codes.truncate(n) }
         for f in countries.indices where countries[f] != nil { countries[f]!.removeSubrange(n...) }

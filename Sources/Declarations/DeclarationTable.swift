@@ -124,7 +124,7 @@ public struct DeclarationTable: Sendable {
     public var byteCount: Int {
         var b = fileIndex.count * 2 + line.count * 4 + itemNo.count * 4 + date.count * 4 + flow.count + valueUSD.count * 8
         b += (outcome?.count ?? 0)
-        b += declarationID.bytes.count + declarationID.offsets.count * 8
+        b += declarationID.byteCount
         for c in text.compactMap({ $0 }) + extras.map(\.column) { b += c.codes.count * c.codes.bytesPerCode + c.values.arena.count + c.values.offsets.count * 8 }
         for c in countries.compactMap({ $0 }) { b += c.count * 2 }
         for c in numbers.compactMap({ $0 }) { b += c.count * 8 }

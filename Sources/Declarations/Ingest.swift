@@ -159,10 +159,10 @@ public enum Ingest {
                 let earlier = keys.insert(t.chunkKeyHashes[r], row: Int32(base + keptRows.count)) { other in
                     let o = Int(other)
                     if o < base {
-                        return global.itemNo[o] == t.itemNo[r] && global.declarationID.slice(o) == t.declarationID.slice(r)
+                        return global.itemNo[o] == t.itemNo[r] && global.declarationID.equals(o, t.declarationID, r)
                     }
                     let row = keptRows[o - base]
-                    return t.itemNo[row] == t.itemNo[r] && t.declarationID.slice(row) == t.declarationID.slice(r)
+                    return t.itemNo[row] == t.itemNo[r] && t.declarationID.equals(row, t.declarationID, r)
                 }
                 if earlier == nil { keptRows.append(r) }
                 if earlier != nil {

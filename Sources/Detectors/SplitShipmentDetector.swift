@@ -155,33 +155,31 @@ public struct FittedSplitShipment: FittedDetector {
         var shipmentOfRow = [Int32](repeating: -1, count: table.count)
         var day: [Int32] = [], kg: [Double] = [], threshold: [Double] = [], key: [UInt64] = [], licensed: [Bool] = []
         let ids = table.declarationID
-        ids.bytes.withUnsafeBytes { idBytes in
-            for r in 0..<table.count {
-                let g = Int(context.group[r])
-                guard g >= 0, net[r].isFinite else { continue }
-                var t: Double? = nil
-                let covering = rules.range(hs.codes[r])
-                if !covering.isEmpty {
-                    let d = table.date[r], dest = context.destination[r]
-                    t = covering.first { rules.rules[$0].inForce(day: d) && rules.rules[$0].applies(to: dest) }.flatMap { rules.rules[$0].thresholdKg }
-                } else {
-                    t = learnedOfGroup[g]
-                }
-                guard let t else { continue }
-                let number = Int(declarations.intern(UnsafeRawBufferPointer(rebasing: idBytes[ids.offsets[r]..<ids.offsets[r + 1]])))
-                if number * groupCount >= shipmentOf.count { shipmentOf.append(contentsOf: repeatElement(-1, count: groupCount)) }
-                let i = shipmentOf[number * groupCount + g]
-                if i >= 0 {
-                    shipmentOfRow[r] = i
-                    kg[Int(i)] += net[r]
-                    licensed[Int(i)] = licensed[Int(i)] || rowLicensed(r)
-                } else {
-                    let i = Int32(day.count)
-                    shipmentOf[number * groupCount + g] = i
-                    shipmentOfRow[r] = i
-                    day.append(table.date[r]); kg.append(net[r]); threshold.append(t); key.append(table.keyHash(r))
-                    licensed.append(rowLicensed(r))
-                }
+        for r in 0..<table.count {
+            let g = Int(context.group[r])
+            guard g >= 0, net[r].isFinite else { continue }
+            var t: Double? = nil
+            let covering = rules.range(hs.codes[r])
+            if !covering.isEmpty {
+                let d = table.date[r], dest = context.destination[r]
+                t = covering.first { rules.rules[$0].inForce(day: d) && rules.rules[$0].applies(to: dest) }.flatMap { rules.rules[$0].thresholdKg }
+            } else {
+                t = learnedOfGroup[g]
+            }
+            guard let t else { continue }
+            let number = Int(ids.withBytes(r) { declarations.intern($0) })
+            if number * groupCount >= shipmentOf.count { shipmentOf.append(contentsOf: repeatElement(-1, count: groupCount)) }
+            let i = shipmentOf[number * groupCount + g]
+            if i >= 0 {
+                shipmentOfRow[r] = i
+                kg[Int(i)] += net[r]
+                licensed[Int(i)] = licensed[Int(i)] || rowLicensed(r)
+            } else {
+                let i = Int32(day.count)
+                shipmentOf[number * groupCount + g] = i
+                shipmentOfRow[r] = i
+                day.append(table.date[r]); kg.append(net[r]); threshold.append(t); key.append(table.keyHash(r))
+                licensed.append(rowLicensed(r))
             }
         }
         // Rows are gathered for the near-threshold shipments only.

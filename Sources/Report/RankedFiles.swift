@@ -103,36 +103,34 @@ public enum RankedFiles {
         // Arenas are read in place for the whole block (no slice, so no retain, per cell).
         let laneCells = RankedFiles.laneCells, one = RankedFiles.one, zero = RankedFiles.zero
         cells.withWriter { cellWriter in
-            ids.bytes.withUnsafeBytes { idBytes in
-                let idEnds = ids.offsets
-                for (i, k) in ranks.enumerated() {
-                    let row = rows[i]
-                    let lane = blockLane[i]
-                    let explained = explain.explains(rank: k, lane: lane)
-                    let reasons = explained ? data.reasons(row) : []
-                    let status = lane == .green ? "" : data.flagStatus(row)
-                    let id = UnsafeRawBufferPointer(rebasing: idBytes[idEnds[row]..<idEnds[row + 1]])
-                    let weight = blockWeight.isEmpty ? Double.nan : blockWeight[i]
-                    w.reserve(1024)
-                    w.field(int: k + 1)
-                    w.field(raw: id, neutralise: true)
-                    w.field(int: Int(blockItem[i]))
-                    decimal(blockRisk[i], places: 4, &w)
-                    w.field(encoded: laneCells[Int(lane.rawValue)])
-                    w.field(encoded: blockExplored[i] ? one : zero)
-                    if status.isEmpty { w.field(encoded: []) } else { w.field(text: status) }
-                    if reasons.isEmpty { w.field(encoded: []) } else {
-                        w.field(text: reasons.prefix(reasonsInCSV).map(\.text).joined(separator: "; "), neutralise: true)
-                    }
-                    for d in 0..<detectors { decimal(blockScores[i * detectors + d], places: 4, &w) }
-                    let c = i * KeyCells.perRow
-                    for f in 0..<9 { cellWriter.write(cell: keyCells[c + f], &w) }
-                    decimal(blockValue[i], places: 2, &w)
-                    decimal(weight, places: 3, &w)
-                    cellWriter.write(cell: keyCells[c + 9], &w)
-                    w.field(int: Int(blockLine[i]))
-                    w.endRecord()
-                    guard explained else { continue }
+            for (i, k) in ranks.enumerated() {
+                let row = rows[i]
+                let lane = blockLane[i]
+                let explained = explain.explains(rank: k, lane: lane)
+                let reasons = explained ? data.reasons(row) : []
+                let status = lane == .green ? "" : data.flagStatus(row)
+                let weight = blockWeight.isEmpty ? Double.nan : blockWeight[i]
+                w.reserve(1024)
+                w.field(int: k + 1)
+                ids.withBytes(row) { w.field(raw: $0, neutralise: true) }
+                w.field(int: Int(blockItem[i]))
+                decimal(blockRisk[i], places: 4, &w)
+                w.field(encoded: laneCells[Int(lane.rawValue)])
+                w.field(encoded: blockExplored[i] ? one : zero)
+                if status.isEmpty { w.field(encoded: []) } else { w.field(text: status) }
+                if reasons.isEmpty { w.field(encoded: []) } else {
+                    w.field(text: reasons.prefix(reasonsInCSV).map(\.text).joined(separator: "; "), neutralise: true)
+                }
+                for d in 0..<detectors { decimal(blockScores[i * detectors + d], places: 4, &w) }
+                let c = i * KeyCells.perRow
+                for f in 0..<9 { cellWriter.write(cell: keyCells[c + f], &w) }
+                decimal(blockValue[i], places: 2, &w)
+                decimal(weight, places: 3, &w)
+                cellWriter.write(cell: keyCells[c + 9], &w)
+                w.field(int: Int(blockLine[i]))
+                w.endRecord()
+                guard explained else { continue }
+                ids.withBytes(row) { id in
                     json.line(data, rank: k, row: row, id: id, reasons: reasons, status: status,
                               cells: (cellWriter, keyCells, c), value: blockValue[i], weight: weight, into: &j)
                 }

@@ -2,14 +2,18 @@ import Declarations
 
 /// Declaration ids as order-keeping 64-bit numbers.
 ///
-/// Every byte value the ids use gets a code 1...A in byte order and the end of
-/// an id is 0; an id is then its codes padded with 0s to the longest id's
-/// length L, read as a base-(A + 1) number. Comparing the numbers compares the
-/// ids byte by byte with a prefix first, exactly, whenever (A + 1)^L fits 64
-/// bits: 18-digit numeric ids (11^18 < 2^64) do, as do 12-character ids over
-/// digits and capital letters. Otherwise there is no dense form (nil).
+/// A column that stores its ids as same-width digit strings (`StringColumn`'s
+/// digits form) already has them: one width, so number order is byte order.
+/// Otherwise every byte value the ids use gets a code 1...A in byte order and
+/// the end of an id is 0; an id is then its codes padded with 0s to the longest
+/// id's length L, read as a base-(A + 1) number. Comparing the numbers compares
+/// the ids byte by byte with a prefix first, exactly, whenever (A + 1)^L fits 64
+/// bits: 18-digit ids of varying form (11^18 < 2^64) do, as do 12-character ids
+/// over digits and capital letters. Otherwise there is no dense form (nil).
 struct DenseIDs: Sendable {
     private let ids: StringColumn
+    /// The column's own numbers (digits form), else empty.
+    private let digits: [UInt64]
     /// Per byte value, its code (0: unused).
     private let code: [UInt64]
     private let base: UInt64
@@ -19,15 +23,24 @@ struct DenseIDs: Sendable {
     init?(_ ids: StringColumn, threads: Int) {
         let n = ids.count
         guard n > 0 else { return nil }
-        let bytes = ids.bytes, offsets = ids.offsets
+        self.ids = ids
+        if let (_, numbers) = ids.digitNumbers {
+            digits = numbers
+            code = []; base = 0; powers = []
+            return
+        }
+        digits = []
         // The alphabet and the longest id, on every core.
         let parts = max(1, min(threads > 0 ? threads : System.cores, n / 65_536))
         let scans = Parallel.map(0..<parts, threads: parts) { k -> (used: [Bool], longest: Int) in
             var used = [Bool](repeating: false, count: 256)
             var longest = 0
-            let rows = (n * k / parts)..<(n * (k + 1) / parts)
-            for b in bytes[offsets[rows.lowerBound]..<offsets[rows.upperBound]] { used[Int(b)] = true }
-            for r in rows { longest = max(longest, offsets[r + 1] - offsets[r]) }
+            for r in (n * k / parts)..<(n * (k + 1) / parts) {
+                ids.withBytes(r) { id in
+                    for b in id { used[Int(b)] = true }
+                    longest = max(longest, id.count)
+                }
+            }
             return (used, longest)
         }
         var code = [UInt64](repeating: 0, count: 256)
@@ -44,7 +57,6 @@ struct DenseIDs: Sendable {
             guard !overflow else { return nil }
             powers.append(next)
         }
-        self.ids = ids
         self.code = code
         self.base = base
         self.powers = powers
@@ -53,10 +65,12 @@ struct DenseIDs: Sendable {
     /// Row `r`'s id as its number.
     @inline(__always)
     func number(_ r: Int) -> UInt64 {
-        let lo = ids.offsets[r], hi = ids.offsets[r + 1]
-        var v: UInt64 = 0
-        for i in lo..<hi { v = v &* base &+ code[Int(ids.bytes[i])] }
-        return v &* powers[powers.count - 1 - (hi - lo)]
+        if !digits.isEmpty { return digits[r] }
+        return ids.withBytes(r) { id in
+            var v: UInt64 = 0
+            for b in id { v = v &* base &+ code[Int(b)] }
+            return v &* powers[powers.count - 1 - id.count]
+        }
     }
 }
 

@@ -52,23 +52,25 @@ public enum Ranking {
     /// exactly (at most 24 bytes, no 0 byte).
     static func keys(risk: [Double], table: DeclarationTable, rows: Range<Int>) -> (keys: [Key], exact: Bool) {
         let ids = table.declarationID
-        let bytes = ids.bytes, offsets = ids.offsets, itemNo = table.itemNo
+        let itemNo = table.itemNo
         var longOrZero = false
         var keys = [Key]()
         keys.reserveCapacity(rows.count)
         for r in rows {
-            let lo = offsets[r], hi = offsets[r + 1]
-            if hi - lo > 24 { longOrZero = true }
-            var p = (UInt64(0), UInt64(0), UInt64(0))
-            for i in 0..<min(24, hi - lo) {
-                let b = bytes[lo + i]
-                if b == 0 { longOrZero = true }
-                let v = UInt64(b) << UInt64(56 - 8 * (i % 8))
-                switch i / 8 {
-                case 0: p.0 |= v
-                case 1: p.1 |= v
-                default: p.2 |= v
+            let p = ids.withBytes(r) { id in
+                if id.count > 24 { longOrZero = true }
+                var p = (UInt64(0), UInt64(0), UInt64(0))
+                for i in 0..<min(24, id.count) {
+                    let b = id[i]
+                    if b == 0 { longOrZero = true }
+                    let v = UInt64(b) << UInt64(56 - 8 * (i % 8))
+                    switch i / 8 {
+                    case 0: p.0 |= v
+                    case 1: p.1 |= v
+                    default: p.2 |= v
+                    }
                 }
+                return p
             }
             keys.append(Key(risk: -risk[r], p0: p.0, p1: p.1, p2: p.2, item: itemNo[r], row: Int32(r)))
         }
@@ -82,8 +84,8 @@ public enum Ranking {
         if a.p1 != b.p1 { return a.p1 < b.p1 }
         if a.p2 != b.p2 { return a.p2 < b.p2 }
         if !exact {
-            let ia = ids.slice(Int(a.row)), ib = ids.slice(Int(b.row))
-            if ia != ib { return ia.lexicographicallyPrecedes(ib) }
+            if ids.precedes(Int(a.row), Int(b.row)) { return true }
+            if ids.precedes(Int(b.row), Int(a.row)) { return false }
         }
         if a.item != b.item { return a.item < b.item }
         return a.row < b.row

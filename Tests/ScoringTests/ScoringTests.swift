@@ -99,7 +99,7 @@ struct RankingTests {
     }
 
     @Test("dense id codes give the packed-prefix order: numeric, mixed, prefix-related and overlong ids; risks of every sign",
-          arguments: [("0123456789", 18, true), ("0123456789", 5, false), ("AB", 30, false), ("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", 12, false),
+          arguments: [("0123456789", 18, true), ("0123456789", 19, true), ("0123456789", 5, false), ("AB", 30, false), ("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", 12, false),
                       ("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", 14, false), ("-./0", 3, false)])
     func dense(alphabet: String, length: Int, fixedLength: Bool) throws {
         var rng = SeededRandom(seed: UInt64(length * 31 + alphabet.count))
@@ -116,9 +116,13 @@ struct RankingTests {
         let t = try table(csv)   // short random ids repeat: those rows are rejected as duplicates
         let risk = Array(risks.prefix(t.count))
         let dense = DenseIDs(t.declarationID, threads: 2)
-        // Fits when (symbols used + 1)^(longest id) < 2^64 (a 14-character id over 36 symbols does not).
-        let used = Set(t.declarationID.bytes).count, longest = (0..<t.count).map { t.declarationID.slice($0).count }.max()!
-        #expect((dense != nil) == (Foundation.pow(Double(used + 1), Double(longest)) < 1.8e19), "\(used) symbols, \(longest) long")
+        // Fits when the column keeps its ids as same-width numbers (19 digits: 11^19 > 2^64) or
+        // (symbols used + 1)^(longest id) < 2^64 (a 14-character id over 36 symbols does not).
+        let ids = (0..<t.count).map { t.declarationID.withBytes($0) { Array($0) } }
+        let used = Set(ids.joined()).count, longest = ids.map(\.count).max()!
+        let numbers = t.declarationID.digitNumbers != nil
+        #expect(numbers == (fixedLength && alphabet == "0123456789" && length <= 19))
+        #expect((dense != nil) == (numbers || Foundation.pow(Double(used + 1), Double(longest)) < 1.8e19), "\(used) symbols, \(longest) long")
         let packed = Ranking.packedOrder(risk: risk, table: t, threads: 3, runRows: 16)
         #expect(Ranking.order(risk: risk, table: t, threads: 3, runRows: 16) == packed)
         if let dense {
