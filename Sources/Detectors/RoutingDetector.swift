@@ -115,21 +115,22 @@ public struct FittedRouting: FittedDetector {
     }
 
     /// Item group per row: the controls group for controlled codes, else "HS " + the heading.
-    static func groupKeys(_ table: DeclarationTable, context: TradeContext) -> (row: [Int32], names: [String]) {
-        guard let hs = table.text(.hsCode) else { return (Array(repeating: 0, count: table.count), ["all goods"]) }
+    static func groupKeys(_ table: DeclarationTable, context: TradeContext) -> (row: CodeColumn, names: [String]) {
+        guard let hs = table.text(.hsCode) else { return (CodeColumn(count: table.count, largest: 0) { _ in 0 }, ["all goods"]) }
         var names: [String] = []
         var index: [String: Int32] = [:]
         var controlledOfCode = [Int16](repeating: -1, count: hs.values.count)
         for r in 0..<table.count where context.group[r] >= 0 { controlledOfCode[Int(hs.codes[r])] = context.group[r] }
-        let byCode: [Int32] = (0..<hs.values.count).map { c in
+        let byCode: [UInt32] = (0..<hs.values.count).map { c in
             let g = controlledOfCode[c]
             let name = g >= 0 ? context.groups[Int(g)] : "HS " + String(hs.values.string(UInt32(c)).prefix(4))
-            if let k = index[name] { return k }
+            if let k = index[name] { return UInt32(k) }
             index[name] = Int32(names.count)
             names.append(name)
-            return Int32(names.count - 1)
+            return UInt32(names.count - 1)
         }
-        return (hs.codes.map { byCode[Int($0)] }, names)
+        let codes = hs.codes
+        return (CodeColumn(count: table.count, largest: UInt32(max(0, names.count - 1))) { byCode[Int(codes[$0])] }, names)
     }
 
     struct Evidence: Sendable {
@@ -146,7 +147,7 @@ public struct FittedRouting: FittedDetector {
     }
 
     struct Prepared: Sendable {
-        var keys: (row: [Int32], names: [String])
+        var keys: (row: CodeColumn, names: [String])
         var context: TradeContext
         var route: RouteColumns
         /// Per key: smoothed probability of each signature.
@@ -159,8 +160,17 @@ public struct FittedRouting: FittedDetector {
         var bans: [[ControlsTable.Rule]]
         /// The same rules for the per-row loop.
         var banRules: CodeRules?
-        /// Per row: the listed entry its consignee matches (−1 without a list or a match).
-        var endUser: [Int32]
+        /// Per row: 1 + the listed entry its consignee matches, 0 without a
+        /// match; nil without a list.
+        var endUser: CodeColumn?
+
+        /// The listed entry row `r`'s consignee matches.
+        @inline(__always)
+        func endUser(_ r: Int) -> Int? {
+            guard let endUser else { return nil }
+            let e = endUser[r]
+            return e == 0 ? nil : Int(e) - 1
+        }
 
         func firstSeen(key k: Int, destination d: UInt16) -> Int32? {
             let day = firstSeen[k * (CountryCodes.count + 1) + Int(d)]
@@ -195,11 +205,11 @@ public struct FittedRouting: FittedDetector {
             }
         } ?? []
         let banRules = table.text(.hsCode).map { CodeRules($0, controls: controls) { $0.kind == .banned && $0.destinations != nil } }
-        var endUser = [Int32](repeating: -1, count: table.count)
+        var endUser: CodeColumn? = nil
         if let screening, let match = screening.matcher(table, facts: facts) {
-            endUser = Parallel.rows(table.count) { r in
-                guard context.group[r] >= 0, let m = match(r), m.score >= screening.threshold else { return -1 }
-                return Int32(m.entry)
+            endUser = CodeColumn(count: table.count, largest: UInt32(screening.entries.count)) { r in
+                guard context.group[r] >= 0, let m = match(r), m.score >= screening.threshold else { return 0 }
+                return UInt32(m.entry + 1)
             }
         }
         let surprise = probability.flatMap { $0.map { -Math.log($0) / Math.log(10) } }
@@ -213,7 +223,7 @@ public struct FittedRouting: FittedDetector {
         let k = Int(p.keys.row[r])
         var e = Evidence(signature: sig, probability: p.probability[k][sig], group: p.keys.names[k], restricted: nil,
                          newDestinationSince: nil, controlled: p.context.group[r] >= 0, destination: d,
-                         endUser: p.endUser[r] < 0 ? nil : screening!.entries[Int(p.endUser[r])])
+                         endUser: p.endUser(r).map { screening!.entries[$0] })
         let day = table.date[r]
         if let hs = table.text(.hsCode), !p.bans[Int(hs.codes[r])].isEmpty {
             let date = CivilDate(daysSinceEpoch: Int(day))
@@ -248,7 +258,7 @@ public struct FittedRouting: FittedDetector {
                 }
             }
         }
-        if p.endUser[r] >= 0 { s += restrictedWeight }
+        if p.endUser(r) != nil { s += restrictedWeight }
         if d != 0 {
             let first = p.firstSeen(key: k, destination: d) ?? day
             if first - historyStart >= 180 && day - first <= 90 { s += newDestinationWeight * (p.context.group[r] >= 0 ? 1 : 0.5) }

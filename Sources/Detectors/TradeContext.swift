@@ -11,11 +11,12 @@ struct TradeContext: Sendable {
     /// Per row: the destination country (destination, else counterparty country; 0 unknown).
     let destination: [UInt16]
     /// Per row: a dense consignee number; `consigneeKeys[n]` is its key
-    /// (the counterparty id when the feed has one, else the name).
-    let consignee: [Int32]
+    /// (the counterparty id when the feed has one, else the name). Two bytes a
+    /// row while there are at most 65,536 parties.
+    let consignee: CodeColumn
     let consigneeKeys: [String]
     /// Per row: a dense exporter/importer number (trader id, else name); nil without either field.
-    let trader: [Int32]?
+    let trader: CodeColumn?
     let traderKeys: [String]
 
     init(_ table: DeclarationTable, controls: ControlsTable) {
@@ -54,7 +55,7 @@ struct TradeContext: Sendable {
     /// Dense party numbers: the id when the row has one, else the name ("name:" prefixed
     /// so an id never collides with a name). Keys are numbered in first-seen order of
     /// the dictionary codes, so they do not depend on row order beyond interning.
-    static func partyKeys(id: TextColumn?, name: TextColumn?, count: Int) -> ([Int32], [String]) {
+    static func partyKeys(id: TextColumn?, name: TextColumn?, count: Int) -> (CodeColumn, [String]) {
         var keys: [String] = []
         var index: [String: Int32] = [:]
         func number(_ key: String) -> Int32 {
@@ -67,10 +68,10 @@ struct TradeContext: Sendable {
         let idNumbers: [Int32]? = id.map { col in (0..<col.values.count).map { c in col.values.bytes(UInt32(c)).isEmpty ? -1 : number(col.values.string(UInt32(c))) } }
         let nameNumbers: [Int32]? = name.map { col in (0..<col.values.count).map { c in number("name:" + col.values.string(UInt32(c))) } }
         let empty = number("")
-        let rows: [Int32] = (0..<count).map { r in
-            if let id, let n = idNumbers?[Int(id.codes[r])], n >= 0 { return n }
-            if let name, let n = nameNumbers?[Int(name.codes[r])] { return n }
-            return empty
+        let rows = CodeColumn(count: count, largest: UInt32(keys.count - 1)) { r in
+            if let id, let n = idNumbers?[Int(id.codes[r])], n >= 0 { return UInt32(n) }
+            if let name, let n = nameNumbers?[Int(name.codes[r])] { return UInt32(n) }
+            return UInt32(empty)
         }
         return (rows, keys)
     }
