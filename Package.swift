@@ -42,7 +42,9 @@ let package = Package(
         // zlib for .csv.gz inputs (Debian zlib1g-dev).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // files → typed tables: schema, value parsers, reference data (FX, controls).
-        .target(name: "Declarations", dependencies: ["CSVCore", "CZlib"]),
+        // glibc's malloc_trim, to hand freed pages back between stages.
+        .systemLibrary(name: "CMalloc"),
+        .target(name: "Declarations", dependencies: ["CSVCore", "CZlib", "CMalloc"]),
         // The seeded generator of realistic export declarations with planted patterns.
         .target(name: "Synthetic", dependencies: ["Declarations"]),
         // One file per detector: fit → a Codable Fitted value → anomaly scores and reasons.

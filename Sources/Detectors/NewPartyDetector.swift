@@ -206,7 +206,7 @@ public struct FittedNewParty: FittedDetector {
         let kg = p.known[c] ? p.knownKg[c * p.groupCount + g] : p.extraKg[c << 16 | g] ?? 0
         let share = p.known[c] ? p.knownShare[c * p.groupCount + g] : p.extraShare[c << 16 | g] ?? 0
         let destination = p.context.destination[r]
-        let trader = p.context.trader.map { Int32(truncatingIfNeeded: $0[r]) } ?? -1
+        let trader = p.context.trader?[r] ?? -1
         var switched = false
         if trader >= 0, let b = p.before[Int(trader) * p.groupCount + g] { switched = destination != 0 && !b.contains(destination) }
         return Evidence(group: Int16(g), firstSeen: p.first[c], isNew: Int(p.first[c]) >= p.events[g], switched: switched,

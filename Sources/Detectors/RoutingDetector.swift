@@ -115,8 +115,8 @@ public struct FittedRouting: FittedDetector {
     }
 
     /// Item group per row: the controls group for controlled codes, else "HS " + the heading.
-    static func groupKeys(_ table: DeclarationTable, context: TradeContext) -> (row: CodeColumn, names: [String]) {
-        guard let hs = table.text(.hsCode) else { return (CodeColumn(count: table.count, largest: 0) { _ in 0 }, ["all goods"]) }
+    static func groupKeys(_ table: DeclarationTable, context: TradeContext) -> (row: PerCode<UInt32>, names: [String]) {
+        guard let hs = table.text(.hsCode) else { return (PerCode(constant: 0), ["all goods"]) }
         var names: [String] = []
         var index: [String: Int32] = [:]
         var controlledOfCode = [Int16](repeating: -1, count: hs.values.count)
@@ -129,8 +129,7 @@ public struct FittedRouting: FittedDetector {
             names.append(name)
             return UInt32(names.count - 1)
         }
-        let codes = hs.codes
-        return (CodeColumn(count: table.count, largest: UInt32(max(0, names.count - 1))) { byCode[Int(codes[$0])] }, names)
+        return (PerCode(codes: hs.codes, values: byCode), names)
     }
 
     struct Evidence: Sendable {
@@ -147,7 +146,7 @@ public struct FittedRouting: FittedDetector {
     }
 
     struct Prepared: Sendable {
-        var keys: (row: CodeColumn, names: [String])
+        var keys: (row: PerCode<UInt32>, names: [String])
         var context: TradeContext
         var route: RouteColumns
         /// Per key: smoothed probability of each signature.
@@ -160,16 +159,15 @@ public struct FittedRouting: FittedDetector {
         var bans: [[ControlsTable.Rule]]
         /// The same rules for the per-row loop.
         var banRules: CodeRules?
-        /// Per row: 1 + the listed entry its consignee matches, 0 without a
-        /// match; nil without a list.
-        var endUser: CodeColumn?
+        /// The listed entry each matching row's consignee matches (controlled
+        /// rows only; few), with a bit per row for the per-row loop.
+        var endUser: SparseRows<Int32>
+        var endUserRows: RowBits
 
         /// The listed entry row `r`'s consignee matches.
         @inline(__always)
         func endUser(_ r: Int) -> Int? {
-            guard let endUser else { return nil }
-            let e = endUser[r]
-            return e == 0 ? nil : Int(e) - 1
+            endUserRows.contains(r) ? endUser[r].map { Int($0) } : nil
         }
 
         func firstSeen(key k: Int, destination d: UInt16) -> Int32? {
@@ -205,16 +203,23 @@ public struct FittedRouting: FittedDetector {
             }
         } ?? []
         let banRules = table.text(.hsCode).map { CodeRules($0, controls: controls) { $0.kind == .banned && $0.destinations != nil } }
-        var endUser: CodeColumn? = nil
+        var endUser = SparseRows<Int32>(rows: [], values: [])
         if let screening, let match = screening.matcher(table, facts: facts) {
-            endUser = CodeColumn(count: table.count, largest: UInt32(screening.entries.count)) { r in
-                guard context.group[r] >= 0, let m = match(r), m.score >= screening.threshold else { return 0 }
-                return UInt32(m.entry + 1)
+            let n = table.count, parts = max(1, min(System.cores * 4, n / 16_384))
+            let found = Parallel.map(0..<parts, threads: System.cores) { k -> (rows: [Int], entries: [Int32]) in
+                var rows: [Int] = [], entries: [Int32] = []
+                for r in (n * k / parts)..<(n * (k + 1) / parts) {
+                    guard context.group[r] >= 0, let m = match(r), m.score >= screening.threshold else { continue }
+                    rows.append(r)
+                    entries.append(Int32(m.entry))
+                }
+                return (rows, entries)
             }
+            endUser = SparseRows(rows: found.flatMap(\.rows), values: found.flatMap(\.entries))
         }
         let surprise = probability.flatMap { $0.map { -Math.log($0) / Math.log(10) } }
         return Prepared(keys: keys, context: context, route: RouteColumns(table), probability: probability, surprise: surprise,
-                        firstSeen: seen, bans: bans, banRules: banRules, endUser: endUser)
+                        firstSeen: seen, bans: bans, banRules: banRules, endUser: endUser, endUserRows: RowBits(endUser.rows, count: table.count))
     }
 
     func evidence(_ p: Prepared, _ table: DeclarationTable, _ r: Int) -> Evidence {

@@ -62,6 +62,7 @@ struct StageClock {
         let e = t0.duration(to: clock.now)
         let s = Double(e.components.seconds) + Double(e.components.attoseconds) * 1e-18
         stages.append((name, s))
+        System.releaseFreeMemory()
         memory.append(System.residentMemory())
         log?.stageDone(name, seconds: s)
         t0 = clock.now
