@@ -112,37 +112,74 @@ extension Ranking {
     /// sorted apart on two-word keys (their risk word is one value) and placed
     /// between the rows above and below 0. Runs are sorted on every core and
     /// merged straight into row numbers.
-    static func order(risk: [Double], ids: DenseIDs, items: [Int32], threads: Int, runRows: Int) -> [Int] {
+    ///
+    /// The risk-0 rows are sorted in id ranges of about `zeroPartRows` rows,
+    /// one range after another (splitters from a sample of their ids), so only
+    /// one range's keys exist at a time: at 10M rows all their keys took 150 MB
+    /// at the scan's peak; ranges of 1M take 16 MB, for one pass over the risks
+    /// and ids per range.
+    static func order(risk: [Double], ids: DenseIDs, items: [Int32], threads: Int, runRows: Int,
+                      zeroPartRows: Int = 1 << 20) -> [Int] {
         let n = risk.count
         let zeroWord = riskWord(0)
         let parts = max(1, min(threads > 0 ? threads : System.cores, n / max(1, runRows)))
-        let runs = Parallel.map(0..<parts, threads: parts) { k -> (scored: [DenseKey], zero: [ZeroKey]) in
-            let rows = (n * k / parts)..<(n * (k + 1) / parts)
+        let runs = Parallel.map(0..<parts, threads: parts) { k -> (scored: [DenseKey], zeros: Int) in
+            var scored: [DenseKey] = []
             var zeros = 0
-            for r in rows where risk[r] == 0 { zeros += 1 }
-            var scored: [DenseKey] = [], zero: [ZeroKey] = []
-            scored.reserveCapacity(rows.count - zeros)
-            zero.reserveCapacity(zeros)
-            for r in rows {
-                let tail = UInt64(UInt32(bitPattern: items[r]) ^ 0x8000_0000) << 32 | UInt64(r)
+            for r in (n * k / parts)..<(n * (k + 1) / parts) {
                 let word = riskWord(risk[r])
                 if word == zeroWord {
-                    zero.append(ZeroKey(id: ids.number(r), tail: tail))
+                    zeros += 1
                 } else {
-                    scored.append(DenseKey(risk: word, id: ids.number(r), tail: tail))
+                    scored.append(DenseKey(risk: word, id: ids.number(r), tail: tail(item: items[r], row: r)))
                 }
             }
             scored.sort()
-            zero.sort()
-            return (scored, zero)
+            return (scored, zeros)
         }
         var out = [Int]()
         out.reserveCapacity(n)
-        let scored = runs.map(\.scored), zero = runs.map(\.zero)
+        let scored = runs.map(\.scored)
         merge(scored, into: &out, less: <, row: \.row) { $0.risk < zeroWord }
-        merge(zero, into: &out, less: <, row: \.row)
+        for range in zeroRanges(risk: risk, ids: ids, zeros: runs.reduce(0) { $0 + $1.zeros }, partRows: zeroPartRows) {
+            let zero = Parallel.map(0..<parts, threads: parts) { k -> [ZeroKey] in
+                var keys: [ZeroKey] = []
+                for r in (n * k / parts)..<(n * (k + 1) / parts) where riskWord(risk[r]) == zeroWord {
+                    let id = ids.number(r)
+                    if id >= range.lowerBound && (range.upperBound == nil || id < range.upperBound!) {
+                        keys.append(ZeroKey(id: id, tail: tail(item: items[r], row: r)))
+                    }
+                }
+                keys.sort()
+                return keys
+            }
+            merge(zero, into: &out, less: <, row: \.row)
+        }
         merge(scored, into: &out, less: <, row: \.row) { $0.risk > zeroWord }
         return out
+    }
+
+    /// A key's last word: the item number (signed order), then the row.
+    @inline(__always)
+    static func tail(item: Int32, row: Int) -> UInt64 { UInt64(UInt32(bitPattern: item) ^ 0x8000_0000) << 32 | UInt64(row) }
+
+    /// Id ranges, ascending and together covering every id, holding about
+    /// `partRows` of the `zeros` risk-0 rows each: bounds from a sample of
+    /// those rows' ids (an id's rows all fall in one range).
+    static func zeroRanges(risk: [Double], ids: DenseIDs, zeros: Int, partRows: Int) -> [(lowerBound: UInt64, upperBound: UInt64?)] {
+        let ranges = (zeros + max(1, partRows) - 1) / max(1, partRows)
+        guard ranges > 1 else { return [(0, nil)] }
+        let zeroWord = riskWord(0)
+        var sample: [UInt64] = []
+        let step = max(1, risk.count / (64 * ranges))
+        for r in stride(from: 0, to: risk.count, by: step) where riskWord(risk[r]) == zeroWord { sample.append(ids.number(r)) }
+        sample.sort()
+        var bounds: [UInt64] = [0]
+        for k in 1..<ranges where !sample.isEmpty {
+            let b = sample[k * sample.count / ranges]
+            if b > bounds.last! { bounds.append(b) }
+        }
+        return bounds.indices.map { i in (bounds[i], i + 1 < bounds.count ? bounds[i + 1] : nil) }
     }
 }
 

@@ -128,6 +128,9 @@ struct RankingTests {
         if let dense {
             #expect(Ranking.order(risk: risk, ids: dense, items: t.itemNo, threads: 1, runRows: 16) == packed)
             #expect(Ranking.order(risk: risk, ids: dense, items: t.itemNo, threads: 5, runRows: 16) == packed)
+            // Risk-0 rows sorted in id ranges of a few rows each, and of one row each.
+            #expect(Ranking.order(risk: risk, ids: dense, items: t.itemNo, threads: 2, runRows: 16, zeroPartRows: 37) == packed)
+            #expect(Ranking.order(risk: risk, ids: dense, items: t.itemNo, threads: 3, runRows: 16, zeroPartRows: 1) == packed)
         }
     }
 }
