@@ -70,8 +70,7 @@ struct IngestTests {
     @Test("the KCS mapping reads every row: import flow, KRW values, HS6 codes with leading zeros, Fraud as outcome")
     func kcsMapping() throws {
         let mapping = try JSONDecoder().decode(MappingFile.self, from: Data(contentsOf: Fixtures.url("mappings/kcs-imports.json")))
-        let base = Fixtures.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/datasets/kcs").path
-        let paths = [base + "/df_syn_train_eng.csv", base + "/df_syn_valid_eng.csv"]
+        let paths = [try Fixtures.kcs("df_syn_train_eng.csv"), try Fixtures.kcs("df_syn_valid_eng.csv")]
         let result = try Ingest.read(paths, options: IngestOptions(mapping: mapping))
         #expect(result.rejected == 0)
         #expect(result.table.count == 37_385 + 8_134)

@@ -3,11 +3,10 @@ import Foundation
 import TestSupport
 import Testing
 
-/// The KCS files in ../shared/datasets/kcs.
+/// The KCS files (`Fixtures.kcsDirectory`: $KCS_DIR, else ../shared/datasets/kcs).
 enum KCS {
-    static let base = Fixtures.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/datasets/kcs").path
-    static var train: String { base + "/df_syn_train_eng.csv" }
-    static var valid: String { base + "/df_syn_valid_eng.csv" }
+    static var train: String { get throws { try Fixtures.kcs("df_syn_train_eng.csv") } }
+    static var valid: String { get throws { try Fixtures.kcs("df_syn_valid_eng.csv") } }
     static var mapping: String { Fixtures.url("mappings/kcs-imports.json").path }
 
     /// The validation file without its Fraud and Critical Fraud columns (the last two).

@@ -104,7 +104,7 @@ struct ScanSkipCLITests {
     func kcs() throws {
         let tmp = try TemporaryDirectory("cli-scan-kcs")
         defer { tmp.remove() }
-        let kcs = Fixtures.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/datasets/kcs/df_syn_valid_eng.csv").path
+        let kcs = try Fixtures.kcs("df_syn_valid_eng.csv")
         let r = try BuiltBinary.run(["scan", kcs, "--mapping", Fixtures.url("mappings/kcs-imports.json").path, "--out", tmp.file("s")])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("detector goods_code skipped: missing description"))

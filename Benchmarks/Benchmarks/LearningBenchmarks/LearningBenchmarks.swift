@@ -13,7 +13,9 @@ import Learning
 let benchmarks: @Sendable () -> Void = {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
-    let kcs = root.deletingLastPathComponent().appendingPathComponent("shared/datasets/kcs").path
+    // $KCS_DIR when set (as Scripts/kcs.sh and the tests read it), else ../shared/datasets/kcs.
+    let kcs = ProcessInfo.processInfo.environment["KCS_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+        ?? root.deletingLastPathComponent().appendingPathComponent("shared/datasets/kcs").path
     let mapping = try! JSONDecoder().decode(MappingFile.self, from: Data(contentsOf: root.appendingPathComponent("Fixtures/mappings/kcs-imports.json")))
     let train = try! Ingest.read([kcs + "/df_syn_train_eng.csv"], options: IngestOptions(mapping: mapping)).table
     let valid = try! Ingest.read([kcs + "/df_syn_valid_eng.csv"], options: IngestOptions(mapping: mapping)).table
