@@ -27,17 +27,6 @@ public struct CodeColumn: Sendable, RandomAccessCollection, Equatable {
         }
     }
 
-    /// `count` codes, `code(r)` for row r, none above `largest`: two bytes each
-    /// when `largest` fits 16 bits. Rows are worked out on `threads` cores.
-    public init(count: Int, largest: UInt32, threads: Int = System.cores, _ code: @Sendable (Int) -> UInt32) {
-        if largest <= UInt32(UInt16.max) {
-            narrow = Parallel.rows(count, threads: threads) { UInt16(truncatingIfNeeded: code($0)) }
-        } else {
-            wide = Parallel.rows(count, threads: threads, code)
-            isWide = true
-        }
-    }
-
     public var startIndex: Int { 0 }
     public var endIndex: Int { isWide ? wide.count : narrow.count }
 

@@ -134,12 +134,12 @@ public struct StringColumn: Sendable {
     /// Bytes the column takes.
     public var byteCount: Int { numbers.count * 8 + bytes.count + offsets.count * 8 }
 
-    /// A description of the form, for the run summary and tests: "digits(18)", "fixed(12)", "varying".
+    /// The form in words, for the run summary: "18-digit numbers", "12 bytes each", "bytes with offsets".
     public var formDescription: String {
         switch form {
-        case .digits: "\(width) digits as a number"
-        case .fixed: "\(width) bytes"
-        case .varying: "bytes and offsets"
+        case .digits: "\(width)-digit numbers"
+        case .fixed: "\(width) bytes each"
+        case .varying: "bytes with offsets"
         }
     }
 }
@@ -153,18 +153,21 @@ extension StringColumn {
         return a.form == b.form ? (a.form, a.width) : (.fixed, a.width)
     }
 
-    /// Moves the rows to `form` (one that holds them all; see `join`).
+    /// Moves the rows to `form` (one that holds them all; see `join`). Rare:
+    /// a feed whose ids change shape part way (the old and new storage both
+    /// exist while the rows are copied).
     private mutating func convert(to target: Form, width w: Int) {
         guard target != form || w != width else { return }
         guard count > 0 else {
+            self = StringColumn()
             form = target; width = w
-            numbers.removeAll(keepingCapacity: true); bytes.removeAll(keepingCapacity: true)
-            offsets = target == .varying ? [0] : []
+            if target == .varying { offsets = [0] }
             return
         }
         var fresh = StringColumn()
         fresh.form = target
         fresh.width = w
+        fresh.bytes.reserveCapacity(form == .varying ? bytes.count : count * width)
         if target == .varying { fresh.offsets.reserveCapacity(count + 1); fresh.offsets.append(0) }
         for r in 0..<count { withBytes(r) { fresh.appendConverted($0) } }
         self = fresh
@@ -229,9 +232,10 @@ extension StringColumn {
         }
     }
 
-    /// Keeps the first `n` rows.
+    /// Keeps the first `n` rows (none: the column starts over, in no form yet).
     mutating func truncate(_ n: Int) {
         guard n < count else { return }
+        guard n > 0 else { self = StringColumn(); return }
         switch form {
         case .digits: numbers.removeSubrange(n...)
         case .fixed: bytes.removeSubrange((n * width)...)

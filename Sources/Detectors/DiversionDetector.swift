@@ -103,18 +103,23 @@ public struct DiversionDetector: Detector {
 
         // Consignees: first seen (any goods), and their share of each corridor since its event.
         var first = [Int32](repeating: .max, count: context.consigneeKeys.count)
-        for r in 0..<table.count { first[Int(context.consignee[r])] = min(first[Int(context.consignee[r])], table.date[r]) }
+        for r in 0..<table.count {
+            let c = Int(context.consignee[r])
+            first[c] = min(first[c], table.date[r])
+        }
         // Keyed (group << 16 | destination) << 32 | consignee number: one flat dictionary, not one per corridor.
         var taken: [Int: Double] = [:], takenBefore: [Int: Double] = [:]
         var corridorKg: [Int: Double] = [:], corridorKgBefore: [Int: Double] = [:]
         let events = calendar.groups.map { $0.event?.daysSinceEpoch ?? Int.max }
         var controlledConsignee = [Bool](repeating: false, count: context.consigneeKeys.count)
-        for r in 0..<table.count where context.group[r] >= 0 {
-            controlledConsignee[Int(context.consignee[r])] = true
-            guard context.destination[r] != 0 && net[r].isFinite else { continue }
+        for r in 0..<table.count {
             let g = Int(context.group[r])
+            guard g >= 0 else { continue }
+            let c = Int(context.consignee[r])
+            controlledConsignee[c] = true
+            guard context.destination[r] != 0 && net[r].isFinite else { continue }
             let key = g << 16 | Int(context.destination[r])
-            let pair = key << 32 | Int(context.consignee[r])
+            let pair = key << 32 | c
             guard Int(table.date[r]) >= events[g] else {
                 if events[g] != Int.max {
                     takenBefore[pair, default: 0] += net[r]
@@ -324,8 +329,9 @@ public struct FittedDiversion: FittedDetector {
         }
         let known = context.consigneeKeys.map { consigneeFirstSeen[$0] }
         var firstSeen = known.map { $0 ?? .max }
-        for r in 0..<table.count where known[Int(context.consignee[r])] == nil {
-            firstSeen[Int(context.consignee[r])] = min(firstSeen[Int(context.consignee[r])], table.date[r])
+        for r in 0..<table.count {
+            let c = Int(context.consignee[r])
+            if known[c] == nil { firstSeen[c] = min(firstSeen[c], table.date[r]) }
         }
         // Shares keyed by numbers once per table, not by a string built per row.
         var number: [String: Int] = [:]

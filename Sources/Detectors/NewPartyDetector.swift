@@ -34,7 +34,10 @@ public struct NewPartyDetector: Detector {
         let events = FittedNewParty.events(calendar: calendar, context: context)
         let net = table.numbers(.netWeightKg)!
         var first = [Int32](repeating: .max, count: context.consigneeKeys.count)
-        for r in 0..<table.count { first[Int(context.consignee[r])] = min(first[Int(context.consignee[r])], table.date[r]) }
+        for r in 0..<table.count {
+            let c = Int(context.consignee[r])
+            first[c] = min(first[c], table.date[r])
+        }
         // Per consignee number × group (flat arrays, in row order): kg since the control,
         // and whether the pair was seen there; per trader number × group before it.
         let groupCount = context.groups.count
@@ -178,8 +181,10 @@ public struct FittedNewParty: FittedDetector {
         if !extraKg.isEmpty {
             // Consignees the model has not seen: their share of this table's corridor.
             var byConsignee: [Int: Double] = [:]   // (consignee << 16 | group) << 16 | destination
-            for r in 0..<table.count where context.group[r] >= 0 && net[r].isFinite && Int(table.date[r]) >= events[Int(context.group[r])] {
-                let g = Int(context.group[r]), d = Int(context.destination[r]), c = Int(context.consignee[r])
+            for r in 0..<table.count {
+                let g = Int(context.group[r])
+                guard g >= 0 && net[r].isFinite && Int(table.date[r]) >= events[g] else { continue }
+                let d = Int(context.destination[r]), c = Int(context.consignee[r])
                 extraCorridor[g << 16 | d, default: 0] += net[r]
                 if !known[c] { byConsignee[(c << 16 | g) << 16 | d, default: 0] += net[r] }
             }

@@ -62,6 +62,9 @@ struct DenseIDs: Sendable {
         self.powers = powers
     }
 
+    /// Whether the numbers are the column's own (one load a row), not encoded from the bytes on each call.
+    var numbersStored: Bool { !digits.isEmpty }
+
     /// Row `r`'s id as its number.
     @inline(__always)
     func number(_ r: Int) -> UInt64 {
@@ -113,11 +116,13 @@ extension Ranking {
     /// between the rows above and below 0. Runs are sorted on every core and
     /// merged straight into row numbers.
     ///
-    /// The risk-0 rows are sorted in id ranges of about `zeroPartRows` rows,
-    /// one range after another (splitters from a sample of their ids), so only
-    /// one range's keys exist at a time: at 10M rows all their keys took 150 MB
-    /// at the scan's peak; ranges of 1M take 16 MB, for one pass over the risks
-    /// and ids per range.
+    /// When the column stores its ids as numbers, the risk-0 rows are sorted in
+    /// id ranges of about `zeroPartRows` rows, one range after another
+    /// (splitters from a sample of their ids), so only one range's keys exist at
+    /// a time: at 10M rows all their keys took 150 MB at the scan's peak; ranges
+    /// of 1M take 16 MB, for one pass over the risks and ids per range. Ids
+    /// encoded from their bytes on each call are sorted in one range (ten
+    /// encodings a row would cost more than the memory is worth).
     static func order(risk: [Double], ids: DenseIDs, items: [Int32], threads: Int, runRows: Int,
                       zeroPartRows: Int = 1 << 20) -> [Int] {
         let n = risk.count
@@ -141,7 +146,8 @@ extension Ranking {
         out.reserveCapacity(n)
         let scored = runs.map(\.scored)
         merge(scored, into: &out, less: <, row: \.row) { $0.risk < zeroWord }
-        for range in zeroRanges(risk: risk, ids: ids, zeros: runs.reduce(0) { $0 + $1.zeros }, partRows: zeroPartRows) {
+        let zeros = runs.reduce(0) { $0 + $1.zeros }
+        for range in zeroRanges(risk: risk, ids: ids, zeros: zeros, partRows: ids.numbersStored ? zeroPartRows : max(1, zeros)) {
             let zero = Parallel.map(0..<parts, threads: parts) { k -> [ZeroKey] in
                 var keys: [ZeroKey] = []
                 for r in (n * k / parts)..<(n * (k + 1) / parts) where riskWord(risk[r]) == zeroWord {

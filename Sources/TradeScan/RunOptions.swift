@@ -59,10 +59,10 @@ struct StageClock {
     }
 
     mutating func lap(_ name: String) {
+        System.releaseFreeMemory()   // the stage's freed pages; its cost counts in the stage
         let e = t0.duration(to: clock.now)
         let s = Double(e.components.seconds) + Double(e.components.attoseconds) * 1e-18
         stages.append((name, s))
-        System.releaseFreeMemory()
         memory.append(System.residentMemory())
         log?.stageDone(name, seconds: s)
         t0 = clock.now

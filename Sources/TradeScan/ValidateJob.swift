@@ -69,8 +69,10 @@ public enum IngestSummary {
             for (k, v) in r.rejectCounts.sorted(by: { $0.key.rawValue < $1.key.rawValue }) { s += "| `\(k.rawValue)` | \(v) |\n" }
             s += "\n"
         }
-        s += String(format: "Reject rate %.4f%%. Table: %d rows, %.0f bytes per row. Read in %.2f s.\n\n",
-                    r.rejectRate * 100, r.table.count, r.table.count == 0 ? 0 : Double(r.table.byteCount) / Double(r.table.count), r.seconds)
+        s += String(format: "Reject rate %.4f%%. Table: %d rows, %.0f bytes per row",
+                    r.rejectRate * 100, r.table.count, r.table.count == 0 ? 0 : Double(r.table.byteCount) / Double(r.table.count))
+        if r.table.count > 0 { s += " (declaration ids as \(r.table.declarationID.formDescription))" }
+        s += String(format: ". Read in %.2f s.\n\n", r.seconds)
         for f in r.files {
             s += "## Resolved mapping: \(f.path)\n\n```\n" + f.mapping.joined(separator: "\n") + "\n```\n\n"
         }

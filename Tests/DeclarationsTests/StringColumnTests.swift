@@ -35,6 +35,7 @@ struct StringColumnTests {
         #expect(c.byteCount == (form == .digits ? 8 * values.count : form == .fixed ? width * values.count
                                 : values.reduce(0) { $0 + $1.utf8.count } + 8 * (values.count + 1)))
         #expect((c.digitNumbers != nil) == (form == .digits))
+        #expect(c.formDescription == (form == .digits ? "\(width)-digit numbers" : form == .fixed ? "\(width) bytes each" : "bytes with offsets"))
         if let (w, numbers) = c.digitNumbers {
             #expect(w == width && numbers == values.map { UInt64($0)! })
         }
@@ -75,6 +76,41 @@ struct StringColumnTests {
         let n = Int.random(in: 0...oracle.count, using: &rng)
         c.truncate(n)
         #expect(Self.strings(c) == Array(oracle.prefix(n)), "seed \(seed) cut at \(n)")
+    }
+
+    @Test("as ingest uses it: room reserved from the first chunk, chunks of other forms after it, cut back to none and refilled")
+    func ingestPattern() {
+        let digits = ["514120230000000001", "000000000000000042"], shorter = ["12345", "00007"], letters = ["KR-2023-000001", "KR-2023-000002"]
+        var c = StringColumn()
+        c.reserve(additional: 100, like: Self.column(digits))
+        c.append(Self.column(digits), keep: nil)
+        #expect(c.form == .digits)
+        c.append(Self.column(shorter), keep: [false, true])
+        #expect(c.form == .varying && Self.strings(c) == digits + ["00007"])
+        c.truncate(0)
+        #expect(c.count == 0)
+        c.reserve(additional: 10, like: Self.column(letters))
+        c.append(Self.column(letters), keep: nil)
+        #expect(c.form == .fixed && c.width == 14 && Self.strings(c) == letters)
+        c.truncate(0)
+        c.append(Self.column(digits), keep: nil)
+        #expect(c.form == .digits, "a column cut back to nothing takes the next chunk's form")
+    }
+
+    @Test("equals holds across forms for the same bytes")
+    func equalsAcrossForms() {
+        let values = ["514120230000000001", "000000000000000042", "123456789012345678"]
+        let digits = Self.column(values), fixed = Self.column(values + ["12345678901234567X"]),
+            varying = Self.column(values + ["1"]), shorter = Self.column(["00000000000000042"])
+        #expect(digits.form == .digits && fixed.form == .fixed && varying.form == .varying && shorter.form == .digits)
+        for i in values.indices {
+            for j in values.indices {
+                for other in [digits, fixed, varying] {
+                    #expect(digits.equals(i, other, j) == (i == j) && other.equals(j, digits, i) == (i == j))
+                }
+            }
+            #expect(!digits.equals(i, shorter, 0) && !shorter.equals(0, digits, i), "42 in 17 digits is not 42 in 18")
+        }
     }
 
     @Test("equals and precedes agree with the bytes, within a form and across forms", arguments: 0..<8 as Range<UInt64>)

@@ -98,6 +98,34 @@ struct RankingTests {
         #expect(order == oracle)
     }
 
+    @Test("risk-0 rows ranked in sampled id ranges: the all-zeros id, one id on many rows, few and many ranges",
+          arguments: [(1, 300), (2, 1000), (3, 7), (4, 100_000)] as [(UInt64, Int)])
+    func zeroRanges(seed: UInt64, partRows: Int) throws {
+        var rng = SeededRandom(seed: seed)
+        // 40 ids of 18 digits (the first all zeros, the second on most rows), items 1... under each.
+        let pool = ["000000000000000000"] + (1..<40).map { _ in String((0..<18).map { _ in "0123456789".randomElement(using: &rng)! }) }
+        var csv = "declaration_id,item_no,declaration_date,hs_code,value,currency\n"
+        var risks: [Double] = [], next = [Int](repeating: 1, count: pool.count)
+        for _ in 0..<5000 {
+            let k = rng.next() % 3 == 0 ? 1 : Int(rng.next() % UInt64(pool.count))
+            csv += "\(pool[k]),\(next[k]),2024-01-01,28049000,10,USD\n"
+            next[k] += 1
+            risks.append(rng.next() % 10 == 0 ? Double(rng.next() % 5) - 2 : 0)
+        }
+        let t = try table(csv)
+        #expect(t.count == 5000 && t.declarationID.digitNumbers != nil)
+        let dense = try #require(DenseIDs(t.declarationID, threads: 2))
+        #expect(dense.numbersStored)
+        let zeros = risks.filter { $0 == 0 }.count
+        let ranges = Ranking.zeroRanges(risk: risks, ids: dense, zeros: zeros, partRows: partRows)
+        // Ascending from 0, the last one open: every id in exactly one range.
+        #expect(ranges.first?.lowerBound == 0 && ranges.last?.upperBound == nil)
+        #expect(zip(ranges, ranges.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound && $0.lowerBound < $1.lowerBound })
+        if partRows < zeros / 4 { #expect(ranges.count > 1, "\(zeros) zero rows in ranges of \(partRows)") }
+        let packed = Ranking.packedOrder(risk: risks, table: t, threads: 2, runRows: 64)
+        #expect(Ranking.order(risk: risks, ids: dense, items: t.itemNo, threads: 2, runRows: 64, zeroPartRows: partRows) == packed)
+    }
+
     @Test("dense id codes give the packed-prefix order: numeric, mixed, prefix-related and overlong ids; risks of every sign",
           arguments: [("0123456789", 18, true), ("0123456789", 19, true), ("0123456789", 5, false), ("AB", 30, false), ("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", 12, false),
                       ("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", 14, false), ("-./0", 3, false)])

@@ -38,6 +38,7 @@ struct ScanCLITests {
         let summary = try String(contentsOfFile: out + "/summary.md", encoding: .utf8)
         #expect(summary.contains("| `unit_value` | run |") && summary.contains("| `goods_code` | run |") && summary.contains("| `licence` | run |"))
         #expect(summary.contains("## Top 20"))
+        #expect(summary.contains("(declaration ids as 18-digit numbers)"), "the generator's ids are kept as numbers")
         // Same input, same options: byte-identical ranking.
         let again = try BuiltBinary.run(["scan", data + "/declarations.csv", "--out", tmp.file("scan2"), "--threads", "1"])
         #expect(again.status == 0)
