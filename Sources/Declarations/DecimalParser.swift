@@ -23,11 +23,66 @@ public struct DecimalParser: Sendable {
         self.thousandsSeparator = thousandsSeparator
     }
 
-    static let powers: [Double] = (0...22).map { k in var p = 1.0; for _ in 0..<k { p *= 10 }; return p }
+    /// 10^k for k in 0...22, all exact in a double: a constant table (a static
+    /// array would cost a lazy-initialisation check on every call).
+    @inline(__always)
+    static func power(_ k: Int) -> Double {
+        switch k {
+        case 0: 1e0; case 1: 1e1; case 2: 1e2; case 3: 1e3; case 4: 1e4; case 5: 1e5; case 6: 1e6; case 7: 1e7
+        case 8: 1e8; case 9: 1e9; case 10: 1e10; case 11: 1e11; case 12: 1e12; case 13: 1e13; case 14: 1e14
+        case 15: 1e15; case 16: 1e16; case 17: 1e17; case 18: 1e18; case 19: 1e19; case 20: 1e20; case 21: 1e21
+        default: 1e22
+        }
+    }
 
     /// The value of `bytes`, or nil when it is not a number.
     @inline(__always)
     public func parse(_ bytes: UnsafeRawBufferPointer) -> Double? {
+        if let v = plain(bytes) { return v }
+        return general(bytes)
+    }
+
+    /// The common shape alone: an optional minus, digits, optionally the
+    /// separator and more digits, 19 digits at most in all, nothing else. One
+    /// pass with a single test per digit; it takes the same mantissa and
+    /// exponent as `general` (leading zeros add nothing to the mantissa; every
+    /// fraction digit lowers the exponent), so the results are the same bits.
+    /// nil: not this shape (`general` decides).
+    @inline(__always)
+    func plain(_ b: UnsafeRawBufferPointer) -> Double? {
+        let n = b.count
+        var i = 0
+        let negative = n > 0 && b[0] == UInt8(ascii: "-")
+        if negative { i = 1 }
+        let start = i
+        var m: UInt64 = 0
+        while i < n {
+            let d = b[i] &- UInt8(ascii: "0")
+            if d > 9 { break }
+            m = m &* 10 &+ UInt64(d)
+            i += 1
+        }
+        let whole = i - start
+        var fraction = 0
+        if i < n && b[i] == decimalSeparator {
+            i += 1
+            let f = i
+            while i < n {
+                let d = b[i] &- UInt8(ascii: "0")
+                if d > 9 { break }
+                m = m &* 10 &+ UInt64(d)
+                i += 1
+            }
+            fraction = i - f
+        }
+        guard i == n, whole + fraction > 0, whole + fraction <= 19, m <= 1 << 53 else { return nil }
+        if m == 0 { return negative ? -0.0 : 0.0 }
+        let v = fraction == 0 ? Double(m) : Double(m) / DecimalParser.power(fraction)
+        return negative ? -v : v
+    }
+
+    /// Every accepted syntax: signs, thousands separators, exponents, long mantissas.
+    func general(_ bytes: UnsafeRawBufferPointer) -> Double? {
         let n = bytes.count
         guard n > 0 else { return nil }
         var i = 0
@@ -86,7 +141,7 @@ public struct DecimalParser: Sendable {
         if mantissa == 0 { return negative ? -0.0 : 0.0 }
         if !dropped && mantissa <= (1 << 53) && exponent >= -22 && exponent <= 22 {
             var v = Double(mantissa)
-            v = exponent < 0 ? v / DecimalParser.powers[-exponent] : v * DecimalParser.powers[exponent]
+            v = exponent < 0 ? v / DecimalParser.power(-exponent) : v * DecimalParser.power(exponent)
             return negative ? -v : v
         }
         return slowPath(bytes)

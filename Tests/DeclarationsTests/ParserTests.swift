@@ -39,6 +39,39 @@ struct ParserTests {
         }
     }
 
+    @Test("the plain-shape path gives the general path's bits wherever it answers, and answers for the common shapes",
+          arguments: [1, 2] as [UInt64])
+    func plainPathAgrees(seed: UInt64) throws {
+        var rng = SeededRandom(seed: seed)
+        for separator in [UInt8(ascii: "."), UInt8(ascii: ",")] {
+            let parser = DecimalParser(decimalSeparator: separator, thousandsSeparator: separator == UInt8(ascii: ".") ? nil : UInt8(ascii: "."))
+            var answered = 0
+            for k in 0..<40_000 {
+                var s = Bool.random(using: &rng) && k % 3 == 0 ? "-" : ""
+                for _ in 0..<Int.random(in: 0...12, using: &rng) { s += String(Int.random(in: 0...9, using: &rng)) }
+                if Int.random(in: 0..<4, using: &rng) > 0 {
+                    s += String(UnicodeScalar(separator))
+                    for _ in 0..<Int.random(in: 0...10, using: &rng) { s += String(Int.random(in: 0...9, using: &rng)) }
+                }
+                var t = s
+                let (plain, general) = t.withUTF8 { b in (parser.plain(UnsafeRawBufferPointer(b)), parser.general(UnsafeRawBufferPointer(b))) }
+                if let plain {
+                    answered += 1
+                    #expect(plain.bitPattern == general?.bitPattern, "'\(s)': \(plain) vs \(String(describing: general))")
+                }
+            }
+            #expect(answered > 30_000, "the plain path answers the common shapes")
+        }
+        let parser = DecimalParser()
+        for s in ["-0", "0.000", "00012.5000", "1234567890123456789", "12345678901234567890", "9007199254740993", "9007199254740992",
+                  ".5", "5.", "-.5", "0.0000000000000000001", "31401.404", "179295.95"] {
+            var t = s
+            let (plain, general) = t.withUTF8 { b in (parser.plain(UnsafeRawBufferPointer(b)), parser.general(UnsafeRawBufferPointer(b))) }
+            if let plain { #expect(plain.bitPattern == general?.bitPattern, "'\(s)'") }
+            #expect(parser.parse(s)?.bitPattern == strtodValue(s)?.bitPattern, "'\(s)'")
+        }
+    }
+
     @Test("decimal edge cases", arguments: [
         ("0", 0.0), ("-0", -0.0), ("12.50", 12.5), (".5", 0.5), ("5.", 5.0), ("1e3", 1000.0), ("1.5E-2", 0.015),
         ("123456789012345678901234", 1.2345678901234568e23), ("0.1", 0.1), ("9007199254740993", 9007199254740992.0),
