@@ -153,8 +153,24 @@ struct ChunkParser: @unchecked Sendable {
         // Date.
         let dv = value(r, dateColumn, keep: &keep)
         if dv.isEmpty { return Failure(reason: .emptyRequiredField, message: "declaration_date is empty", column: dateColumn) }
-        guard let date = isoDates ? ChunkParser.isoDate(dv) ?? mapping.dates.parse(dv) : mapping.dates.parse(dv) else {
-            return Failure(reason: .badDate, message: "'\(text(dv))' is not a date in \(mapping.dates.formats.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " or "))", column: dateColumn)
+        // Rows of a feed come in runs of one date: the last ten-byte date text, its date and month, are kept.
+        let date: CivilDate, month: Int
+        let memoKey: (UInt64, UInt16)? = dv.count == 10
+            ? (dv.loadUnaligned(fromByteOffset: 0, as: UInt64.self), dv.loadUnaligned(fromByteOffset: 8, as: UInt16.self)) : nil
+        if let memoKey, let last = c.lastDateText, last.0 == memoKey.0 && last.1 == memoKey.1 {
+            date = c.lastDate
+            month = c.lastMonth
+        } else {
+            guard let parsed = isoDates ? ChunkParser.isoDate(dv) ?? mapping.dates.parse(dv) : mapping.dates.parse(dv) else {
+                return Failure(reason: .badDate, message: "'\(text(dv))' is not a date in \(mapping.dates.formats.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " or "))", column: dateColumn)
+            }
+            date = parsed
+            month = parsed.monthIndex
+            if let memoKey {
+                c.lastDateText = memoKey
+                c.lastDate = parsed
+                c.lastMonth = month
+            }
         }
         guard date >= ChunkParser.minDate && date <= ChunkParser.maxDate else {
             return Failure(reason: .dateOutOfRange, message: "date \(date) is outside 1990-01-01…2035-12-31", column: dateColumn)
@@ -186,7 +202,6 @@ struct ChunkParser: @unchecked Sendable {
             keep.append(currency.map { $0 >= 97 && $0 <= 122 ? $0 - 32 : $0 })
             currency = keep[keep.count - 1].withUnsafeBytes { UnsafeRawBufferPointer(start: $0.baseAddress, count: $0.count) }
         }
-        let month = date.monthIndex
         var key = UInt64(truncatingIfNeeded: month) << 40 | UInt64(currency.count) << 32
         for (k, b) in currency.prefix(4).enumerated() { key |= UInt64(b) << (8 * UInt64(k)) }
         var rate: Double
@@ -283,8 +298,11 @@ struct ChunkParser: @unchecked Sendable {
             let present = f == .hsCode || f == .currency || textPlan.contains { $0.field == f }
             guard present else { table.text[f.rawValue] = nil; continue }
             var column = TextColumn()
-            column.codes = CodeColumn(c.textCodes.column(f.rawValue, width: ChunkColumns.textWidth))
             column.values = c.interner(f.rawValue).pointee
+            // A chunk's dictionary rarely passes 65,536 values: then its codes go straight to two bytes.
+            column.codes = column.values.count <= 1 << 16
+                ? CodeColumn(narrow: c.textCodes.column(f.rawValue, width: ChunkColumns.textWidth) { UInt16(truncatingIfNeeded: $0) })
+                : CodeColumn(c.textCodes.column(f.rawValue, width: ChunkColumns.textWidth))
             table.text[f.rawValue] = column
         }
         for f in NumberField.allCases where numberPlan.contains(where: { $0.field == f }) {
@@ -387,6 +405,10 @@ struct ChunkColumns {
     var rates: [UInt64: Double] = [:]           // (currency, month) → units per USD; NaN: none
     var lastRateKey: UInt64 = .max
     var lastRate = Double.nan
+    /// The last ten-byte date text (its first eight bytes and last two), its date and month index.
+    var lastDateText: (UInt64, UInt16)? = nil
+    var lastDate = CivilDate(daysSinceEpoch: 0)
+    var lastMonth = 0
 
     init(extras: Int, reserve: Int) {
         self.extras = [TextColumn](repeating: TextColumn(), count: extras)

@@ -27,6 +27,11 @@ public struct CodeColumn: Sendable, RandomAccessCollection, Equatable {
         }
     }
 
+    /// Codes already known to fit 16 bits.
+    init(narrow codes: [UInt16]) {
+        narrow = codes
+    }
+
     public var startIndex: Int { 0 }
     public var endIndex: Int { isWide ? wide.count : narrow.count }
 

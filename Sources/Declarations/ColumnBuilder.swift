@@ -50,10 +50,14 @@ struct ColumnBuilder<Element: BitwiseCopyable> {
     func array() -> [Element] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
     /// Column `k` of the values read as rows of `width` (row-major).
-    func column(_ k: Int, width: Int) -> [Element] {
+    func column(_ k: Int, width: Int) -> [Element] { column(k, width: width) { $0 } }
+
+    /// Column `k` of the values read as rows of `width` (row-major), each converted.
+    @inline(__always)
+    func column<T>(_ k: Int, width: Int, _ convert: (Element) -> T) -> [T] {
         let rows = count / width
-        return [Element](unsafeUninitializedCapacity: rows) { out, initialized in
-            for r in 0..<rows { out[r] = base[r * width + k] }   // safe: r * width + k < count
+        return [T](unsafeUninitializedCapacity: rows) { out, initialized in
+            for r in 0..<rows { out[r] = convert(base[r * width + k]) }   // safe: r * width + k < count
             initialized = rows
         }
     }

@@ -47,34 +47,36 @@ public struct StringColumn: Sendable {
             return
         }
         width = first
-        if StringColumn.digitWidths.contains(first), StringColumn.allDigits(bytes) {
+        if first >= 1 && first <= 19, let numbers = StringColumn.numbers(bytes, rows: count, width: first) {
             form = .digits
-            numbers = [UInt64](unsafeUninitializedCapacity: count) { out, initialized in
-                bytes.withUnsafeBufferPointer { b in
-                    for r in 0..<count { out[r] = StringColumn.number(b, from: r * first, width: first) }
-                }
-                initialized = count
-            }
+            self.numbers = numbers
         } else {
             form = .fixed
             self.bytes = bytes
         }
     }
 
-    /// Widths the digits form takes: 19 digits are below 2^64.
-    static let digitWidths = 1...19
-
-    static func allDigits(_ bytes: [UInt8]) -> Bool {
+    /// Each `width`-byte value of `bytes` as a number, or nil when a byte is
+    /// not an ASCII digit: one pass that reads and checks.
+    static func numbers(_ bytes: [UInt8], rows: Int, width: Int) -> [UInt64]? {
         var bad: UInt8 = 0
-        for b in bytes { bad |= (b &- UInt8(ascii: "0")) > 9 ? 1 : 0 }
-        return bad == 0
-    }
-
-    @inline(__always)
-    static func number(_ b: UnsafeBufferPointer<UInt8>, from lo: Int, width: Int) -> UInt64 {
-        var v: UInt64 = 0
-        for i in lo..<(lo + width) { v = v &* 10 &+ UInt64(b[i] &- UInt8(ascii: "0")) }
-        return v
+        let numbers = [UInt64](unsafeUninitializedCapacity: rows) { out, initialized in
+            bytes.withUnsafeBufferPointer { b in
+                var i = 0
+                for r in 0..<rows {
+                    var v: UInt64 = 0
+                    for _ in 0..<width {
+                        let d = b[i] &- UInt8(ascii: "0")
+                        bad |= d > 9 ? 1 : 0
+                        v = v &* 10 &+ UInt64(d)
+                        i &+= 1
+                    }
+                    out[r] = v
+                }
+            }
+            initialized = rows
+        }
+        return bad == 0 ? numbers : nil
     }
 
     /// "00" ... "99": two digits per division when a number is written back.
