@@ -101,9 +101,23 @@ public struct ByteInterner: Sendable {
             h ^= h >> 29
             i += 8
         }
+        // The last n − i (< 8) bytes, little-endian, as one word: the top bytes of the
+        // word ending at n when there is one (those before i were hashed above), else
+        // two overlapping 4-byte loads, else byte by byte.
+        let rest = n &- i
         var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < n { tail |= UInt64(bytes[i]) << shift; shift += 8; i += 1 }
+        if rest > 0 {
+            if n >= 8 {
+                tail = bytes.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self) >> UInt64(8 &* (8 &- rest))
+            } else if n >= 4 {
+                let lo = UInt64(bytes.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
+                let hi = UInt64(bytes.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self))
+                tail = lo | (hi >> UInt64(8 &* (8 &- n))) << 32
+            } else {
+                var shift: UInt64 = 0
+                while i < n { tail |= UInt64(bytes[i]) << shift; shift &+= 8; i &+= 1 }
+            }
+        }
         h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
         h ^= h >> 31
         h = h &* 0xBF58_476D_1CE4_E5B9

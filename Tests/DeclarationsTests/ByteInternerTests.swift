@@ -1,0 +1,55 @@
+@testable import Declarations
+import TestSupport
+import Testing
+
+/// The interner's hash reads its last bytes as whole words; the plain
+/// byte-by-byte form is the oracle (hashes choose samples and fold orders, so a
+/// change of value would change results).
+@Suite("byte interner")
+struct ByteInternerTests {
+    static func oracleHash(_ bytes: [UInt8]) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+        var i = 0
+        while i + 8 <= bytes.count {
+            var w: UInt64 = 0
+            for k in 0..<8 { w |= UInt64(bytes[i + k]) << UInt64(8 * k) }
+            h = (h ^ w) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 29
+            i += 8
+        }
+        var tail: UInt64 = 0, shift: UInt64 = 0
+        while i < bytes.count { tail |= UInt64(bytes[i]) << shift; shift += 8; i += 1 }
+        h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
+        h ^= h >> 31
+        h = h &* 0xBF58_476D_1CE4_E5B9
+        return h ^ (h >> 32)
+    }
+
+    @Test("hash equals the byte-by-byte oracle at every length 0...40 and every alignment", arguments: [1, 2] as [UInt64])
+    func hashOracle(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        let pool = (0..<64).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        for length in 0...40 {
+            for start in 0...(pool.count - length) where start < 9 {
+                let value = Array(pool[start..<(start + length)])
+                let h = pool.withUnsafeBytes { ByteInterner.hash(UnsafeRawBufferPointer(rebasing: $0[start..<(start + length)])) }
+                #expect(h == Self.oracleHash(value), "length \(length) at \(start)")
+            }
+        }
+    }
+
+    @Test("interning gives dense codes in first-seen order and the same code for the same bytes")
+    func codes() {
+        var interner = ByteInterner(capacity: 4)
+        var oracle: [String: UInt32] = [:]
+        var rng = SeededRandom(seed: 5)
+        for _ in 0..<5_000 {
+            let text = String((0..<Int.random(in: 0...12, using: &rng)).map { _ in "abc".randomElement(using: &rng)! })
+            let code = interner.intern(text)
+            let expected = oracle[text] ?? UInt32(oracle.count)
+            oracle[text] = expected
+            #expect(code == expected && interner.string(code) == text)
+        }
+        #expect(interner.count == oracle.count)
+    }
+}
