@@ -41,6 +41,28 @@ struct StringColumnTests {
         }
     }
 
+    @Test("digit ids of every width 1...19 read back exactly; a non-digit byte anywhere gives the fixed form",
+          arguments: [1, 2, 3] as [UInt64])
+    func digitWidths(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        for width in 1...19 {
+            let values = (0..<20).map { _ in String((0..<width).map { _ in "0123456789".randomElement(using: &rng)! }) }
+                + [String(repeating: "9", count: width), String(repeating: "0", count: width)]
+            let c = Self.column(values)
+            #expect(c.form == .digits && Self.strings(c) == values, "width \(width)")
+            #expect(c.digitNumbers?.numbers == values.map { UInt64($0)! }, "width \(width)")
+            for position in 0..<width {
+                for bad in ["/", ":", "a", " ", "\u{7F}", "é"] where bad.utf8.count == 1 {
+                    var broken = values
+                    var chars = Array(broken[3])
+                    chars[position] = Character(bad)
+                    broken[3] = String(chars)
+                    #expect(Self.column(broken).form == .fixed, "width \(width), \(bad) at \(position)")
+                }
+            }
+        }
+    }
+
     /// Chunks of ids in one of four shapes, so joins meet every pair of forms.
     static func chunk(_ shape: Int, rows: Int, using rng: inout SeededRandom) -> [String] {
         (0..<rows).map { _ in
