@@ -45,6 +45,7 @@ struct ChunkParser: @unchecked Sendable {
     let defaultFlow: UInt8
     let isoDates: Bool
     let headers: [String]
+    let countryCodes = CountryCodes.Lookup()
 
     init(buffer: UnsafeRawBufferPointer, mapping: Mapping, header: [String], fx: FXTable, fileIndex: Int, keepRejects: Bool, dialect: Dialect) {
         self.buffer = buffer
@@ -239,7 +240,7 @@ struct ChunkParser: @unchecked Sendable {
             guard let col else { countries[f.rawValue] = k ?? 0; continue }
             let v = value(r, col, keep: &keep)
             if v.isEmpty { countries[f.rawValue] = k ?? 0; continue }
-            guard let code = CountryCodes.code(v) else { return Failure(reason: .unknownCountry, message: "\(f.canonical.rawValue) '\(text(v))' is not a country", column: col) }
+            guard let code = countryCodes.code(v) else { return Failure(reason: .unknownCountry, message: "\(f.canonical.rawValue) '\(text(v))' is not a country", column: col) }
             countries[f.rawValue] = code
         }
         // Outcome.

@@ -40,6 +40,23 @@ public enum CountryCodes {
         return byName[key(String(decoding: bytes, as: UTF8.self))]
     }
 
+    /// The alpha-2 table held by a caller that looks up a value per row (ingest):
+    /// a static table costs a lazy-initialisation check on every call.
+    struct Lookup: Sendable {
+        private let alpha2 = CountryCodes.alpha2Index
+
+        /// `CountryCodes.code(bytes)`.
+        @inline(__always)
+        func code(_ bytes: UnsafeRawBufferPointer) -> UInt16? {
+            guard bytes.count == 2 else { return CountryCodes.code(bytes) }
+            // Clearing bit 5 upper-cases a letter; only letters then fall in A...Z.
+            let a = bytes[0] & 0xDF, b = bytes[1] & 0xDF
+            guard a &- 65 < 26 && b &- 65 < 26 else { return nil }
+            let c = alpha2[Int(a &- 65) &* 26 &+ Int(b &- 65)]
+            return c == 0 ? nil : c
+        }
+    }
+
     /// The code of a string, or nil.
     public static func code(_ text: String) -> UInt16? {
         var t = text
