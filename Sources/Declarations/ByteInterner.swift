@@ -103,7 +103,8 @@ public struct ByteInterner: Sendable {
         }
         // The last n − i (< 8) bytes, little-endian, as one word: the top bytes of the
         // word ending at n when there is one (those before i were hashed above), else
-        // two overlapping 4-byte loads, else byte by byte.
+        // two overlapping 4-byte loads, else the first, middle and last bytes (which
+        // are all of them for one to three bytes).
         let rest = n &- i
         var tail: UInt64 = 0
         if rest > 0 {
@@ -114,8 +115,8 @@ public struct ByteInterner: Sendable {
                 let hi = UInt64(bytes.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self))
                 tail = lo | (hi >> UInt64(8 &* (8 &- n))) << 32
             } else {
-                var shift: UInt64 = 0
-                while i < n { tail |= UInt64(bytes[i]) << shift; shift &+= 8; i &+= 1 }
+                let mid = n >> 1
+                tail = UInt64(bytes[0]) | UInt64(bytes[mid]) << UInt64(8 &* mid) | UInt64(bytes[n &- 1]) << UInt64(8 &* (n &- 1))
             }
         }
         h = (h ^ tail) &* 0x94D0_49BB_1331_11EB

@@ -273,7 +273,11 @@ struct ChunkParser: @unchecked Sendable {
         codes[TextField.currency.rawValue] = c.interner(TextField.currency.rawValue).pointee.intern(currency)
         for (f, col, k) in textPlan {
             let i = f.rawValue
-            codes[i] = col.map { c.interner(i).pointee.intern(value(r, $0, keep: &keep)) } ?? c.interner(i).pointee.intern(k!)
+            if let col {
+                codes[i] = c.interner(i).pointee.intern(value(r, col, keep: &keep))
+            } else {
+                codes[i] = c.interner(i).pointee.intern(k!)
+            }
         }
         c.textCodes.commit(ChunkColumns.textWidth)
         c.numbers.commit(ChunkColumns.numberWidth)
