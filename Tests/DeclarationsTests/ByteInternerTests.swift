@@ -37,19 +37,4 @@ struct ByteInternerTests {
             }
         }
     }
-
-    @Test("interning gives dense codes in first-seen order and the same code for the same bytes")
-    func codes() {
-        var interner = ByteInterner(capacity: 4)
-        var oracle: [String: UInt32] = [:]
-        var rng = SeededRandom(seed: 5)
-        for _ in 0..<5_000 {
-            let text = String((0..<Int.random(in: 0...12, using: &rng)).map { _ in "abc".randomElement(using: &rng)! })
-            let code = interner.intern(text)
-            let expected = oracle[text] ?? UInt32(oracle.count)
-            oracle[text] = expected
-            #expect(code == expected && interner.string(code) == text)
-        }
-        #expect(interner.count == oracle.count)
-    }
 }

@@ -152,4 +152,31 @@ struct ParserTests {
     func utf8(bytes: [UInt8], bad: Int?) {
         #expect(bytes.withUnsafeBytes { UTF8Validation.firstInvalid($0) } == bad)
     }
+
+    @Test("UTF-8 validation agrees with the standard library's decoder on ASCII runs of every length around sequences",
+          arguments: [1, 2, 3] as [UInt64])
+    func utf8Property(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        let sequences: [[UInt8]] = [[0xC3, 0xA9], [0xE9, 0x95, 0x93], [0xF0, 0x9F, 0x98, 0x80], [0xFF], [0xC0, 0x80], [0xED, 0xA0, 0x80],
+                                    [0xE9, 0x95], [0x80], [0xF4, 0x90, 0x80, 0x80]]
+        for _ in 0..<3_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...3, using: &rng) {
+                bytes += (0..<Int.random(in: 0...70, using: &rng)).map { _ in UInt8.random(in: 0x20...0x7E, using: &rng) }
+                if Bool.random(using: &rng) { bytes += sequences.randomElement(using: &rng)! }
+            }
+            // The oracle: the offset where the standard decoder first reports an error.
+            var oracle: Int? = nil, offset = 0
+            var parser = Unicode.UTF8.ForwardParser()
+            var iterator = bytes.makeIterator()
+            decode: while true {
+                switch parser.parseScalar(from: &iterator) {
+                case .valid(let s): offset += s.count
+                case .error: oracle = offset; break decode
+                case .emptyInput: break decode
+                }
+            }
+            #expect(bytes.withUnsafeBytes { UTF8Validation.firstInvalid($0) } == oracle, "\(bytes)")
+        }
+    }
 }
