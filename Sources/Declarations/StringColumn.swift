@@ -1,3 +1,5 @@
+import CSVCore
+
 /// A text column for values that rarely repeat (declaration numbers), where a
 /// dictionary would cost a hash lookup per row and save nothing.
 ///
@@ -104,11 +106,6 @@ public struct StringColumn: Sendable {
         return (((even &+ odd) >> 32) & 0xFFFF_FFFF, check)
     }
 
-    /// "00" ... "99": two digits per division when a number is written back.
-    private static let pairs: [UInt8] = (0..<100).flatMap { (k: Int) -> [UInt8] in
-        [UInt8(truncatingIfNeeded: 48 + k / 10), UInt8(truncatingIfNeeded: 48 + k % 10)]
-    }
-
     /// Row `r` as a `String` (invalid UTF-8 repaired).
     public func string(_ r: Int) -> String { withBytes(r) { String(decoding: $0, as: UTF8.self) } }
 
@@ -119,16 +116,7 @@ public struct StringColumn: Sendable {
         case .digits:
             let w = width
             return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { out in
-                StringColumn.pairs.withUnsafeBufferPointer { pairs in
-                    var v = numbers[r], i = w
-                    while i >= 2 {
-                        let p = Int(v % 100) &* 2
-                        v /= 100
-                        i &-= 2
-                        out[i] = pairs[p]; out[i &+ 1] = pairs[p &+ 1]
-                    }
-                    if i == 1 { out[0] = UInt8(truncatingIfNeeded: v) &+ UInt8(ascii: "0") }
-                }
+                DecimalDigits.writeDigits(numbers[r], count: w, to: out.baseAddress!)
                 return body(UnsafeRawBufferPointer(start: out.baseAddress, count: w))
             }
         case .fixed:

@@ -197,15 +197,21 @@ public enum DecimalDigits {
         return n
     }
 
-    /// The last `count` decimal digits of `v`, most significant first (leading zeros kept).
+    /// The last `count` decimal digits of `v`, most significant first (leading
+    /// zeros kept): two digits per division by 100 (a multiply), so an 18-digit
+    /// id takes nine dependent steps, not eighteen.
     @inlinable @inline(__always)
     public static func writeDigits(_ v: UInt64, count: Int, to out: UnsafeMutablePointer<UInt8>) {
         var x = v
         var i = count
-        while i > 0 {
-            i -= 1
-            out[i] = UInt8(truncatingIfNeeded: 48 &+ x % 10)
-            x /= 10
+        while i >= 2 {
+            let q = x / 100
+            let pair = x &- q &* 100
+            i &-= 2
+            out[i] = UInt8(truncatingIfNeeded: 48 &+ pair / 10)
+            out[i &+ 1] = UInt8(truncatingIfNeeded: 48 &+ pair % 10)
+            x = q
         }
+        if i == 1 { out[0] = UInt8(truncatingIfNeeded: 48 &+ x % 10) }
     }
 }
