@@ -27,33 +27,30 @@ public enum CountryCodes {
 
     /// The code of `bytes` (alpha-2, alpha-3 or a name), or nil when unknown.
     public static func code(_ bytes: UnsafeRawBufferPointer) -> UInt16? {
-        if bytes.count == 2 {
-            var a = bytes[0], b = bytes[1]
-            if a >= 97 && a <= 122 { a -= 32 }
-            if b >= 97 && b <= 122 { b -= 32 }
-            if a >= 65 && a <= 90 && b >= 65 && b <= 90 {
-                let c = alpha2Index[Int(a - 65) * 26 + Int(b - 65)]
-                return c == 0 ? nil : c
-            }
-            return nil
-        }
+        if bytes.count == 2 { return alpha2Code(bytes[0], bytes[1], in: alpha2Index) }
         return byName[key(String(decoding: bytes, as: UTF8.self))]
+    }
+
+    /// The code of the alpha-2 pair `a b` (any ASCII case) in `table`, or nil.
+    @inline(__always)
+    private static func alpha2Code(_ a: UInt8, _ b: UInt8, in table: [UInt16]) -> UInt16? {
+        // Clearing bit 5 upper-cases a letter; only letters then fall in A...Z.
+        let a = a & 0xDF, b = b & 0xDF
+        guard a &- 65 < 26 && b &- 65 < 26 else { return nil }
+        let c = table[Int(a &- 65) &* 26 &+ Int(b &- 65)]
+        return c == 0 ? nil : c
     }
 
     /// The alpha-2 table held by a caller that looks up a value per row (ingest):
     /// a static table costs a lazy-initialisation check on every call.
     struct Lookup: Sendable {
-        private let alpha2 = CountryCodes.alpha2Index
+        private let index = CountryCodes.alpha2Index
 
         /// `CountryCodes.code(bytes)`.
         @inline(__always)
         func code(_ bytes: UnsafeRawBufferPointer) -> UInt16? {
             guard bytes.count == 2 else { return CountryCodes.code(bytes) }
-            // Clearing bit 5 upper-cases a letter; only letters then fall in A...Z.
-            let a = bytes[0] & 0xDF, b = bytes[1] & 0xDF
-            guard a &- 65 < 26 && b &- 65 < 26 else { return nil }
-            let c = alpha2[Int(a &- 65) &* 26 &+ Int(b &- 65)]
-            return c == 0 ? nil : c
+            return CountryCodes.alpha2Code(bytes[0], bytes[1], in: index)
         }
     }
 

@@ -47,27 +47,3 @@ struct CodeColumnTests {
         #expect(c == CodeColumn(Array(oracle.prefix(keep))))
     }
 }
-
-/// Ingest's country lookup (the alpha-2 table held, not a static) against
-/// `CountryCodes.code`, on every pair of bytes and on longer names.
-@Suite("country lookup")
-struct CountryLookupTests {
-    @Test("every two-byte value and the longer forms give CountryCodes.code's answer")
-    func agrees() {
-        let lookup = CountryCodes.Lookup()
-        var known = 0
-        for a in 0...255 {
-            for b in 0...255 {
-                let bytes: [UInt8] = [UInt8(a), UInt8(b)]
-                let (fast, slow) = bytes.withUnsafeBytes { (lookup.code($0), CountryCodes.code($0)) }
-                #expect(fast == slow, "\(a) \(b)")
-                if fast != nil { known += 1 }
-            }
-        }
-        #expect(known > 4 * 240, "upper and lower case of every alpha-2")
-        for text in ["KOR", "kor", "Korea, Republic of", "germany", "", "X", "ZZZ"] {
-            var t = text
-            #expect(t.withUTF8 { lookup.code(UnsafeRawBufferPointer($0)) } == CountryCodes.code(text), "\(text)")
-        }
-    }
-}
