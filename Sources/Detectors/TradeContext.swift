@@ -43,8 +43,8 @@ struct TradeContext: Sendable {
                 return cp?[r] ?? 0
             }
         }
-        (consignee, consigneeKeys) = TradeContext.partyKeys(id: table.text(.counterpartyID), name: table.text(.counterpartyName), count: table.count)
-        let t = TradeContext.partyKeys(id: table.text(.traderID), name: table.text(.traderName), count: table.count)
+        (consignee, consigneeKeys) = TradeContext.partyKeys(id: table.text(.counterpartyID), name: table.text(.counterpartyName))
+        let t = TradeContext.partyKeys(id: table.text(.traderID), name: table.text(.traderName))
         trader = table.text(.traderID) == nil && table.text(.traderName) == nil ? nil : t.0
         traderKeys = t.1
     }
@@ -60,7 +60,7 @@ struct TradeContext: Sendable {
     /// Dense party numbers: the id when the row has one, else the name ("name:" prefixed
     /// so an id never collides with a name). Keys are numbered in first-seen order of
     /// the dictionary codes, so they do not depend on row order beyond interning.
-    static func partyKeys(id: TextColumn?, name: TextColumn?, count: Int) -> (PartyNumbers, [String]) {
+    static func partyKeys(id: TextColumn?, name: TextColumn?) -> (PartyNumbers, [String]) {
         var keys: [String] = []
         var index: [String: Int32] = [:]
         func number(_ key: String) -> Int32 {
