@@ -165,6 +165,22 @@ struct IngestTests {
         }
     }
 
+    @Test("dates repeated row after row (kept from the last row) are judged like fresh ones: good, bad and out of range, each at its line")
+    func repeatedDates() throws {
+        let dir = try TemporaryDirectory("ingest-repeated-dates")
+        defer { dir.remove() }
+        let dates = ["2024-01-05", "2024-01-05", "2024-13-05", "2024-13-05", "1989-12-31", "1989-12-31", "2024-01-05", "2024-02-29", "2024-02-29"]
+        let body = dates.enumerated().map { "\($0.offset),\($0.element),81129290,10,EUR,1" }.joined(separator: "\n")
+        let path = try write("declaration_id,date,hs,value,currency,fraud\n" + body + "\n", in: dir)
+        let r = try Ingest.read([path], options: IngestOptions())
+        #expect(r.rejects.map(\.reason) == [.badDate, .badDate, .dateOutOfRange, .dateOutOfRange])
+        #expect(r.rejects.map(\.line) == [4, 5, 6, 7])
+        #expect(r.table.date.map { CivilDate(daysSinceEpoch: Int($0)).description } == ["2024-01-05", "2024-01-05", "2024-01-05", "2024-02-29", "2024-02-29"])
+        // The month picks the exchange rate: January's and February's differ in the shipped table.
+        #expect(r.table.valueUSD[0] == r.table.valueUSD[2] && r.table.valueUSD[3] == r.table.valueUSD[4])
+        #expect(r.table.valueUSD[0] != r.table.valueUSD[3])
+    }
+
     @Test("--on-error fail stops at the first bad row with a compiler-style diagnostic")
     func failPolicy() throws {
         let dir = try TemporaryDirectory("ingest-fail")
