@@ -3,7 +3,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// The KCS files (`Fixtures.kcsDirectory`: $KCS_DIR, else ../shared/datasets/kcs).
+/// The KCS files (`Fixtures.kcs`: $KCS_DIR, else ../shared/datasets/kcs beside this repository or the one it was cloned from).
 enum KCS {
     static var train: String { get throws { try Fixtures.kcs("df_syn_train_eng.csv") } }
     static var valid: String { get throws { try Fixtures.kcs("df_syn_valid_eng.csv") } }
