@@ -23,10 +23,13 @@ public protocol RecordVisitor {
 
 /// Reusable field-bound buffers for record views; grows for wide records.
 struct RecordBuffer {
+    /// Fields the buffers hold. Each buffer has `slack` more entries past it,
+    /// which the record fast path's whole-group stores may overwrite.
     var capacity = 64
-    var starts = UnsafeMutablePointer<Int>.allocate(capacity: 64)
-    var ends = UnsafeMutablePointer<Int>.allocate(capacity: 64)
-    var flags = UnsafeMutablePointer<FieldFlags>.allocate(capacity: 64)
+    static let slack = 16
+    var starts = UnsafeMutablePointer<Int>.allocate(capacity: 64 + slack)
+    var ends = UnsafeMutablePointer<Int>.allocate(capacity: 64 + slack)
+    var flags = UnsafeMutablePointer<FieldFlags>.allocate(capacity: 64 + slack)
     var count = 0
 
     @inline(__always)
@@ -40,8 +43,8 @@ struct RecordBuffer {
 
     mutating func grow() {
         let c = capacity * 2
-        let s = UnsafeMutablePointer<Int>.allocate(capacity: c), e = UnsafeMutablePointer<Int>.allocate(capacity: c)
-        let f = UnsafeMutablePointer<FieldFlags>.allocate(capacity: c)
+        let s = UnsafeMutablePointer<Int>.allocate(capacity: c + Self.slack), e = UnsafeMutablePointer<Int>.allocate(capacity: c + Self.slack)
+        let f = UnsafeMutablePointer<FieldFlags>.allocate(capacity: c + Self.slack)
         s.update(from: starts, count: count); e.update(from: ends, count: count); f.update(from: flags, count: count)
         starts.deallocate(); ends.deallocate(); flags.deallocate()
         starts = s; ends = e; flags = f
@@ -76,6 +79,17 @@ extension Tokenizer {
             if j == 0 { s.bomLength = plan.bom }
             return s
         }
+    }
+
+    /// Visits every record of `bytes` in order on the calling thread, by the
+    /// SIMD path over the whole input as one chunk: no counting pass, stage 1
+    /// a window ahead of stage 2. Returns nil when the quoting is irregular, as
+    /// `visitChunk` does: records visited before that must be discarded and the
+    /// input read with `visitScalar`.
+    public static func visitSerial<V: RecordVisitor>(_ bytes: UnsafeRawBufferPointer, dialect: Dialect = .comma,
+                                                     kernel: IndexKernel = .best, visitor: inout V) -> VisitSummary? {
+        let plan = plan(bytes, dialect: dialect, splits: [], kernel: kernel)
+        return visitChunk(bytes, dialect: dialect, plan: plan, chunk: 0, visitor: &visitor)
     }
 
     /// What a chunk needs before its records can be assembled.
@@ -115,7 +129,7 @@ extension Tokenizer {
         if from >= c.end { return .empty }
         var newlines = c.newlinesBefore
         for i in c.start..<from where bytes[i] == 0x0A { newlines += 1 }
-        let assembler = TokenAssembler(buffer: bytes, dialect: dialect, windows: windows) { last, storage in
+        let assembler = TokenAssembler(buffer: bytes, dialect: dialect, windows: windows, kernel: kernel) { last, storage in
             index(from: last.end, to: bytes.count, insideQuotes: last.endsInsideQuotes, reusing: storage)
         }
         return .ready(assembler, from: from, line: newlines + 1)

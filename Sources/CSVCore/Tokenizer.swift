@@ -26,7 +26,7 @@ public enum Tokenizer {
         let bom = hasBOM(bytes) ? 3 : 0
         let plan = ChunkPlan(bytes, dialect: dialect, from: bom, splits: splits, kernel: kernel)
         let indexes = plan.chunks.map { StructuralIndex(bytes, start: $0.start, end: $0.end, dialect: dialect, insideQuotes: $0.insideQuotes, kernel: kernel) }
-        return TokenAssembler.assemble(bytes, indexes: indexes, dialect: dialect, bom: bom)
+        return TokenAssembler.assemble(bytes, indexes: indexes, dialect: dialect, bom: bom, kernel: kernel)
     }
 
     public static func tokenize(_ bytes: [UInt8], dialect: Dialect = .comma, path: Path = .automatic, splits: [Int] = [],
@@ -164,10 +164,12 @@ struct ChunkPlan {
         let quote = dialect.quote
         // safe: the bytes are only read, and only while the plan is built.
         nonisolated(unsafe) let shared = bytes
+        // The counts of chunk k give the state at chunk k + 1's start, so the
+        // last chunk's bytes are never counted (a one-chunk plan reads nothing).
         let counts = map(sorted.count) { k in
             let s = sorted[k], e = k + 1 < sorted.count ? sorted[k + 1] : shared.count
             var q: UInt64 = 0, n: UInt64 = 0
-            if e > s {
+            if e > s && k + 1 < sorted.count {
                 let p = shared.baseAddress!.assumingMemoryBound(to: UInt8.self) + s
                 #if arch(x86_64)
                 if kernel == .avx512 {

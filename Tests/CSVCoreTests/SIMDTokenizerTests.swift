@@ -110,6 +110,78 @@ struct SIMDTokenizerTests {
         }
     }
 
+    @Test("every record-bounds kernel agrees with the scalar twin, for every width and LF placement", arguments: [61, 62] as [UInt64])
+    func recordBoundsAgree(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        let end = StructuralIndex.recordEndBit
+        for fields in 1...TokenAssembler.recordFastPathFields {
+            // The record shape (one LF, last) and shapes that must be refused:
+            // no LF, an LF early, two LFs.
+            var shapes: [Set<Int>] = [[fields - 1], [], [Int.random(in: 0..<fields, using: &rng)]]
+            if fields > 1 { shapes.append([Int.random(in: 0..<(fields - 1), using: &rng), fields - 1]) }
+            for lfs in shapes {
+                var offset: UInt32 = UInt32.random(in: 0..<1000, using: &rng)
+                let seps: [UInt32] = (0..<fields).map { k in
+                    offset += UInt32.random(in: 1...20, using: &rng)
+                    return offset | (lfs.contains(k) ? end : 0)
+                }
+                let base = Int.random(in: 0...(1 << 40), using: &rng), start = base + Int.random(in: 0...5, using: &rng)
+                // Exactly `fields` separators: the kernels must read none past them.
+                // Bounds buffers with the documented room: whole groups of 8, plus one.
+                let room = (fields + 7) / 8 * 8 + 1
+                let results = IndexKernel.available.map { kernel in
+                    let starts = UnsafeMutablePointer<Int>.allocate(capacity: room), ends = UnsafeMutablePointer<Int>.allocate(capacity: room)
+                    defer { starts.deallocate(); ends.deallocate() }
+                    starts.initialize(repeating: -1, count: room); ends.initialize(repeating: -1, count: room)
+                    let ok = seps.withUnsafeBufferPointer {
+                        TokenAssembler.recordBounds($0.baseAddress!, fields: fields, base: base, start: start, kernel: kernel, starts: starts, ends: ends)
+                    }
+                    return [ok ? 1 : 0] + Array(UnsafeBufferPointer(start: starts, count: fields)) + Array(UnsafeBufferPointer(start: ends, count: fields))
+                }
+                #expect(Set(results).count == 1, "\(fields) fields, LFs at \(lfs.sorted())")
+                let wantOK = lfs == [fields - 1]
+                #expect(results[0][0] == (wantOK ? 1 : 0))
+                if wantOK {
+                    let positions = seps.map { base + Int($0 & StructuralIndex.positionMask) }
+                    #expect(Array(results[0][(1 + fields)...]) == positions)
+                    #expect(Array(results[0][1...fields]) == [start] + positions.dropLast().map { $0 + 1 })
+                } else {
+                    #expect(results[0].dropFirst().allSatisfy { $0 == -1 }, "a refused record writes nothing")
+                }
+            }
+        }
+    }
+
+    @Test("runs of same-width records (the record fast path) broken by quotes, CRLF, blank lines and other widths",
+          arguments: [71, 72, 73, 74] as [UInt64])
+    func sameWidthRuns(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        for _ in 0..<40 {
+            let width = [1, 2, 3, 7, 63, 64, 65].randomElement(using: &rng)!
+            var text = ""
+            for _ in 0..<Int.random(in: 1...12, using: &rng) {
+                let w = Int.random(in: 0..<6, using: &rng) == 0 ? max(1, width + Int.random(in: -1...1, using: &rng)) : width
+                let fields = (0..<w).map { _ -> String in
+                    switch Int.random(in: 0..<10, using: &rng) {
+                    case 0: return ""
+                    case 1: return "\"q,\n\"\"\""
+                    default: return String(repeating: "v", count: Int.random(in: 1...9, using: &rng))
+                    }
+                }
+                text += fields.joined(separator: ",")
+                switch Int.random(in: 0..<8, using: &rng) {
+                case 0: text += "\r\n"
+                case 1: text += "\n\n"
+                default: text += "\n"
+                }
+            }
+            if Bool.random(using: &rng) { text.removeLast() }
+            let bytes = Array(text.utf8)
+            let splits = (0..<2).map { _ in Int.random(in: 0...bytes.count, using: &rng) }
+            expectSame(bytes, splits: splits, "\(text.debugDescription) at \(splits)")
+        }
+    }
+
     @Test("the scalar switch gives the scalar tokens")
     func scalarSwitch() {
         let bytes = Array("a,\"b\nc\"\n".utf8)
@@ -269,6 +341,28 @@ struct RecordVisitorTests {
         }
     }
 
+    @Test("the serial visit (one chunk, no counting pass) equals the scalar records, or gives up exactly when the quoting is irregular",
+          arguments: [35, 36] as [UInt64])
+    func serial(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        let alphabet = Array("ab,\"\n\r".utf8)
+        var inputs = ScalarTokenizerTests.cases.map { Array($0.input.utf8) }
+        for _ in 0..<300 { inputs.append((0..<Int.random(in: 0...90, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }) }
+        for bytes in inputs {
+            let regular = bytes.withUnsafeBytes { Tokenizer.fastPath($0, dialect: .comma, splits: []) } != nil
+            for kernel in IndexKernel.available {
+                var c = Collect()
+                let summary = bytes.withUnsafeBytes { Tokenizer.visitSerial($0, kernel: kernel, visitor: &c) }
+                #expect((summary != nil) == regular, "\(kernel): \(bytes)")
+                if let summary {
+                    let t = ScalarTokenizer.tokenize(bytes, dialect: .comma)
+                    #expect(render(c) == expected(bytes, .comma), "\(kernel): \(bytes)")
+                    #expect(summary.records == t.recordCount && summary.blankLines == t.blankLines && summary.bomLength == t.bomLength)
+                }
+            }
+        }
+    }
+
     @Test("seeded irregular and regular inputs", arguments: [31, 32, 33] as [UInt64])
     func random(seed: UInt64) {
         var rng = SeededRandom(seed: seed)
@@ -280,6 +374,28 @@ struct RecordVisitorTests {
                 for window in [Tokenizer.indexWindow, 5] {
                     #expect(render(visited(bytes, .comma, splits: splits, kernel: kernel, window: window).0) == expected(bytes, .comma),
                             "\(kernel), window \(window): \(bytes) \(splits)")
+                }
+            }
+        }
+    }
+
+    @Test("same-width records visited in small windows and chunks agree with the scalar tokenizer", arguments: [81, 82] as [UInt64])
+    func sameWidth(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        for _ in 0..<60 {
+            let width = Int.random(in: 1...5, using: &rng)
+            var text = ""
+            for _ in 0..<Int.random(in: 1...10, using: &rng) {
+                let w = Int.random(in: 0..<5, using: &rng) == 0 ? width + 1 : width
+                text += (0..<w).map { _ in ["", "ab", "c", "\"d,e\"", "x\r"].randomElement(using: &rng)! }.joined(separator: ",")
+                text += ["\n", "\r\n", "\n\n"].randomElement(using: &rng)!
+            }
+            let bytes = Array(text.utf8)
+            let splits = (0..<2).map { _ in Int.random(in: 0...bytes.count, using: &rng) }
+            for kernel in IndexKernel.available {
+                for window in [Tokenizer.indexWindow, 3, 7] {
+                    #expect(render(visited(bytes, .comma, splits: splits, kernel: kernel, window: window).0) == expected(bytes, .comma),
+                            "\(kernel), window \(window): \(text.debugDescription) \(splits)")
                 }
             }
         }

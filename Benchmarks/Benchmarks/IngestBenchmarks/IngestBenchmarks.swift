@@ -81,6 +81,19 @@ let benchmarks: @Sendable () -> Void = {
         blackHole(counter)
     }
 
+    Benchmark("tokenize_simd_serial_1core", configuration: config) { benchmark in
+        // Bytes → field bounds of every record on one core, the input read as one
+        // chunk (`Tokenizer.visitSerial`): no counting pass, which only chunks
+        // read in parallel need. This is the figure for the 4 GB/s target.
+        let start = ContinuousClock.now
+        var counter = CountFields()
+        let summary = bytes.withUnsafeBytes { Tokenizer.visitSerial($0, visitor: &counter) }
+        report(benchmark, start)
+        precondition(summary?.records == rows + 1 && counter.records == rows + 1 && counter.fields == (rows + 1) * fieldsPerRow,
+                     "wrong answer: \(counter.records) records")
+        blackHole(counter)
+    }
+
     Benchmark("tokenize_scalar_chunks_1core", configuration: config) { benchmark in
         // The scalar twin over the same bytes, piece by piece.
         let start = ContinuousClock.now

@@ -1,3 +1,5 @@
+import CSVKernelsC
+
 /// Stage 2 of the fast tokenizer: separators → field and record bounds, in the
 /// same form the scalar tokenizer produces (`CSVTokens`).
 ///
@@ -13,6 +15,8 @@
 struct TokenAssembler {
     let buffer: UnsafeRawBufferPointer
     let quote: UInt8
+    /// The kernel of the record fast path (`recordBounds`): AVX-512 or its scalar twin.
+    let kernel: IndexKernel
     var windows: [StructuralIndex]
     /// Indexes the bytes after a window, into the storage of a passed window when one is free.
     let extend: ((StructuralIndex, StructuralIndex.Storage?) -> StructuralIndex?)?
@@ -27,17 +31,19 @@ struct TokenAssembler {
     private var from = 0
     private var newlinesSeen = 0
 
-    init(buffer: UnsafeRawBufferPointer, dialect: Dialect, windows: [StructuralIndex],
+    init(buffer: UnsafeRawBufferPointer, dialect: Dialect, windows: [StructuralIndex], kernel: IndexKernel = .best,
          extend: ((StructuralIndex, StructuralIndex.Storage?) -> StructuralIndex?)? = nil) {
         self.buffer = buffer
         self.quote = dialect.quote
+        self.kernel = kernel
         self.windows = windows
         self.extend = extend
     }
 
     /// Whole buffer: records from `bom` to the end.
-    static func assemble(_ buffer: UnsafeRawBufferPointer, indexes: [StructuralIndex], dialect: Dialect, bom: Int) -> CSVTokens? {
-        var a = TokenAssembler(buffer: buffer, dialect: dialect, windows: indexes)
+    static func assemble(_ buffer: UnsafeRawBufferPointer, indexes: [StructuralIndex], dialect: Dialect, bom: Int,
+                         kernel: IndexKernel = .best) -> CSVTokens? {
+        var a = TokenAssembler(buffer: buffer, dialect: dialect, windows: indexes, kernel: kernel)
         guard var tokens = a.run(from: bom, stopAt: Int.max, line: 1) else { return nil }
         tokens.bomLength = bom
         return tokens
@@ -215,6 +221,39 @@ struct TokenAssembler {
                             continue
                         }
                     }
+                    // The common record: as many unquoted fields as the last one,
+                    // its LF the last of them. One kernel call checks the shape
+                    // and writes every field's bounds.
+                    let width = expectedFields
+                    // safe: width <= recordFastPathFields <= record.capacity (64 from the start),
+                    // and the buffers have RecordBuffer.slack entries past capacity.
+                    fast: if width > 0 && width <= record.capacity && i &- 1 &+ width <= separators.count {
+                        let first = separators.baseAddress! + (i &- 1)
+                        let last = base &+ Int(first[width &- 1] & StructuralIndex.positionMask)
+                        if TokenAssembler.recordBounds(first, fields: width, base: base, start: recordStart, kernel: kernel,
+                                                       starts: record.starts, ends: record.ends) {
+                            // A CR before the LF ends a non-empty last field (read from the
+                            // separators, not from the bounds just stored).
+                            let lastStart = width == 1 ? recordStart : base &+ Int(first[width &- 2] & StructuralIndex.positionMask) &+ 1
+                            if last > lastStart && buffer[last &- 1] == cr { record.ends[width &- 1] = last &- 1 }
+                            let raw = UnsafeMutableRawPointer(record.flags)
+                            for j in 0..<((width &+ 7) >> 3) { raw.storeBytes(of: 0 as UInt64, toByteOffset: j &<< 3, as: UInt64.self) }
+                            // Quoted fields: simple ones (no doubled quote) are taken
+                            // here; anything else goes through the general loop.
+                            if nextQuoteAt < last {
+                                guard let after = simpleQuotedFields(record, before: last, from: nextQuoteAt) else { break fast }
+                                nextQuoteAt = after
+                            }
+                            record.count = width
+                            visitor.visit(record.view(offset: recordStart, end: last &+ 1, line: lineAt(recordStart), flags: []))
+                            summary.records += 1
+                            newlinesSeen += 1
+                            fieldBegin = last &+ 1
+                            recordStart = fieldBegin
+                            i = i &- 1 &+ width
+                            continue
+                        }
+                    }
                     record.count = 0
                     recordLine = lineAt(recordStart)
                 }
@@ -230,6 +269,7 @@ struct TokenAssembler {
                 fieldBegin = p &+ 1
                 if isNewline {
                     visitor.visit(record.view(offset: recordStart, end: p + 1, line: recordLine, flags: []))
+                    expectedFields = record.count <= TokenAssembler.recordFastPathFields ? record.count : 0
                     summary.records += 1
                     newlinesSeen += 1
                     recordStart = p &+ 1
@@ -286,4 +326,73 @@ struct TokenAssembler {
 
     /// Where the first record not assembled starts (after `run`).
     private(set) var nextRecord = 0
+
+    /// Turns the quoted fields of a record `recordBounds` has just written
+    /// (quotes from `first` on, before the record's LF at `last`) into their
+    /// contents: each quote must open a field and the next one close it, right
+    /// before the field's end. Returns the next quote after the record. Nil for
+    /// any other quoting (a doubled quote, a quote inside a field), with the
+    /// quote cursor put back for the general loop.
+    private mutating func simpleQuotedFields(_ record: RecordBuffer, before last: Int, from first: Int) -> Int? {
+        let saved = (quoteWindow, quoteCursor, quoteList, quoteBase)
+        var q = first, k = 0
+        while q < last {
+            // safe: q < last lies inside the record, so some field k ends after it.
+            while record.ends[k] < q { k &+= 1 }
+            let close = nextQuote(atOrAfter: q &+ 1)
+            guard record.starts[k] == q && close == record.ends[k] &- 1 else {
+                (quoteWindow, quoteCursor, quoteList, quoteBase) = saved
+                return nil
+            }
+            record.starts[k] = q &+ 1
+            record.ends[k] = close
+            record.flags[k] = .quoted
+            q = nextQuote(atOrAfter: close &+ 1)
+        }
+        return q
+    }
+
+    /// Fields in the last record the general loop assembled: the shape the
+    /// record fast path tries first (0: none yet, or too wide).
+    private var expectedFields = 0
+
+    /// The widest record the fast path takes (the AVX-512 kernel's limit).
+    static let recordFastPathFields = 64
+
+    /// When `seps[0 ..< fields]` are one record's separators (an LF at the last
+    /// and none before), writes the fields' bounds to `starts` and `ends`: the
+    /// first field starts at `start`, each later one after the previous
+    /// separator, and separator k (at `base` + its offset) ends field k.
+    /// Returns false, writing nothing, for any other shape. `kernel` picks the
+    /// AVX-512 kernel or its scalar twin. starts and ends need room for `fields`
+    /// rounded up to a multiple of 8, plus one (`RecordBuffer.slack`): the
+    /// entries past `fields` may be overwritten.
+    @inline(__always)
+    static func recordBounds(_ seps: UnsafePointer<UInt32>, fields: Int, base: Int, start: Int, kernel: IndexKernel,
+                             starts: UnsafeMutablePointer<Int>, ends: UnsafeMutablePointer<Int>) -> Bool {
+        precondition(fields >= 1 && fields <= recordFastPathFields)
+        #if arch(x86_64)
+        if kernel == .avx512 {
+            // safe: the caller gives `fields` entries in seps and room for `fields` in starts and ends.
+            return tradescan_record_bounds_avx512(seps, fields, Int64(base), Int64(start),
+                                                  UnsafeMutableRawPointer(starts).assumingMemoryBound(to: Int64.self),
+                                                  UnsafeMutableRawPointer(ends).assumingMemoryBound(to: Int64.self)) != 0
+        }
+        #endif
+        return recordBoundsScalar(seps, fields: fields, base: base, start: start, starts: starts, ends: ends)
+    }
+
+    /// The scalar twin of `tradescan_record_bounds_avx512`, and the oracle tests hold it to.
+    static func recordBoundsScalar(_ seps: UnsafePointer<UInt32>, fields: Int, base: Int, start: Int,
+                                   starts: UnsafeMutablePointer<Int>, ends: UnsafeMutablePointer<Int>) -> Bool {
+        for k in 0..<fields where (seps[k] & StructuralIndex.recordEndBit != 0) != (k == fields - 1) { return false }
+        var s = start
+        for k in 0..<fields {
+            let e = base + Int(seps[k] & StructuralIndex.positionMask)
+            starts[k] = s
+            ends[k] = e
+            s = e + 1
+        }
+        return true
+    }
 }
