@@ -172,7 +172,7 @@ struct ChunkPlan {
             if e > s && k + 1 < sorted.count {
                 let p = shared.baseAddress!.assumingMemoryBound(to: UInt8.self) + s
                 #if arch(x86_64)
-                if kernel == .avx512 {
+                if kernel.isAVX512 {
                     tradescan_count_quotes_newlines_avx512(p, e - s, quote, &q, &n)
                 } else {
                     tradescan_count_quotes_newlines(p, e - s, quote, &q, &n)

@@ -372,7 +372,7 @@ struct TokenAssembler {
                              starts: UnsafeMutablePointer<Int>, ends: UnsafeMutablePointer<Int>) -> Bool {
         precondition(fields >= 1 && fields <= recordFastPathFields)
         #if arch(x86_64)
-        if kernel == .avx512 {
+        if kernel.isAVX512 {
             // safe: the caller gives `fields` entries in seps and room for `fields` in starts and ends.
             return tradescan_record_bounds_avx512(seps, fields, Int64(base), Int64(start),
                                                   UnsafeMutableRawPointer(starts).assumingMemoryBound(to: Int64.self),
