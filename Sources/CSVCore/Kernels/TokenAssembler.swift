@@ -331,25 +331,41 @@ struct TokenAssembler {
     /// (quotes from `first` on, before the record's LF at `last`) into their
     /// contents: each quote must open a field and the next one close it, right
     /// before the field's end. Returns the next quote after the record. Nil for
-    /// any other quoting (a doubled quote, a quote inside a field), with the
-    /// quote cursor put back for the general loop.
+    /// any other quoting (a doubled quote, a quote inside a field), or when the
+    /// record's quotes are not all in the quote cursor's list; the cursor then
+    /// stays where it was, for the general loop.
+    @inline(__always)
     private mutating func simpleQuotedFields(_ record: RecordBuffer, before last: Int, from first: Int) -> Int? {
-        let saved = (quoteWindow, quoteCursor, quoteList, quoteBase)
-        var q = first, k = 0
-        while q < last {
-            // safe: q < last lies inside the record, so some field k ends after it.
-            while record.ends[k] < q { k &+= 1 }
-            let close = nextQuote(atOrAfter: q &+ 1)
-            guard record.starts[k] == q && close == record.ends[k] &- 1 else {
-                (quoteWindow, quoteCursor, quoteList, quoteBase) = saved
-                return nil
+        let list = quoteList, qb = quoteBase
+        var c = quoteCursor, k = 0
+        guard c < list.count && qb &+ Int(list[c]) == first else { return nil }
+        while c < list.count {
+            let open = qb &+ Int(list[c])
+            if open >= last {
+                quoteCursor = c
+                return open
             }
-            record.starts[k] = q &+ 1
+            guard c &+ 1 < list.count else { return nil }
+            let close = qb &+ Int(list[c &+ 1])
+            // safe: open < last lies inside the record, so some field k ends after it.
+            while record.ends[k] < open { k &+= 1 }
+            guard record.starts[k] == open && close == record.ends[k] &- 1 else { return nil }
+            record.starts[k] = open &+ 1
             record.ends[k] = close
             record.flags[k] = .quoted
-            q = nextQuote(atOrAfter: close &+ 1)
+            c &+= 2
         }
-        return q
+        // This list is used up. The next quote lies in a later window, maybe
+        // still inside this record (one that started in an earlier window):
+        // then the general loop takes the record.
+        let saved = (quoteWindow, quoteCursor, quoteList, quoteBase)
+        quoteCursor = c
+        let next = nextQuote(atOrAfter: qb &+ Int(list[c &- 1]) &+ 1)
+        if next < last {
+            (quoteWindow, quoteCursor, quoteList, quoteBase) = saved
+            return nil
+        }
+        return next
     }
 
     /// Fields in the last record the general loop assembled: the shape the
