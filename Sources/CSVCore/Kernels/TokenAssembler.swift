@@ -221,9 +221,9 @@ struct TokenAssembler {
                             continue
                         }
                     }
-                    // The common record: as many unquoted fields as the last one,
-                    // its LF the last of them. One kernel call checks the shape
-                    // and writes every field's bounds.
+                    // The common record: as many fields as the last one, its LF the
+                    // last of its separators, any quoted field simply quoted. One
+                    // kernel call checks the shape and writes every field's bounds.
                     let width = expectedFields
                     // safe: width <= recordFastPathFields <= record.capacity (64 from the start),
                     // and the buffers have RecordBuffer.slack entries past capacity.
@@ -389,7 +389,8 @@ struct TokenAssembler {
         precondition(fields >= 1 && fields <= recordFastPathFields)
         #if arch(x86_64)
         if kernel.isAVX512 {
-            // safe: the caller gives `fields` entries in seps and room for `fields` in starts and ends.
+            // safe: the caller gives `fields` entries in seps, and room in starts and ends for
+            // `fields` rounded up to a multiple of 8, plus one.
             return tradescan_record_bounds_avx512(seps, fields, Int64(base), Int64(start),
                                                   UnsafeMutableRawPointer(starts).assumingMemoryBound(to: Int64.self),
                                                   UnsafeMutableRawPointer(ends).assumingMemoryBound(to: Int64.self)) != 0
