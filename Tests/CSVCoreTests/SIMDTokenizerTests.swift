@@ -110,6 +110,41 @@ struct SIMDTokenizerTests {
         }
     }
 
+    @Test("every index kernel writes the same lists for blocks dense with separators, quotes or quoted LFs (0 to 64 per block)",
+          arguments: [53, 54] as [UInt64])
+    func denseBlocks(seed: UInt64) {
+        // Random bytes put about 16 structural bytes in a 64-byte block; these put
+        // any number up to 64, so every 16-position group a kernel writes is used.
+        var rng = SeededRandom(seed: seed)
+        for density in stride(from: 0, through: 64, by: 4) {
+            for _ in 0..<6 {
+                let bytes: [UInt8] = (0..<256).map { _ in
+                    guard Int.random(in: 0..<64, using: &rng) < density else { return UInt8(ascii: "x") }
+                    return Array(";\n\"").randomElement(using: &rng)!.asciiValue!
+                }
+                bytes.withUnsafeBytes { buf in
+                    for inside in [false, true] {
+                        let lists = IndexKernel.available.map { k in
+                            let i = StructuralIndex(buf, start: 0, end: buf.count, dialect: .semicolon, insideQuotes: inside, kernel: k)
+                            return [Array(i.separators), Array(i.quotes), Array(i.quotedNewlines), [i.endsInsideQuotes ? 1 : 0]]
+                        }
+                        #expect(Set(lists).count == 1, "density \(density), inside \(inside)")
+                    }
+                }
+            }
+        }
+        // All 64 bytes of every block a separator, with LFs among them.
+        let all = Array(repeating: Array(";;;\n".utf8), count: 64).flatMap { $0 }
+        all.withUnsafeBytes { buf in
+            let lists = IndexKernel.available.map { k in
+                // Bound to a name: the lists live as long as the index does.
+                let index = StructuralIndex(buf, start: 0, end: buf.count, dialect: .semicolon, insideQuotes: false, kernel: k)
+                return Array(index.separators)
+            }
+            #expect(Set(lists).count == 1 && lists[0].count == all.count)
+        }
+    }
+
     @Test("every record-bounds kernel agrees with the scalar twin, for every width and LF placement", arguments: [61, 62] as [UInt64])
     func recordBoundsAgree(seed: UInt64) {
         var rng = SeededRandom(seed: seed)
