@@ -23,13 +23,10 @@ public protocol RecordVisitor {
 
 /// Reusable field-bound buffers for record views; grows for wide records.
 struct RecordBuffer {
-    /// Fields the buffers hold. Each buffer has `slack` more entries past it,
-    /// which the record fast path's whole-group stores may overwrite.
     var capacity = 64
-    static let slack = 16
-    var starts = UnsafeMutablePointer<Int>.allocate(capacity: 64 + slack)
-    var ends = UnsafeMutablePointer<Int>.allocate(capacity: 64 + slack)
-    var flags = UnsafeMutablePointer<FieldFlags>.allocate(capacity: 64 + slack)
+    var starts = UnsafeMutablePointer<Int>.allocate(capacity: 64)
+    var ends = UnsafeMutablePointer<Int>.allocate(capacity: 64)
+    var flags = UnsafeMutablePointer<FieldFlags>.allocate(capacity: 64)
     var count = 0
 
     @inline(__always)
@@ -43,8 +40,8 @@ struct RecordBuffer {
 
     mutating func grow() {
         let c = capacity * 2
-        let s = UnsafeMutablePointer<Int>.allocate(capacity: c + Self.slack), e = UnsafeMutablePointer<Int>.allocate(capacity: c + Self.slack)
-        let f = UnsafeMutablePointer<FieldFlags>.allocate(capacity: c + Self.slack)
+        let s = UnsafeMutablePointer<Int>.allocate(capacity: c), e = UnsafeMutablePointer<Int>.allocate(capacity: c)
+        let f = UnsafeMutablePointer<FieldFlags>.allocate(capacity: c)
         s.update(from: starts, count: count); e.update(from: ends, count: count); f.update(from: flags, count: count)
         starts.deallocate(); ends.deallocate(); flags.deallocate()
         starts = s; ends = e; flags = f
@@ -55,6 +52,41 @@ struct RecordBuffer {
 
     func view(offset: Int, end: Int, line: Int, flags recordFlags: RecordFlags) -> RecordView {
         RecordView(offset: offset, end: end, line: line, flags: recordFlags, count: count, starts: starts, ends: ends, fieldFlags: flags)
+    }
+}
+
+/// The bounds of a run of records from the record fast path
+/// (`TokenAssembler.recordRun`): `records` records of up to
+/// `TokenAssembler.recordFastPathFields` fields, record r's from r * stride on.
+struct RecordRunBuffer {
+    /// Records per run: few enough that a run's bounds stay in the L1 cache
+    /// until the visitor reads them.
+    let records = 16
+    /// Entries per record for `fields` fields: whole groups of 8, plus 8 the
+    /// kernel's group stores may write past the last field.
+    static func stride(_ fields: Int) -> Int { (fields + 7) / 8 * 8 + 8 }
+    let starts: UnsafeMutablePointer<Int>
+    let ends: UnsafeMutablePointer<Int>
+    let flags: UnsafeMutablePointer<FieldFlags>
+    let recordEnds: UnsafeMutablePointer<Int>
+
+    init() {
+        let entries = records * Self.stride(TokenAssembler.recordFastPathFields)
+        starts = .allocate(capacity: entries)
+        ends = .allocate(capacity: entries)
+        flags = .allocate(capacity: entries)
+        recordEnds = .allocate(capacity: records)
+    }
+
+    func free() { starts.deallocate(); ends.deallocate(); flags.deallocate(); recordEnds.deallocate() }
+
+    // The kernel's view of the buffers (Int is 64-bit on every platform TradeScan builds for).
+    static func int64(_ p: UnsafeMutablePointer<Int>) -> UnsafeMutablePointer<Int64> {
+        UnsafeMutableRawPointer(p).assumingMemoryBound(to: Int64.self)
+    }
+
+    static func int(_ p: UnsafeMutablePointer<Int64>?) -> UnsafeMutablePointer<Int> {
+        UnsafeMutableRawPointer(p!).assumingMemoryBound(to: Int.self)
     }
 }
 

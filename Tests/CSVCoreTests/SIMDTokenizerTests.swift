@@ -1,4 +1,5 @@
 @testable import CSVCore
+import CSVKernelsC
 import Synchronization
 import TestSupport
 import Testing
@@ -145,44 +146,118 @@ struct SIMDTokenizerTests {
         }
     }
 
-    @Test("every record-bounds kernel agrees with the scalar twin, for every width and LF placement", arguments: [61, 62] as [UInt64])
-    func recordBoundsAgree(seed: UInt64) {
+    /// Records of `width` fields (some of other widths when `mixed`), with
+    /// simply quoted fields (one holding a quoted LF), empty ones, and, when
+    /// `mixed`, doubled quotes, CRLF and blank lines.
+    static func sameWidthText(width: Int, records: Int, mixed: Bool, using rng: inout SeededRandom) -> String {
+        var text = ""
+        for _ in 0..<records {
+            let w = mixed && Int.random(in: 0..<6, using: &rng) == 0 ? max(1, width + Int.random(in: -1...1, using: &rng)) : width
+            let fields = (0..<w).map { _ -> String in
+                switch Int.random(in: 0..<12, using: &rng) {
+                case 0: return w == 1 && !mixed ? "v" : ""      // a clean run has no blank line
+                case 1: return "\"s,\nt\""
+                case 2: return "\"\""
+                case 3: return mixed ? "\"q,\n\"\"\"" : "\"q\""
+                default: return String(repeating: "v", count: Int.random(in: 1...9, using: &rng))
+                }
+            }
+            text += fields.joined(separator: ",")
+            switch mixed ? Int.random(in: 0..<8, using: &rng) : 2 {
+            case 0: text += "\r\n"
+            case 1: text += "\n\n"
+            default: text += "\n"
+            }
+        }
+        return text
+    }
+
+    @Test("every record-run kernel agrees with its scalar twin and the scalar tokens, from any record, with any limits",
+          arguments: [61, 62, 63] as [UInt64])
+    func recordRunAgree(seed: UInt64) {
         var rng = SeededRandom(seed: seed)
-        let end = StructuralIndex.recordEndBit
-        for fields in 1...TokenAssembler.recordFastPathFields {
-            // The record shape (one LF, last) and shapes that must be refused:
-            // no LF, an LF early, two LFs.
-            var shapes: [Set<Int>] = [[fields - 1], [], [Int.random(in: 0..<fields, using: &rng)]]
-            if fields > 1 { shapes.append([Int.random(in: 0..<(fields - 1), using: &rng), fields - 1]) }
-            for lfs in shapes {
-                var offset: UInt32 = UInt32.random(in: 0..<1000, using: &rng)
-                let seps: [UInt32] = (0..<fields).map { k in
-                    offset += UInt32.random(in: 1...20, using: &rng)
-                    return offset | (lfs.contains(k) ? end : 0)
-                }
-                let base = Int.random(in: 0...(1 << 40), using: &rng), start = base + Int.random(in: 0...5, using: &rng)
-                // Exactly `fields` separators: the kernels must read none past them.
-                // Bounds buffers with the documented room: whole groups of 8, plus one.
-                let room = (fields + 7) / 8 * 8 + 1
-                let results = IndexKernel.available.map { kernel in
-                    let starts = UnsafeMutablePointer<Int>.allocate(capacity: room), ends = UnsafeMutablePointer<Int>.allocate(capacity: room)
-                    defer { starts.deallocate(); ends.deallocate() }
-                    starts.initialize(repeating: -1, count: room); ends.initialize(repeating: -1, count: room)
-                    let ok = seps.withUnsafeBufferPointer {
-                        TokenAssembler.recordBounds($0.baseAddress!, fields: fields, base: base, start: start, kernel: kernel, starts: starts, ends: ends)
+        let run = RecordRunBuffer()
+        defer { run.free() }
+        for width in [1, 2, 3, 7, 8, 9, 16, 17, 21, 63, 64] {
+            let bytes = Array(Self.sameWidthText(width: width, records: 30, mixed: true, using: &rng).utf8)
+            let tokens = ScalarTokenizer.tokenize(bytes)
+            bytes.withUnsafeBytes { buf in
+                // Bound to a name: the lists live as long as the index does.
+                let index = StructuralIndex(buf, start: 0, end: buf.count, dialect: .comma, insideQuotes: false, kernel: .portable)
+                let seps = index.separators, quotes = index.quotes
+                for _ in 0..<20 {
+                    let r0 = Int.random(in: 0..<tokens.recordCount, using: &rng)
+                    guard tokens.fieldCount(ofRecord: r0) <= TokenAssembler.recordFastPathFields else { continue }
+                    let offset = tokens.recordOffset[r0]
+                    let firstSep = seps.firstIndex { Int($0 & StructuralIndex.positionMask) >= offset } ?? seps.count
+                    let firstQuote = quotes.firstIndex { Int($0) >= offset } ?? quotes.count
+                    // Limits: a short separator list, a stop, few records; a cut quote
+                    // list only with quotesMayFollow (the caller's contract).
+                    let sepCount = Bool.random(using: &rng) ? seps.count - firstSep : Int.random(in: 0...(seps.count - firstSep), using: &rng)
+                    let mayFollow = Bool.random(using: &rng)
+                    let quoteCount = mayFollow ? Int.random(in: 0...(quotes.count - firstQuote), using: &rng) : quotes.count - firstQuote
+                    let stopAt = Bool.random(using: &rng) ? Int.max : Int.random(in: offset...(bytes.count + 1), using: &rng)
+                    let maxRecords = Int.random(in: 1...run.records, using: &rng)
+                    let results = IndexKernel.available.map { kernel -> [Int] in
+                        let entries = run.records * RecordRunBuffer.stride(TokenAssembler.recordFastPathFields)
+                        run.starts.initialize(repeating: -1, count: entries)
+                        run.ends.initialize(repeating: -1, count: entries)
+                        var job = tradescan_record_run(
+                            seps: seps.baseAddress! + firstSep, sepCount: sepCount, base: 0,
+                            quotes: quotes.baseAddress.map { $0 + firstQuote }, quoteCount: quoteCount, quoteBase: 0,
+                            quotesMayFollow: mayFollow ? 1 : 0, bytes: buf.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                            start: Int64(offset), stopAt: Int64(truncatingIfNeeded: stopAt), fields: tokens.fieldCount(ofRecord: r0),
+                            maxRecords: maxRecords, stride: RecordRunBuffer.stride(tokens.fieldCount(ofRecord: r0)),
+                            starts: RecordRunBuffer.int64(run.starts), ends: RecordRunBuffer.int64(run.ends),
+                            flags: UnsafeMutableRawPointer(run.flags).assumingMemoryBound(to: UInt8.self),
+                            recordEnds: RecordRunBuffer.int64(run.recordEnds), sepsUsed: 0, quotesUsed: 0)
+                        let count = TokenAssembler.recordRun(&job, kernel: kernel)
+                        var out = [count, job.sepsUsed, job.quotesUsed]
+                        for r in 0..<count {
+                            let at = r * job.stride
+                            out.append(run.recordEnds[r])
+                            for k in 0..<job.fields { out += [run.starts[at + k], run.ends[at + k], Int(run.flags[at + k].rawValue)] }
+                        }
+                        return out
                     }
-                    return [ok ? 1 : 0] + Array(UnsafeBufferPointer(start: starts, count: fields)) + Array(UnsafeBufferPointer(start: ends, count: fields))
+                    let context = "width \(width), record \(r0), seps \(sepCount), quotes \(quoteCount) (follow \(mayFollow)), stop \(stopAt), max \(maxRecords)"
+                    #expect(Set(results).count == 1, "\(context)")
+                    // The records taken are the scalar tokenizer's, each ending at its LF.
+                    let count = results[0][0], fields = tokens.fieldCount(ofRecord: r0)
+                    #expect(r0 + count <= tokens.recordCount && count <= maxRecords, "\(context)")
+                    var at = 3
+                    for r in r0..<min(r0 + count, tokens.recordCount) {
+                        let end = results[0][at]
+                        #expect(end > tokens.recordOffset[r] && bytes[end - 1] == 0x0A && tokens.recordOffset[r] < stopAt, "\(context)")
+                        #expect(tokens.fieldCount(ofRecord: r) == fields, "\(context)")
+                        let want = tokens.fields(ofRecord: r).flatMap { [tokens.fieldStart[$0], tokens.fieldEnd[$0], Int(tokens.fieldFlags[$0].rawValue)] }
+                        #expect(Array(results[0][(at + 1)..<(at + 1 + 3 * fields)]) == want, "\(context), record \(r)")
+                        at += 1 + 3 * fields
+                    }
                 }
-                #expect(Set(results).count == 1, "\(fields) fields, LFs at \(lfs.sorted())")
-                let wantOK = lfs == [fields - 1]
-                #expect(results[0][0] == (wantOK ? 1 : 0))
-                if wantOK {
-                    let positions = seps.map { base + Int($0 & StructuralIndex.positionMask) }
-                    #expect(Array(results[0][(1 + fields)...]) == positions)
-                    #expect(Array(results[0][1...fields]) == [start] + positions.dropLast().map { $0 + 1 })
-                } else {
-                    #expect(results[0].dropFirst().allSatisfy { $0 == -1 }, "a refused record writes nothing")
-                }
+            }
+        }
+    }
+
+    @Test("a run of clean same-width records is taken whole, up to the run's size", arguments: [1, 2, 21, 64])
+    func recordRunTakesCleanRecords(width: Int) {
+        var rng = SeededRandom(seed: UInt64(width))
+        let bytes = Array(Self.sameWidthText(width: width, records: 40, mixed: false, using: &rng).utf8)
+        let run = RecordRunBuffer()
+        defer { run.free() }
+        bytes.withUnsafeBytes { buf in
+            let index = StructuralIndex(buf, start: 0, end: buf.count, dialect: .comma, insideQuotes: false, kernel: .portable)
+            let seps = index.separators, quotes = index.quotes
+            for kernel in IndexKernel.available {
+                var job = tradescan_record_run(
+                    seps: seps.baseAddress!, sepCount: seps.count, base: 0, quotes: quotes.baseAddress, quoteCount: quotes.count,
+                    quoteBase: 0, quotesMayFollow: 0, bytes: buf.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                    start: 0, stopAt: Int64(buf.count), fields: width, maxRecords: run.records, stride: RecordRunBuffer.stride(width),
+                    starts: RecordRunBuffer.int64(run.starts), ends: RecordRunBuffer.int64(run.ends),
+                    flags: UnsafeMutableRawPointer(run.flags).assumingMemoryBound(to: UInt8.self),
+                    recordEnds: RecordRunBuffer.int64(run.recordEnds), sepsUsed: 0, quotesUsed: 0)
+                #expect(TokenAssembler.recordRun(&job, kernel: kernel) == run.records, "\(kernel)")
+                #expect(job.sepsUsed == run.records * width, "\(kernel)")
             }
         }
     }
@@ -193,23 +268,7 @@ struct SIMDTokenizerTests {
         var rng = SeededRandom(seed: seed)
         for _ in 0..<40 {
             let width = [1, 2, 3, 7, 63, 64, 65].randomElement(using: &rng)!
-            var text = ""
-            for _ in 0..<Int.random(in: 1...12, using: &rng) {
-                let w = Int.random(in: 0..<6, using: &rng) == 0 ? max(1, width + Int.random(in: -1...1, using: &rng)) : width
-                let fields = (0..<w).map { _ -> String in
-                    switch Int.random(in: 0..<10, using: &rng) {
-                    case 0: return ""
-                    case 1: return "\"q,\n\"\"\""
-                    default: return String(repeating: "v", count: Int.random(in: 1...9, using: &rng))
-                    }
-                }
-                text += fields.joined(separator: ",")
-                switch Int.random(in: 0..<8, using: &rng) {
-                case 0: text += "\r\n"
-                case 1: text += "\n\n"
-                default: text += "\n"
-                }
-            }
+            var text = Self.sameWidthText(width: width, records: Int.random(in: 1...12, using: &rng), mixed: true, using: &rng)
             if Bool.random(using: &rng) { text.removeLast() }
             let bytes = Array(text.utf8)
             let splits = (0..<2).map { _ in Int.random(in: 0...bytes.count, using: &rng) }

@@ -191,7 +191,8 @@ struct TokenAssembler {
         newlinesSeen = 0
         var summary = VisitSummary()
         var record = RecordBuffer()
-        defer { record.free() }
+        let run = RecordRunBuffer()
+        defer { record.free(); run.free() }
         var nextQuoteAt = nextQuote(atOrAfter: from)
         var fieldBegin = from
         var recordStart = from
@@ -223,34 +224,41 @@ struct TokenAssembler {
                     }
                     // The common record: as many fields as the last one, its LF the
                     // last of its separators, any quoted field simply quoted. One
-                    // kernel call checks the shape and writes every field's bounds.
+                    // kernel call takes a run of them (`recordRun`).
                     let width = expectedFields
-                    // safe: width <= recordFastPathFields <= record.capacity (64 from the start),
-                    // and the buffers have RecordBuffer.slack entries past capacity.
-                    fast: if width > 0 && width <= record.capacity && i &- 1 &+ width <= separators.count {
-                        let first = separators.baseAddress! + (i &- 1)
-                        let last = base &+ Int(first[width &- 1] & StructuralIndex.positionMask)
-                        if TokenAssembler.recordBounds(first, fields: width, base: base, start: recordStart, kernel: kernel,
-                                                       starts: record.starts, ends: record.ends) {
-                            // A CR before the LF ends a non-empty last field (read from the
-                            // separators, not from the bounds just stored).
-                            let lastStart = width == 1 ? recordStart : base &+ Int(first[width &- 2] & StructuralIndex.positionMask) &+ 1
-                            if last > lastStart && buffer[last &- 1] == cr { record.ends[width &- 1] = last &- 1 }
-                            let raw = UnsafeMutableRawPointer(record.flags)
-                            for j in 0..<((width &+ 7) >> 3) { raw.storeBytes(of: 0 as UInt64, toByteOffset: j &<< 3, as: UInt64.self) }
-                            // Quoted fields: simple ones (no doubled quote) are taken
-                            // here; anything else goes through the general loop.
-                            if nextQuoteAt < last {
-                                guard let after = simpleQuotedFields(record, before: last, from: nextQuoteAt) else { break fast }
-                                nextQuoteAt = after
+                    if width > 0 {
+                        // The quote cursor holds the first quote at or after recordStart
+                        // (nextQuoteAt); its list may be an earlier window's.
+                        let quotes = UnsafeBufferPointer(rebasing: quoteList[min(quoteCursor, quoteList.count)...])
+                        var job = tradescan_record_run(
+                            seps: separators.baseAddress! + (i &- 1), sepCount: separators.count &- (i &- 1), base: Int64(base),
+                            quotes: quotes.baseAddress, quoteCount: quotes.count, quoteBase: Int64(quoteBase),
+                            quotesMayFollow: quoteWindow &- 1 < w ? 1 : 0,
+                            bytes: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                            start: Int64(recordStart), stopAt: Int64(min(stopAt, n)), fields: width,
+                            maxRecords: run.records, stride: RecordRunBuffer.stride(width),
+                            starts: RecordRunBuffer.int64(run.starts), ends: RecordRunBuffer.int64(run.ends),
+                            flags: UnsafeMutableRawPointer(run.flags).assumingMemoryBound(to: UInt8.self),
+                            recordEnds: RecordRunBuffer.int64(run.recordEnds),
+                            sepsUsed: 0, quotesUsed: 0)
+                        let count = TokenAssembler.recordRun(&job, kernel: kernel)
+                        if count > 0 {
+                            quoteCursor &+= job.quotesUsed
+                            let stride = job.stride
+                            var offset = recordStart
+                            for r in 0..<count {
+                                let end = Int(run.recordEnds[r])
+                                let at = r &* stride
+                                visitor.visit(RecordView(offset: offset, end: end, line: lineAt(offset), flags: [], count: width,
+                                                                                  starts: run.starts + at, ends: run.ends + at, fieldFlags: run.flags + at))
+                                newlinesSeen &+= 1
+                                offset = end
                             }
-                            record.count = width
-                            visitor.visit(record.view(offset: recordStart, end: last &+ 1, line: lineAt(recordStart), flags: []))
-                            summary.records += 1
-                            newlinesSeen += 1
-                            fieldBegin = last &+ 1
-                            recordStart = fieldBegin
-                            i = i &- 1 &+ width
+                            summary.records &+= count
+                            fieldBegin = offset
+                            recordStart = offset
+                            nextQuoteAt = nextQuote(atOrAfter: offset)
+                            i = i &- 1 &+ job.sepsUsed
                             continue
                         }
                     }
@@ -327,47 +335,6 @@ struct TokenAssembler {
     /// Where the first record not assembled starts (after `run`).
     private(set) var nextRecord = 0
 
-    /// Turns the quoted fields of a record `recordBounds` has just written
-    /// (quotes from `first` on, before the record's LF at `last`) into their
-    /// contents: each quote must open a field and the next one close it, right
-    /// before the field's end. Returns the next quote after the record. Nil for
-    /// any other quoting (a doubled quote, a quote inside a field), or when the
-    /// record's quotes are not all in the quote cursor's list; the cursor then
-    /// stays where it was, for the general loop.
-    @inline(__always)
-    private mutating func simpleQuotedFields(_ record: RecordBuffer, before last: Int, from first: Int) -> Int? {
-        let list = quoteList, qb = quoteBase
-        var c = quoteCursor, k = 0
-        guard c < list.count && qb &+ Int(list[c]) == first else { return nil }
-        while c < list.count {
-            let open = qb &+ Int(list[c])
-            if open >= last {
-                quoteCursor = c
-                return open
-            }
-            guard c &+ 1 < list.count else { return nil }
-            let close = qb &+ Int(list[c &+ 1])
-            // safe: open < last lies inside the record, so some field k ends after it.
-            while record.ends[k] < open { k &+= 1 }
-            guard record.starts[k] == open && close == record.ends[k] &- 1 else { return nil }
-            record.starts[k] = open &+ 1
-            record.ends[k] = close
-            record.flags[k] = .quoted
-            c &+= 2
-        }
-        // This list is used up. The next quote lies in a later window, maybe
-        // still inside this record (one that started in an earlier window):
-        // then the general loop takes the record.
-        let saved = (quoteWindow, quoteCursor, quoteList, quoteBase)
-        quoteCursor = c
-        let next = nextQuote(atOrAfter: qb &+ Int(list[c &- 1]) &+ 1)
-        if next < last {
-            (quoteWindow, quoteCursor, quoteList, quoteBase) = saved
-            return nil
-        }
-        return next
-    }
-
     /// Fields in the last record the general loop assembled: the shape the
     /// record fast path tries first (0: none yet, or too wide).
     private var expectedFields = 0
@@ -375,41 +342,75 @@ struct TokenAssembler {
     /// The widest record the fast path takes (the AVX-512 kernel's limit).
     static let recordFastPathFields = 64
 
-    /// When `seps[0 ..< fields]` are one record's separators (an LF at the last
-    /// and none before), writes the fields' bounds to `starts` and `ends`: the
-    /// first field starts at `start`, each later one after the previous
-    /// separator, and separator k (at `base` + its offset) ends field k.
-    /// Returns false, writing nothing, for any other shape. `kernel` picks the
-    /// AVX-512 kernel or its scalar twin. starts and ends need room for `fields`
-    /// rounded up to a multiple of 8, plus one (`RecordBuffer.slack`): the
-    /// entries past `fields` may be overwritten.
+    /// Runs the record fast path (see `tradescan_record_run`) with the AVX-512
+    /// kernel or its scalar twin; returns the records taken.
     @inline(__always)
-    static func recordBounds(_ seps: UnsafePointer<UInt32>, fields: Int, base: Int, start: Int, kernel: IndexKernel,
-                             starts: UnsafeMutablePointer<Int>, ends: UnsafeMutablePointer<Int>) -> Bool {
-        precondition(fields >= 1 && fields <= recordFastPathFields)
+    static func recordRun(_ job: inout tradescan_record_run, kernel: IndexKernel) -> Int {
+        precondition(job.fields >= 1 && job.fields <= recordFastPathFields && job.stride >= RecordRunBuffer.stride(job.fields))
         #if arch(x86_64)
         if kernel.isAVX512 {
-            // safe: the caller gives `fields` entries in seps, and room in starts and ends for
-            // `fields` rounded up to a multiple of 8, plus one.
-            return tradescan_record_bounds_avx512(seps, fields, Int64(base), Int64(start),
-                                                  UnsafeMutableRawPointer(starts).assumingMemoryBound(to: Int64.self),
-                                                  UnsafeMutableRawPointer(ends).assumingMemoryBound(to: Int64.self)) != 0
+            // safe: the caller's lists hold sepCount and quoteCount entries, and its run
+            // buffers maxRecords records of `stride` entries, stride checked above.
+            return tradescan_record_run_avx512(&job)
         }
         #endif
-        return recordBoundsScalar(seps, fields: fields, base: base, start: start, starts: starts, ends: ends)
+        return recordRunScalar(&job)
     }
 
-    /// The scalar twin of `tradescan_record_bounds_avx512`, and the oracle tests hold it to.
-    static func recordBoundsScalar(_ seps: UnsafePointer<UInt32>, fields: Int, base: Int, start: Int,
-                                   starts: UnsafeMutablePointer<Int>, ends: UnsafeMutablePointer<Int>) -> Bool {
-        for k in 0..<fields where (seps[k] & StructuralIndex.recordEndBit != 0) != (k == fields - 1) { return false }
-        var s = start
-        for k in 0..<fields {
-            let e = base + Int(seps[k] & StructuralIndex.positionMask)
-            starts[k] = s
-            ends[k] = e
-            s = e + 1
+    /// The scalar twin of `tradescan_record_run_avx512`, and the oracle tests hold it to.
+    static func recordRunScalar(_ job: inout tradescan_record_run) -> Int {
+        let fields = job.fields, stride = job.stride
+        let quotes = UnsafeBufferPointer(start: job.quotes, count: job.quoteCount)
+        // The buffers a RecordRunBuffer lends, as the types it allocated them with.
+        let starts = RecordRunBuffer.int(job.starts), ends = RecordRunBuffer.int(job.ends), recordEnds = RecordRunBuffer.int(job.recordEnds)
+        let flags = UnsafeMutableRawPointer(job.flags!).assumingMemoryBound(to: FieldFlags.self)
+        let bytes = job.bytes!, base = Int(job.base), quoteBase = Int(job.quoteBase)
+        let cr: UInt8 = 0x0D
+        var used = 0, qi = 0, n = 0
+        var start = Int(job.start)
+        records: while n < job.maxRecords && start < job.stopAt && used + fields <= job.sepCount {
+            let s = job.seps! + used
+            // One LF, the last separator.
+            for k in 0..<fields where (s[k] & StructuralIndex.recordEndBit != 0) != (k == fields - 1) { break records }
+            func position(_ k: Int) -> Int { base + Int(s[k] & StructuralIndex.positionMask) }
+            let last = position(fields - 1)
+            let lastStart = fields == 1 ? start : position(fields - 2) + 1
+            if fields == 1 && (last == start || (last == start + 1 && bytes[start] == cr)) { break }   // a blank line
+            let st = starts + n * stride, en = ends + n * stride, fl = flags + n * stride
+            var b = start
+            for k in 0..<fields {
+                st[k] = b
+                en[k] = position(k)
+                fl[k] = []
+                b = position(k) + 1
+            }
+            if last > lastStart && bytes[last - 1] == cr { en[fields - 1] = last - 1 }
+            // Quoted fields: each quote before the LF opens a field, the next closes it.
+            var c = qi, k = 0
+            while true {
+                if c >= quotes.count {
+                    if job.quotesMayFollow != 0 { break records }
+                    break
+                }
+                let open = quoteBase + Int(quotes[c])
+                if open >= last { break }
+                guard c + 1 < quotes.count else { break records }
+                let close = quoteBase + Int(quotes[c + 1])
+                while en[k] < open { k += 1 }
+                guard st[k] == open && close == en[k] - 1 else { break records }
+                st[k] = open + 1
+                en[k] = close
+                fl[k] = .quoted
+                c += 2
+            }
+            qi = c
+            used += fields
+            recordEnds[n] = last + 1
+            start = last + 1
+            n += 1
         }
-        return true
+        job.sepsUsed = used
+        job.quotesUsed = qi
+        return n
     }
 }

@@ -81,6 +81,48 @@ static inline void tradescan_count_quotes_newlines(const uint8_t *p, size_t coun
 }
 
 
+/// One call of stage 2's record fast path (tradescan_record_run_avx512, and its
+/// scalar twin `TokenAssembler.recordRunScalar`): records of exactly `fields`
+/// fields, from `start` on, whose LF is the last of their `fields` separators,
+/// and whose quoted fields are simply quoted (a quote opens the field, the next
+/// one closes it right before the field's end). The run stops before the first
+/// record of any other shape (a blank line, another width, a doubled or stray
+/// quote, a record starting at or after `stopAt`), after `maxRecords`, or when
+/// `sepCount` separators are used up; stage 2's general loop takes it from there.
+///
+/// Record r's bounds go to starts, ends and flags from r * stride on (absolute
+/// positions; a quoted field's bounds are its contents, its flag 1), and
+/// recordEnds[r] is one past its LF. stride must be `fields` rounded up to a
+/// multiple of 8, plus 8: the kernel writes whole groups of 8 past the fields.
+typedef struct {
+    /// The separators from the first record's first one (bit 31: an LF), relative to `base`.
+    const uint32_t *seps;
+    size_t sepCount;
+    int64_t base;
+    /// The quotes from the first one at or after `start`, relative to `quoteBase`.
+    const uint32_t *quotes;
+    size_t quoteCount;
+    int64_t quoteBase;
+    /// 1 when quotes past the end of the list may still lie before a record's
+    /// LF (the list is an earlier window's): the run then stops where it would
+    /// need them.
+    int quotesMayFollow;
+    /// The input; positions index it.
+    const uint8_t *bytes;
+    int64_t start;
+    int64_t stopAt;
+    size_t fields;
+    size_t maxRecords;
+    size_t stride;
+    int64_t *starts;
+    int64_t *ends;
+    uint8_t *flags;
+    int64_t *recordEnds;
+    /// Out: separators and quotes the records took.
+    size_t sepsUsed;
+    size_t quotesUsed;
+} tradescan_record_run;
+
 // ---------------------------------------------------------------------------
 // The AVX-512 structural indexer: stage 1 over a whole chunk in one call.
 //
@@ -203,14 +245,12 @@ typedef struct {
         const uint64_t in = (uint64_t)_mm_cvtsi128_si64(_mm_clmulepi64_si128(_mm_cvtsi64_si128((long long)qm), ones, 0)) ^ carry; \
         carry = (uint64_t)((int64_t)in >> 63); \
         const __m512i at = _mm512_set1_epi32((int)offset); \
-        if (qm) { \
-            q = EMIT(qm, 0, at, q); \
-            const uint64_t lfInside = nm & in; \
-            if (lfInside) l = EMIT(lfInside, 0, at, l); \
-        } else if (carry && nm) { \
-            /* A whole block inside one quoted field: its LFs are data. */ \
-            l = EMIT(nm, 0, at, l); \
-        } \
+        /* Quotes are written whatever the block holds: in this data about six blocks */ \
+        /* in ten have one, a branch no predictor guesses. */ \
+        q = EMIT(qm, 0, at, q); \
+        /* LFs inside quotes (a whole block inside one quoted field included) are rare. */ \
+        const uint64_t lfInside = nm & in; \
+        if (lfInside) l = EMIT(lfInside, 0, at, l); \
         s = EMIT((dm | nm) & ~in, nm, at, s); \
     } \
     tradescan_index_counts counts = { (size_t)(s - separators), (size_t)(q - quotes), (size_t)(l - quotedNewlines), carry }; \
@@ -237,41 +277,76 @@ static tradescan_index_counts tradescan_index_avx512vbmi2(const uint8_t *p, size
 }
 #undef TRADESCAN_INDEX_LOOP
 
-/// Stage 2's fast path for a record of `fields` fields (1 ... 64): when
-/// seps[fields - 1] is the first LF of seps[0 ..< fields] (bit 31 set there
-/// and on no entry before), writes each
-/// field's bounds as `base + offset`: ends[k] at separator k, starts[0] =
-/// `first`, starts[k] one past separator k - 1. Returns 1, or 0 (writing
-/// nothing) when the record has another shape. Reads only the first `fields`
-/// separators, but writes whole groups of eight: starts and ends need room for
-/// `fields` rounded up to a multiple of 8, plus one. Plain stores, not masked
-/// ones, because a load right after a masked store of the same bytes cannot be
-/// forwarded from it and waits for the store to reach the cache. TokenAssembler.swift
-/// has the scalar twin.
+/// Stage 2's fast path (tradescan_record_run): a run of same-width records in
+/// one call. Each record's shape is one masked compare per 16 separators; its
+/// bounds are written eight at a time. One call per run, not per record, lets
+/// the loads of one record overlap the stores of the last.
 TRADESCAN_AVX512
-static int tradescan_record_bounds_avx512(const uint32_t *seps, size_t fields, int64_t base, int64_t first,
-                                          int64_t *starts, int64_t *ends) {
-    const __m512i zero = _mm512_setzero_si512();
-    uint64_t lf = 0;
-    for (size_t j = 0; j < fields; j += 16) {
-        const size_t left = fields - j;
-        const __mmask16 m = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
-        // Bit 31 set reads as a negative 32-bit lane.
-        lf |= (uint64_t)_mm512_mask_cmplt_epi32_mask(m, _mm512_maskz_loadu_epi32(m, seps + j), zero) << j;
+static size_t tradescan_record_run_avx512(tradescan_record_run *run) {
+    const size_t fields = run->fields, stride = run->stride;
+    const uint64_t want = 1ULL << (fields - 1);
+    const __m512i zero = _mm512_setzero_si512(), one = _mm512_set1_epi64(1);
+    const __m512i position = _mm512_set1_epi64(0x7FFFFFFF), b = _mm512_set1_epi64(run->base);
+    size_t used = 0, qi = 0, n = 0;
+    int64_t start = run->start;
+    while (n < run->maxRecords && start < run->stopAt && used + fields <= run->sepCount) {
+        const uint32_t *s = run->seps + used;
+        uint64_t lf = 0;
+        for (size_t j = 0; j < fields; j += 16) {
+            const size_t left = fields - j;
+            const __mmask16 m = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
+            // Bit 31 set reads as a negative 32-bit lane.
+            lf |= (uint64_t)_mm512_mask_cmplt_epi32_mask(m, _mm512_maskz_loadu_epi32(m, s + j), zero) << j;
+        }
+        if (lf != want) break;
+        const int64_t last = run->base + (int64_t)(s[fields - 1] & 0x7FFFFFFFu);
+        const int64_t lastStart = fields == 1 ? start : run->base + (int64_t)(s[fields - 2] & 0x7FFFFFFFu) + 1;
+        if (fields == 1 && (last == start || (last == start + 1 && run->bytes[start] == '\r'))) break;   // a blank line
+        int64_t *st = run->starts + n * stride, *en = run->ends + n * stride;
+        uint8_t *fl = run->flags + n * stride;
+        st[0] = start;
+        for (size_t j = 0; j < fields; j += 8) {
+            const size_t left = fields - j;
+            const __mmask8 m = left >= 8 ? (__mmask8)0xFF : (__mmask8)((1u << left) - 1);
+            const __m256i raw = _mm512_castsi512_si256(_mm512_maskz_loadu_epi32((__mmask16)m, s + j));
+            const __m512i e = _mm512_add_epi64(_mm512_and_si512(_mm512_cvtepu32_epi64(raw), position), b);
+            // Plain stores, not masked ones: a load right after a masked store of
+            // the same bytes is not forwarded from it (the quote step below reads them).
+            _mm512_storeu_si512((void *)(en + j), e);
+            _mm512_storeu_si512((void *)(st + j + 1), _mm512_add_epi64(e, one));
+            const uint64_t none = 0;
+            __builtin_memcpy(fl + j, &none, 8);
+        }
+        // A CR before the LF ends a non-empty last field.
+        if (last > lastStart && run->bytes[last - 1] == '\r') en[fields - 1] = last - 1;
+        // Quoted fields: each quote before the LF must open a field and the next
+        // one close it, right before the field's end.
+        size_t c = qi, k = 0;
+        int ok = 1;
+        for (;;) {
+            if (c >= run->quoteCount) { ok = !run->quotesMayFollow; break; }
+            const int64_t open = run->quoteBase + (int64_t)run->quotes[c];
+            if (open >= last) break;
+            if (c + 1 >= run->quoteCount) { ok = 0; break; }
+            const int64_t close = run->quoteBase + (int64_t)run->quotes[c + 1];
+            // open < last lies inside the record, so some field k ends at or after it.
+            while (en[k] < open) k++;
+            if (st[k] != open || close != en[k] - 1) { ok = 0; break; }
+            st[k] = open + 1;
+            en[k] = close;
+            fl[k] = 1;
+            c += 2;
+        }
+        if (!ok) break;
+        qi = c;
+        used += fields;
+        run->recordEnds[n] = last + 1;
+        start = last + 1;
+        n++;
     }
-    if (lf != 1ULL << (fields - 1)) return 0;
-    const __m512i b = _mm512_set1_epi64(base), one = _mm512_set1_epi64(1);
-    const __m512i position = _mm512_set1_epi64(0x7FFFFFFF);
-    starts[0] = first;
-    for (size_t j = 0; j < fields; j += 8) {
-        const size_t left = fields - j;
-        const __mmask8 m = left >= 8 ? (__mmask8)0xFF : (__mmask8)((1u << left) - 1);
-        const __m256i raw = _mm512_castsi512_si256(_mm512_maskz_loadu_epi32((__mmask16)m, seps + j));
-        const __m512i e = _mm512_add_epi64(_mm512_and_si512(_mm512_cvtepu32_epi64(raw), position), b);
-        _mm512_storeu_si512((void *)(ends + j), e);
-        _mm512_storeu_si512((void *)(starts + j + 1), _mm512_add_epi64(e, one));
-    }
-    return 1;
+    run->sepsUsed = used;
+    run->quotesUsed = qi;
+    return n;
 }
 
 /// tradescan_count_quotes_newlines with 64-byte compares and POPCNT.
