@@ -25,7 +25,18 @@ public enum Tokenizer {
     static func fastPath(_ bytes: UnsafeRawBufferPointer, dialect: Dialect, splits: [Int], kernel: IndexKernel = .best) -> CSVTokens? {
         let bom = hasBOM(bytes) ? 3 : 0
         let plan = ChunkPlan(bytes, dialect: dialect, from: bom, splits: splits, kernel: kernel)
-        let indexes = plan.chunks.map { StructuralIndex(bytes, start: $0.start, end: $0.end, dialect: dialect, insideQuotes: $0.insideQuotes, kernel: kernel) }
+        // Each chunk indexed window by window (positions are 30-bit offsets).
+        var indexes: [StructuralIndex] = []
+        for c in plan.chunks {
+            var start = c.start, inside = c.insideQuotes
+            repeat {
+                let index = StructuralIndex(bytes, start: start, end: min(c.end, start + indexWindow), dialect: dialect,
+                                            insideQuotes: inside, kernel: kernel)
+                indexes.append(index)
+                start = index.end
+                inside = index.endsInsideQuotes
+            } while start < c.end
+        }
         return TokenAssembler.assemble(bytes, indexes: indexes, dialect: dialect, bom: bom, kernel: kernel)
     }
 

@@ -102,9 +102,64 @@ struct SIMDTokenizerTests {
                     for inside in [false, true] {
                         let lists = IndexKernel.available.map { k in
                             let i = StructuralIndex(buf, start: start, end: length, dialect: .semicolon, insideQuotes: inside, kernel: k)
-                            return [Array(i.separators), Array(i.quotes), Array(i.quotedNewlines), [i.endsInsideQuotes ? 1 : 0]]
+                            return [Array(i.separators), Array(i.quotes), Array(i.quotedNewlines), Array(i.irregular), [i.endsInsideQuotes ? 1 : 0]]
                         }
                         #expect(Set(lists).count == 1, "length \(length) start \(start) inside \(inside)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Byte by byte, what stage 1's simple-quoting check finds in `bytes`
+    /// (parity from offset 0): separators ending a quoted field, and where the
+    /// quoting is irregular. An independent oracle for the bitmask version.
+    static func quotingByWalk(_ bytes: [UInt8], delimiter: UInt8) -> (quotedEnds: Set<Int>, irregular: Set<Int>) {
+        let quote = UInt8(ascii: "\""), lf: UInt8 = 0x0A, cr: UInt8 = 0x0D
+        var inside = false
+        var quotedEnds = Set<Int>(), irregular = Set<Int>()
+        for (i, b) in bytes.enumerated() where b == quote {
+            if !inside {
+                // An opening quote: right after a separator, or at the start.
+                if i > 0 && bytes[i - 1] != delimiter && bytes[i - 1] != lf { irregular.insert(i) }
+            } else if i + 1 < bytes.count {
+                // A closing quote: right before a separator, or before CR LF.
+                let next = bytes[i + 1]
+                if next == delimiter || next == lf {
+                    quotedEnds.insert(i + 1)
+                } else if next == cr {
+                    // Only LF may follow the CR; a delimiter there is irregular and still tagged.
+                    if i + 2 < bytes.count {
+                        if bytes[i + 2] != lf { irregular.insert(i + 2) }
+                        if bytes[i + 2] == lf || bytes[i + 2] == delimiter { quotedEnds.insert(i + 2) }
+                    }
+                } else {
+                    irregular.insert(i + 1)
+                }
+            }
+            inside.toggle()
+        }
+        return (quotedEnds, irregular)
+    }
+
+    @Test("every index kernel tags quoted fields' ends and finds irregular quoting as a byte-by-byte walk does, from any start",
+          arguments: [55, 56] as [UInt64])
+    func quotingCheck(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        let alphabet = Array("ab,\"\"\n\r".utf8)
+        for _ in 0..<300 {
+            let bytes = (0..<Int.random(in: 0...200, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
+            let want = Self.quotingByWalk(bytes, delimiter: UInt8(ascii: ","))
+            bytes.withUnsafeBytes { buf in
+                for start in Set([0, 1, 2, 63, 64, 65, Int.random(in: 0...bytes.count, using: &rng)]) where start <= bytes.count {
+                    let inside = bytes[..<start].filter { $0 == UInt8(ascii: "\"") }.count % 2 == 1
+                    for k in IndexKernel.available {
+                        let index = StructuralIndex(buf, start: start, end: buf.count, dialect: .comma, insideQuotes: inside, kernel: k)
+                        let tagged = Set(index.separators.filter { $0 & StructuralIndex.quotedFieldBit != 0 }
+                            .map { start + Int($0 & StructuralIndex.positionMask) })
+                        let irregular = Set(index.irregular.map { start + Int($0) })
+                        #expect(tagged == want.quotedEnds.filter { $0 >= start }, "\(k) from \(start): \(bytes)")
+                        #expect(irregular == want.irregular.filter { $0 >= start }, "\(k) from \(start): \(bytes)")
                     }
                 }
             }
@@ -121,13 +176,13 @@ struct SIMDTokenizerTests {
             for _ in 0..<6 {
                 let bytes: [UInt8] = (0..<256).map { _ in
                     guard Int.random(in: 0..<64, using: &rng) < density else { return UInt8(ascii: "x") }
-                    return Array(";\n\"").randomElement(using: &rng)!.asciiValue!
+                    return Array(";\n\"\r").randomElement(using: &rng)!.asciiValue!
                 }
                 bytes.withUnsafeBytes { buf in
                     for inside in [false, true] {
                         let lists = IndexKernel.available.map { k in
                             let i = StructuralIndex(buf, start: 0, end: buf.count, dialect: .semicolon, insideQuotes: inside, kernel: k)
-                            return [Array(i.separators), Array(i.quotes), Array(i.quotedNewlines), [i.endsInsideQuotes ? 1 : 0]]
+                            return [Array(i.separators), Array(i.quotes), Array(i.quotedNewlines), Array(i.irregular), [i.endsInsideQuotes ? 1 : 0]]
                         }
                         #expect(Set(lists).count == 1, "density \(density), inside \(inside)")
                     }
@@ -184,18 +239,17 @@ struct SIMDTokenizerTests {
             bytes.withUnsafeBytes { buf in
                 // Bound to a name: the lists live as long as the index does.
                 let index = StructuralIndex(buf, start: 0, end: buf.count, dialect: .comma, insideQuotes: false, kernel: .portable)
-                let seps = index.separators, quotes = index.quotes
+                let seps = index.separators
                 for _ in 0..<20 {
                     let r0 = Int.random(in: 0..<tokens.recordCount, using: &rng)
                     guard tokens.fieldCount(ofRecord: r0) <= TokenAssembler.recordFastPathFields else { continue }
                     let offset = tokens.recordOffset[r0]
                     let firstSep = seps.firstIndex { Int($0 & StructuralIndex.positionMask) >= offset } ?? seps.count
-                    let firstQuote = quotes.firstIndex { Int($0) >= offset } ?? quotes.count
-                    // Limits: a short separator list, a stop, few records; a cut quote
-                    // list only with quotesMayFollow (the caller's contract).
+                    let firstIrregular = index.irregular.first { Int($0) >= offset }.map(Int.init) ?? Int.max
+                    // Limits: a short separator list, a stop, few records, an earlier
+                    // irregular position (the caller's is never later than stage 1's).
                     let sepCount = Bool.random(using: &rng) ? seps.count - firstSep : Int.random(in: 0...(seps.count - firstSep), using: &rng)
-                    let mayFollow = Bool.random(using: &rng)
-                    let quoteCount = mayFollow ? Int.random(in: 0...(quotes.count - firstQuote), using: &rng) : quotes.count - firstQuote
+                    let irregularAt = Bool.random(using: &rng) ? firstIrregular : Int.random(in: offset...min(firstIrregular, bytes.count + 1), using: &rng)
                     let stopAt = Bool.random(using: &rng) ? Int.max : Int.random(in: offset...(bytes.count + 1), using: &rng)
                     let maxRecords = Int.random(in: 1...run.records, using: &rng)
                     let results = IndexKernel.available.map { kernel -> [Int] in
@@ -204,15 +258,15 @@ struct SIMDTokenizerTests {
                         run.ends.initialize(repeating: -1, count: entries)
                         var job = tradescan_record_run(
                             seps: seps.baseAddress! + firstSep, sepCount: sepCount, base: 0,
-                            quotes: quotes.baseAddress.map { $0 + firstQuote }, quoteCount: quoteCount, quoteBase: 0,
-                            quotesMayFollow: mayFollow ? 1 : 0, bytes: buf.baseAddress!.assumingMemoryBound(to: UInt8.self),
-                            start: Int64(offset), stopAt: Int64(truncatingIfNeeded: stopAt), fields: tokens.fieldCount(ofRecord: r0),
+                            bytes: buf.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                            start: Int64(offset), stopAt: Int64(truncatingIfNeeded: stopAt), irregularAt: Int64(truncatingIfNeeded: irregularAt),
+                            fields: tokens.fieldCount(ofRecord: r0),
                             maxRecords: maxRecords, stride: RecordRunBuffer.stride(tokens.fieldCount(ofRecord: r0)),
                             starts: RecordRunBuffer.int64(run.starts), ends: RecordRunBuffer.int64(run.ends),
                             flags: UnsafeMutableRawPointer(run.flags).assumingMemoryBound(to: UInt8.self),
-                            recordEnds: RecordRunBuffer.int64(run.recordEnds), sepsUsed: 0, quotesUsed: 0)
+                            recordEnds: RecordRunBuffer.int64(run.recordEnds), sepsUsed: 0)
                         let count = TokenAssembler.recordRun(&job, kernel: kernel)
-                        var out = [count, job.sepsUsed, job.quotesUsed]
+                        var out = [count, job.sepsUsed]
                         for r in 0..<count {
                             let at = r * job.stride
                             out.append(run.recordEnds[r])
@@ -220,15 +274,16 @@ struct SIMDTokenizerTests {
                         }
                         return out
                     }
-                    let context = "width \(width), record \(r0), seps \(sepCount), quotes \(quoteCount) (follow \(mayFollow)), stop \(stopAt), max \(maxRecords)"
+                    let context = "width \(width), record \(r0), seps \(sepCount), irregular at \(irregularAt), stop \(stopAt), max \(maxRecords)"
                     #expect(Set(results).count == 1, "\(context)")
                     // The records taken are the scalar tokenizer's, each ending at its LF.
                     let count = results[0][0], fields = tokens.fieldCount(ofRecord: r0)
                     #expect(r0 + count <= tokens.recordCount && count <= maxRecords, "\(context)")
-                    var at = 3
+                    var at = 2
                     for r in r0..<min(r0 + count, tokens.recordCount) {
                         let end = results[0][at]
-                        #expect(end > tokens.recordOffset[r] && bytes[end - 1] == 0x0A && tokens.recordOffset[r] < stopAt, "\(context)")
+                        #expect(end > tokens.recordOffset[r] && bytes[end - 1] == 0x0A && tokens.recordOffset[r] < stopAt && end <= irregularAt,
+                                "\(context)")
                         #expect(tokens.fieldCount(ofRecord: r) == fields, "\(context)")
                         let want = tokens.fields(ofRecord: r).flatMap { [tokens.fieldStart[$0], tokens.fieldEnd[$0], Int(tokens.fieldFlags[$0].rawValue)] }
                         #expect(Array(results[0][(at + 1)..<(at + 1 + 3 * fields)]) == want, "\(context), record \(r)")
@@ -247,15 +302,17 @@ struct SIMDTokenizerTests {
         defer { run.free() }
         bytes.withUnsafeBytes { buf in
             let index = StructuralIndex(buf, start: 0, end: buf.count, dialect: .comma, insideQuotes: false, kernel: .portable)
-            let seps = index.separators, quotes = index.quotes
+            let seps = index.separators
             for kernel in IndexKernel.available {
+                // Simple quoting only: stage 1 finds nothing irregular.
+                #expect(index.irregular.isEmpty)
                 var job = tradescan_record_run(
-                    seps: seps.baseAddress!, sepCount: seps.count, base: 0, quotes: quotes.baseAddress, quoteCount: quotes.count,
-                    quoteBase: 0, quotesMayFollow: 0, bytes: buf.baseAddress!.assumingMemoryBound(to: UInt8.self),
-                    start: 0, stopAt: Int64(buf.count), fields: width, maxRecords: run.records, stride: RecordRunBuffer.stride(width),
+                    seps: seps.baseAddress!, sepCount: seps.count, base: 0, bytes: buf.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                    start: 0, stopAt: Int64(buf.count), irregularAt: Int64.max, fields: width, maxRecords: run.records,
+                    stride: RecordRunBuffer.stride(width),
                     starts: RecordRunBuffer.int64(run.starts), ends: RecordRunBuffer.int64(run.ends),
                     flags: UnsafeMutableRawPointer(run.flags).assumingMemoryBound(to: UInt8.self),
-                    recordEnds: RecordRunBuffer.int64(run.recordEnds), sepsUsed: 0, quotesUsed: 0)
+                    recordEnds: RecordRunBuffer.int64(run.recordEnds), sepsUsed: 0)
                 #expect(TokenAssembler.recordRun(&job, kernel: kernel) == run.records, "\(kernel)")
                 #expect(job.sepsUsed == run.records * width, "\(kernel)")
             }

@@ -39,11 +39,20 @@ public enum IndexKernel: String, Sendable, CaseIterable {
 /// stage 2 (`TokenAssembler`) checks that and otherwise hands the input to the
 /// scalar tokenizer.
 ///
-/// Positions are `UInt32` offsets from `start` (chunks stay below 2 GiB); a
-/// separator that is an LF has `recordEndBit` set.
+/// It also checks that the quoting is simple, looking only backwards: each
+/// opening quote right after a separator (or where a record starts), each
+/// closing quote right before one (or before CR LF). Where that fails (a
+/// doubled quote, a stray one, text after a closing quote) the position goes
+/// to `irregular`; stage 2 takes such records by its general loop. A separator
+/// right after a closing quote (or after one and a CR) ends a quoted field.
+///
+/// Positions are `UInt32` offsets from `start` (windows stay below 1 GiB); a
+/// separator that is an LF has `recordEndBit` set, one that ends a quoted field
+/// `quotedFieldBit`.
 struct StructuralIndex {
     static let recordEndBit: UInt32 = 1 << 31
-    static let positionMask: UInt32 = (1 << 31) - 1
+    static let quotedFieldBit: UInt32 = 1 << 30
+    static let positionMask: UInt32 = (1 << 30) - 1
 
     /// The index's lists. A window stage 2 has passed hands its storage to the
     /// next window, so indexing a chunk reuses a few warm buffers instead of
@@ -53,19 +62,21 @@ struct StructuralIndex {
         private(set) var separators = UnsafeMutablePointer<UInt32>.allocate(capacity: 0)
         private(set) var quotes = UnsafeMutablePointer<UInt32>.allocate(capacity: 0)
         private(set) var quotedNewlines = UnsafeMutablePointer<UInt32>.allocate(capacity: 0)
-        var separatorCount = 0, quoteCount = 0, quotedNewlineCount = 0
+        private(set) var irregular = UnsafeMutablePointer<UInt32>.allocate(capacity: 0)
+        var separatorCount = 0, quoteCount = 0, quotedNewlineCount = 0, irregularCount = 0
 
         /// Room for `count` entries in each list (contents dropped when it grows).
         func reserve(_ count: Int) {
             guard count > capacity else { return }
-            separators.deallocate(); quotes.deallocate(); quotedNewlines.deallocate()
+            separators.deallocate(); quotes.deallocate(); quotedNewlines.deallocate(); irregular.deallocate()
             separators = .allocate(capacity: count)
             quotes = .allocate(capacity: count)
             quotedNewlines = .allocate(capacity: count)
+            irregular = .allocate(capacity: count)
             capacity = count
         }
 
-        deinit { separators.deallocate(); quotes.deallocate(); quotedNewlines.deallocate() }
+        deinit { separators.deallocate(); quotes.deallocate(); quotedNewlines.deallocate(); irregular.deallocate() }
     }
 
     private(set) var storage: Storage?
@@ -75,6 +86,10 @@ struct StructuralIndex {
     var quotedNewlines: UnsafeBufferPointer<UInt32> { UnsafeBufferPointer(start: storage?.quotedNewlines, count: storage?.quotedNewlineCount ?? 0) }
     /// Every quote byte, relative to `start` (stage 2 checks quoting is regular).
     var quotes: UnsafeBufferPointer<UInt32> { UnsafeBufferPointer(start: storage?.quotes, count: storage?.quoteCount ?? 0) }
+    /// Where the quoting is not simple, relative to `start`: an opening quote
+    /// after other bytes, or the byte after a closing quote that is neither a
+    /// separator nor CR LF (the LF's position when the CR is followed by another byte).
+    var irregular: UnsafeBufferPointer<UInt32> { UnsafeBufferPointer(start: storage?.irregular, count: storage?.irregularCount ?? 0) }
     /// Whether the parity model ends inside quotes.
     var endsInsideQuotes = false
     /// Bytes covered.
@@ -88,7 +103,7 @@ struct StructuralIndex {
     init(_ buffer: UnsafeRawBufferPointer, start: Int, end: Int, dialect: Dialect, insideQuotes: Bool,
          kernel: IndexKernel = .best, reusing storage: Storage? = nil) {
         precondition(start >= 0 && end <= buffer.count && start <= end, "index range out of bounds")
-        precondition(end - start < Int(StructuralIndex.recordEndBit), "chunks must be smaller than 2 GiB")
+        precondition(end - start <= Int(StructuralIndex.positionMask), "index windows must be smaller than 1 GiB")
         self.start = start
         self.end = end
         let length = end - start
@@ -103,62 +118,89 @@ struct StructuralIndex {
         let lists = storage ?? Storage()
         lists.reserve(length + 64)
         self.storage = lists
-        let seps = lists.separators, quoteBuffer = lists.quotes, lfBuffer = lists.quotedNewlines
+        let seps = lists.separators, quoteBuffer = lists.quotes, lfBuffer = lists.quotedNewlines, irregularBuffer = lists.irregular
         var carry: UInt64 = insideQuotes ? ~0 : 0
+        // What the bytes before `start` say (bits 0, 1, 2): a separator or a record
+        // start; a closing quote; a closing quote and a CR. Outside quotes only.
+        let before = StructuralIndex.before(buffer, start: start, dialect: dialect, insideQuotes: insideQuotes)
         #if arch(x86_64)
         if kernel.isAVX512 {
             // safe: each list has room for length + 64 entries, as the kernels require.
             let counts = kernel == .avx512vbmi2
-                ? tradescan_index_avx512vbmi2(base + start, length, quote, delim, carry, seps, quoteBuffer, lfBuffer)
-                : tradescan_index_avx512(base + start, length, quote, delim, carry, seps, quoteBuffer, lfBuffer)
+                ? tradescan_index_avx512vbmi2(base + start, length, quote, delim, carry, before, seps, quoteBuffer, lfBuffer, irregularBuffer)
+                : tradescan_index_avx512(base + start, length, quote, delim, carry, before, seps, quoteBuffer, lfBuffer, irregularBuffer)
             lists.separatorCount = counts.separators
             lists.quoteCount = counts.quotes
             lists.quotedNewlineCount = counts.quotedNewlines
+            lists.irregularCount = counts.irregular
             endsInsideQuotes = counts.inside != 0
             return
         }
         #endif
-        var count = 0, quoteCount = 0, lfCount = 0
+        var count = 0, quoteCount = 0, lfCount = 0, irregularCount = 0
+        var sepBefore = before & 1, closeBefore = (before >> 1) & 1, closeCRBefore = (before >> 2) & 1
         var offset = 0
         var tail = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
         while offset < length {
-            var q: UInt64 = 0, d: UInt64 = 0, n: UInt64 = 0
+            var q: UInt64 = 0, d: UInt64 = 0, n: UInt64 = 0, r: UInt64 = 0
+            var valid = UInt64.max
             if length - offset >= 64 {
-                tradescan_masks64(base + start + offset, quote, delim, &q, &d, &n)
+                tradescan_masks64(base + start + offset, quote, delim, &q, &d, &n, &r)
             } else {
                 // The last partial block: copy into a zeroed block, then cut the
                 // masks to the valid bytes.
                 withUnsafeMutableBytes(of: &tail) { t in
                     t.initializeMemory(as: UInt8.self, repeating: 0)
                     t.copyMemory(from: UnsafeRawBufferPointer(start: base + start + offset, count: length - offset))
-                    tradescan_masks64(t.baseAddress!.assumingMemoryBound(to: UInt8.self), quote, delim, &q, &d, &n)
+                    tradescan_masks64(t.baseAddress!.assumingMemoryBound(to: UInt8.self), quote, delim, &q, &d, &n, &r)
                 }
-                let valid: UInt64 = (1 << UInt64(length - offset)) &- 1
-                q &= valid; d &= valid; n &= valid
+                valid = (1 << UInt64(length - offset)) &- 1
+                q &= valid; d &= valid; n &= valid; r &= valid
             }
             let inside = StructuralIndex.prefixXOR(q) ^ carry
             carry = UInt64(bitPattern: Int64(bitPattern: inside) >> 63)
             let structural = (d | n) & ~inside
+            // The simple-quoting check of TRADESCAN_INDEX_LOOP (csv_kernels.h).
+            let closing = q & ~inside
+            let afterClose = (closing << 1) | closeBefore
+            let afterCloseCR = ((afterClose & r) << 1) | closeCRBefore
+            let bad = ((q & inside & ~((structural << 1) | sepBefore)) | (afterClose & ~(structural | r)) | (afterCloseCR & ~n)) & valid
+            sepBefore = structural >> 63
+            closeBefore = closing >> 63
+            closeCRBefore = (afterClose & r) >> 63
             let o = UInt32(truncatingIfNeeded: offset)
             // safe: each emit writes at most 8 * ceil(popcount / 8) slots past its
             // count, and counts never exceed `length` (one entry per byte at most).
-            if q != 0 {
-                StructuralIndex.emit(q, newlines: 0, offset: o, into: quoteBuffer, count: &quoteCount)
-                let lfInside = n & inside
-                if lfInside != 0 { StructuralIndex.emit(lfInside, newlines: 0, offset: o, into: lfBuffer, count: &lfCount) }
-            } else if carry != 0 && n != 0 {
-                // A whole block inside one quoted field: its LFs are data.
-                StructuralIndex.emit(n, newlines: 0, offset: o, into: lfBuffer, count: &lfCount)
-            }
+            if q != 0 { StructuralIndex.emit(q, offset: o, into: quoteBuffer, count: &quoteCount) }
+            let lfInside = n & inside
+            if lfInside != 0 { StructuralIndex.emit(lfInside, offset: o, into: lfBuffer, count: &lfCount) }
+            if bad != 0 { StructuralIndex.emit(bad, offset: o, into: irregularBuffer, count: &irregularCount) }
             if structural != 0 {
-                StructuralIndex.emit(structural, newlines: n, offset: o, into: seps, count: &count)
+                StructuralIndex.emit(structural, newlines: n, quoted: structural & (afterClose | afterCloseCR), offset: o,
+                                     into: seps, count: &count)
             }
             offset &+= 64
         }
         lists.separatorCount = count
         lists.quoteCount = quoteCount
         lists.quotedNewlineCount = lfCount
+        lists.irregularCount = irregularCount
         endsInsideQuotes = carry != 0
+    }
+
+    /// Bits 0, 1, 2: the byte before `start` is a separator (or `start` is
+    /// where the input's records begin: offset 0 or after a UTF-8 BOM); a
+    /// closing quote; a CR after a closing quote. A byte before `start` that is
+    /// a delimiter, LF, CR or quote lies outside quotes when `start` does (a
+    /// closing quote leaves quotes), so the state at `start` decides.
+    static func before(_ b: UnsafeRawBufferPointer, start: Int, dialect: Dialect, insideQuotes: Bool) -> UInt64 {
+        if start == 0 || (start == 3 && Tokenizer.hasBOM(b)) { return 1 }
+        if insideQuotes { return 0 }
+        let last = b[start - 1]
+        if last == dialect.delimiter || last == 0x0A { return 1 }
+        if last == dialect.quote { return 2 }
+        if last == 0x0D && start >= 2 && b[start - 2] == dialect.quote { return 4 }
+        return 0
     }
 
     /// Gives up the lists (bounds and the quote state stay), for another window to reuse.
@@ -182,9 +224,10 @@ struct StructuralIndex {
     }
 
     /// Writes the positions of the set bits of `mask` (plus `offset`), flagging
-    /// LFs, eight at a time (simdjson's unrolled emit).
+    /// LFs and the ends of quoted fields, eight at a time (simdjson's unrolled emit).
     @inline(__always)
-    static func emit(_ mask: UInt64, newlines: UInt64, offset: UInt32, into out: UnsafeMutablePointer<UInt32>, count: inout Int) {
+    static func emit(_ mask: UInt64, newlines: UInt64 = 0, quoted: UInt64 = 0, offset: UInt32, into out: UnsafeMutablePointer<UInt32>,
+                     count: inout Int) {
         var m = mask
         let total = mask.nonzeroBitCount
         var p = out + count
@@ -192,7 +235,8 @@ struct StructuralIndex {
             for _ in 0..<8 {
                 let bit = UInt32(truncatingIfNeeded: m.trailingZeroBitCount)
                 let isLF = UInt32(truncatingIfNeeded: (newlines >> UInt64(bit & 63)) & 1) << 31
-                p.pointee = (offset &+ bit) | isLF
+                let isQuoted = UInt32(truncatingIfNeeded: (quoted >> UInt64(bit & 63)) & 1) << 30
+                p.pointee = (offset &+ bit) | isLF | isQuoted
                 p += 1
                 m &= m &- 1
             }

@@ -62,10 +62,11 @@ struct TokenAssembler {
     private var released = 0
 
     /// Hands the lists of windows every cursor has passed to `spare`: the
-    /// separator cursor is at window `w`, the quote and quoted-LF cursors read
-    /// the lists of windows `quoteWindow - 1` and `lfWindow - 1`.
+    /// separator cursor is at window `w`, the quote, quoted-LF and irregular
+    /// cursors read the lists of windows `quoteWindow - 1`, `lfWindow - 1` and
+    /// `irregularWindow - 1`.
     private mutating func releaseWindows(before w: Int) {
-        let passed = min(w, quoteWindow - 1, lfWindow - 1)
+        let passed = min(w, quoteWindow - 1, lfWindow - 1, irregularWindow - 1)
         while released < passed {
             if let storage = windows[released].release() { spare.append(storage) }
             released += 1
@@ -100,6 +101,29 @@ struct TokenAssembler {
 
     @inline(__always)
     private mutating func consumeQuote() { quoteCursor += 1 }
+
+    // The irregular-quoting list of the window its cursor is in.
+    private var irregularWindow = 0, irregularCursor = 0
+    private var irregularList = UnsafeBufferPointer<UInt32>(start: nil, count: 0)
+    private var irregularBase = 0
+
+    /// Absolute position of the next irregular quoting stage 1 found at or
+    /// after `p` (Int.max when none in the windows indexed so far).
+    private mutating func nextIrregular(atOrAfter p: Int) -> Int {
+        while true {
+            if irregularCursor < irregularList.count {
+                let q = irregularBase + Int(irregularList[irregularCursor])
+                if q >= p { return q }
+                irregularCursor += 1
+                continue
+            }
+            guard irregularWindow < windows.count else { return Int.max }
+            irregularList = windows[irregularWindow].irregular
+            irregularBase = windows[irregularWindow].start
+            irregularWindow += 1
+            irregularCursor = 0
+        }
+    }
 
     /// Quoted LFs in `[from, p)` (cursor moves forward only).
     private mutating func quotedNewlines(before p: Int, from: Int) -> Int {
@@ -227,23 +251,17 @@ struct TokenAssembler {
                     // kernel call takes a run of them (`recordRun`).
                     let width = expectedFields
                     if width > 0 {
-                        // The quote cursor holds the first quote at or after recordStart
-                        // (nextQuoteAt); its list may be an earlier window's.
-                        let quotes = UnsafeBufferPointer(rebasing: quoteList[min(quoteCursor, quoteList.count)...])
                         var job = tradescan_record_run(
                             seps: separators.baseAddress! + (i &- 1), sepCount: separators.count &- (i &- 1), base: Int64(base),
-                            quotes: quotes.baseAddress, quoteCount: quotes.count, quoteBase: Int64(quoteBase),
-                            quotesMayFollow: quoteWindow &- 1 < w ? 1 : 0,
                             bytes: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self),
-                            start: Int64(recordStart), stopAt: Int64(min(stopAt, n)), fields: width,
+                            start: Int64(recordStart), stopAt: Int64(min(stopAt, n)),
+                            irregularAt: Int64(nextIrregular(atOrAfter: recordStart)), fields: width,
                             maxRecords: run.records, stride: RecordRunBuffer.stride(width),
                             starts: RecordRunBuffer.int64(run.starts), ends: RecordRunBuffer.int64(run.ends),
                             flags: UnsafeMutableRawPointer(run.flags).assumingMemoryBound(to: UInt8.self),
-                            recordEnds: RecordRunBuffer.int64(run.recordEnds),
-                            sepsUsed: 0, quotesUsed: 0)
+                            recordEnds: RecordRunBuffer.int64(run.recordEnds), sepsUsed: 0)
                         let count = TokenAssembler.recordRun(&job, kernel: kernel)
                         if count > 0 {
-                            quoteCursor &+= job.quotesUsed
                             let stride = job.stride
                             var offset = recordStart
                             for r in 0..<count {
@@ -290,7 +308,7 @@ struct TokenAssembler {
                 let capacity = record.capacity, starts = record.starts, ends = record.ends, flags = record.flags
                 while i < separators.count && k < capacity {
                     let next = separators[i]
-                    let q = base &+ Int(next)
+                    let q = base &+ Int(next & StructuralIndex.positionMask)
                     if next & StructuralIndex.recordEndBit != 0 || nextQuoteAt < q { break }
                     // safe: k < capacity.
                     starts[k] = begin
@@ -360,57 +378,39 @@ struct TokenAssembler {
     /// The scalar twin of `tradescan_record_run_avx512`, and the oracle tests hold it to.
     static func recordRunScalar(_ job: inout tradescan_record_run) -> Int {
         let fields = job.fields, stride = job.stride
-        let quotes = UnsafeBufferPointer(start: job.quotes, count: job.quoteCount)
         // The buffers a RecordRunBuffer lends, as the types it allocated them with.
         let starts = RecordRunBuffer.int(job.starts), ends = RecordRunBuffer.int(job.ends), recordEnds = RecordRunBuffer.int(job.recordEnds)
         let flags = UnsafeMutableRawPointer(job.flags!).assumingMemoryBound(to: FieldFlags.self)
-        let bytes = job.bytes!, base = Int(job.base), quoteBase = Int(job.quoteBase)
+        let bytes = job.bytes!, base = Int(job.base)
         let cr: UInt8 = 0x0D
-        var used = 0, qi = 0, n = 0
+        var used = 0, n = 0
         var start = Int(job.start)
         records: while n < job.maxRecords && start < job.stopAt && used + fields <= job.sepCount {
             let s = job.seps! + used
             // One LF, the last separator.
             for k in 0..<fields where (s[k] & StructuralIndex.recordEndBit != 0) != (k == fields - 1) { break records }
             func position(_ k: Int) -> Int { base + Int(s[k] & StructuralIndex.positionMask) }
+            func quoted(_ k: Int) -> Int { s[k] & StructuralIndex.quotedFieldBit != 0 ? 1 : 0 }
             let last = position(fields - 1)
+            if last >= job.irregularAt { break }
             let lastStart = fields == 1 ? start : position(fields - 2) + 1
             if fields == 1 && (last == start || (last == start + 1 && bytes[start] == cr)) { break }   // a blank line
             let st = starts + n * stride, en = ends + n * stride, fl = flags + n * stride
             var b = start
             for k in 0..<fields {
-                st[k] = b
-                en[k] = position(k)
-                fl[k] = []
+                // A quoted field's contents lie one byte in from each end.
+                st[k] = b + quoted(k)
+                en[k] = position(k) - quoted(k)
+                fl[k] = quoted(k) == 1 ? .quoted : []
                 b = position(k) + 1
             }
-            if last > lastStart && bytes[last - 1] == cr { en[fields - 1] = last - 1 }
-            // Quoted fields: each quote before the LF opens a field, the next closes it.
-            var c = qi, k = 0
-            while true {
-                if c >= quotes.count {
-                    if job.quotesMayFollow != 0 { break records }
-                    break
-                }
-                let open = quoteBase + Int(quotes[c])
-                if open >= last { break }
-                guard c + 1 < quotes.count else { break records }
-                let close = quoteBase + Int(quotes[c + 1])
-                while en[k] < open { k += 1 }
-                guard st[k] == open && close == en[k] - 1 else { break records }
-                st[k] = open + 1
-                en[k] = close
-                fl[k] = .quoted
-                c += 2
-            }
-            qi = c
-            used += fields
+            if last > lastStart && bytes[last - 1] == cr { en[fields - 1] = last - 1 - quoted(fields - 1) }
             recordEnds[n] = last + 1
+            used += fields
             start = last + 1
             n += 1
         }
         job.sepsUsed = used
-        job.quotesUsed = qi
         return n
     }
 }
