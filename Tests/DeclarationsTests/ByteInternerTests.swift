@@ -37,4 +37,27 @@ struct ByteInternerTests {
             }
         }
     }
+
+    @Test("byte comparison agrees with ==, for every length 0...40 and a difference at every position")
+    func compareEveryPosition() {
+        var rng = SeededRandom(seed: 3)
+        for length in 0...40 {
+            let a = (0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            var cases = [a]
+            for k in 0..<length { var b = a; b[k] ^= 1 << UInt8(k % 8); cases.append(b) }
+            for b in cases {
+                let same = a.withUnsafeBytes { x in b.withUnsafeBytes { y in memcmpBytes(x.baseAddress ?? UnsafeRawPointer(bitPattern: 8)!, y.baseAddress ?? UnsafeRawPointer(bitPattern: 8)!, length) } }
+                #expect(same == (a == b), "length \(length)")
+            }
+        }
+    }
+
+    @Test("a value interned again right after itself, or after another, keeps its code; new values get the next code")
+    func repeats() {
+        var interner = ByteInterner()
+        let values = ["a", "a", "bc", "a", "bc", "bc", "", "", "a", "longer than eight bytes", "longer than eight bytez", "a"]
+        let codes = values.map { interner.intern($0) }
+        #expect(codes == [0, 0, 1, 0, 1, 1, 2, 2, 0, 3, 4, 0])
+        #expect((0..<interner.count).map { interner.string(UInt32($0)) } == ["a", "bc", "", "longer than eight bytes", "longer than eight bytez"])
+    }
 }
