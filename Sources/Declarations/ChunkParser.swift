@@ -69,6 +69,7 @@ struct ChunkParser: @unchecked Sendable {
             let c = mapping.column(f.canonical), k = mapping.constant(f.canonical)
             return c == nil && k == nil ? nil : (f, c, k)
         }
+        deferredFields = textPlan.reduce(0) { $0 + ($1.column == nil ? 0 : 1) }
         countryPlan = CountryField.allCases.compactMap { f in
             let c = mapping.column(f.canonical), k = mapping.constant(f.canonical).flatMap { CountryCodes.code($0) }
             return c == nil && k == nil ? nil : (f, c, k)
@@ -271,14 +272,28 @@ struct ChunkParser: @unchecked Sendable {
         let codes = c.textCodes.slots(ChunkColumns.textWidth)
         codes[TextField.hsCode.rawValue] = c.interner(TextField.hsCode.rawValue).pointee.intern(hsDigits)
         codes[TextField.currency.rawValue] = c.interner(TextField.currency.rawValue).pointee.intern(currency)
+        // Text read from a column is interned when the chunk is done, one field
+        // at a time (`internDeferred`); here only its place is kept.
+        let deferred = c.deferred.slots(deferredFields)
+        var d = 0
         for (f, col, k) in textPlan {
             let i = f.rawValue
             if let col {
-                codes[i] = c.interner(i).pointee.intern(value(r, col, keep: &keep))
+                let v = value(r, col, keep: &keep)
+                if r.fieldFlags[col].contains(.escapedQuote) {
+                    // An unescaped copy lives only as long as the row: keep it in the chunk.
+                    deferred[d] = ChunkColumns.copiedBit | UInt64(c.copies.count) << 24 | UInt64(v.count)
+                    c.copies.append(contentsOf: v)
+                } else {
+                    deferred[d] = UInt64(v.baseAddress.map { $0 - buffer.baseAddress! } ?? 0) << 24 | UInt64(v.count)
+                }
+                d &+= 1
+                codes[i] = 0
             } else {
                 codes[i] = c.interner(i).pointee.intern(k!)
             }
         }
+        c.deferred.commit(deferredFields)
         c.textCodes.commit(ChunkColumns.textWidth)
         c.numbers.commit(ChunkColumns.numberWidth)
         c.countries.commit(ChunkColumns.countryWidth)
@@ -289,8 +304,39 @@ struct ChunkParser: @unchecked Sendable {
         return nil
     }
 
+    /// Text fields read from columns (the rest are constants or interned on the spot).
+    let deferredFields: Int
+
+    /// Interns the text kept by `parseRecord`, field by field over the chunk's
+    /// rows: a loop works on one dictionary at a time, which stays in cache,
+    /// instead of probing every field's dictionary for every row. Codes come
+    /// out as row-by-row interning gives them (first appearance, row order).
+    func internDeferred(_ c: ChunkColumns) {
+        let width = deferredFields
+        guard width > 0, c.accepted > 0 else { return }
+        let places = c.deferred.pointer, codes = c.textCodes.pointer
+        c.copies.withBytes { copies in
+            var d = 0
+            for (f, col, _) in textPlan where col != nil {
+                let i = f.rawValue
+                let interner = c.interner(i)
+                for row in 0..<c.accepted {
+                    // safe: the builders hold `accepted` rows of `width` places and of textWidth codes.
+                    let place = places[row &* width &+ d]
+                    let count = Int(place & 0xFF_FFFF), at = Int((place & ~ChunkColumns.copiedBit) >> 24)
+                    let bytes = place & ChunkColumns.copiedBit != 0
+                        ? UnsafeRawBufferPointer(start: copies.baseAddress.map { $0 + at }, count: count)
+                        : UnsafeRawBufferPointer(start: buffer.baseAddress! + at, count: count)
+                    codes[row &* ChunkColumns.textWidth &+ i] = interner.pointee.intern(bytes)
+                }
+                d += 1
+            }
+        }
+    }
+
     /// Assembles the table of a builder's columns.
     func table(_ c: ChunkColumns) -> DeclarationTable {
+        internDeferred(c)
         var table = DeclarationTable()
         table.count = c.accepted
         table.line = c.lines.array()
@@ -404,6 +450,12 @@ struct ChunkColumns {
     /// Byte offsets of the accepted rows' records (for duplicate-key rejects).
     var offsets: ColumnBuilder<Int>
     var textCodes: ColumnBuilder<UInt32>
+    /// Per row, where each text field read from a column lies: byte offset << 24
+    /// | length, in the input, or in `copies` when `copiedBit` is set.
+    var deferred: ColumnBuilder<UInt64>
+    /// Unescaped copies of quoted text with doubled quotes.
+    var copies: ColumnBuilder<UInt8>
+    static let copiedBit: UInt64 = 1 << 63
     let text: InternerSet
     var numbers: ColumnBuilder<Double>
     var countries: ColumnBuilder<UInt16>
@@ -417,13 +469,15 @@ struct ChunkColumns {
     var lastDate = CivilDate(daysSinceEpoch: 0)
     var lastMonth = 0
 
-    init(extras: Int, reserve: Int) {
+    init(extras: Int, deferredFields: Int, reserve: Int) {
         self.extras = [TextColumn](repeating: TextColumn(), count: extras)
         lines = .init(capacity: reserve); items = .init(capacity: reserve); dates = .init(capacity: reserve)
         flows = .init(capacity: reserve); usd = .init(capacity: reserve); keyHashes = .init(capacity: reserve)
         idBytes = .init(capacity: reserve * 20); idEnds = .init(capacity: reserve)
         offsets = .init(capacity: reserve)
         textCodes = .init(capacity: reserve * Self.textWidth)
+        deferred = .init(capacity: reserve * deferredFields)
+        copies = .init(capacity: 1024)
         text = InternerSet(count: Self.textWidth, capacity: 64)
         numbers = .init(capacity: reserve * Self.numberWidth)
         countries = .init(capacity: reserve * Self.countryWidth)
@@ -448,7 +502,7 @@ struct ChunkBuilder: RecordVisitor {
     init(parser: ChunkParser, skipHeader: Bool, expectedRows: Int) {
         self.parser = parser
         self.skipHeader = skipHeader
-        self.columns = ChunkColumns(extras: parser.mapping.extras.count, reserve: expectedRows)
+        self.columns = ChunkColumns(extras: parser.mapping.extras.count, deferredFields: parser.deferredFields, reserve: expectedRows)
     }
 
     mutating func visit(_ r: RecordView) {

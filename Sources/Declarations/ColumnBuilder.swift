@@ -46,6 +46,14 @@ struct ColumnBuilder<Element: BitwiseCopyable> {
         memory.pointer = UnsafeMutableRawPointer(fresh)
     }
 
+    /// The values' memory, valid until the next append (for a pass that rewrites them in place).
+    var pointer: UnsafeMutablePointer<Element> { base }
+
+    /// The values as raw bytes, for the duration of `body`.
+    func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(start: base, count: count * MemoryLayout<Element>.stride))
+    }
+
     /// The values as an array.
     func array() -> [Element] { Array(UnsafeBufferPointer(start: base, count: count)) }
 

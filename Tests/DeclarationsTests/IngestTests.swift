@@ -111,6 +111,36 @@ struct IngestTests {
         #expect(parsed.fields?["currency"] == .constant("EUR"))
     }
 
+    @Test("text fields with doubled quotes, padding and repeats read as written, on every path and chunking")
+    func textFields() throws {
+        let dir = try TemporaryDirectory("ingest-text")
+        defer { dir.remove() }
+        // Names with doubled quotes (unescaped copies), spaces to trim, repeats
+        // row after row and far apart, empty values.
+        let names = ["Acme \"Best\" Ltd", "Acme \"Best\" Ltd", "  Padded Co  ", "Plain", "", "Acme \"Best\" Ltd", "\"\"", "Plain"]
+        var text = "declaration_id,declaration_date,hs_code,value,currency,net_weight_kg,trader_name,description\n"
+        var want: [(String, String)] = []
+        for i in 0..<400 {
+            let name = names[i % names.count], description = i % 3 == 0 ? "said \"x\", then y" : "item \(i % 7)"
+            let quoted = { (v: String) in "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+            text += "D\(i),2024-01-02,81129290,10,USD,1,\(i % 2 == 0 ? quoted(name) : name.contains("\"") ? quoted(name) : name),\(quoted(description))\n"
+            want.append((name.trimmingCharacters(in: .whitespaces), description))
+        }
+        let path = try write(text, in: dir)
+        for options in [IngestOptions(), IngestOptions(chunkSize: 4096), IngestOptions(threads: 1, chunkSize: 1000),
+                        IngestOptions(scalarTokenizer: true)] {
+            let r = try Ingest.read([path], options: options)
+            #expect(r.table.count == want.count && r.rejected == 0)
+            let traders = try #require(r.table.text(.traderName)), descriptions = try #require(r.table.text(.description))
+            for (row, (name, description)) in want.enumerated() {
+                #expect(traders.string(row) == name, "row \(row), chunk size \(options.chunkSize)")
+                #expect(descriptions.string(row) == description, "row \(row), chunk size \(options.chunkSize)")
+            }
+            // One code per distinct value.
+            #expect(traders.values.count == Set(want.map(\.0)).count)
+        }
+    }
+
     @Test("a European feed: semicolons, decimal commas, day-first dates, tonnes, constants")
     func europeanFeed() throws {
         let dir = try TemporaryDirectory("ingest-eu")
