@@ -307,20 +307,23 @@ struct ChunkParser: @unchecked Sendable {
     /// Text fields read from columns (the rest are constants or interned on the spot).
     let deferredFields: Int
 
-    /// Interns the text kept by `parseRecord`, field by field over the chunk's
-    /// rows: a loop works on one dictionary at a time, which stays in cache,
-    /// instead of probing every field's dictionary for every row. Codes come
-    /// out as row-by-row interning gives them (first appearance, row order).
-    func internDeferred(_ c: ChunkColumns) {
-        let width = deferredFields
-        guard width > 0, c.accepted > 0 else { return }
+    /// Interns the text kept by `parseRecord` for the rows not interned yet,
+    /// field by field: a loop works on one dictionary at a time, which stays in
+    /// cache, instead of probing every field's dictionary for every row. The
+    /// builder calls it every `deferredRows` rows, while their bytes are still
+    /// in cache, and when the chunk is done. Codes come out as row-by-row
+    /// interning gives them (first appearance, row order).
+    func internDeferred(_ c: inout ChunkColumns) {
+        let width = deferredFields, rows = c.internedRows..<c.accepted
+        c.internedRows = c.accepted
+        guard width > 0, !rows.isEmpty else { return }
         let places = c.deferred.pointer, codes = c.textCodes.pointer
         c.copies.withBytes { copies in
             var d = 0
             for (f, col, _) in textPlan where col != nil {
                 let i = f.rawValue
                 let interner = c.interner(i)
-                for row in 0..<c.accepted {
+                for row in rows {
                     // safe: the builders hold `accepted` rows of `width` places and of textWidth codes.
                     let place = places[row &* width &+ d]
                     let count = Int(place & 0xFF_FFFF), at = Int((place & ~ChunkColumns.copiedBit) >> 24)
@@ -334,9 +337,12 @@ struct ChunkParser: @unchecked Sendable {
         }
     }
 
+    /// Rows between two `internDeferred` passes: their input (~450 KB) stays in
+    /// the L2 cache with the dictionaries.
+    static let deferredRows = 2048
+
     /// Assembles the table of a builder's columns.
     func table(_ c: ChunkColumns) -> DeclarationTable {
-        internDeferred(c)
         var table = DeclarationTable()
         table.count = c.accepted
         table.line = c.lines.array()
@@ -456,6 +462,8 @@ struct ChunkColumns {
     /// Unescaped copies of quoted text with doubled quotes.
     var copies: ColumnBuilder<UInt8>
     static let copiedBit: UInt64 = 1 << 63
+    /// Rows whose deferred text is interned.
+    var internedRows = 0
     let text: InternerSet
     var numbers: ColumnBuilder<Double>
     var countries: ColumnBuilder<UInt16>
@@ -517,9 +525,11 @@ struct ChunkBuilder: RecordVisitor {
             parser.recordReject(failure, r, index: recordIndex, into: &out)
         }
         recordIndex += 1
+        if columns.accepted - columns.internedRows >= ChunkParser.deferredRows { parser.internDeferred(&columns) }
     }
 
     mutating func finish() -> ChunkResult {
+        parser.internDeferred(&columns)
         out.table = parser.table(columns)
         out.offsets = columns.offsets.array()
         return out
