@@ -24,7 +24,8 @@ struct TokenAssembler {
     private var spare: [StructuralIndex.Storage] = []
 
     // Cursors into the windows.
-    private var quoteWindow = 0, quoteCursor = 0
+    private var quotes = PositionCursor(list: \.quotes)
+    private var irregular = PositionCursor(list: \.irregular)
     private var lfWindow = 0, lfCursor = 0
     private var quotedNewlinesBefore = 0
     private var startLine = 1
@@ -62,68 +63,31 @@ struct TokenAssembler {
     private var released = 0
 
     /// Hands the lists of windows every cursor has passed to `spare`: the
-    /// separator cursor is at window `w`, the quote, quoted-LF and irregular
-    /// cursors read the lists of windows `quoteWindow - 1`, `lfWindow - 1` and
-    /// `irregularWindow - 1`.
+    /// separator cursor is at window `w`, the quote and irregular cursors read
+    /// the lists of windows `window - 1`, the quoted-LF cursor that of `lfWindow - 1`.
     private mutating func releaseWindows(before w: Int) {
-        let passed = min(w, quoteWindow - 1, lfWindow - 1, irregularWindow - 1)
+        let passed = min(w, quotes.window - 1, lfWindow - 1, irregular.window - 1)
         while released < passed {
             if let storage = windows[released].release() { spare.append(storage) }
             released += 1
         }
     }
 
-    // The quote and quoted-LF lists of the windows the cursors are in, held
-    // directly so a lookup never copies a window.
-    private var quoteList = UnsafeBufferPointer<UInt32>(start: nil, count: 0)
-    private var quoteBase = 0
+    // The quoted-LF list of the window its cursor is in, held directly so a
+    // lookup never copies a window.
     private var lfList = UnsafeBufferPointer<UInt32>(start: nil, count: 0)
     private var lfBase = 0
 
     /// Absolute position of the next quote at or after `p`.
     @inline(__always)
-    private mutating func nextQuote(atOrAfter p: Int) -> Int {
-        while true {
-            if quoteCursor < quoteList.count {
-                let q = quoteBase + Int(quoteList[quoteCursor])
-                if q >= p { return q }
-                quoteCursor += 1
-                continue
-            }
-            // Next window with quotes.
-            guard quoteWindow < windows.count else { return Int.max }
-            quoteList = windows[quoteWindow].quotes
-            quoteBase = windows[quoteWindow].start
-            quoteWindow += 1
-            quoteCursor = 0
-        }
-    }
+    private mutating func nextQuote(atOrAfter p: Int) -> Int { quotes.next(atOrAfter: p, in: windows) }
 
     @inline(__always)
-    private mutating func consumeQuote() { quoteCursor += 1 }
-
-    // The irregular-quoting list of the window its cursor is in.
-    private var irregularWindow = 0, irregularCursor = 0
-    private var irregularList = UnsafeBufferPointer<UInt32>(start: nil, count: 0)
-    private var irregularBase = 0
+    private mutating func consumeQuote() { quotes.index += 1 }
 
     /// Absolute position of the next irregular quoting stage 1 found at or
     /// after `p` (Int.max when none in the windows indexed so far).
-    private mutating func nextIrregular(atOrAfter p: Int) -> Int {
-        while true {
-            if irregularCursor < irregularList.count {
-                let q = irregularBase + Int(irregularList[irregularCursor])
-                if q >= p { return q }
-                irregularCursor += 1
-                continue
-            }
-            guard irregularWindow < windows.count else { return Int.max }
-            irregularList = windows[irregularWindow].irregular
-            irregularBase = windows[irregularWindow].start
-            irregularWindow += 1
-            irregularCursor = 0
-        }
-    }
+    private mutating func nextIrregular(atOrAfter p: Int) -> Int { irregular.next(atOrAfter: p, in: windows) }
 
     /// Quoted LFs in `[from, p)` (cursor moves forward only).
     private mutating func quotedNewlines(before p: Int, from: Int) -> Int {
@@ -412,5 +376,40 @@ struct TokenAssembler {
         }
         job.sepsUsed = used
         return n
+    }
+}
+
+/// A cursor over one of the windows' position lists (the quotes, the
+/// irregular quoting), window after window; it holds the list of the window it
+/// is in, so a lookup never copies a window.
+struct PositionCursor {
+    let list: KeyPath<StructuralIndex, UnsafeBufferPointer<UInt32>>
+    /// The window after the one whose list is held.
+    var window = 0
+    /// The next entry of the held list.
+    var index = 0
+    var positions = UnsafeBufferPointer<UInt32>(start: nil, count: 0)
+    var base = 0
+
+    init(list: KeyPath<StructuralIndex, UnsafeBufferPointer<UInt32>>) { self.list = list }
+
+    /// Absolute position of the next entry at or after `p` (Int.max when none
+    /// in `windows`); entries before it are passed for good.
+    @inline(__always)
+    mutating func next(atOrAfter p: Int, in windows: [StructuralIndex]) -> Int {
+        while true {
+            if index < positions.count {
+                let q = base + Int(positions[index])
+                if q >= p { return q }
+                index += 1
+                continue
+            }
+            // The next window's list (the key path is read only here, once a window).
+            guard window < windows.count else { return Int.max }
+            positions = windows[window][keyPath: list]
+            base = windows[window].start
+            window += 1
+            index = 0
+        }
     }
 }
