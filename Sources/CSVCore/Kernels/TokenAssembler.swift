@@ -232,7 +232,7 @@ struct TokenAssembler {
                                 let end = Int(run.recordEnds[r])
                                 let at = r &* stride
                                 visitor.visit(RecordView(offset: offset, end: end, line: lineAt(offset), flags: [], count: width,
-                                                                                  starts: run.starts + at, ends: run.ends + at, fieldFlags: run.flags + at))
+                                                         starts: run.starts + at, ends: run.ends + at, fieldFlags: run.flags + at))
                                 newlinesSeen &+= 1
                                 offset = end
                             }
