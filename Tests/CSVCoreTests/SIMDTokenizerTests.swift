@@ -575,11 +575,15 @@ struct RecordVisitorTests {
         let bytes = Array(text.utf8)
         let want = expected(bytes, .comma)
         let cuts = [1, 30, 40, window - 1, window, window + 7, 2 * window + 3, window * 5 / 2, 3 * window, 4 * window + 11, bytes.count - 5]
+        let scalar = ScalarTokenizer.tokenize(bytes)
         for kernel in IndexKernel.available {
             #expect(render(visited(bytes, .comma, splits: [], kernel: kernel).0) == want, "\(kernel) whole")
+            // Whole-buffer tokenizing indexes each chunk window by window too, and takes the SIMD path.
+            #expect(bytes.withUnsafeBytes { Tokenizer.fastPath($0, dialect: .comma, splits: [], kernel: kernel) } == scalar, "\(kernel)")
             for cut in cuts {
                 #expect(render(visited(bytes, .comma, splits: [cut], kernel: kernel).0) == want, "\(kernel) at \(cut)")
                 #expect(render(visited(bytes, .comma, splits: [cut, cut + window / 3], kernel: kernel).0) == want, "\(kernel) at \(cut)+")
+                #expect(Tokenizer.tokenize(bytes, splits: [cut], kernel: kernel) == scalar, "\(kernel) tokenize at \(cut)")
             }
         }
     }
