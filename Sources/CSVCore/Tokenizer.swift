@@ -22,10 +22,12 @@ public enum Tokenizer {
     }
 
     /// The SIMD path alone: `nil` when the quoting is irregular.
-    static func fastPath(_ bytes: UnsafeRawBufferPointer, dialect: Dialect, splits: [Int], kernel: IndexKernel = .best) -> CSVTokens? {
+    static func fastPath(_ bytes: UnsafeRawBufferPointer, dialect: Dialect, splits: [Int], kernel: IndexKernel = .best,
+                         indexWindow: Int = StructuralIndex.largestWindow) -> CSVTokens? {
         let bom = hasBOM(bytes) ? 3 : 0
         let plan = ChunkPlan(bytes, dialect: dialect, from: bom, splits: splits, kernel: kernel)
-        // Each chunk indexed window by window (positions are 30-bit offsets).
+        // Each chunk indexed in one window when it can be (positions are 30-bit
+        // offsets, so larger chunks take several).
         var indexes: [StructuralIndex] = []
         for c in plan.chunks {
             var start = c.start, inside = c.insideQuotes

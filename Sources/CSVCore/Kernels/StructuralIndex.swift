@@ -53,6 +53,8 @@ struct StructuralIndex {
     static let recordEndBit: UInt32 = 1 << 31
     static let quotedFieldBit: UInt32 = 1 << 30
     static let positionMask: UInt32 = (1 << 30) - 1
+    /// The largest window whole-buffer tokenizing indexes at once (under the 1 GiB positions allow).
+    static let largestWindow = 1 << 29
 
     /// The index's lists. A window stage 2 has passed hands its storage to the
     /// next window, so indexing a chunk reuses a few warm buffers instead of
