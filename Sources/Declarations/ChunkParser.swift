@@ -272,8 +272,8 @@ struct ChunkParser: @unchecked Sendable {
         let codes = c.textCodes.slots(ChunkColumns.textWidth)
         codes[TextField.hsCode.rawValue] = c.interner(TextField.hsCode.rawValue).pointee.intern(hsDigits)
         codes[TextField.currency.rawValue] = c.interner(TextField.currency.rawValue).pointee.intern(currency)
-        // Text read from a column is interned when the chunk is done, one field
-        // at a time (`internDeferred`); here only its place is kept.
+        // Text read from a column is interned later, one field at a time over
+        // many rows (`internDeferred`); here only its place is kept.
         let deferred = c.deferred.slots(deferredFields)
         var d = 0
         for (f, col, k) in textPlan {

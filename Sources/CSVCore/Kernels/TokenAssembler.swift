@@ -15,7 +15,7 @@ import CSVKernelsC
 struct TokenAssembler {
     let buffer: UnsafeRawBufferPointer
     let quote: UInt8
-    /// The kernel of the record fast path (`recordBounds`): AVX-512 or its scalar twin.
+    /// The kernel of the record fast path (`recordRun`): AVX-512 or its scalar twin.
     let kernel: IndexKernel
     var windows: [StructuralIndex]
     /// Indexes the bytes after a window, into the storage of a passed window when one is free.
@@ -331,7 +331,7 @@ struct TokenAssembler {
         precondition(job.fields >= 1 && job.fields <= recordFastPathFields && job.stride >= RecordRunBuffer.stride(job.fields))
         #if arch(x86_64)
         if kernel.isAVX512 {
-            // safe: the caller's lists hold sepCount and quoteCount entries, and its run
+            // safe: the caller's separator list holds sepCount entries, and its run
             // buffers maxRecords records of `stride` entries, stride checked above.
             return tradescan_record_run_avx512(&job)
         }
