@@ -98,8 +98,9 @@ public enum DeclaredSample {
         guard declaring.contains(true) else { return [Bool](repeating: false, count: table.count) }
         let net = table.numbers(.netWeightKg), quantity = table.numbers(.quantity)
         let classes = UnitValueFeatures.Classes(table)
-        return (0..<table.count).map { r in
-            guard declaring[Int(desc.codes[r])] else { return false }
+        let codes = desc.codes
+        return Parallel.rows(table.count) { r in
+            guard declaring[Int(codes[r])] else { return false }
             return sampleSized(netKg: net?[r] ?? .nan, quantity: quantity?[r] ?? .nan, unitClass: classes[r])
         }
     }

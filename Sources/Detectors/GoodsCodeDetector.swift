@@ -199,6 +199,19 @@ public struct FittedGoodsCode: FittedDetector {
         var hsCodes: CodeColumn, descriptionCodes: CodeColumn, netKg: [Double]?, valueUSD: [Double]
         /// Rows declared as samples (`DeclaredSample`): their nominal value gives no likelihood ratio.
         var samples: [Bool]
+        /// Per distinct description, up to `codeSlots` tariff codes it comes with in
+        /// the table (−1: free slot) and its similarity to each code's centroid: a
+        /// row looks its own similarity up instead of computing it (most
+        /// descriptions come with two or three codes; more are computed per row).
+        var ownCodes: [Int32] = [], ownSimilarities: [Double] = []
+        static let codeSlots = 4
+
+        @inline(__always)
+        func ownSimilarity(_ d: Int, _ hc: Int) -> Double? {
+            let base = d &* Prepared.codeSlots
+            for k in base..<(base + Prepared.codeSlots) where ownCodes[k] == hc { return ownSimilarities[k] }
+            return nil
+        }
     }
 
     func prepare(_ table: DeclarationTable) -> Prepared? {
@@ -209,13 +222,40 @@ public struct FittedGoodsCode: FittedDetector {
         let controlledLines = lines.filter { controls.isControlled(code: $0.key) }.sorted { $0.key < $1.key }
         let cScale = controlledLines.map(\.value.scale)
         let lineCodes = (0..<hs.values.count).map { hs.values.string(UInt32($0)) }
-        return Prepared(keywords: keywords, sparse: sparse, best: best,
+        var p = Prepared(keywords: keywords, sparse: sparse, best: best,
                         lrLineIndex: controlledLines.map { Int32(codeIndex[$0.key] ?? -1) },
                         cMedian: controlledLines.map(\.value.median), cScale: cScale, cLogScale: cScale.map { Math.log($0) },
                         isControlled: lineCodes.map { controls.isControlled(code: $0) },
                         declaredLine: lineCodes.map { lines[$0] }, centroidOf: lineCodes.map { codeIndex[$0] ?? -1 },
                         hsCodes: hs.codes, descriptionCodes: desc.codes, netKg: table.numbers(.netWeightKg), valueUSD: table.valueUSD,
                         samples: DeclaredSample.rows(table))
+        // A description comes with a few codes: each pair's similarity is computed once.
+        let slots = Prepared.codeSlots
+        var ownCodes = [Int32](repeating: -1, count: desc.values.count * slots)
+        let hsCodes = hs.codes, descriptionCodes = desc.codes
+        for r in 0..<table.count {
+            let base = Int(descriptionCodes[r]) * slots, hc = Int32(truncatingIfNeeded: hsCodes[r])
+            for k in base..<(base + slots) {
+                if ownCodes[k] == hc { break }
+                if ownCodes[k] < 0 { ownCodes[k] = hc; break }
+            }
+        }
+        let model = self, prepared = p
+        p.ownSimilarities = Parallel.rows(ownCodes.count) { [ownCodes] k in
+            let d = k / slots, hc = Int(ownCodes[k])
+            guard hc >= 0, prepared.best[d] != nil, prepared.centroidOf[hc] >= 0 else { return 0 }
+            return model.similarity(prepared, d, prepared.centroidOf[hc])
+        }
+        p.ownCodes = ownCodes
+        return p
+    }
+
+    /// The similarity of description `d` to centroid `c`: a sparse dot product.
+    @inline(__always)
+    func similarity(_ p: Prepared, _ d: Int, _ c: Int) -> Double {
+        var s = 0.0
+        for (b, w) in p.sparse[d] { s += w * centroids[c, b] }
+        return s
     }
 
     /// Row `r`'s evidence (all zero for controlled codes, which this detector leaves to the licence check).
@@ -223,15 +263,10 @@ public struct FittedGoodsCode: FittedDetector {
         let hc = Int(p.hsCodes[r])
         var e = RowEvidence()
         if p.isControlled[hc] { return e }
-        func similarity(_ d: Int, _ c: Int) -> Double {
-            var s = 0.0
-            for (b, w) in p.sparse[d] { s += w * centroids[c, b] }
-            return s
-        }
         let d = Int(p.descriptionCodes[r])
         e.keyword = p.keywords[d] == nil ? -1 : Int32(d)
         if let (c, s) = p.best[d] {
-            let own = p.centroidOf[hc] >= 0 ? similarity(d, p.centroidOf[hc]) : 0
+            let own = p.centroidOf[hc] < 0 ? 0 : p.ownSimilarity(d, hc) ?? similarity(p, d, p.centroidOf[hc])
             e.margin = s - own
             e.controlled = Int32(c)
             e.ownSimilarity = own

@@ -73,12 +73,22 @@ enum RobustCovariance {
         for i in v.indices {
             if v[i] < threshold { out.append(i) } else if v[i] == threshold { ties.append(i) }
         }
+        // Both lists are in index order; only ties cut by `order` need sorting back.
         if out.count + ties.count > k {
             ties.sort { order[$0] < order[$1] }
             ties.removeSubrange((k - out.count)...)
+            ties.sort()
         }
-        out.append(contentsOf: ties)
-        return out.sorted()
+        guard !ties.isEmpty else { return out }
+        var merged: [Int] = []
+        merged.reserveCapacity(out.count + ties.count)
+        var a = 0, b = 0
+        while a < out.count && b < ties.count {
+            if out[a] < ties[b] { merged.append(out[a]); a += 1 } else { merged.append(ties[b]); b += 1 }
+        }
+        merged.append(contentsOf: out[a...])
+        merged.append(contentsOf: ties[b...])
+        return merged
     }
 
     static func moments(_ x: Matrix, rows: [Int]) -> (mean: [Double], cov: Matrix)? {

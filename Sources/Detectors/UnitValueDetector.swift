@@ -35,29 +35,69 @@ public struct UnitValueDetector: Detector {
         self.maximumFitRows = maximumFitRows
     }
 
-    /// Rows grouped by (tariff code, unit class), with each pair's code and class.
-    static func pairs(_ table: DeclarationTable) -> (rows: [[Int]], code: [String], unitClass: [Int]) {
-        let hs = table.text(.hsCode)!
-        let classes = UnitValueFeatures.Classes(table)
-        // Pair number per (code, class), in a flat array: codes are dense dictionary numbers, classes 0...3.
-        var index = [Int](repeating: -1, count: hs.values.count * 4)
-        var rows: [[Int]] = [], code: [String] = [], unitClass: [Int] = []
-        let codes = hs.codes
-        for r in 0..<table.count {
-            let c = codes[r]
-            let uc = classes[r]
-            let key = Int(c) * 4 + uc
-            var p = index[key]
-            if p < 0 {
-                p = rows.count
-                index[key] = p
-                rows.append([])
-                code.append(hs.values.string(c))
-                unitClass.append(uc)
+    /// Rows grouped by (tariff code, unit class) pair: pairs numbered in order of
+    /// first appearance, each pair's rows in row order, laid out pair after pair
+    /// in one flat array (`rows[starts[p]..<starts[p + 1]]`: 4 bytes a row where
+    /// an array per pair took 8 and its growth).
+    struct Pairs {
+        /// Pair number per (code, class) key, `code × 4 + class` (−1: none).
+        let index: [Int32]
+        let code: [String], unitClass: [Int]
+        let starts: [Int]
+        private(set) var rows: [Int32]
+
+        init(_ table: DeclarationTable) {
+            let hs = table.text(.hsCode)!
+            let classes = UnitValueFeatures.Classes(table)
+            let codes = hs.codes
+            // Pass 1: number the pairs and count their rows.
+            var index = [Int32](repeating: -1, count: hs.values.count * 4)
+            var code: [String] = [], unitClass: [Int] = [], counts: [Int] = []
+            for r in 0..<table.count {
+                let c = codes[r], uc = classes[r]
+                let key = Int(c) * 4 + uc
+                var p = Int(index[key])
+                if p < 0 {
+                    p = counts.count
+                    index[key] = Int32(p)
+                    counts.append(0)
+                    code.append(hs.values.string(c))
+                    unitClass.append(uc)
+                }
+                counts[p] += 1
             }
-            rows[p].append(r)
+            var starts = [0]
+            starts.reserveCapacity(counts.count + 1)
+            for n in counts { starts.append(starts[starts.count - 1] + n) }
+            self.index = index
+            self.code = code
+            self.unitClass = unitClass
+            self.starts = starts
+            // Pass 2: each row after its pair's earlier rows.
+            self.rows = []
+            self.rows = placed(table) { Int32(truncatingIfNeeded: $0) }
         }
-        return (rows, code, unitClass)
+
+        /// `values` (one per row, in row order) in the order of `rows`: read in
+        /// row order and written pair by pair, so neither side jumps about.
+        func inPairOrder<T>(_ values: [T], _ table: DeclarationTable) -> [T] { placed(table) { values[$0] } }
+
+        /// `value(r)` of every row `r`, placed in pair order (one write stream per pair).
+        private func placed<T>(_ table: DeclarationTable, _ value: (Int) -> T) -> [T] {
+            let codes = table.text(.hsCode)!.codes, classes = UnitValueFeatures.Classes(table)
+            var next = Array(starts.dropLast())
+            return [T](unsafeUninitializedCapacity: table.count) { out, initialized in
+                for r in 0..<table.count {
+                    let p = Int(index[Int(codes[r]) * 4 + classes[r]])
+                    (out.baseAddress! + next[p]).initialize(to: value(r))
+                    next[p] += 1
+                }
+                initialized = table.count
+            }
+        }
+
+        var count: Int { code.count }
+        func rows(of p: Int) -> ArraySlice<Int32> { rows[starts[p]..<starts[p + 1]] }
     }
 
     /// The hierarchy levels of a code: full line, HS6, HS4, chapter, everything.
@@ -81,33 +121,39 @@ public struct UnitValueDetector: Detector {
 
     public func fit(_ table: DeclarationTable) throws -> FittedUnitValue {
         // Rows by (code, unit class) pair, on interned codes; strings only per distinct pair.
-        let pairs = UnitValueDetector.pairs(table)
+        let pairs = Pairs(table)
         // Rows per level group, from the pairs' counts, to sample big groups while grouping.
         var groupRows: [String: Int] = [:]
-        for (p, rows) in pairs.rows.enumerated() {
-            for key in UnitValueDetector.levels(pairs.code[p]) { groupRows["\(key)|\(pairs.unitClass[p])", default: 0] += rows.count }
+        for p in 0..<pairs.count {
+            for key in UnitValueDetector.levels(pairs.code[p]) { groupRows["\(key)|\(pairs.unitClass[p])", default: 0] += pairs.rows(of: p).count }
         }
         // Each group's rows (a key-hash sample of big groups), pair by pair in row order: one pass
         // over a pair's rows serves all its levels, with the groups found once per pair.
         var groupIndex: [String: Int] = [:]
-        var memberLists: [[Int]] = []
-        // Every row's key hash, once (the table does not store them): sampling and the
-        // fits' tie order read them for rows in several groups.
-        let keyHashes = Parallel.rows(table.count) { table.keyHash($0) }
-        for (p, rows) in pairs.rows.enumerated() where !rows.isEmpty {
-            var lists: [Int] = [], cuts: [UInt64] = []
-            for key in UnitValueDetector.levels(pairs.code[p]) {
-                let k = "\(key)|\(pairs.unitClass[p])"
-                let g = groupIndex[k] ?? memberLists.count
-                if g == memberLists.count {
-                    groupIndex[k] = g
-                    memberLists.append([])
+        var memberLists: [Members] = []
+        // Every row's key hash, once (the table does not store them), in the pairs' order,
+        // so the pass below reads them in sequence: sampling and the fits' tie order read them.
+        do {
+            let keyHashes = pairs.inPairOrder(Parallel.rows(table.count) { table.keyHash($0) }, table)
+            for p in 0..<pairs.count where pairs.starts[p] < pairs.starts[p + 1] {
+                var lists: [Int] = [], cuts: [UInt64] = []
+                for key in UnitValueDetector.levels(pairs.code[p]) {
+                    let k = "\(key)|\(pairs.unitClass[p])"
+                    let g = groupIndex[k] ?? memberLists.count
+                    if g == memberLists.count {
+                        groupIndex[k] = g
+                        memberLists.append(Members())
+                    }
+                    lists.append(g)
+                    cuts.append(UnitValueDetector.sampleCut(rows: groupRows[k]!, maxRows: maximumFitRows))
                 }
-                lists.append(g)
-                cuts.append(UnitValueDetector.sampleCut(rows: groupRows[k]!, maxRows: maximumFitRows))
-            }
-            for r in rows {
-                for (j, g) in lists.enumerated() where cuts[j] == .max || keyHashes[r] <= cuts[j] { memberLists[g].append(r) }
+                for i in pairs.starts[p]..<pairs.starts[p + 1] {
+                    let h = keyHashes[i]
+                    for (j, g) in lists.enumerated() where cuts[j] == .max || h <= cuts[j] {
+                        memberLists[g].rows.append(pairs.rows[i])
+                        memberLists[g].hashes.append(h)
+                    }
+                }
             }
         }
         let members = groupIndex.mapValues { memberLists[$0] }
@@ -119,18 +165,24 @@ public struct UnitValueDetector: Detector {
         defer { results.deinitialize(); results.deallocate() }
         nonisolated(unsafe) let out = results
         let maxRows = maximumFitRows
-        let samples = DeclaredSample.rows(table)
+        let features = UnitValueFeatures.Rows(UnitValueFeatures.Source(table), declaredSample: DeclaredSample.rows(table))
         let memberRows = keys.map { members[$0]! }
         let totals = keys.map { groupRows[$0]! }
         BLASThreading.withThreadCount(1) {
             DispatchQueue.concurrentPerform(iterations: keys.count) { k in
                 out[k] = UnitValueDetector.fitGroup(key: keys[k], rows: memberRows[k], total: totals[k], table: table,
-                                                    keyHashes: keyHashes, samples: samples, maxRows: maxRows)
+                                                    features: features, maxRows: maxRows)
             }
         }
         var groups: [String: FittedUnitValue.Group] = [:]
         for (k, key) in keys.enumerated() { if let g = results[k] { groups[key] = g } }
         return FittedUnitValue(groups: groups, minimumRows: minimumRows)
+    }
+
+    /// A group's member rows in pair order and their key hashes.
+    struct Members {
+        var rows: [Int32] = []
+        var hashes: [UInt64] = []
     }
 
     /// The key-hash cut that keeps about `maxRows` of `rows` rows: the same sample
@@ -142,13 +194,13 @@ public struct UnitValueDetector: Detector {
 
     /// Fits one group on `rows` (already sampled by key hash when the group, of
     /// `total` rows, is big).
-    static func fitGroup(key: String, rows: [Int], total: Int, table: DeclarationTable, keyHashes: [UInt64], samples: [Bool],
-                         maxRows: Int) -> FittedUnitValue.Group? {
-        var sample = rows
-        if sample.count > maxRows * 2 { sample = Array(sample.prefix(maxRows * 2)) }
+    static func fitGroup(key: String, rows members: Members, total: Int, table: DeclarationTable,
+                         features all: UnitValueFeatures.Rows, maxRows: Int) -> FittedUnitValue.Group? {
+        let take = min(members.rows.count, maxRows * 2)
+        let sample = members.rows.prefix(take).map { Int($0) }
         let d = UnitValueFeatures.count, n = sample.count
         // Every feature's column (feature j at j × n).
-        let features = UnitValueFeatures.columns(UnitValueFeatures.Source(table), rows: sample, features: Array(0..<d), declaredSample: samples)
+        let features = UnitValueFeatures.columns(all, rows: sample, features: Array(0..<d))
         // Which features this group has at all (≥ half the rows).
         let present = (0..<d).filter { j in features[(j * n)..<((j + 1) * n)].filter { !$0.isNaN }.count * 2 >= n }
         guard !present.isEmpty else { return nil }
@@ -162,7 +214,7 @@ public struct UnitValueDetector: Detector {
         columns.reserveCapacity(n * present.count)
         for j in present { columns.append(contentsOf: features[(j * n)..<((j + 1) * n)].lazy.map { $0.isNaN ? medians[j] : $0 }) }
         guard let x = try? Matrix(rows: n, columns: present.count, columnMajor: columns) else { return nil }
-        guard let e = RobustCovariance.fit(x, order: sample.map { keyHashes[$0] }) else { return nil }
+        guard let e = RobustCovariance.fit(x, order: Array(members.hashes.prefix(take))) else { return nil }
         return FittedUnitValue.Group(key: key, features: present, location: e.location, scatter: e.scatter,
                                      medians: medians, rows: total)
     }
@@ -215,14 +267,20 @@ public struct FittedUnitValue: FittedDetector {
         var scores = [Double](repeating: 0, count: table.count)
         guard table.text(.hsCode) != nil else { return scores }
         // Rows by the group that scores them, decided once per (code, unit class) pair.
-        let pairs = UnitValueDetector.pairs(table)
+        let pairs = UnitValueDetector.Pairs(table)
         var byGroup: [String: [Int]] = [:]
-        for (p, rows) in pairs.rows.enumerated() {
-            if let g = group(code: pairs.code[p], unitClass: pairs.unitClass[p]) { byGroup[g.key, default: []].append(contentsOf: rows) }
+        for p in 0..<pairs.count {
+            if let g = group(code: pairs.code[p], unitClass: pairs.unitClass[p]) { byGroup[g.key, default: []].append(p) }
         }
-        let work = byGroup.sorted { $0.key < $1.key }
+        // Each group's rows, its pairs' rows one pair after another.
+        let work = byGroup.sorted { $0.key < $1.key }.map { key, ps in (key, ps.flatMap { pairs.rows(of: $0) }) }
         let model = self
-        let samples = DeclaredSample.rows(table), source = UnitValueFeatures.Source(table)
+        let source = UnitValueFeatures.Source(table)
+        let features = UnitValueFeatures.Rows(source, declaredSample: DeclaredSample.rows(table))
+        // Read in row order too, like the features.
+        let below: [Bool] = source.net.flatMap { net in
+            source.gross.map { gross in Parallel.rows(table.count) { FittedUnitValue.grossBelowNet(gross: gross[$0], net: net[$0]) } }
+        } ?? [Bool](repeating: false, count: table.count)
         scores.withUnsafeMutableBufferPointer { out in
             // safe: groups partition the rows, so each iteration writes its own rows.
             nonisolated(unsafe) let shared = out
@@ -232,7 +290,7 @@ public struct FittedUnitValue: FittedDetector {
                     let g = model.groups[key]!
                     // The group's features, missing values filled with its medians.
                     let n = rows.count
-                    var columns = UnitValueFeatures.columns(source, rows: rows, features: g.features, declaredSample: samples)
+                    var columns = UnitValueFeatures.columns(features, rows: rows, features: g.features)
                     for (c, j) in g.features.enumerated() {
                         for i in (c * n)..<((c + 1) * n) where columns[i].isNaN { columns[i] = g.medians[j] }
                     }
@@ -242,13 +300,12 @@ public struct FittedUnitValue: FittedDetector {
                           let (d2, residuals) = try? m.distancesAndResiduals(x) else { return }
                     let d = g.features.count
                     let residual = residuals.elements, stride = residuals.rows
-                    for (i, r) in rows.enumerated() {
+                    for (i, row) in rows.enumerated() {
+                        let r = Int(row)
                         var largest = 0.0
                         for c in 0..<d { largest = max(largest, residual[i + c * stride] * residual[i + c * stride]) }
                         var s = FittedUnitValue.score(squaredDistance: d2[i], largestResidual2: largest, features: d)
-                        if let n = source.net?[r], let gw = source.gross?[r], FittedUnitValue.grossBelowNet(gross: gw, net: n) {
-                            s = max(s, FittedUnitValue.grossBelowNetScore)
-                        }
+                        if below[r] { s = max(s, FittedUnitValue.grossBelowNetScore) }
                         shared[r] = s
                     }
                 }
@@ -304,4 +361,5 @@ public struct FittedUnitValue: FittedDetector {
         return String(Double(Int(v * 10000)) / 10000)
     }
 }
+
 

@@ -95,6 +95,22 @@ struct UnitValueDetectorTests {
         #expect(Select.kth(&v, 500) == sorted[500])
     }
 
+    @Test("the MCD subset: the k smallest, ties cut by the order array, in index order", arguments: [21, 22, 23] as [UInt64])
+    func smallest(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        for count in [1, 2, 5, 64, 500] {
+            // Few distinct values, so most thresholds fall in a run of ties.
+            let v = (0..<count).map { _ in Double(Int.random(in: 0...6, using: &rng)) }
+            let order = (0..<count).map { _ in UInt64.random(in: 0...1_000, using: &rng) }
+            for k in Set([1, count / 3 + 1, count / 2 + 1, count]) where k <= count {
+                // The definition: by value, then by order, then by index; the first k, by index.
+                let expected = v.indices.sorted { (v[$0], order[$0], $0) < (v[$1], order[$1], $1) }.prefix(k).sorted()
+                let got = RobustCovariance.smallest(v, k, order: order)
+                #expect(got == expected, "seed \(seed) count \(count) k \(k)")
+            }
+        }
+    }
+
     @Test("sortedValue is sorted()[k] to the bit: repeats, and zeros of both signs in any order", arguments: [5, 6, 7] as [UInt64])
     func sortedValue(seed: UInt64) {
         var rng = SeededRandom(seed: seed)
