@@ -3,6 +3,7 @@ import Glibc
 #else
 import Darwin
 #endif
+import Dispatch
 
 /// A large output file written around the page cache (`O_DIRECT`) where the
 /// file system allows it, through an aligned staging buffer: bytes go from the
@@ -13,13 +14,25 @@ import Darwin
 /// for files read back at once: they are not left in the page cache. Call
 /// `close()`: the last staged bytes are written there, and a file dropped
 /// without it (an error path, whose folder is discarded) ends short.
-public final class DirectOutputFile {
+///
+/// A full staging buffer is written by a thread of its own while the caller
+/// fills the other one: a direct write waits for the device, and the caller
+/// (a renderer) goes on rendering meanwhile. A write's error shows at the next
+/// `write` or at `close`.
+public final class DirectOutputFile: @unchecked Sendable {
+    // safe: the caller fills `staging` while the writer thread writes `other`; the two
+    // swap only after `inFlight.wait()`, and `fd`, `direct` and `failure` change
+    // only on the writer thread or after that wait.
     public let path: String
     private var fd: Int32
     /// Whether the descriptor is open with `O_DIRECT` now.
     public private(set) var direct: Bool
-    private let staging: UnsafeMutableRawPointer
+    private var staging: UnsafeMutableRawPointer
+    private var other: UnsafeMutableRawPointer
     private var filled = 0
+    private let writer = DispatchQueue(label: "tradescan.output")
+    private let inFlight = DispatchGroup()
+    private var failure: OutputFileError?
 
     /// Bytes staged before a write; a multiple of `alignment`.
     static let stagingSize = 4 << 20
@@ -45,17 +58,22 @@ public final class DirectOutputFile {
         if descriptor < 0 { descriptor = open(path, flags, 0o644) }
         guard descriptor >= 0 else { throw OutputFileError(path: path, reason: String(cString: strerror(errno))) }
         fd = descriptor
-        var memory: UnsafeMutableRawPointer? = nil
-        guard posix_memalign(&memory, DirectOutputFile.alignment, DirectOutputFile.stagingSize) == 0, let memory else {
+        var memory: UnsafeMutableRawPointer? = nil, second: UnsafeMutableRawPointer? = nil
+        guard posix_memalign(&memory, DirectOutputFile.alignment, DirectOutputFile.stagingSize) == 0, let memory,
+              posix_memalign(&second, DirectOutputFile.alignment, DirectOutputFile.stagingSize) == 0, let second else {
             Glibc.close(descriptor)
+            free(memory)
             throw OutputFileError(path: path, reason: "no memory for the write buffer")
         }
         staging = memory
+        other = second
     }
 
     deinit {
+        inFlight.wait()
         if fd >= 0 { Glibc.close(fd) }
         free(staging)
+        free(other)
     }
 
     /// Appends bytes (staged; written in aligned runs).
@@ -69,9 +87,23 @@ public final class DirectOutputFile {
             from += n
             left -= n
             if filled == DirectOutputFile.stagingSize {
-                try writeAll(staging, filled)
-                filled = 0
+                try handOver()
             }
+        }
+    }
+
+    /// Waits for the write in flight, then writes the full staging buffer on
+    /// the writer thread and stages into the other one.
+    private func handOver() throws(OutputFileError) {
+        inFlight.wait()
+        if let failure { throw failure }
+        nonisolated(unsafe) let full = staging
+        let count = filled
+        staging = other
+        other = full
+        filled = 0
+        writer.async(group: inFlight) {
+            do throws(OutputFileError) { try self.writeAll(full, count) } catch { self.failure = error }
         }
     }
 
@@ -79,7 +111,12 @@ public final class DirectOutputFile {
     /// through the cache. Throws if a write or the close fails (a full disk shows here).
     public func close() throws(OutputFileError) {
         guard fd >= 0 else { return }
+        inFlight.wait()
         defer { fd = -1 }
+        if let failure {
+            Glibc.close(fd)
+            throw failure
+        }
         let aligned = filled / DirectOutputFile.alignment * DirectOutputFile.alignment
         do {
             if aligned > 0 { try writeAll(staging, aligned) }

@@ -48,6 +48,21 @@ struct DirectOutputFileTests {
         }
     }
 
+    @Test("a write that fails on the writer thread shows at the next write or at close (/dev/full)")
+    func failedWrite() throws {
+        guard FileManager.default.fileExists(atPath: "/dev/full") else { return }
+        let file = try DirectOutputFile(path: "/dev/full")
+        let piece = [UInt8](repeating: 65, count: DirectOutputFile.stagingSize)
+        var failure: OutputFileError?
+        do {
+            // The first full buffer goes to the writer thread; the second waits for it and sees its error.
+            for _ in 0..<3 { try piece.withUnsafeBytes { try file.write($0) } }
+            try file.close()
+        } catch let e as OutputFileError { failure = e } catch { Issue.record("unexpected \(error)") }
+        let error = try #require(failure, "the disk-full error is not lost")
+        #expect(error.description.contains("/dev/full"), "\(error)")
+    }
+
     @Test("an unwritable path is an error naming it")
     func unwritable() {
         #expect(throws: OutputFileError.self) { try DirectOutputFile(path: "/nonexistent-folder/ranked.csv") }
