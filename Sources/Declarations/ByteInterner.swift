@@ -23,6 +23,24 @@ public struct ByteInterner: Sendable {
     /// Number of distinct values.
     public var count: Int { offsets.count - 1 }
 
+    /// The values from code `base` on, with their hashes, as a dictionary that
+    /// only carries them (it has no lookup table: `intern` must not be called
+    /// on it). A worker's dictionary outlives its chunks; each chunk hands the
+    /// merge the values it added this way (`TextColumn.append(_:keep:remap:)`).
+    func values(from base: Int) -> ByteInterner {
+        var out = ByteInterner(slotless: ())
+        let start = offsets[base]
+        out.arena = Array(arena[start...])
+        out.offsets = offsets[base...].map { $0 - start }
+        out.hashes = Array(hashes[base...])
+        return out
+    }
+
+    private init(slotless: Void) {
+        slots = []
+        mask = -1
+    }
+
     /// The code of `bytes`, adding it when new.
     @inline(__always)
     public mutating func intern(_ bytes: UnsafeRawBufferPointer) -> UInt32 {

@@ -12,6 +12,8 @@ struct ChunkResult: Sendable {
     var headerLines = 0
     /// Byte offsets of the accepted rows' records.
     var offsets: [Int] = []
+    /// The worker whose dictionaries the text codes index (nil: the chunk's own).
+    var worker: Int? = nil
 }
 
 /// Turns tokenized records into typed rows by a resolved mapping; rows that do
@@ -121,8 +123,8 @@ struct ChunkParser: @unchecked Sendable {
     func text(_ v: UnsafeRawBufferPointer) -> String { String(decoding: v, as: UTF8.self) }
 
     /// A builder that parses the records it visits into chunk-local columns.
-    func builder(skipHeader: Bool, expectedRows: Int) -> ChunkBuilder {
-        ChunkBuilder(parser: self, skipHeader: skipHeader, expectedRows: expectedRows)
+    func builder(skipHeader: Bool, expectedRows: Int, dictionaries: InternerSet? = nil) -> ChunkBuilder {
+        ChunkBuilder(parser: self, skipHeader: skipHeader, expectedRows: expectedRows, dictionaries: dictionaries)
     }
 
     /// Parses one record into the builder's columns, or returns why it is rejected.
@@ -357,9 +359,11 @@ struct ChunkParser: @unchecked Sendable {
             let present = f == .hsCode || f == .currency || textPlan.contains { $0.field == f }
             guard present else { table.text[f.rawValue] = nil; continue }
             var column = TextColumn()
-            column.values = c.interner(f.rawValue).pointee
-            // A chunk's dictionary rarely passes 65,536 values: then its codes go straight to two bytes.
-            column.codes = column.values.count <= 1 << 16
+            let dictionary = c.interner(f.rawValue)
+            // A worker's dictionary hands over only the values this chunk added (the merge has the rest).
+            column.values = c.shared ? dictionary.pointee.values(from: c.textBase[f.rawValue]) : dictionary.pointee
+            // A dictionary rarely passes 65,536 values: then its codes go straight to two bytes.
+            column.codes = dictionary.pointee.count <= 1 << 16
                 ? CodeColumn(narrow: c.textCodes.column(f.rawValue, width: ChunkColumns.textWidth) { UInt16(truncatingIfNeeded: $0) })
                 : CodeColumn(c.textCodes.column(f.rawValue, width: ChunkColumns.textWidth))
             table.text[f.rawValue] = column
@@ -464,7 +468,11 @@ struct ChunkColumns {
     static let copiedBit: UInt64 = 1 << 63
     /// Rows whose deferred text is interned.
     var internedRows = 0
+    /// The text dictionaries: the chunk's own, or a worker's that outlives its
+    /// chunks (`shared`), whose sizes when this chunk began are `textBase`.
     let text: InternerSet
+    let shared: Bool
+    let textBase: [Int]
     var numbers: ColumnBuilder<Double>
     var countries: ColumnBuilder<UInt16>
     var extras: [TextColumn]
@@ -477,7 +485,7 @@ struct ChunkColumns {
     var lastDate = CivilDate(daysSinceEpoch: 0)
     var lastMonth = 0
 
-    init(extras: Int, deferredFields: Int, reserve: Int) {
+    init(extras: Int, deferredFields: Int, reserve: Int, dictionaries: InternerSet? = nil) {
         self.extras = [TextColumn](repeating: TextColumn(), count: extras)
         lines = .init(capacity: reserve); items = .init(capacity: reserve); dates = .init(capacity: reserve)
         flows = .init(capacity: reserve); usd = .init(capacity: reserve); keyHashes = .init(capacity: reserve)
@@ -486,7 +494,9 @@ struct ChunkColumns {
         textCodes = .init(capacity: reserve * Self.textWidth)
         deferred = .init(capacity: reserve * deferredFields)
         copies = .init(capacity: 1024)
-        text = InternerSet(count: Self.textWidth, capacity: 64)
+        text = dictionaries ?? InternerSet(count: Self.textWidth, capacity: 64)
+        shared = dictionaries != nil
+        textBase = (0..<Self.textWidth).map { [text] in text.interners[$0].count }
         numbers = .init(capacity: reserve * Self.numberWidth)
         countries = .init(capacity: reserve * Self.countryWidth)
         outcomes = .init(capacity: 16)
@@ -507,10 +517,11 @@ struct ChunkBuilder: RecordVisitor {
     var recordIndex = 0
     private var keep: [[UInt8]] = []
 
-    init(parser: ChunkParser, skipHeader: Bool, expectedRows: Int) {
+    init(parser: ChunkParser, skipHeader: Bool, expectedRows: Int, dictionaries: InternerSet? = nil) {
         self.parser = parser
         self.skipHeader = skipHeader
-        self.columns = ChunkColumns(extras: parser.mapping.extras.count, deferredFields: parser.deferredFields, reserve: expectedRows)
+        self.columns = ChunkColumns(extras: parser.mapping.extras.count, deferredFields: parser.deferredFields, reserve: expectedRows,
+                                    dictionaries: dictionaries)
     }
 
     mutating func visit(_ r: RecordView) {

@@ -73,8 +73,9 @@ public struct CodeColumn: Sendable, RandomAccessCollection, Equatable {
 
     /// Appends `map[source[k]]` for every `k`: `source` a column of codes into a
     /// chunk's dictionary, `map` their codes in this one.
-    mutating func append(_ source: CodeColumn, through map: [UInt32]) {
-        if !isWide && (map.max() ?? 0) > UInt32(UInt16.max) { widen() }
+    /// `largest`, when known, is the largest code in `map`.
+    mutating func append(_ source: CodeColumn, through map: [UInt32], largest: UInt32? = nil) {
+        if !isWide && (largest ?? map.max() ?? 0) > UInt32(UInt16.max) { widen() }
         let start = count
         if isWide {
             wide.append(contentsOf: repeatElement(0, count: source.count))

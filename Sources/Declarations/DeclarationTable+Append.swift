@@ -3,17 +3,30 @@ import Dispatch
 extension TextColumn {
     /// Appends `other`'s rows (where `keep` allows), re-coding its values into this dictionary.
     mutating func append(_ other: TextColumn, keep: [Bool]?) {
-        var remap = [UInt32](repeating: 0, count: other.values.count)
+        var remap: [UInt32] = []
+        append(other, keep: keep, remap: &remap)
+    }
+
+    /// Appends `other`'s rows, whose codes index a dictionary that outlives
+    /// chunks (a worker's): `remap` maps its codes to this dictionary's, and
+    /// `other.values` holds the values from code `remap.count` on (the ones
+    /// earlier chunks of that dictionary did not have); they are added to
+    /// `remap` in code order, so this dictionary gets them in order of first
+    /// appearance as the chunks are appended in order. With an empty `remap`,
+    /// `other.values` is the chunk's whole dictionary.
+    mutating func append(_ other: TextColumn, keep: [Bool]?, remap: inout [UInt32]) {
+        remap.reserveCapacity(remap.count + other.values.count)
         other.values.arena.withUnsafeBytes { arena in
             for c in 0..<other.values.count {
                 let lo = other.values.offsets[c], hi = other.values.offsets[c + 1]
-                remap[c] = values.intern(UnsafeRawBufferPointer(rebasing: arena[lo..<hi]), hash: other.values.hash(of: c))
+                remap.append(values.intern(UnsafeRawBufferPointer(rebasing: arena[lo..<hi]), hash: other.values.hash(of: c)))
             }
         }
         if let keep {
             for (r, code) in other.codes.enumerated() where keep[r] { codes.append(remap[Int(code)]) }
         } else {
-            codes.append(other.codes, through: remap)
+            // Every mapped code is below the dictionary's count.
+            codes.append(other.codes, through: remap, largest: UInt32(max(0, values.count - 1)))
         }
     }
 
@@ -61,6 +74,12 @@ extension DeclarationTable {
     /// Appends the rows of a chunk table (where `keep` allows). Columns one side
     /// lacks are padded with NaN, country 0 or the empty string.
     mutating func append(_ other: DeclarationTable, keep: [Bool]?, fileIndex file: Int) {
+        append(other, keep: keep, fileIndex: file, remaps: nil)
+    }
+
+    /// `append`, where `remaps` (one per text field) is given when `other`'s
+    /// text codes index dictionaries that outlive it (see `TextColumn.append(_:keep:remap:)`).
+    mutating func append(_ other: DeclarationTable, keep: [Bool]?, fileIndex file: Int, remaps: UnsafeMutablePointer<[UInt32]>?) {
         let added = keep?.filter { $0 }.count ?? other.count
         let before = count
         fileIndex.append(contentsOf: repeatElement(UInt16(truncatingIfNeeded: file), count: added))
@@ -80,9 +99,15 @@ extension DeclarationTable {
         text.withUnsafeMutableBufferPointer { columns in
             // safe: each iteration mutates a different element; `other` is only read.
             nonisolated(unsafe) let shared = columns
+            // safe: each iteration mutates its own field's remap.
+            nonisolated(unsafe) let remaps = remaps
             DispatchQueue.concurrentPerform(iterations: fields.count) { k in
                 let f = fields[k]
-                if let o = other.text[f] { shared[f]!.append(o, keep: keep) } else { shared[f]!.pad(added) }
+                if let o = other.text[f] {
+                    if let remaps { shared[f]!.append(o, keep: keep, remap: &remaps[f]) } else { shared[f]!.append(o, keep: keep) }
+                } else {
+                    shared[f]!.pad(added)
+                }
             }
         }
         for f in CountryField.allCases.map(\.rawValue) where other.countries[f] != nil || countries[f] != nil {

@@ -133,6 +133,9 @@ public enum Ingest {
         var rejects: [Reject] = []
         var rejectCounts: [RejectReason: Int] = [:]
         var keys = KeySet(capacity: 1 << 16)
+        /// Per worker of the current file, per text field: the worker
+        /// dictionary's codes in the table's (`TextColumn.append(_:keep:remap:)`).
+        var remaps: [[[UInt32]]] = []
 
         /// Drops rows, rejects and keys added after a mark (dictionary values stay, unused).
         mutating func truncate(rows: Int, rejects count: Int, counts: [RejectReason: Int]) {
@@ -184,7 +187,11 @@ public enum Ingest {
                     }
                 }
             }
-            table.append(t, keep: keep, fileIndex: fileIndex)
+            if let w = chunk.worker {
+                remaps[w].withUnsafeMutableBufferPointer { table.append(t, keep: keep, fileIndex: fileIndex, remaps: $0.baseAddress!) }
+            } else {
+                table.append(t, keep: keep, fileIndex: fileIndex)
+            }
             for (reason, n) in chunk.rejectCounts { rejectCounts[reason, default: 0] += n }
             for var r in chunk.rejects {
                 r.record += recordBase
@@ -265,6 +272,12 @@ public enum Ingest {
             let checkpointAccount = account
             var next = 0
             let wave = threads * 4
+            // Each worker keeps its text dictionaries from chunk to chunk of the file
+            // (a chunk's values are mostly ones its worker has seen), and a chunk hands
+            // the merge only the values it added; the merge keeps each worker's codes
+            // in the table's (`TextColumn.append(_:keep:remap:)`).
+            let dictionaries = (0..<threads).map { _ in InternerSet(count: ChunkColumns.textWidth, capacity: 64) }
+            merged.remaps = Array(repeating: Array(repeating: [], count: ChunkColumns.textWidth), count: threads)
             // Wave k is merged (serially, in order) on its own thread while wave k + 1
             // is parsed on every core, so no core waits for the merge.
             var pending: (outputs: [ChunkResult], end: Int)? = nil
@@ -284,11 +297,13 @@ public enum Ingest {
                     nonisolated(unsafe) let merge = { do throws(IngestError) { try finishPending(&target.pointee) } catch { failure = error } }
                     let group = DispatchGroup()
                     if pending != nil { DispatchQueue.global().async(group: group) { merge() } }
-                    let outputs = Parallel.map(next..<upper, threads: threads) { j -> ChunkResult? in
-                        var builder = parser.builder(skipHeader: j == 0, expectedRows: plan.range(j).count / rowBytes + 16)
+                    let outputs = Parallel.workers(next..<upper, threads: threads) { w, j -> ChunkResult? in
+                        var builder = parser.builder(skipHeader: j == 0, expectedRows: plan.range(j).count / rowBytes + 16,
+                                                     dictionaries: dictionaries[w])
                         guard let s = Tokenizer.visitChunk(shared, dialect: dialect, plan: plan, chunk: j, visitor: &builder) else { return nil }
                         var r = builder.finish()
                         r.blankLines = s.blankLines
+                        r.worker = w
                         return r
                     }
                     group.wait()

@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// Order-keeping parallel loops shared by ingest and the generator.
 public enum Parallel {
@@ -36,4 +37,34 @@ extension Parallel {
             initialized = count
         }
     }
+}
+
+extension Parallel {
+    /// Maps `range` on `threads` workers, keeping the order: `body(worker, k)`,
+    /// where each worker (0..<threads) takes the next `k` as it becomes free, so
+    /// every worker sees its `k`s in increasing order. State a worker owns
+    /// (numbered by `worker`) is thus used by one thread at a time, in input order.
+    public static func workers<R: Sendable>(_ range: Range<Int>, threads: Int, _ body: @Sendable (Int, Int) -> R) -> [R] {
+        let results = UnsafeMutableBufferPointer<R?>.allocate(capacity: range.count)
+        results.initialize(repeating: nil)
+        defer { results.deinitialize(); results.deallocate() }
+        nonisolated(unsafe) let out = results
+        let lower = range.lowerBound, upper = range.upperBound
+        let next = NextIndex(lower)
+        let workers = max(1, min(threads, range.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            while true {
+                let k = next.value.add(1, ordering: .relaxed).oldValue
+                guard k < upper else { return }
+                out[k - lower] = body(worker, k)  // safe: each index is taken by exactly one worker
+            }
+        }
+        return results.map { $0! }
+    }
+}
+
+/// The next index to hand out, shared by workers.
+private final class NextIndex: Sendable {
+    let value: Atomic<Int>
+    init(_ first: Int) { value = Atomic(first) }
 }

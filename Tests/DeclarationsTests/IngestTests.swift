@@ -51,8 +51,11 @@ struct IngestTests {
         let scalar = try Ingest.read([path], options: IngestOptions(scalarTokenizer: true))
         let oneThread = try Ingest.read([path], options: IngestOptions(threads: 1, chunkSize: 100_000))
         let portable = try Ingest.read([path], options: IngestOptions(chunkSize: 1 << 16, indexKernel: .portable))
+        // More workers than cores: each keeps its dictionaries over chunks taken in any interleaving.
+        let threeWorkers = try Ingest.read([path], options: IngestOptions(threads: 3, chunkSize: 1 << 16))
+        let fourWorkers = try Ingest.read([path], options: IngestOptions(threads: 4, chunkSize: 1 << 16))
         #expect(simd.files[0].simd && !scalar.files[0].simd && portable.files[0].simd)
-        for other in [scalar, oneThread, portable] {
+        for other in [scalar, oneThread, portable, threeWorkers, fourWorkers] {
             #expect(other.table.count == simd.table.count)
             #expect(other.table.line == simd.table.line)
             #expect(other.table.valueUSD == simd.table.valueUSD)
