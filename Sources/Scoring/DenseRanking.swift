@@ -147,14 +147,36 @@ extension Ranking {
         let scored = runs.map(\.scored)
         merge(scored, into: &out, less: <, row: \.row) { $0.risk < zeroWord }
         let zeros = runs.reduce(0) { $0 + $1.zeros }
-        for range in zeroRanges(risk: risk, ids: ids, zeros: zeros, partRows: ids.numbersStored ? zeroPartRows : max(1, zeros)) {
+        let ranges = zeroRanges(risk: risk, ids: ids, zeros: zeros, partRows: ids.numbersStored ? zeroPartRows : max(1, zeros))
+        // Each risk-0 row's range, found once (a byte a row; `notZero` for the other rows), so a
+        // range's pass reads bytes instead of every row's risk and id again.
+        let notZero = UInt8.max
+        let rangeOf: [UInt8] = ranges.count < Int(notZero)
+            ? Parallel.rows(n, threads: parts) { r in
+                guard riskWord(risk[r]) == zeroWord else { return notZero }
+                let id = ids.number(r)
+                var lo = 0, hi = ranges.count - 1   // the last range whose lower bound is at most id
+                while lo < hi {
+                    let mid = (lo + hi + 1) / 2
+                    if ranges[mid].lowerBound <= id { lo = mid } else { hi = mid - 1 }
+                }
+                return UInt8(lo)
+            }
+            : []
+        for (index, range) in ranges.enumerated() {
             let zero = Parallel.map(0..<parts, threads: parts) { k -> [ZeroKey] in
                 var keys: [ZeroKey] = []
-                for r in (n * k / parts)..<(n * (k + 1) / parts) where riskWord(risk[r]) == zeroWord {
-                    let id = ids.number(r)
-                    if id >= range.lowerBound && (range.upperBound == nil || id < range.upperBound!) {
-                        keys.append(ZeroKey(id: id, tail: tail(item: items[r], row: r)))
+                let rows = (n * k / parts)..<(n * (k + 1) / parts)
+                if rangeOf.isEmpty {
+                    for r in rows where riskWord(risk[r]) == zeroWord {
+                        let id = ids.number(r)
+                        if id >= range.lowerBound && (range.upperBound == nil || id < range.upperBound!) {
+                            keys.append(ZeroKey(id: id, tail: tail(item: items[r], row: r)))
+                        }
                     }
+                } else {
+                    let mine = UInt8(index)
+                    for r in rows where rangeOf[r] == mine { keys.append(ZeroKey(id: ids.number(r), tail: tail(item: items[r], row: r))) }
                 }
                 keys.sort()
                 return keys

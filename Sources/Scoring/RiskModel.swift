@@ -1,3 +1,4 @@
+import Declarations
 import Detectors
 
 /// One risk score per row from the detectors' scores.
@@ -58,9 +59,17 @@ public struct RiskModel: Codable, Sendable, Equatable {
     /// `fit` over score columns, one at a time (a sparse column is expanded only while its background is found).
     public static func fit(names: [String], columns: [ScoreColumn], weights: [String: Double] = [:]) -> RiskModel {
         precondition(names.count == columns.count, "one name per column")
-        return RiskModel(terms: zip(names, columns).map { name, s in
-            Term(detector: name, background: background(s.denseScores()), weight: weights[name] ?? defaultWeights[name] ?? 1)
+        // Columns on every core; a sparse or paletted column is not expanded (`ScoreColumn.kth`).
+        let backgrounds = Parallel.map(columns.indices, threads: System.cores) { background(columns[$0]) }
+        return RiskModel(terms: names.indices.map { d in
+            Term(detector: names[d], background: backgrounds[d], weight: weights[names[d]] ?? defaultWeights[names[d]] ?? 1)
         })
+    }
+
+    /// The `backgroundQuantile` of a column's scores (0 for an empty column): `background(_: [Double])` of its dense scores.
+    static func background(_ scores: ScoreColumn) -> Double {
+        guard scores.count > 0 else { return 0 }
+        return scores.kth(min(scores.count - 1, Int((Double(scores.count - 1) * backgroundQuantile).rounded())))
     }
 
     /// The `backgroundQuantile` of `scores` (0 for an empty list).
@@ -121,9 +130,17 @@ public struct RiskModel: Codable, Sendable, Equatable {
             if s.isSparse && b >= 0 {
                 s.forEachStored { r, v in if v > b { out[r] += w * (v - b) } }
             } else {
-                for r in 0..<n {
-                    let v = s[r]
-                    if v > b { out[r] += w * (v - b) }
+                // Row ranges on every core; each row still adds its terms in detector order.
+                let parts = max(1, min(System.cores * 4, n / 65_536))
+                out.withUnsafeMutableBufferPointer { buffer in
+                    // safe: the parts write disjoint row ranges.
+                    nonisolated(unsafe) let shared = buffer
+                    _ = Parallel.map(0..<parts, threads: System.cores) { k in
+                        for r in (n * k / parts)..<(n * (k + 1) / parts) {
+                            let v = s[r]
+                            if v > b { shared[r] += w * (v - b) }
+                        }
+                    }
                 }
             }
         }

@@ -1,3 +1,5 @@
+import Detectors
+
 /// One detector's scores for every row of a table, stored by how many rows scored.
 ///
 /// Most detectors score a few rows out of millions (a licence gap, a screened
@@ -128,6 +130,38 @@ public struct ScoreColumn: Sendable {
                 m &= m &- 1
             }
         }
+    }
+
+    /// What `Select.kth` of `denseScores()` gives at `k` (0-based): the k-th
+    /// smallest score. A paletted column counts its codes per palette value, a
+    /// sparse one selects among its stored values and the zeros it leaves out,
+    /// so neither is expanded to 8 bytes a row. A column holding NaN or `-0.0`
+    /// (where the order of equal-comparing values decides) is expanded.
+    public func kth(_ k: Int) -> Double {
+        precondition(k >= 0 && k < count, "k out of range")
+        func expanded() -> Double {
+            var all = denseScores()
+            return Select.kth(&all, k)
+        }
+        func awkward(_ v: Double) -> Bool { v.isNaN || (v == 0 && v.sign == .minus) }
+        if !dense.isEmpty { return expanded() }
+        if !codes.isEmpty {
+            guard !palette.contains(where: awkward) else { return expanded() }
+            var counts = [Int](repeating: 0, count: palette.count)
+            for c in codes { counts[Int(c)] += 1 }
+            var seen = 0
+            for i in palette.indices.sorted(by: { palette[$0] < palette[$1] }) {
+                seen += counts[i]
+                if k < seen { return palette[i] }
+            }
+            return expanded()   // unreachable: the counts add up to `count`
+        }
+        guard !values.contains(where: awkward) else { return expanded() }
+        var negatives = values.filter { $0 < 0 }, positives = values.filter { $0 > 0 }
+        let zeros = count - negatives.count - positives.count
+        if k < negatives.count { return Select.kth(&negatives, k) }
+        if k < negatives.count + zeros { return 0 }
+        return Select.kth(&positives, k - negatives.count - zeros)
     }
 
     /// Every row's score.

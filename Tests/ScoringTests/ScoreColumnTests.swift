@@ -1,3 +1,4 @@
+import Detectors
 @testable import Scoring
 import TestSupport
 import Testing
@@ -53,6 +54,34 @@ struct ScoreColumnTests {
         let edge = (0..<65_536).map { Double($0) + 0.5 }
         #expect(ScoreColumn(edge).isPaletted)
         #expect(ScoreColumn(edge).denseScores() == edge)
+    }
+
+    @Test("kth without expanding equals Select.kth of the dense scores: sparse, paletted and dense, ties, signs, -0.0 and NaN",
+          arguments: [11, 12, 13] as [UInt64])
+    func kth(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        let shapes: [(rows: Int, scoredShare: Double, pool: [Double])] = [
+            (1000, 0.1, [2.5, -1, 7, 0.75, -3]),             // sparse, few repeated values of both signs
+            (1000, 0.2, [1, 2, 3, -0.0]),                     // sparse with a -0.0 (expanded)
+            (3000, 0.9, [0.0317, 0.027, -0.5, 4]),            // paletted
+            (3000, 0.9, [0.0317, .nan, 4]),                   // paletted with a NaN (expanded)
+            (2000, 1.0, []),                                  // paletted: every value distinct
+            (70_000, 1.0, []),                                // dense: more values than a palette holds
+            (1, 1.0, [9]), (5, 0.0, [1]),
+        ]
+        for shape in shapes {
+            let scores = (0..<shape.rows).map { i -> Double in
+                guard Double.random(in: 0..<1, using: &rng) < shape.scoredShare else { return 0 }
+                return shape.pool.isEmpty ? Double(i) * 0.001 - 0.7 : shape.pool.randomElement(using: &rng)!
+            }
+            let column = ScoreColumn(scores)
+            for k in Set([0, shape.rows / 2, shape.rows * 99 / 100, shape.rows - 1] + (0..<5).map { _ in Int.random(in: 0..<shape.rows, using: &rng) }) {
+                var copy = scores
+                let expected = Select.kth(&copy, k)
+                #expect(column.kth(k).bitPattern == expected.bitPattern || (expected.isNaN && column.kth(k).isNaN),
+                        "seed \(seed) rows \(shape.rows) k \(k): \(column.kth(k)) against \(expected)")
+            }
+        }
     }
 
     @Test("risk over columns equals the plain sum, term by term, for backgrounds below, at and above 0", arguments: [5, 6] as [UInt64])
