@@ -218,10 +218,17 @@ public struct FittedSplitShipment: FittedDetector {
         let tailKeys = Set(tail.values.joined().map(\.key))
         var present = Set<UInt64>()
         if !tailKeys.isEmpty {
-            for r in 0..<table.count {
-                let h = table.keyHash(r)
-                if tailKeys.contains(h) { present.insert(h) }
+            // Every row's key hash (an 18-digit id spelt out and hashed): row ranges on every core.
+            let n = table.count, parts = max(1, min(System.cores * 4, n / 65_536))
+            let found = Parallel.map(0..<parts, threads: System.cores) { k -> [UInt64] in
+                var hits: [UInt64] = []
+                for r in (n * k / parts)..<(n * (k + 1) / parts) {
+                    let h = table.keyHash(r)
+                    if tailKeys.contains(h) { hits.append(h) }
+                }
+                return hits
             }
+            present = Set(found.joined())
         }
         // Near-threshold shipments by pair.
         var pairs: [String: [Int]] = [:]

@@ -83,7 +83,8 @@ public struct OutcomeModel: Codable, Sendable {
         let specs = ProfileSpec.candidates(sources, importFlow: importFlow)
         let hashers = SourceHasher.all(specs, table: table)
         let singles = sources.filter { hashers[$0] != nil }
-        let folds = (0..<table.count).map { UInt8(StableHash.combine(table.keyHash($0), options.seed) % UInt64(options.foldCount)) }
+        let seed = options.seed, foldCount = UInt64(options.foldCount)
+        let folds = Parallel.rows(table.count) { UInt8(StableHash.combine(table.keyHash($0), seed) % foldCount) }
         let numeric = NumericSource.available(in: table)
         let detectors = scores.keys.sorted()
 
