@@ -29,12 +29,17 @@ public struct ByteInterner: Sendable {
     /// merge the values it added this way (`TextColumn.append(_:keep:remap:)`).
     func values(from base: Int) -> ByteInterner {
         var out = ByteInterner(slotless: ())
+        out.firstCode = base
         let start = offsets[base]
         out.arena = Array(arena[start...])
         out.offsets = offsets[base...].map { $0 - start }
         out.hashes = Array(hashes[base...])
         return out
     }
+
+    /// The code of the first value, in the dictionary these values were taken
+    /// from (`values(from:)`); 0 for a dictionary of its own.
+    private(set) var firstCode = 0
 
     private init(slotless: Void) {
         slots = []

@@ -15,6 +15,7 @@ extension TextColumn {
     /// appearance as the chunks are appended in order. With an empty `remap`,
     /// `other.values` is the chunk's whole dictionary.
     mutating func append(_ other: TextColumn, keep: [Bool]?, remap: inout [UInt32]) {
+        precondition(other.values.firstCode == remap.count, "a worker's chunks are appended in the order it read them")
         remap.reserveCapacity(remap.count + other.values.count)
         other.values.arena.withUnsafeBytes { arena in
             for c in 0..<other.values.count {
