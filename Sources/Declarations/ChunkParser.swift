@@ -360,7 +360,9 @@ struct ChunkParser: @unchecked Sendable {
             guard present else { table.text[f.rawValue] = nil; continue }
             var column = TextColumn()
             let dictionary = c.interner(f.rawValue)
-            // A worker's dictionary hands over only the values this chunk added (the merge has the rest).
+            // A worker's dictionary hands over only the values this chunk added (the merge has the rest):
+            // such a column's codes index the worker's dictionary, so only `TextColumn.append(_:keep:remap:)`
+            // may read it (its values have no lookup table, and start at `firstCode`).
             column.values = c.shared ? dictionary.pointee.values(from: c.textBase[f.rawValue]) : dictionary.pointee
             // A dictionary rarely passes 65,536 values: then its codes go straight to two bytes.
             column.codes = dictionary.pointee.count <= 1 << 16

@@ -6,7 +6,8 @@
 /// names and descriptions some tens of thousands. At two bytes a row instead of
 /// four, the ten text fields of a 10M-row table take 200 MB less. A code reads
 /// back as `UInt32` whatever the width; appending a code of 65,536 or more
-/// widens the column once.
+/// widens the column once (`append(_:through:largest:)` widens as soon as its
+/// map may hold one: a text column's once its dictionary passes 65,536 values).
 public struct CodeColumn: Sendable, RandomAccessCollection, Equatable {
     /// The codes while narrow (empty once wide).
     private var narrow: [UInt16] = []

@@ -16,7 +16,6 @@ extension TextColumn {
     /// `other.values` is the chunk's whole dictionary.
     mutating func append(_ other: TextColumn, keep: [Bool]?, remap: inout [UInt32]) {
         precondition(other.values.firstCode == remap.count, "a worker's chunks are appended in the order it read them")
-        remap.reserveCapacity(remap.count + other.values.count)
         other.values.arena.withUnsafeBytes { arena in
             for c in 0..<other.values.count {
                 let lo = other.values.offsets[c], hi = other.values.offsets[c + 1]

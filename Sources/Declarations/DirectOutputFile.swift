@@ -25,7 +25,8 @@ public final class DirectOutputFile: @unchecked Sendable {
     // only on the writer thread or after that wait.
     public let path: String
     private var fd: Int32
-    /// Whether the descriptor is open with `O_DIRECT` now.
+    /// Whether the descriptor is open with `O_DIRECT` now (the writer thread may
+    /// clear it: read it before the first full buffer or after `close()`).
     public private(set) var direct: Bool
     private var staging: UnsafeMutableRawPointer
     private var other: UnsafeMutableRawPointer
@@ -102,8 +103,12 @@ public final class DirectOutputFile: @unchecked Sendable {
         staging = other
         other = full
         filled = 0
+        // Not a strong reference: the write in flight must not hold the file's
+        // last one (its deinit would then wait on its own thread). deinit waits
+        // for the write, so the object outlives it.
+        unowned(unsafe) let file = self
         writer.async(group: inFlight) {
-            do throws(OutputFileError) { try self.writeAll(full, count) } catch { self.failure = error }
+            do throws(OutputFileError) { try file.writeAll(full, count) } catch { file.failure = error }
         }
     }
 

@@ -35,7 +35,8 @@ public enum RankedFiles {
     /// With `directIO`, both files are written around the page cache where the
     /// file system allows it (`DirectOutputFile`): the same bytes, without
     /// copying 2 GB into freshly allocated cache pages or evicting the input
-    /// from the cache; the scan then waits for the device instead.
+    /// from the cache; the device's time overlaps rendering (a staging buffer is
+    /// written on a thread of its own while the next one fills).
     public static func write(_ data: ReportData, csv csvPath: String, jsonl jsonlPath: String, explain: ExplainScope = .flagged,
                              threads: Int = 0, directIO: Bool = false) throws {
         try write(data, csv: csvPath, jsonl: jsonlPath, explain: explain, threads: threads, blockRows: blockRows, directIO: directIO)

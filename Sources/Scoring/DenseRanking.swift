@@ -120,7 +120,8 @@ extension Ranking {
     /// id ranges of about `zeroPartRows` rows, one range after another
     /// (splitters from a sample of their ids), so only one range's keys exist at
     /// a time: at 10M rows all their keys took 150 MB at the scan's peak; ranges
-    /// of 1M take 16 MB, for one pass over the risks and ids per range. Ids
+    /// of 1M take 16 MB. Each risk-0 row's range is found once and kept in a
+    /// byte, so a range's pass reads bytes, not every row's risk and id. Ids
     /// encoded from their bytes on each call are sorted in one range (ten
     /// encodings a row would cost more than the memory is worth).
     static func order(risk: [Double], ids: DenseIDs, items: [Int32], threads: Int, runRows: Int,
@@ -151,7 +152,7 @@ extension Ranking {
         // Each risk-0 row's range, found once (a byte a row; `notZero` for the other rows), so a
         // range's pass reads bytes instead of every row's risk and id again.
         let notZero = UInt8.max
-        let rangeOf: [UInt8] = ranges.count < Int(notZero)
+        let rangeOf: [UInt8] = ranges.count > 1 && ranges.count < Int(notZero)
             ? Parallel.rows(n, threads: parts) { r in
                 guard riskWord(risk[r]) == zeroWord else { return notZero }
                 let id = ids.number(r)

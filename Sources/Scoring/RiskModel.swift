@@ -56,7 +56,8 @@ public struct RiskModel: Codable, Sendable, Equatable {
         fit(names: scores.map(\.name), columns: scores.map { ScoreColumn($0.scores) }, weights: weights)
     }
 
-    /// `fit` over score columns, one at a time (a sparse column is expanded only while its background is found).
+    /// `fit` over score columns, on every core (`ScoreColumn.kth`: a sparse or
+    /// paletted column is not expanded; a dense one is copied for its selection).
     public static func fit(names: [String], columns: [ScoreColumn], weights: [String: Double] = [:]) -> RiskModel {
         precondition(names.count == columns.count, "one name per column")
         // Columns on every core; a sparse or paletted column is not expanded (`ScoreColumn.kth`).

@@ -63,6 +63,23 @@ struct DirectOutputFileTests {
         #expect(error.description.contains("/dev/full"), "\(error)")
     }
 
+    @Test("a file dropped without close while a write is in flight does not hang", .timeLimit(.minutes(1)))
+    func droppedMidWrite() throws {
+        let dir = try TemporaryDirectory("direct-drop")
+        defer { dir.remove() }
+        let piece = [UInt8](repeating: 66, count: DirectOutputFile.stagingSize + 1)
+        do {
+            // One full buffer goes to the writer thread; the file is then dropped (an error path's way).
+            let file = try DirectOutputFile(path: dir.file("dropped.bin"))
+            try piece.withUnsafeBytes { try file.write($0) }
+        }
+        // Writing and closing another file afterwards still works.
+        let next = try DirectOutputFile(path: dir.file("next.bin"))
+        try piece.withUnsafeBytes { try next.write($0) }
+        try next.close()
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir.file("next.bin"))).count == piece.count)
+    }
+
     @Test("an unwritable path is an error naming it")
     func unwritable() {
         #expect(throws: OutputFileError.self) { try DirectOutputFile(path: "/nonexistent-folder/ranked.csv") }

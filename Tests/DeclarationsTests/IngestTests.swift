@@ -51,7 +51,7 @@ struct IngestTests {
         let scalar = try Ingest.read([path], options: IngestOptions(scalarTokenizer: true))
         let oneThread = try Ingest.read([path], options: IngestOptions(threads: 1, chunkSize: 100_000))
         let portable = try Ingest.read([path], options: IngestOptions(chunkSize: 1 << 16, indexKernel: .portable))
-        // More workers than cores: each keeps its dictionaries over chunks taken in any interleaving.
+        // Three and four workers: each keeps its dictionaries over chunks taken in any interleaving.
         let threeWorkers = try Ingest.read([path], options: IngestOptions(threads: 3, chunkSize: 1 << 16))
         let fourWorkers = try Ingest.read([path], options: IngestOptions(threads: 4, chunkSize: 1 << 16))
         #expect(simd.files[0].simd && !scalar.files[0].simd && portable.files[0].simd)
@@ -256,6 +256,11 @@ struct IngestTests {
         #expect(Dictionary(uniqueKeysWithValues: waves.rejects.map { ($0.line, $0.reason) }) == bad)
         #expect(waves.rejects.map(\.line) == scalar.rejects.map(\.line))
         #expect(waves.table.line == scalar.table.line && waves.table.valueUSD == scalar.table.valueUSD)
+        // Rows rejected as duplicates drop out of the workers' codes too: the same codes and dictionaries.
+        for f in TextField.allCases {
+            let a = waves.table.text(f), b = scalar.table.text(f)
+            #expect(a?.codes == b?.codes && a?.values.arena == b?.values.arena, "\(f)")
+        }
         do {
             _ = try Ingest.read([path], options: IngestOptions(onError: .fail, threads: 2, chunkSize: 1 << 16))
             Issue.record("expected a failure")
