@@ -44,7 +44,7 @@ public struct UnitValueDetector: Detector {
         let index: [Int32]
         let code: [String], unitClass: [Int]
         let starts: [Int]
-        private(set) var rows: [Int32]
+        let rows: [Int32]
 
         init(_ table: DeclarationTable) {
             let hs = table.text(.hsCode)!
@@ -74,16 +74,17 @@ public struct UnitValueDetector: Detector {
             self.unitClass = unitClass
             self.starts = starts
             // Pass 2: each row after its pair's earlier rows.
-            self.rows = []
-            self.rows = placed(table) { Int32(truncatingIfNeeded: $0) }
+            rows = Pairs.placed(table, index: index, starts: starts) { Int32(truncatingIfNeeded: $0) }
         }
 
         /// `values` (one per row, in row order) in the order of `rows`: read in
         /// row order and written pair by pair, so neither side jumps about.
-        func inPairOrder<T>(_ values: [T], _ table: DeclarationTable) -> [T] { placed(table) { values[$0] } }
+        func inPairOrder<T>(_ values: [T], _ table: DeclarationTable) -> [T] {
+            Pairs.placed(table, index: index, starts: starts) { values[$0] }
+        }
 
         /// `value(r)` of every row `r`, placed in pair order (one write stream per pair).
-        private func placed<T>(_ table: DeclarationTable, _ value: (Int) -> T) -> [T] {
+        private static func placed<T>(_ table: DeclarationTable, index: [Int32], starts: [Int], _ value: (Int) -> T) -> [T] {
             let codes = table.text(.hsCode)!.codes, classes = UnitValueFeatures.Classes(table)
             var next = Array(starts.dropLast())
             return [T](unsafeUninitializedCapacity: table.count) { out, initialized in
