@@ -60,4 +60,43 @@ struct ByteInternerTests {
         #expect(codes == [0, 0, 1, 0, 1, 1, 2, 2, 0, 3, 4, 0])
         #expect((0..<interner.count).map { interner.string(UInt32($0)) } == ["a", "bc", "", "longer than eight bytes", "longer than eight bytez"])
     }
+
+    @Test("batch interning gives the codes one-by-one interning gives: runs, empty values, growth mid-batch, every batch size", arguments: [1, 2, 3] as [UInt64])
+    func batchAgainstOneByOne(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        // A pool of values of 0 to 30 bytes; rows draw from it with runs of one value.
+        let pool: [[UInt8]] = (0..<400).map { _ in (0..<Int.random(in: 0...30, using: &rng)).map { _ in UInt8.random(in: 97...100, using: &rng) } }
+        var rows: [[UInt8]] = []
+        while rows.count < 3000 {
+            let v = pool[Int.random(in: 0..<pool.count, using: &rng)]
+            for _ in 0..<Int.random(in: 1...4, using: &rng) { rows.append(v) }
+        }
+        var oracle = ByteInterner(capacity: 2)
+        let expected = rows.map { r in r.withUnsafeBytes { oracle.intern($0) } }
+        for batch in [1, 2, 5, 9, 64, 2048] {
+            var interner = ByteInterner(capacity: 2)
+            var codes = [UInt32](repeating: .max, count: rows.count)
+            // Each row's bytes in a buffer of its own, so equal values lie at different addresses.
+            let copies = rows.map { r -> UnsafeMutableRawBufferPointer in
+                let p = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, r.count), alignment: 1)
+                p.copyBytes(from: r)
+                return p
+            }
+            defer { copies.forEach { $0.deallocate() } }
+            var first = 0
+            while first < rows.count {
+                let n = min(batch, rows.count - first)
+                let views = (first..<first + n).map { UnsafeRawBufferPointer(start: copies[$0].baseAddress, count: rows[$0].count) }
+                var hashes = [UInt64](repeating: 0, count: n)
+                views.withUnsafeBufferPointer { v in
+                    hashes.withUnsafeMutableBufferPointer { h in
+                        interner.intern(n, views: v.baseAddress!, hashes: h.baseAddress!) { k, c in codes[first + k] = c }
+                    }
+                }
+                first += n
+            }
+            #expect(codes == expected, "batch \(batch)")
+            #expect(interner.count == oracle.count)
+        }
+    }
 }

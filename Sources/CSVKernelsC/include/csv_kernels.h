@@ -436,4 +436,8 @@ static inline int tradescan_have_avx512vbmi2_index(void) { return 0; }
 #define TRADESCAN_HAVE_AVX512_INDEX 0
 #endif
 
+/// Asks the CPU to bring the cache line holding p into its caches, for a read
+/// soon. A hint: it never faults (p may be any address) and changes no result.
+static inline void tradescan_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
+
 #endif
