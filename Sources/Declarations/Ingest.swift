@@ -158,8 +158,10 @@ public enum Ingest {
             // Table rows are numbered as they will be appended: kept rows only.
             var keptRows: [Int] = []
             keptRows.reserveCapacity(t.count)
+            let hashes = t.chunkKeyHashes
             for r in 0..<t.count {
-                let earlier = keys.insert(t.chunkKeyHashes[r], row: Int32(base + keptRows.count)) { other in
+                if r &+ 16 < hashes.count { keys.prefetch(hashes[r &+ 16]) }
+                let earlier = keys.insert(hashes[r], row: Int32(base + keptRows.count)) { other in
                     let o = Int(other)
                     if o < base {
                         return global.itemNo[o] == t.itemNo[r] && global.declarationID.equals(o, t.declarationID, r)

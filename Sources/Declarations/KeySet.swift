@@ -1,19 +1,23 @@
+import CSVCore
+
 /// Finds repeated row keys by their hashes, in row order: an open-addressing
 /// table of one 8-byte word per slot, the hash's high 32 bits beside the row,
 /// so a probe of a 10M-key table misses the cache once; bytes are compared only
 /// when those bits match. The slot index is taken from the same 32 bits, which
 /// is what lets the table grow without the full hashes. Filled to at most
 /// three quarters: 16M slots (128 MB) hold 10M keys, where 16-byte slots kept
-/// half empty took 512 MB.
+/// half empty took 512 MB. The slots lie in huge pages (`HugePageWords`).
 struct KeySet {
     /// High 32 bits: the hash's high half; low 32 bits: row + 1 (0: empty).
-    private var slots: [UInt64]
+    /// Copied on write.
+    private var table: HugePageWords
+    private var slots: UnsafeMutablePointer<UInt64> { table.words }
     private var mask: Int
     private(set) var count = 0
 
     init(capacity: Int = 1024) {
         let size = KeySet.size(for: capacity, atLeast: 1024)
-        slots = [UInt64](repeating: 0, count: size)
+        table = HugePageWords(count: size)
         mask = size - 1
     }
 
@@ -26,23 +30,32 @@ struct KeySet {
 
     /// Sizes the table for `n` keys at once (no rehashing on the way).
     mutating func reserve(_ n: Int) {
-        let size = KeySet.size(for: n, atLeast: slots.count)
-        guard size > slots.count else { return }
-        let old = slots
-        slots = [UInt64](repeating: 0, count: size)
+        let size = KeySet.size(for: n, atLeast: table.count)
+        guard size > table.count else { return }
+        let old = table
+        table = HugePageWords(count: size)
         mask = size - 1
-        for s in old where s != 0 {
+        for s in UnsafeBufferPointer(start: old.words, count: old.count) where s != 0 {
             var i = Int(truncatingIfNeeded: s >> 32) & mask
             while slots[i] != 0 { i = (i + 1) & mask }
             slots[i] = s
         }
     }
 
+    /// Asks for the slot an insert of hash `h` reads first to be brought into
+    /// cache: at 10M keys the table is 128 MB and every insert misses it, so
+    /// the merge asks a few rows ahead and the misses overlap.
+    @inline(__always)
+    func prefetch(_ h: UInt64) {
+        Prefetch.read(slots + (Int(truncatingIfNeeded: h >> 32) & mask))
+    }
+
     /// Inserts row `row` with key hash `h`; returns the earlier row with an
     /// equal key (as `same` decides), or nil when the key is new.
     mutating func insert(_ h: UInt64, row: Int32, same: (Int32) -> Bool) -> Int32? {
         precondition(row >= 0, "rows are counted from 0")
-        if (count + 1) * 4 > slots.count * 3 { reserve(count + 1) }
+        if !isKnownUniquelyReferenced(&table) { table = table.copy() }
+        if (count + 1) * 4 > table.count * 3 { reserve(count + 1) }
         let tag = h & 0xFFFF_FFFF_0000_0000
         var i = Int(truncatingIfNeeded: h >> 32) & mask
         while slots[i] != 0 {

@@ -28,4 +28,27 @@ struct KeySetTests {
             #expect(set.count == oracle.count)
         }
     }
+
+    @Test("a copy is a value: inserting into it leaves the original as it was")
+    func copyOnWrite() {
+        var a = KeySet(capacity: 16)
+        for row in 0..<100 { #expect(a.insert(UInt64(row) << 32 | 7, row: Int32(row)) { _ in true } == nil) }
+        var b = a
+        #expect(b.insert(UInt64(500) << 32, row: 100) { _ in true } == nil)
+        #expect(b.count == 101 && a.count == 100)
+        // The original does not hold the copy's key; the copy holds the original's.
+        #expect(a.insert(UInt64(500) << 32, row: 100) { _ in true } == nil)
+        #expect(b.insert(UInt64(42) << 32 | 7, row: 101) { _ in true } == 42)
+    }
+
+    @Test("huge-page words start zeroed, hold what is written, and copy", arguments: [1, 1000, 300_000])
+    func hugePageWords(count: Int) {
+        let w = HugePageWords(count: count)
+        #expect((0..<count).allSatisfy { w.words[$0] == 0 })
+        for i in 0..<count { w.words[i] = UInt64(i) &* 0x9E37_79B9_7F4A_7C15 }
+        let c = w.copy()
+        w.words[count - 1] = 0
+        #expect((0..<count - 1).allSatisfy { c.words[$0] == UInt64($0) &* 0x9E37_79B9_7F4A_7C15 })
+        #expect(c.words[count - 1] == UInt64(count - 1) &* 0x9E37_79B9_7F4A_7C15)
+    }
 }
