@@ -1,3 +1,4 @@
+import CSVCore
 #if canImport(Glibc)
 import Glibc
 #else
@@ -18,9 +19,19 @@ public struct DecimalParser: Sendable {
     /// A thousands separator to skip between digits, or nil.
     public var thousandsSeparator: UInt8?
 
+    /// Whether `plain` may read fields as vectors (`DecimalWords`): the CPU
+    /// can (read once here: a static costs a lazy-initialisation check per call).
+    let words: Bool
+    /// 10^k for k in 0...22 (`power`), as a table: the switch compiled to an
+    /// indirect jump, mispredicted whenever a column's numbers change their
+    /// count of decimals. Held here: a static table costs a lazy-initialisation
+    /// check per call.
+    private let powers: [Double] = (0...22).map { DecimalParser.power($0) }
+
     public init(decimalSeparator: UInt8 = UInt8(ascii: "."), thousandsSeparator: UInt8? = nil) {
         self.decimalSeparator = decimalSeparator
         self.thousandsSeparator = thousandsSeparator
+        words = DecimalWords.available
     }
 
     /// 10^k for k in 0...22, all exact in a double: a constant table (a static
@@ -43,13 +54,26 @@ public struct DecimalParser: Sendable {
     }
 
     /// The common shape alone: an optional minus, digits, optionally the
-    /// separator and more digits, 19 digits at most in all, nothing else. One
-    /// pass with a single test per digit; it takes the same mantissa and
-    /// exponent as `general` (leading zeros add nothing to the mantissa; every
-    /// fraction digit lowers the exponent), so the results are the same bits.
-    /// nil: not this shape (`general` decides).
+    /// separator and more digits, 19 digits at most in all, nothing else. It
+    /// takes the same mantissa and exponent as `general` (leading zeros add
+    /// nothing to the mantissa; every fraction digit lowers the exponent), so
+    /// the results are the same bits. nil: not this shape (`general` decides).
+    ///
+    /// Unsigned fields of up to sixteen bytes are read as vectors
+    /// (`DecimalWords`) where the CPU can; the rest byte by byte
+    /// (`plainScalar`, also the twin the vector path is tested against).
     @inline(__always)
     func plain(_ b: UnsafeRawBufferPointer) -> Double? {
+        let n = b.count
+        guard words && n >= 1 && n <= 16 && b[0] != UInt8(ascii: "-") && decimalSeparator &- UInt8(ascii: "0") > 9 else { return plainScalar(b) }
+        guard let (m, fraction) = DecimalWords.digits(b, separator: decimalSeparator), m <= 1 << 53 else { return nil }
+        if m == 0 { return 0.0 }
+        return Double(m) / powers[fraction]
+    }
+
+    /// `plain`, one byte at a time: a single test per digit.
+    @inline(__always)
+    func plainScalar(_ b: UnsafeRawBufferPointer) -> Double? {
         let n = b.count
         var i = 0
         let negative = n > 0 && b[0] == UInt8(ascii: "-")
@@ -77,8 +101,15 @@ public struct DecimalParser: Sendable {
         }
         guard i == n, whole + fraction > 0, whole + fraction <= 19, m <= 1 << 53 else { return nil }
         if m == 0 { return negative ? -0.0 : 0.0 }
-        let v = fraction == 0 ? Double(m) : Double(m) / DecimalParser.power(fraction)
+        let v = Double(m) / powers[fraction]
         return negative ? -v : v
+    }
+
+    /// `parse` without the vector path: what runs where the CPU lacks
+    /// AVX-512, and the twin the ingest benchmarks set beside it.
+    public func parseScalar(_ bytes: UnsafeRawBufferPointer) -> Double? {
+        if let v = plainScalar(bytes) { return v }
+        return general(bytes)
     }
 
     /// Every accepted syntax: signs, thousands separators, exponents, long mantissas.

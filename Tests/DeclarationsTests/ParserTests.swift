@@ -72,6 +72,47 @@ struct ParserTests {
         }
     }
 
+    @Test("the vector path of plain answers as its byte-by-byte twin: every length 1...17, the separator at every place or none, a stray byte at every place",
+          arguments: [1, 2] as [UInt64])
+    func vectorPathAgrees(seed: UInt64) {
+        // Where the CPU lacks AVX-512 (`DecimalWords.available`), both sides run the scalar path.
+        var rng = SeededRandom(seed: seed)
+        var checked = 0, answered = 0
+        for separator in [UInt8(ascii: "."), UInt8(ascii: ",")] {
+            let parser = DecimalParser(decimalSeparator: separator)
+            func compare(_ bytes: [UInt8]) {
+                // An allocation of exactly the field's size, as a field at the end of a mapped file.
+                let field = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 1)
+                defer { field.deallocate() }
+                field.copyBytes(from: bytes)
+                let b = UnsafeRawBufferPointer(field)
+                let words = parser.plain(b), scalar = parser.plainScalar(b)
+                checked += 1
+                if words != nil { answered += 1 }
+                #expect(words?.bitPattern == scalar?.bitPattern, "\(String(decoding: bytes, as: UTF8.self).debugDescription): \(String(describing: words)) vs \(String(describing: scalar))")
+            }
+            for n in 1...17 {
+                for place in [-1] + Array(0..<n) {
+                    for trial in 0..<12 {
+                        // All zeros, all nines (over 2^53 at 16 digits), then random digits.
+                        var bytes = (0..<n).map { _ in trial == 0 ? UInt8(ascii: "0") : trial == 1 ? UInt8(ascii: "9") : UInt8.random(in: 48...57, using: &rng) }
+                        if place >= 0 { bytes[place] = separator }
+                        compare(bytes)
+                        guard trial < 3 else { continue }
+                        for k in 0..<n {
+                            for stray: UInt8 in [0x00, 0x20, 0x2B, 0x2D, 0x2F, 0x3A, 0x45, 0x65, 0x80, 0xFF, UInt8(ascii: "."), UInt8(ascii: ",")] {
+                                var c = bytes
+                                c[k] = stray
+                                compare(c)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(checked > 50_000 && answered > 3_000)
+    }
+
     @Test("decimal edge cases", arguments: [
         ("0", 0.0), ("-0", -0.0), ("12.50", 12.5), (".5", 0.5), ("5.", 5.0), ("1e3", 1000.0), ("1.5E-2", 0.015),
         ("123456789012345678901234", 1.2345678901234568e23), ("0.1", 0.1), ("9007199254740993", 9007199254740992.0),

@@ -104,6 +104,42 @@ let benchmarks: @Sendable () -> Void = {
         blackHole(counter)
     }
 
+    // The numbers of every row (quantity, net and gross weight, value: columns
+    // 12, 14, 15 and 16), as byte ranges of the file, to time the decimal parser alone.
+    let numberFields: [Range<Int>] = {
+        let t = Tokenizer.tokenize(bytes)
+        return (1..<t.recordCount).flatMap { r in [12, 14, 15, 16].map { t.fieldStart[t.recordFields[r] + $0]..<t.fieldEnd[t.recordFields[r] + $0] } }
+    }()
+    let numberMegabytes = Double(numberFields.reduce(0) { $0 + $1.count }) / 1e6
+    let parser = DecimalParser()
+    // The answer both benchmarks must give: the values' sum, from the scalar path.
+    let numberSum: Double = bytes.withUnsafeBytes { b in numberFields.reduce(0.0) { $0 + parser.parseScalar(UnsafeRawBufferPointer(rebasing: b[$1]))! } }
+
+    func parseNumbers(_ benchmark: Benchmark, _ parse: (UnsafeRawBufferPointer) -> Double?) {
+        let start = ContinuousClock.now
+        var sum = 0.0, failed = 0
+        bytes.withUnsafeBytes { b in
+            for range in numberFields {
+                if let v = parse(UnsafeRawBufferPointer(rebasing: b[range])) { sum += v } else { failed += 1 }
+            }
+        }
+        // MB/s of the numbers' bytes; "rows" here are values.
+        Rate.report(benchmark, Rate.megabytes, count: numberMegabytes, since: start)
+        Rate.report(benchmark, Rate.rows, count: Double(numberFields.count), since: start)
+        precondition(failed == 0 && sum.bitPattern == numberSum.bitPattern, "wrong answer: sum \(sum), \(failed) unparsed")
+        blackHole(sum)
+    }
+
+    Benchmark("decimals_1core", configuration: config) { benchmark in
+        // The four numbers of every row through `DecimalParser.parse`: the AVX-512 path
+        // (`DecimalWords`) where the CPU has it. decimals_scalar_1core beside it is its twin.
+        parseNumbers(benchmark) { parser.parse($0) }
+    }
+
+    Benchmark("decimals_scalar_1core", configuration: config) { benchmark in
+        parseNumbers(benchmark) { parser.parseScalar($0) }
+    }
+
     Benchmark("ingest_typed_all_cores", configuration: config) { benchmark in
         let start = ContinuousClock.now
         let result = try Ingest.read([path], options: IngestOptions())

@@ -429,10 +429,64 @@ static void tradescan_count_quotes_newlines_avx512(const uint8_t *p, size_t coun
 }
 #undef TRADESCAN_AVX512
 #undef TRADESCAN_AVX512_VBMI2
+// ---------------------------------------------------------------------------
+// Decimal fields of up to sixteen bytes, by AVX-512 (BW, VL, VBMI2) on 16-byte
+// vectors: one masked load (only the field's bytes), one compare for the
+// bytes that are not digits, one compress to drop the separator, and three
+// multiply-adds for the value. DecimalParser.plainScalar (Swift) is the twin
+// it is tested against.
+
+/// 1 when tradescan_have_avx512vbmi2_index() holds and the CPU has AVX512VL.
+static inline int tradescan_have_avx512_decimal(void) {
+    unsigned a, b, c, d;
+    if (!tradescan_have_avx512vbmi2_index() || !__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    return (b & (1u << 31)) != 0;                                               // AVX512VL
+}
+
+/// The shape `digits`, `digits sep digits`, `digits sep` or `sep digits` in
+/// the n (1...16) bytes at p, with at least one digit: writes all its digits
+/// as one integer to *mantissa and how many follow the separator to
+/// *fraction, and returns 1. Returns 0 for any other shape (a sign, a second
+/// separator, any other byte) or length. sep must not be a digit. Call only
+/// when tradescan_have_avx512_decimal() says the CPU can.
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi2,bmi")))
+static inline int tradescan_decimal16(const uint8_t *p, size_t n, uint8_t sep, uint64_t *mantissa, int *fraction) {
+    if (n - 1 >= 16) return 0;
+    const __mmask16 len = (__mmask16)((1u << n) - 1);
+    const __m128i t = _mm_sub_epi8(_mm_maskz_loadu_epi8(len, p), _mm_set1_epi8('0'));
+    const __mmask16 digits = _mm_mask_cmplt_epu8_mask(len, t, _mm_set1_epi8(10));
+    const __mmask16 other = (__mmask16)(len & ~digits);
+    int frac = 0;
+    int count = (int)n;
+    if (other) {
+        if (other & (other - 1)) return 0;
+        const int at = __builtin_ctz(other);
+        if (p[at] != sep) return 0;
+        count = (int)n - 1;
+        frac = count - at;
+        if (count == 0) return 0;
+    }
+    // The digits packed at the front, then right-aligned in sixteen places: lane i takes
+    // digit i - (16 - count), and a negative index (high bit set) gives zero.
+    const __m128i packed = _mm_maskz_compress_epi8(digits, t);
+    const __m128i index = _mm_add_epi8(_mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), _mm_set1_epi8((char)(count - 16)));
+    const __m128i d = _mm_shuffle_epi8(packed, index);
+    // Pairs (10a + b), fours (100ab + cd), then the two eights (10000abcd + efgh).
+    const __m128i pairs = _mm_maddubs_epi16(d, _mm_setr_epi8(10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1));
+    const __m128i fours = _mm_madd_epi16(pairs, _mm_setr_epi16(100, 1, 100, 1, 100, 1, 100, 1));
+    const __m128i narrow = _mm_packus_epi32(fours, fours);
+    const __m128i eights = _mm_madd_epi16(narrow, _mm_setr_epi16(10000, 1, 10000, 1, 10000, 1, 10000, 1));
+    *mantissa = (uint64_t)(uint32_t)_mm_cvtsi128_si32(eights) * 100000000ULL + (uint64_t)(uint32_t)_mm_extract_epi32(eights, 1);
+    *fraction = frac;
+    return 1;
+}
+
 #define TRADESCAN_HAVE_AVX512_INDEX 1
 #else
 static inline int tradescan_have_avx512_index(void) { return 0; }
 static inline int tradescan_have_avx512vbmi2_index(void) { return 0; }
+static inline int tradescan_have_avx512_decimal(void) { return 0; }
+static inline int tradescan_decimal16(const uint8_t *p, size_t n, uint8_t sep, uint64_t *mantissa, int *fraction) { return 0; }
 #define TRADESCAN_HAVE_AVX512_INDEX 0
 #endif
 
