@@ -80,9 +80,9 @@ public struct ByteInterner: Sendable {
         return code
     }
 
-    /// `intern` of `count` values in turn, `views[k]` for k in 0..<count, with
+    /// `intern` of `n` values in turn, `views[k]` for k in 0..<n, with
     /// `code(k, c)` receiving each code: the codes interning them one by one
-    /// gives. `hashes` is room for `count` hashes.
+    /// gives. `hashes` is room for `n` hashes.
     ///
     /// A lookup is three dependent reads (the table slot, the value's bounds,
     /// its bytes), each a cache miss once a dictionary outgrows the L2 cache:
@@ -94,22 +94,23 @@ public struct ByteInterner: Sendable {
     /// through the current table; an insertion between one and its lookup
     /// only makes it useless.
     @inline(__always)
-    mutating func intern(_ count: Int, views: UnsafePointer<UnsafeRawBufferPointer>, hashes: UnsafeMutablePointer<UInt64>,
+    mutating func intern(_ n: Int, views: UnsafePointer<UnsafeRawBufferPointer>, hashes scratch: UnsafeMutablePointer<UInt64>,
                          _ code: (Int, UInt32) -> Void) {
+        precondition(mask >= 0, "a slotless dictionary (values(from:)) cannot intern")
         let mask = mask
         slots.withUnsafeBufferPointer { s in
-            for k in 0..<count {
+            for k in 0..<n {
                 let h = ByteInterner.hash(views[k])
-                hashes[k] = h
+                scratch[k] = h
                 Prefetch.read(s.baseAddress! + (Int(truncatingIfNeeded: h) & mask))
             }
         }
         var last: UInt32 = 0
-        for k in 0..<count {
-            if k &+ 8 < count, let c = firstMatch(hashes[k &+ 8]) {
+        for k in 0..<n {
+            if k &+ 8 < n, let c = firstMatch(scratch[k &+ 8]) {
                 offsets.withUnsafeBufferPointer { Prefetch.read($0.baseAddress! + c) }
             }
-            if k &+ 4 < count, let c = firstMatch(hashes[k &+ 4]) {
+            if k &+ 4 < n, let c = firstMatch(scratch[k &+ 4]) {
                 let lo = offsets[c], hi = offsets[c &+ 1]
                 if hi > lo {
                     arena.withUnsafeBufferPointer { a in
@@ -121,12 +122,12 @@ public struct ByteInterner: Sendable {
             // Rows come in runs (a declaration's items share their parties): a value
             // equal to the one before it has its code.
             let v = views[k]
-            if k > 0, hashes[k] == hashes[k &- 1], v.count == views[k &- 1].count,
+            if k > 0, scratch[k] == scratch[k &- 1], v.count == views[k &- 1].count,
                v.count == 0 || memcmpBytes(v.baseAddress!, views[k &- 1].baseAddress!, v.count) {
                 code(k, last)
                 continue
             }
-            last = intern(v, hash: hashes[k])
+            last = intern(v, hash: scratch[k])
             code(k, last)
         }
     }

@@ -320,34 +320,30 @@ struct ChunkParser: @unchecked Sendable {
         c.internedRows = c.accepted
         guard width > 0, !all.isEmpty else { return }
         let places = c.deferred.pointer, codes = c.textCodes.pointer
-        let block = ChunkParser.deferredRows
+        let views = c.text.scratchViews, hashes = c.text.scratchHashes, block = c.text.scratchCount
         c.copies.withBytes { copies in
-            withUnsafeTemporaryAllocation(of: UnsafeRawBufferPointer.self, capacity: block) { views in
-                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: block) { hashes in
-                    var first = all.lowerBound
-                    while first < all.upperBound {
-                        let rows = first..<min(all.upperBound, first + block)
-                        first = rows.upperBound
-                        var d = 0
-                        for (f, col, _) in textPlan where col != nil {
-                            let i = f.rawValue
-                            let interner = c.interner(i)
-                            for (k, row) in rows.enumerated() {
-                                // safe: the builders hold `accepted` rows of `width` places and of textWidth codes.
-                                let place = places[row &* width &+ d]
-                                let count = Int(place & 0xFF_FFFF), at = Int((place & ~ChunkColumns.copiedBit) >> 24)
-                                let bytes = place & ChunkColumns.copiedBit != 0
-                                    ? UnsafeRawBufferPointer(start: copies.baseAddress.map { $0 + at }, count: count)
-                                    : UnsafeRawBufferPointer(start: buffer.baseAddress! + at, count: count)
-                                views[k] = bytes
-                            }
-                            let base = rows.lowerBound
-                            interner.pointee.intern(rows.count, views: views.baseAddress!, hashes: hashes.baseAddress!) { k, code in
-                                codes[(base &+ k) &* ChunkColumns.textWidth &+ i] = code
-                            }
-                            d += 1
-                        }
+            var first = all.lowerBound
+            while first < all.upperBound {
+                let rows = first..<min(all.upperBound, first + block)
+                first = rows.upperBound
+                var d = 0
+                for (f, col, _) in textPlan where col != nil {
+                    let i = f.rawValue
+                    let interner = c.interner(i)
+                    for (k, row) in rows.enumerated() {
+                        // safe: the builders hold `accepted` rows of `width` places and of textWidth codes;
+                        // k < block, the scratch room.
+                        let place = places[row &* width &+ d]
+                        let count = Int(place & 0xFF_FFFF), at = Int((place & ~ChunkColumns.copiedBit) >> 24)
+                        views[k] = place & ChunkColumns.copiedBit != 0
+                            ? UnsafeRawBufferPointer(start: copies.baseAddress.map { $0 + at }, count: count)
+                            : UnsafeRawBufferPointer(start: buffer.baseAddress! + at, count: count)
                     }
+                    let base = rows.lowerBound
+                    interner.pointee.intern(rows.count, views: views, hashes: hashes) { k, code in
+                        codes[(base &+ k) &* ChunkColumns.textWidth &+ i] = code
+                    }
+                    d += 1
                 }
             }
         }

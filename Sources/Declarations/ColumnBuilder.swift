@@ -96,15 +96,25 @@ final class InternerSet: @unchecked Sendable {
     // safe: used by one chunk parser at a time.
     let interners: UnsafeMutablePointer<ByteInterner>
     let count: Int
+    /// Room for a block of values and their hashes (`ByteInterner.intern(_:views:hashes:_:)`),
+    /// `scratchCount` of each: allocated once here, not per block.
+    let scratchViews: UnsafeMutablePointer<UnsafeRawBufferPointer>
+    let scratchHashes: UnsafeMutablePointer<UInt64>
+    let scratchCount: Int
 
-    init(count: Int, capacity: Int) {
+    init(count: Int, capacity: Int, scratch: Int = ChunkParser.deferredRows) {
         self.count = count
         interners = .allocate(capacity: count)
         interners.initialize(repeating: ByteInterner(capacity: capacity), count: count)
+        scratchCount = scratch
+        scratchViews = .allocate(capacity: scratch)
+        scratchHashes = .allocate(capacity: scratch)
     }
 
     deinit {
         interners.deinitialize(count: count)
         interners.deallocate()
+        scratchViews.deallocate()
+        scratchHashes.deallocate()
     }
 }

@@ -34,9 +34,7 @@ public struct DecimalParser: Sendable {
         words = DecimalWords.available
     }
 
-    /// 10^k for k in 0...22, all exact in a double: a constant table (a static
-    /// array would cost a lazy-initialisation check on every call).
-    @inline(__always)
+    /// 10^k for k in 0...22, all exact in a double (`powers` is its table).
     static func power(_ k: Int) -> Double {
         switch k {
         case 0: 1e0; case 1: 1e1; case 2: 1e2; case 3: 1e3; case 4: 1e4; case 5: 1e5; case 6: 1e6; case 7: 1e7
@@ -172,7 +170,7 @@ public struct DecimalParser: Sendable {
         if mantissa == 0 { return negative ? -0.0 : 0.0 }
         if !dropped && mantissa <= (1 << 53) && exponent >= -22 && exponent <= 22 {
             var v = Double(mantissa)
-            v = exponent < 0 ? v / DecimalParser.power(-exponent) : v * DecimalParser.power(exponent)
+            v = exponent < 0 ? v / powers[-exponent] : v * powers[exponent]
             return negative ? -v : v
         }
         return slowPath(bytes)

@@ -54,8 +54,9 @@ struct KeySet {
     /// equal key (as `same` decides), or nil when the key is new.
     mutating func insert(_ h: UInt64, row: Int32, same: (Int32) -> Bool) -> Int32? {
         precondition(row >= 0, "rows are counted from 0")
-        if !isKnownUniquelyReferenced(&table) { table = table.copy() }
+        // Growing makes a table of its own; only a table kept must be copied if shared.
         if (count + 1) * 4 > table.count * 3 { reserve(count + 1) }
+        if !isKnownUniquelyReferenced(&table) { table = table.copy() }
         let tag = h & 0xFFFF_FFFF_0000_0000
         var i = Int(truncatingIfNeeded: h >> 32) & mask
         while slots[i] != 0 {

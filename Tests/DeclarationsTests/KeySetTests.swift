@@ -1,3 +1,4 @@
+import CSVCore
 @testable import Declarations
 import TestSupport
 import Testing
@@ -39,11 +40,18 @@ struct KeySetTests {
         // The original does not hold the copy's key; the copy holds the original's.
         #expect(a.insert(UInt64(500) << 32, row: 100) { _ in true } == nil)
         #expect(b.insert(UInt64(42) << 32 | 7, row: 101) { _ in true } == 42)
+        // A shared copy that grows (past 768 keys in 1,024 slots) leaves the original as it was.
+        var c = a
+        for row in 1200..<2200 { #expect(c.insert(UInt64(row) << 32 | 7, row: Int32(row)) { _ in true } == nil) }
+        #expect(c.count == 1101 && a.count == 101)
+        #expect(a.insert(UInt64(1500) << 32 | 7, row: 101) { _ in true } == nil)
+        #expect(c.insert(UInt64(1500) << 32 | 7, row: 2200) { _ in true } == 1500)
+        #expect(c.insert(UInt64(42) << 32 | 7, row: 2201) { _ in true } == 42)
     }
 
     @Test("huge-page words start zeroed, hold what is written, and copy", arguments: [1, 1000, 300_000])
     func hugePageWords(count: Int) {
-        let w = HugePageWords(count: count)
+        let w = CSVCore.HugePageWords(count: count)
         #expect((0..<count).allSatisfy { w.words[$0] == 0 })
         for i in 0..<count { w.words[i] = UInt64(i) &* 0x9E37_79B9_7F4A_7C15 }
         let c = w.copy()

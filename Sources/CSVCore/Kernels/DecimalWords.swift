@@ -1,4 +1,9 @@
 import CSVKernelsC
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 
 /// Decimal fields of up to sixteen bytes read as one vector: the digits of
 /// `123.45` checked and converted without a loop per byte
@@ -11,8 +16,10 @@ import CSVKernelsC
 /// `DecimalParser.plainScalar` is the twin this is tested against, and what
 /// runs where the CPU lacks AVX-512 (`available`).
 public enum DecimalWords {
-    /// Whether this CPU runs the vector path.
-    public static let available: Bool = tradescan_have_avx512_decimal() != 0
+    /// Whether the vector path runs: the CPU has AVX-512 (BW, VL, VBMI2) and
+    /// the environment does not set `TRADESCAN_SCALAR_DECIMALS` (the switch that
+    /// rules the kernel out of a run: every number then goes the scalar way).
+    public static let available: Bool = tradescan_have_avx512_decimal() != 0 && getenv("TRADESCAN_SCALAR_DECIMALS") == nil
 
     /// The shape `digits`, `digits sep digits`, `digits sep` or `sep digits`
     /// in 1...16 bytes, with at least one digit: all its digits as one integer,

@@ -5,23 +5,26 @@ import Darwin
 #endif
 
 /// Zeroed 64-bit words in a mapping of their own, backed by 2 MiB pages where
-/// the kernel allows it (`MADV_HUGEPAGE`; Linux leaves transparent huge pages
-/// to the programs that ask, by default).
+/// the kernel's transparent huge pages are `madvise` (Debian's default, and
+/// this machine's) or `always` (`MADV_HUGEPAGE`; under `never` the hint does
+/// nothing and the words are in 4 KiB pages).
 ///
 /// For big tables probed at random: the duplicate-key table of 10M rows is
 /// 128 MB, and with 4 KiB pages every probe also missed the TLB and walked the
-/// page tables (half of the merge's time). The memory is the kernel's zero
-/// pages until written, and goes back to the system when this is freed.
-final class HugePageWords: @unchecked Sendable {
-    // safe to send: the words are only touched by whoever owns this object.
-    let words: UnsafeMutablePointer<UInt64>
-    let count: Int
+/// page tables (half of the merge's time). Mapped memory is the kernel's zero
+/// pages until written (small tables, and any the mapping fails for, are
+/// allocated and zeroed instead), and goes back to the system when this is freed.
+public final class HugePageWords: @unchecked Sendable {
+    // safe to send: written only by a single owner (its users copy it before writing when it is
+    // shared, as KeySet does); shared copies only read.
+    public let words: UnsafeMutablePointer<UInt64>
+    public let count: Int
     private let mapping: UnsafeMutableRawPointer?
     private let mappedBytes: Int
 
     static let hugePage = 2 << 20
 
-    init(count: Int) {
+    public init(count: Int) {
         self.count = count
         let bytes = count * MemoryLayout<UInt64>.stride
         #if os(Linux)
@@ -45,7 +48,7 @@ final class HugePageWords: @unchecked Sendable {
     }
 
     /// A copy of these words.
-    func copy() -> HugePageWords {
+    public func copy() -> HugePageWords {
         let other = HugePageWords(count: count)
         other.words.update(from: words, count: count)
         return other
