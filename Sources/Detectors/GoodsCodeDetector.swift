@@ -194,6 +194,8 @@ public struct FittedGoodsCode: FittedDetector {
         /// Per distinct tariff code: controlled, its own line, its centroid (−1: none).
         var isControlled: [Bool]
         var declaredLine: [Line?]
+        /// Per distinct tariff code: the log of its own line's scale (0: no line).
+        var declaredLogScale: [Double]
         var centroidOf: [Int]
         /// The table's columns the rows are read from (shared, not copied).
         var hsCodes: CodeColumn, descriptionCodes: CodeColumn, netKg: [Double]?, valueUSD: [Double]
@@ -226,7 +228,9 @@ public struct FittedGoodsCode: FittedDetector {
                         lrLineIndex: controlledLines.map { Int32(codeIndex[$0.key] ?? -1) },
                         cMedian: controlledLines.map(\.value.median), cScale: cScale, cLogScale: cScale.map { Math.log($0) },
                         isControlled: lineCodes.map { controls.isControlled(code: $0) },
-                        declaredLine: lineCodes.map { lines[$0] }, centroidOf: lineCodes.map { codeIndex[$0] ?? -1 },
+                        declaredLine: lineCodes.map { lines[$0] },
+                        declaredLogScale: lineCodes.map { lines[$0].map { Math.log($0.scale) } ?? 0 },
+                        centroidOf: lineCodes.map { codeIndex[$0] ?? -1 },
                         hsCodes: hs.codes, descriptionCodes: desc.codes, netKg: table.numbers(.netWeightKg), valueUSD: table.valueUSD,
                         samples: DeclaredSample.rows(table))
         // A description comes with a few codes: each pair's similarity is computed once.
@@ -273,15 +277,27 @@ public struct FittedGoodsCode: FittedDetector {
             e.controlledSimilarity = s
         }
         if let n = p.netKg?[r], n > 0, !p.samples[r], let declared = p.declaredLine[hc] {
-            let ln10 = Math.log(10)
             let x = Math.log(max(p.valueUSD[r], 0.01) / n)
             let zOwn = (x - declared.median) / declared.scale
-            let own = -0.5 * zOwn * zOwn - Math.log(declared.scale)
-            var bestLR = 0.0, bestK = -1
-            for k in p.cMedian.indices {
-                let z = (x - p.cMedian[k]) / p.cScale[k]
-                let lr = (-0.5 * z * z - p.cLogScale[k] - own) / ln10
-                if lr > bestLR { bestLR = lr; bestK = k }
+            let own = -0.5 * zOwn * zOwn - p.declaredLogScale[hc]
+            // Every controlled line's ratio first, in a loop without branches (the compiler
+            // runs it on vectors: two divisions a line were most of this function), then the
+            // first largest above zero, as one loop testing each ratio in turn picked it.
+            let lines = p.cMedian.count, ln10 = Math.log(10)
+            let (bestLR, bestK) = withUnsafeTemporaryAllocation(of: Double.self, capacity: lines) { lr in
+                p.cMedian.withUnsafeBufferPointer { median in
+                    p.cScale.withUnsafeBufferPointer { scale in
+                        p.cLogScale.withUnsafeBufferPointer { logScale in
+                            for k in 0..<lines {
+                                let z = (x - median[k]) / scale[k]
+                                lr[k] = (-0.5 * z * z - logScale[k] - own) / ln10
+                            }
+                        }
+                    }
+                }
+                var bestLR = 0.0, bestK = -1
+                for k in 0..<lines where lr[k] > bestLR { bestLR = lr[k]; bestK = k }
+                return (bestLR, bestK)
             }
             if bestK >= 0 { e.log10LR = bestLR; e.lrLine = p.lrLineIndex[bestK] }
         }
