@@ -22,26 +22,16 @@ public struct DecimalParser: Sendable {
     /// Whether `plain` may read fields as vectors (`DecimalWords`): the CPU
     /// can (read once here: a static costs a lazy-initialisation check per call).
     let words: Bool
-    /// 10^k for k in 0...22 (`power`), as a table: the switch compiled to an
-    /// indirect jump, mispredicted whenever a column's numbers change their
+    /// 10^k for k in 0...22 (`PowersOfTen`), as a table: a switch compiles to
+    /// an indirect jump, mispredicted whenever a column's numbers change their
     /// count of decimals. Held here: a static table costs a lazy-initialisation
     /// check per call.
-    private let powers: [Double] = (0...22).map { DecimalParser.power($0) }
+    private let powers: [Double] = (0...PowersOfTen.largestExact).map { PowersOfTen.exact($0) }
 
     public init(decimalSeparator: UInt8 = UInt8(ascii: "."), thousandsSeparator: UInt8? = nil) {
         self.decimalSeparator = decimalSeparator
         self.thousandsSeparator = thousandsSeparator
         words = DecimalWords.available
-    }
-
-    /// 10^k for k in 0...22, all exact in a double (`powers` is its table).
-    static func power(_ k: Int) -> Double {
-        switch k {
-        case 0: 1e0; case 1: 1e1; case 2: 1e2; case 3: 1e3; case 4: 1e4; case 5: 1e5; case 6: 1e6; case 7: 1e7
-        case 8: 1e8; case 9: 1e9; case 10: 1e10; case 11: 1e11; case 12: 1e12; case 13: 1e13; case 14: 1e14
-        case 15: 1e15; case 16: 1e16; case 17: 1e17; case 18: 1e18; case 19: 1e19; case 20: 1e20; case 21: 1e21
-        default: 1e22
-        }
     }
 
     /// The value of `bytes`, or nil when it is not a number.

@@ -97,12 +97,13 @@ struct ReportCLITests {
         #expect(a.table.rows.filter { $0[a.lane] == "amber" }.count == 800)
         #expect(a.table.rows.allSatisfy { $0[a.previous].isEmpty }, "no --previous, no status")
         // The second run writes through the page cache (the first around it, where the file system allows),
-        // and tokenizes with the portable index kernel (the first with the fastest this CPU runs).
+        // tokenizes with the portable index kernel (the first with the fastest this CPU runs), and parses
+        // numbers byte by byte (the first as vectors where the CPU can).
         #expect(try BuiltBinary.run(["scan", input, "--out", tmp.file("b"), "--inspect-rate", "0.02", "--explore", "0.25", "--seed", "3", "--no-direct-io",
-                                     "--index-kernel", "portable"]).status == 0)
+                                     "--index-kernel", "portable"], environment: ["TRADESCAN_SCALAR_DECIMALS": "1"]).status == 0)
         for file in ["ranked.csv", "ranked.jsonl"] {
             #expect(try Data(contentsOf: URL(fileURLWithPath: tmp.file("a/" + file))) == Data(contentsOf: URL(fileURLWithPath: tmp.file("b/" + file))),
-                    "\(file): same seed, same picks, the same bytes with or without direct I/O, with either index kernel")
+                    "\(file): same seed, same picks, the same bytes with or without direct I/O, with either index kernel and either decimal path")
         }
         #expect(try BuiltBinary.run(["validate", input, "--index-kernel", "fastest"]).status != 0, "an unknown kernel is refused")
         #expect(try BuiltBinary.run(["scan", input, "--out", tmp.file("c"), "--inspect-rate", "0.02", "--explore", "0.25", "--seed", "4"]).status == 0)

@@ -134,18 +134,11 @@ public enum DecimalDigits {
         value.isFinite && abs(value) < 1e15 && abs(value * power(places)) < 9e18
     }
 
-    /// 10^places, exactly (places 0...18): constants, where a loop of
-    /// multiplies was a chain of up to 18 dependent steps on every call.
+    /// 10^places, exactly (places 0...18).
     @inlinable @inline(__always)
     static func power(_ places: Int) -> Double {
         precondition(places >= 0 && places <= 18, "at most 18 decimal places")
-        switch places {
-        case 0: return 1e0; case 1: return 1e1; case 2: return 1e2; case 3: return 1e3; case 4: return 1e4
-        case 5: return 1e5; case 6: return 1e6; case 7: return 1e7; case 8: return 1e8; case 9: return 1e9
-        case 10: return 1e10; case 11: return 1e11; case 12: return 1e12; case 13: return 1e13; case 14: return 1e14
-        case 15: return 1e15; case 16: return 1e16; case 17: return 1e17
-        default: return 1e18
-        }
+        return PowersOfTen.exact(places)
     }
 
     @inlinable @inline(__always)
