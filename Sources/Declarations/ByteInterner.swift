@@ -105,12 +105,15 @@ public struct ByteInterner: Sendable {
                 Prefetch.read(s.baseAddress! + (Int(truncatingIfNeeded: h) & mask))
             }
         }
-        var last: UInt32 = 0
-        for k in 0..<n {
-            if k &+ 8 < n, let c = firstMatch(scratch[k &+ 8]) {
+        // The bounds of each value whose first slot matches, asked for D places
+        // ahead of its bytes, which are asked for here too: by the lookups below,
+        // the block's slots, bounds and bytes are all on their way or in cache.
+        let d = 16
+        for k in 0..<(n &+ d) {
+            if k < n, let c = firstMatch(scratch[k]) {
                 offsets.withUnsafeBufferPointer { Prefetch.read($0.baseAddress! + c) }
             }
-            if k &+ 4 < n, let c = firstMatch(scratch[k &+ 4]) {
+            if k >= d, let c = firstMatch(scratch[k &- d]) {
                 let lo = offsets[c], hi = offsets[c &+ 1]
                 if hi > lo {
                     arena.withUnsafeBufferPointer { a in
@@ -119,6 +122,9 @@ public struct ByteInterner: Sendable {
                     }
                 }
             }
+        }
+        var last: UInt32 = 0
+        for k in 0..<n {
             // Rows come in runs (a declaration's items share their parties): a value
             // equal to the one before it has its code.
             let v = views[k]
