@@ -128,6 +128,34 @@ public struct StringColumn: Sendable {
         }
     }
 
+    /// The rows at `rows`, in that order, as a column of their own (in the same
+    /// form). One tight loop per form: at 10M rows read in rank order every row
+    /// misses the cache, and a loop of independent loads keeps many misses in
+    /// flight where reading a row at a time as it is written waits for each.
+    public func gather(_ rows: [Int]) -> StringColumn {
+        var out = StringColumn()
+        out.form = form
+        out.width = width
+        out.count = rows.count
+        switch form {
+        case .digits:
+            out.numbers = rows.map { numbers[$0] }
+        case .fixed:
+            out.bytes.reserveCapacity(rows.count * width)
+            for r in rows { out.bytes.append(contentsOf: bytes[(r * width)..<((r + 1) * width)]) }
+        case .varying:
+            let bounds = rows.map { (offsets[$0], offsets[$0 + 1]) }
+            out.offsets.reserveCapacity(rows.count + 1)
+            out.offsets.append(0)
+            out.bytes.reserveCapacity(bounds.reduce(0) { $0 + $1.1 - $1.0 })
+            for (lo, hi) in bounds {
+                out.bytes.append(contentsOf: bytes[lo..<hi])
+                out.offsets.append(out.bytes.count)
+            }
+        }
+        return out
+    }
+
     /// Whether row `r` holds the same bytes as row `o` of `other`.
     @inline(__always)
     public func equals(_ r: Int, _ other: StringColumn, _ o: Int) -> Bool {

@@ -92,12 +92,10 @@ public enum RankedFiles {
         // own small arrays.
         let rows = ranks.map { ranking[$0] }
         let keyCells = cells.gather(rows)
+        let blockIDs = ids.gather(rows)
         let detectors = columns.count
         var blockScores = [Double](repeating: 0, count: rows.count * detectors)
-        for d in 0..<detectors {
-            let column = columns[d]
-            for i in rows.indices { blockScores[i * detectors + d] = column[rows[i]] }
-        }
+        for d in 0..<detectors { columns[d].gather(rows, into: &blockScores, offset: d, stride: detectors) }
         let blockRisk = rows.map { risk[$0] }, blockLane = rows.map { lanes[$0] }, blockExplored = rows.map { explored[$0] }
         let blockItem = rows.map { itemNo[$0] }, blockLine = rows.map { line[$0] }, blockValue = rows.map { valueUSD[$0] }
         let blockWeight = netWeight.isEmpty ? [] : rows.map { netWeight[$0] }
@@ -113,7 +111,7 @@ public enum RankedFiles {
                 let weight = blockWeight.isEmpty ? Double.nan : blockWeight[i]
                 w.reserve(1024)
                 w.field(int: k + 1)
-                ids.withBytes(row) { w.field(raw: $0, neutralise: true) }
+                blockIDs.withBytes(i) { w.field(raw: $0, neutralise: true) }
                 w.field(int: Int(blockItem[i]))
                 decimal(blockRisk[i], places: 4, &w)
                 w.field(encoded: laneCells[Int(lane.rawValue)])
@@ -131,7 +129,7 @@ public enum RankedFiles {
                 w.field(int: Int(blockLine[i]))
                 w.endRecord()
                 guard explained else { continue }
-                ids.withBytes(row) { id in
+                blockIDs.withBytes(i) { id in
                     json.line(data, rank: k, row: row, id: id, reasons: reasons, status: status,
                               cells: (cellWriter, keyCells, c), value: blockValue[i], weight: weight, into: &j)
                 }

@@ -105,6 +105,26 @@ public struct ScoreColumn: Sendable {
         return values[Int(before[r >> 6]) + (word & (bit &- 1)).nonzeroBitCount]
     }
 
+    /// Writes the scores of `rows` to `out[offset + i * stride]`, i in
+    /// `rows.indices`: what `self[rows[i]]` reads, in one tight loop per storage
+    /// (rows in rank order miss the cache; a loop of independent loads keeps
+    /// many misses in flight, where a call per row checks the storage each time).
+    public func gather(_ rows: [Int], into out: inout [Double], offset: Int, stride: Int) {
+        precondition(rows.isEmpty || offset + (rows.count - 1) * stride < out.count, "gather past the end of out")
+        if !dense.isEmpty {
+            for (i, r) in rows.enumerated() { out[offset + i * stride] = dense[r] }
+        } else if !codes.isEmpty {
+            for (i, r) in rows.enumerated() { out[offset + i * stride] = palette[Int(codes[r])] }
+        } else {
+            for (i, r) in rows.enumerated() {
+                precondition(r >= 0 && r < count, "row out of range")
+                let word = scored[r >> 6]
+                let bit: UInt64 = 1 << UInt64(r & 63)
+                out[offset + i * stride] = word & bit == 0 ? 0 : values[Int(before[r >> 6]) + (word & (bit &- 1)).nonzeroBitCount]
+            }
+        }
+    }
+
     /// Whether only the scored rows are stored.
     public var isSparse: Bool { dense.isEmpty && codes.isEmpty && count > 0 }
 

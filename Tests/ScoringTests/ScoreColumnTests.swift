@@ -56,6 +56,31 @@ struct ScoreColumnTests {
         #expect(ScoreColumn(edge).denseScores() == edge)
     }
 
+    @Test("gather writes what the subscript reads, at any offset and stride, for sparse, paletted and dense columns",
+          arguments: [21, 22] as [UInt64])
+    func gather(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        let specials: [Double] = [-0.0, .nan, .infinity, 1e-300, -3.25, 0.5]
+        for (rows, share, distinct) in [(1000, 0.1, true), (3000, 0.9, false), (70_000, 1.0, true), (1, 1.0, true), (130, 0.0, true)] {
+            let scores = (0..<rows).map { i -> Double in
+                guard Double.random(in: 0..<1, using: &rng) < share else { return 0 }
+                return distinct ? (Int.random(in: 0..<20, using: &rng) == 0 ? specials.randomElement(using: &rng)! : Double(i) * 0.01 + 0.003)
+                                : specials.randomElement(using: &rng)!
+            }
+            let column = ScoreColumn(scores)
+            let picked = (0..<min(500, rows * 2)).map { _ in Int.random(in: 0..<rows, using: &rng) }
+            for (offset, stride) in [(0, 1), (2, 9), (8, 9)] {
+                var out = [Double](repeating: 42, count: picked.isEmpty ? 0 : offset + (picked.count - 1) * stride + 1)
+                column.gather(picked, into: &out, offset: offset, stride: stride)
+                for (i, r) in picked.enumerated() {
+                    #expect(out[offset + i * stride].bitPattern == column[r].bitPattern, "rows \(rows) row \(r) offset \(offset) stride \(stride)")
+                }
+                // Only the strided places are written.
+                if stride > 1, out.count > offset + 1 { #expect(out[offset + 1] == 42) }
+            }
+        }
+    }
+
     @Test("kth without expanding equals Select.kth of the dense scores: sparse, paletted and dense, ties, signs, -0.0 and NaN",
           arguments: [11, 12, 13] as [UInt64])
     func kth(seed: UInt64) {
