@@ -18,4 +18,19 @@ public enum PowersOfTen {
         default: return 1e22
         }
     }
+
+    /// 10^k as an integer, k in 0...19 (10^19 is the largest a `UInt64` holds).
+    @inlinable @inline(__always)
+    public static func integer(_ k: Int) -> UInt64 {
+        precondition(k >= 0 && k <= 19, "10^\(k) does not fit a UInt64")
+        switch k {
+        case 0: return 1; case 1: return 10; case 2: return 100; case 3: return 1_000; case 4: return 10_000
+        case 5: return 100_000; case 6: return 1_000_000; case 7: return 10_000_000; case 8: return 100_000_000
+        case 9: return 1_000_000_000; case 10: return 10_000_000_000; case 11: return 100_000_000_000
+        case 12: return 1_000_000_000_000; case 13: return 10_000_000_000_000; case 14: return 100_000_000_000_000
+        case 15: return 1_000_000_000_000_000; case 16: return 10_000_000_000_000_000
+        case 17: return 100_000_000_000_000_000; case 18: return 1_000_000_000_000_000_000
+        default: return 10_000_000_000_000_000_000
+        }
+    }
 }

@@ -13,3 +13,35 @@ struct DecimalDigitsPowerTests {
         }
     }
 }
+
+@Suite("number format: digit counts")
+struct DecimalDigitsCountTests {
+    /// The count by repeated division: the oracle.
+    static func counted(_ v: UInt64) -> Int {
+        var n = 1, x = v
+        while x >= 10 { x /= 10; n += 1 }
+        return n
+    }
+
+    @Test("integer powers of ten are ten multiplied by itself, 0 to 19")
+    func integerPowers() {
+        var p: UInt64 = 1
+        for k in 0...19 {
+            #expect(PowersOfTen.integer(k) == p, "10^\(k)")
+            if k < 19 { p *= 10 }
+        }
+    }
+
+    @Test("digit count equals the count by division at every power of ten and of two, their neighbours, and seeded values")
+    func digitCount() {
+        var values: [UInt64] = [0, 1, 9, 10, 11, .max, .max - 1]
+        for k in 0...19 { let p = PowersOfTen.integer(k); values += [p - 1, p, p + 1] }
+        for b in 0..<64 { let p = UInt64(1) << UInt64(b); values += [p - 1, p, p + 1] }
+        var x: UInt64 = 0x1234_5678_9ABC_DEF1
+        for _ in 0..<10_000 {
+            x = x &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            values.append(x >> UInt64(x % 64))
+        }
+        for v in values { #expect(DecimalDigits.digitCount(v) == Self.counted(v), "\(v)") }
+    }
+}

@@ -186,13 +186,14 @@ public enum DecimalDigits {
         return count
     }
 
-    /// Decimal digits of `v` (at least 1).
+    /// Decimal digits of `v` (at least 1): the count a value of v's bit length
+    /// has at least (bit length × log10 2, as 1233/4096), plus one when v
+    /// reaches the next power of ten. No loop of dependent divisions.
     @inlinable @inline(__always)
     public static func digitCount(_ v: UInt64) -> Int {
-        var n = 1
-        var x = v
-        while x >= 10 { x /= 10; n += 1 }
-        return n
+        let bits = 64 &- (v | 1).leadingZeroBitCount
+        let atLeast = (bits &* 1233) >> 12
+        return atLeast &+ ((v | 1) >= PowersOfTen.integer(atLeast) ? 1 : 0)
     }
 
     /// The last `count` decimal digits of `v`, most significant first (leading
