@@ -60,6 +60,29 @@ struct DeclaredSampleTests {
         if features == 3 && r2 == d2 { #expect(s > joint - log10(2) + 0.4) }
     }
 
+    @Test("score: the zero region's shortcut gives what the full formula gives, inside it, at its edges and beyond", arguments: 1...4)
+    func zeroRegion(features d: Int) {
+        var rng = SeededRandom(seed: UInt64(90 + d))
+        var points: [(Double, Double)] = []
+        // A grid across both thresholds, the thresholds themselves and their neighbours, and seeded points.
+        for i in 0...60 { for j in 0...60 { points.append((Double(i) * 0.08, Double(j) * 0.06)) } }
+        if d < FittedUnitValue.zeroBelow.count {
+            let z = FittedUnitValue.zeroBelow[d]
+            for a in [z.joint, z.joint.nextDown, z.joint.nextUp] { for b in [z.single, z.single.nextDown, z.single.nextUp, 0] { points.append((a, b)) } }
+        }
+        for _ in 0..<5_000 { points.append((Double.random(in: 0...6, using: &rng), Double.random(in: 0...4, using: &rng))) }
+        points += [(0, 0), (-0.0, 0), (.nan, 0), (0, .nan), (.infinity, 0), (1e-300, 1e-300)]
+        var zeros = 0
+        for (d2, r2) in points {
+            let fast = FittedUnitValue.score(squaredDistance: d2, largestResidual2: r2, features: d)
+            let full = FittedUnitValue.fullScore(squaredDistance: d2, largestResidual2: r2, features: d)
+            #expect(fast.bitPattern == full.bitPattern || (fast.isNaN && full.isNaN), "d2 \(d2), r2 \(r2), \(d) features: \(fast) vs \(full)")
+            if full == 0 { zeros += 1 }
+        }
+        // The region is not empty: with two or more features a good share of the grid scores 0.
+        if d > 1 { #expect(zeros > points.count / 20) }
+    }
+
     static let header = "declaration_id,item_no,export_date,exporter_id,consignee_name,consignee_country,destination_country,trading_country,final_destination_country,hs_code,goods_description,quantity,unit,net_weight_kg,gross_weight_kg,declared_value,currency,licence_number"
 
     /// `ordinary` silicon rows (about 2 USD/kg, 3% packaging with a 0.25 log-spread), then `cases`
