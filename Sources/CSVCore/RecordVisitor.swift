@@ -142,6 +142,7 @@ extension Tokenizer {
     /// Indexes the start of chunk `j`, finds its first record and line, and sets
     /// up an assembler that indexes the rest window by window.
     static func prepareChunk(_ bytes: UnsafeRawBufferPointer, dialect: Dialect, plan: TokenizerPlan, chunk j: Int) -> PreparedChunk {
+        precondition(j < plan.planned, "chunk \(j) is not planned yet (TokenizerPlan.extend(through:))")
         let c = plan.chunks[j]
         let kernel = plan.kernel, indexWindow = plan.indexWindow
         func index(from start: Int, to limit: Int, insideQuotes: Bool, reusing storage: StructuralIndex.Storage? = nil) -> StructuralIndex {

@@ -25,7 +25,8 @@ public enum Tokenizer {
     static func fastPath(_ bytes: UnsafeRawBufferPointer, dialect: Dialect, splits: [Int], kernel: IndexKernel = .best,
                          indexWindow: Int = StructuralIndex.largestWindow) -> CSVTokens? {
         let bom = hasBOM(bytes) ? 3 : 0
-        let plan = ChunkPlan(bytes, dialect: dialect, from: bom, splits: splits, kernel: kernel)
+        var plan = ChunkPlan(bytes, from: bom, splits: splits)
+        plan.extend(through: plan.chunks.count - 1, bytes, dialect: dialect, kernel: kernel)
         // Each chunk indexed in one window when it can be (positions are 30-bit
         // offsets, so larger chunks take several).
         var indexes: [StructuralIndex] = []
@@ -54,16 +55,22 @@ public enum Tokenizer {
     /// Plans chunks of about `chunkSize` bytes: one counting pass gives the quote
     /// parity and line count at each chunk's first byte. `map` runs the chunks'
     /// counts (serially by default; the counts of different chunks are independent).
-    /// `counted`, when given, is called with each chunk's byte range once the
-    /// counting pass is done with it, on the thread that counted it (ingest
-    /// drops those mapped pages from resident memory there).
     public static func plan(_ bytes: UnsafeRawBufferPointer, dialect: Dialect = .comma, chunkSize: Int,
-                            map: ChunkMap = { n, body in (0..<n).map(body) },
-                            counted: (@Sendable (Range<Int>) -> Void)? = nil, kernel: IndexKernel = .best) -> TokenizerPlan {
+                            map: ChunkMap = { n, body in (0..<n).map(body) }, kernel: IndexKernel = .best) -> TokenizerPlan {
+        var plan = chunks(bytes, chunkSize: chunkSize, kernel: kernel)
+        plan.extend(through: plan.count - 1, bytes, dialect: dialect, map: map)
+        return plan
+    }
+
+    /// The chunks of about `chunkSize` bytes, with only the first one's start
+    /// state known: `TokenizerPlan.extend(through:)` counts its way further as
+    /// chunks are needed, so ingest counts a wave of chunks just before parsing
+    /// it (their pages mapped and cached once, not once per pass).
+    public static func chunks(_ bytes: UnsafeRawBufferPointer, chunkSize: Int, kernel: IndexKernel = .best) -> TokenizerPlan {
         let bom = hasBOM(bytes) ? 3 : 0
         let size = max(4096, chunkSize)
         let splits = Array(stride(from: bom + size, to: bytes.count, by: size))
-        return TokenizerPlan(bom: bom, chunks: ChunkPlan(bytes, dialect: dialect, from: bom, splits: splits, map: map, counted: counted, kernel: kernel).chunks, kernel: kernel)
+        return TokenizerPlan(bom: bom, chunks: ChunkPlan(bytes, from: bom, splits: splits), kernel: kernel)
     }
 
     /// Plans chunks at explicit offsets (tests put edges everywhere).
@@ -72,8 +79,9 @@ public enum Tokenizer {
     public static func plan(_ bytes: UnsafeRawBufferPointer, dialect: Dialect = .comma, splits: [Int],
                             kernel: IndexKernel = .best, indexWindow: Int = Tokenizer.indexWindow) -> TokenizerPlan {
         let bom = hasBOM(bytes) ? 3 : 0
-        return TokenizerPlan(bom: bom, chunks: ChunkPlan(bytes, dialect: dialect, from: bom, splits: splits, kernel: kernel).chunks,
-                             kernel: kernel, indexWindow: max(1, indexWindow))
+        var plan = TokenizerPlan(bom: bom, chunks: ChunkPlan(bytes, from: bom, splits: splits), kernel: kernel, indexWindow: max(1, indexWindow))
+        plan.extend(through: plan.count - 1, bytes, dialect: dialect)
+        return plan
     }
 
     /// The records whose first byte lies in chunk `j`, by the SIMD path; the
@@ -141,24 +149,44 @@ public enum Tokenizer {
     }
 }
 
-/// Chunks of an input with the quote state and line count at each chunk's first byte.
+/// Chunks of an input with the quote state and line count at each chunk's first
+/// byte, known for the first `planned` chunks.
 public struct TokenizerPlan: Sendable {
     /// Bytes of a UTF-8 BOM skipped at the start (0 or 3).
     public var bom: Int
-    var chunks: [ChunkPlan.Chunk]
-    /// The stage-1 kernel the plan counted with; its chunks are indexed with it too.
+    var plan: ChunkPlan
+    /// The stage-1 kernel the plan counts with; its chunks are indexed with it too.
     public var kernel: IndexKernel
     /// Bytes per structural-index window.
     public var indexWindow = Tokenizer.indexWindow
+
+    init(bom: Int, chunks: ChunkPlan, kernel: IndexKernel, indexWindow: Int = Tokenizer.indexWindow) {
+        self.bom = bom
+        plan = chunks
+        self.kernel = kernel
+        self.indexWindow = indexWindow
+    }
+
+    var chunks: [ChunkPlan.Chunk] { plan.chunks }
     /// Number of chunks.
-    public var count: Int { chunks.count }
+    public var count: Int { plan.chunks.count }
+    /// Chunks whose start state is known: only these may be tokenized.
+    public var planned: Int { plan.planned }
     /// Byte range of chunk `j`.
-    public func range(_ j: Int) -> Range<Int> { chunks[j].start..<chunks[j].end }
+    public func range(_ j: Int) -> Range<Int> { plan.chunks[j].start..<plan.chunks[j].end }
+
+    /// Counts the quotes and LFs of the chunks before `j` not counted yet (`map`
+    /// runs them, serially by default), so chunks up to `j` can be tokenized.
+    public mutating func extend(through j: Int, _ bytes: UnsafeRawBufferPointer, dialect: Dialect = .comma,
+                                map: Tokenizer.ChunkMap = { n, body in (0..<n).map(body) }) {
+        plan.extend(through: j, bytes, dialect: dialect, kernel: kernel, map: map)
+    }
 }
 
-/// Chunks of a buffer with the quote state at each chunk's first byte, from one
-/// counting pass (parity of quotes before the chunk) and the LF count before it.
-struct ChunkPlan {
+/// Chunks of a buffer with the quote state at each chunk's first byte, from a
+/// counting pass (parity of quotes before the chunk) and the LF count before it;
+/// the pass runs up to a chunk when asked (`extend(through:)`).
+struct ChunkPlan: Sendable {
     struct Chunk: Sendable {
         var start: Int
         var end: Int
@@ -167,43 +195,53 @@ struct ChunkPlan {
         var newlinesBefore: Int
     }
     var chunks: [Chunk] = []
+    /// Chunks whose `insideQuotes` and `newlinesBefore` are known (the first always is).
+    private(set) var planned = 0
 
-    init(_ bytes: UnsafeRawBufferPointer, dialect: Dialect, from: Int, splits: [Int],
-         map: Tokenizer.ChunkMap = { n, body in (0..<n).map(body) }, counted: (@Sendable (Range<Int>) -> Void)? = nil,
-         kernel: IndexKernel = .best) {
+    /// The chunks starting at `from` and at each split inside the buffer, none counted yet.
+    init(_ bytes: UnsafeRawBufferPointer, from: Int, splits: [Int]) {
         var edges = Set(splits.filter { $0 > from && $0 < bytes.count })
         edges.insert(from)
         let sorted = edges.sorted()
-        let quote = dialect.quote
-        // safe: the bytes are only read, and only while the plan is built.
+        for (k, s) in sorted.enumerated() {
+            chunks.append(Chunk(start: s, end: k + 1 < sorted.count ? sorted[k + 1] : bytes.count, insideQuotes: false, newlinesBefore: 0))
+        }
+        planned = min(1, chunks.count)
+    }
+
+    /// Counts chunks `planned − 1 ..< j`: the counts of chunk k give the state
+    /// at chunk k + 1's start, so the last chunk's bytes are never counted (a
+    /// one-chunk plan reads nothing).
+    mutating func extend(through j: Int, _ bytes: UnsafeRawBufferPointer, dialect: Dialect, kernel: IndexKernel = .best,
+                         map: Tokenizer.ChunkMap = { n, body in (0..<n).map(body) }) {
+        let last = min(j, chunks.count - 1)
+        guard last >= planned else { return }
+        let first = planned - 1, quote = dialect.quote
+        // safe: the bytes are only read, and only while the counts run.
         nonisolated(unsafe) let shared = bytes
-        // The counts of chunk k give the state at chunk k + 1's start, so the
-        // last chunk's bytes are never counted (a one-chunk plan reads nothing).
-        let counts = map(sorted.count) { k in
-            let s = sorted[k], e = k + 1 < sorted.count ? sorted[k + 1] : shared.count
+        let ranges = (first..<last).map { chunks[$0].start..<chunks[$0].end }
+        let counts = map(ranges.count) { k in
+            let r = ranges[k]
             var q: UInt64 = 0, n: UInt64 = 0
-            if e > s && k + 1 < sorted.count {
-                let p = shared.baseAddress!.assumingMemoryBound(to: UInt8.self) + s
+            if !r.isEmpty {
+                let p = shared.baseAddress!.assumingMemoryBound(to: UInt8.self) + r.lowerBound
                 #if arch(x86_64)
                 if kernel.isAVX512 {
-                    tradescan_count_quotes_newlines_avx512(p, e - s, quote, &q, &n)
+                    tradescan_count_quotes_newlines_avx512(p, r.count, quote, &q, &n)
                 } else {
-                    tradescan_count_quotes_newlines(p, e - s, quote, &q, &n)
+                    tradescan_count_quotes_newlines(p, r.count, quote, &q, &n)
                 }
                 #else
-                tradescan_count_quotes_newlines(p, e - s, quote, &q, &n)
+                tradescan_count_quotes_newlines(p, r.count, quote, &q, &n)
                 #endif
             }
-            counted?(s..<e)
             return (q, n)
         }
-        var inside = false
-        var newlines = 0
-        for (k, s) in sorted.enumerated() {
-            let e = k + 1 < sorted.count ? sorted[k + 1] : bytes.count
-            chunks.append(Chunk(start: s, end: e, insideQuotes: inside, newlinesBefore: newlines))
-            if counts[k].quotes & 1 == 1 { inside.toggle() }
-            newlines += Int(counts[k].newlines)
+        for (k, c) in counts.enumerated() {
+            let before = chunks[first + k]
+            chunks[first + k + 1].insideQuotes = before.insideQuotes != (c.quotes & 1 == 1)
+            chunks[first + k + 1].newlinesBefore = before.newlinesBefore + Int(c.newlines)
         }
+        planned = last + 1
     }
 }

@@ -260,13 +260,11 @@ public enum Ingest {
         }
         if simd {
             let size = max(1 << 16, min(options.chunkSize, buffer.count / max(1, threads * 2) + 1))
-            // The counting pass reads the whole file; each chunk's pages are dropped
-            // once counted (the parse maps them again from the page cache), so the
-            // mapped file never sits in resident memory whole.
-            let mappedInput = input
-            let plan = Tokenizer.plan(buffer, dialect: dialect, chunkSize: size,
-                                      map: { n, body in Parallel.map(0..<n, threads: threads, body) },
-                                      counted: { mappedInput.release($0) }, kernel: options.indexKernel)
+            // The chunks' quote and line counts are taken a wave at a time, just
+            // before the wave is parsed: its pages are mapped once for both passes,
+            // and its bytes are still in cache for the parse. Waves' pages are
+            // dropped once merged, so the mapped file never sits in resident memory whole.
+            var plan = Tokenizer.chunks(buffer, chunkSize: size, kernel: options.indexKernel)
             // safe: the input bytes are read-only while the chunks are parsed.
             nonisolated(unsafe) let shared = buffer
             // Where this file's rows start, to undo them if the file turns out irregular.
@@ -292,6 +290,8 @@ public enum Ingest {
             }
             while next < plan.count && simd {
                 let upper = min(plan.count, next + wave)
+                plan.extend(through: upper - 1, buffer, dialect: dialect, map: { n, body in Parallel.map(0..<n, threads: threads, body) })
+                let wavePlan = plan
                 var failure: IngestError? = nil
                 let outputs: [ChunkResult?] = try withUnsafeMutablePointer(to: &merged) { m throws(IngestError) in
                     // safe: only the merge thread touches `merged`, `account` and `pending` until `wait` returns.
@@ -300,9 +300,9 @@ public enum Ingest {
                     let group = DispatchGroup()
                     if pending != nil { DispatchQueue.global().async(group: group) { merge() } }
                     let outputs = Parallel.workers(next..<upper, threads: threads) { w, j -> ChunkResult? in
-                        var builder = parser.builder(skipHeader: j == 0, expectedRows: plan.range(j).count / rowBytes + 16,
+                        var builder = parser.builder(skipHeader: j == 0, expectedRows: wavePlan.range(j).count / rowBytes + 16,
                                                      dictionaries: dictionaries[w])
-                        guard let s = Tokenizer.visitChunk(shared, dialect: dialect, plan: plan, chunk: j, visitor: &builder) else { return nil }
+                        guard let s = Tokenizer.visitChunk(shared, dialect: dialect, plan: wavePlan, chunk: j, visitor: &builder) else { return nil }
                         var r = builder.finish()
                         r.blankLines = s.blankLines
                         r.worker = w

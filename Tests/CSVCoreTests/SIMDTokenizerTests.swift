@@ -384,20 +384,28 @@ struct ChunkedTokenizerTests {
         let reversed: Tokenizer.ChunkMap = { n, body in (0..<n).reversed().map(body).reversed() }
         for size in [4096, 65_536, 199_999] {
             for map in [nil, reversed] as [Tokenizer.ChunkMap?] {
-                let counted = Mutex<[Range<Int>]>([])
                 let plan = bytes.withUnsafeBytes { b in
-                    map.map { Tokenizer.plan(b, chunkSize: size, map: $0, counted: { r in counted.withLock { $0.append(r) } }) }
-                        ?? Tokenizer.plan(b, chunkSize: size)
+                    map.map { Tokenizer.plan(b, chunkSize: size, map: $0) } ?? Tokenizer.plan(b, chunkSize: size)
                 }
-                if map != nil {
-                    // Every chunk's range is handed back once, when counted.
-                    #expect(counted.withLock { $0 }.sorted { $0.lowerBound < $1.lowerBound } == plan.chunks.map { $0.start..<$0.end })
-                }
+                #expect(plan.planned == plan.count)
                 for c in plan.chunks {
                     let before = bytes[..<c.start]
                     #expect(c.newlinesBefore == before.filter { $0 == 0x0A }.count, "seed \(seed) size \(size) chunk at \(c.start)")
                     #expect(c.insideQuotes == (before.filter { $0 == 0x22 }.count % 2 == 1), "seed \(seed) size \(size) chunk at \(c.start)")
                 }
+                // Counted a few chunks at a time (as ingest does, a wave before parsing it), the plan is the same.
+                var lazy = bytes.withUnsafeBytes { Tokenizer.chunks($0, chunkSize: size) }
+                #expect(lazy.count == plan.count && lazy.planned == min(1, plan.count))
+                while lazy.planned < lazy.count {
+                    let through = min(lazy.count - 1, lazy.planned - 1 + Int.random(in: 0...3, using: &rng))
+                    bytes.withUnsafeBytes { lazy.extend(through: through, $0, map: map ?? { n, body in (0..<n).map(body) }) }
+                    #expect(lazy.planned == max(through + 1, 1))
+                    for k in 0..<lazy.planned {
+                        #expect(lazy.chunks[k].insideQuotes == plan.chunks[k].insideQuotes && lazy.chunks[k].newlinesBefore == plan.chunks[k].newlinesBefore,
+                                "seed \(seed) size \(size) chunk \(k)")
+                    }
+                }
+                #expect(lazy.chunks.map(\.start) == plan.chunks.map(\.start))
             }
         }
     }
