@@ -6,34 +6,36 @@
 /// its memory for the next block of records.
 public struct CSVWriter: ~Copyable {
     /// The bytes written so far.
-    public private(set) var bytes: ByteBuffer
+    public var bytes: ByteBuffer { _read { yield out } }
+    /// Where the bytes are written (internal, so the hot field writers can be inlined into callers).
+    @usableFromInline var out: ByteBuffer
     /// The dialect written.
     public let dialect: Dialect
-    private var atRecordStart = true
+    @usableFromInline var atRecordStart = true
 
     public init(dialect: Dialect = .comma, capacity: Int = 0) {
         self.dialect = dialect
-        bytes = ByteBuffer(capacity: capacity)
+        out = ByteBuffer(capacity: capacity)
     }
 
     /// A copy of the bytes written so far.
-    public var buffer: [UInt8] { bytes.array }
+    public var buffer: [UInt8] { out.array }
 
     /// The bytes written so far, in place.
     public func withBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
-        try bytes.withBytes(body)
+        try out.withBytes(body)
     }
 
     /// Forgets what was written, keeping the memory.
     public mutating func removeAll() {
-        bytes.removeAll()
+        out.removeAll()
         atRecordStart = true
     }
 
     /// Makes room for `extra` more bytes: a caller that reserves a record's
     /// worst case once makes the field appends after it plain stores.
     @inline(__always)
-    public mutating func reserve(_ extra: Int) { bytes.reserve(extra) }
+    public mutating func reserve(_ extra: Int) { out.reserve(extra) }
 
     /// Appends one field (its UTF-8 is appended directly, no copy).
     public mutating func field<S: StringProtocol>(_ value: S) {
@@ -70,14 +72,14 @@ public struct CSVWriter: ~Copyable {
     /// values rendered once and written many times.
     public mutating func field(encoded cell: ArraySlice<UInt8>) {
         delimit()
-        bytes.append(contentsOf: cell)
+        out.append(contentsOf: cell)
     }
 
     /// `field(encoded:)` for bytes in place.
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func field(encoded cell: UnsafeRawBufferPointer) {
         delimit()
-        bytes.append(cell)
+        out.append(cell)
     }
 
     /// `field(encoded:)` for a whole array.
@@ -91,9 +93,9 @@ public struct CSVWriter: ~Copyable {
     }
 
     /// The delimiter before every field but a record's first.
-    @inline(__always)
-    private mutating func delimit() {
-        if !atRecordStart { bytes.append(dialect.delimiter) }
+    @inlinable @inline(__always)
+    mutating func delimit() {
+        if !atRecordStart { out.append(dialect.delimiter) }
         atRecordStart = false
     }
 
@@ -102,16 +104,16 @@ public struct CSVWriter: ~Copyable {
         delimit()
         let formula = neutralise && value.first.map(CSVWriter.startsFormula) == true
         if formula || CSVWriter.needsQuotes(value, dialect: dialect) {
-            bytes.reserve(2 * value.count + 3)
-            bytes.append(dialect.quote)
-            if formula { bytes.append(UInt8(ascii: "'")) }
+            out.reserve(2 * value.count + 3)
+            out.append(dialect.quote)
+            if formula { out.append(UInt8(ascii: "'")) }
             for b in value {
-                if b == dialect.quote { bytes.append(b) }
-                bytes.append(b)
+                if b == dialect.quote { out.append(b) }
+                out.append(b)
             }
-            bytes.append(dialect.quote)
+            out.append(dialect.quote)
         } else {
-            bytes.append(contentsOf: value)
+            out.append(contentsOf: value)
         }
     }
 
@@ -125,18 +127,19 @@ public struct CSVWriter: ~Copyable {
     }
 
     /// Appends an integer field.
+    @inlinable
     public mutating func field(int value: Int) {
         delimit()
-        bytes.append(int: value)
+        out.append(int: value)
     }
 
     /// Appends a number field rounded to `places` decimals, trailing zeros dropped
     /// (`24.5743`, `1`, `0.5`); non-finite values and magnitudes of 1e15 or more
     /// are written as empty fields (see `DecimalDigits`).
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func field(decimal value: Double, places: Int = 4) {
         delimit()
-        bytes.append(decimal: value, places: places)
+        out.append(decimal: value, places: places)
     }
 
     /// Appends `value` as `DecimalDigits.write(_:places:to:)` spells it to an
@@ -156,12 +159,13 @@ public struct CSVWriter: ~Copyable {
     /// Appends an empty line (between records; readers count it as a blank line).
     public mutating func blankLine() {
         precondition(atRecordStart, "a blank line goes between records")
-        bytes.append(0x0A)
+        out.append(0x0A)
     }
 
     /// Ends the current record with LF.
+    @inlinable
     public mutating func endRecord() {
-        bytes.append(0x0A)
+        out.append(0x0A)
         atRecordStart = true
     }
 
