@@ -1,4 +1,5 @@
 @testable import CSVCore
+import TestSupport
 import Testing
 
 @Suite("number format: powers of ten")
@@ -43,5 +44,29 @@ struct DecimalDigitsCountTests {
             values.append(x >> UInt64(x % 64))
         }
         for v in values { #expect(DecimalDigits.digitCount(v) == Self.counted(v), "\(v)") }
+    }
+}
+
+@Suite("number format: rounding")
+struct DecimalDigitsRoundingTests {
+    @Test("rounding half away from zero equals Int(x.rounded()) at halves, their neighbours, binade edges and seeded values")
+    func roundHalfAway() {
+        var values: [Double] = [0, -0.0, 0.5, -0.5, 1.5, -1.5, 2.5, 0.49999999999999994, -0.49999999999999994, 1e15, 9e18, -9e18]
+        for k in 0..<40 {
+            let h = Double(k) + 0.5
+            values += [h, -h, h.nextUp, h.nextDown, -h.nextUp, -h.nextDown]
+        }
+        for e in [51, 52, 53, 60, 62] {
+            let p = Double(sign: .plus, exponent: e, significand: 1)
+            values += [p, p.nextUp, p.nextDown, p + 0.5, -p, -(p.nextDown), p - 0.5]
+        }
+        var rng = SeededRandom(seed: 7)
+        for _ in 0..<20_000 {
+            let magnitude = Double.random(in: 0..<1, using: &rng) * PowersOfTen.exact(Int.random(in: 0...18, using: &rng))
+            values += [magnitude, -magnitude, Double(Int.random(in: -1_000_000...1_000_000, using: &rng)) / 2]
+        }
+        for x in values where x.isFinite && abs(x) < 9.2e18 {
+            #expect(DecimalDigits.roundHalfAway(x) == Int(x.rounded()), "\(x)")
+        }
     }
 }

@@ -116,15 +116,33 @@ public enum DecimalDigits {
     public static func write(_ value: Double, places: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
         guard covers(value, places: places) else { return 0 }
         if value == 0 { out[0] = UInt8(ascii: "0"); return 1 }
-        // The common places get a constant divisor (a multiply, not a division).
+        // The common places divide by a constant where the quotient is taken
+        // (a multiply, not a division instruction).
         switch places {
-        case 2: return write(Int((value * 100).rounded()), scale: 100, places: 2, to: out)
-        case 3: return write(Int((value * 1000).rounded()), scale: 1000, places: 3, to: out)
-        case 4: return write(Int((value * 10000).rounded()), scale: 10000, places: 4, to: out)
+        case 2:
+            let m = roundHalfAway(value * 100)
+            return write(sign: m < 0, whole: m.magnitude / 100, fraction: m.magnitude % 100, places: 2, to: out)
+        case 3:
+            let m = roundHalfAway(value * 1000)
+            return write(sign: m < 0, whole: m.magnitude / 1000, fraction: m.magnitude % 1000, places: 3, to: out)
+        case 4:
+            let m = roundHalfAway(value * 10000)
+            return write(sign: m < 0, whole: m.magnitude / 10000, fraction: m.magnitude % 10000, places: 4, to: out)
         default:
-            let scale = Int(power(places))
-            return write(Int((value * Double(scale)).rounded()), scale: scale, places: places, to: out)
+            let scale = UInt(power(places)), m = roundHalfAway(value * Double(scale))
+            return write(sign: m < 0, whole: m.magnitude / scale, fraction: m.magnitude % scale, places: places, to: out)
         }
+    }
+
+    /// `Int(x.rounded())` (halves away from zero) for |x| < 2^63, without the
+    /// call to libm's `round` (the baseline x86-64 target has no rounding
+    /// instruction): truncate, then step away from zero when the part cut off,
+    /// `x − trunc(x)` (exact in a double), is half or more.
+    @inlinable @inline(__always)
+    public static func roundHalfAway(_ x: Double) -> Int {
+        let t = Int(x)
+        let cut = x - Double(t)
+        return cut >= 0.5 ? t &+ 1 : cut <= -0.5 ? t &- 1 : t
     }
 
     /// Whether `write(_:places:to:)` spells `value`: finite, under 1e15, and
@@ -142,15 +160,12 @@ public enum DecimalDigits {
     }
 
     @inlinable @inline(__always)
-    static func write(_ scaled: Int, scale: Int, places: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
+    static func write(sign: Bool, whole: UInt, fraction: UInt, places: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
         var n = 0
-        if scaled < 0 { out[0] = UInt8(ascii: "-"); n = 1 }
-        let magnitude = scaled.magnitude
-        let whole = magnitude / UInt(scale)
-        var frac = magnitude % UInt(scale)
+        if sign { out[0] = UInt8(ascii: "-"); n = 1 }
         n += write(UInt64(whole), to: out + n)
-        guard frac != 0 else { return n }
-        var width = places
+        guard fraction != 0 else { return n }
+        var frac = fraction, width = places
         while frac % 10 == 0 { frac /= 10; width -= 1 }
         out[n] = UInt8(ascii: ".")
         n += 1
