@@ -28,6 +28,25 @@ struct UnitValueDetectorTests {
         #expect(precision >= 0.95, "precision@100 \(precision)")
     }
 
+    @Test("groups fed by the same tariff lines share one fit, and it is the fit each would get alone")
+    func sharedFits() throws {
+        let t = Self.data.table
+        let shared = UnitValueDetector().fit(t, sharing: true), alone = UnitValueDetector().fit(t, sharing: false)
+        #expect(shared.groups.keys.sorted() == alone.groups.keys.sorted())
+        for (key, g) in alone.groups {
+            let s = try #require(shared.groups[key])
+            #expect(s.key == key && s.features == g.features && s.rows == g.rows, "\(key)")
+            #expect(s.location.map(\.bitPattern) == g.location.map(\.bitPattern), "\(key)")
+            #expect(s.scatter.elements.map(\.bitPattern) == g.scatter.elements.map(\.bitPattern), "\(key)")
+            #expect(s.medians.map(\.bitPattern) == g.medians.map(\.bitPattern), "\(key)")
+        }
+        // Sharing happens: some HS6 groups hold one tariff line, so their fit is that line's.
+        let repeats = alone.groups.filter { key, g in
+            alone.groups.contains { $0.key != key && $0.value.rows == g.rows && $0.value.location == g.location }
+        }
+        #expect(!repeats.isEmpty)
+    }
+
     @Test("reasons speak an officer's language")
     func reasons() throws {
         let t = Self.data.table
