@@ -70,3 +70,26 @@ struct DecimalDigitsRoundingTests {
         }
     }
 }
+
+@Suite("number format: digits eight at a time")
+struct DecimalDigitsEightTests {
+    @Test("writeDigits equals the two-at-a-time oracle for every count 0...20, at powers of ten, their neighbours and seeded values")
+    func sameAsPairs() {
+        var values: [UInt64] = [0, 1, 9, .max, 99_999_999, 100_000_000, 531_620_250_009_344_383]
+        for k in 0...19 { let p = PowersOfTen.integer(k); values += [p - 1, p, p + 1] }
+        var rng = SeededRandom(seed: 31)
+        for _ in 0..<5_000 { values.append(UInt64.random(in: 0...UInt64.max, using: &rng) >> UInt64.random(in: 0...63, using: &rng)) }
+        var fast = [UInt8](repeating: 0, count: 24), slow = [UInt8](repeating: 0, count: 24)
+        for v in values {
+            for count in 0...20 {
+                fast.withUnsafeMutableBufferPointer { DecimalDigits.writeDigits(v, count: count, to: $0.baseAddress!) }
+                slow.withUnsafeMutableBufferPointer { DecimalDigits.writeDigitsByPairs(v, count: count, to: $0.baseAddress!) }
+                #expect(fast[0..<count] == slow[0..<count], "\(v) in \(count) digits")
+            }
+            // Every eight-digit word spells its number.
+            let word = DecimalDigits.eightDigits(UInt32(v % 100_000_000))
+            let spelled = Array(String(v % 100_000_000).utf8)
+            #expect(withUnsafeBytes(of: word.littleEndian) { Array($0) } == Array(repeating: UInt8(ascii: "0"), count: 8 - spelled.count) + spelled)
+        }
+    }
+}
