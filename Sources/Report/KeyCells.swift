@@ -24,6 +24,7 @@ struct KeyCells: Sendable {
     private var days: [Int32] = []
     /// Per input file.
     private var fileBase = 0
+    private var fileCount = 0
     private var fileIndex: [UInt16] = []
     /// The empty cell.
     private var empty = 0
@@ -52,6 +53,7 @@ struct KeyCells: Sendable {
         fileBase = bounds.count - 1
         for f in t.files { add(csv: CSVWriter.encodedCell(RejectLog.neutralised(f)), json: f) }
         fileIndex = t.fileIndex
+        fileCount = t.files.count
     }
 
     /// The text fields key cells are made of (the others' dictionaries, such as
@@ -81,7 +83,12 @@ struct KeyCells: Sendable {
             column(3 + c) { countryBase + Int(codes[$0]) }
         }
         column(8) { textCell(.hsCode, $0) }
-        column(9) { fileBase + Int(fileIndex[$0]) }
+        // One input file (the usual case): the same cell on every row, no column read.
+        if fileCount == 1 {
+            for i in 0..<n { out[i * w + 9] = Int32(truncatingIfNeeded: fileBase) }
+        } else {
+            column(9) { fileBase + Int(fileIndex[$0]) }
+        }
         return out
     }
 

@@ -49,8 +49,37 @@ public struct ByteBuffer: ~Copyable {
     public mutating func append(_ bytes: UnsafeRawBufferPointer) {
         guard let from = bytes.baseAddress, !bytes.isEmpty else { return }
         reserve(bytes.count)
-        UnsafeMutableRawPointer(base + written).copyMemory(from: from, byteCount: bytes.count)
+        ByteBuffer.copy(from, to: UnsafeMutableRawPointer(base + written), count: bytes.count)
         written += bytes.count
+    }
+
+    /// Copies `n` bytes. Cells are short (a country, a date, a name), and a call
+    /// to `memmove` per cell was 7% of writing ranked.csv: up to 32 bytes move as
+    /// two overlapping loads and stores of the same width, every one inside both
+    /// ranges (no byte read or written outside them); longer runs call `memmove`.
+    @inlinable @inline(__always)
+    static func copy(_ from: UnsafeRawPointer, to: UnsafeMutableRawPointer, count n: Int) {
+        if n >= 16 {
+            guard n <= 32 else { return to.copyMemory(from: from, byteCount: n) }
+            let head = from.loadUnaligned(as: SIMD16<UInt8>.self), tail = from.loadUnaligned(fromByteOffset: n &- 16, as: SIMD16<UInt8>.self)
+            to.storeBytes(of: head, as: SIMD16<UInt8>.self)
+            (to + (n &- 16)).storeBytes(of: tail, as: SIMD16<UInt8>.self)
+        } else if n >= 8 {
+            let head = from.loadUnaligned(as: UInt64.self), tail = from.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+            to.storeBytes(of: head, as: UInt64.self)
+            (to + (n &- 8)).storeBytes(of: tail, as: UInt64.self)
+        } else if n >= 4 {
+            let head = from.loadUnaligned(as: UInt32.self), tail = from.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self)
+            to.storeBytes(of: head, as: UInt32.self)
+            (to + (n &- 4)).storeBytes(of: tail, as: UInt32.self)
+        } else if n > 0 {
+            // 1 to 3 bytes: the first, the middle and the last (all of them).
+            let a = from.load(as: UInt8.self), m = from.load(fromByteOffset: n >> 1, as: UInt8.self)
+            let z = from.load(fromByteOffset: n &- 1, as: UInt8.self)
+            to.storeBytes(of: a, as: UInt8.self)
+            to.storeBytes(of: m, toByteOffset: n >> 1, as: UInt8.self)
+            to.storeBytes(of: z, toByteOffset: n &- 1, as: UInt8.self)
+        }
     }
 
     @inlinable
