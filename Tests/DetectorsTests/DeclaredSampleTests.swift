@@ -130,6 +130,11 @@ struct DeclaredSampleTests {
         #expect(model.reasons(t, row: t.count - 2).contains { $0.text.hasPrefix("gross weight below the net weight") })
         // Within 1% of net is rounding, not impossible physics.
         #expect(!model.reasons(t, row: t.count - 1).contains { $0.text.hasPrefix("gross weight below") })
+        // Rows on both sides of a 64-row word's edge (scoring keeps one bit a row).
+        let edge = try Self.table(Array(repeating: ("silicon metal 441", 1000, 500, 2000), count: 6), ordinary: 60)
+        let edgeScores = try UnitValueDetector().fit(edge).anomalyScores(edge)
+        for r in 60..<66 { #expect(edgeScores[r] >= FittedUnitValue.grossBelowNetScore, "row \(r)") }
+        #expect(edgeScores[0..<60].allSatisfy { $0 < FittedUnitValue.grossBelowNetScore })
     }
 
     @Test("ordinary heavy packaging is not a false weight: the packaging share's log is near normal")
