@@ -203,6 +203,7 @@ struct ChunkPlan: Sendable {
         var edges = Set(splits.filter { $0 > from && $0 < bytes.count })
         edges.insert(from)
         let sorted = edges.sorted()
+        chunks.reserveCapacity(sorted.count)
         for (k, s) in sorted.enumerated() {
             chunks.append(Chunk(start: s, end: k + 1 < sorted.count ? sorted[k + 1] : bytes.count, insideQuotes: false, newlinesBefore: 0))
         }
@@ -219,28 +220,32 @@ struct ChunkPlan: Sendable {
         let first = planned - 1, quote = dialect.quote
         // safe: the bytes are only read, and only while the counts run.
         nonisolated(unsafe) let shared = bytes
-        let ranges = (first..<last).map { chunks[$0].start..<chunks[$0].end }
-        let counts = map(ranges.count) { k in
-            let r = ranges[k]
-            var q: UInt64 = 0, n: UInt64 = 0
-            if !r.isEmpty {
-                let p = shared.baseAddress!.assumingMemoryBound(to: UInt8.self) + r.lowerBound
-                #if arch(x86_64)
-                if kernel.isAVX512 {
-                    tradescan_count_quotes_newlines_avx512(p, r.count, quote, &q, &n)
-                } else {
+        let counts: [(quotes: UInt64, newlines: UInt64)]
+        do {
+            // The chunks read by the counts (a reference, released before they are updated below).
+            let chunks = self.chunks
+            counts = map(last - first) { k in
+                let r = chunks[first + k].start..<chunks[first + k].end
+                var q: UInt64 = 0, n: UInt64 = 0
+                if !r.isEmpty {
+                    let p = shared.baseAddress!.assumingMemoryBound(to: UInt8.self) + r.lowerBound
+                    #if arch(x86_64)
+                    if kernel.isAVX512 {
+                        tradescan_count_quotes_newlines_avx512(p, r.count, quote, &q, &n)
+                    } else {
+                        tradescan_count_quotes_newlines(p, r.count, quote, &q, &n)
+                    }
+                    #else
                     tradescan_count_quotes_newlines(p, r.count, quote, &q, &n)
+                    #endif
                 }
-                #else
-                tradescan_count_quotes_newlines(p, r.count, quote, &q, &n)
-                #endif
+                return (q, n)
             }
-            return (q, n)
         }
         for (k, c) in counts.enumerated() {
-            let before = chunks[first + k]
-            chunks[first + k + 1].insideQuotes = before.insideQuotes != (c.quotes & 1 == 1)
-            chunks[first + k + 1].newlinesBefore = before.newlinesBefore + Int(c.newlines)
+            let before = self.chunks[first + k]
+            self.chunks[first + k + 1].insideQuotes = before.insideQuotes != (c.quotes & 1 == 1)
+            self.chunks[first + k + 1].newlinesBefore = before.newlinesBefore + Int(c.newlines)
         }
         planned = last + 1
     }
