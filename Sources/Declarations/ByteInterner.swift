@@ -108,8 +108,10 @@ public struct ByteInterner: Sendable {
         // The bounds of each value whose first slot matches, asked for D places
         // ahead of its bytes, which are asked for here too: by the lookups below,
         // the block's slots, bounds and bytes are all on their way or in cache.
+        // A small dictionary (units, currencies, ports: all of it in the L1
+        // cache) skips this pass; it would only add work.
         let d = 16
-        for k in 0..<(n &+ d) {
+        for k in 0..<(count > ByteInterner.cachedValues ? n &+ d : 0) {
             if k < n, let c = firstMatch(scratch[k]) {
                 offsets.withUnsafeBufferPointer { Prefetch.read($0.baseAddress! + c) }
             }
@@ -137,6 +139,10 @@ public struct ByteInterner: Sendable {
             code(k, last)
         }
     }
+
+    /// Values up to which a dictionary's slots, bounds and bytes stay in cache
+    /// without being asked for.
+    static let cachedValues = 512
 
     /// The code in the slot a lookup of hash `h` reads first, if its hash bits
     /// match (the value is then most likely that code's).

@@ -65,9 +65,10 @@ struct ByteInternerTests {
     func batchAgainstOneByOne(seed: UInt64) {
         var rng = SeededRandom(seed: seed)
         // A pool of values of 0 to 30 bytes; rows draw from it with runs of one value.
-        let pool: [[UInt8]] = (0..<400).map { _ in (0..<Int.random(in: 0...30, using: &rng)).map { _ in UInt8.random(in: 97...100, using: &rng) } }
+        // More values than `ByteInterner.cachedValues`, so blocks run both without and with the prefetch pass.
+        let pool: [[UInt8]] = (0..<1_500).map { _ in (0..<Int.random(in: 0...30, using: &rng)).map { _ in UInt8.random(in: 97...100, using: &rng) } }
         var rows: [[UInt8]] = []
-        while rows.count < 3000 {
+        while rows.count < 6000 {
             let v = pool[Int.random(in: 0..<pool.count, using: &rng)]
             for _ in 0..<Int.random(in: 1...4, using: &rng) { rows.append(v) }
         }
@@ -97,6 +98,7 @@ struct ByteInternerTests {
             }
             #expect(codes == expected, "batch \(batch)")
             #expect(interner.count == oracle.count)
+            #expect(interner.count > ByteInterner.cachedValues)
         }
     }
 }
