@@ -87,12 +87,13 @@ public struct ByteInterner: Sendable {
     /// A lookup is three dependent reads (the table slot, the value's bounds,
     /// its bytes), each a cache miss once a dictionary outgrows the L2 cache:
     /// they were over half of ingest's text interning. So this hashes all the
-    /// values first, asking for each one's first table slot, and starts the
-    /// lookups of the values a few places ahead early, as prefetches: the
-    /// bounds of the value whose slot matches eight places ahead, the bytes four
-    /// places ahead. Their misses then overlap. The prefetches are hints read
-    /// through the current table; an insertion between one and its lookup
-    /// only makes it useless.
+    /// values first, asking for each one's first table slot; then, in a pass of
+    /// its own, asks for the bounds of each value whose slot matches and, sixteen
+    /// places behind, for that value's bytes; then looks the values up. Their
+    /// misses overlap instead of following one another. Dictionaries of up to
+    /// `cachedValues` values skip the middle pass. The prefetches are hints read
+    /// through the current table; an insertion between one and its lookup only
+    /// makes it useless.
     @inline(__always)
     mutating func intern(_ n: Int, views: UnsafePointer<UnsafeRawBufferPointer>, hashes scratch: UnsafeMutablePointer<UInt64>,
                          _ code: (Int, UInt32) -> Void) {
@@ -110,17 +111,19 @@ public struct ByteInterner: Sendable {
         // the block's slots, bounds and bytes are all on their way or in cache.
         // A small dictionary (units, currencies, ports: all of it in the L1
         // cache) skips this pass; it would only add work.
-        let d = 16
-        for k in 0..<(count > ByteInterner.cachedValues ? n &+ d : 0) {
-            if k < n, let c = firstMatch(scratch[k]) {
-                offsets.withUnsafeBufferPointer { Prefetch.read($0.baseAddress! + c) }
-            }
-            if k >= d, let c = firstMatch(scratch[k &- d]) {
-                let lo = offsets[c], hi = offsets[c &+ 1]
-                if hi > lo {
-                    arena.withUnsafeBufferPointer { a in
-                        Prefetch.read(a.baseAddress! + lo)
-                        Prefetch.read(a.baseAddress! + (hi &- 1))
+        if count > ByteInterner.cachedValues {
+            let d = 16
+            for k in 0..<(n &+ d) {
+                if k < n, let c = firstMatch(scratch[k]) {
+                    offsets.withUnsafeBufferPointer { Prefetch.read($0.baseAddress! + c) }
+                }
+                if k >= d, let c = firstMatch(scratch[k &- d]) {
+                    let lo = offsets[c], hi = offsets[c &+ 1]
+                    if hi > lo {
+                        arena.withUnsafeBufferPointer { a in
+                            Prefetch.read(a.baseAddress! + lo)
+                            Prefetch.read(a.baseAddress! + (hi &- 1))
+                        }
                     }
                 }
             }

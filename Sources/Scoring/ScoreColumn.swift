@@ -98,6 +98,12 @@ public struct ScoreColumn: Sendable {
     public subscript(r: Int) -> Double {
         if !dense.isEmpty { return dense[r] }
         if !codes.isEmpty { return palette[Int(codes[r])] }
+        return storedValue(r)
+    }
+
+    /// Row `r`'s score in a sparse column: a word load and a popcount.
+    @inline(__always)
+    private func storedValue(_ r: Int) -> Double {
         precondition(r >= 0 && r < count, "row out of range")
         let word = scored[r >> 6]
         let bit: UInt64 = 1 << UInt64(r & 63)
@@ -116,12 +122,7 @@ public struct ScoreColumn: Sendable {
         } else if !codes.isEmpty {
             for (i, r) in rows.enumerated() { out[offset + i * stride] = palette[Int(codes[r])] }
         } else {
-            for (i, r) in rows.enumerated() {
-                precondition(r >= 0 && r < count, "row out of range")
-                let word = scored[r >> 6]
-                let bit: UInt64 = 1 << UInt64(r & 63)
-                out[offset + i * stride] = word & bit == 0 ? 0 : values[Int(before[r >> 6]) + (word & (bit &- 1)).nonzeroBitCount]
-            }
+            for (i, r) in rows.enumerated() { out[offset + i * stride] = storedValue(r) }
         }
     }
 
