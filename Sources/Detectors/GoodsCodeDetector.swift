@@ -174,8 +174,11 @@ public struct FittedGoodsCode: FittedDetector {
         var controlled: Int32 = -1
         var ownSimilarity = 0.0
         var controlledSimilarity = 0.0
+        /// The log10 likelihood ratio of the controlled line whose value distribution
+        /// fits best against the row's own line, and that line's index into
+        /// `centroidCodes`, when the ratio passes `priorLog10Odds` (0 and −1 when not:
+        /// a smaller ratio gives neither score nor reason).
         var log10LR = 0.0
-        /// Index into `centroidCodes` of the line whose value distribution fits best, or −1.
         var lrLine: Int32 = -1
     }
 
@@ -191,6 +194,8 @@ public struct FittedGoodsCode: FittedDetector {
         /// Per controlled line: its centroid index, median and scale of log USD/kg.
         var lrLineIndex: [Int32]
         var cMedian: [Double], cScale: [Double], cLogScale: [Double]
+        /// The controlled lines' best log density by bucket of log USD/kg.
+        var envelope: LineEnvelope
         /// Per distinct tariff code: controlled, its own line, its centroid (−1: none).
         var isControlled: [Bool]
         var declaredLine: [Line?]
@@ -222,11 +227,13 @@ public struct FittedGoodsCode: FittedDetector {
         // Everything per line is looked up once per distinct code, not per row.
         let codeIndex = Dictionary(uniqueKeysWithValues: centroidCodes.enumerated().map { ($1, $0) })
         let controlledLines = lines.filter { controls.isControlled(code: $0.key) }.sorted { $0.key < $1.key }
-        let cScale = controlledLines.map(\.value.scale)
+        let cMedian = controlledLines.map(\.value.median), cScale = controlledLines.map(\.value.scale)
+        let cLogScale = cScale.map { Math.log($0) }
         let lineCodes = (0..<hs.values.count).map { hs.values.string(UInt32($0)) }
         var p = Prepared(keywords: keywords, sparse: sparse, best: best,
                         lrLineIndex: controlledLines.map { Int32(codeIndex[$0.key] ?? -1) },
-                        cMedian: controlledLines.map(\.value.median), cScale: cScale, cLogScale: cScale.map { Math.log($0) },
+                        cMedian: cMedian, cScale: cScale, cLogScale: cLogScale,
+                        envelope: LineEnvelope(median: cMedian, scale: cScale, logScale: cLogScale),
                         isControlled: lineCodes.map { controls.isControlled(code: $0) },
                         declaredLine: lineCodes.map { lines[$0] },
                         declaredLogScale: lineCodes.map { lines[$0].map { Math.log($0.scale) } ?? 0 },
@@ -280,29 +287,39 @@ public struct FittedGoodsCode: FittedDetector {
             let x = Math.log(max(p.valueUSD[r], 0.01) / n)
             let zOwn = (x - declared.median) / declared.scale
             let own = -0.5 * zOwn * zOwn - p.declaredLogScale[hc]
-            // Every controlled line's ratio first, in a loop without branches (the compiler
-            // runs it on vectors: two divisions a line were most of this function), then the
-            // first largest above zero, as one loop testing each ratio in turn picked it.
-            let lines = p.cMedian.count, ln10 = Math.log(10)
-            let (bestLR, bestK) = withUnsafeTemporaryAllocation(of: Double.self, capacity: lines) { lr in
-                p.cMedian.withUnsafeBufferPointer { median in
-                    p.cScale.withUnsafeBufferPointer { scale in
-                        p.cLogScale.withUnsafeBufferPointer { logScale in
-                            for k in 0..<lines {
-                                let z = (x - median[k]) / scale[k]
-                                lr[k] = (-0.5 * z * z - logScale[k] - own) / ln10
-                            }
-                        }
-                    }
-                }
-                var bestLR = 0.0, bestK = -1
-                for k in 0..<lines where lr[k] > bestLR { bestLR = lr[k]; bestK = k }
-                return (bestLR, bestK)
+            // Most rows fit their own line well enough that no controlled line could pass
+            // the prior odds at their value: the envelope settles those without a ratio per line.
+            if !p.envelope.rulesOut(x, above: own + GoodsCodeDetector.priorLog10Odds * Math.log(10)) {
+                let (bestLR, bestK) = bestControlledLine(p, x: x, own: own)
+                if bestK >= 0 && bestLR > GoodsCodeDetector.priorLog10Odds { e.log10LR = bestLR; e.lrLine = p.lrLineIndex[bestK] }
             }
-            if bestK >= 0 { e.log10LR = bestLR; e.lrLine = p.lrLineIndex[bestK] }
         }
         e.score = GoodsCodeDetector.score(keyword: e.keyword >= 0, margin: e.margin, log10LR: e.log10LR)
         return e
+    }
+
+    /// The controlled line whose log density at `x` beats `own` by most, as a
+    /// log10 likelihood ratio (first such line on ties; (0, −1): none beats it).
+    func bestControlledLine(_ p: Prepared, x: Double, own: Double) -> (Double, Int) {
+        // Every controlled line's ratio first, in a loop without branches (the compiler
+        // runs it on vectors: two divisions a line were most of this function), then the
+        // first largest above zero, as one loop testing each ratio in turn picked it.
+        let lines = p.cMedian.count, ln10 = Math.log(10)
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: lines) { lr in
+            p.cMedian.withUnsafeBufferPointer { median in
+                p.cScale.withUnsafeBufferPointer { scale in
+                    p.cLogScale.withUnsafeBufferPointer { logScale in
+                        for k in 0..<lines {
+                            let z = (x - median[k]) / scale[k]
+                            lr[k] = (-0.5 * z * z - logScale[k] - own) / ln10
+                        }
+                    }
+                }
+            }
+            var bestLR = 0.0, bestK = -1
+            for k in 0..<lines where lr[k] > bestLR { bestLR = lr[k]; bestK = k }
+            return (bestLR, bestK)
+        }
     }
 
     /// Every row's score, in parallel over row ranges.
