@@ -50,14 +50,18 @@ public struct GoodsCodeDetector: Detector {
             }
             return (values, pairs)
         }
-        // Per line: robust location and scale of ln(USD/kg).
+        // Per line: robust location and scale of ln(USD/kg), lines on every core
+        // (two medians over every row's value were a third of a second on one).
         var lines: [String: FittedGoodsCode.Line] = [:]
-        for code in 0..<lineCount {
+        let fittedLines = Parallel.map(0..<lineCount, threads: System.cores) { code -> FittedGoodsCode.Line? in
             let v = parts.flatMap { $0.values[code] }
-            guard v.count >= 20 else { continue }
+            guard v.count >= 20 else { return nil }
             let med = Select.median(v)
             let mad = max(0.1, Select.median(v.map { abs($0 - med) }) * 1.4826)
-            lines[hs.values.string(UInt32(code))] = .init(median: med, scale: mad, rows: v.count)
+            return .init(median: med, scale: mad, rows: v.count)
+        }
+        for (code, line) in fittedLines.enumerated() {
+            if let line { lines[hs.values.string(UInt32(code))] = line }
         }
         // Text: IDF over distinct descriptions, centroids per line (row-weighted).
         let distinct = (0..<desc.values.count).map { desc.values.string(UInt32($0)) }
