@@ -41,7 +41,7 @@ for _ in $(seq 1 "$rounds"); do
     "$b" scan "$data/declarations.csv" --parties "$data/restricted_parties.csv" --out "$out/scan" --quiet
     end=$(date +%s.%N)
     printf "%-28s wall %6.2f s " "$b" "$(awk -v s="$start" -v e="$end" 'BEGIN { print e - s }')"
-    sed -n '/^| stage | seconds/,/^$/p' "$out/scan/summary.md" | grep -E '^\| (ingest|fit |score |rank |write )' \
+    sed -n '/^| stage | seconds/,/^$/p' "$out/scan/summary.md" | grep -E "^\| (ingest|fit |score |rank |write )" \
       | awk -F'|' '{gsub(/^ +| +$/, "", $2); gsub(/ /, "", $3); printf "| %s %s ", $2, $3}'
     echo
   done

@@ -58,9 +58,57 @@ public struct SuiteScores: Sendable {
 public enum DetectorSuite {
     /// Called after each stage with its name (e.g. "fit routing").
     public typealias StageHook = (String) -> Void
+    /// Called for a part of a stage that ran beside others (each detector's fit
+    /// and score): its name and its own seconds, which overlap the others'.
+    public typealias PartHook = (String, Double) -> Void
+
+    /// One detector's fit and score, or why it was skipped.
+    enum Run: Sendable {
+        case ran(any FittedDetector, ScoreColumn, @Sendable (Int) -> [Reason], fitSeconds: Double, scoreSeconds: Double)
+        case skipped(String, String)
+    }
+
+    /// Fits `detector` on `table` and scores the table, timing each; `fitted`
+    /// is called between the two.
+    static func fitAndScore<D: Detector>(_ detector: D, _ table: DeclarationTable, _ facts: TableFacts,
+                                         fitted: (String) -> Void = { _ in }) throws -> Run {
+        let missing = D.missingFields(in: table)
+        guard missing.isEmpty else { return .skipped(D.Fitted.name, "missing " + missing.map(\.rawValue).joined(separator: ", ")) }
+        let clock = ContinuousClock(), start = clock.now
+        let f = try detector.fit(table, facts: facts)
+        let fitEnd = clock.now
+        fitted("fit \(D.Fitted.name)")
+        let scoreStart = clock.now
+        let (s, explain) = f.scoresAndExplainer(table, facts: facts)
+        let column = ScoreColumn(s)
+        return .ran(f, column, explain, fitSeconds: seconds(start, fitEnd), scoreSeconds: seconds(scoreStart, clock.now))
+    }
+
+    static func seconds(_ a: ContinuousClock.Instant, _ b: ContinuousClock.Instant) -> Double {
+        let e = a.duration(to: b)
+        return Double(e.components.seconds) + Double(e.components.attoseconds) * 1e-18
+    }
+
+    /// How many detectors, from the front of the suite's list, run one at a
+    /// time: unit_value and goods_code each hold a few hundred MB more than the
+    /// table while they run (450 and 250 MB at 10M rows: every row's features,
+    /// a score column, per-line value lists), so side by side they would push
+    /// a scan past its memory budget. The others hold under 170 MB each.
+    static let runAlone = 2
+    /// The names of the detectors that run alone (a model file's suite is scored alike).
+    static let aloneNames: Set<String> = [FittedUnitValue.name, FittedGoodsCode.name]
 
     /// Fits every detector whose fields `table` has, then the risk model on their scores.
     /// Returns the scores of `table` too, since fitting the risk model needs them.
+    ///
+    /// unit_value and goods_code run one after the other, each parallel inside
+    /// (`runAlone`); the other detectors then run side by side, two at a time on
+    /// two cores, so one's serial steps (grouping, sorting, building its tables)
+    /// leave a core another fills. Each computes what it would alone, and the
+    /// results join in the list's order: the same scores whatever ran beside
+    /// what. `stage` is called after each stage that ran alone (`fit unit_value`)
+    /// and after the side-by-side stage as a whole; `part` then gives each of its
+    /// detectors' own fit and score seconds, which overlap.
     ///
     /// When `table` has outcomes (and `learning` is not nil) an `OutcomeModel` is
     /// fitted on the detectors' scores and the other features; its score joins the
@@ -69,38 +117,49 @@ public enum DetectorSuite {
     /// `unsupervisedWeight`. Its fit-table scores are out of fold.
     public static func fit(_ table: DeclarationTable, controls: ControlsTable = .standard, parties: PartyList? = nil,
                            weights: [String: Double] = [:], learning: OutcomeModel.Options? = OutcomeModel.Options(),
-                           stage: StageHook = { _ in }) throws -> (FittedSuite, SuiteScores) {
+                           stage: StageHook = { _ in }, part: PartHook = { _, _ in }) throws -> (FittedSuite, SuiteScores) {
+        var detectors: [any Detector] = [UnitValueDetector(), GoodsCodeDetector(controls: controls), LicenceDetector(controls: controls),
+                                         RoutingDetector(controls: controls, parties: parties), DiversionDetector(controls: controls),
+                                         NewPartyDetector(controls: controls), SplitShipmentDetector(controls: controls)]
+        if let parties { detectors.append(PartyScreeningDetector(parties: parties)) }
+        let facts = TableFacts(table)
+        var runs: [Run] = []
+        for d in detectors.prefix(runAlone) {
+            let run = try fitAndScore(d, table, facts, fitted: stage)
+            if case .ran(let f, _, _, _, _) = run { stage("score \(type(of: f).name)") }
+            runs.append(run)
+        }
+        let side = Array(detectors.dropFirst(runAlone))
+        let beside = try Parallel.map(0..<side.count, threads: System.cores) { [side] k in
+            Result { try fitAndScore(side[k], table, facts) }
+        }.map { try $0.get() }
+        let ran = beside.compactMap { run -> (String, Double, Double)? in
+            guard case .ran(let f, _, _, let fit, let score) = run else { return nil }
+            return (type(of: f).name, fit, score)
+        }
+        if !ran.isEmpty {
+            stage("fit and score " + ran.map(\.0).joined(separator: ", ") + " (side by side)")
+            for (name, fit, score) in ran {
+                part("fit \(name)", fit)
+                part("score \(name)", score)
+            }
+        }
+        runs += beside
         var fitted: [any FittedDetector] = []
         var skipped: [(String, String)] = []
         var scores = SuiteScores(names: [], columns: [ScoreColumn](), explainers: [])
-        let facts = TableFacts(table)
-        func run<D: Detector>(_ detector: D) throws {
-            let missing = D.missingFields(in: table)
-            guard missing.isEmpty else {
-                skipped.append((D.Fitted.name, "missing " + missing.map(\.rawValue).joined(separator: ", ")))
-                return
+        for run in runs {
+            switch run {
+            case .skipped(let name, let reason):
+                skipped.append((name, reason))
+            case .ran(let f, let column, let explain, _, _):
+                fitted.append(f)
+                scores.names.append(type(of: f).name)
+                scores.columns.append(column)
+                scores.explainers.append(explain)
             }
-            let f = try detector.fit(table, facts: facts)
-            stage("fit \(D.Fitted.name)")
-            let (s, explain) = f.scoresAndExplainer(table, facts: facts)
-            fitted.append(f)
-            scores.names.append(D.Fitted.name)
-            scores.columns.append(ScoreColumn(s))
-            scores.explainers.append(explain)
-            stage("score \(D.Fitted.name)")
         }
-        try run(UnitValueDetector())
-        try run(GoodsCodeDetector(controls: controls))
-        try run(LicenceDetector(controls: controls))
-        try run(RoutingDetector(controls: controls, parties: parties))
-        try run(DiversionDetector(controls: controls))
-        try run(NewPartyDetector(controls: controls))
-        try run(SplitShipmentDetector(controls: controls))
-        if let parties {
-            try run(PartyScreeningDetector(parties: parties))
-        } else {
-            skipped.append((FittedPartyScreening.name, "no --parties list given"))
-        }
+        if parties == nil { skipped.append((FittedPartyScreening.name, "no --parties list given")) }
         var risk = RiskModel.fit(names: scores.names, columns: scores.columns)
         var outcomeModel: OutcomeModel?
         if let learning, let outcome = table.outcome {
@@ -128,16 +187,40 @@ public enum DetectorSuite {
 }
 
 extension FittedSuite {
-    /// Scores `table` with every fitted detector.
-    public func score(_ table: DeclarationTable, stage: DetectorSuite.StageHook = { _ in }) throws -> SuiteScores {
+    /// Scores `table` with every fitted detector: the first ones one at a
+    /// time, the rest side by side, as `DetectorSuite.fit` runs them (and with
+    /// the same hooks).
+    public func score(_ table: DeclarationTable, stage: DetectorSuite.StageHook = { _ in },
+                      part: DetectorSuite.PartHook = { _, _ in }) throws -> SuiteScores {
         var out = SuiteScores(names: [], columns: [ScoreColumn](), explainers: [])
         let facts = TableFacts(table)
-        for d in detectors {
+        let clock = ContinuousClock()
+        @Sendable func scored(_ d: any FittedDetector) -> (ScoreColumn, @Sendable (Int) -> [Reason], Double) {
+            let start = clock.now
             let (s, e) = d.scoresAndExplainer(table, facts: facts)
+            let column = ScoreColumn(s)
+            return (column, e, DetectorSuite.seconds(start, clock.now))
+        }
+        let alone = detectors.prefix(while: { d in
+            DetectorSuite.aloneNames.contains(type(of: d).name)
+        })
+        for d in alone {
+            let (column, e, _) = scored(d)
             out.names.append(type(of: d).name)
-            out.columns.append(ScoreColumn(s))
+            out.columns.append(column)
             out.explainers.append(e)
             stage("score \(type(of: d).name)")
+        }
+        let side = Array(detectors.dropFirst(alone.count))
+        let beside = Parallel.map(0..<side.count, threads: System.cores) { [side] k in scored(side[k]) }
+        for (d, (column, e, _)) in zip(side, beside) {
+            out.names.append(type(of: d).name)
+            out.columns.append(column)
+            out.explainers.append(e)
+        }
+        if !side.isEmpty {
+            stage("score " + side.map { type(of: $0).name }.joined(separator: ", ") + " (side by side)")
+            for (d, (_, _, seconds)) in zip(side, beside) { part("score \(type(of: d).name)", seconds) }
         }
         if let outcome {
             let byName = out.denseByName()

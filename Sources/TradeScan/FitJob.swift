@@ -23,7 +23,8 @@ public enum FitJob {
             return Result(ingest: ingest, detectors: [], skipped: [], bytes: 0, reported: false, seconds: clock.stages, outcomeChoice: nil)
         }
         let (suite, _) = try DetectorSuite.fit(ingest.table, controls: options.controls, parties: options.parties,
-                                               weights: options.weights, learning: options.learning) { clock.lap($0) }
+                                               weights: options.weights, learning: options.learning,
+                                               stage: { clock.lap($0) }, part: { clock.part($0, seconds: $1) })
         let bytes = try ModelFile.encode(suite)
         try AtomicFile.write(bytes, to: path)
         clock.lap("write model")

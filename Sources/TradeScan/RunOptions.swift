@@ -67,4 +67,12 @@ struct StageClock {
         log?.stageDone(name, seconds: s)
         t0 = clock.now
     }
+
+    /// A part of the stage just lapped that ran beside others, with its own
+    /// seconds (which overlap the others'): listed under the stage, marked "↳",
+    /// without memory figures.
+    mutating func part(_ name: String, seconds: Double) {
+        stages.append(("↳ " + name, seconds))
+        memory.append(nil)
+    }
 }

@@ -31,7 +31,8 @@ public enum ScanJob {
         }
         let previous = try options.previous.map(PreviousFlags.read(folder:))
         let (suite, scores) = try DetectorSuite.fit(ingest.table, controls: options.controls, parties: options.parties,
-                                                    weights: options.weights, learning: options.learning) { clock.lap($0) }
+                                                    weights: options.weights, learning: options.learning,
+                                                    stage: { clock.lap($0) }, part: { clock.part($0, seconds: $1) })
         return try ReportFolder.write(ingest: ingest, suite: suite, scores: scores, previous: previous, options: options,
                                       out: out, clock: &clock, command: "scan")
     }

@@ -17,7 +17,7 @@ public enum ScoreJob {
         }
         try ModelFile.check(suite, against: ingest.table, source: path)
         let previous = try options.previous.map(PreviousFlags.read(folder:))
-        let scores = try suite.score(ingest.table) { clock.lap($0) }
+        let scores = try suite.score(ingest.table, stage: { clock.lap($0) }, part: { clock.part($0, seconds: $1) })
         return try ReportFolder.write(ingest: ingest, suite: suite, scores: scores, previous: previous, options: options,
                                       out: out, clock: &clock, command: "score with model \(path)")
     }

@@ -224,6 +224,36 @@ struct ModelFileTests {
         try ModelFile.check(back, against: table, source: "m.json")
     }
 
+    @Test("detectors run side by side score as each does alone; stages and parts are reported in the suite's order")
+    func sideBySide() throws {
+        let (table, parties) = Self.data
+        var stages: [String] = [], parts: [String] = []
+        let (suite, scores) = try DetectorSuite.fit(table, parties: parties, learning: nil,
+                                                    stage: { stages.append($0) }, part: { name, seconds in
+                                                        #expect(seconds >= 0)
+                                                        parts.append(name)
+                                                    })
+        let beside = ["licence", "routing", "diversion", "new_party", "split_shipments", "restricted_party"]
+        #expect(stages == ["fit unit_value", "score unit_value", "fit goods_code", "score goods_code",
+                           "fit and score " + beside.joined(separator: ", ") + " (side by side)"])
+        #expect(parts == beside.flatMap { ["fit \($0)", "score \($0)"] })
+        // Each alone, one after another, on a fresh table's facts.
+        let alone: [any FittedDetector] = [
+            try LicenceDetector().fit(table), try RoutingDetector(parties: parties).fit(table), try DiversionDetector().fit(table),
+            try NewPartyDetector().fit(table), try SplitShipmentDetector().fit(table), try PartyScreeningDetector(parties: parties).fit(table),
+        ]
+        for f in alone {
+            let name = type(of: f).name
+            let k = try #require(scores.names.firstIndex(of: name))
+            #expect(scores.columns[k] == ScoreColumn(f.anomalyScores(table)), "\(name) side by side scores as alone")
+        }
+        var scoreStages: [String] = [], scoreParts: [String] = []
+        let again = try suite.score(table, stage: { scoreStages.append($0) }, part: { name, _ in scoreParts.append(name) })
+        #expect(scoreStages == ["score unit_value", "score goods_code", "score " + beside.joined(separator: ", ") + " (side by side)"])
+        #expect(scoreParts == beside.map { "score \($0)" })
+        for d in scores.columns.indices { #expect(again.columns[d] == scores.columns[d], "\(scores.names[d])") }
+    }
+
     @Test("a feed with other fields, another format version, or not a model at all is refused with what to do")
     func refusals() throws {
         let (table, _) = Self.data
