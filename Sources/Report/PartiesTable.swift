@@ -25,25 +25,48 @@ public struct PartiesTable: Sendable {
 
     public var parties: [Party]
 
+    /// Traders and counterparties are aggregated apart, each role on a core of
+    /// its own: a party's sums still run in row order, and the final order is
+    /// total (risk, red count, role, name, country; no two parties share the
+    /// last three), so the table is the one a single pass over both gives.
     public init(_ data: ReportData) {
-        let t = data.table
-        let names = data.scores.names, detectors = names.count
-        // Per party, in flat arrays: parties are numbered as first met in row
-        // order, and a row finds its party through its name code (one array
-        // read; a dictionary only for a counterparty seen in a second country).
+        let roles = Parallel.map(0..<2, threads: System.cores) { k in
+            k == 0 ? PartiesTable.traders(data) : PartiesTable.counterparties(data)
+        }
+        parties = (roles[0] + roles[1]).sorted { a, b in
+            if a.riskSum != b.riskSum { return a.riskSum > b.riskSum }
+            if a.red != b.red { return a.red > b.red }
+            if a.role != b.role { return a.role < b.role }
+            if a.name != b.name { return a.name < b.name }
+            return a.country < b.country
+        }
+    }
+
+    /// The parties of one role, numbered as first met in row order, with every
+    /// row's figures added in row order.
+    struct Accumulator {
+        let data: ReportData
+        let detectors: Int
         var list: [Party] = []
         var declarations: [Int] = [], red: [Int] = [], amber: [Int] = []
         var riskSum: [Double] = [], riskMax: [Double] = [], first: [Int32] = [], last: [Int32] = []
         var detectorSums: [Double] = []
-        let risk = data.risk, lanes = data.lanes.lane, date = t.date, flow = t.flow, columns = data.scores.columns
-        func party(roleName: String, name: String, country: UInt16?) -> Int {
-            list.append(Party(role: roleName, name: name, country: country.map(CountryCodes.alpha2) ?? ""))
+
+        init(_ data: ReportData) {
+            self.data = data
+            detectors = data.scores.names.count
+        }
+
+        mutating func party(role: String, name: String, country: UInt16?) -> Int {
+            list.append(Party(role: role, name: name, country: country.map(CountryCodes.alpha2) ?? ""))
             declarations.append(0); red.append(0); amber.append(0)
             riskSum.append(0); riskMax.append(0); first.append(.max); last.append(.min)
             detectorSums.append(contentsOf: repeatElement(0, count: detectors))
             return list.count - 1
         }
-        func add(_ i: Int, row: Int) {
+
+        @inline(__always)
+        mutating func add(_ i: Int, row: Int, risk: [Double], lanes: [Lane], date: [Int32], columns: [ScoreColumn]) {
             declarations[i] += 1
             switch lanes[row] {
             case .red: red[i] += 1
@@ -59,60 +82,75 @@ public struct PartiesTable: Sendable {
                 for d in 0..<detectors { detectorSums[i * detectors + d] += data.model.contribution(d, score: columns[d][row]) }
             }
         }
-        let trader = t.text(.traderName) ?? t.text(.traderID)
-        let counterparty = t.text(.counterpartyName) ?? t.text(.counterpartyID)
+
+        /// The parties with their figures and top detector.
+        func parties() -> [Party] {
+            let names = data.scores.names
+            var out = list
+            for i in out.indices {
+                out[i].declarations = declarations[i]
+                out[i].red = red[i]
+                out[i].amber = amber[i]
+                out[i].riskSum = riskSum[i]
+                out[i].riskMax = riskMax[i]
+                out[i].firstSeen = first[i]
+                out[i].lastSeen = last[i]
+                let sums = detectorSums[(i * detectors)..<((i + 1) * detectors)]
+                if let d = sums.indices.max(by: { sums[$0] < sums[$1] }), sums[d] > 0 { out[i].topDetector = names[d - i * detectors] }
+            }
+            return out
+        }
+    }
+
+    /// Exporters (importers, for import feeds): a trader is its name code (its id's without a name column).
+    static func traders(_ data: ReportData) -> [Party] {
+        let t = data.table
+        guard let trader = t.text(.traderName) ?? t.text(.traderID) else { return [] }
+        let risk = data.risk, lanes = data.lanes.lane, date = t.date, flow = t.flow, columns = data.scores.columns
+        var acc = Accumulator(data)
+        var partyOf = [Int](repeating: -1, count: trader.values.count)
+        for row in 0..<t.count {
+            let code = Int(trader.codes[row])
+            var i = partyOf[code]
+            if i < 0 {
+                i = acc.party(role: flow[row] == 1 ? "importer" : "exporter", name: trader.string(row), country: nil)
+                partyOf[code] = i
+            }
+            acc.add(i, row: row, risk: risk, lanes: lanes, date: date, columns: columns)
+        }
+        return acc.parties()
+    }
+
+    /// Consignees (suppliers, for import feeds): a counterparty is its name code
+    /// and country (its destination's without a counterparty country column).
+    static func counterparties(_ data: ReportData) -> [Party] {
+        let t = data.table
+        guard let counterparty = t.text(.counterpartyName) ?? t.text(.counterpartyID) else { return [] }
+        let risk = data.risk, lanes = data.lanes.lane, date = t.date, flow = t.flow, columns = data.scores.columns
         let cpCountry = t.countries(.counterparty) ?? t.countries(.destination)
-        // A trader is its name code; a counterparty its name code and country.
-        var traderParty = [Int](repeating: -1, count: trader?.values.count ?? 0)
-        var counterpartyParty = [Int](repeating: -1, count: counterparty?.values.count ?? 0)
-        var counterpartyCountry = [UInt16](repeating: 0, count: counterparty?.values.count ?? 0)
+        var acc = Accumulator(data)
+        // A name's first country in one array read; a dictionary only for a name seen in a second country.
+        var partyOf = [Int](repeating: -1, count: counterparty.values.count)
+        var countryOf = [UInt16](repeating: 0, count: counterparty.values.count)
         var otherCountry: [Int: Int] = [:]   // country << 32 | name code → party
         for row in 0..<t.count {
-            if let trader {
-                let code = Int(trader.codes[row])
-                var i = traderParty[code]
-                if i < 0 {
-                    i = party(roleName: flow[row] == 1 ? "importer" : "exporter", name: trader.string(row), country: nil)
-                    traderParty[code] = i
+            let code = Int(counterparty.codes[row])
+            let country = cpCountry?[row]
+            var i = partyOf[code]
+            if i < 0 {
+                i = acc.party(role: flow[row] == 1 ? "supplier" : "consignee", name: counterparty.string(row), country: country)
+                partyOf[code] = i
+                countryOf[code] = country ?? 0xFFFF
+            } else if countryOf[code] != country ?? 0xFFFF {
+                let key = Int(country ?? 0xFFFF) << 32 | code
+                if let found = otherCountry[key] { i = found } else {
+                    i = acc.party(role: flow[row] == 1 ? "supplier" : "consignee", name: counterparty.string(row), country: country)
+                    otherCountry[key] = i
                 }
-                add(i, row: row)
             }
-            if let counterparty {
-                let code = Int(counterparty.codes[row])
-                let country = cpCountry?[row]
-                var i = counterpartyParty[code]
-                if i < 0 {
-                    i = party(roleName: flow[row] == 1 ? "supplier" : "consignee", name: counterparty.string(row), country: country)
-                    counterpartyParty[code] = i
-                    counterpartyCountry[code] = country ?? 0xFFFF
-                } else if counterpartyCountry[code] != country ?? 0xFFFF {
-                    let key = Int(country ?? 0xFFFF) << 32 | code
-                    if let found = otherCountry[key] { i = found } else {
-                        i = party(roleName: flow[row] == 1 ? "supplier" : "consignee", name: counterparty.string(row), country: country)
-                        otherCountry[key] = i
-                    }
-                }
-                add(i, row: row)
-            }
+            acc.add(i, row: row, risk: risk, lanes: lanes, date: date, columns: columns)
         }
-        for i in list.indices {
-            list[i].declarations = declarations[i]
-            list[i].red = red[i]
-            list[i].amber = amber[i]
-            list[i].riskSum = riskSum[i]
-            list[i].riskMax = riskMax[i]
-            list[i].firstSeen = first[i]
-            list[i].lastSeen = last[i]
-            let sums = detectorSums[(i * detectors)..<((i + 1) * detectors)]
-            if let d = sums.indices.max(by: { sums[$0] < sums[$1] }), sums[d] > 0 { list[i].topDetector = names[d - i * detectors] }
-        }
-        parties = list.sorted { a, b in
-            if a.riskSum != b.riskSum { return a.riskSum > b.riskSum }
-            if a.red != b.red { return a.red > b.red }
-            if a.role != b.role { return a.role < b.role }
-            if a.name != b.name { return a.name < b.name }
-            return a.country < b.country
-        }
+        return acc.parties()
     }
 
     public static let header = ["rank", "role", "name", "country", "declarations", "red", "amber", "risk_sum", "risk_max",

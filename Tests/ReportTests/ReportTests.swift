@@ -60,6 +60,53 @@ struct PartiesTableTests {
         #expect(text.contains(",'=Exp A,"), "a cell that could run as a formula is neutralised")
     }
 
+    @Test("both roles, aggregated apart, equal one row-order pass over a dictionary of parties (seeded feeds)", arguments: [UInt64(3), 4, 5])
+    func rolesApartEqualOnePass(seed: UInt64) throws {
+        let dir = try TemporaryDirectory("parties-oracle")
+        defer { dir.remove() }
+        var rng = SeededRandom(seed: seed)
+        var csv = "declaration_id,item_no,export_date,exporter_name,consignee_name,consignee_country,destination_country,hs_code,declared_value,currency\n"
+        let n = 400
+        for r in 0..<n {
+            let exporter = "Exp \(Int.random(in: 0..<12, using: &rng))", consignee = "Con \(Int.random(in: 0..<15, using: &rng))"
+            let country = ["US", "DE", "AE", "KR"][Int.random(in: 0..<4, using: &rng)]
+            csv += "\(r),1,2024-0\(Int.random(in: 1...9, using: &rng))-1\(Int.random(in: 0...9, using: &rng)),\(exporter),\(consignee),\(country),\(country),28049000,10,USD\n"
+        }
+        let columns = (0..<3).map { _ in (0..<n).map { _ in Double.random(in: 0..<1, using: &rng) < 0.3 ? Double.random(in: 0..<9, using: &rng) : 0 } }
+        let data = try reportData(csv, in: dir, columns: columns, inspectRate: 0.05, amberRate: 0.1)
+        let t = data.table
+        // The oracle: one pass in row order, parties keyed by role, name and country.
+        var oracle: [String: PartiesTable.Party] = [:]
+        var sums: [String: [Double]] = [:]
+        for row in 0..<t.count {
+            let roles = [("exporter", t.text(.traderName)!.string(row), ""),
+                         ("consignee", t.text(.counterpartyName)!.string(row), CountryCodes.alpha2(t.countries(.counterparty)![row]))]
+            for (role, name, country) in roles {
+                let key = "\(role)|\(name)|\(country)"
+                var p = oracle[key] ?? PartiesTable.Party(role: role, name: name, country: country)
+                p.declarations += 1
+                if data.lanes.lane[row] == .red { p.red += 1 }
+                if data.lanes.lane[row] == .amber { p.amber += 1 }
+                p.riskSum += data.risk[row]
+                p.riskMax = max(p.riskMax, data.risk[row])
+                p.firstSeen = min(p.firstSeen, t.date[row])
+                p.lastSeen = max(p.lastSeen, t.date[row])
+                oracle[key] = p
+                if data.risk[row] > 0 {
+                    sums[key, default: [0, 0, 0]] = (0..<3).map { sums[key, default: [0, 0, 0]][$0] + data.model.contribution($0, score: data.scores.columns[$0][row]) }
+                }
+            }
+        }
+        for (key, s) in sums {
+            if let d = s.indices.max(by: { s[$0] < s[$1] }), s[d] > 0 { oracle[key]!.topDetector = data.scores.names[d] }
+        }
+        let parties = PartiesTable(data).parties
+        #expect(parties.count == oracle.count)
+        for p in parties { #expect(oracle["\(p.role)|\(p.name)|\(p.country)"] == p, "seed \(seed): \(p.role) \(p.name) \(p.country)") }
+        let order = parties.map(\.riskSum)
+        #expect(order == order.sorted(by: >))
+    }
+
     @Test("a consignee met in two countries is two parties, each with its own rows")
     func twoCountries() throws {
         let dir = try TemporaryDirectory("parties-countries")
