@@ -45,53 +45,95 @@ public struct UnitValueDetector: Detector {
         let code: [String], unitClass: [Int]
         let starts: [Int]
         let rows: [Int32]
+        /// Row ranges counted apart, and where each range's rows of each pair
+        /// start in `rows` (`firsts[range × pairs + pair]`).
+        let ranges: [Range<Int>]
+        let firsts: [Int]
 
-        init(_ table: DeclarationTable) {
+        /// The pairs of `table`, counted and placed over `parts` row ranges on
+        /// every core (0: a few per core, of at least 64K rows): the numbering and
+        /// order one pass in row order gives, whatever the ranges.
+        init(_ table: DeclarationTable, parts: Int = 0) {
             let hs = table.text(.hsCode)!
             let classes = UnitValueFeatures.Classes(table)
-            let codes = hs.codes
-            // Pass 1: number the pairs and count their rows.
-            var index = [Int32](repeating: -1, count: hs.values.count * 4)
-            var code: [String] = [], unitClass: [Int] = [], counts: [Int] = []
-            for r in 0..<table.count {
-                let c = codes[r], uc = classes[r]
-                let key = Int(c) * 4 + uc
-                var p = Int(index[key])
-                if p < 0 {
-                    p = counts.count
-                    index[key] = Int32(p)
-                    counts.append(0)
-                    code.append(hs.values.string(c))
-                    unitClass.append(uc)
+            let codes = hs.codes, n = table.count, keys = hs.values.count * 4
+            let partCount = parts > 0 ? max(1, min(parts, n)) : min(System.cores * 4, n / 65_536 + 1)
+            let ranges = (0..<partCount).map { (n * $0 / partCount)..<(n * ($0 + 1) / partCount) }
+            // Pass 1, per range: its keys in order of first appearance and each one's rows.
+            let local = Parallel.map(0..<partCount, threads: System.cores) { k -> (order: [Int32], count: [Int32: Int]) in
+                var slot = [Int32](repeating: -1, count: keys)
+                var order: [Int32] = [], counts: [Int] = []
+                for r in ranges[k] {
+                    let key = Int(codes[r]) * 4 + classes[r]
+                    var i = Int(slot[key])
+                    if i < 0 {
+                        i = order.count
+                        slot[key] = Int32(i)
+                        order.append(Int32(key))
+                        counts.append(0)
+                    }
+                    counts[i] += 1
                 }
-                counts[p] += 1
+                return (order, Dictionary(uniqueKeysWithValues: zip(order, counts)))
             }
-            var starts = [0]
-            starts.reserveCapacity(counts.count + 1)
-            for n in counts { starts.append(starts[starts.count - 1] + n) }
+            // Pairs numbered as the ranges met them, range after range.
+            var index = [Int32](repeating: -1, count: keys)
+            var code: [String] = [], unitClass: [Int] = []
+            for part in local {
+                for key in part.order where index[Int(key)] < 0 {
+                    index[Int(key)] = Int32(code.count)
+                    code.append(hs.values.string(UInt32(key / 4)))
+                    unitClass.append(Int(key % 4))
+                }
+            }
+            let pairs = code.count
+            var counts = [Int](repeating: 0, count: partCount * pairs)
+            for (k, part) in local.enumerated() {
+                for (key, c) in part.count { counts[k * pairs + Int(index[Int(key)])] = c }
+            }
+            var starts = [0], firsts = [Int](repeating: 0, count: partCount * pairs)
+            starts.reserveCapacity(pairs + 1)
+            for p in 0..<pairs {
+                var at = starts[p]
+                for k in 0..<partCount {
+                    firsts[k * pairs + p] = at
+                    at += counts[k * pairs + p]
+                }
+                starts.append(at)
+            }
             self.index = index
             self.code = code
             self.unitClass = unitClass
             self.starts = starts
+            self.ranges = ranges
+            self.firsts = firsts
             // Pass 2: each row after its pair's earlier rows.
-            rows = Pairs.placed(table, index: index, starts: starts) { Int32(truncatingIfNeeded: $0) }
+            rows = Pairs.placed(table, index: index, ranges: ranges, firsts: firsts) { Int32(truncatingIfNeeded: $0) }
         }
 
         /// `values` (one per row, in row order) in the order of `rows`: read in
         /// row order and written pair by pair, so neither side jumps about.
-        func inPairOrder<T>(_ values: [T], _ table: DeclarationTable) -> [T] {
-            Pairs.placed(table, index: index, starts: starts) { values[$0] }
+        func inPairOrder<T: Sendable>(_ values: [T], _ table: DeclarationTable) -> [T] {
+            Pairs.placed(table, index: index, ranges: ranges, firsts: firsts) { values[$0] }
         }
 
-        /// `value(r)` of every row `r`, placed in pair order (one write stream per pair).
-        private static func placed<T>(_ table: DeclarationTable, index: [Int32], starts: [Int], _ value: (Int) -> T) -> [T] {
+        /// `value(r)` of every row `r`, placed in pair order (one write stream
+        /// per pair and range), the ranges on every core: each range's rows of a
+        /// pair go after the earlier ranges' rows of it.
+        private static func placed<T: Sendable>(_ table: DeclarationTable, index: [Int32], ranges: [Range<Int>],
+                                                firsts: [Int], _ value: @Sendable (Int) -> T) -> [T] {
             let codes = table.text(.hsCode)!.codes, classes = UnitValueFeatures.Classes(table)
-            var next = Array(starts.dropLast())
+            let pairs = firsts.count / max(1, ranges.count)
             return [T](unsafeUninitializedCapacity: table.count) { out, initialized in
-                for r in 0..<table.count {
-                    let p = Int(index[Int(codes[r]) * 4 + classes[r]])
-                    (out.baseAddress! + next[p]).initialize(to: value(r))
-                    next[p] += 1
+                // safe: the ranges' slots of each pair are disjoint, and together they are every slot.
+                nonisolated(unsafe) let base = out.baseAddress!
+                DispatchQueue.concurrentPerform(iterations: ranges.count) { k in
+                    var next = Array(firsts[(k * pairs)..<((k + 1) * pairs)])
+                    for r in ranges[k] {
+                        let p = Int(index[Int(codes[r]) * 4 + classes[r]])
+                        (base + next[p]).initialize(to: value(r))
+                        next[p] += 1
+                    }
                 }
                 initialized = table.count
             }
@@ -134,40 +176,44 @@ public struct UnitValueDetector: Detector {
         for p in 0..<pairs.count {
             for key in UnitValueDetector.levels(pairs.code[p]) { groupRows["\(key)|\(pairs.unitClass[p])", default: 0] += pairs.rows(of: p).count }
         }
-        // Each group's rows (a key-hash sample of big groups), pair by pair in row order: one pass
-        // over a pair's rows serves all its levels, with the groups found once per pair.
+        // Each group's rows (a key-hash sample of big groups), pair by pair in row order.
         var groupIndex: [String: Int] = [:]
-        var memberLists: [Members] = []
+        var groupCuts: [UInt64] = []
         // The pairs feeding each group, ascending: groups fed by the same pairs
         // (an HS6 with one tariff line, a chapter with one HS4) have the same rows.
         var pairLists: [[Int32]] = []
-        // Every row's key hash, once (the table does not store them), in the pairs' order,
-        // so the pass below reads them in sequence: sampling and the fits' tie order read them.
-        do {
-            let keyHashes = pairs.inPairOrder(Parallel.rows(table.count) { table.keyHash($0) }, table)
-            for p in 0..<pairs.count where pairs.starts[p] < pairs.starts[p + 1] {
-                var lists: [Int] = [], cuts: [UInt64] = []
-                for key in UnitValueDetector.levels(pairs.code[p]) {
-                    let k = "\(key)|\(pairs.unitClass[p])"
-                    let g = groupIndex[k] ?? memberLists.count
-                    if g == memberLists.count {
-                        groupIndex[k] = g
-                        memberLists.append(Members())
-                        pairLists.append([])
-                    }
-                    pairLists[g].append(Int32(p))
-                    lists.append(g)
-                    cuts.append(UnitValueDetector.sampleCut(rows: groupRows[k]!, maxRows: maximumFitRows))
+        for p in 0..<pairs.count where pairs.starts[p] < pairs.starts[p + 1] {
+            for key in UnitValueDetector.levels(pairs.code[p]) {
+                let k = "\(key)|\(pairs.unitClass[p])"
+                let g = groupIndex[k] ?? pairLists.count
+                if g == pairLists.count {
+                    groupIndex[k] = g
+                    pairLists.append([])
+                    groupCuts.append(UnitValueDetector.sampleCut(rows: groupRows[k]!, maxRows: maximumFitRows))
                 }
-                for i in pairs.starts[p]..<pairs.starts[p + 1] {
-                    let h = keyHashes[i]
-                    for (j, g) in lists.enumerated() where cuts[j] == .max || h <= cuts[j] {
-                        memberLists[g].rows.append(pairs.rows[i])
-                        memberLists[g].hashes.append(h)
-                    }
-                }
+                pairLists[g].append(Int32(p))
             }
         }
+        // Every row's key hash, once (the table does not store them), in the pairs' order,
+        // so the groups below read them in sequence: sampling and the fits' tie order read them.
+        // The groups gather their members on every core, each its own pairs in order.
+        let memberLists: [Members] = {
+            let keyHashes = pairs.inPairOrder(Parallel.rows(table.count) { table.keyHash($0) }, table)
+            return Parallel.map(0..<pairLists.count, threads: System.cores) { [pairLists, groupCuts] g in
+                var m = Members()
+                let cut = groupCuts[g]
+                for p in pairLists[g] {
+                    for i in pairs.starts[Int(p)]..<pairs.starts[Int(p) + 1] {
+                        let h = keyHashes[i]
+                        if cut == .max || h <= cut {
+                            m.rows.append(pairs.rows[i])
+                            m.hashes.append(h)
+                        }
+                    }
+                }
+                return m
+            }
+        }()
         let members = groupIndex.mapValues { memberLists[$0] }
         // A group's size for the minimum-rows rule is its full size, not its sample's.
         let keys = members.keys.filter { groupRows[$0]! >= minimumRows || $0.hasPrefix("|") }.sorted()

@@ -13,6 +13,32 @@ struct UnitValueDetectorTests {
         try Conformance.check(UnitValueDetector(), data: Self.data)
     }
 
+    @Test("pairs counted and placed over any number of row ranges equal one pass in row order", arguments: [1, 2, 3, 7, 64, 1_000])
+    func pairsOverRanges(parts: Int) throws {
+        let t = Self.data.table
+        let hs = try #require(t.text(.hsCode))
+        let classes = UnitValueFeatures.Classes(t)
+        // The oracle: pairs numbered as first met, each pair's rows in row order.
+        var number: [Int: Int] = [:]
+        var members: [[Int32]] = []
+        for r in 0..<t.count {
+            let key = Int(hs.codes[r]) * 4 + classes[r]
+            let p = number[key] ?? members.count
+            if p == members.count { number[key] = p; members.append([]) }
+            members[p].append(Int32(r))
+        }
+        let pairs = UnitValueDetector.Pairs(t, parts: parts)
+        #expect(pairs.count == members.count && pairs.ranges.count == min(parts, t.count))
+        #expect(pairs.rows == members.flatMap { $0 })
+        for (key, p) in number {
+            #expect(pairs.index[key] == Int32(p))
+            #expect(pairs.code[p] == hs.values.string(UInt32(key / 4)) && pairs.unitClass[p] == key % 4)
+            #expect(Array(pairs.rows(of: p)) == members[p])
+        }
+        let values = (0..<t.count).map { $0 &* 7919 }
+        #expect(pairs.inPairOrder(values, t) == pairs.rows.map { Int($0) &* 7919 })
+    }
+
     @Test("quality floor on planted rows: recall at 1% of rows ≥ 0.9 for undervaluation and weight_quantity")
     func qualityFloor() throws {
         let fitted = try UnitValueDetector().fit(Self.data.table)
