@@ -53,7 +53,7 @@ let package = Package(
         // LAPACK) and an embedding MLP (GEMM), chosen on a time-ordered validation split.
         .target(name: "Learning", dependencies: ["Declarations", "Detectors", "LinearAlgebra"]),
         // Fitted detectors together: one risk score, ranking, lanes, the model file.
-        .target(name: "Scoring", dependencies: ["Declarations", "Detectors", "Learning"]),
+        .target(name: "Scoring", dependencies: ["CSVCore", "Declarations", "Detectors", "Learning"]),
         // The report files: ranked.csv/jsonl, parties.csv, report.html (inline SVG, no script).
         .target(name: "Report", dependencies: ["CSVCore", "Declarations", "Detectors", "Scoring"]),
         // Measures of a ranking against ground truth (tradescan evaluate).

@@ -1,3 +1,4 @@
+import CSVCore
 import Declarations
 
 /// Declaration ids as order-keeping 64-bit numbers.
@@ -176,8 +177,11 @@ extension Ranking {
                         }
                     }
                 } else {
-                    let mine = UInt8(index)
-                    for r in rows where rangeOf[r] == mine { keys.append(ZeroKey(id: ids.number(r), tail: tail(item: items[r], row: r))) }
+                    rangeOf.withUnsafeBufferPointer { rangeOf in
+                        ByteMatch.forEach(in: rangeOf, range: rows, equalTo: UInt8(index)) { r in
+                            keys.append(ZeroKey(id: ids.number(r), tail: tail(item: items[r], row: r)))
+                        }
+                    }
                 }
                 keys.sort()
                 return keys
