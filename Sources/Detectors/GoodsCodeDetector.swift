@@ -34,11 +34,19 @@ public struct GoodsCodeDetector: Detector {
     public init(controls: ControlsTable = .standard) { self.controls = controls }
 
     public func fit(_ table: DeclarationTable) throws -> FittedGoodsCode {
+        try fit(table, samples: DeclaredSample.rows(table))
+    }
+
+    /// The same, with the declared samples `facts` holds.
+    public func fit(_ table: DeclarationTable, facts: TableFacts) throws -> FittedGoodsCode {
+        try fit(table, samples: facts.declaredSamples())
+    }
+
+    func fit(_ table: DeclarationTable, samples: [Bool]) throws -> FittedGoodsCode {
         let hs = table.text(.hsCode)!, desc = table.text(.description)!
         let net = table.numbers(.netWeightKg)!
         // Per line (a dense code number): ln(USD/kg) of its rows, and per (description, line)
         // pair its row count; counted over row ranges on every core, joined in row order.
-        let samples = DeclaredSample.rows(table)
         let lineCount = hs.values.count, hsCodes = hs.codes, descCodes = desc.codes, usd = table.valueUSD
         let parts = Parallel.map(0..<System.cores, threads: System.cores) { k -> (values: [[Double]], pairs: [UInt64: Int]) in
             var values = [[Double]](repeating: [], count: lineCount)
@@ -225,7 +233,8 @@ public struct FittedGoodsCode: FittedDetector {
         }
     }
 
-    func prepare(_ table: DeclarationTable) -> Prepared? {
+    /// `samples`: every row's `DeclaredSample` flag, when already known.
+    func prepare(_ table: DeclarationTable, samples: [Bool]? = nil) -> Prepared? {
         guard let hs = table.text(.hsCode), let desc = table.text(.description) else { return nil }
         let (keywords, sparse, best) = descriptionEvidence(table)
         // Everything per line is looked up once per distinct code, not per row.
@@ -243,7 +252,7 @@ public struct FittedGoodsCode: FittedDetector {
                         declaredLogScale: lineCodes.map { lines[$0].map { Math.log($0.scale) } ?? 0 },
                         centroidOf: lineCodes.map { codeIndex[$0] ?? -1 },
                         hsCodes: hs.codes, descriptionCodes: desc.codes, netKg: table.numbers(.netWeightKg), valueUSD: table.valueUSD,
-                        samples: DeclaredSample.rows(table))
+                        samples: samples ?? DeclaredSample.rows(table))
         // A description comes with a few codes: each pair's similarity is computed once.
         let slots = Prepared.codeSlots
         var ownCodes = [Int32](repeating: -1, count: desc.values.count * slots)
@@ -334,7 +343,16 @@ public struct FittedGoodsCode: FittedDetector {
     }
 
     public func scoresAndExplainer(_ table: DeclarationTable) -> ([Double], @Sendable (Int) -> [Reason]) {
-        let p = prepare(table)
+        scoresAndExplainer(table, samples: nil)
+    }
+
+    /// The same, with the declared samples `facts` holds.
+    public func scoresAndExplainer(_ table: DeclarationTable, facts: TableFacts) -> ([Double], @Sendable (Int) -> [Reason]) {
+        scoresAndExplainer(table, samples: facts.declaredSamples())
+    }
+
+    func scoresAndExplainer(_ table: DeclarationTable, samples: [Bool]?) -> ([Double], @Sendable (Int) -> [Reason]) {
+        let p = prepare(table, samples: samples)
         let model = self
         // The explainer recomputes a row's evidence from the per-value tables (no per-row state).
         return (scores(p, table), { r in

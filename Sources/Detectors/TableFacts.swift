@@ -24,6 +24,23 @@ public final class TableFacts: Sendable {
         }
     }
 
+    /// Every row's `DeclaredSample` flag (unit_value's fit and score and
+    /// goods_code's each read them; built on first use, 1 byte a row).
+    func declaredSamples() -> [Bool] { memo("declared-samples") { DeclaredSample.rows(table) } }
+
+    /// Hands `value` to the next `take(key)`: for a value one detector's fit
+    /// builds and its scoring of the same table reads, kept no longer than that.
+    func stash<T: Sendable>(_ key: String, _ value: T) {
+        stashed.withLock { $0[key] = value }
+    }
+
+    /// The value stashed under `key`, removed (nil when there is none).
+    func take<T: Sendable>(_ key: String, as type: T.Type = T.self) -> T? {
+        stashed.withLock { $0.removeValue(forKey: key) as? T }
+    }
+
+    private let stashed = Mutex<[String: any Sendable]>([:])
+
     /// A value worked out from the table once per `key`: the key must name everything
     /// besides the table the value depends on (a model's fingerprint, the controls).
     func memo<T: Sendable>(_ key: String, _ make: () -> T) -> T {

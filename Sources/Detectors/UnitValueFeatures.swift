@@ -101,6 +101,9 @@ enum UnitValueFeatures {
         }
         let values: [Values]
 
+        /// Where a fit leaves them for the scoring of its table (`TableFacts.stash`).
+        static let factsKey = "unit_value.features"
+
         init(_ source: Source, declaredSample: [Bool]) {
             values = Parallel.rows(source.usd.count) { r in
                 Values(usdPerKg: source.feature(0, r, declaredSample: declaredSample[r]),

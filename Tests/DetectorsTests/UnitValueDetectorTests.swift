@@ -39,6 +39,26 @@ struct UnitValueDetectorTests {
         #expect(pairs.inPairOrder(values, t) == pairs.rows.map { Int($0) &* 7919 })
     }
 
+    @Test("the features a fit leaves in the table's facts score as features built afresh, and are taken, not kept")
+    func featuresThroughFacts() throws {
+        let t = Self.data.table
+        let facts = TableFacts(t)
+        let fitted = try UnitValueDetector().fit(t, facts: facts)
+        let alone = try UnitValueDetector().fit(t)
+        #expect(fitted.groups.keys.sorted() == alone.groups.keys.sorted())
+        let stashed = facts.take(UnitValueFeatures.Rows.factsKey, as: UnitValueFeatures.Rows.self)
+        #expect(stashed?.values.count == t.count)
+        facts.stash(UnitValueFeatures.Rows.factsKey, try #require(stashed))
+        let (viaFacts, _) = fitted.scoresAndExplainer(t, facts: facts)
+        #expect(facts.take(UnitValueFeatures.Rows.factsKey, as: UnitValueFeatures.Rows.self) == nil, "scoring took them")
+        #expect(viaFacts == alone.anomalyScores(t))
+        // Without a stash (a model file scoring a new feed) the features are built from the facts' samples.
+        #expect(fitted.scoresAndExplainer(t, facts: TableFacts(t)).0 == viaFacts)
+        let goods = try GoodsCodeDetector().fit(t, facts: facts)
+        #expect(goods.scoresAndExplainer(t, facts: facts).0 == (try GoodsCodeDetector().fit(t)).anomalyScores(t))
+        #expect(facts.declaredSamples() == DeclaredSample.rows(t))
+    }
+
     @Test("quality floor on planted rows: recall at 1% of rows ≥ 0.9 for undervaluation and weight_quantity")
     func qualityFloor() throws {
         let fitted = try UnitValueDetector().fit(Self.data.table)
