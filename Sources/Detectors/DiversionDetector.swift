@@ -1,4 +1,5 @@
 import Declarations
+import Synchronization
 
 /// Diversion after a control date: controlled goods whose flow to a third
 /// country surges above its own history once the control starts, above all
@@ -386,7 +387,8 @@ public struct FittedDiversion: FittedDetector {
         let p = prepare(table, facts: facts)
         let model = self
         let scores = Parallel.rows(table.count) { model.score(model.evidence(p, table, $0)) }
-        return (scores, { model.reasons(model.evidence(p, table, $0), table: table, row: $0) })
+        let texts = CorridorTexts()
+        return (scores, { model.reasons(model.evidence(p, table, $0), table: table, row: $0, texts: texts) })
     }
 
     public func explainer(_ table: DeclarationTable) -> @Sendable (Int) -> [Reason] { scoresAndExplainer(table).1 }
@@ -402,8 +404,41 @@ public struct FittedDiversion: FittedDetector {
 
     static func kg(_ v: Double) -> String { String(Int(v.rounded())) }
 
-    func reasons(_ e: Evidence?, table: DeclarationTable, row r: Int) -> [Reason] {
+    /// The corridor month's part of a reason (its sentence and evidence), the
+    /// same for every row of that corridor, group and month: worked out once
+    /// per corridor month by an explainer and kept here for its other rows.
+    final class CorridorTexts: Sendable {
+        struct Key: Hashable {
+            var model: Int, corridor: Int, month: Int, surge: UInt64
+        }
+        private let texts = Mutex<[Key: (text: String, evidence: [String: String])]>([:])
+
+        func text(_ e: Evidence, _ make: () -> (text: String, evidence: [String: String])) -> (text: String, evidence: [String: String]) {
+            let key = Key(model: e.model, corridor: e.corridor, month: e.month, surge: e.surge.bitPattern)
+            if let hit = texts.withLock({ $0[key] }) { return hit }
+            let made = make()
+            texts.withLock { $0[key] = made }
+            return made
+        }
+    }
+
+    func reasons(_ e: Evidence?, table: DeclarationTable, row r: Int, texts: CorridorTexts? = nil) -> [Reason] {
         guard let e else { return [] }
+        let (corridorText, corridorEvidence) = texts?.text(e, { corridorPart(e) }) ?? corridorPart(e)
+        var evidence = corridorEvidence
+        let who = table.text(.counterpartyName).map { "consignee \"\($0.string(r))\"" } ?? "the consignee"
+        var party = "\(who) first seen \(CivilDate(daysSinceEpoch: Int(e.firstSeen)))"
+        party += e.isNew ? ", after the control" : ""
+        party += e.share >= 0.01 ? ", takes \(Int((e.share * 100).rounded()))% of the corridor's kg since then" : ""
+        party += e.share >= 0.01 && e.shareBefore >= 0.005 ? " (\(Int((e.shareBefore * 100).rounded()))% before)" : ""
+        evidence["consignee_first_seen"] = CivilDate(daysSinceEpoch: Int(e.firstSeen)).description
+        evidence["consignee_share"] = String(Double(Int(e.share * 1000)) / 1000)
+        evidence["consignee_share_before"] = String(Double(Int(e.shareBefore * 1000)) / 1000)
+        return [Reason(detector: Self.name, text: corridorText + "; " + party, strength: score(e), evidence: evidence)]
+    }
+
+    /// The sentence and evidence of `e`'s corridor month (not its consignee's).
+    func corridorPart(_ e: Evidence) -> (text: String, evidence: [String: String]) {
         let model = groups[e.model]
         let c = model.corridors[e.corridor]
         let i = e.month - firstMonth
@@ -418,15 +453,7 @@ public struct FittedDiversion: FittedDetector {
             let collapse = model.collapse(month: e.month, firstMonth: firstMonth)
             if collapse > 1 { text += "; flows to \(model.restricted.joined(separator: ", ")) fell" }
         }
-        let who = table.text(.counterpartyName).map { "consignee \"\($0.string(r))\"" } ?? "the consignee"
-        var party = "\(who) first seen \(CivilDate(daysSinceEpoch: Int(e.firstSeen)))"
-        party += e.isNew ? ", after the control" : ""
-        party += e.share >= 0.01 ? ", takes \(Int((e.share * 100).rounded()))% of the corridor's kg since then" : ""
-        party += e.share >= 0.01 && e.shareBefore >= 0.005 ? " (\(Int((e.shareBefore * 100).rounded()))% before)" : ""
-        evidence["consignee_first_seen"] = CivilDate(daysSinceEpoch: Int(e.firstSeen)).description
-        evidence["consignee_share"] = String(Double(Int(e.share * 1000)) / 1000)
-        evidence["consignee_share_before"] = String(Double(Int(e.shareBefore * 1000)) / 1000)
-        return [Reason(detector: Self.name, text: text + "; " + party, strength: score(e), evidence: evidence)]
+        return (text, evidence)
     }
 
     /// One row of `corridors.csv`: item group × destination × month.

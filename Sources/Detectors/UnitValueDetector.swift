@@ -1,5 +1,6 @@
 import Declarations
 import Dispatch
+import Synchronization
 import LinearAlgebra
 
 /// Unit value and physical consistency per tariff group.
@@ -376,7 +377,7 @@ public struct FittedUnitValue: FittedDetector {
     /// Scores, and an explainer, reading the features a fit on the same table
     /// left in `facts` (or the declared samples there, to build them).
     public func scoresAndExplainer(_ table: DeclarationTable, facts: TableFacts) -> ([Double], @Sendable (Int) -> [Reason]) {
-        (anomalyScores(table, facts: facts), explainer(table))
+        (anomalyScores(table, facts: facts), explainer(table, samples: facts.declaredSamples()))
     }
 
     func anomalyScores(_ table: DeclarationTable, facts: TableFacts?) -> [Double] {
@@ -443,15 +444,54 @@ public struct FittedUnitValue: FittedDetector {
         return scores
     }
 
-    public func reasons(_ table: DeclarationTable, row r: Int) -> [Reason] {
-        guard let hs = table.text(.hsCode) else { return [] }
+    public func reasons(_ table: DeclarationTable, row r: Int) -> [Reason] { reasons(table, row: r, places: nil, samples: nil) }
+
+    /// An explainer that finds each (tariff code, unit) pair's group once,
+    /// and reads the declared samples `facts` holds.
+    public func explainer(_ table: DeclarationTable) -> @Sendable (Int) -> [Reason] { explainer(table, samples: nil) }
+
+    func explainer(_ table: DeclarationTable, samples: [Bool]?) -> @Sendable (Int) -> [Reason] {
+        let model = self, places = Places()
+        return { model.reasons(table, row: $0, places: places, samples: samples) }
+    }
+
+    /// Where a row's (tariff code, unit) pair is scored: its code and unit as
+    /// text, the unit's class, the group, and the group's name and scope in words.
+    struct Place: Sendable {
+        var code: String, unit: String, unitClass: Int
+        var group: Group?, groupName: String, scope: String
+    }
+
+    /// Places by (code, unit) dictionary codes, worked out on first use.
+    final class Places: Sendable {
+        private let places = Mutex<[UInt64: Place]>([:])
+
+        func place(_ key: UInt64, _ make: () -> Place) -> Place {
+            if let hit = places.withLock({ $0[key] }) { return hit }
+            let made = make()
+            places.withLock { $0[key] = made }
+            return made
+        }
+    }
+
+    func place(_ table: DeclarationTable, _ r: Int, hs: TextColumn) -> Place {
         let code = hs.string(r)
         let unit = table.text(.quantityUnit)?.string(r) ?? ""
         let uc = UnitValueFeatures.unitClass(unit)
-        guard let g = group(code: code, unitClass: uc) else { return [] }
-        let f = UnitValueFeatures.row(table, r, declaredSample: DeclaredSample.row(table, r))
-        let groupName = UnitValueDetector.levelOf(groupKey: g.key)
-        let scope = UnitValueDetector.scope(level: groupName, code: code)
+        let g = group(code: code, unitClass: uc)
+        let groupName = g.map { UnitValueDetector.levelOf(groupKey: $0.key) } ?? ""
+        return Place(code: code, unit: unit, unitClass: uc, group: g, groupName: groupName,
+                     scope: UnitValueDetector.scope(level: groupName, code: code))
+    }
+
+    func reasons(_ table: DeclarationTable, row r: Int, places: Places?, samples: [Bool]?) -> [Reason] {
+        guard let hs = table.text(.hsCode) else { return [] }
+        let units = table.text(.quantityUnit)
+        let key = UInt64(hs.codes[r]) << 32 | UInt64(units.map { $0.codes[r] } ?? 0)
+        let at = places?.place(key) { place(table, r, hs: hs) } ?? place(table, r, hs: hs)
+        guard let g = at.group else { return [] }
+        let code = at.code, unit = at.unit, uc = at.unitClass, groupName = at.groupName, scope = at.scope
+        let f = UnitValueFeatures.row(table, r, declaredSample: samples?[r] ?? DeclaredSample.row(table, r))
         var out: [Reason] = []
         let net = table.numbers(.netWeightKg)?[r] ?? .nan, gross = table.numbers(.grossWeightKg)?[r] ?? .nan
         let below = Self.grossBelowNet(gross: gross, net: net)

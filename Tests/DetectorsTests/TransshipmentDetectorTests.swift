@@ -120,6 +120,26 @@ struct TransshipmentQualityTests {
         #expect(Double(inTop) / Double(newLegit) < 0.4, "\(inTop) of \(newLegit) legitimate new-consignee rows reach the surge rows' 10th percentile \(cut)")
     }
 
+    @Test("explainers that keep each corridor month's text, and unit_value's places, say what one row's reasons say")
+    func cachedExplainers() throws {
+        let t = Self.data.table
+        let diversion = try DiversionDetector().fit(t)
+        let (scores, explain) = diversion.scoresAndExplainer(t, facts: TableFacts(t))
+        let rows = (0..<t.count).filter { scores[$0] > 0 }
+        #expect(rows.count > 100)
+        // Twice over each row: the second time the corridor month's text comes from the cache.
+        let p = diversion.prepare(t)
+        for r in rows.prefix(2_000) + rows.prefix(2_000) {
+            #expect(explain(r) == diversion.reasons(diversion.evidence(p, t, r), table: t, row: r), "row \(r)")
+        }
+        #expect(explain(rows[0]) == diversion.reasons(t, row: rows[0]))
+        let unitValue = try UnitValueDetector().fit(t)
+        let (uvScores, uvExplain) = unitValue.scoresAndExplainer(t, facts: TableFacts(t))
+        let flagged = (0..<t.count).filter { uvScores[$0] > 2 }
+        #expect(flagged.count > 100)
+        for r in flagged.prefix(2_000) + flagged.prefix(2_000) { #expect(uvExplain(r) == unitValue.reasons(t, row: r), "row \(r)") }
+    }
+
     @Test("diversion: the corridor table covers every controlled kg and marks surging corridors")
     func corridorTable() throws {
         let t = Self.data.table
