@@ -389,8 +389,9 @@ public struct FittedUnitValue: FittedDetector {
         for p in 0..<pairs.count {
             if let g = group(code: pairs.code[p], unitClass: pairs.unitClass[p]) { byGroup[g.key, default: []].append(p) }
         }
-        // Each group's rows, its pairs' rows one pair after another.
-        let work = byGroup.sorted { $0.key < $1.key }.map { key, ps in (key, ps.flatMap { pairs.rows(of: $0) }) }
+        // Each group's pairs; a group's rows (its pairs' rows one pair after another) are
+        // gathered as it is scored, so only the groups being scored hold theirs.
+        let work = byGroup.sorted { $0.key < $1.key }
         let model = self
         let source = UnitValueFeatures.Source(table)
         let features = facts?.take(UnitValueFeatures.Rows.factsKey, as: UnitValueFeatures.Rows.self)
@@ -416,7 +417,8 @@ public struct FittedUnitValue: FittedDetector {
             nonisolated(unsafe) let shared = out
             BLASThreading.withThreadCount(1) {
                 DispatchQueue.concurrentPerform(iterations: work.count) { k in
-                    let (key, rows) = work[k]
+                    let (key, ps) = work[k]
+                    let rows = ps.flatMap { pairs.rows(of: $0) }
                     let g = model.groups[key]!
                     // The group's features, missing values filled with its medians.
                     let n = rows.count
