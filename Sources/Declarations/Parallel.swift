@@ -68,3 +68,34 @@ private final class NextIndex: Sendable {
     let value: Atomic<Int>
     init(_ first: Int) { value = Atomic(first) }
 }
+
+extension Parallel {
+    /// Maps `range` as tasks that may themselves run parallel loops, keeping the
+    /// order: `threads` tasks at a time, each on a worker of the global queue.
+    ///
+    /// `map` runs its iterations as one `concurrentPerform`, and libdispatch runs
+    /// a `concurrentPerform` nested in another with less width (on two cores,
+    /// serially): while one task's loops were the last work left, the other core
+    /// idled. Here the tasks are plain queue work, so a task's own loops get
+    /// every core that is free.
+    public static func tasks<R: Sendable>(_ range: Range<Int>, threads: Int, _ body: @escaping @Sendable (Int) -> R) -> [R] {
+        let results = UnsafeMutableBufferPointer<R?>.allocate(capacity: range.count)
+        results.initialize(repeating: nil)
+        defer { results.deinitialize(); results.deallocate() }
+        nonisolated(unsafe) let out = results
+        let lower = range.lowerBound, upper = range.upperBound
+        let next = NextIndex(lower)
+        let group = DispatchGroup()
+        for _ in 0..<max(1, min(threads, range.count)) {
+            DispatchQueue.global().async(group: group) {
+                while true {
+                    let k = next.value.add(1, ordering: .relaxed).oldValue
+                    guard k < upper else { return }
+                    out[k - lower] = body(k)  // safe: each index is taken by exactly one task
+                }
+            }
+        }
+        group.wait()
+        return results.map { $0! }
+    }
+}

@@ -130,7 +130,7 @@ public enum DetectorSuite {
             runs.append(run)
         }
         let side = Array(detectors.dropFirst(runAlone))
-        let beside = try Parallel.map(0..<side.count, threads: System.cores) { [side] k in
+        let beside = try Parallel.tasks(0..<side.count, threads: System.cores) { [side] k in
             Result { try fitAndScore(side[k], table, facts) }
         }.map { try $0.get() }
         let ran = beside.compactMap { run -> (String, Double, Double)? in
@@ -212,7 +212,7 @@ extension FittedSuite {
             stage("score \(type(of: d).name)")
         }
         let side = Array(detectors.dropFirst(alone.count))
-        let beside = Parallel.map(0..<side.count, threads: System.cores) { [side] k in scored(side[k]) }
+        let beside = Parallel.tasks(0..<side.count, threads: System.cores) { [side] k in scored(side[k]) }
         for (d, (column, e, _)) in zip(side, beside) {
             out.names.append(type(of: d).name)
             out.columns.append(column)
