@@ -233,8 +233,9 @@ public struct FittedGoodsCode: FittedDetector {
         }
     }
 
-    /// `samples`: every row's `DeclaredSample` flag, when already known.
-    func prepare(_ table: DeclarationTable, samples: [Bool]? = nil) -> Prepared? {
+    /// `samples`: every row's `DeclaredSample` flag, when already known; `parts`:
+    /// the row ranges descriptions' codes are found over (0: a few per core).
+    func prepare(_ table: DeclarationTable, samples: [Bool]? = nil, parts: Int = 0) -> Prepared? {
         guard let hs = table.text(.hsCode), let desc = table.text(.description) else { return nil }
         let (keywords, sparse, best) = descriptionEvidence(table)
         // Everything per line is looked up once per distinct code, not per row.
@@ -255,13 +256,32 @@ public struct FittedGoodsCode: FittedDetector {
                         samples: samples ?? DeclaredSample.rows(table))
         // A description comes with a few codes: each pair's similarity is computed once.
         let slots = Prepared.codeSlots
-        var ownCodes = [Int32](repeating: -1, count: desc.values.count * slots)
-        let hsCodes = hs.codes, descriptionCodes = desc.codes
-        for r in 0..<table.count {
-            let base = Int(descriptionCodes[r]) * slots, hc = Int32(truncatingIfNeeded: hsCodes[r])
-            for k in base..<(base + slots) {
-                if ownCodes[k] == hc { break }
-                if ownCodes[k] < 0 { ownCodes[k] = hc; break }
+        // Each description's first codes in row order: found over row ranges on every
+        // core, then joined range after range (the codes one pass in row order finds).
+        let hsCodes = hs.codes, descriptionCodes = desc.codes, n = table.count
+        let parts = parts > 0 ? min(parts, max(1, n)) : max(1, min(System.cores * 2, n / 65_536))
+        let found = Parallel.map(0..<parts, threads: System.cores) { part -> [Int32] in
+            var codes = [Int32](repeating: -1, count: desc.values.count * slots)
+            for r in (n * part / parts)..<(n * (part + 1) / parts) {
+                let base = Int(descriptionCodes[r]) * slots, hc = Int32(truncatingIfNeeded: hsCodes[r])
+                for k in base..<(base + slots) {
+                    if codes[k] == hc { break }
+                    if codes[k] < 0 { codes[k] = hc; break }
+                }
+            }
+            return codes
+        }
+        var ownCodes = found[0]
+        for part in found.dropFirst() {
+            for base in stride(from: 0, to: ownCodes.count, by: slots) where ownCodes[base + slots - 1] < 0 {
+                for k in base..<(base + slots) {
+                    let hc = part[k]
+                    guard hc >= 0 else { break }
+                    for j in base..<(base + slots) {
+                        if ownCodes[j] == hc { break }
+                        if ownCodes[j] < 0 { ownCodes[j] = hc; break }
+                    }
+                }
             }
         }
         let model = self, prepared = p

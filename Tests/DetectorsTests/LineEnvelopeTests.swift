@@ -98,4 +98,17 @@ struct LineEnvelopeTests {
         }
         #expect(compared > 10_000 && ruled * 2 > compared, "\(ruled) of \(compared) rows ruled out")
     }
+
+    @Test("descriptions' codes found over row ranges are the codes one pass in row order finds")
+    func ownCodesOverRanges() throws {
+        let t = GoodsCodeAndLicenceTests.data.table
+        let fitted = try GoodsCodeDetector().fit(t)
+        let one = try #require(fitted.prepare(t, parts: 1))
+        for parts in [2, 3, 7, 1_000] {
+            let p = try #require(fitted.prepare(t, parts: parts))
+            #expect(p.ownCodes == one.ownCodes, "\(parts) ranges")
+            #expect(p.ownSimilarities == one.ownSimilarities, "\(parts) ranges")
+        }
+        #expect(one.ownCodes.contains { $0 >= 0 })
+    }
 }
