@@ -186,7 +186,7 @@ extension Ranking {
                 keys.sort()
                 return keys
             }
-            merge(zero, into: &out, less: <, row: \.row)
+            mergeRows(zero, into: &out)
         }
         merge(scored, into: &out, less: <, row: \.row) { $0.risk > zeroWord }
         return out
@@ -213,6 +213,44 @@ extension Ranking {
             if b > bounds.last! { bounds.append(b) }
         }
         return bounds.indices.map { i in (bounds[i], i + 1 < bounds.count ? bounds[i + 1] : nil) }
+    }
+}
+
+extension Ranking {
+    /// The rows of `runs` (each sorted, no key in two runs) in key order,
+    /// appended to `out`: `merge(runs, into:less:row:)`. Two runs of 64K keys
+    /// or more are merged by two threads, each writing one half of the output
+    /// (where the half splits the runs is found by a binary search on the
+    /// merge path), so the merge of a ranking's 1M-row ranges is not serial.
+    static func mergeRows<Key: Comparable & RowKey & Sendable>(_ runs: [[Key]], into out: inout [Int]) {
+        guard runs.count == 2, runs[0].count + runs[1].count >= 1 << 16 else {
+            return merge(runs, into: &out, less: <, row: \.row)
+        }
+        let a = runs[0], b = runs[1], n = a.count + b.count, half = n / 2
+        // The first `half` rows take a[0..<i] and b[0..<half − i].
+        var lo = max(0, half - b.count), hi = min(half, a.count)
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if a[mid] < b[half - mid - 1] { lo = mid + 1 } else { hi = mid }
+        }
+        let i = lo, j = half - lo, base = out.count
+        out.append(contentsOf: repeatElement(0, count: n))
+        out.withUnsafeMutableBufferPointer { o in
+            // safe: the two halves write disjoint ranges of `out`.
+            nonisolated(unsafe) let o = o
+            _ = Parallel.map(0..<2, threads: 2) { part in
+                var x = part == 0 ? 0 : i, y = part == 0 ? 0 : j
+                let xEnd = part == 0 ? i : a.count, yEnd = part == 0 ? j : b.count
+                var at = base + (part == 0 ? 0 : half)
+                while x < xEnd && y < yEnd {
+                    if b[y] < a[x] { o[at] = b[y].row; y += 1 } else { o[at] = a[x].row; x += 1 }
+                    at += 1
+                }
+                while x < xEnd { o[at] = a[x].row; x += 1; at += 1 }
+                while y < yEnd { o[at] = b[y].row; y += 1; at += 1 }
+                return 0
+            }
+        }
     }
 }
 

@@ -58,6 +58,22 @@ struct RiskModelTests {
 
 @Suite("Ranking: risk first, then row key, whatever the input order")
 struct RankingTests {
+    @Test("two runs merged by two threads, split on the merge path, equal the one-thread merge (seeded keys, run sizes at and around the split)",
+          arguments: [(0, 70_000), (70_000, 0), (1, 65_535), (65_535, 1), (40_000, 40_000), (100_003, 31_337)] as [(Int, Int)])
+    func mergeRows(sizes: (Int, Int)) {
+        var rng = SeededRandom(seed: UInt64(sizes.0 &* 31 &+ sizes.1))
+        let n = sizes.0 + sizes.1
+        // Keys with few distinct ids, so the runs interleave in long stretches and short ones.
+        var keys = (0..<n).map { r in Ranking.ZeroKey(id: UInt64.random(in: 0..<50, using: &rng), tail: Ranking.tail(item: 1, row: r)) }
+        keys.shuffle(using: &rng)
+        let runs = [Array(keys.prefix(sizes.0)).sorted(), Array(keys.dropFirst(sizes.0)).sorted()]
+        var expected = [7], got = [7]
+        Ranking.merge(runs, into: &expected, less: <, row: \.row)
+        Ranking.mergeRows(runs, into: &got)
+        #expect(got == expected)
+        #expect(got.count == n + 1)
+    }
+
     @Test("equal risks are ordered by declaration id bytes then item number; ids longer than 24 bytes too")
     func ties() throws {
         let ids = ["B", "A", "AB", "A", "000000000000000000000000002", "000000000000000000000000001", "Z9"]
