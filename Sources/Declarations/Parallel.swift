@@ -45,28 +45,46 @@ extension Parallel {
     /// every worker sees its `k`s in increasing order. State a worker owns
     /// (numbered by `worker`) is thus used by one thread at a time, in input order.
     public static func workers<R: Sendable>(_ range: Range<Int>, threads: Int, _ body: @Sendable (Int, Int) -> R) -> [R] {
-        let results = UnsafeMutableBufferPointer<R?>.allocate(capacity: range.count)
-        results.initialize(repeating: nil)
-        defer { results.deinitialize(); results.deallocate() }
-        nonisolated(unsafe) let out = results
-        let lower = range.lowerBound, upper = range.upperBound
-        let next = NextIndex(lower)
-        let workers = max(1, min(threads, range.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            while true {
-                let k = next.value.add(1, ordering: .relaxed).oldValue
-                guard k < upper else { return }
-                out[k - lower] = body(worker, k)  // safe: each index is taken by exactly one worker
-            }
+        let state = OrderedResults<R>(range)
+        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, range.count))) { worker in
+            state.drain { body(worker, $0) }
         }
-        return results.map { $0! }
+        return state.results
     }
 }
 
-/// The next index to hand out, shared by workers.
-private final class NextIndex: Sendable {
-    let value: Atomic<Int>
-    init(_ first: Int) { value = Atomic(first) }
+/// A result slot per index of a range and the next index to hand out: the
+/// state `workers` and `tasks` share between their threads.
+private final class OrderedResults<R: Sendable>: @unchecked Sendable {
+    // safe: each slot is written by the one thread that took its index, and read after all have ended.
+    private let slots: UnsafeMutableBufferPointer<R?>
+    private let lower: Int, upper: Int
+    private let next: Atomic<Int>
+
+    init(_ range: Range<Int>) {
+        slots = .allocate(capacity: range.count)
+        slots.initialize(repeating: nil)
+        lower = range.lowerBound
+        upper = range.upperBound
+        next = Atomic(range.lowerBound)
+    }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    /// Takes the next index, runs `body` on it and keeps its result, until none is left.
+    func drain(_ body: (Int) -> R) {
+        while true {
+            let k = next.add(1, ordering: .relaxed).oldValue
+            guard k < upper else { return }
+            slots[k - lower] = body(k)
+        }
+    }
+
+    /// The results in index order (after every `drain` has returned).
+    var results: [R] { slots.map { $0! } }
 }
 
 extension Parallel {
@@ -79,23 +97,12 @@ extension Parallel {
     /// idled. Here the tasks are plain queue work, so a task's own loops get
     /// every core that is free.
     public static func tasks<R: Sendable>(_ range: Range<Int>, threads: Int, _ body: @escaping @Sendable (Int) -> R) -> [R] {
-        let results = UnsafeMutableBufferPointer<R?>.allocate(capacity: range.count)
-        results.initialize(repeating: nil)
-        defer { results.deinitialize(); results.deallocate() }
-        nonisolated(unsafe) let out = results
-        let lower = range.lowerBound, upper = range.upperBound
-        let next = NextIndex(lower)
+        let state = OrderedResults<R>(range)
         let group = DispatchGroup()
         for _ in 0..<max(1, min(threads, range.count)) {
-            DispatchQueue.global().async(group: group) {
-                while true {
-                    let k = next.value.add(1, ordering: .relaxed).oldValue
-                    guard k < upper else { return }
-                    out[k - lower] = body(k)  // safe: each index is taken by exactly one task
-                }
-            }
+            DispatchQueue.global().async(group: group) { state.drain(body) }
         }
         group.wait()
-        return results.map { $0! }
+        return state.results
     }
 }
