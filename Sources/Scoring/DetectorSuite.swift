@@ -89,21 +89,27 @@ public enum DetectorSuite {
         return Double(e.components.seconds) + Double(e.components.attoseconds) * 1e-18
     }
 
-    /// How many detectors, from the front of the suite's list, run one at a
-    /// time: unit_value and goods_code each hold a few hundred MB more than the
-    /// table while they run (450 and 250 MB at 10M rows: every row's features,
-    /// a score column, per-line value lists), so side by side they would push
-    /// a scan past its memory budget. The others hold under 170 MB each.
-    static let runAlone = 2
-    /// The names of the detectors that run alone (a model file's suite is scored alike).
+    /// The detectors that run one at a time, at the front of the suite's list:
+    /// unit_value and goods_code each hold a few hundred MB more than the table
+    /// while they run (450 and 250 MB at 10M rows: every row's features, a score
+    /// column, per-line value lists), so side by side they would push a scan
+    /// past its memory budget. The others hold under 170 MB each. A model
+    /// file's suite is scored alike.
     static let aloneNames: Set<String> = [FittedUnitValue.name, FittedGoodsCode.name]
+
+    /// Detectors run side by side at most: each is parallel inside, and two fill
+    /// each other's serial steps on two cores; more at once would add their
+    /// memory together for little.
+    static let sideBySide = 2
+
+    static func name<D: Detector>(of detector: D) -> String { D.Fitted.name }
 
     /// Fits every detector whose fields `table` has, then the risk model on their scores.
     /// Returns the scores of `table` too, since fitting the risk model needs them.
     ///
     /// unit_value and goods_code run one after the other, each parallel inside
-    /// (`runAlone`); the other detectors then run side by side, two at a time on
-    /// two cores, so one's serial steps (grouping, sorting, building its tables)
+    /// (`aloneNames`); the other detectors then run side by side, two at a time
+    /// (`sideBySide`), so one's serial steps (grouping, sorting, building its tables)
     /// leave a core another fills. Each computes what it would alone, and the
     /// results join in the list's order: the same scores whatever ran beside
     /// what. `stage` is called after each stage that ran alone (`fit unit_value`)
@@ -124,13 +130,14 @@ public enum DetectorSuite {
         if let parties { detectors.append(PartyScreeningDetector(parties: parties)) }
         let facts = TableFacts(table)
         var runs: [Run] = []
-        for d in detectors.prefix(runAlone) {
+        let alone = detectors.prefix { aloneNames.contains(name(of: $0)) }
+        for d in alone {
             let run = try fitAndScore(d, table, facts, fitted: stage)
             if case .ran(let f, _, _, _, _) = run { stage("score \(type(of: f).name)") }
             runs.append(run)
         }
-        let side = Array(detectors.dropFirst(runAlone))
-        let beside = try Parallel.tasks(0..<side.count, threads: System.cores) { [side] k in
+        let side = Array(detectors.dropFirst(alone.count))
+        let beside = try Parallel.tasks(0..<side.count, threads: sideBySide) { [side] k in
             Result { try fitAndScore(side[k], table, facts) }
         }.map { try $0.get() }
         let ran = beside.compactMap { run -> (String, Double, Double)? in
@@ -212,7 +219,7 @@ extension FittedSuite {
             stage("score \(type(of: d).name)")
         }
         let side = Array(detectors.dropFirst(alone.count))
-        let beside = Parallel.tasks(0..<side.count, threads: System.cores) { [side] k in scored(side[k]) }
+        let beside = Parallel.tasks(0..<side.count, threads: DetectorSuite.sideBySide) { [side] k in scored(side[k]) }
         for (d, (column, e, _)) in zip(side, beside) {
             out.names.append(type(of: d).name)
             out.columns.append(column)
