@@ -1,5 +1,4 @@
 import Declarations
-import Synchronization
 
 /// Diversion after a control date: controlled goods whose flow to a third
 /// country surges above its own history once the control starts, above all
@@ -404,27 +403,19 @@ public struct FittedDiversion: FittedDetector {
 
     static func kg(_ v: Double) -> String { String(Int(v.rounded())) }
 
-    /// The corridor month's part of a reason (its sentence and evidence), the
-    /// same for every row of that corridor, group and month: worked out once
-    /// per corridor month by an explainer and kept here for its other rows.
-    final class CorridorTexts: Sendable {
-        struct Key: Hashable {
-            var model: Int, corridor: Int, month: Int, surge: UInt64
-        }
-        private let texts = Mutex<[Key: (text: String, evidence: [String: String])]>([:])
+    /// A corridor month's part of a reason (`corridorPart`), the same for every
+    /// row of that corridor, group and month: an explainer keeps each one it made.
+    typealias CorridorTexts = LockedMemo<CorridorKey, (text: String, evidence: [String: String])>
 
-        func text(_ e: Evidence, _ make: () -> (text: String, evidence: [String: String])) -> (text: String, evidence: [String: String]) {
-            let key = Key(model: e.model, corridor: e.corridor, month: e.month, surge: e.surge.bitPattern)
-            if let hit = texts.withLock({ $0[key] }) { return hit }
-            let made = make()
-            texts.withLock { $0[key] = made }
-            return made
-        }
+    struct CorridorKey: Hashable, Sendable {
+        var model: Int, corridor: Int, month: Int, surge: UInt64
+
+        init(_ e: Evidence) { (model, corridor, month, surge) = (e.model, e.corridor, e.month, e.surge.bitPattern) }
     }
 
     func reasons(_ e: Evidence?, table: DeclarationTable, row r: Int, texts: CorridorTexts? = nil) -> [Reason] {
         guard let e else { return [] }
-        let (corridorText, corridorEvidence) = texts?.text(e, { corridorPart(e) }) ?? corridorPart(e)
+        let (corridorText, corridorEvidence) = texts?.value(CorridorKey(e)) { corridorPart(e) } ?? corridorPart(e)
         var evidence = corridorEvidence
         let who = table.text(.counterpartyName).map { "consignee \"\($0.string(r))\"" } ?? "the consignee"
         var party = "\(who) first seen \(CivilDate(daysSinceEpoch: Int(e.firstSeen)))"

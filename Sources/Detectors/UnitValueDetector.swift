@@ -1,6 +1,5 @@
 import Declarations
 import Dispatch
-import Synchronization
 import LinearAlgebra
 
 /// Unit value and physical consistency per tariff group.
@@ -61,7 +60,7 @@ public struct UnitValueDetector: Detector {
             let partCount = parts > 0 ? max(1, min(parts, n)) : min(System.cores * 4, n / 65_536 + 1)
             let ranges = (0..<partCount).map { (n * $0 / partCount)..<(n * ($0 + 1) / partCount) }
             // Pass 1, per range: its keys in order of first appearance and each one's rows.
-            let local = Parallel.map(0..<partCount, threads: System.cores) { k -> (order: [Int32], count: [Int32: Int]) in
+            let local = Parallel.map(0..<partCount, threads: System.cores) { k -> (order: [Int32], counts: [Int]) in
                 var slot = [Int32](repeating: -1, count: keys)
                 var order: [Int32] = [], counts: [Int] = []
                 for r in ranges[k] {
@@ -75,7 +74,7 @@ public struct UnitValueDetector: Detector {
                     }
                     counts[i] += 1
                 }
-                return (order, Dictionary(uniqueKeysWithValues: zip(order, counts)))
+                return (order, counts)
             }
             // Pairs numbered as the ranges met them, range after range.
             var index = [Int32](repeating: -1, count: keys)
@@ -90,7 +89,7 @@ public struct UnitValueDetector: Detector {
             let pairs = code.count
             var counts = [Int](repeating: 0, count: partCount * pairs)
             for (k, part) in local.enumerated() {
-                for (key, c) in part.count { counts[k * pairs + Int(index[Int(key)])] = c }
+                for (key, c) in zip(part.order, part.counts) { counts[k * pairs + Int(index[Int(key)])] = c }
             }
             var starts = [0], firsts = [Int](repeating: 0, count: partCount * pairs)
             starts.reserveCapacity(pairs + 1)
@@ -448,10 +447,10 @@ public struct FittedUnitValue: FittedDetector {
 
     public func reasons(_ table: DeclarationTable, row r: Int) -> [Reason] { reasons(table, row: r, places: nil, samples: nil) }
 
-    /// An explainer that finds each (tariff code, unit) pair's group once,
-    /// and reads the declared samples `facts` holds.
+    /// An explainer that finds each (tariff code, unit) pair's group once.
     public func explainer(_ table: DeclarationTable) -> @Sendable (Int) -> [Reason] { explainer(table, samples: nil) }
 
+    /// The same, with every row's declared-sample flag already known (`samples`).
     func explainer(_ table: DeclarationTable, samples: [Bool]?) -> @Sendable (Int) -> [Reason] {
         let model = self, places = Places()
         return { model.reasons(table, row: $0, places: places, samples: samples) }
@@ -465,16 +464,7 @@ public struct FittedUnitValue: FittedDetector {
     }
 
     /// Places by (code, unit) dictionary codes, worked out on first use.
-    final class Places: Sendable {
-        private let places = Mutex<[UInt64: Place]>([:])
-
-        func place(_ key: UInt64, _ make: () -> Place) -> Place {
-            if let hit = places.withLock({ $0[key] }) { return hit }
-            let made = make()
-            places.withLock { $0[key] = made }
-            return made
-        }
-    }
+    typealias Places = LockedMemo<UInt64, Place>
 
     func place(_ table: DeclarationTable, _ r: Int, hs: TextColumn) -> Place {
         let code = hs.string(r)
@@ -490,7 +480,7 @@ public struct FittedUnitValue: FittedDetector {
         guard let hs = table.text(.hsCode) else { return [] }
         let units = table.text(.quantityUnit)
         let key = UInt64(hs.codes[r]) << 32 | UInt64(units.map { $0.codes[r] } ?? 0)
-        let at = places?.place(key) { place(table, r, hs: hs) } ?? place(table, r, hs: hs)
+        let at = places?.value(key) { place(table, r, hs: hs) } ?? place(table, r, hs: hs)
         guard let g = at.group else { return [] }
         let code = at.code, unit = at.unit, uc = at.unitClass, groupName = at.groupName, scope = at.scope
         let f = UnitValueFeatures.row(table, r, declaredSample: samples?[r] ?? DeclaredSample.row(table, r))
