@@ -47,6 +47,7 @@ public struct PartiesTable: Sendable {
     struct Accumulator {
         let data: ReportData
         let detectors: Int
+        let risk: [Double], lanes: [Lane], date: [Int32], columns: [ScoreColumn]
         var list: [Party] = []
         var declarations: [Int] = [], red: [Int] = [], amber: [Int] = []
         var riskSum: [Double] = [], riskMax: [Double] = [], first: [Int32] = [], last: [Int32] = []
@@ -55,6 +56,7 @@ public struct PartiesTable: Sendable {
         init(_ data: ReportData) {
             self.data = data
             detectors = data.scores.names.count
+            (risk, lanes, date, columns) = (data.risk, data.lanes.lane, data.table.date, data.scores.columns)
         }
 
         mutating func party(role: String, name: String, country: UInt16?) -> Int {
@@ -66,7 +68,7 @@ public struct PartiesTable: Sendable {
         }
 
         @inline(__always)
-        mutating func add(_ i: Int, row: Int, risk: [Double], lanes: [Lane], date: [Int32], columns: [ScoreColumn]) {
+        mutating func add(_ i: Int, row: Int) {
             declarations[i] += 1
             switch lanes[row] {
             case .red: red[i] += 1
@@ -106,7 +108,7 @@ public struct PartiesTable: Sendable {
     static func traders(_ data: ReportData) -> [Party] {
         let t = data.table
         guard let trader = t.text(.traderName) ?? t.text(.traderID) else { return [] }
-        let risk = data.risk, lanes = data.lanes.lane, date = t.date, flow = t.flow, columns = data.scores.columns
+        let flow = t.flow
         var acc = Accumulator(data)
         var partyOf = [Int](repeating: -1, count: trader.values.count)
         for row in 0..<t.count {
@@ -116,7 +118,7 @@ public struct PartiesTable: Sendable {
                 i = acc.party(role: flow[row] == 1 ? "importer" : "exporter", name: trader.string(row), country: nil)
                 partyOf[code] = i
             }
-            acc.add(i, row: row, risk: risk, lanes: lanes, date: date, columns: columns)
+            acc.add(i, row: row)
         }
         return acc.parties()
     }
@@ -126,7 +128,7 @@ public struct PartiesTable: Sendable {
     static func counterparties(_ data: ReportData) -> [Party] {
         let t = data.table
         guard let counterparty = t.text(.counterpartyName) ?? t.text(.counterpartyID) else { return [] }
-        let risk = data.risk, lanes = data.lanes.lane, date = t.date, flow = t.flow, columns = data.scores.columns
+        let flow = t.flow
         let cpCountry = t.countries(.counterparty) ?? t.countries(.destination)
         var acc = Accumulator(data)
         // A name's first country in one array read; a dictionary only for a name seen in a second country.
@@ -148,7 +150,7 @@ public struct PartiesTable: Sendable {
                     otherCountry[key] = i
                 }
             }
-            acc.add(i, row: row, risk: risk, lanes: lanes, date: date, columns: columns)
+            acc.add(i, row: row)
         }
         return acc.parties()
     }
