@@ -1,4 +1,7 @@
 import CBLAS
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 
 /// Control of OpenBLAS's own thread pool.
@@ -22,6 +25,33 @@ public enum BLASThreading {
     /// The corresponding OpenBLAS function is `openblas_set_num_threads`.
     public static func setThreadCount(_ count: Int) {
         openblas_set_num_threads(Int32(Swift.max(1, count)))
+    }
+
+    /// Sets OpenBLAS to one thread per call for the whole process and stops
+    /// the thread pool it started when it was loaded. For the commands, which
+    /// run their own threads: call it once, first, before any thread uses BLAS.
+    ///
+    /// An idle pool thread spins (`sched_yield`) for OpenBLAS's thread timeout
+    /// before it sleeps: 0.08–0.09 s of a core at every start here, taken from
+    /// ingest's first chunks on a 2-core machine, though no call ever used the
+    /// pool. A later call at more threads starts the pool again (OpenBLAS does
+    /// this on its own). Builds without the pool (or without its stop
+    /// function) are only set to one thread.
+    ///
+    /// Returns whether a pool was stopped.
+    @discardableResult
+    public static func runSingleThreaded() -> Bool {
+        setThreadCount(1)
+        #if os(Linux)
+        // Looked up at run time: the function is OpenBLAS's own (its fork
+        // handler's), not part of the CBLAS interface every build exports.
+        // RTLD_DEFAULT (a null handle on Linux): every loaded library.
+        guard let stop = dlsym(nil, "blas_thread_shutdown_") else { return false }
+        typealias Stop = @convention(c) () -> Int32
+        return unsafeBitCast(stop, to: Stop.self)() == 0
+        #else
+        return false
+        #endif
     }
 
     /// Runs `body` with OpenBLAS at `count` threads and restores the previous

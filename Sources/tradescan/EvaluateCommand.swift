@@ -99,7 +99,7 @@ struct EvaluateCommand: ParsableCommand {
 
 extension EvaluateCommand {
     func runTimeOrdered(_ split: String) throws {
-        BLASThreading.setThreadCount(1)
+        BLASThreading.runSingleThreaded()
         let log = ProgressLog(quiet: ingest.quiet)
         let result = try RunReport.run(log) {
             var options = try ingest.runOptions(report: nil, weights: nil, log: log)

@@ -42,7 +42,7 @@ struct FitCommand: ParsableCommand {
     var model: String
 
     func run() throws {
-        BLASThreading.setThreadCount(1)
+        BLASThreading.runSingleThreaded()
         let log = ProgressLog(quiet: ingest.quiet)
         let result = try RunReport.run(log) {
             let options = learning.apply(to: try ingest.runOptions(report: nil, weights: weights, log: log), seed: seed)
@@ -96,7 +96,7 @@ struct ScoreCommand: ParsableCommand {
     var out: String
 
     func run() throws {
-        BLASThreading.setThreadCount(1)
+        BLASThreading.runSingleThreaded()
         let log = ProgressLog(quiet: ingest.quiet)
         let result = try RunReport.run(log) {
             try ScoreJob.run(inputs, model: model, options: try ingest.runOptions(report: report, weights: weights, log: log), out: out)

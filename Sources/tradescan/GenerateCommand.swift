@@ -55,8 +55,8 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
-        // The engine runs its own threads here: OpenBLAS stays at one so its pool does not spin.
-        BLASThreading.setThreadCount(1)
+        // The engine runs its own threads here: OpenBLAS runs at one, its idle pool stopped.
+        BLASThreading.runSingleThreaded()
         let options = GeneratorOptions(rows: rows, seed: seed, from: CivilDate(iso: from)!, to: CivilDate(iso: to)!,
                                        dirty: dirty, threads: threads)
         let summary = try AtomicDirectory.write(to: out) { dir in try Generator.run(options, into: dir) }

@@ -56,7 +56,7 @@ struct ScanCommand: ParsableCommand {
     var out: String
 
     func run() throws {
-        BLASThreading.setThreadCount(1)
+        BLASThreading.runSingleThreaded()
         let log = ProgressLog(quiet: ingest.quiet)
         let result = try RunReport.run(log) {
             let options = learning.apply(to: try ingest.runOptions(report: report, weights: weights, log: log), seed: report.seed)

@@ -35,8 +35,8 @@ struct ValidateCommand: ParsableCommand {
     var out: String?
 
     func run() throws {
-        // The engine runs its own threads here: OpenBLAS stays at one so its pool does not spin.
-        BLASThreading.setThreadCount(1)
+        // The engine runs its own threads here: OpenBLAS runs at one, its idle pool stopped.
+        BLASThreading.runSingleThreaded()
         var err = StandardError()
         let result: IngestResult
         do {
