@@ -82,6 +82,14 @@ public struct CSVWriter: ~Copyable {
         out.append(cell)
     }
 
+    /// `field(encoded:)` for a static string (ASCII that needs no quoting:
+    /// lane names, flags, the empty field): no reference count per use.
+    @inlinable @inline(__always)
+    public mutating func field(static cell: StaticString) {
+        delimit()
+        out.append(cell)
+    }
+
     /// `field(encoded:)` for a whole array.
     public mutating func field(encoded cell: [UInt8]) { field(encoded: cell[...]) }
 

@@ -100,7 +100,6 @@ public enum RankedFiles {
         let blockItem = rows.map { itemNo[$0] }, blockLine = rows.map { line[$0] }, blockValue = rows.map { valueUSD[$0] }
         let blockWeight = netWeight.isEmpty ? [] : rows.map { netWeight[$0] }
         // Arenas are read in place for the whole block (no slice, so no retain, per cell).
-        let laneCells = RankedFiles.laneCells, one = RankedFiles.one, zero = RankedFiles.zero
         cells.withWriter { cellWriter in
             for (i, k) in ranks.enumerated() {
                 let row = rows[i]
@@ -114,10 +113,11 @@ public enum RankedFiles {
                 blockIDs.withBytes(i) { w.field(raw: $0, neutralise: true) }
                 w.field(int: Int(blockItem[i]))
                 decimal(blockRisk[i], places: 4, &w)
-                w.field(encoded: laneCells[Int(lane.rawValue)])
-                w.field(encoded: blockExplored[i] ? one : zero)
-                if status.isEmpty { w.field(encoded: []) } else { w.field(text: status) }
-                if reasons.isEmpty { w.field(encoded: []) } else {
+                // Static cells: a shared array would be retained and released per row by every thread.
+                w.field(static: lane.staticName)
+                w.field(static: blockExplored[i] ? "1" : "0")
+                if status.isEmpty { w.field(static: "") } else { w.field(text: status) }
+                if reasons.isEmpty { w.field(static: "") } else {
                     w.field(text: reasons.prefix(reasonsInCSV).map(\.text).joined(separator: "; "), neutralise: true)
                 }
                 for d in 0..<detectors { decimal(blockScores[i * detectors + d], places: 4, &w) }
@@ -137,8 +137,6 @@ public enum RankedFiles {
         }
     }
 
-    private static let laneCells = Lane.allCases.map { Array($0.name.utf8) }
-    private static let one: [UInt8] = [UInt8(ascii: "1")], zero: [UInt8] = [UInt8(ascii: "0")]
 
     /// A number cell as `Format.decimal` spells it (empty when not finite).
     @inline(__always)

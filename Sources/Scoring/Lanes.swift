@@ -21,7 +21,12 @@ public struct LanePolicy: Sendable, Codable, Equatable {
 
 public enum Lane: UInt8, Sendable, CaseIterable {
     case green, amber, red
-    public var name: String {
+    public var name: String { staticName.description }
+
+    /// The name as a static string: written per row of ranked.csv without a
+    /// reference count (a shared `String` or array is retained and released
+    /// per use, an atomic on a cache line every rendering thread writes).
+    public var staticName: StaticString {
         switch self {
         case .green: "green"
         case .amber: "amber"
