@@ -85,6 +85,7 @@ public enum RankedFiles {
         // Columns bound once, outside the row loop.
         let ranking = data.ranking, risk = data.risk, lanes = data.lanes.lane, explored = data.lanes.explored
         let columns = data.scores.columns, itemNo = t.itemNo, valueUSD = t.valueUSD, line = t.line, ids = t.declarationID
+        let model = data.model
         let netWeight = t.numbers(.netWeightKg) ?? []
         let json = JSONParts(data)
         // Everything a CSV row needs, gathered for the block one column at a
@@ -105,7 +106,10 @@ public enum RankedFiles {
                 let row = rows[i]
                 let lane = blockLane[i]
                 let explained = explain.explains(rank: k, lane: lane)
-                let reasons = explained ? data.reasons(row) : []
+                // The row's contributions from the block's scores (explained rows with risk only).
+                let contributions = explained && blockRisk[i] > 0
+                    ? (0..<detectors).map { model.contribution($0, score: blockScores[i &* detectors &+ $0]) } : []
+                let reasons = contributions.isEmpty ? [] : data.reasons(row, contributions: contributions)
                 let status = lane == .green ? "" : data.flagStatus(row)
                 let weight = blockWeight.isEmpty ? Double.nan : blockWeight[i]
                 w.reserve(1024)
@@ -129,9 +133,11 @@ public enum RankedFiles {
                 w.field(int: Int(blockLine[i]))
                 w.endRecord()
                 guard explained else { continue }
+                let values = JSONParts.RowValues(
+                    item: blockItem[i], risk: blockRisk[i], lane: lane, explored: blockExplored[i], line: blockLine[i],
+                    value: blockValue[i], weight: weight, scores: blockScores, first: i &* detectors, contributions: contributions)
                 blockIDs.withBytes(i) { id in
-                    json.line(data, rank: k, row: row, id: id, reasons: reasons, status: status,
-                              cells: (cellWriter, keyCells, c), value: blockValue[i], weight: weight, into: &j)
+                    json.line(rank: k, id: id, values, reasons: reasons, status: status, cells: (cellWriter, keyCells, c), into: &j)
                 }
             }
         }

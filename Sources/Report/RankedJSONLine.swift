@@ -20,36 +20,44 @@ extension RankedFiles {
             lanes = Lane.allCases.map { JSONBytes.encoded($0.name) }
         }
 
+        /// A row's values as its block gathered them (`RankedFiles.render`): a
+        /// line reads none of the table's columns at the row itself, which in
+        /// rank order would miss the cache at every read.
+        struct RowValues {
+            var item: Int32, risk: Double, lane: Lane, explored: Bool, line: UInt32
+            /// NaN when the feed has no such column.
+            var value: Double, weight: Double
+            /// The row's scores, one per detector, at `scores[first...]`.
+            var scores: [Double], first: Int
+            /// Per detector, its contribution to the risk (empty for a row of risk 0).
+            var contributions: [Double]
+        }
+
         /// One ranked.jsonl line. `cells` are the row's key cells (`KeyCells.gather`
-        /// order, starting at `cells.first`); `weight` is NaN when the feed has none.
-        func line(_ data: ReportData, rank k: Int, row: Int, id: UnsafeRawBufferPointer, reasons: [Reason], status: String,
-                  cells: (writer: KeyCells.CellWriter, indices: [Int32], first: Int), value: Double, weight: Double,
-                  into j: inout JSONBytes) {
-            let names = data.scores.names, columns = data.scores.columns
+        /// order, starting at `cells.first`).
+        func line(rank k: Int, id: UnsafeRawBufferPointer, _ v: RowValues, reasons: [Reason], status: String,
+                  cells: (writer: KeyCells.CellWriter, indices: [Int32], first: Int), into j: inout JSONBytes) {
+            let value = v.value, weight = v.weight
             j.raw("{\"rank\":"); j.int(k + 1)
             j.raw(",\"declaration_id\":"); j.string(utf8: id)
-            j.raw(",\"item_no\":"); j.int(Int(data.table.itemNo[row]))
-            j.raw(",\"risk_score\":"); j.number(data.risk[row])
-            j.raw(",\"lane\":"); j.raw(bytes: lanes[Int(data.lanes.lane[row].rawValue)])
-            j.raw(",\"exploration\":"); j.bool(data.lanes.explored[row])
+            j.raw(",\"item_no\":"); j.int(Int(v.item))
+            j.raw(",\"risk_score\":"); j.number(v.risk)
+            j.raw(",\"lane\":"); j.raw(bytes: lanes[Int(v.lane.rawValue)])
+            j.raw(",\"exploration\":"); j.bool(v.explored)
             j.raw(",\"previous\":"); if status.isEmpty { j.raw("null") } else { j.string(status) }
             j.raw(",\"scores\":{")
             var first = true
-            for d in names.indices where columns[d][row] != 0 {
+            for d in detectorKeys.indices where v.scores[v.first &+ d] != 0 {
                 if !first { j.comma() }
                 first = false
-                j.raw(bytes: detectorKeys[d]); j.number(columns[d][row])
+                j.raw(bytes: detectorKeys[d]); j.number(v.scores[v.first &+ d])
             }
             j.raw("},\"contributions\":{")
             first = true
-            if data.risk[row] > 0 {
-                for d in names.indices {
-                    let c = data.model.contribution(d, score: columns[d][row])
-                    guard c != 0 else { continue }
-                    if !first { j.comma() }
-                    first = false
-                    j.raw(bytes: detectorKeys[d]); j.number(c)
-                }
+            for (d, c) in v.contributions.enumerated() where c != 0 {
+                if !first { j.comma() }
+                first = false
+                j.raw(bytes: detectorKeys[d]); j.number(c)
             }
             j.raw("},\"reasons\":[")
             for (i, r) in reasons.enumerated() {
@@ -86,7 +94,7 @@ extension RankedFiles {
             j.raw("},\"file\":")
             let file = cells.writer.json(cell: cells.indices[cells.first + 9])
             if file.isEmpty { j.raw("\"\"") } else { j.raw(encoded: file) }
-            j.raw(",\"line\":"); j.int(Int(data.table.line[row]))
+            j.raw(",\"line\":"); j.int(Int(v.line))
             j.raw("}\n")
         }
     }

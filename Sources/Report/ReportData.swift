@@ -39,7 +39,14 @@ public struct ReportData: Sendable {
     /// Rows with risk 0 have none: nothing stood out above the feed's background.
     public func reasons(_ row: Int) -> [Reason] {
         guard risk[row] > 0 else { return [] }
-        let c = contributions(row)
+        return reasons(row, contributions: contributions(row))
+    }
+
+    /// `reasons(row)` of a row with risk above 0, from its contributions
+    /// (`contributions(row)`) when the caller has them: a block of ranked rows
+    /// reads its rows' scores in one pass, where a read per row and detector
+    /// misses the cache at every one.
+    func reasons(_ row: Int, contributions c: [Double]) -> [Reason] {
         var out: [Reason] = []
         for d in c.indices.sorted(by: { c[$0] != c[$1] ? c[$0] > c[$1] : $0 < $1 }) where c[d] > 0 {
             out += scores.explainers[d](row).sorted { $0.strength > $1.strength }
