@@ -71,6 +71,30 @@ struct DecimalDigitsRoundingTests {
     }
 }
 
+@Suite("number format: the scaled number written once")
+struct DecimalScaledTests {
+    @Test("write(scaled:) equals the whole-and-fraction oracle for places 0...18, at zero, powers of ten, their neighbours, trailing zeros and seeded values, both signs")
+    func sameAsParts() {
+        var rng = SeededRandom(seed: 47)
+        var values: [Int] = [0, 1, 5, 10, 100, 1_000, 10_000, 8_999_999_999_999_999_999 / 1, 18_652_084, 1_010, 100_100]
+        for k in 0...18 { let p = Int(PowersOfTen.integer(k)); values += [p - 1, p, p + 1, 7 * p] }
+        for _ in 0..<5_000 { values.append(Int.random(in: 0...8_999_999_999_999_999_999, using: &rng) >> Int.random(in: 0...62, using: &rng)) }
+        var fast = [UInt8](repeating: 0, count: 48), slow = [UInt8](repeating: 0, count: 48)
+        for v in values {
+            for m in [v, -v] {
+                for places in 0...18 {
+                    let scale = UInt(PowersOfTen.integer(places))
+                    let a = fast.withUnsafeMutableBufferPointer { DecimalDigits.write(scaled: m, places: places, to: $0.baseAddress!) }
+                    let b = slow.withUnsafeMutableBufferPointer {
+                        DecimalDigits.write(sign: m < 0, whole: m.magnitude / scale, fraction: m.magnitude % scale, places: places, to: $0.baseAddress!)
+                    }
+                    #expect(fast[0..<a] == slow[0..<b], "\(m) at \(places) places")
+                }
+            }
+        }
+    }
+}
+
 @Suite("number format: digits eight at a time")
 struct DecimalDigitsEightTests {
     @Test("writeDigits equals the two-at-a-time oracle for every count 0...20, at powers of ten, their neighbours and seeded values")
