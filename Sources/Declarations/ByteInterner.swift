@@ -14,6 +14,11 @@ public struct ByteInterner: Sendable {
     /// Keeping hash bits in the slot means a probe touches one array, not two.
     private var slots: [UInt64]
     private var mask: Int
+    /// Every short value's code, in front of the table.
+    private var short = WordCache()
+    /// The length of the longest value interned (a dictionary of short values
+    /// only is looked up value by value, through its word cache).
+    private(set) var longest = 0
 
     public init(capacity: Int = 64) {
         var size = 16
@@ -51,7 +56,15 @@ public struct ByteInterner: Sendable {
     /// The code of `bytes`, adding it when new.
     @inline(__always)
     public mutating func intern(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        intern(bytes, hash: ByteInterner.hash(bytes))
+        guard bytes.count <= WordCache.longest else { return intern(bytes, hash: ByteInterner.hash(bytes)) }
+        return internShort(bytes)
+    }
+
+    /// `intern` of a value of at most `WordCache.longest` bytes: through the word cache.
+    @inline(__always)
+    private mutating func internShort(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        if let c = short.code(WordCache.word(bytes), count: bytes.count) { return c }
+        return intern(bytes, hash: ByteInterner.hash(bytes))
     }
 
     /// The hash `intern` computed for `code` (merging dictionaries reuses it).
@@ -72,6 +85,8 @@ public struct ByteInterner: Sendable {
             i = (i + 1) & mask
         }
         let code = UInt32(count)
+        longest = max(longest, bytes.count)
+        if bytes.count <= WordCache.longest { short.add(WordCache.word(bytes), count: bytes.count, code: code) }
         arena.append(contentsOf: bytes)
         offsets.append(arena.count)
         hashes.append(h)
@@ -100,7 +115,7 @@ public struct ByteInterner: Sendable {
         precondition(mask >= 0, "a slotless dictionary (values(from:)) cannot intern")
         let mask = mask
         slots.withUnsafeBufferPointer { s in
-            for k in 0..<n {
+            for k in 0..<n where views[k].count > WordCache.longest {
                 let h = ByteInterner.hash(views[k])
                 scratch[k] = h
                 Prefetch.read(s.baseAddress! + (Int(truncatingIfNeeded: h) & mask))
@@ -114,10 +129,10 @@ public struct ByteInterner: Sendable {
         if count > ByteInterner.cachedValues {
             let d = 16
             for k in 0..<(n &+ d) {
-                if k < n, let c = firstMatch(scratch[k]) {
+                if k < n, views[k].count > WordCache.longest, let c = firstMatch(scratch[k]) {
                     offsets.withUnsafeBufferPointer { Prefetch.read($0.baseAddress! + c) }
                 }
-                if k >= d, let c = firstMatch(scratch[k &- d]) {
+                if k >= d, views[k &- d].count > WordCache.longest, let c = firstMatch(scratch[k &- d]) {
                     let lo = offsets[c], hi = offsets[c &+ 1]
                     if hi > lo {
                         arena.withUnsafeBufferPointer { a in
@@ -130,11 +145,17 @@ public struct ByteInterner: Sendable {
         }
         var last: UInt32 = 0
         for k in 0..<n {
+            let v = views[k]
+            // A short value (or an empty one) is its word cache's.
+            if v.count <= WordCache.longest {
+                last = internShort(v)
+                code(k, last)
+                continue
+            }
             // Rows come in runs (a declaration's items share their parties): a value
             // equal to the one before it has its code.
-            let v = views[k]
-            if k > 0, scratch[k] == scratch[k &- 1], v.count == views[k &- 1].count,
-               v.count == 0 || memcmpBytes(v.baseAddress!, views[k &- 1].baseAddress!, v.count) {
+            if k > 0, v.count == views[k &- 1].count, scratch[k] == scratch[k &- 1],
+               memcmpBytes(v.baseAddress!, views[k &- 1].baseAddress!, v.count) {
                 code(k, last)
                 continue
             }

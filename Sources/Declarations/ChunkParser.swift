@@ -330,6 +330,20 @@ struct ChunkParser: @unchecked Sendable {
                 for (f, col, _) in textPlan where col != nil {
                     let i = f.rawValue
                     let interner = c.interner(i)
+                    if interner.pointee.longest <= WordCache.longest {
+                        // Short values only so far (units, ports, modes): each is its
+                        // word cache's, in row order; no block of views to build.
+                        for row in rows {
+                            let place = places[row &* width &+ d]
+                            let count = Int(place & 0xFF_FFFF), at = Int((place & ~ChunkColumns.copiedBit) >> 24)
+                            let view = place & ChunkColumns.copiedBit != 0
+                                ? UnsafeRawBufferPointer(start: copies.baseAddress.map { $0 + at }, count: count)
+                                : UnsafeRawBufferPointer(start: buffer.baseAddress! + at, count: count)
+                            codes[row &* ChunkColumns.textWidth &+ i] = interner.pointee.intern(view)
+                        }
+                        d += 1
+                        continue
+                    }
                     for (k, row) in rows.enumerated() {
                         // safe: the builders hold `accepted` rows of `width` places and of textWidth codes;
                         // k < block, the scratch room.

@@ -52,6 +52,61 @@ struct ByteInternerTests {
         }
     }
 
+    @Test("the word cache's word is the value's bytes, little-endian, zero above, at every length 0...8 and alignment")
+    func shortWords() {
+        var rng = SeededRandom(seed: 5)
+        let pool = (0..<24).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        for length in 0...8 {
+            for start in 0...(pool.count - length) {
+                var expected: UInt64 = 0
+                for k in 0..<length { expected |= UInt64(pool[start + k]) << UInt64(8 * k) }
+                let word = pool.withUnsafeBytes { WordCache.word(UnsafeRawBufferPointer(rebasing: $0[start..<(start + length)])) }
+                #expect(word == expected, "length \(length) at \(start)")
+            }
+        }
+    }
+
+    @Test("short and long values, one by one and in batches, get the codes of a dictionary oracle: first appearance, row order", arguments: [1, 2] as [UInt64])
+    func shortAndLongAgainstOracle(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        // Values of 0 to 12 bytes over a small alphabet: many short ones (past the word index's
+        // first size, so it grows), zero bytes inside, equal prefixes of different lengths.
+        let pool: [[UInt8]] = (0..<3_000).map { _ in (0..<Int.random(in: 0...12, using: &rng)).map { _ in [0, 65, 66][Int.random(in: 0...2, using: &rng)] } }
+        let rows = (0..<20_000).map { _ in pool[Int.random(in: 0..<pool.count, using: &rng)] }
+        var oracle: [[UInt8]: UInt32] = [:]
+        let expected = rows.map { r -> UInt32 in
+            if let c = oracle[r] { return c }
+            oracle[r] = UInt32(oracle.count)
+            return UInt32(oracle.count - 1)
+        }
+        var one = ByteInterner(capacity: 2)
+        #expect(rows.map { r in r.withUnsafeBytes { one.intern($0) } } == expected)
+        for batch in [1, 7, 2048] {
+            var interner = ByteInterner(capacity: 2)
+            var codes = [UInt32](repeating: .max, count: rows.count)
+            var first = 0
+            while first < rows.count {
+                let n = min(batch, rows.count - first)
+                let copies = (first..<first + n).map { k -> UnsafeMutableRawBufferPointer in
+                    let p = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, rows[k].count), alignment: 1)
+                    p.copyBytes(from: rows[k])
+                    return p
+                }
+                let views = (0..<n).map { UnsafeRawBufferPointer(start: copies[$0].baseAddress, count: rows[first + $0].count) }
+                var hashes = [UInt64](repeating: 0, count: n)
+                views.withUnsafeBufferPointer { v in
+                    hashes.withUnsafeMutableBufferPointer { h in
+                        interner.intern(n, views: v.baseAddress!, hashes: h.baseAddress!) { k, c in codes[first + k] = c }
+                    }
+                }
+                copies.forEach { $0.deallocate() }
+                first += n
+            }
+            #expect(codes == expected, "batch \(batch)")
+            #expect(interner.longest == 12)
+        }
+    }
+
     @Test("a value interned again right after itself, or after another, keeps its code; new values get the next code")
     func repeats() {
         var interner = ByteInterner()

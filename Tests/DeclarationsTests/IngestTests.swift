@@ -121,13 +121,20 @@ struct IngestTests {
         // Names with doubled quotes (unescaped copies), spaces to trim, repeats
         // row after row and far apart, empty values.
         let names = ["Acme \"Best\" Ltd", "Acme \"Best\" Ltd", "  Padded Co  ", "Plain", "", "Acme \"Best\" Ltd", "\"\"", "Plain"]
-        var text = "declaration_id,declaration_date,hs_code,value,currency,net_weight_kg,trader_name,description\n"
+        // Ports: short values only (one with a doubled quote) for the first 250 rows, so
+        // they are looked up by word until a long one arrives; then long and short mixed.
+        let ports = ["CNSHA", "P\"1", "", "CNSHA", "AB"], laterPorts = ["A LONG PORT NAME", "CNSHA", "Q\"2", "A LONG PORT NAME", ""]
+        var text = "declaration_id,declaration_date,hs_code,value,currency,net_weight_kg,trader_name,description,port_of_loading\n"
         var want: [(String, String)] = []
+        var wantPorts: [String] = []
         for i in 0..<400 {
             let name = names[i % names.count], description = i % 3 == 0 ? "said \"x\", then y" : "item \(i % 7)"
+            let port = i < 250 ? ports[i % ports.count] : laterPorts[i % laterPorts.count]
             let quoted = { (v: String) in "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
-            text += "D\(i),2024-01-02,81129290,10,USD,1,\(i % 2 == 0 ? quoted(name) : name.contains("\"") ? quoted(name) : name),\(quoted(description))\n"
+            text += "D\(i),2024-01-02,81129290,10,USD,1,\(i % 2 == 0 ? quoted(name) : name.contains("\"") ? quoted(name) : name),\(quoted(description)),"
+            text += (port.contains("\"") ? quoted(port) : port) + "\n"
             want.append((name.trimmingCharacters(in: .whitespaces), description))
+            wantPorts.append(port)
         }
         let path = try write(text, in: dir)
         for options in [IngestOptions(), IngestOptions(chunkSize: 4096), IngestOptions(threads: 1, chunkSize: 1000),
@@ -141,6 +148,12 @@ struct IngestTests {
             }
             // One code per distinct value.
             #expect(traders.values.count == Set(want.map(\.0)).count)
+            // Codes in order of first appearance, short and long values alike.
+            let portColumn = try #require(r.table.text(.port))
+            #expect((0..<want.count).map { portColumn.string($0) } == wantPorts, "chunk size \(options.chunkSize)")
+            var firstSeen: [String] = []
+            for p in wantPorts where !firstSeen.contains(p) { firstSeen.append(p) }
+            #expect((0..<portColumn.values.count).map { portColumn.values.string(UInt32($0)) } == firstSeen, "chunk size \(options.chunkSize)")
         }
     }
 
