@@ -60,8 +60,9 @@ public struct RiskModel: Codable, Sendable, Equatable {
     /// paletted column is not expanded; a dense one is copied for its selection).
     public static func fit(names: [String], columns: [ScoreColumn], weights: [String: Double] = [:]) -> RiskModel {
         precondition(names.count == columns.count, "one name per column")
-        // Columns on every core; a sparse or paletted column is not expanded (`ScoreColumn.kth`).
-        let backgrounds = Parallel.map(columns.indices, threads: System.cores) { background(columns[$0]) }
+        // Columns on every core, as queue tasks, so a dense column's selection (`Select.kthOfCopy`)
+        // gets the cores the others leave; a sparse or paletted column is not expanded (`ScoreColumn.kth`).
+        let backgrounds = Parallel.tasks(columns.indices, threads: System.cores) { background(columns[$0]) }
         return RiskModel(terms: names.indices.map { d in
             Term(detector: names[d], background: backgrounds[d], weight: weights[names[d]] ?? defaultWeights[names[d]] ?? 1)
         })

@@ -1,3 +1,4 @@
+import Declarations
 import Detectors
 
 /// One detector's scores for every row of a table, stored by how many rows scored.
@@ -160,10 +161,7 @@ public struct ScoreColumn: Sendable {
     /// (where the order of equal-comparing values decides) is expanded.
     public func kth(_ k: Int) -> Double {
         precondition(k >= 0 && k < count, "k out of range")
-        func expanded() -> Double {
-            var all = denseScores()
-            return Select.kth(&all, k)
-        }
+        func expanded() -> Double { Select.kthOfCopy(denseScores(), k, threads: System.cores) }
         func awkward(_ v: Double) -> Bool { v.isNaN || (v == 0 && v.sign == .minus) }
         if !dense.isEmpty { return expanded() }
         if !codes.isEmpty {

@@ -160,6 +160,32 @@ struct UnitValueDetectorTests {
         #expect(Select.kth(&v, 500) == sorted[500])
     }
 
+    @Test("kthOfCopy is kth of a copy, bit for bit, on one and two cores: spread, repeats, zeros of both signs, a NaN, data periodic in the sample's step",
+          arguments: [31, 32] as [UInt64])
+    func kthOfCopy(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        let n = 70_000, step = n / 4096
+        let cases: [(String, [Double])] = [
+            ("spread", (0..<n).map { _ in Double.random(in: -1e3...1e3, using: &rng) }),
+            ("heavy tail", (0..<n).map { _ in Math.exp(Double.random(in: 0...12, using: &rng)) }),
+            ("repeats", (0..<n).map { _ in Double(Int.random(in: 0...9, using: &rng)) }),
+            ("signed zeros", (0..<n).map { _ in [0.0, -0.0, 1, -1][Int.random(in: 0...3, using: &rng)] }),
+            ("a NaN", (0..<n).map { $0 == 777 ? .nan : Double.random(in: 0...1, using: &rng) }),
+            // Every sampled value is 0 and every other one large: the sample's bracket misses.
+            ("periodic", (0..<n).map { $0 % step == 0 ? 0 : 1e6 + Double($0) }),
+        ]
+        for (name, v) in cases {
+            for k in [0, 1, n / 2, (n - 1) * 99 / 100, n - 2, n - 1] {
+                var copy = v
+                let expected = Select.kth(&copy, k)
+                for threads in [1, 2] {
+                    let got = Select.kthOfCopy(v, k, threads: threads)
+                    #expect(got.bitPattern == expected.bitPattern || (got.isNaN && expected.isNaN), "\(name) k \(k) threads \(threads)")
+                }
+            }
+        }
+    }
+
     @Test("the MCD subset: the k smallest, ties cut by the order array, in index order", arguments: [21, 22, 23] as [UInt64])
     func smallest(seed: UInt64) {
         var rng = SeededRandom(seed: seed)
