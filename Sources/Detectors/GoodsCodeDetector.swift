@@ -48,13 +48,13 @@ public struct GoodsCodeDetector: Detector {
         // Per line (a dense code number): ln(USD/kg) of its rows, and per (description, line)
         // pair its row count; counted over row ranges on every core, joined in row order.
         let lineCount = hs.values.count, hsCodes = hs.codes, descCodes = desc.codes, usd = table.valueUSD
-        let parts = Parallel.map(0..<System.cores, threads: System.cores) { k -> (values: [[Double]], pairs: [UInt64: Int]) in
+        let parts = Parallel.map(0..<System.cores, threads: System.cores) { k -> (values: [[Double]], pairs: PairCounts) in
             var values = [[Double]](repeating: [], count: lineCount)
-            var pairs: [UInt64: Int] = [:]
+            var pairs = PairCounts()
             for r in (table.count * k / System.cores)..<(table.count * (k + 1) / System.cores) {
                 let c = hsCodes[r]
                 if net[r] > 0 && !samples[r] { values[Int(c)].append(Math.log(max(usd[r], 0.01) / net[r])) }
-                pairs[UInt64(descCodes[r]) << 32 | UInt64(c), default: 0] += 1
+                pairs.add(UInt64(descCodes[r]) << 32 | UInt64(c), 1)
             }
             return (values, pairs)
         }
@@ -72,17 +72,22 @@ public struct GoodsCodeDetector: Detector {
             if let line { lines[hs.values.string(UInt32(code))] = line }
         }
         // Text: IDF over distinct descriptions, centroids per line (row-weighted).
-        let distinct = (0..<desc.values.count).map { desc.values.string(UInt32($0)) }
-        let model = TextModel(descriptions: distinct)
+        // Each description's grams once, over ranges of descriptions on every core.
+        let descriptions = desc.values.count
+        let gramParts = Parallel.map(0..<System.cores * 4, threads: System.cores) { k in
+            ((descriptions * k / (System.cores * 4))..<(descriptions * (k + 1) / (System.cores * 4))).map {
+                TextModel.grams(desc.values.string(UInt32($0)))
+            }
+        }
+        let grams = gramParts.flatMap { $0 }
+        let model = TextModel(grams: grams)
         var pairCount = parts[0].pairs
-        for part in parts.dropFirst() { pairCount.merge(part.pairs, uniquingKeysWith: +) }
+        for part in parts.dropFirst() { pairCount.add(part.pairs) }
         let codes = (0..<hs.values.count).map { hs.values.string(UInt32($0)) }
         var centroids = Matrix(rows: codes.count, columns: TextModel.dimension)
-        var gramCache: [UInt32: [(Int, Double)]] = [:]
-        for (pair, count) in pairCount.sorted(by: { $0.key < $1.key }) {
+        for (pair, count) in pairCount.sorted() {
             let d = UInt32(pair >> 32), c = Int(pair & 0xFFFF_FFFF)
-            let g = gramCache[d] ?? TextModel.grams(distinct[Int(d)])
-            gramCache[d] = g
+            let g = grams[Int(d)]
             var norm = 0.0
             for (b, n) in g { let w = (1 + Math.log(n)) * model.idf[b]; norm += w * w }
             norm = max(norm.squareRoot(), 1e-12)

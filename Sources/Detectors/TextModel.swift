@@ -30,10 +30,13 @@ struct TextModel: Sendable, Codable {
     }
 
     /// IDF over distinct descriptions.
-    init(descriptions: [String]) {
+    init(descriptions: [String]) { self.init(grams: descriptions.map(TextModel.grams)) }
+
+    /// IDF over distinct descriptions given by their grams (`grams(_:)`).
+    init(grams: [[(Int, Double)]]) {
         var df = [Double](repeating: 0, count: TextModel.dimension)
-        for d in descriptions { for (b, _) in TextModel.grams(d) { df[b] += 1 } }
-        let n = Double(max(1, descriptions.count))
+        for g in grams { for (b, _) in g { df[b] += 1 } }
+        let n = Double(max(1, grams.count))
         idf = df.map { Math.log((1 + n) / (1 + $0)) + 1 }
     }
 

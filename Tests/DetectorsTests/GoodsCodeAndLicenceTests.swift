@@ -9,6 +9,25 @@ import Testing
 struct GoodsCodeAndLicenceTests {
     static let data = try! DetectorData.make(rows: 80_000, seed: 13)
 
+    @Test("pair counts equal a dictionary's, added row by row and merged from parts, sorted by key, through growth", arguments: [41, 42] as [UInt64])
+    func pairCounts(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        // Keys packed like goods_code's (description code, line code), some colliding in low bits.
+        let keys = (0..<30_000).map { _ in UInt64(Int.random(in: 0..<3_000, using: &rng)) << 32 | UInt64(Int.random(in: 0..<40, using: &rng) * 1024) }
+        var oracle: [UInt64: Int] = [:]
+        for k in keys { oracle[k, default: 0] += 1 }
+        var whole = PairCounts()
+        for k in keys { whole.add(k, 1) }
+        var first = PairCounts(), second = PairCounts()
+        for (i, k) in keys.enumerated() { if i % 3 == 0 { first.add(k, 1) } else { second.add(k, 1) } }
+        first.add(second)
+        let expected = oracle.sorted { $0.key < $1.key }.map { [Int($0.key >> 32), Int($0.key & 0xFFFF_FFFF), $0.value] }
+        for counts in [whole, first] {
+            #expect(counts.count == oracle.count)
+            #expect(counts.sorted().map { [Int($0.key >> 32), Int($0.key & 0xFFFF_FFFF), $0.count] } == expected)
+        }
+    }
+
     @Test("goods_code meets the detector contract")
     func goodsConformance() throws {
         try Conformance.check(GoodsCodeDetector(), data: Self.data)
