@@ -56,6 +56,9 @@ public struct SplitShipmentDetector: Detector {
                 model.tail[model.pairName(p, table, ship.rows[0]), default: []].append(.init(day: ship.day, kg: ship.kg, threshold: ship.threshold, key: ship.key))
             }
             for k in model.tail.keys { model.tail[k]!.sort { ($0.day, $0.key) < ($1.day, $1.key) } }
+            // Every tail key is a row of this table: its scoring need not hash every row to find them.
+            let keys = model.tailKeys
+            _ = facts.memo(FittedSplitShipment.presentKey(keys)) { keys }
         }
         return model
     }
@@ -213,23 +216,39 @@ public struct FittedSplitShipment: FittedDetector {
     }
 
     /// The burst around each row of a near-threshold shipment (rows in no such shipment have none).
-    func bursts(_ table: DeclarationTable, facts: TableFacts? = nil) -> SparseRows<Burst> {
-        let p = prepare(table, facts: facts)
-        let tailKeys = Set(tail.values.joined().map(\.key))
-        var present = Set<UInt64>()
-        if !tailKeys.isEmpty {
-            // Every row's key hash (an 18-digit id spelt out and hashed): row ranges on every core.
+    /// The key hashes of the tail's shipments.
+    var tailKeys: Set<UInt64> { Set(tail.values.joined().map(\.key)) }
+
+    /// The facts' key for the tail keys (`keys`) a table holds.
+    static func presentKey(_ keys: Set<UInt64>) -> String {
+        "split_shipments.present:" + stableFingerprint(keys.sorted().map { String($0, radix: 16) }.joined(separator: ","))
+    }
+
+    /// The tail keys that are rows of `table`. The fit that made the tail from
+    /// the same table and facts left them all there (a scan); otherwise every
+    /// row's key hash (an 18-digit id spelt out and hashed), row ranges on every core.
+    func presentTailKeys(_ table: DeclarationTable, facts: TableFacts?) -> Set<UInt64> {
+        let keys = tailKeys
+        guard !keys.isEmpty else { return [] }
+        func scan() -> Set<UInt64> {
             let n = table.count, parts = max(1, min(System.cores * 4, n / 65_536))
             let found = Parallel.map(0..<parts, threads: System.cores) { k -> [UInt64] in
                 var hits: [UInt64] = []
                 for r in (n * k / parts)..<(n * (k + 1) / parts) {
                     let h = table.keyHash(r)
-                    if tailKeys.contains(h) { hits.append(h) }
+                    if keys.contains(h) { hits.append(h) }
                 }
                 return hits
             }
-            present = Set(found.joined())
+            return Set(found.joined())
         }
+        guard let facts else { return scan() }
+        return facts.memo(FittedSplitShipment.presentKey(keys), scan)
+    }
+
+    func bursts(_ table: DeclarationTable, facts: TableFacts? = nil) -> SparseRows<Burst> {
+        let p = prepare(table, facts: facts)
+        let present = presentTailKeys(table, facts: facts)
         // Near-threshold shipments by pair.
         var pairs: [String: [Int]] = [:]
         for (i, s) in p.nearThreshold.enumerated() { pairs[pairName(p, table, s.rows[0]), default: []].append(i) }

@@ -322,6 +322,14 @@ struct SplitShipmentTableTests {
         #expect(model.reasons(feed, row: 0).first?.evidence["shipments"] == "3")
         // Rescoring the history itself does not count its tail twice.
         #expect(model.reasons(history, row: 2).first?.evidence["shipments"] == "2")
+        // A fit leaves its tail's keys in the facts of the table it came from: the same set a
+        // scan of every row's key finds there; a new feed holds none of them.
+        let facts = TableFacts(history)
+        let shared = try SplitShipmentDetector().fit(history, facts: facts)
+        #expect(!shared.tailKeys.isEmpty)
+        #expect(shared.presentTailKeys(history, facts: facts) == shared.presentTailKeys(history, facts: nil))
+        #expect(shared.presentTailKeys(history, facts: nil) == shared.tailKeys)
+        #expect(shared.presentTailKeys(feed, facts: TableFacts(feed)).isEmpty)
     }
 
     @Test("without a threshold in the controls table, one is learned from shipments heaped under a round number")
