@@ -88,6 +88,22 @@ enum NameMatching {
         return jaroWinkler(a, b)
     }
 
+    /// A bound `similarity(a, b)` never exceeds, from the lengths and the
+    /// common prefix alone: at most the shorter length of characters can match,
+    /// with no transpositions. Skips most token pairs of two names before the
+    /// matching itself (a short word against a long one cannot come close).
+    /// Where the bound is reached it is the same expression, so the same value.
+    static func similarityBound(_ a: [UInt32], _ b: [UInt32]) -> Double {
+        guard !a.isEmpty, !b.isEmpty else { return a == b ? 1 : 0 }
+        guard a.count <= 64 && b.count <= 64 else { return 1 }
+        if a.count >= 3 && b.count >= 3 && (a.starts(with: b) || b.starts(with: a)) { return 1 }
+        let m = Double(min(a.count, b.count))
+        let jaro = (m / Double(a.count) + m / Double(b.count) + m / m) / 3
+        var prefix = 0
+        while prefix < min(4, a.count, b.count) && a[prefix] == b[prefix] { prefix += 1 }
+        return jaro + Double(prefix) * 0.1 * (1 - jaro)
+    }
+
     /// `jaroWinkler(_:_:)` of two tokens given as scalar values.
     static func jaroWinkler(_ s: [UInt32], _ t: [UInt32]) -> Double {
         if s == t { return 1 }

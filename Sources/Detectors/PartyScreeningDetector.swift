@@ -112,6 +112,9 @@ public struct FittedPartyScreening: FittedDetector {
                 den += w
                 var best = 0.0, bestJ = -1
                 for (j, u) in y.tokens.enumerated() where j >= 64 || taken & (1 << UInt64(j)) == 0 {
+                    // A pair that can neither beat the best so far nor reach the 0.88 that
+                    // counts changes nothing below: its bound settles it without the matching.
+                    if NameMatching.similarityBound(t, u) < max(best, 0.88) - 1e-12 { continue }
                     let s = NameMatching.similarity(t, u)
                     if s > best { best = s; bestJ = j }
                 }

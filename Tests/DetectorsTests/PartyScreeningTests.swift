@@ -15,7 +15,7 @@ struct PartyScreeningTests {
         #expect(abs(NameMatching.jaroWinkler(a, b) - value) < 1e-3, "\(a)/\(b): \(NameMatching.jaroWinkler(a, b))")
     }
 
-    @Test("the scalar-value Jaro-Winkler and token similarity agree with the String versions (seeded random tokens)", arguments: [UInt64(1), 2, 3])
+    @Test("the scalar-value Jaro-Winkler and token similarity agree with the String versions, and stay under their bound (seeded random tokens)", arguments: [UInt64(1), 2, 3])
     func scalarTwin(seed: UInt64) {
         var rng = SeededRandom(seed: seed)
         let alphabets: [[Unicode.Scalar]] = [
@@ -40,6 +40,9 @@ struct PartyScreeningTests {
             let x = a.unicodeScalars.map(\.value), y = b.unicodeScalars.map(\.value)
             #expect(NameMatching.jaroWinkler(x, y) == NameMatching.jaroWinkler(a, b), "seed \(seed): \(a) / \(b)")
             #expect(NameMatching.similarity(x, y) == NameMatching.similarity(a, b), "seed \(seed): \(a) / \(b)")
+            // The bound that lets name matching skip a pair is one: never below the similarity.
+            #expect(NameMatching.similarityBound(x, y) >= NameMatching.similarity(x, y), "seed \(seed): \(a) / \(b)")
+            #expect(NameMatching.similarityBound(y, x) >= NameMatching.similarity(y, x), "seed \(seed): \(b) / \(a)")
         }
     }
 
