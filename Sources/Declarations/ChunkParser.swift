@@ -115,9 +115,13 @@ struct ChunkParser: @unchecked Sendable {
         }
         // Plain index arithmetic and no slice: the field bounds come from the tokenizer and lie in
         // the buffer (about twenty fields a row; the checked forms were 5% of ingest's instructions).
-        while s < e && buffer[s] == 0x20 { s &+= 1 }
-        while e > s && buffer[e &- 1] == 0x20 { e &-= 1 }
-        return UnsafeRawBufferPointer(start: buffer.baseAddress.map { $0 + s }, count: e &- s)
+        let base = buffer.baseAddress!
+        // Fields rarely start or end with a space: one test of both ends, the loops only then.
+        if s < e && (base.load(fromByteOffset: s, as: UInt8.self) == 0x20 || base.load(fromByteOffset: e &- 1, as: UInt8.self) == 0x20) {
+            while s < e && base.load(fromByteOffset: s, as: UInt8.self) == 0x20 { s &+= 1 }
+            while e > s && base.load(fromByteOffset: e &- 1, as: UInt8.self) == 0x20 { e &-= 1 }
+        }
+        return UnsafeRawBufferPointer(start: base + s, count: e &- s)
     }
 
     func text(_ v: UnsafeRawBufferPointer) -> String { String(decoding: v, as: UTF8.self) }
