@@ -108,11 +108,20 @@ struct ChunkParser: @unchecked Sendable {
     /// an unescaped copy kept in `keep`.
     @inline(__always)
     func value(_ r: RecordView, _ column: Int, keep: inout [[UInt8]]) -> UnsafeRawBufferPointer {
-        var s = r.starts[column], e = r.ends[column]
         if r.fieldFlags[column].contains(.escapedQuote) {
+            let s = r.starts[column], e = r.ends[column]
             keep.append(FieldValue.bytes(buffer, start: s, end: e, flags: r.fieldFlags[column], quote: quote))
             return keep[keep.count - 1].withUnsafeBytes { UnsafeRawBufferPointer(start: $0.baseAddress, count: $0.count) }
         }
+        let (start, end) = span(r, column)
+        return UnsafeRawBufferPointer(start: buffer.baseAddress! + start, count: end &- start)
+    }
+
+    /// Field `column` of record `r` (not holding an escaped quote) as buffer
+    /// offsets, trimmed of spaces.
+    @inline(__always)
+    func span(_ r: RecordView, _ column: Int) -> (start: Int, end: Int) {
+        var s = r.starts[column], e = r.ends[column]
         // Plain index arithmetic and no slice: the field bounds come from the tokenizer and lie in
         // the buffer (about twenty fields a row; the checked forms were 5% of ingest's instructions).
         let base = buffer.baseAddress!
@@ -121,7 +130,7 @@ struct ChunkParser: @unchecked Sendable {
             while s < e && base.load(fromByteOffset: s, as: UInt8.self) == 0x20 { s &+= 1 }
             while e > s && base.load(fromByteOffset: e &- 1, as: UInt8.self) == 0x20 { e &-= 1 }
         }
-        return UnsafeRawBufferPointer(start: base + s, count: e &- s)
+        return (s, e)
     }
 
     func text(_ v: UnsafeRawBufferPointer) -> String { String(decoding: v, as: UTF8.self) }
@@ -285,13 +294,15 @@ struct ChunkParser: @unchecked Sendable {
         for (f, col, k) in textPlan {
             let i = f.rawValue
             if let col {
-                let v = value(r, col, keep: &keep)
                 if r.fieldFlags[col].contains(.escapedQuote) {
                     // An unescaped copy lives only as long as the row: keep it in the chunk.
+                    let v = value(r, col, keep: &keep)
                     deferred[d] = ChunkColumns.copiedBit | UInt64(c.copies.count) << 24 | UInt64(v.count)
                     c.copies.append(contentsOf: v)
                 } else {
-                    deferred[d] = UInt64(v.baseAddress.map { $0 - buffer.baseAddress! } ?? 0) << 24 | UInt64(v.count)
+                    // The trimmed bounds as offsets (a view's `count` is a call into the runtime).
+                    let (start, end) = span(r, col)
+                    deferred[d] = UInt64(truncatingIfNeeded: start) << 24 | UInt64(truncatingIfNeeded: end &- start)
                 }
                 d &+= 1
                 codes[i] = 0
