@@ -43,6 +43,8 @@ struct ChunkParser: @unchecked Sendable {
     let hsColumn: Int
     let textPlan: [(field: TextField, column: Int?, constant: String?)]
     let countryPlan: [(field: CountryField, column: Int?, constant: UInt16?)]
+    /// Each country field's slot in a row (its raw value), in `countryPlan` order.
+    let countrySlots: [Int]
     let numberPlan: [(field: NumberField, column: Int)]
     let defaultFlow: UInt8
     let isoDates: Bool
@@ -76,6 +78,7 @@ struct ChunkParser: @unchecked Sendable {
             let c = mapping.column(f.canonical), k = mapping.constant(f.canonical).flatMap { CountryCodes.code($0) }
             return c == nil && k == nil ? nil : (f, c, k)
         }
+        countrySlots = countryPlan.map(\.field.rawValue)
         numberPlan = NumberField.allCases.compactMap { f in
             mapping.column(f.canonical).map { (f, $0) }
         }
@@ -221,8 +224,10 @@ struct ChunkParser: @unchecked Sendable {
             keep.append(currency.map { $0 >= 97 && $0 <= 122 ? $0 - 32 : $0 })
             currency = keep[keep.count - 1].withUnsafeBytes { UnsafeRawBufferPointer(start: $0.baseAddress, count: $0.count) }
         }
-        var key = UInt64(truncatingIfNeeded: month) << 40 | UInt64(currency.count) << 32
-        for (k, b) in currency.prefix(4).enumerated() { key |= UInt64(b) << (8 * UInt64(k)) }
+        // The currency's first four bytes, its length and the month, as one key.
+        let currencyCount = currency.count
+        var key = UInt64(truncatingIfNeeded: month) << 40 | UInt64(truncatingIfNeeded: currencyCount) << 32
+        for k in 0..<min(4, currencyCount) { key |= UInt64(currency[k]) << (8 * UInt64(k)) }
         var rate: Double
         if key == c.lastRateKey {
             rate = c.lastRate
@@ -252,12 +257,14 @@ struct ChunkParser: @unchecked Sendable {
             numbers[f.rawValue] = (f == .netWeightKg || f == .grossWeightKg) ? x * mapping.weightFactor : x
         }
         let countries = c.countries.slots(ChunkColumns.countryWidth)
-        for (f, col, k) in countryPlan {
-            guard let col else { countries[f.rawValue] = k ?? 0; continue }
+        for (n, (f, col, k)) in countryPlan.enumerated() {
+            // The field's slot, worked out once (the enum's raw value was a call per row and field).
+            let slot = countrySlots[n]
+            guard let col else { countries[slot] = k ?? 0; continue }
             let v = value(r, col, keep: &keep)
-            if v.isEmpty { countries[f.rawValue] = k ?? 0; continue }
+            if v.isEmpty { countries[slot] = k ?? 0; continue }
             guard let code = countryCodes.code(v) else { return Failure(reason: .unknownCountry, message: "\(f.canonical.rawValue) '\(text(v))' is not a country", column: col) }
-            countries[f.rawValue] = code
+            countries[slot] = code
         }
         // Outcome.
         var outcome: Int8 = -1
