@@ -15,9 +15,9 @@ public struct ByteInterner: Sendable {
     private var slots: [UInt64]
     private var mask: Int
     /// Every short value's code, in front of the table.
-    private var short = WordCache()
+    private var short = WordIndex()
     /// The length of the longest value interned (a dictionary of short values
-    /// only is looked up value by value, through its word cache).
+    /// only is looked up value by value, through its word index).
     private(set) var longest = 0
 
     public init(capacity: Int = 64) {
@@ -56,14 +56,14 @@ public struct ByteInterner: Sendable {
     /// The code of `bytes`, adding it when new.
     @inline(__always)
     public mutating func intern(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        guard bytes.count <= WordCache.longest else { return intern(bytes, hash: ByteInterner.hash(bytes)) }
+        guard bytes.count <= WordIndex.longest else { return intern(bytes, hash: ByteInterner.hash(bytes)) }
         return internShort(bytes)
     }
 
-    /// `intern` of a value of at most `WordCache.longest` bytes: through the word cache.
+    /// `intern` of a value of at most `WordIndex.longest` bytes: through the word index.
     @inline(__always)
     private mutating func internShort(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        if let c = short.code(WordCache.word(bytes), count: bytes.count) { return c }
+        if let c = short.code(WordIndex.word(bytes), count: bytes.count) { return c }
         return intern(bytes, hash: ByteInterner.hash(bytes))
     }
 
@@ -86,7 +86,7 @@ public struct ByteInterner: Sendable {
         }
         let code = UInt32(count)
         longest = max(longest, bytes.count)
-        if bytes.count <= WordCache.longest { short.add(WordCache.word(bytes), count: bytes.count, code: code) }
+        if bytes.count <= WordIndex.longest { short.add(WordIndex.word(bytes), count: bytes.count, code: code) }
         arena.append(contentsOf: bytes)
         offsets.append(arena.count)
         hashes.append(h)
@@ -115,7 +115,7 @@ public struct ByteInterner: Sendable {
         precondition(mask >= 0, "a slotless dictionary (values(from:)) cannot intern")
         let mask = mask
         slots.withUnsafeBufferPointer { s in
-            for k in 0..<n where views[k].count > WordCache.longest {
+            for k in 0..<n where views[k].count > WordIndex.longest {
                 let h = ByteInterner.hash(views[k])
                 scratch[k] = h
                 Prefetch.read(s.baseAddress! + (Int(truncatingIfNeeded: h) & mask))
@@ -129,10 +129,10 @@ public struct ByteInterner: Sendable {
         if count > ByteInterner.cachedValues {
             let d = 16
             for k in 0..<(n &+ d) {
-                if k < n, views[k].count > WordCache.longest, let c = firstMatch(scratch[k]) {
+                if k < n, views[k].count > WordIndex.longest, let c = firstMatch(scratch[k]) {
                     offsets.withUnsafeBufferPointer { Prefetch.read($0.baseAddress! + c) }
                 }
-                if k >= d, views[k &- d].count > WordCache.longest, let c = firstMatch(scratch[k &- d]) {
+                if k >= d, views[k &- d].count > WordIndex.longest, let c = firstMatch(scratch[k &- d]) {
                     let lo = offsets[c], hi = offsets[c &+ 1]
                     if hi > lo {
                         arena.withUnsafeBufferPointer { a in
@@ -146,8 +146,8 @@ public struct ByteInterner: Sendable {
         var last: UInt32 = 0
         for k in 0..<n {
             let v = views[k]
-            // A short value (or an empty one) is its word cache's.
-            if v.count <= WordCache.longest {
+            // A short value (or an empty one) is its word index's.
+            if v.count <= WordIndex.longest {
                 last = internShort(v)
                 code(k, last)
                 continue

@@ -352,9 +352,9 @@ struct ChunkParser: @unchecked Sendable {
                 for (f, col, _) in textPlan where col != nil {
                     let i = f.rawValue
                     let interner = c.interner(i)
-                    if interner.pointee.longest <= WordCache.longest {
+                    if interner.pointee.longest <= WordIndex.longest {
                         // Short values only so far (units, ports, modes): each is its
-                        // word cache's, in row order; no block of views to build.
+                        // word index's, in row order; no block of views to build.
                         for row in rows {
                             let place = places[row &* width &+ d]
                             let count = Int(place & 0xFF_FFFF), at = Int((place & ~ChunkColumns.copiedBit) >> 24)

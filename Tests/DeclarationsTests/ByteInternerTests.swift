@@ -52,7 +52,7 @@ struct ByteInternerTests {
         }
     }
 
-    @Test("the word cache's word is the value's bytes, little-endian, zero above, at every length 0...8 and alignment")
+    @Test("the word index's word is the value's bytes, little-endian, zero above, at every length 0...8 and alignment")
     func shortWords() {
         var rng = SeededRandom(seed: 5)
         let pool = (0..<24).map { _ in UInt8.random(in: 0...255, using: &rng) }
@@ -60,7 +60,7 @@ struct ByteInternerTests {
             for start in 0...(pool.count - length) {
                 var expected: UInt64 = 0
                 for k in 0..<length { expected |= UInt64(pool[start + k]) << UInt64(8 * k) }
-                let word = pool.withUnsafeBytes { WordCache.word(UnsafeRawBufferPointer(rebasing: $0[start..<(start + length)])) }
+                let word = pool.withUnsafeBytes { WordIndex.word(UnsafeRawBufferPointer(rebasing: $0[start..<(start + length)])) }
                 #expect(word == expected, "length \(length) at \(start)")
             }
         }

@@ -7,7 +7,7 @@
 /// dictionary's table hashes the bytes, probes, and compares them against its
 /// arena. The dictionary adds each short value here when it first interns it,
 /// so a value not found here is new.
-struct WordCache: Sendable {
+struct WordIndex: Sendable {
     /// Two words per slot: the value's bytes, and its length + 1 (0: empty) with its code above.
     private var slots: [UInt64] = []
     private var mask = -1
@@ -20,7 +20,7 @@ struct WordCache: Sendable {
     func code(_ word: UInt64, count n: Int) -> UInt32? {
         guard mask >= 0 else { return nil }
         let tag = UInt64(truncatingIfNeeded: n &+ 1)
-        var i = WordCache.start(word, n) & mask
+        var i = WordIndex.start(word, n) & mask
         while true {
             let meta = slots[i &* 2 &+ 1]
             if meta == 0 { return nil }
@@ -37,7 +37,7 @@ struct WordCache: Sendable {
     }
 
     private mutating func place(_ word: UInt64, _ n: Int, _ meta: UInt64) {
-        var i = WordCache.start(word, n) & mask
+        var i = WordIndex.start(word, n) & mask
         while slots[i &* 2 &+ 1] != 0 { i = (i &+ 1) & mask }
         slots[i &* 2] = word
         slots[i &* 2 &+ 1] = meta
