@@ -65,8 +65,7 @@ enum RobustCovariance {
 
     /// Indices of the `k` smallest values, ties broken by `order`, in index order.
     static func smallest(_ v: [Double], _ k: Int, order: [UInt64]) -> [Int] {
-        var copy = v
-        let threshold = Select.kth(&copy, k - 1)
+        let threshold = Select.kthOfCopy(v, k - 1, threads: 1)
         var out: [Int] = []
         out.reserveCapacity(k)
         var ties: [Int] = []

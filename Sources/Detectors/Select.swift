@@ -27,7 +27,7 @@ public enum Select {
 
     /// `kth(&copy, k)` of a copy of `values`, on `threads` cores: where a
     /// score column's background is taken, one 10M-row selection ran alone on
-    /// one core while the other idled.
+    /// one core while the other idled. From 4096 values it also pays on one core.
     ///
     /// A sample of every `n / 4096`-th value, sorted, brackets the k-th value
     /// with a margin of four standard errors of its rank; one pass over
@@ -43,16 +43,19 @@ public enum Select {
             var copy = values
             return kth(&copy, k)
         }
-        guard threads > 1, n >= 1 << 16 else { return whole() }
-        let step = n / 4096
+        // On one core too, from 4096 values: one pass and a small selection cost less
+        // than a copy and a selection of the whole (the robust fits' C-steps).
+        let parallel = threads > 1 && n >= 1 << 16
+        guard parallel || n >= 4096 else { return whole() }
+        let step = n / min(4096, n / 16)
         var sample = stride(from: 0, to: n, by: step).map { values[$0] }
         guard !sample.contains(where: \.isNaN) else { return whole() }
         sample.sort()
         let s = sample.count, q = Double(k) / Double(n - 1)
         let at = q * Double(s - 1), margin = 4 * (Double(s) * q * (1 - q)).squareRoot() + 4
         let lo = sample[max(0, Int(at - margin))], hi = sample[min(s - 1, Int((at + margin).rounded(.up)))]
-        let parts = threads * 4
-        let counts = Parallel.map(0..<parts, threads: threads) { p -> (below: Int, inside: [Double], nan: Bool) in
+        let parts = parallel ? threads * 4 : 1
+        let counts = Parallel.map(0..<parts, threads: parallel ? threads : 1) { p -> (below: Int, inside: [Double], nan: Bool) in
             var below = 0, inside: [Double] = [], nan = false
             values.withUnsafeBufferPointer { v in
                 for i in (n * p / parts)..<(n * (p + 1) / parts) {

@@ -174,8 +174,11 @@ struct UnitValueDetectorTests {
             // Every sampled value is 0 and every other one large: the sample's bracket misses.
             ("periodic", (0..<n).map { $0 % step == 0 ? 0 : 1e6 + Double($0) }),
         ]
-        for (name, v) in cases {
-            for k in [0, 1, n / 2, (n - 1) * 99 / 100, n - 2, n - 1] {
+        // A size the one-core bracket takes (the robust fits' subsets), beside the parallel one's.
+        let small = (0..<5_000).map { _ in Double.random(in: 0...30, using: &rng) }
+        for (name, v) in cases + [("one-core size", small)] {
+            let n = v.count
+            for k in [0, 1, n / 2, (n - 1) * 3 / 4, (n - 1) * 99 / 100, n - 2, n - 1] {
                 var copy = v
                 let expected = Select.kth(&copy, k)
                 for threads in [1, 2] {
