@@ -482,7 +482,7 @@ public struct FittedUnitValue: FittedDetector {
         let key = UInt64(hs.codes[r]) << 32 | UInt64(units.map { $0.codes[r] } ?? 0)
         let at = places?.value(key) { place(table, r, hs: hs) } ?? place(table, r, hs: hs)
         guard let g = at.group else { return [] }
-        let code = at.code, unit = at.unit, uc = at.unitClass, groupName = at.groupName, scope = at.scope
+        let unit = at.unit, uc = at.unitClass, groupName = at.groupName, scope = at.scope
         let f = UnitValueFeatures.row(table, r, declaredSample: samples?[r] ?? DeclaredSample.row(table, r))
         var out: [Reason] = []
         let net = table.numbers(.netWeightKg)?[r] ?? .nan, gross = table.numbers(.grossWeightKg)?[r] ?? .nan

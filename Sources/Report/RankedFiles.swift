@@ -56,7 +56,7 @@ public enum RankedFiles {
         // Blocks are rendered on every core and each is written, in rank
         // order, by the thread that rendered it while its bytes are still in
         // cache (see `OrderedBlocks`).
-        nonisolated(unsafe) let files = (csv: csvFile, json: jsonFile)
+        let files = (csv: csvFile, json: jsonFile)
         try OrderedBlocks.run(count: blocks, threads: workers, make: { RenderedBlock(rows: blockRows) }) { b, block in
             block.csv.removeAll()
             block.json.removeAll()
