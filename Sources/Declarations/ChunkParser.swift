@@ -42,9 +42,9 @@ struct ChunkParser: @unchecked Sendable {
     let outcomeColumn: Int?
     let hsColumn: Int
     let textPlan: [(field: TextField, column: Int?, constant: String?)]
-    let countryPlan: [(field: CountryField, column: Int?, constant: UInt16?)]
-    /// Each country field's slot in a row (its raw value), in `countryPlan` order.
-    let countrySlots: [Int]
+    /// Per country field: its slot in a row (its raw value, worked out once: the
+    /// enum's raw value was a call per row and field), its column or constant.
+    let countryPlan: [(field: CountryField, slot: Int, column: Int?, constant: UInt16?)]
     let numberPlan: [(field: NumberField, column: Int)]
     let defaultFlow: UInt8
     let isoDates: Bool
@@ -76,9 +76,8 @@ struct ChunkParser: @unchecked Sendable {
         deferredFields = textPlan.reduce(0) { $0 + ($1.column == nil ? 0 : 1) }
         countryPlan = CountryField.allCases.compactMap { f in
             let c = mapping.column(f.canonical), k = mapping.constant(f.canonical).flatMap { CountryCodes.code($0) }
-            return c == nil && k == nil ? nil : (f, c, k)
+            return c == nil && k == nil ? nil : (f, f.rawValue, c, k)
         }
-        countrySlots = countryPlan.map(\.field.rawValue)
         numberPlan = NumberField.allCases.compactMap { f in
             mapping.column(f.canonical).map { (f, $0) }
         }
@@ -257,9 +256,7 @@ struct ChunkParser: @unchecked Sendable {
             numbers[f.rawValue] = (f == .netWeightKg || f == .grossWeightKg) ? x * mapping.weightFactor : x
         }
         let countries = c.countries.slots(ChunkColumns.countryWidth)
-        for (n, (f, col, k)) in countryPlan.enumerated() {
-            // The field's slot, worked out once (the enum's raw value was a call per row and field).
-            let slot = countrySlots[n]
+        for (f, slot, col, k) in countryPlan {
             guard let col else { countries[slot] = k ?? 0; continue }
             let v = value(r, col, keep: &keep)
             if v.isEmpty { countries[slot] = k ?? 0; continue }
@@ -344,6 +341,14 @@ struct ChunkParser: @unchecked Sendable {
         let places = c.deferred.pointer, codes = c.textCodes.pointer
         let views = c.text.scratchViews, hashes = c.text.scratchHashes, block = c.text.scratchCount
         c.copies.withBytes { copies in
+            /// The bytes a place (`parseRecord`) points at: in the buffer, or in the chunk's unescaped copies.
+            @inline(__always)
+            func view(_ place: UInt64) -> UnsafeRawBufferPointer {
+                let count = Int(place & 0xFF_FFFF), at = Int((place & ~ChunkColumns.copiedBit) >> 24)
+                return place & ChunkColumns.copiedBit != 0
+                    ? UnsafeRawBufferPointer(start: copies.baseAddress.map { $0 + at }, count: count)
+                    : UnsafeRawBufferPointer(start: buffer.baseAddress! + at, count: count)
+            }
             var first = all.lowerBound
             while first < all.upperBound {
                 let rows = first..<min(all.upperBound, first + block)
@@ -356,12 +361,7 @@ struct ChunkParser: @unchecked Sendable {
                         // Short values only so far (units, ports, modes): each is its
                         // word index's, in row order; no block of views to build.
                         for row in rows {
-                            let place = places[row &* width &+ d]
-                            let count = Int(place & 0xFF_FFFF), at = Int((place & ~ChunkColumns.copiedBit) >> 24)
-                            let view = place & ChunkColumns.copiedBit != 0
-                                ? UnsafeRawBufferPointer(start: copies.baseAddress.map { $0 + at }, count: count)
-                                : UnsafeRawBufferPointer(start: buffer.baseAddress! + at, count: count)
-                            codes[row &* ChunkColumns.textWidth &+ i] = interner.pointee.intern(view)
+                            codes[row &* ChunkColumns.textWidth &+ i] = interner.pointee.intern(view(places[row &* width &+ d]))
                         }
                         d += 1
                         continue
@@ -369,11 +369,7 @@ struct ChunkParser: @unchecked Sendable {
                     for (k, row) in rows.enumerated() {
                         // safe: the builders hold `accepted` rows of `width` places and of textWidth codes;
                         // k < block, the scratch room.
-                        let place = places[row &* width &+ d]
-                        let count = Int(place & 0xFF_FFFF), at = Int((place & ~ChunkColumns.copiedBit) >> 24)
-                        views[k] = place & ChunkColumns.copiedBit != 0
-                            ? UnsafeRawBufferPointer(start: copies.baseAddress.map { $0 + at }, count: count)
-                            : UnsafeRawBufferPointer(start: buffer.baseAddress! + at, count: count)
+                        views[k] = view(places[row &* width &+ d])
                     }
                     let base = rows.lowerBound
                     interner.pointee.intern(rows.count, views: views, hashes: hashes) { k, code in
