@@ -225,21 +225,12 @@ public struct ByteInterner: Sendable {
         }
         // The last n − i (< 8) bytes, little-endian, as one word: the top bytes of the
         // word ending at n when there is one (those before i were hashed above), else
-        // two overlapping 4-byte loads, else the first, middle and last bytes (which
-        // are all of them for one to three bytes).
+        // the value itself as `WordIndex` reads it.
         let rest = n &- i
         var tail: UInt64 = 0
         if rest > 0 {
-            if n >= 8 {
-                tail = bytes.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self) >> UInt64(8 &* (8 &- rest))
-            } else if n >= 4 {
-                let lo = UInt64(bytes.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
-                let hi = UInt64(bytes.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self))
-                tail = lo | (hi >> UInt64(8 &* (8 &- n))) << 32
-            } else {
-                let mid = n >> 1
-                tail = UInt64(bytes[0]) | UInt64(bytes[mid]) << UInt64(8 &* mid) | UInt64(bytes[n &- 1]) << UInt64(8 &* (n &- 1))
-            }
+            tail = n >= 8 ? bytes.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self) >> UInt64(8 &* (8 &- rest))
+                          : WordIndex.word(bytes)
         }
         h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
         h ^= h >> 31

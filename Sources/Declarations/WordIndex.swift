@@ -60,7 +60,8 @@ struct WordIndex: Sendable {
     }
 
     /// The bytes of `v` (at most eight) as a little-endian word, zero above
-    /// them; never reads outside `v`.
+    /// them; never reads outside `v`. `ByteInterner.hash` reads a short
+    /// value's tail this way too.
     @inline(__always)
     static func word(_ v: UnsafeRawBufferPointer) -> UInt64 {
         let n = v.count
@@ -71,8 +72,9 @@ struct WordIndex: Sendable {
             let hi = UInt64(v.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self))
             return lo | (hi >> UInt64(8 &* (8 &- n))) << 32
         }
-        var w: UInt64 = 0
-        for k in 0..<n { w |= UInt64(v[k]) << UInt64(8 &* k) }
-        return w
+        // The first, middle and last bytes: all of them for one to three bytes.
+        guard n > 0 else { return 0 }
+        let mid = n >> 1
+        return UInt64(v[0]) | UInt64(v[mid]) << UInt64(8 &* mid) | UInt64(v[n &- 1]) << UInt64(8 &* (n &- 1))
     }
 }
