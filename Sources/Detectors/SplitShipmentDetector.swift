@@ -215,7 +215,6 @@ public struct FittedSplitShipment: FittedDetector {
         var score: Double
     }
 
-    /// The burst around each row of a near-threshold shipment (rows in no such shipment have none).
     /// The key hashes of the tail's shipments.
     var tailKeys: Set<UInt64> { Set(tail.values.joined().map(\.key)) }
 
@@ -246,6 +245,7 @@ public struct FittedSplitShipment: FittedDetector {
         return facts.memo(FittedSplitShipment.presentKey(keys), scan)
     }
 
+    /// The burst around each row of a near-threshold shipment (rows in no such shipment have none).
     func bursts(_ table: DeclarationTable, facts: TableFacts? = nil) -> SparseRows<Burst> {
         let p = prepare(table, facts: facts)
         let present = presentTailKeys(table, facts: facts)
