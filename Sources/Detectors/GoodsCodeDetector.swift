@@ -8,8 +8,8 @@ import LinearAlgebra
 /// (a) the description names a controlled item (keywords of the controls table);
 /// (b) text: the description's hashed character-trigram TF-IDF vector is closer
 ///     to a controlled line's centroid than to its own line's (cosine
-///     similarities of all distinct descriptions against all centroids, one GEMM
-///     per batch of 4096 descriptions);
+///     similarities of each distinct description's sparse vector against the
+///     controlled centroids and its own line's);
 /// (c) value: ln(USD/kg) fits a controlled line's distribution far better than
 ///     the declared line's (log-likelihood ratio, robust median and MAD per line;
 ///     not for goods declared as samples, whose value is nominal).
@@ -130,9 +130,10 @@ public struct FittedGoodsCode: FittedDetector {
     }
 
     /// Per distinct description: its controlled keyword, its sparse TF-IDF vector,
-    /// and the closest controlled line's centroid with the cosine similarity. The
-    /// similarities to all controlled centroids come from one GEMM per batch of
-    /// 4096 descriptions; the similarity to a row's own line is a sparse dot product.
+    /// and the closest controlled line's centroid with the cosine similarity.
+    /// Similarities are sparse dot products (a description has tens of nonzero
+    /// buckets out of 2048): to every controlled centroid here, to a row's own
+    /// line in `prepare`. Batches of 4096 descriptions run in parallel.
     func descriptionEvidence(_ table: DeclarationTable) -> (keywords: [KeywordMatcher.Keyword?], sparse: [[(Int, Double)]], bestControlled: [(Int, Double)?]) {
         let desc = table.text(.description)!
         let distinct = (0..<desc.values.count).map { desc.values.string(UInt32($0)) }
@@ -140,10 +141,7 @@ public struct FittedGoodsCode: FittedDetector {
         var keywords = [KeywordMatcher.Keyword?](repeating: nil, count: distinct.count)
         var sparse = [[(Int, Double)]](repeating: [], count: distinct.count)
         var best = [(Int, Double)?](repeating: nil, count: distinct.count)
-        // The controlled centroids, as a small matrix (controlled × dimension).
-        var controlledMatrix = Matrix(rows: controlledCentroids.count, columns: TextModel.dimension)
-        for (k, c) in controlledCentroids.enumerated() { for b in 0..<TextModel.dimension { controlledMatrix[k, b] = centroids[c, b] } }
-        let controlled = controlledMatrix
+        let controlled = controlledByBucket()
         let batch = 4096
         let batches = (distinct.count + batch - 1) / batch
         let model = self
@@ -152,29 +150,51 @@ public struct FittedGoodsCode: FittedDetector {
                 best.withUnsafeMutableBufferPointer { bs in
                     // safe: each batch writes its own slots.
                     nonisolated(unsafe) let (k, v, b) = (kw, sp, bs)
-                    BLASThreading.withThreadCount(1) {
-                        DispatchQueue.concurrentPerform(iterations: batches) { j in
-                            let start = j * batch
-                            let part = Array(distinct[start..<min(distinct.count, start + batch)])
-                            for (i, d) in part.enumerated() {
-                                k[start + i] = matcher.match(d)
-                                v[start + i] = model.text.sparseVector(d)
-                            }
-                            guard controlled.rows > 0 else { return }
-                            let x = model.text.vectors(part)
-                            // Cosine similarities of the batch against every controlled centroid: one GEMM.
-                            guard let sim = try? BLAS.gemm(x, controlled, transB: .transpose) else { return }
-                            for i in 0..<part.count {
-                                for c in 0..<controlled.rows where b[start + i].map({ sim[i, c] > $0.1 }) ?? true {
-                                    b[start + i] = (model.controlledCentroids[c], sim[i, c])
-                                }
-                            }
+                    DispatchQueue.concurrentPerform(iterations: batches) { j in
+                        let start = j * batch
+                        var sims = [Double](repeating: 0, count: model.controlledCentroids.count)
+                        for i in start..<min(distinct.count, start + batch) {
+                            k[i] = matcher.match(distinct[i])
+                            v[i] = model.text.sparseVector(distinct[i])
+                            b[i] = model.closestControlled(v[i], controlled, scratch: &sims)
                         }
                     }
                 }
             }
         }
         return (keywords, sparse, best)
+    }
+
+    /// The controlled centroids by bucket: entry `b · k + j` is bucket `b` of
+    /// controlled centroid `j` (k of them), so a sparse vector's similarities to
+    /// all of them read one short contiguous run per nonzero bucket.
+    func controlledByBucket() -> [Double] {
+        let k = controlledCentroids.count
+        var out = [Double](repeating: 0, count: TextModel.dimension * k)
+        for (j, c) in controlledCentroids.enumerated() {
+            for b in 0..<TextModel.dimension { out[b * k + j] = centroids[c, b] }
+        }
+        return out
+    }
+
+    /// The controlled line whose centroid is closest (cosine similarity) to a
+    /// description's sparse vector, with the similarity; the first of equals
+    /// in `controlledCentroids` order; nil when no line is controlled. Each
+    /// similarity sums the vector's buckets in ascending order, as `similarity`
+    /// does for a row's own line, so the two compare like for like.
+    /// `byBucket` is `controlledByBucket()`; `scratch` holds one slot per controlled line.
+    @inline(__always)
+    func closestControlled(_ vector: [(Int, Double)], _ byBucket: [Double], scratch sims: inout [Double]) -> (Int, Double)? {
+        let k = controlledCentroids.count
+        guard k > 0 else { return nil }
+        for j in 0..<k { sims[j] = 0 }
+        for (b, w) in vector {
+            let base = b * k
+            for j in 0..<k { sims[j] += w * byBucket[base + j] }
+        }
+        var best = 0
+        for j in 1..<k where sims[j] > sims[best] { best = j }
+        return (controlledCentroids[best], sims[best])
     }
 
     public func anomalyScores(_ table: DeclarationTable) -> [Double] {

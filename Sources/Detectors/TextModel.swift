@@ -50,13 +50,4 @@ struct TextModel: Sendable, Codable {
         if norm > 0 { for k in out.indices { out[k].1 /= norm } }
         return out
     }
-
-    /// The normalised TF-IDF vectors of `descriptions` as rows of a matrix.
-    func vectors(_ descriptions: [String]) -> Matrix {
-        var m = Matrix(rows: descriptions.count, columns: TextModel.dimension)
-        for (i, d) in descriptions.enumerated() {
-            for (b, w) in sparseVector(d) { m[i, b] = w }
-        }
-        return m
-    }
 }

@@ -2,6 +2,7 @@ import CSVCore
 import Declarations
 @testable import Detectors
 import Foundation
+import LinearAlgebra
 import TestSupport
 import Testing
 
@@ -50,6 +51,34 @@ struct GoodsCodeAndLicenceTests {
         let reasons = fitted.reasons(t, row: best)
         #expect(!reasons.isEmpty)
         #expect(reasons.contains { $0.text.contains("likelihood ratio") || $0.text.contains("no control covers") }, "\(reasons.map(\.text))")
+    }
+
+    @Test("closest controlled line: sparse similarities equal a dense GEMM of the TF-IDF vectors, every distinct description")
+    func closestControlledAgainstGEMM() throws {
+        let t = Self.data.table
+        let fitted = try GoodsCodeDetector().fit(t)
+        let k = fitted.controlledCentroids.count
+        try #require(k > 1, "the fixture has several controlled lines")
+        let desc = try #require(t.text(.description))
+        let distinct = (0..<desc.values.count).map { desc.values.string(UInt32($0)) }
+        // The oracle: dense rows of every description, one GEMM against the controlled centroids.
+        var dense = Matrix(rows: distinct.count, columns: TextModel.dimension)
+        var controlled = Matrix(rows: k, columns: TextModel.dimension)
+        for (i, d) in distinct.enumerated() { for (b, w) in fitted.text.sparseVector(d) { dense[i, b] = w } }
+        for (j, c) in fitted.controlledCentroids.enumerated() { for b in 0..<TextModel.dimension { controlled[j, b] = fitted.centroids[c, b] } }
+        let sim = try BLAS.gemm(dense, controlled, transB: .transpose)
+        let byBucket = fitted.controlledByBucket()
+        var scratch = [Double](repeating: 0, count: k)
+        var mismatches = 0
+        for (i, d) in distinct.enumerated() {
+            let got = try #require(fitted.closestControlled(fitted.text.sparseVector(d), byBucket, scratch: &scratch))
+            let best = (0..<k).max { sim[i, $0] < sim[i, $1] || (sim[i, $0] == sim[i, $1] && $0 > $1) }!
+            // Equal up to summation order; the chosen line is the oracle's unless two lines all but tie.
+            let runnerUp = (0..<k).filter { $0 != best }.map { sim[i, $0] }.max() ?? -1
+            if abs(got.1 - sim[i, best]) > 1e-12 || (got.0 != fitted.controlledCentroids[best] && sim[i, best] - runnerUp > 1e-12) { mismatches += 1 }
+        }
+        #expect(mismatches == 0, "\(mismatches) of \(distinct.count) descriptions")
+        #expect(fitted.closestControlled([], byBucket, scratch: &scratch)?.1 == 0)
     }
 
     @Test("score: keyword, text margin, and value evidence above prior odds of 1 in 1000", arguments: [
