@@ -1,24 +1,5 @@
 import Declarations
 
-/// Why a row was flagged, in words, with the evidence behind the words.
-public struct Reason: Sendable, Codable, Equatable {
-    /// The detector that gave it.
-    public var detector: String
-    /// One sentence a customs officer can act on.
-    public var text: String
-    /// How strongly this reason pushes the row up (same scale as the detector's score).
-    public var strength: Double
-    /// Named facts behind the sentence (values, medians, groups).
-    public var evidence: [String: String]
-
-    public init(detector: String, text: String, strength: Double, evidence: [String: String]) {
-        self.detector = detector
-        self.text = text
-        self.strength = strength
-        self.evidence = evidence
-    }
-}
-
 /// A fitted detector: scores any table with the fields it needs, and explains.
 ///
 /// Scores are finite and higher means more anomalous. Scores of rows not seen

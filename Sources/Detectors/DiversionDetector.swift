@@ -405,7 +405,7 @@ public struct FittedDiversion: FittedDetector {
 
     /// A corridor month's part of a reason (`corridorPart`), the same for every
     /// row of that corridor, group and month: an explainer keeps each one it made.
-    typealias CorridorTexts = LockedMemo<CorridorKey, (text: String, evidence: [String: String])>
+    typealias CorridorTexts = LockedMemo<CorridorKey, (text: String, evidence: Reason.Evidence)>
 
     struct CorridorKey: Hashable, Sendable {
         var model: Int, corridor: Int, month: Int, surge: UInt64
@@ -429,12 +429,12 @@ public struct FittedDiversion: FittedDetector {
     }
 
     /// The sentence and evidence of `e`'s corridor month (not its consignee's).
-    func corridorPart(_ e: Evidence) -> (text: String, evidence: [String: String]) {
+    func corridorPart(_ e: Evidence) -> (text: String, evidence: Reason.Evidence) {
         let model = groups[e.model]
         let c = model.corridors[e.corridor]
         let i = e.month - firstMonth
         var text = "\(model.name) to \(c.destination) surged after \(model.event) (surge score \(Double(Int(e.surge * 10)) / 10))"
-        var evidence = ["group": model.name, "destination": c.destination, "month": FittedDiversion.monthName(e.month),
+        var evidence: Reason.Evidence = ["group": model.name, "destination": c.destination, "month": FittedDiversion.monthName(e.month),
                         "event": model.event.description, "surge": String(Double(Int(e.surge * 100)) / 100)]
         if i >= 0 && i < coverage.count, let b = model.baseline {
             let baseline = model.scaleKg * Math.expm1(b.predict(series: e.corridor, month: e.month))

@@ -58,7 +58,7 @@ extension OutcomeModel {
             defer { j += 1 }
             guard t > Self.minimumReason, x.isFinite else { continue }
             let text: String
-            var evidence = ["log10_odds": format2(t)]
+            var evidence: Reason.Evidence = ["log10_odds": format2(t)]
             switch f.kinds[j] {
             case let .numeric(n):
                 let usual = f.means[j]

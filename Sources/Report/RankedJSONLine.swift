@@ -66,7 +66,7 @@ extension RankedFiles {
                 j.raw(",\"text\":"); j.string(r.text)
                 j.raw(",\"strength\":"); j.number(r.strength)
                 j.raw(",\"evidence\":{")
-                for (e, kv) in r.evidence.sorted(by: { $0.key < $1.key }).enumerated() {
+                for (e, kv) in r.evidence.enumerated() {   // facts come sorted by name
                     if e > 0 { j.comma() }
                     j.key(kv.key); j.string(kv.value)
                 }
