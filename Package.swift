@@ -48,7 +48,7 @@ let package = Package(
         // The seeded generator of realistic export declarations with planted patterns.
         .target(name: "Synthetic", dependencies: ["Declarations"]),
         // One file per detector: fit → a Codable Fitted value → anomaly scores and reasons.
-        .target(name: "Detectors", dependencies: ["Declarations", "LinearAlgebra"]),
+        .target(name: "Detectors", dependencies: ["CSVCore", "Declarations", "LinearAlgebra"]),
         // Learning from inspection outcomes: risk profiles, logistic regression (IRLS over
         // LAPACK) and an embedding MLP (GEMM), chosen on a time-ordered validation split.
         .target(name: "Learning", dependencies: ["Declarations", "Detectors", "LinearAlgebra"]),

@@ -1,3 +1,4 @@
+import CSVCore
 import Declarations
 import LinearAlgebra
 
@@ -118,19 +119,27 @@ enum UnitValueFeatures {
 
     /// Features `features` of `rows`, column-major as a matrix lays them out
     /// (feature `features[c]` of `rows[i]` at `i + c × rows.count`); NaN where missing.
-    static func columns<C: Collection>(_ all: Rows, rows: C, features: [Int]) -> [Double] where C.Element: BinaryInteger {
+    ///
+    /// A group's rows lie far apart in the table (10M rows of 24 bytes), so each
+    /// read misses the cache: the row `prefetchDistance` places ahead is asked
+    /// for, and the misses overlap instead of following one another.
+    static func columns<R: BinaryInteger>(_ all: Rows, rows: [R], features: [Int]) -> [Double] {
         let n = rows.count
         var out = [Double](repeating: .nan, count: n * features.count)
         all.values.withUnsafeBufferPointer { values in
             out.withUnsafeMutableBufferPointer { out in
-                for (i, r) in rows.enumerated() {
-                    let v = values[Int(r)]
+                for i in 0..<n {
+                    if i &+ prefetchDistance < n { Prefetch.read(values.baseAddress! + Int(rows[i &+ prefetchDistance])) }
+                    let v = values[Int(rows[i])]
                     for (c, j) in features.enumerated() { out[i + c * n] = Rows.feature(v, j) }
                 }
             }
         }
         return out
     }
+
+    /// Rows ahead a loop over scattered rows asks the cache for.
+    static let prefetchDistance = 16
 
     /// The feature vector of row `r` (USD/kg missing for a declared sample).
     static func row(_ t: DeclarationTable, _ r: Int, declaredSample: Bool = false) -> [Double] {
