@@ -237,8 +237,6 @@ public enum Ingest {
         let rowBytes = max(16, sample / max(1, sampleLines))
         let estimatedRows = buffer.count / rowBytes + 16
         merged.keys.reserve(merged.table.count + estimatedRows)
-        // While the first wave is parsed (no merge runs then), not at the merge's first inserts.
-        merged.keys.populateInBackground()
         var simd = !options.scalarTokenizer
         var recordBase = 0
         var reserved = false

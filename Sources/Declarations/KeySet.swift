@@ -42,9 +42,6 @@ struct KeySet {
         }
     }
 
-    /// Faults the table's pages in on another thread (`HugePageWords.populateInBackground`).
-    func populateInBackground() { table.populateInBackground() }
-
     /// Asks for the slot an insert of hash `h` reads first to be brought into
     /// cache: at 10M keys the table is 128 MB and every insert misses it, so
     /// the merge asks a few rows ahead and the misses overlap.

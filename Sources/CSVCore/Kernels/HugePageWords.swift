@@ -3,7 +3,6 @@ import Glibc
 #else
 import Darwin
 #endif
-import Dispatch
 
 /// Zeroed 64-bit words in a mapping of their own, backed by 2 MiB pages where
 /// the kernel's transparent huge pages are `madvise` (Debian's default, and
@@ -48,35 +47,6 @@ public final class HugePageWords: @unchecked Sendable {
         words.initialize(repeating: 0, count: count)
     }
 
-    /// Faults the mapping's pages in on a thread of their own
-    /// (`MADV_POPULATE_WRITE`, Linux 5.14 and later; elsewhere, and for words
-    /// not in a mapping, nothing), so the kernel zeroes them there instead of
-    /// at the first write to each page. Writing the words meanwhile is safe:
-    /// populating changes none of them. Freeing waits for it.
-    ///
-    /// The duplicate-key table of a 10M-row file is 128 MB, and its first
-    /// inserts, on the merge thread, touch every page: zeroing them there (0.2 s
-    /// on this VM, where fresh memory is slow to touch) held up the next wave
-    /// of parsing, which waits for the merge.
-    public func populateInBackground() {
-        #if os(Linux)
-        guard mapping != nil else { return }
-        let start = UnsafeMutableRawPointer(words), bytes = (count * MemoryLayout<UInt64>.stride + HugePageWords.hugePage - 1)
-            / HugePageWords.hugePage * HugePageWords.hugePage
-        // safe: the range lies in the mapping, which is unmapped only after `populating` is done.
-        nonisolated(unsafe) let range = start
-        populating.enter()
-        DispatchQueue.global().async { [populating] in
-            _ = madvise(range, bytes, HugePageWords.populateWrite)
-            populating.leave()
-        }
-        #endif
-    }
-
-    /// `MADV_POPULATE_WRITE` (Linux's value; older kernels refuse it, and nothing happens).
-    static let populateWrite: Int32 = 23
-    private let populating = DispatchGroup()
-
     /// A copy of these words.
     public func copy() -> HugePageWords {
         let other = HugePageWords(count: count)
@@ -85,7 +55,6 @@ public final class HugePageWords: @unchecked Sendable {
     }
 
     deinit {
-        populating.wait()
         if let mapping {
             munmap(mapping, mappedBytes)
         } else {
