@@ -10,7 +10,8 @@
 # scan (every detector, the full report, with the generated party list) and typed
 # ingest alone (tradescan validate), with peak resident memory.
 # Data goes to data/peers-ROWS (git-ignored).
-# Page cache is warmed by one untimed read first.
+# Page cache is warmed by one untimed read first. Each timed scan writes into an
+# empty place: the last run's report is removed (untimed) before it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows="${1:-10000000}"

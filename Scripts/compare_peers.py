@@ -63,8 +63,20 @@ SCAN = "tradescan scan (every detector, full report)"
 VALIDATE = "tradescan validate (typed ingest, all fields)"
 
 
+SCAN_OUT = os.path.join(out_dir, "scan")
+
+
+def clear_scan_output():
+    """Removes the last scan's report before the next timed scan, outside its time:
+    every scan then writes into an empty place, as a nightly run into a new dated
+    folder does, instead of the first run doing so and the later ones also
+    deleting a 2.7 GB report (0.3 s where the disk is mounted with discard)."""
+    shutil.rmtree(SCAN_OUT, ignore_errors=True)
+    os.sync()
+
+
 def tradescan_scan():
-    out = os.path.join(out_dir, "scan")
+    out = SCAN_OUT
     argv = [tradescan, "scan", path, "--out", out, "--quiet"] + (["--parties", parties] if parties else [])
     run_child(SCAN, argv)
     with open(os.path.join(out, "summary.md"), encoding="utf-8") as f:
@@ -98,6 +110,8 @@ times = {name: [] for name, _ in peers}
 answers = {}
 for _ in range(runs):
     for name, fn in peers:
+        if name == SCAN:
+            clear_scan_output()
         t0 = time.perf_counter()
         answers[name] = fn()
         times[name].append(time.perf_counter() - t0)
