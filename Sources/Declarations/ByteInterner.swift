@@ -214,13 +214,11 @@ public struct ByteInterner: Sendable {
     /// A fast 64-bit hash of bytes (8 bytes at a time, then a strong finish).
     @inline(__always)
     static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+        var h = hashStart(count: bytes.count)
         var i = 0
         let n = bytes.count
         while i + 8 <= n {
-            let w = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            h = (h ^ w) &* 0xBF58_476D_1CE4_E5B9
-            h ^= h >> 29
+            h = hashWord(h, bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
             i += 8
         }
         // The last n − i (< 8) bytes, little-endian, as one word: the top bytes of the
@@ -232,7 +230,51 @@ public struct ByteInterner: Sendable {
             tail = n >= 8 ? bytes.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self) >> UInt64(8 &* (8 &- rest))
                           : WordIndex.word(bytes)
         }
-        h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
+        return hashFinish(h, tail: tail)
+    }
+
+    /// `hash` of the `width` ASCII digits of `v` (leading zeros kept; width 1...19),
+    /// without writing them out: each eight-digit group's word straight from its
+    /// number (`DecimalDigits.eightDigits`). A digits column's key hash
+    /// (`DeclarationTable.keyHash`), ten million a fit.
+    @inline(__always)
+    static func hash(digits v: UInt64, width: Int) -> UInt64 {
+        let rest = width & 7
+        var u = v, tail: UInt64 = 0
+        if rest > 0 {
+            let p = PowersOfTen.integer(rest)
+            tail = DecimalDigits.eightDigits(UInt32(truncatingIfNeeded: u % p)) >> UInt64(8 &* (8 &- rest))
+            u /= p
+        }
+        var h = hashStart(count: width)
+        switch width >> 3 {
+        case 2:
+            h = hashWord(h, DecimalDigits.eightDigits(UInt32(truncatingIfNeeded: u / 100_000_000)))
+            h = hashWord(h, DecimalDigits.eightDigits(UInt32(truncatingIfNeeded: u % 100_000_000)))
+        case 1:
+            h = hashWord(h, DecimalDigits.eightDigits(UInt32(truncatingIfNeeded: u)))
+        default:
+            break
+        }
+        return hashFinish(h, tail: tail)
+    }
+
+    /// The hash's state before any word, for `count` bytes.
+    @inline(__always)
+    static func hashStart(count: Int) -> UInt64 { 0x9E37_79B9_7F4A_7C15 ^ UInt64(count) }
+
+    /// The state after one more eight-byte word (little-endian).
+    @inline(__always)
+    static func hashWord(_ h: UInt64, _ w: UInt64) -> UInt64 {
+        var h = (h ^ w) &* 0xBF58_476D_1CE4_E5B9
+        h ^= h >> 29
+        return h
+    }
+
+    /// The hash, from the state and the last bytes' word (0 when none are left).
+    @inline(__always)
+    static func hashFinish(_ h: UInt64, tail: UInt64) -> UInt64 {
+        var h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
         h ^= h >> 31
         h = h &* 0xBF58_476D_1CE4_E5B9
         return h ^ (h >> 32)

@@ -107,14 +107,18 @@ public struct DeclarationTable: Sendable {
     /// detection, sampling order and folds use it.
     @inline(__always)
     public func keyHash(_ r: Int) -> UInt64 {
-        declarationID.withBytes(r) { DeclarationTable.keyHash(id: $0, item: itemNo[r]) }
+        declarationID.hash(r) ^ DeclarationTable.itemHash(itemNo[r])
     }
 
     /// The key hash of a declaration id's bytes and an item number.
     @inline(__always)
     static func keyHash(id: UnsafeRawBufferPointer, item: Int32) -> UInt64 {
-        ByteInterner.hash(id) ^ (UInt64(UInt32(bitPattern: item)) &* 0x9E37_79B9_7F4A_7C15)
+        ByteInterner.hash(id) ^ itemHash(item)
     }
+
+    /// The item number's part of a key hash.
+    @inline(__always)
+    static func itemHash(_ item: Int32) -> UInt64 { UInt64(UInt32(bitPattern: item)) &* 0x9E37_79B9_7F4A_7C15 }
 
     public func text(_ f: TextField) -> TextColumn? { text[f.rawValue] }
     public func countries(_ f: CountryField) -> [UInt16]? { countries[f.rawValue] }

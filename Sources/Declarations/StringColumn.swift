@@ -109,6 +109,12 @@ public struct StringColumn: Sendable {
     /// Row `r` as a `String` (invalid UTF-8 repaired).
     public func string(_ r: Int) -> String { withBytes(r) { String(decoding: $0, as: UTF8.self) } }
 
+    /// `ByteInterner.hash` of row `r`'s bytes; a digits column's from its number.
+    @inline(__always)
+    func hash(_ r: Int) -> UInt64 {
+        form == .digits ? ByteInterner.hash(digits: numbers[r], width: width) : withBytes(r) { ByteInterner.hash($0) }
+    }
+
     /// Calls `body` with row `r`'s bytes (valid only inside `body`).
     @inline(__always)
     public func withBytes<R>(_ r: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {

@@ -38,6 +38,24 @@ struct ByteInternerTests {
         }
     }
 
+    @Test("the hash of a number's digits equals the hash of their bytes, every width 1...19, and a digits column's row hash is its bytes' hash", arguments: [8, 9] as [UInt64])
+    func digitsHash(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        for width in 1...19 {
+            let top: UInt64 = width == 19 ? 9_999_999_999_999_999_999 : (0..<width).reduce(1) { p, _ in p * 10 } - 1
+            for v in [0, 1, top, top / 2] + (0..<50).map({ _ in UInt64.random(in: 0...top, using: &rng) }) {
+                var text = Array(String(v).utf8)
+                text.insert(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - text.count), at: 0)
+                #expect(ByteInterner.hash(digits: v, width: width) == Self.oracleHash(text), "width \(width) value \(v)")
+            }
+        }
+        // Every form of a column: its row hash is the hash of the row's bytes.
+        for values in [["514120230000000001", "000000000000000042", "999999999999999999"], ["AB12", "CD34"], ["7", "12345", ""]] {
+            let column = StringColumn(bytes: values.flatMap { Array($0.utf8) }, ends: values.reduce(into: [Int]()) { $0.append(($0.last ?? 0) + $1.utf8.count) })
+            for (r, v) in values.enumerated() { #expect(column.hash(r) == Self.oracleHash(Array(v.utf8)), "\(values) row \(r)") }
+        }
+    }
+
     @Test("byte comparison agrees with ==, for every length 0...40 and a difference at every position")
     func compareEveryPosition() {
         var rng = SeededRandom(seed: 3)

@@ -296,7 +296,7 @@ public enum DecimalDigits {
     /// pairs in 16-bit lanes split into tens and units (×103 >> 10 is ÷10 below
     /// 100), then "0" added to every byte.
     @inlinable @inline(__always)
-    static func eightDigits(_ x: UInt32) -> UInt64 {
+    public static func eightDigits(_ x: UInt32) -> UInt64 {
         let halves = UInt64(x / 10_000) | UInt64(x % 10_000) << 32
         let hundreds = ((halves &* 10_486) >> 20) & 0x0000_007F_0000_007F
         let pairs = hundreds | (halves &- hundreds &* 100) << 16
