@@ -53,21 +53,34 @@ public enum Select {
         sample.sort()
         let s = sample.count, q = Double(k) / Double(n - 1)
         let at = q * Double(s - 1), margin = 4 * (Double(s) * q * (1 - q)).squareRoot() + 4
-        let lo = sample[max(0, Int(at - margin))], hi = sample[min(s - 1, Int((at + margin).rounded(.up)))]
-        let parts = parallel ? threads * 4 : 1
-        let counts = Parallel.map(0..<parts, threads: parallel ? threads : 1) { p -> (below: Int, inside: [Double], nan: Bool) in
+        let loAt = max(0, Int(at - margin)), hiAt = min(s - 1, Int((at + margin).rounded(.up)))
+        let lo = sample[loAt], hi = sample[hiAt]
+        // Room for the values the bracket is expected to keep (its share of the sample, and a margin):
+        // kept values appended one by one reallocated their array again and again.
+        let expected = (hiAt - loAt + 3) * n / s
+        /// Counts the values of `range` below the bracket and keeps those in it.
+        @Sendable func pass(_ range: Range<Int>, capacity: Int) -> (below: Int, inside: [Double], nan: Bool) {
             var below = 0, inside: [Double] = [], nan = false
+            inside.reserveCapacity(capacity)
             values.withUnsafeBufferPointer { v in
-                for i in (n * p / parts)..<(n * (p + 1) / parts) {
+                for i in range {
                     let x = v[i]
                     if x < lo { below &+= 1 } else if x <= hi { inside.append(x) } else if x.isNaN { nan = true }
                 }
             }
             return (below, inside, nan)
         }
-        let below = counts.reduce(0) { $0 + $1.below }
-        var inside = counts.flatMap(\.inside)
-        guard !counts.contains(where: \.nan), k >= below, k - below < inside.count else { return whole() }
+        var (below, inside, nan) = (0, [Double](), false)
+        if parallel {
+            let parts = threads * 4
+            let counts = Parallel.map(0..<parts, threads: threads) { p in pass((n * p / parts)..<(n * (p + 1) / parts), capacity: expected / parts) }
+            below = counts.reduce(0) { $0 + $1.below }
+            inside = counts.flatMap(\.inside)
+            nan = counts.contains(where: \.nan)
+        } else {
+            (below, inside, nan) = pass(0..<n, capacity: expected)
+        }
+        guard !nan, k >= below, k - below < inside.count else { return whole() }
         let v = kth(&inside, k - below)
         return v == 0 ? whole() : v
     }
