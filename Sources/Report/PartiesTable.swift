@@ -30,8 +30,9 @@ public struct PartiesTable: Sendable {
     /// total (risk, red count, role, name, country; no two parties share the
     /// last three), so the table is the one a single pass over both gives.
     public init(_ data: ReportData) {
+        let contributions = Contributions(data)
         let roles = Parallel.map(0..<2, threads: System.cores) { k in
-            k == 0 ? PartiesTable.traders(data) : PartiesTable.counterparties(data)
+            k == 0 ? PartiesTable.traders(data, contributions) : PartiesTable.counterparties(data, contributions)
         }
         parties = (roles[0] + roles[1]).sorted { a, b in
             if a.riskSum != b.riskSum { return a.riskSum > b.riskSum }
@@ -44,59 +45,112 @@ public struct PartiesTable: Sendable {
 
     /// The parties of one role, numbered as first met in row order, with every
     /// row's figures added in row order.
-    struct Accumulator {
-        let data: ReportData
+    /// Every row of risk above 0, ascending, with each detector's contribution to
+    /// its risk (`values[k × detectors + d]` for `rows[k]`): read column by column
+    /// (a sparse column's stored scores only) once for both roles, where reading
+    /// every detector's score at each such row, once per role, cost a lookup in
+    /// each column's bitmap and values per row and detector.
+    struct Contributions: Sendable {
+        let rows: [Int32]
+        let values: [Double]
         let detectors: Int
-        let risk: [Double], lanes: [Lane], date: [Int32], columns: [ScoreColumn]
-        var list: [Party] = []
-        var declarations: [Int] = [], red: [Int] = [], amber: [Int] = []
-        var riskSum: [Double] = [], riskMax: [Double] = [], first: [Int32] = [], last: [Int32] = []
-        var detectorSums: [Double] = []
 
         init(_ data: ReportData) {
-            self.data = data
-            detectors = data.scores.names.count
-            (risk, lanes, date, columns) = (data.risk, data.lanes.lane, data.table.date, data.scores.columns)
+            let risk = data.risk, columns = data.scores.columns, model = data.model
+            let detectors = columns.count
+            var rows: [Int32] = []
+            for r in risk.indices where risk[r] > 0 { rows.append(Int32(truncatingIfNeeded: r)) }
+            let flagged = rows
+            // Per detector on every core: its contribution at a row it stores no score for is
+            // that of a score of 0; the stored ones, met in row order, overwrite theirs.
+            let perDetector = Parallel.map(0..<detectors, threads: System.cores) { d -> [Double] in
+                var out = [Double](repeating: model.contribution(d, score: 0), count: flagged.count)
+                var k = 0
+                columns[d].forEachStored { r, v in
+                    while k < flagged.count && Int(flagged[k]) < r { k += 1 }
+                    if k < flagged.count && Int(flagged[k]) == r { out[k] = model.contribution(d, score: v) }
+                }
+                return out
+            }
+            var values = [Double](repeating: 0, count: flagged.count * detectors)
+            for (d, column) in perDetector.enumerated() {
+                for k in column.indices { values[k * detectors + d] = column[k] }
+            }
+            self.rows = flagged
+            self.values = values
+            self.detectors = detectors
+        }
+    }
+
+    /// One party's running figures.
+    struct Figures {
+        var declarations = 0, red = 0, amber = 0
+        var riskSum = 0.0, riskMax = 0.0, first = Int32.max, last = Int32.min
+    }
+
+    struct Accumulator {
+        let detectors: Int, names: [String]
+        let risk: [Double], lanes: [Lane], date: [Int32]
+        let contributions: Contributions
+        var list: [Party] = []
+        var figures: [Figures] = []
+        var detectorSums: [Double] = []
+        /// The next row of `contributions.rows` (rows come in ascending order).
+        var nextFlagged = 0
+
+        init(_ data: ReportData, _ contributions: Contributions) {
+            (detectors, names) = (data.scores.names.count, data.scores.names)
+            (risk, lanes, date) = (data.risk, data.lanes.lane, data.table.date)
+            self.contributions = contributions
         }
 
         mutating func party(role: String, name: String, country: UInt16?) -> Int {
             list.append(Party(role: role, name: name, country: country.map(CountryCodes.alpha2) ?? ""))
-            declarations.append(0); red.append(0); amber.append(0)
-            riskSum.append(0); riskMax.append(0); first.append(.max); last.append(.min)
+            figures.append(Figures())
             detectorSums.append(contentsOf: repeatElement(0, count: detectors))
             return list.count - 1
         }
 
+        /// Adds row `row` (rows in ascending order) to party `i`.
         @inline(__always)
         mutating func add(_ i: Int, row: Int) {
-            declarations[i] += 1
-            switch lanes[row] {
-            case .red: red[i] += 1
-            case .amber: amber[i] += 1
+            let r = risk[row], lane = lanes[row], day = date[row]
+            Accumulator.update(&figures[i], risk: r, lane: lane, day: day)
+            if r > 0 {
+                let k = nextFlagged
+                nextFlagged += 1
+                let base = k * detectors, target = i * detectors
+                for d in 0..<detectors { detectorSums[target + d] += contributions.values[base + d] }
+            }
+        }
+
+        /// One access to a party's figures per row, not one per figure.
+        @inline(__always)
+        static func update(_ f: inout Figures, risk r: Double, lane: Lane, day: Int32) {
+            f.declarations += 1
+            switch lane {
+            case .red: f.red += 1
+            case .amber: f.amber += 1
             case .green: break
             }
-            let r = risk[row]
-            riskSum[i] += r
-            riskMax[i] = max(riskMax[i], r)
-            first[i] = min(first[i], date[row])
-            last[i] = max(last[i], date[row])
-            if r > 0 {
-                for d in 0..<detectors { detectorSums[i * detectors + d] += data.model.contribution(d, score: columns[d][row]) }
-            }
+            f.riskSum += r
+            f.riskMax = max(f.riskMax, r)
+            f.first = min(f.first, day)
+            f.last = max(f.last, day)
         }
 
         /// The parties with their figures and top detector.
         func parties() -> [Party] {
-            let names = data.scores.names
             var out = list
             for i in out.indices {
-                out[i].declarations = declarations[i]
-                out[i].red = red[i]
-                out[i].amber = amber[i]
-                out[i].riskSum = riskSum[i]
-                out[i].riskMax = riskMax[i]
-                out[i].firstSeen = first[i]
-                out[i].lastSeen = last[i]
+                let f = figures[i]
+                out[i].declarations = f.declarations
+                out[i].red = f.red
+                out[i].amber = f.amber
+                out[i].riskSum = f.riskSum
+                out[i].riskMax = f.riskMax
+                out[i].firstSeen = f.first
+                out[i].lastSeen = f.last
                 let sums = detectorSums[(i * detectors)..<((i + 1) * detectors)]
                 if let d = sums.indices.max(by: { sums[$0] < sums[$1] }), sums[d] > 0 { out[i].topDetector = names[d - i * detectors] }
             }
@@ -105,11 +159,11 @@ public struct PartiesTable: Sendable {
     }
 
     /// Exporters (importers, for import feeds): a trader is its name code (its id's without a name column).
-    static func traders(_ data: ReportData) -> [Party] {
+    static func traders(_ data: ReportData, _ contributions: Contributions) -> [Party] {
         let t = data.table
         guard let trader = t.text(.traderName) ?? t.text(.traderID) else { return [] }
         let flow = t.flow
-        var acc = Accumulator(data)
+        var acc = Accumulator(data, contributions)
         var partyOf = [Int](repeating: -1, count: trader.values.count)
         for row in 0..<t.count {
             let code = Int(trader.codes[row])
@@ -125,12 +179,12 @@ public struct PartiesTable: Sendable {
 
     /// Consignees (suppliers, for import feeds): a counterparty is its name code
     /// and country (its destination's without a counterparty country column).
-    static func counterparties(_ data: ReportData) -> [Party] {
+    static func counterparties(_ data: ReportData, _ contributions: Contributions) -> [Party] {
         let t = data.table
         guard let counterparty = t.text(.counterpartyName) ?? t.text(.counterpartyID) else { return [] }
         let flow = t.flow
         let cpCountry = t.countries(.counterparty) ?? t.countries(.destination)
-        var acc = Accumulator(data)
+        var acc = Accumulator(data, contributions)
         // A name's first country in one array read; a dictionary only for a name seen in a second country.
         var partyOf = [Int](repeating: -1, count: counterparty.values.count)
         var countryOf = [UInt16](repeating: 0, count: counterparty.values.count)

@@ -72,8 +72,12 @@ struct PartiesTableTests {
             let country = ["US", "DE", "AE", "KR"][Int.random(in: 0..<4, using: &rng)]
             csv += "\(r),1,2024-0\(Int.random(in: 1...9, using: &rng))-1\(Int.random(in: 0...9, using: &rng)),\(exporter),\(consignee),\(country),\(country),28049000,10,USD\n"
         }
-        let columns = (0..<3).map { _ in (0..<n).map { _ in Double.random(in: 0..<1, using: &rng) < 0.3 ? Double.random(in: 0..<9, using: &rng) : 0 } }
-        let data = try reportData(csv, in: dir, columns: columns, inspectRate: 0.05, amberRate: 0.1)
+        // Stored densely (30% scored), sparsely (4%: only the scored rows are stored), and sparsely
+        // under a background below 0, where a row's unstored 0 still contributes.
+        let shares = [0.3, 0.3, 0.04, 0.04]
+        let columns = shares.map { share in (0..<n).map { _ in Double.random(in: 0..<1, using: &rng) < share ? Double.random(in: -2..<9, using: &rng) : 0 } }
+        let data = try reportData(csv, in: dir, columns: columns, backgrounds: [0, 1, 0, -0.5], inspectRate: 0.05, amberRate: 0.1)
+        #expect(data.scores.columns[2].isSparse && data.scores.columns[3].isSparse && !data.scores.columns[0].isSparse)
         let t = data.table
         // The oracle: one pass in row order, parties keyed by role, name and country.
         var oracle: [String: PartiesTable.Party] = [:]
@@ -93,7 +97,8 @@ struct PartiesTableTests {
                 p.lastSeen = max(p.lastSeen, t.date[row])
                 oracle[key] = p
                 if data.risk[row] > 0 {
-                    sums[key, default: [0, 0, 0]] = (0..<3).map { sums[key, default: [0, 0, 0]][$0] + data.model.contribution($0, score: data.scores.columns[$0][row]) }
+                    let zeros = [Double](repeating: 0, count: columns.count)
+                    sums[key] = columns.indices.map { sums[key, default: zeros][$0] + data.model.contribution($0, score: data.scores.columns[$0][row]) }
                 }
             }
         }
