@@ -8,7 +8,8 @@
 # read_csv(...), and a per-HS group-by of count, mean and stddev of ln(USD/kg)),
 # and Polars (lazy scan, the same group-by) when it installs. TradeScan: the whole
 # scan (every detector, the full report, with the generated party list) and typed
-# ingest alone (tradescan validate), with peak resident memory.
+# ingest alone (tradescan validate), with peak resident memory (GB of 10^9 bytes; before
+# 2026-11-30's thirteenth session the script printed KiB / 10^6 under "GB", 2.4% less).
 # Data goes to data/peers-ROWS (git-ignored).
 # Page cache is warmed by one untimed read first. Each timed scan writes into an
 # empty place: the last run's report is removed (untimed) before it.

@@ -122,7 +122,8 @@ print(f"file {path}: {size / 1e9:.2f} GB, {runs} alternating runs each, {os.cpu_
 print(f"{'':48s} {'median s':>9s} {'GB/s':>6s} {'scan time / this':>17s} {'peak RSS':>9s}")
 for name, _ in peers:
     m = statistics.median(times[name])
-    rss = f"{peak_kb[name] / 1e6:.2f} GB" if name in peak_kb else ""
+    # ru_maxrss is in KiB; GB here are 10^9 bytes.
+    rss = f"{peak_kb[name] * 1024 / 1e9:.3f} GB" if name in peak_kb else ""
     print(f"{name:48s} {m:9.2f} {size / m / 1e9:6.2f} {base / m:16.2f}x {rss:>9s}")
 print()
 print("scan time / this: how many times longer the whole tradescan scan takes than this run (1.00x or less: scan is as fast)")

@@ -142,6 +142,9 @@ public struct UnitValueDetector: Detector {
 
         var count: Int { code.count }
         func rows(of p: Int) -> ArraySlice<Int32> { rows[starts[p]..<starts[p + 1]] }
+
+        /// Where a fit leaves them for the scoring of its table (`TableFacts.stash`).
+        static let factsKey = "unit_value.pairs"
     }
 
     /// The hierarchy levels of a code: full line, HS6, HS4, chapter, everything.
@@ -261,6 +264,7 @@ public struct UnitValueDetector: Detector {
             groups[key] = g
         }
         facts?.stash(UnitValueFeatures.Rows.factsKey, features)
+        facts?.stash(Pairs.factsKey, pairs)
         return FittedUnitValue(groups: groups, minimumRows: minimumRows)
     }
 
@@ -383,8 +387,10 @@ public struct FittedUnitValue: FittedDetector {
     func anomalyScores(_ table: DeclarationTable, facts: TableFacts?) -> [Double] {
         var scores = [Double](repeating: 0, count: table.count)
         guard table.text(.hsCode) != nil else { return scores }
-        // Rows by the group that scores them, decided once per (code, unit class) pair.
-        let pairs = UnitValueDetector.Pairs(table)
+        // Rows by the group that scores them, decided once per (code, unit class) pair. A fit of
+        // this table leaves its pairs (the same for any model): not rebuilding them here keeps
+        // a second 40 MB row list (at 10M rows) off the scan's peak, which is in this scoring.
+        let pairs = facts?.take(UnitValueDetector.Pairs.factsKey, as: UnitValueDetector.Pairs.self) ?? UnitValueDetector.Pairs(table)
         var byGroup: [String: [Int]] = [:]
         for p in 0..<pairs.count {
             if let g = group(code: pairs.code[p], unitClass: pairs.unitClass[p]) { byGroup[g.key, default: []].append(p) }

@@ -39,7 +39,7 @@ struct UnitValueDetectorTests {
         #expect(pairs.inPairOrder(values, t) == pairs.rows.map { Int($0) &* 7919 })
     }
 
-    @Test("the features a fit leaves in the table's facts score as features built afresh, and are taken, not kept")
+    @Test("the features and pairs a fit leaves in the table's facts score as ones built afresh, and are taken, not kept")
     func featuresThroughFacts() throws {
         let t = Self.data.table
         let facts = TableFacts(t)
@@ -48,9 +48,15 @@ struct UnitValueDetectorTests {
         #expect(fitted.groups.keys.sorted() == alone.groups.keys.sorted())
         let stashed = facts.take(UnitValueFeatures.Rows.factsKey, as: UnitValueFeatures.Rows.self)
         #expect(stashed?.values.count == t.count)
+        // The pairs left behind are those of the table: every row once, numbered as a fresh count numbers them.
+        let pairs = try #require(facts.take(UnitValueDetector.Pairs.factsKey, as: UnitValueDetector.Pairs.self))
+        let fresh = UnitValueDetector.Pairs(t)
+        #expect(pairs.rows == fresh.rows && pairs.starts == fresh.starts && pairs.code == fresh.code && pairs.unitClass == fresh.unitClass)
+        facts.stash(UnitValueDetector.Pairs.factsKey, pairs)
         facts.stash(UnitValueFeatures.Rows.factsKey, try #require(stashed))
         let (viaFacts, _) = fitted.scoresAndExplainer(t, facts: facts)
         #expect(facts.take(UnitValueFeatures.Rows.factsKey, as: UnitValueFeatures.Rows.self) == nil, "scoring took them")
+        #expect(facts.take(UnitValueDetector.Pairs.factsKey, as: UnitValueDetector.Pairs.self) == nil, "scoring took the pairs")
         #expect(viaFacts == alone.anomalyScores(t))
         // Without a stash (a model file scoring a new feed) the features are built from the facts' samples.
         #expect(fitted.scoresAndExplainer(t, facts: TableFacts(t)).0 == viaFacts)
