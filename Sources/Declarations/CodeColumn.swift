@@ -1,74 +1,110 @@
-/// The dictionary codes of a text column, one per row, two bytes each while
-/// every code fits 16 bits and four once one does not.
+/// The dictionary codes of a text column, one per row, in one byte each while
+/// every code fits 8 bits, two while they fit 16, four after that.
 ///
 /// A column's codes count its distinct values, and most fields have few:
-/// tariff codes, units, currencies, ports and transport modes a few hundred,
-/// names and descriptions some tens of thousands. At two bytes a row instead of
-/// four, the ten text fields of a 10M-row table take 200 MB less. A code reads
-/// back as `UInt32` whatever the width; appending a code of 65,536 or more
-/// widens the column once (`append(_:through:largest:)` widens as soon as its
-/// map may hold one: a text column's once its dictionary passes 65,536 values).
+/// units, currencies, ports and transport modes a handful to a few dozen,
+/// tariff codes a few hundred, names and descriptions some tens of thousands.
+/// At one or two bytes a row instead of four, the text fields of a 10M-row
+/// table take 240 MB less. A code reads back as `UInt32` whatever the width;
+/// appending a code that needs more bits widens the column once
+/// (`append(_:through:largest:)` widens as soon as its map may hold one: a text
+/// column's once its dictionary passes 256, then 65,536 values).
 public struct CodeColumn: Sendable, RandomAccessCollection, Equatable {
-    /// The codes while narrow (empty once wide).
+    /// The codes while every one fits a byte (empty once wider).
+    private var small: [UInt8] = []
+    /// The codes while every one fits two bytes (empty otherwise).
     private var narrow: [UInt16] = []
-    /// The codes once wide (empty while narrow).
+    /// The codes once one needs more than two bytes (empty until then).
     private var wide: [UInt32] = []
-    /// Whether the codes are stored in four bytes.
-    public private(set) var isWide = false
+    /// Bytes a code takes (1, 2 or 4).
+    public private(set) var bytesPerCode = 1
 
     public init() {}
 
-    /// `codes`, narrow when every one fits 16 bits.
+    /// `codes`, in the fewest bytes that hold every one.
     public init(_ codes: [UInt32]) {
-        if codes.allSatisfy({ $0 <= UInt32(UInt16.max) }) {
-            narrow = codes.map { UInt16(truncatingIfNeeded: $0) }
-        } else {
-            wide = codes
-            isWide = true
+        let widest = CodeColumn.bytes(for: codes.max() ?? 0)
+        switch widest {
+        case 1: small = codes.map { UInt8(truncatingIfNeeded: $0) }
+        case 2: narrow = codes.map { UInt16(truncatingIfNeeded: $0) }
+        default: wide = codes
+        }
+        bytesPerCode = widest
+    }
+
+    /// Codes already known to fit 16 bits, kept in two bytes (a chunk's columns, read once by the merge).
+    init(narrow codes: [UInt16]) {
+        narrow = codes
+        bytesPerCode = 2
+    }
+
+    /// Whether the codes are stored in four bytes.
+    public var isWide: Bool { bytesPerCode == 4 }
+
+    /// The bytes a column needs for codes up to `code`.
+    @inline(__always)
+    static func bytes(for code: UInt32) -> Int { code <= 0xFF ? 1 : code <= 0xFFFF ? 2 : 4 }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int {
+        switch bytesPerCode {
+        case 1: small.count
+        case 2: narrow.count
+        default: wide.count
         }
     }
 
-    /// Codes already known to fit 16 bits.
-    init(narrow codes: [UInt16]) {
-        narrow = codes
-    }
-
-    public var startIndex: Int { 0 }
-    public var endIndex: Int { isWide ? wide.count : narrow.count }
-
     @inline(__always)
     public subscript(r: Int) -> UInt32 {
-        isWide ? wide[r] : UInt32(narrow[r])
+        switch bytesPerCode {
+        case 1: UInt32(small[r])
+        case 2: UInt32(narrow[r])
+        default: wide[r]
+        }
     }
 
-    /// Bytes a code takes (2 or 4).
-    public var bytesPerCode: Int { isWide ? 4 : 2 }
-
-    /// Stores codes in four bytes from now on.
-    mutating func widen() {
-        guard !isWide else { return }
-        wide = narrow.map { UInt32($0) }
-        narrow = []
-        isWide = true
+    /// Stores the codes in `bytes` bytes from now on (a no-op when they already take as many),
+    /// keeping the room reserved for more.
+    mutating func widen(to bytes: Int) {
+        guard bytes > bytesPerCode else { return }
+        let room = Swift.max(small.capacity, narrow.capacity, count)
+        if bytes == 2 {
+            narrow.reserveCapacity(room)
+            narrow.append(contentsOf: small.lazy.map { UInt16($0) })
+        } else {
+            wide.reserveCapacity(room)
+            if bytesPerCode == 1 { wide.append(contentsOf: small.lazy.map { UInt32($0) }) } else { wide.append(contentsOf: narrow.lazy.map { UInt32($0) }) }
+            narrow = []
+        }
+        small = []
+        bytesPerCode = bytes
     }
 
     mutating func reserveCapacity(_ n: Int) {
-        if isWide { wide.reserveCapacity(n) } else { narrow.reserveCapacity(n) }
+        switch bytesPerCode {
+        case 1: small.reserveCapacity(n)
+        case 2: narrow.reserveCapacity(n)
+        default: wide.reserveCapacity(n)
+        }
     }
 
     @inline(__always)
     mutating func append(_ code: UInt32) {
-        if !isWide && code > UInt32(UInt16.max) { widen() }
-        if isWide { wide.append(code) } else { narrow.append(UInt16(truncatingIfNeeded: code)) }
+        widen(to: CodeColumn.bytes(for: code))
+        switch bytesPerCode {
+        case 1: small.append(UInt8(truncatingIfNeeded: code))
+        case 2: narrow.append(UInt16(truncatingIfNeeded: code))
+        default: wide.append(code)
+        }
     }
 
     /// Appends `count` copies of `code`.
     mutating func append(_ code: UInt32, count: Int) {
-        if !isWide && code > UInt32(UInt16.max) { widen() }
-        if isWide {
-            wide.append(contentsOf: repeatElement(code, count: count))
-        } else {
-            narrow.append(contentsOf: repeatElement(UInt16(truncatingIfNeeded: code), count: count))
+        widen(to: CodeColumn.bytes(for: code))
+        switch bytesPerCode {
+        case 1: small.append(contentsOf: repeatElement(UInt8(truncatingIfNeeded: code), count: count))
+        case 2: narrow.append(contentsOf: repeatElement(UInt16(truncatingIfNeeded: code), count: count))
+        default: wide.append(contentsOf: repeatElement(code, count: count))
         }
     }
 
@@ -76,26 +112,37 @@ public struct CodeColumn: Sendable, RandomAccessCollection, Equatable {
     /// chunk's dictionary, `map` their codes in this one.
     /// `largest`, when known, is the largest code in `map`.
     mutating func append(_ source: CodeColumn, through map: [UInt32], largest: UInt32? = nil) {
-        if !isWide && (largest ?? map.max() ?? 0) > UInt32(UInt16.max) { widen() }
+        widen(to: CodeColumn.bytes(for: largest ?? map.max() ?? 0))
         let start = count
-        if isWide {
-            wide.append(contentsOf: repeatElement(0, count: source.count))
-            wide.withUnsafeMutableBufferPointer { dst in
-                // safe: dst has start + source.count elements; every code of source indexes map.
-                for k in 0..<source.count { dst[start + k] = map[Int(source[k])] }
+        switch bytesPerCode {
+        case 1:
+            small.append(contentsOf: repeatElement(0, count: source.count))
+            small.withUnsafeMutableBufferPointer { dst in
+                // safe: dst has start + source.count elements; every code of source indexes map, and every mapped code fits a byte (the largest does).
+                for k in 0..<source.count { dst[start + k] = UInt8(truncatingIfNeeded: map[Int(source[k])]) }
             }
-        } else {
+        case 2:
             narrow.append(contentsOf: repeatElement(0, count: source.count))
             narrow.withUnsafeMutableBufferPointer { dst in
-                // safe: as above; every mapped code fits 16 bits (the largest does).
+                // safe: as above; every mapped code fits 16 bits.
                 for k in 0..<source.count { dst[start + k] = UInt16(truncatingIfNeeded: map[Int(source[k])]) }
+            }
+        default:
+            wide.append(contentsOf: repeatElement(0, count: source.count))
+            wide.withUnsafeMutableBufferPointer { dst in
+                // safe: as above.
+                for k in 0..<source.count { dst[start + k] = map[Int(source[k])] }
             }
         }
     }
 
     /// Keeps the first `n` codes.
     mutating func truncate(_ n: Int) {
-        if isWide { wide.removeSubrange(n...) } else { narrow.removeSubrange(n...) }
+        switch bytesPerCode {
+        case 1: small.removeSubrange(n...)
+        case 2: narrow.removeSubrange(n...)
+        default: wide.removeSubrange(n...)
+        }
     }
 
     public static func == (a: CodeColumn, b: CodeColumn) -> Bool {
