@@ -396,7 +396,7 @@ struct ChunkParser: @unchecked Sendable {
         table.date = c.dates.array()
         table.flow = c.flows.array()
         table.valueUSD = c.usd.array()
-        table.fileIndex = Array(repeating: UInt16(truncatingIfNeeded: fileIndex), count: c.accepted)
+        table.fileIndex.append(UInt32(truncatingIfNeeded: fileIndex), count: c.accepted)
         for f in TextField.allCases {
             let present = f == .hsCode || f == .currency || textPlan.contains { $0.field == f }
             guard present else { table.text[f.rawValue] = nil; continue }

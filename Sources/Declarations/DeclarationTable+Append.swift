@@ -82,7 +82,7 @@ extension DeclarationTable {
     mutating func append(_ other: DeclarationTable, keep: [Bool]?, fileIndex file: Int, remaps: UnsafeMutablePointer<[UInt32]>?) {
         let added = keep?.filter { $0 }.count ?? other.count
         let before = count
-        fileIndex.append(contentsOf: repeatElement(UInt16(truncatingIfNeeded: file), count: added))
+        fileIndex.append(UInt32(truncatingIfNeeded: file), count: added)
         line.append(other.line, keep: keep)
         declarationID.append(other.declarationID, keep: keep)
         itemNo.append(other.itemNo, keep: keep)
@@ -139,7 +139,7 @@ extension DeclarationTable {
     /// Keeps the first `rows` rows (dictionaries keep their values).
     mutating func truncate(rows n: Int) {
         guard n < count else { return }
-        fileIndex.removeSubrange(n...); line.removeSubrange(n...); itemNo.removeSubrange(n...); date.removeSubrange(n...)
+        fileIndex.truncate(n); line.removeSubrange(n...); itemNo.removeSubrange(n...); date.removeSubrange(n...)
         flow.removeSubrange(n...); valueUSD.removeSubrange(n...)
         declarationID.truncate(n)
         if outcome != nil { outcome!.removeSubrange(n...) }
@@ -159,7 +159,7 @@ extension DeclarationTable {
         t.files = files
         t.present = present
         t.append(self, keep: keep, fileIndex: 0)
-        t.fileIndex = fileIndex.indices.filter { keep[$0] }.map { fileIndex[$0] }
+        t.fileIndex = CodeColumn(fileIndex.indices.filter { keep[$0] }.map { fileIndex[$0] })
         return t
     }
 }

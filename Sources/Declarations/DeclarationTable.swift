@@ -76,7 +76,7 @@ public struct DeclarationTable: Sendable {
     /// Input files, by `fileIndex`.
     public internal(set) var files: [String] = []
     /// Per row: the file it came from and the 1-based line it starts on.
-    public internal(set) var fileIndex: [UInt16] = []
+    public internal(set) var fileIndex = CodeColumn()
     public internal(set) var line: [UInt32] = []
 
     /// Declaration numbers, as read (leading zeros kept).
@@ -126,7 +126,7 @@ public struct DeclarationTable: Sendable {
 
     /// Bytes the columns take (codes and numbers, plus the distinct values).
     public var byteCount: Int {
-        var b = fileIndex.count * 2 + line.count * 4 + itemNo.count * 4 + date.count * 4 + flow.count + valueUSD.count * 8
+        var b = fileIndex.count * fileIndex.bytesPerCode + line.count * 4 + itemNo.count * 4 + date.count * 4 + flow.count + valueUSD.count * 8
         b += (outcome?.count ?? 0)
         b += declarationID.byteCount
         for c in text.compactMap({ $0 }) + extras.map(\.column) { b += c.codes.count * c.codes.bytesPerCode + c.values.arena.count + c.values.offsets.count * 8 }

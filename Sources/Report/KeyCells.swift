@@ -25,7 +25,7 @@ struct KeyCells: Sendable {
     /// Per input file.
     private var fileBase = 0
     private var fileCount = 0
-    private var fileIndex: [UInt16] = []
+    private var fileIndex = CodeColumn()
     /// The empty cell.
     private var empty = 0
 
