@@ -73,7 +73,11 @@ public struct CodeColumn: Sendable, RandomAccessCollection, Equatable {
             narrow.append(contentsOf: small.lazy.map { UInt16($0) })
         } else {
             wide.reserveCapacity(room)
-            if bytesPerCode == 1 { wide.append(contentsOf: small.lazy.map { UInt32($0) }) } else { wide.append(contentsOf: narrow.lazy.map { UInt32($0) }) }
+            if bytesPerCode == 1 {
+                wide.append(contentsOf: small.lazy.map { UInt32($0) })
+            } else {
+                wide.append(contentsOf: narrow.lazy.map { UInt32($0) })
+            }
             narrow = []
         }
         small = []

@@ -159,7 +159,8 @@ extension DeclarationTable {
         t.files = files
         t.present = present
         t.append(self, keep: keep, fileIndex: 0)
-        t.fileIndex = CodeColumn(fileIndex.indices.filter { keep[$0] }.map { fileIndex[$0] })
+        t.fileIndex = CodeColumn()
+        for r in fileIndex.indices where keep[r] { t.fileIndex.append(fileIndex[r]) }
         return t
     }
 }

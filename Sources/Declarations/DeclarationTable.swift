@@ -56,7 +56,7 @@ public enum NumberField: Int, CaseIterable, Sendable {
 
 /// A text column: one code per row into a dictionary of distinct values.
 public struct TextColumn: Sendable {
-    /// Per row: the code of its value in `values` (16 bits while the dictionary allows).
+    /// Per row: the code of its value in `values` (1, 2 or 4 bytes, as the dictionary needs).
     public var codes = CodeColumn()
     public var values = ByteInterner()
     public init() {}

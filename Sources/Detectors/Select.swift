@@ -32,8 +32,9 @@ public enum Select {
     /// An evenly spaced sample (4096 values, or one in 16 of fewer than
     /// 65,536), sorted, brackets the k-th value with a margin of four standard
     /// errors of its rank; one pass (over ranges on every core, for a large
-    /// array on several) counts the values below the bracket and keeps those in it; the k-th is then selected among the kept ones. When the
-    /// bracket misses (an unlucky sample), the values hold a NaN, or the
+    /// array on several) counts the values below the bracket and keeps those
+    /// in it; the k-th is then selected among the kept ones. When the bracket
+    /// misses (an unlucky sample), the values hold a NaN, or the
     /// answer is a zero (whose sign the selection's order decides), it falls
     /// back to `kth` of the whole copy, so the result is always that.
     public static func kthOfCopy(_ values: [Double], _ k: Int, threads: Int) -> Double {

@@ -442,7 +442,7 @@ public struct FittedUnitValue: FittedDetector {
                     for (i, row) in rows.enumerated() {
                         let r = Int(row)
                         // The row's score slot lies far from the last one's, as its features did.
-                        if i &+ ahead < rows.count { Prefetch.read(shared.baseAddress! + Int(rows[i &+ ahead])) }
+                        if i &+ ahead < rows.count { Prefetch.read(shared, at: Int(rows[i &+ ahead])) }
                         var largest = 0.0
                         for c in 0..<d { largest = max(largest, residual[i + c * stride] * residual[i + c * stride]) }
                         var s = FittedUnitValue.score(squaredDistance: d2[i], largestResidual2: largest, features: d)

@@ -129,7 +129,7 @@ enum UnitValueFeatures {
         all.values.withUnsafeBufferPointer { values in
             out.withUnsafeMutableBufferPointer { out in
                 for i in 0..<n {
-                    if i &+ prefetchDistance < n { Prefetch.read(values.baseAddress! + Int(rows[i &+ prefetchDistance])) }
+                    if i &+ prefetchDistance < n { Prefetch.read(values, at: Int(rows[i &+ prefetchDistance])) }
                     let v = values[Int(rows[i])]
                     for (c, j) in features.enumerated() { out[i + c * n] = Rows.feature(v, j) }
                 }

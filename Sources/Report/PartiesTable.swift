@@ -43,8 +43,6 @@ public struct PartiesTable: Sendable {
         }
     }
 
-    /// The parties of one role, numbered as first met in row order, with every
-    /// row's figures added in row order.
     /// Every row of risk above 0, ascending, with each detector's contribution to
     /// its risk (`values[k × detectors + d]` for `rows[k]`): read column by column
     /// (a sparse column's stored scores only) once for both roles, where reading
@@ -88,6 +86,8 @@ public struct PartiesTable: Sendable {
         var riskSum = 0.0, riskMax = 0.0, first = Int32.max, last = Int32.min
     }
 
+    /// The parties of one role, numbered as first met in row order, with every
+    /// row's figures added in row order.
     struct Accumulator {
         let detectors: Int, names: [String]
         let risk: [Double], lanes: [Lane], date: [Int32]
@@ -119,6 +119,8 @@ public struct PartiesTable: Sendable {
             if r > 0 {
                 let k = nextFlagged
                 nextFlagged += 1
+                // A role's pass must add every row, in ascending order, for the flagged rows to line up.
+                precondition(Int(contributions.rows[k]) == row, "parties: rows added out of order")
                 let base = k * detectors, target = i * detectors
                 for d in 0..<detectors { detectorSums[target + d] += contributions.values[base + d] }
             }

@@ -59,5 +59,13 @@ struct CodeColumnTests {
         #expect(c.bytesPerCode == 2 && Array(c) == [1, 2, 3, 7, 7])
         c.append(CodeColumn(narrow: [1]), through: [0, 5], largest: 70_000)
         #expect(c.bytesPerCode == 4 && Array(c) == [1, 2, 3, 7, 7, 5])
+        // From one byte straight to four, with codes already in the column.
+        var d = CodeColumn([1, 2])
+        d.reserveCapacity(10)
+        d.append(CodeColumn(narrow: [0]), through: [70_000])
+        #expect(d.bytesPerCode == 4 && Array(d) == [1, 2, 70_000])
+        var e = CodeColumn([9])
+        e.append(UInt32.max)
+        #expect(e.bytesPerCode == 4 && Array(e) == [9, UInt32.max])
     }
 }

@@ -90,6 +90,24 @@ struct IngestTests {
         #expect(result.table.extras.map(\.name).contains("Tax Rate"))
     }
 
+    @Test("257 input files: every row keeps its file (the file column widens past one byte), and a kept subset too")
+    func manyFiles() throws {
+        let dir = try TemporaryDirectory("many-files")
+        defer { dir.remove() }
+        let paths = try (0..<257).map { k in
+            try write("declaration_id,item_no,date,hs_code,value,currency\n\(k),1,2024-01-02,28049000,10,USD\n\(k),2,2024-01-02,28049000,11,USD\n",
+                      "f\(k).csv", in: dir)
+        }
+        let table = try Ingest.read(paths, options: IngestOptions()).table
+        #expect(table.count == 514 && table.files.count == 257)
+        #expect(table.fileIndex.bytesPerCode == 2)
+        for r in 0..<table.count {
+            #expect(Int(table.fileIndex[r]) == r / 2 && table.declarationID.string(r) == String(r / 2), "row \(r)")
+        }
+        let kept = table.rows(where: (0..<table.count).map { $0 % 2 == 1 || $0 < 4 })
+        #expect(Array(kept.fileIndex) == [0, 0, 1, 1] + (2..<257).map { UInt32($0) })
+    }
+
     @Test("mapping errors name the file and say how to fix them")
     func mappingErrors() throws {
         let header = ["Declaration ID", "Date", "HS6 Code", "Item Price"]

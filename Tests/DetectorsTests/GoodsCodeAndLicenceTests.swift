@@ -78,7 +78,9 @@ struct GoodsCodeAndLicenceTests {
             if abs(got.1 - sim[i, best]) > 1e-12 || (got.0 != fitted.controlledCentroids[best] && sim[i, best] - runnerUp > 1e-12) { mismatches += 1 }
         }
         #expect(mismatches == 0, "\(mismatches) of \(distinct.count) descriptions")
-        #expect(fitted.closestControlled([], byBucket, scratch: &scratch)?.1 == 0)
+        // No nonzero bucket: every similarity is 0, and the first controlled line is the first of equals.
+        let none = try #require(fitted.closestControlled([], byBucket, scratch: &scratch))
+        #expect(none.1 == 0 && none.0 == fitted.controlledCentroids[0])
     }
 
     @Test("score: keyword, text margin, and value evidence above prior odds of 1 in 1000", arguments: [

@@ -72,12 +72,20 @@ struct PartiesTableTests {
             let country = ["US", "DE", "AE", "KR"][Int.random(in: 0..<4, using: &rng)]
             csv += "\(r),1,2024-0\(Int.random(in: 1...9, using: &rng))-1\(Int.random(in: 0...9, using: &rng)),\(exporter),\(consignee),\(country),\(country),28049000,10,USD\n"
         }
-        // Stored densely (30% scored), sparsely (4%: only the scored rows are stored), and sparsely
-        // under a background below 0, where a row's unstored 0 still contributes.
+        // Stored as a palette of values (30% scored, a few hundred values: every row keeps a code),
+        // sparsely (4%: only the scored rows are stored), and sparsely under a background below 0,
+        // where a row's unstored 0 still contributes.
         let shares = [0.3, 0.3, 0.04, 0.04]
         let columns = shares.map { share in (0..<n).map { _ in Double.random(in: 0..<1, using: &rng) < share ? Double.random(in: -2..<9, using: &rng) : 0 } }
         let data = try reportData(csv, in: dir, columns: columns, backgrounds: [0, 1, 0, -0.5], inspectRate: 0.05, amberRate: 0.1)
-        #expect(data.scores.columns[2].isSparse && data.scores.columns[3].isSparse && !data.scores.columns[0].isSparse)
+        #expect(data.scores.columns[2].isSparse && data.scores.columns[3].isSparse && data.scores.columns[0].isPaletted)
+        // The contributions read column by column are each flagged row's own, term by term.
+        let contributions = PartiesTable.Contributions(data)
+        #expect(contributions.rows.map(Int.init) == data.risk.indices.filter { data.risk[$0] > 0 })
+        for (k, row) in contributions.rows.enumerated() {
+            let own = data.contributions(Int(row))
+            #expect(Array(contributions.values[(k * own.count)..<((k + 1) * own.count)]) == own, "seed \(seed) row \(row)")
+        }
         let t = data.table
         // The oracle: one pass in row order, parties keyed by role, name and country.
         var oracle: [String: PartiesTable.Party] = [:]

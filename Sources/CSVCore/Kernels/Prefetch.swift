@@ -8,4 +8,17 @@ public enum Prefetch {
     /// and have their cache misses overlap instead of following one another.
     @inlinable @inline(__always)
     public static func read(_ address: UnsafeRawPointer) { tradescan_prefetch(address) }
+
+    /// Asks for element `index` of `buffer` (an index outside it asks for nothing).
+    @inlinable @inline(__always)
+    public static func read<T>(_ buffer: UnsafeBufferPointer<T>, at index: Int) {
+        guard index >= 0 && index < buffer.count, let base = buffer.baseAddress else { return }
+        tradescan_prefetch(base + index)
+    }
+
+    /// `read(_:at:)` for a buffer being written.
+    @inlinable @inline(__always)
+    public static func read<T>(_ buffer: UnsafeMutableBufferPointer<T>, at index: Int) {
+        read(UnsafeBufferPointer(buffer), at: index)
+    }
 }
