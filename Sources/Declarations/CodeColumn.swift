@@ -38,9 +38,6 @@ public struct CodeColumn: Sendable, RandomAccessCollection, Equatable {
         bytesPerCode = 2
     }
 
-    /// Whether the codes are stored in four bytes.
-    public var isWide: Bool { bytesPerCode == 4 }
-
     /// The bytes a column needs for codes up to `code`.
     @inline(__always)
     static func bytes(for code: UInt32) -> Int { code <= 0xFF ? 1 : code <= 0xFFFF ? 2 : 4 }

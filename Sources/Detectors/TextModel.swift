@@ -29,9 +29,6 @@ struct TextModel: Sendable, Codable {
         return out
     }
 
-    /// IDF over distinct descriptions.
-    init(descriptions: [String]) { self.init(grams: descriptions.map(TextModel.grams)) }
-
     /// IDF over distinct descriptions given by their grams (`grams(_:)`).
     init(grams: [[(Int, Double)]]) {
         var df = [Double](repeating: 0, count: TextModel.dimension)

@@ -13,7 +13,6 @@ struct CodeColumnTests {
     func initWidth(codes: [UInt32], bytes: Int) {
         let c = CodeColumn(codes)
         #expect(c.bytesPerCode == bytes)
-        #expect(c.isWide == (bytes == 4))
         #expect(Array(c) == codes)
     }
 
