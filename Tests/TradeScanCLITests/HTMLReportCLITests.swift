@@ -16,10 +16,13 @@ private func chromium() throws -> String {
 }
 
 private func runChromium(_ args: [String]) throws -> (stdout: String, stderr: String, status: Int32) {
+    // A profile of its own, removed after (one per run was left behind).
+    let profile = try TemporaryDirectory("chromium-profile")
+    defer { profile.remove() }
     let p = Process()
     p.executableURL = URL(fileURLWithPath: try chromium())
     p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-                   "--enable-logging=stderr", "--v=0", "--user-data-dir=" + NSTemporaryDirectory() + "tradescan-chromium-\(getpid())"] + args
+                   "--enable-logging=stderr", "--v=0", "--user-data-dir=" + profile.path] + args
     let out = Pipe(), err = Pipe()
     p.standardOutput = out
     p.standardError = err
