@@ -42,7 +42,7 @@ public final class ProgressLog: @unchecked Sendable {
         let width = 30
         let filled = total > 0 ? Int(Double(width) * Double(done) / Double(total)) : 0
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        write(String(format: "\r\u{1B}[2Kingest [%@] %d rows, %.0f MB/s, ETA %.0f s", bar, p.rows, rate / 1e6, eta))
+        write(String(format: "\r\u{1B}[2Kingest [%@] %ld rows, %.0f MB/s, ETA %.0f s", bar, p.rows, rate / 1e6, eta))
         drewBar = true
     }
 

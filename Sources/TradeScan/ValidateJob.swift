@@ -35,6 +35,11 @@ public enum ValidateJob {
 
 /// The accounting of an ingest, as text (terminal) and Markdown (summary.md).
 public enum IngestSummary {
+    /// The table's bytes per row (0 for an empty table).
+    static func bytesPerRow(_ r: IngestResult) -> Double {
+        r.table.count == 0 ? 0 : Double(r.table.byteCount) / Double(r.table.count)
+    }
+
     public static func text(_ r: IngestResult, verbose: Bool) -> String {
         var s = ""
         for f in r.files {
@@ -48,9 +53,11 @@ public enum IngestSummary {
         if !r.rejectCounts.isEmpty {
             s += "rejected by reason: " + r.rejectCounts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ") + "\n"
         }
-        s += String(format: "reject rate %.4f%%; table %d rows, %.0f bytes/row; %.2f s, %.0f MB/s\n",
-                    r.rejectRate * 100, r.table.count, r.table.count == 0 ? 0 : Double(r.table.byteCount) / Double(r.table.count),
-                    r.seconds, r.seconds > 0 ? Double(r.bytes) / r.seconds / 1e6 : 0)
+        // Every argument typed: `cond ? 0 : someDouble` passed as a CVarArg is an Int 0 when cond holds, and
+        // `%f` then reads the next argument's value (a header-only file showed its MB/s as its seconds).
+        let rate: Double = r.seconds > 0 ? Double(r.bytes) / r.seconds / 1e6 : 0
+        s += String(format: "reject rate %.4f%%; table %ld rows, %.0f bytes/row; %.2f s, %.0f MB/s\n",
+                    r.rejectRate * 100, r.table.count, bytesPerRow(r), r.seconds, rate)
         if verbose, let first = r.files.first {
             s += "\nresolved mapping (\(first.path)):\n" + first.mapping.map { "  " + $0 }.joined(separator: "\n") + "\n"
             s += "FX: " + r.fxSource + "\n"
@@ -69,8 +76,7 @@ public enum IngestSummary {
             for (k, v) in r.rejectCounts.sorted(by: { $0.key.rawValue < $1.key.rawValue }) { s += "| `\(k.rawValue)` | \(v) |\n" }
             s += "\n"
         }
-        s += String(format: "Reject rate %.4f%%. Table: %d rows, %.0f bytes per row",
-                    r.rejectRate * 100, r.table.count, r.table.count == 0 ? 0 : Double(r.table.byteCount) / Double(r.table.count))
+        s += String(format: "Reject rate %.4f%%. Table: %ld rows, %.0f bytes per row", r.rejectRate * 100, r.table.count, bytesPerRow(r))
         if r.table.count > 0 { s += " (declaration ids as \(r.table.declarationID.formDescription))" }
         s += String(format: ". Read in %.2f s.\n\n", r.seconds)
         for f in r.files {

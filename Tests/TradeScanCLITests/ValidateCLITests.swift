@@ -34,6 +34,33 @@ struct ValidateCLITests {
         #expect(failing.stderr.contains("hint: "))
     }
 
+    @Test("a file with a header and no rows: the accounting's figures each in their place")
+    func noRows() throws {
+        let tmp = try TemporaryDirectory("cli-validate-empty")
+        defer { tmp.remove() }
+        // 8 MB of blank lines under the header: 0 rows, a read rate far above the seconds it takes.
+        let header = "declaration_id,declaration_date,hs_code,value,currency\n"
+        try Data((header + String(repeating: "\n", count: 8 << 20)).utf8).write(to: URL(fileURLWithPath: tmp.file("d.csv")))
+        let clock = ContinuousClock()
+        let started = clock.now
+        let r = try BuiltBinary.run(["validate", tmp.file("d.csv"), "--out", tmp.file("v")])
+        let wall = started.duration(to: clock.now)
+        let wallSeconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("0 records read = 0 accepted + 0 rejected; 1 header line, \(8 << 20) blank lines"))
+        // An Int 0 among the format's Doubles once shifted them: the seconds showed the MB/s.
+        let line = r.stdout.split(separator: "\n").first { $0.hasPrefix("reject rate") }.map(String.init) ?? ""
+        #expect(line.hasPrefix("reject rate 0.0000%; table 0 rows, 0 bytes/row; "), "\(line)")
+        let figures = line.split(separator: ";").last.map { $0.split(separator: " ") } ?? []
+        let seconds = figures.count == 4 ? Double(figures[0]) : nil, rate = figures.count == 4 ? Double(figures[2]) : nil
+        #expect(seconds != nil && seconds! <= wallSeconds, "\(line), the run took \(wallSeconds) s")
+        #expect(rate != nil && rate! > 0, "\(line)")
+        let summary = try String(contentsOfFile: tmp.file("v/summary.md"), encoding: .utf8)
+        #expect(summary.contains("Table: 0 rows, 0 bytes per row. Read in "), "\(summary)")
+        let read = summary.components(separatedBy: "Read in ").last?.split(separator: " ").first.flatMap { Double($0) }
+        #expect(read != nil && read! <= wallSeconds, "\(summary)")
+    }
+
     @Test("standard input, a mapping file, and usage errors")
     func stdinAndErrors() throws {
         let csv = "Declaration ID,Date,HS6 Code,Item Price,Fraud\n001,2020-01-02,071080,1000,1\n002,2020-01-03,071290,2000,0\n"
