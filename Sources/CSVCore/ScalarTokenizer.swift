@@ -27,7 +27,8 @@ public enum ScalarTokenizer {
     }
 
     /// Tokenizes from `from` (0, or the first byte of a record) and stops after
-    /// the first record that ends at or beyond `stopAfter`, so a file can be
+    /// the first record that ends at or beyond `stopAfter` (so a piece holds a
+    /// record unless the input ends first), so a file can be
     /// read piece by piece in bounded memory. `line` is the line of `from`.
     /// Returns where the next piece starts and its line (`next == bytes.count`
     /// at the end).
@@ -76,7 +77,9 @@ public enum ScalarTokenizer {
 
         var stopped = false
         while i < n {
-            if !inRecord && state == .fieldStart && i >= stopAfter { stopped = true; break }
+            // Only once a record is read: a BOM or blank lines before the first record
+            // (reading a file's header alone, `stopAfter: 1`) must not end the piece empty.
+            if !inRecord && state == .fieldStart && i >= stopAfter && !t.recordOffset.isEmpty { stopped = true; break }
             let b = bytes[i]
             switch state {
             case .fieldStart:

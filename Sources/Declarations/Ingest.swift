@@ -338,10 +338,17 @@ public enum Ingest {
     }
 
     /// The delimiter the header line uses most: comma, semicolon, tab or pipe.
+    /// The header is the first line with content (after a BOM and blank lines).
     static func sniffDelimiter(_ b: UnsafeRawBufferPointer) -> UInt8 {
         var counts: [UInt8: Int] = [UInt8(ascii: ","): 0, UInt8(ascii: ";"): 0, 0x09: 0, UInt8(ascii: "|"): 0]
-        for byte in b.prefix(64 * 1024) {
-            if byte == 0x0A { break }
+        var content = false
+        let bom = b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF ? 3 : 0
+        for byte in b.prefix(64 * 1024).dropFirst(bom) {
+            if byte == 0x0A {
+                if content { break }
+                continue
+            }
+            if byte != 0x0D { content = true }
             if counts[byte] != nil { counts[byte]! += 1 }
         }
         let best = counts.max { ($0.value, $0.key == UInt8(ascii: ",") ? 1 : 0) < ($1.value, $1.key == UInt8(ascii: ",") ? 1 : 0) }!

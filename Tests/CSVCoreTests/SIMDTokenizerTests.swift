@@ -421,6 +421,35 @@ struct ChunkedTokenizerTests {
         }
     }
 
+    @Test("every table case read piece by piece, at every piece size, gives the whole; the first piece of one byte is the first record",
+          arguments: ScalarTokenizerTests.cases)
+    func scalarPiecesEverySize(_ c: TokenizerCase) {
+        let bytes = Array(c.input.utf8)
+        let whole = ScalarTokenizer.tokenize(bytes, dialect: c.dialect)
+        bytes.withUnsafeBytes { buf in
+            // A file's header read alone (`stopAfter: 1`), past a BOM and blank lines.
+            let first = ScalarTokenizer.tokenize(buf, dialect: c.dialect, from: 0, stopAfter: 1, line: 1).tokens
+            #expect(first.recordCount == min(1, whole.recordCount), "\(c.name): the first record alone")
+            if whole.recordCount > 0 && first.recordCount == 1 {
+                #expect(first.fields(ofRecord: 0).map { first.fieldStart[$0] } == whole.fields(ofRecord: 0).map { whole.fieldStart[$0] })
+                #expect(first.recordLine == [whole.recordLine[0]])
+            }
+            for piece in 1...max(1, bytes.count) {
+                var all = CSVTokens()
+                var from = 0, line = 1
+                while from < buf.count {
+                    let r = ScalarTokenizer.tokenize(buf, dialect: c.dialect, from: from, stopAfter: from + piece, line: line)
+                    #expect(r.tokens.recordCount > 0 || r.next == buf.count, "\(c.name): a piece without a record before the end")
+                    all.append(r.tokens)
+                    from = r.next
+                    line = r.nextLine
+                }
+                all.bomLength = whole.bomLength
+                #expect(all == whole, "\(c.name): pieces of \(piece)")
+            }
+        }
+    }
+
     @Test("the resumable scalar tokenizer read piece by piece gives the whole")
     func scalarPieces() {
         var w = CSVWriter()

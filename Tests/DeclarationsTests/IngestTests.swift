@@ -175,6 +175,33 @@ struct IngestTests {
         }
     }
 
+    @Test("the header found past a BOM, blank lines and CRLF, and its delimiter sniffed there", arguments: [
+        ("BOM", "\u{FEFF}", "\n", ","),
+        ("BOM, CRLF", "\u{FEFF}", "\r\n", ","),
+        ("a blank line", "\n", "\n", ","),
+        ("blank CRLF lines, semicolons", "\r\n\r\n", "\r\n", ";"),
+        ("BOM, a blank line, tabs", "\u{FEFF}\n", "\n", "\t"),
+        ("BOM, a blank CRLF line, pipes", "\u{FEFF}\r\n", "\r\n", "|"),
+    ])
+    func headerAfterBOMAndBlankLines(name: String, lead: String, eol: String, delimiter: String) throws {
+        let dir = try TemporaryDirectory("ingest-lead")
+        defer { dir.remove() }
+        let rows = [["declaration_id", "declaration_date", "hs_code", "value", "currency"],
+                    ["D1", "2024-01-05", "81129290", "10.5", "USD"],
+                    ["D2", "2024-01-06", "28049000", "7", "USD"]]
+        let path = try write(lead + rows.map { $0.joined(separator: delimiter) }.joined(separator: eol) + eol, in: dir)
+        let blank = lead.filter { $0 == "\n" || $0 == "\r\n" }.count
+        for options in [IngestOptions(), IngestOptions(scalarTokenizer: true)] {
+            let r = try Ingest.read([path], options: options)
+            #expect(r.rejects.isEmpty, "\(name): \(r.rejects.map(\.message))")
+            #expect(r.table.count == 2, "\(name)")
+            #expect((0..<r.table.count).map { r.table.declarationID.string($0) } == ["D1", "D2"], "\(name)")
+            #expect(r.table.line == [UInt32(blank + 2), UInt32(blank + 3)], "\(name)")
+            #expect(r.files[0].headerLines == 1 && r.files[0].blankLines == blank, "\(name)")
+            #expect(r.table.valueUSD == [10.5, 7], "\(name)")
+        }
+    }
+
     @Test("a European feed: semicolons, decimal commas, day-first dates, tonnes, constants")
     func europeanFeed() throws {
         let dir = try TemporaryDirectory("ingest-eu")
