@@ -7,15 +7,51 @@ import Foundation
 /// into place. An existing folder is first renamed aside and removed only after
 /// the new one is in place; a run killed at any point leaves the old folder (or
 /// nothing) at `path`, plus at most a hidden temporary folder.
+///
+/// Because the folder is replaced whole, an existing one is replaced only when
+/// everything in it is a file the command writes (an earlier run's outputs):
+/// `--out .` in a folder of other work, or `--out data` over the input, once
+/// deleted whatever was there. It must not be the current folder or hold it
+/// either (the shell would be left in a deleted folder).
 public enum AtomicDirectory {
-    /// Runs `body` with a fresh temporary folder, then moves it to `path`.
-    public static func write<T>(to path: String, _ body: (String) throws -> T) throws -> T {
+    /// What a report folder holds (scan, score; validate writes two of them).
+    public static let reportFiles: Set<String> = [
+        "ranked.csv", "ranked.jsonl", "parties.csv", "corridors.csv", "report.html", "summary.md", "rejects.csv",
+    ]
+    /// What `generate` writes.
+    public static let generatedFiles: Set<String> = [
+        "declarations.csv", "labels.csv", "restricted_parties.csv", "README.md", "bad_rows.csv",
+    ]
+
+    /// Throws unless `path` may be replaced whole by a folder of `files`: it
+    /// does not exist, or it is a folder holding only such files, and it is not
+    /// the current folder or one that holds it. Commands call it before their
+    /// work, so a long run does not fail at its end; `write` calls it again
+    /// before the swap.
+    public static func checkReplaceable(_ path: String, files: Set<String>) throws {
+        let fm = FileManager.default
+        let target = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath()
+        let cwd = URL(fileURLWithPath: fm.currentDirectoryPath).standardizedFileURL.resolvingSymlinksInPath()
+        let t = target.path.hasSuffix("/") ? target.path : target.path + "/"
+        if (cwd.path + "/").hasPrefix(t) { throw AtomicDirectoryError.holdsCurrentFolder(path: path) }
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: target.path, isDirectory: &isDir) else { return }
+        guard isDir.boolValue else { throw AtomicDirectoryError.notADirectory(path: path) }
+        let entries = (try? fm.contentsOfDirectory(atPath: target.path)) ?? []
+        let foreign = entries.filter { !files.contains($0) }.sorted()
+        if !foreign.isEmpty { throw AtomicDirectoryError.foreignFiles(path: path, names: foreign) }
+    }
+
+    /// Runs `body` with a fresh temporary folder, then moves it to `path`,
+    /// replacing a folder there that holds only `files` (`checkReplaceable`).
+    public static func write<T>(to path: String, files: Set<String>, _ body: (String) throws -> T) throws -> T {
         let fm = FileManager.default
         let target = URL(fileURLWithPath: path).standardizedFileURL
         let parent = target.deletingLastPathComponent()
         guard fm.fileExists(atPath: parent.path) else {
             throw AtomicDirectoryError.missingParent(path: parent.path)
         }
+        try checkReplaceable(path, files: files)
         let pid = ProcessInfo.processInfo.processIdentifier
         let temp = parent.appendingPathComponent(".\(target.lastPathComponent).tmp-\(pid)")
         try? fm.removeItem(at: temp)
@@ -23,16 +59,13 @@ public enum AtomicDirectory {
         let result: T
         do {
             result = try body(temp.path)
+            // Again: something may have been put there while the body ran.
+            try checkReplaceable(path, files: files)
         } catch {
             try? fm.removeItem(at: temp)
             throw error
         }
-        var isDir: ObjCBool = false
-        if fm.fileExists(atPath: target.path, isDirectory: &isDir) {
-            guard isDir.boolValue else {
-                try? fm.removeItem(at: temp)
-                throw AtomicDirectoryError.notADirectory(path: target.path)
-            }
+        if fm.fileExists(atPath: target.path) {
             let old = parent.appendingPathComponent(".\(target.lastPathComponent).old-\(pid)")
             try? fm.removeItem(at: old)
             try fm.moveItem(at: target, to: old)
@@ -49,11 +82,20 @@ public enum AtomicDirectory {
 public enum AtomicDirectoryError: Error, CustomStringConvertible {
     case missingParent(path: String)
     case notADirectory(path: String)
+    case foreignFiles(path: String, names: [String])
+    case holdsCurrentFolder(path: String)
 
     public var description: String {
         switch self {
         case let .missingParent(path): "\(path): error: the folder to write into does not exist; create it first"
         case let .notADirectory(path): "\(path): error: exists and is not a folder; choose another --out"
+        case let .foreignFiles(path, names):
+            "\(path): error: the folder holds files TradeScan did not write (\(names.prefix(5).joined(separator: ", "))"
+                + (names.count > 5 ? ", and \(names.count - 5) more" : "") + "); the output folder is replaced whole, "
+                + "so choose a new or empty folder for --out, or one holding only an earlier run's outputs"
+        case let .holdsCurrentFolder(path):
+            "\(path): error: is the current folder or holds it; the output folder is replaced whole, "
+                + "so name a folder inside it, e.g. --out report"
         }
     }
 }

@@ -20,7 +20,7 @@ enum ReportFolder {
                               previous: previous, corridors: suite.diversion?.corridorTable ?? [])
         var result = RunResult(ingest: ingest, scores: Array(zip(scores.names, scores.columns)).map { ($0.0, $0.1) },
                                skipped: suite.skipped, ranking: ranking, risk: risk, lanes: lanes, reported: true, seconds: [])
-        try AtomicDirectory.write(to: out) { dir in
+        try AtomicDirectory.write(to: out, files: AtomicDirectory.reportFiles) { dir in
             try Data(RejectLog.csv(ingest.rejects, files: table.files)).write(to: URL(fileURLWithPath: dir + "/rejects.csv"))
             try RankedFiles.write(data, csv: dir + "/ranked.csv", jsonl: dir + "/ranked.jsonl", explain: options.explain,
                                   threads: options.ingest.threads, directIO: options.directIO)
@@ -42,7 +42,7 @@ enum ReportFolder {
 
     /// Over --max-reject-rate: rejects.csv and summary.md only.
     static func writeRejected(_ ingest: IngestResult, options: RunOptions, out: String, stages: [(String, Double)]) throws -> RunResult {
-        try AtomicDirectory.write(to: out) { dir in
+        try AtomicDirectory.write(to: out, files: AtomicDirectory.reportFiles) { dir in
             try Data(RejectLog.csv(ingest.rejects, files: ingest.table.files)).write(to: URL(fileURLWithPath: dir + "/rejects.csv"))
             var s = IngestSummary.markdown(ingest)
             s += String(format: "\nNo report: %.4f%% of records were rejected, more than --max-reject-rate (%.4f%%) allows. See rejects.csv.\n",

@@ -23,6 +23,7 @@ public struct RunResult: Sendable {
 /// `tradescan scan`: read, fit every detector whose fields exist, score, rank, report.
 public enum ScanJob {
     public static func run(_ inputs: [String], options: RunOptions, out: String) throws -> RunResult {
+        try AtomicDirectory.checkReplaceable(out, files: AtomicDirectory.reportFiles)   // before the work, not after it
         var clock = StageClock(log: options.log)
         let ingest = try Jobs.read(inputs, options: options)
         clock.lap("ingest")

@@ -6,6 +6,7 @@ import Scoring
 /// `tradescan score`: read today's feed, score it with a fitted model, report.
 public enum ScoreJob {
     public static func run(_ inputs: [String], model path: String, options: RunOptions, out: String) throws -> RunResult {
+        try AtomicDirectory.checkReplaceable(out, files: AtomicDirectory.reportFiles)   // before the work, not after it
         var clock = StageClock(log: options.log)
         var suite = try ModelFile.decode(try InputFile.read(path), source: path)
         if !options.weights.isEmpty { suite.risk = try suite.risk.reweighted(options.weights) }

@@ -5,9 +5,10 @@ import Foundation
 public enum ValidateJob {
     /// Reads `inputs`; with `out`, writes rejects.csv and summary.md there atomically.
     public static func run(_ inputs: [String], options: IngestOptions, out: String?) throws -> IngestResult {
+        if let out { try AtomicDirectory.checkReplaceable(out, files: AtomicDirectory.reportFiles) }
         let result = try Ingest.read(inputs, options: options)
         if let out {
-            try AtomicDirectory.write(to: out) { dir in
+            try AtomicDirectory.write(to: out, files: AtomicDirectory.reportFiles) { dir in
                 try Data(RejectLog.csv(result.rejects, files: result.table.files)).write(to: URL(fileURLWithPath: dir + "/rejects.csv"))
                 try Data(IngestSummary.markdown(result).utf8).write(to: URL(fileURLWithPath: dir + "/summary.md"))
             }

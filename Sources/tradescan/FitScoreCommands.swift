@@ -92,7 +92,7 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: "Model file written by 'tradescan fit'.")
     var model: String
 
-    @Option(help: "Folder to write the report into (replaced if it exists).")
+    @Option(help: "Folder to write the report into: replaced whole if it exists, so it must be new, empty, or hold only an earlier run's outputs.")
     var out: String
 
     func run() throws {

@@ -31,7 +31,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Random seed; the same seed and options give the same files.")
     var seed: UInt64 = 1
 
-    @Option(help: "Folder to write (replaced if it exists).")
+    @Option(help: "Folder to write: replaced whole if it exists, so it must be new, empty, or hold only an earlier generate's files.")
     var out: String
 
     @Flag(help: "Add realistic bad rows and list them in bad_rows.csv.")
@@ -59,9 +59,15 @@ struct GenerateCommand: ParsableCommand {
         BLASThreading.runSingleThreaded()
         let options = GeneratorOptions(rows: rows, seed: seed, from: CivilDate(iso: from)!, to: CivilDate(iso: to)!,
                                        dirty: dirty, threads: threads)
-        let summary = try AtomicDirectory.write(to: out) { dir in try Generator.run(options, into: dir) }
-        let planted = summary.patternCounts.values.reduce(0, +)
         var err = StandardError()
+        let summary: GeneratorSummary
+        do {
+            summary = try AtomicDirectory.write(to: out, files: AtomicDirectory.generatedFiles) { dir in try Generator.run(options, into: dir) }
+        } catch let e as AtomicDirectoryError {
+            print(e.description, to: &err)
+            throw ExitCode(ErrorKind.usage.exitCode)
+        }
+        let planted = summary.patternCounts.values.reduce(0, +)
         print("generated \(summary.rows) rows (\(planted) planted, \(summary.dirtyCounts.values.reduce(0, +)) bad) "
               + "in \(String(format: "%.2f", summary.seconds)) s, \(summary.bytes) bytes → \(out)", to: &err)
     }

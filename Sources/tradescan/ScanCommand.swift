@@ -52,7 +52,7 @@ struct ScanCommand: ParsableCommand {
     @OptionGroup var weights: WeightOptionGroup
     @OptionGroup var learning: LearningOptionGroup
 
-    @Option(help: "Folder to write the report into (replaced if it exists).")
+    @Option(help: "Folder to write the report into: replaced whole if it exists, so it must be new, empty, or hold only an earlier run's outputs.")
     var out: String
 
     func run() throws {

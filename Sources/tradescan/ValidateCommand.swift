@@ -31,7 +31,7 @@ struct ValidateCommand: ParsableCommand {
 
     @OptionGroup var ingest: IngestOptionGroup
 
-    @Option(help: "Folder to write rejects.csv and summary.md into (replaced if it exists).")
+    @Option(help: "Folder to write rejects.csv and summary.md into: replaced whole if it exists, so it must be new, empty, or hold only an earlier run's outputs.")
     var out: String?
 
     func run() throws {
@@ -48,7 +48,7 @@ struct ValidateCommand: ParsableCommand {
             result = try ValidateJob.run(inputs, options: try ingest.options(), out: out)
         } catch {
             print(String(describing: error), to: &err)
-            throw ExitCode(65)
+            throw ExitCode(error is AtomicDirectoryError ? ErrorKind.usage.exitCode : ErrorKind.input.exitCode)
         }
         print(IngestSummary.text(result, verbose: ingest.verbose), terminator: "")
         if let out { print("wrote \(out)/rejects.csv and \(out)/summary.md", to: &err) }

@@ -177,3 +177,56 @@ struct ScanPartiesCLITests {
         #expect(bad.stderr.contains("bad.csv:2: error: country 'Atlantis' is not a country"))
     }
 }
+
+@Suite("output folders replaced only when TradeScan wrote them")
+struct OutputFolderGuardTests {
+    @Test("--out over other files, over the input or over the current folder stops before the work and deletes nothing; an earlier run's outputs are replaced")
+    func guarded() throws {
+        let tmp = try TemporaryDirectory("cli-out-guard")
+        defer { tmp.remove() }
+        let data = tmp.file("data")
+        #expect(try BuiltBinary.run(["generate", "--rows", "3000", "--seed", "4", "--out", data]).status == 0)
+        let input = data + "/declarations.csv"
+        let inputBytes = try Data(contentsOf: URL(fileURLWithPath: input))
+
+        // A folder of other work.
+        let work = tmp.file("work")
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: false)
+        try Data("mine".utf8).write(to: URL(fileURLWithPath: work + "/notes.txt"))
+        try Data("mine too".utf8).write(to: URL(fileURLWithPath: work + "/ranked.csv"))
+        for args in [["scan", input, "--out", work], ["validate", input, "--out", work], ["generate", "--rows", "10", "--out", work]] {
+            let r = try BuiltBinary.run(args)
+            #expect(r.status == 64, "\(args[0]): \(r.stderr)")
+            #expect(r.stderr.contains("holds files TradeScan did not write (notes.txt"), "\(args[0]): \(r.stderr)")
+            #expect(!r.stderr.contains("ingest done"), "\(args[0]) stopped before reading")
+        }
+        #expect(try String(contentsOfFile: work + "/notes.txt", encoding: .utf8) == "mine")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: work).sorted() == ["notes.txt", "ranked.csv"])
+
+        // The input's own folder (generate's files are not a report's).
+        let overInput = try BuiltBinary.run(["scan", input, "--out", data])
+        #expect(overInput.status == 64 && overInput.stderr.contains("declarations.csv"), "\(overInput.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: input)) == inputBytes, "the input is intact")
+
+        // The current folder, and a folder holding it.
+        let report = tmp.file("report")
+        #expect(try BuiltBinary.run(["scan", input, "--out", report]).status == 0)
+        for out in [".", ".."] {
+            let r = try BuiltBinary.run(["scan", input, "--out", out], currentDirectory: URL(fileURLWithPath: report))
+            #expect(r.status == 64 && r.stderr.contains("is the current folder or holds it"), "--out \(out): \(r.stderr)")
+        }
+        #expect(FileManager.default.fileExists(atPath: report + "/ranked.csv"))
+
+        // An earlier report (and an earlier validate's outputs, and an empty folder) are replaced.
+        let again = try BuiltBinary.run(["scan", input, "--out", report, "--seed", "9"])
+        #expect(again.status == 0, "\(again.stderr)")
+        let validated = tmp.file("validated")
+        #expect(try BuiltBinary.run(["validate", input, "--out", validated]).status == 0)
+        #expect(try BuiltBinary.run(["scan", input, "--out", validated]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: validated + "/ranked.csv"))
+        let empty = tmp.file("empty")
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: false)
+        #expect(try BuiltBinary.run(["generate", "--rows", "10", "--out", empty]).status == 0)
+        #expect(try BuiltBinary.run(["generate", "--rows", "20", "--out", empty]).status == 0, "an earlier generate's files")
+    }
+}
