@@ -48,7 +48,7 @@ public struct MappingFile: Sendable, Codable, Equatable {
     public var extra: [String]?
     public var auto: Bool?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case description, flow, fields, extra, auto, delimiter
         case dateFormats = "date_formats", decimalSeparator = "decimal_separator"
         case thousandsSeparator = "thousands_separator", weightUnit = "weight_unit"
@@ -71,6 +71,94 @@ public struct MappingFile: Sendable, Codable, Equatable {
             throw bad("\"\(key)\" in \"fields\" is not a canonical field; use one of: \(CanonicalField.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return self
+    }
+}
+
+extension MappingFile {
+    /// Reads a mapping file's JSON. Syntax errors, misspelt keys and values of
+    /// the wrong type come back as `file:line:column` with what was expected
+    /// (Foundation's decoder says only that the data is not valid JSON, and
+    /// ignores a key it does not know: a misspelt "fields" silently mapped
+    /// nothing). Then the values are checked (`validated`). `decoder` is the
+    /// JSON decoder (Foundation's, which this layer does not import).
+    public static func decode(_ bytes: [UInt8], source: String,
+                              decoder: ([UInt8]) throws -> MappingFile) throws(IngestError) -> MappingFile {
+        func bad(_ line: Int, _ column: Int, _ message: String) -> IngestError {
+            .mapping(file: "\(source):\(line):\(column)", message: message + "; see README \"Mapping files\"")
+        }
+        let keys: [JSONSyntax.Key]
+        switch JSONSyntax.check(bytes) {
+        case let .failure(p): throw bad(p.line, p.column, "not valid JSON: \(p.message)")
+        case let .success(k): keys = k
+        }
+        if let first = bytes.first(where: { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }), first != UInt8(ascii: "{") {
+            throw bad(1, 1, "a mapping file is one JSON object: { \"fields\": { … }, … }")
+        }
+        let topKeys = CodingKeys.allCases.map(\.rawValue), fieldNames = CanonicalField.allCases.map(\.rawValue)
+        for k in keys {
+            let name = k.path[k.path.count - 1]
+            if k.path.count == 1 && !topKeys.contains(name) {
+                throw bad(k.line, k.column, "unknown key \"\(name)\"\(suggestion(name, topKeys)); the keys are \(topKeys.joined(separator: ", "))")
+            }
+            if k.path.count == 2 && k.path[0] == "fields" && !fieldNames.contains(name) {
+                throw bad(k.line, k.column, "\"\(name)\" in \"fields\" is not a canonical field\(suggestion(name, fieldNames)); "
+                                          + "use one of: \(fieldNames.joined(separator: ", "))")
+            }
+            if k.path.count == 3 && k.path[0] == "fields" && !["column", "constant"].contains(name) {
+                throw bad(k.line, k.column, "\"\(name)\" in the source of \"\(k.path[1])\"\(suggestion(name, ["column", "constant"])); "
+                                          + "a source is a column name, {\"column\": \"…\"} or {\"constant\": \"…\"}")
+            }
+        }
+        let file: MappingFile
+        do {
+            file = try decoder(bytes)
+        } catch let error as DecodingError {
+            // Where: the key of the value that did not decode.
+            var path: [String] = [], message = "\(error)"
+            switch error {
+            case let .typeMismatch(_, c), let .valueNotFound(_, c), let .dataCorrupted(c):
+                path = c.codingPath.map(\.stringValue)
+                message = c.debugDescription
+            case let .keyNotFound(key, c):
+                path = c.codingPath.map(\.stringValue)
+                message = "\"\(key.stringValue)\" is missing"
+            @unknown default:
+                break
+            }
+            let keyPath = path.filter { !$0.hasPrefix("Index ") }
+            let at = keys.last { $0.path == keyPath }
+            let expected = keyPath.first == "fields" ? "a column name, {\"column\": \"…\"} or {\"constant\": \"…\"}"
+                : ["extra", "date_formats"].contains(keyPath.first ?? "") && path.count == 1 ? "a list of strings"
+                : keyPath.first == "auto" ? "true or false" : "a string"
+            // The decoder's words ("Expected to decode Bool but found a string instead."): only what it found.
+            if let r = message.firstRange(of: "but found "), let end = message[r.upperBound...].firstRange(of: " instead") {
+                message = "found " + message[r.upperBound..<end.lowerBound]
+            }
+            throw bad(at?.line ?? 1, at?.column ?? 1, "\"\(keyPath.joined(separator: "."))\" takes \(expected); \(message)")
+        } catch {
+            throw bad(1, 1, "not a mapping file (\(error))")
+        }
+        return try file.validated(source: source)
+    }
+
+    /// " (did you mean "x"?)" for the name closest to `name` within two edits, or "".
+    static func suggestion(_ name: String, _ names: [String]) -> String {
+        let best = names.map { ($0, editDistance(Array(name.lowercased().utf8), Array($0.utf8))) }.min { $0.1 < $1.1 }
+        guard let best, best.1 <= 2 else { return "" }
+        return " (did you mean \"\(best.0)\"?)"
+    }
+
+    /// Levenshtein distance (insertions, deletions, substitutions).
+    static func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        var previous = Array(0...b.count), current = previous
+        for i in 1...max(1, a.count) where !a.isEmpty {
+            current[0] = i
+            for j in 1...max(1, b.count) where !b.isEmpty {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            swap(&previous, &current)
+        }
+        return a.isEmpty ? b.count : previous[b.count]
     }
 }
 

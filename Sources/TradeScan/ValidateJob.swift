@@ -18,14 +18,7 @@ public enum ValidateJob {
 
     /// Reads a mapping file (JSON), naming the file in errors.
     public static func mapping(at path: String) throws -> MappingFile {
-        let data = try InputFile.read(path)
-        do {
-            return try JSONDecoder().decode(MappingFile.self, from: data).validated(source: path)
-        } catch let e as IngestError {
-            throw e
-        } catch {
-            throw IngestError.mapping(file: path, message: "not a valid mapping file (\(error)); see README \"Mapping files\"")
-        }
+        try MappingFile.decode([UInt8](InputFile.read(path)), source: path) { try JSONDecoder().decode(MappingFile.self, from: Data($0)) }
     }
 
     /// Reads an FX table (`currency,month,units_per_usd`).
