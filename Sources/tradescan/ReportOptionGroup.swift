@@ -44,7 +44,13 @@ struct WeightOptionGroup: ParsableArguments {
     var weights: [String] = []
 
     func validate() throws {
-        do { _ = try RiskModel.parseWeights(weights) } catch { throw ValidationError(error.description) }
+        do {
+            _ = try RiskModel.parseWeights(weights)
+        } catch {
+            // The parser prints "Error: " itself; the description (printed alone elsewhere) starts with "error: ".
+            let d = error.description
+            throw ValidationError(d.hasPrefix("error: ") ? String(d.dropFirst(7)) : d)
+        }
     }
 
     var parsed: [String: Double] { (try? RiskModel.parseWeights(weights)) ?? [:] }

@@ -73,6 +73,7 @@ struct ReportCLITests {
         #expect(notModel.status == 65 && notModel.stderr.contains("not a TradeScan model file"), "\(notModel.stderr)")
         let weight = try BuiltBinary.run(["scan", data + "/declarations.csv", "--weight", "unit_value", "--out", tmp.file("s")])
         #expect(weight.status == 64 && weight.stderr.contains("write NAME=WEIGHT"), "\(weight.stderr)")
+        #expect(!weight.stderr.contains("Error: error:"), "one prefix: \(weight.stderr)")
         let unknown = try BuiltBinary.run(["scan", data + "/declarations.csv", "--weight", "nope=2", "--out", tmp.file("s")])
         #expect(unknown.status == 64 && unknown.stderr.contains("'nope', which is not a detector"), "\(unknown.stderr)")
     }
