@@ -176,15 +176,20 @@ public enum Ingest {
                     rejectCounts[.duplicateRowKey, default: 0] += 1
                     account.rejected += 1
                     account.accepted -= 1
-                    if keepRejects {
+                    if keepRejects, let e = earlier {
                         let start = offsets[r]
                         var end = start
                         while end < buffer.count && buffer[end] != 0x0A && end - start < 1024 { end += 1 }
                         let id = t.declarationID.string(r)
+                        // Where the kept copy is: an earlier chunk's (or file's) row, or this chunk's.
+                        let o = Int(e)
+                        let first = o < base ? "\(table.files[Int(table.fileIndex[o])]):\(table.line[o])"
+                                             : "line \(t.line[keptRows[o - base]])"
                         rejects.append(Reject(
                             fileIndex: fileIndex, line: Int(t.line[r]), byteOffset: start, column: 1,
                             record: -1, field: "declaration_id",
-                            reason: .duplicateRowKey, message: "declaration \(id) item \(t.itemNo[r]) appeared before; this copy was rejected",
+                            reason: .duplicateRowKey,
+                            message: "declaration \(id) item \(t.itemNo[r]) appeared before, at \(first); this copy was rejected",
                             raw: Array(buffer[start..<end])))
                     }
                 }

@@ -202,6 +202,23 @@ struct IngestTests {
         }
     }
 
+    @Test("a duplicate row names where the kept copy is: the line in its own file, or the other file and line")
+    func duplicateNamesFirstCopy() throws {
+        let dir = try TemporaryDirectory("ingest-dup")
+        defer { dir.remove() }
+        let header = "declaration_id,declaration_date,hs_code,value,currency\n"
+        let a = try write(header + "D1,2024-01-05,81129290,10,USD\nD2,2024-01-05,81129290,10,USD\nD1,2024-01-06,81129290,11,USD\n", "a.csv", in: dir)
+        let b = try write(header + "\nD3,2024-01-05,81129290,10,USD\nD2,2024-01-07,81129290,12,USD\n", "b.csv", in: dir)
+        for options in [IngestOptions(), IngestOptions(scalarTokenizer: true), IngestOptions(threads: 2, chunkSize: 1 << 16)] {
+            let r = try Ingest.read([a, b], options: options)
+            #expect(r.table.count == 3)
+            #expect(r.rejects.map(\.reason) == [.duplicateRowKey, .duplicateRowKey])
+            #expect(r.rejects.map(\.line) == [4, 4])
+            #expect(r.rejects.first?.message == "declaration D1 item 1 appeared before, at line 2; this copy was rejected")
+            #expect(r.rejects.last?.message == "declaration D2 item 1 appeared before, at \(a):3; this copy was rejected")
+        }
+    }
+
     @Test("a European feed: semicolons, decimal commas, day-first dates, tonnes, constants")
     func europeanFeed() throws {
         let dir = try TemporaryDirectory("ingest-eu")
