@@ -53,8 +53,14 @@ public struct FXTable: Sendable {
     /// table has no rate for it. USD is always 1.
     public func unitsPerUSD(_ currency: String, year: Int, month: Int) -> Double? {
         if currency == "USD" { return 1 }
-        return rates[currency]?[year * 12 + month - 1]
+        let code = rates[currency] == nil ? FXTable.aliases[currency] ?? currency : currency
+        return rates[code]?[year * 12 + month - 1]
     }
+
+    /// Names feeds use for a currency of the table, read as its ISO 4217 code
+    /// (a table that lists one of them itself is read as it says): Chinese
+    /// customs data writes the yuan as RMB, offshore trade as CNH.
+    public static let aliases: [String: String] = ["RMB": "CNY", "CNH": "CNY"]
 
     /// `YYYY-MM` to a month index, or `nil`.
     static func monthIndex(_ text: String) -> Int? {

@@ -25,7 +25,7 @@ public enum RejectReason: String, Sendable, CaseIterable, Codable {
         case .unparsableNumber: "check decimal_separator and thousands_separator in --mapping"
         case .negativeValue: "weights and values must be zero or more"
         case .badDate: "set date_formats in --mapping (e.g. \"%d/%m/%Y\")"
-        case .dateOutOfRange: "dates must lie between 1990-01-01 and one year from today"
+        case .dateOutOfRange: "dates must lie between 1990-01-01 and 2035-12-31; check the year and date_formats in --mapping"
         case .unknownCountry: "use ISO 3166-1 alpha-2 or alpha-3 codes or English names"
         case .unknownCurrency: "use an ISO 4217 code present in the FX table (--fx FILE)"
         case .badTariffCode: "tariff codes are 6 to 10 digits (dots and spaces allowed)"

@@ -219,6 +219,18 @@ struct IngestTests {
         }
     }
 
+    @Test("values in RMB or CNH convert at the CNY rate; the currency is kept as written")
+    func yuanAliases() throws {
+        let dir = try TemporaryDirectory("ingest-rmb")
+        defer { dir.remove() }
+        let path = try write("declaration_id,declaration_date,hs_code,value,currency\nR1,2024-06-15,81129290,710,RMB\n"
+                             + "R2,2024-06-15,81129290,710,cnh\nR3,2024-06-15,81129290,710,CNY\n", in: dir)
+        let r = try Ingest.read([path], options: IngestOptions())
+        #expect(r.rejects.isEmpty, "\(r.rejects.map(\.message))")
+        #expect(r.table.valueUSD[0] == r.table.valueUSD[2] && r.table.valueUSD[1] == r.table.valueUSD[2])
+        #expect((0..<3).map { r.table.text(.currency)!.string($0) } == ["RMB", "CNH", "CNY"])
+    }
+
     @Test("a European feed: semicolons, decimal commas, day-first dates, tonnes, constants")
     func europeanFeed() throws {
         let dir = try TemporaryDirectory("ingest-eu")

@@ -49,6 +49,11 @@ struct ReferenceDataTests {
         #expect(fx.source.contains("approximation"))
         let cny = try #require(fx.unitsPerUSD("CNY", year: 2024, month: 6))
         #expect(cny > 7 && cny < 7.3)
+        // RMB and CNH read as CNY, unless a table lists them itself.
+        #expect(fx.unitsPerUSD("RMB", year: 2024, month: 6) == cny && fx.unitsPerUSD("CNH", year: 2024, month: 6) == cny)
+        #expect(fx.unitsPerUSD("XYZ", year: 2024, month: 6) == nil)
+        let own = try FXTable(csv: Array("currency,month,units_per_usd\nCNY,2024-06,7.1\nRMB,2024-06,7.0\n".utf8), source: "fx.csv")
+        #expect(own.unitsPerUSD("RMB", year: 2024, month: 6) == 7.0 && own.unitsPerUSD("CNH", year: 2024, month: 6) == 7.1)
     }
 
     @Test("a malformed FX file names the line")
