@@ -64,6 +64,8 @@ public struct FileAccount: Sendable, Equatable {
     /// Whether the SIMD path read it (false: irregular quoting, read by the scalar tokenizer).
     public var simd = true
     public var mapping: [String] = []
+    /// What the reader warns of (an ambiguous mapping), printed in every summary.
+    public var warnings: [String] = []
 }
 
 /// The result of reading inputs.
@@ -227,6 +229,7 @@ public enum Ingest {
         }
         let mapping = try Mapping.resolve(mappingFile, header: header, source: input.name)
         account.mapping = mapping.lines
+        account.warnings = mapping.notes
         let keepRejects = options.onError != .skip
         let parser = ChunkParser(buffer: buffer, mapping: mapping, header: header, fx: options.fx, fileIndex: fileIndex,
                                  keepRejects: keepRejects, dialect: dialect)

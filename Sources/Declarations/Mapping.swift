@@ -179,6 +179,8 @@ public struct Mapping: Sendable, Equatable {
     public var weightFactor: Double
     public var weightUnit: String
     public var headerCount: Int
+    /// Warnings about the mapping (a field more than one column matched), for every summary.
+    public var notes: [String] = []
 
     public static func == (a: Mapping, b: Mapping) -> Bool {
         a.fields == b.fields && a.extras.map(\.name) == b.extras.map(\.name) && a.flow == b.flow
@@ -206,10 +208,15 @@ public struct Mapping: Sendable, Equatable {
     ///   a required field nothing provides.
     public static func resolve(_ file: MappingFile, header: [String], source: String) throws(IngestError) -> Mapping {
         var fields: [CanonicalField: Resolution] = [:]
+        // Columns that also auto-match a field an earlier column took (two value columns, say).
+        var alternates: [CanonicalField: [(index: Int, header: String)]] = [:]
         if file.auto ?? true {
             for (i, h) in header.enumerated() {
-                if let f = CanonicalField.match(header: h), fields[f] == nil {
+                guard let f = CanonicalField.match(header: h) else { continue }
+                if fields[f] == nil {
                     fields[f] = .column(index: i, header: h, auto: true)
+                } else {
+                    alternates[f, default: []].append((i, h))
                 }
             }
         }
@@ -242,6 +249,21 @@ public struct Mapping: Sendable, Equatable {
             }
             extras.append((name, i))
         }
+        // An auto-mapped field other columns also matched: the first is read; say so, and how to choose.
+        var notes: [String] = []
+        for f in CanonicalField.allCases {
+            guard case let .column(i, h, true)? = fields[f], let others = alternates[f] else { continue }
+            if others.contains(where: { $0.header == h }) {
+                let same = [i + 1] + others.filter { $0.header == h }.map { $0.index + 1 }
+                notes.append("columns \(same.map(String.init).joined(separator: ", ")) are all named \"\(h)\"; \(f.rawValue) is read from "
+                             + "column \(i + 1): rename the others in the file to read another")
+                continue
+            }
+            let list = others.map { "column \($0.index + 1) \"\($0.header)\"" }.joined(separator: ", ")
+            notes.append("\(f.rawValue) is read from column \(i + 1) \"\(h)\"; \(list) also \(others.count == 1 ? "matches" : "match") it and "
+                         + "\(others.count == 1 ? "is" : "are") not read: to choose, name the column in the mapping's \"fields\" "
+                         + "(\"\(f.rawValue)\": \"Column Name\")")
+        }
         let decimal = file.decimalSeparator.flatMap { $0.utf8.first } ?? UInt8(ascii: ".")
         let thousands = file.thousandsSeparator.flatMap { $0.utf8.first }
         let unit = file.weightUnit ?? "kg"
@@ -249,7 +271,7 @@ public struct Mapping: Sendable, Equatable {
             fields: fields, extras: extras, flow: file.flow ?? "export",
             dates: DateParser(formats: file.dateFormats ?? ["%Y-%m-%d"]),
             decimals: DecimalParser(decimalSeparator: decimal, thousandsSeparator: thousands),
-            weightFactor: weightFactor(unit)!, weightUnit: unit, headerCount: header.count)
+            weightFactor: weightFactor(unit)!, weightUnit: unit, headerCount: header.count, notes: notes)
     }
 
     /// The column index of `field`, when it comes from a column.

@@ -40,6 +40,7 @@ public enum IngestSummary {
             s += "\(f.path): \(f.recordsRead) records read = \(f.accepted) accepted + \(f.rejected) rejected"
             s += "; \(f.headerLines) header line, \(f.blankLines) blank lines; \(f.bytes) bytes"
             s += f.simd ? "\n" : " (irregular quoting: read by the scalar tokenizer)\n"
+            for w in f.warnings { s += "\(f.path): warning: \(w)\n" }
         }
         if r.files.count > 1 {
             s += "total: \(r.recordsRead) records read = \(r.recordsRead - r.rejected) accepted + \(r.rejected) rejected\n"
@@ -65,6 +66,8 @@ public enum IngestSummary {
             s += "| \(f.path) | \(f.bytes) | \(f.recordsRead) | \(f.accepted) | \(f.rejected) | \(f.blankLines) | \(f.headerLines) | \(f.simd ? "SIMD" : "scalar (irregular quoting)") |\n"
         }
         s += "| total | \(r.bytes) | \(r.recordsRead) | \(r.recordsRead - r.rejected) | \(r.rejected) | | | |\n\n"
+        let warnings = r.files.flatMap { f in f.warnings.map { "- \(f.path): \($0)\n" } }
+        if !warnings.isEmpty { s += "## Warnings\n\n" + warnings.joined() + "\n" }
         if !r.rejectCounts.isEmpty {
             s += "## Rejected rows by reason\n\n| reason | rows |\n|---|---|\n"
             for (k, v) in r.rejectCounts.sorted(by: { $0.key.rawValue < $1.key.rawValue }) { s += "| `\(k.rawValue)` | \(v) |\n" }

@@ -219,6 +219,29 @@ struct IngestTests {
         }
     }
 
+    @Test("a field two columns match is read from the first, with a warning that says how to choose", arguments: [
+        ("declared_value,customs_value", "10", "value is read from column 4 \"declared_value\"; column 6 \"customs_value\" also matches it"),
+        ("value,value", "10", "columns 4, 6 are all named \"value\"; value is read from column 4"),
+        ("declared_value,x", "10", nil),
+    ])
+    func ambiguousColumns(names: String, value: String, warning: String?) throws {
+        let dir = try TemporaryDirectory("ingest-ambiguous")
+        defer { dir.remove() }
+        let n = names.split(separator: ",").map(String.init)
+        let path = try write("declaration_id,declaration_date,hs_code,\(n[0]),currency,\(n[1])\nD1,2024-01-05,81129290,10,USD,20\n", in: dir)
+        let r = try Ingest.read([path], options: IngestOptions())
+        #expect(r.table.valueUSD == [10])
+        #expect(r.files[0].warnings.count == (warning == nil ? 0 : 1))
+        if let warning { #expect(r.files[0].warnings.first?.hasPrefix(warning) == true, "\(r.files[0].warnings)") }
+        // Naming the column in the mapping chooses it, and the warning goes.
+        if n[1] == "customs_value" {
+            var m = MappingFile()
+            m.fields = ["value": .column("customs_value")]
+            let chosen = try Ingest.read([path], options: IngestOptions(mapping: m))
+            #expect(chosen.table.valueUSD == [20] && chosen.files[0].warnings.isEmpty)
+        }
+    }
+
     @Test("values in RMB or CNH convert at the CNY rate; the currency is kept as written")
     func yuanAliases() throws {
         let dir = try TemporaryDirectory("ingest-rmb")
