@@ -56,7 +56,7 @@ public struct CSVWriter: ~Copyable {
 
     /// Appends one field given as raw UTF-8 (quoted when needed). With
     /// `neutralise`, a field a spreadsheet would run as a formula (starting with
-    /// `=`, `+`, `-`, `@`, tab or CR) gets a leading `'`.
+    /// `=`, `+`, `-`, `@`, tab or CR), or starting with `'`, gets a leading `'`.
     public mutating func field(raw value: UnsafeRawBufferPointer, neutralise: Bool = false) {
         append(value, neutralise: neutralise)
     }
@@ -125,13 +125,27 @@ public struct CSVWriter: ~Copyable {
         }
     }
 
-    /// Whether a cell starting with `b` would run as a spreadsheet formula (`=`, `+`, `-`, `@`, tab, CR).
+    /// Whether a cell starting with `b` gets a leading `'` when neutralised:
+    /// one a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR),
+    /// and one that already starts with `'`, so that reading back
+    /// (`unneutralised`) drops exactly one and gives the value as it was.
     @inline(__always)
     static func startsFormula(_ b: UInt8) -> Bool {
         switch b {
-        case 0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D: true
+        case 0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D, 0x27: true
         default: false
         }
+    }
+
+    /// `value` as a cell safe to open in a spreadsheet: with a leading `'` when
+    /// it starts with a formula character or `'` (what `neutralise` does to a field).
+    public static func neutralised(_ value: String) -> String {
+        value.utf8.first.map(startsFormula) == true ? "'" + value : value
+    }
+
+    /// A neutralised cell read back: its value as it was before `neutralised`.
+    public static func unneutralised(_ cell: String) -> String {
+        cell.utf8.first == UInt8(ascii: "'") ? String(cell.dropFirst()) : cell
     }
 
     /// Appends an integer field.

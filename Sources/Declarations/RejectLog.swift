@@ -4,7 +4,8 @@ import CSVCore
 /// spreadsheet. Columns: file, line, byte_offset, column, record, field,
 /// reason, message, raw. `raw` is the record as read, capped at 1 KiB, with
 /// invalid bytes escaped as `\xNN`. Cells that a spreadsheet would run as a
-/// formula (starting with `=`, `+`, `-`, `@`, tab or CR) get a leading `'`.
+/// formula (starting with `=`, `+`, `-`, `@`, tab or CR), or starting with `'`,
+/// get a leading `'` (`CSVWriter.neutralised`).
 public enum RejectLog {
     public static let header = ["file", "line", "byte_offset", "column", "record", "field", "reason", "message", "raw"]
 
@@ -21,8 +22,5 @@ public enum RejectLog {
     }
 
     /// A cell safe to open in a spreadsheet.
-    public static func neutralised(_ cell: String) -> String {
-        guard let first = cell.unicodeScalars.first else { return cell }
-        return "=+-@\t\r".unicodeScalars.contains(first) ? "'" + cell : cell
-    }
+    public static func neutralised(_ cell: String) -> String { CSVWriter.neutralised(cell) }
 }

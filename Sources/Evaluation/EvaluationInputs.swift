@@ -51,7 +51,7 @@ public enum EvaluationInputs {
         var order = Array(cols.values[1].indices)
         if scoreColumn != "risk_score" {
             // One detector's column: its ties broken by row key, so nothing else's ranking leaks in.
-            let ids = cols.values[1], items = cols.values[3]
+            let ids = cols.values[1].map(CSVWriter.unneutralised), items = cols.values[3]
             order.sort { a, b in
                 if scores[a] != scores[b] { return scores[a] > scores[b] }
                 if ids[a] != ids[b] { return ids[a] < ids[b] }
@@ -62,7 +62,8 @@ public enum EvaluationInputs {
         } else {
             order.sort { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }
         }
-        return Ranking(ids: order.map { cols.values[1][$0] },
+        // ranked.csv neutralises ids a spreadsheet would run as formulas ("'-100"): read back as they were.
+        return Ranking(ids: order.map { CSVWriter.unneutralised(cols.values[1][$0]) },
                        items: hasItems ? order.map { cols.values[3][$0] } : nil,
                        scores: order.map { scores[$0] })
     }

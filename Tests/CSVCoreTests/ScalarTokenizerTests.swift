@@ -130,12 +130,33 @@ struct CSVWriterFieldTests {
 
     @Test("integers, and raw bytes quoted or neutralised when needed", arguments: [
         ("007", false, "007"), ("a,b", false, "\"a,b\""), ("=SUM(A1)", true, "\"'=SUM(A1)\""), ("-5", true, "\"'-5\""), ("-5", false, "-5"),
+        ("'=x", true, "\"''=x\""), ("'", true, "\"''\""), ("a'", true, "a'"),
     ])
     func raw(text: String, neutralise: Bool, expected: String) {
         var w = CSVWriter()
         Array(text.utf8).withUnsafeBytes { w.field(raw: $0, neutralise: neutralise) }
         w.field(int: -42)
         #expect(String(decoding: w.buffer, as: UTF8.self) == expected + ",-42")
+    }
+}
+
+@Suite("neutralised cells")
+struct NeutralisedCellTests {
+    @Test("reading back gives the value as it was; no neutralised cell starts with a formula character", arguments: [
+        "", "abc", "=1+1", "+200", "-100", "@SUM(A1)", "\tx", "\rx", "'", "''", "'=x", "'abc", "a=b", "é=",
+    ])
+    func roundTrip(value: String) {
+        let cell = CSVWriter.neutralised(value)
+        #expect(CSVWriter.unneutralised(cell) == value)
+        #expect(!(cell.utf8.first.map { "=+-@\t\r".utf8.contains($0) } ?? false), "\(cell)")
+        // The writer's neutralised field holds the same cell.
+        var w = CSVWriter()
+        w.field(text: value, neutralise: true)
+        let back = ScalarTokenizer.tokenize(w.buffer)
+        let read = w.buffer.withUnsafeBytes { b in
+            back.recordCount == 0 ? "" : FieldValue.string(b, start: back.fieldStart[0], end: back.fieldEnd[0], flags: back.fieldFlags[0])
+        }
+        #expect(read == cell, "\(value)")
     }
 }
 

@@ -19,6 +19,15 @@ struct EvaluatorTests {
         #expect(r.items == nil)
     }
 
+    @Test("ids ranked.csv neutralised for spreadsheets read back as they were")
+    func neutralisedIDs() throws {
+        let r = try ranking("rank,declaration_id,item_no,risk_score\n1,'-100,1,0.9\n2,'+200,1,0.5\n3,''quoted,1,0.4\n4,300,1,0.1\n")
+        #expect(r.ids == ["-100", "+200", "'quoted", "300"])
+        let (truth, _) = try truth("declaration_id,item_no,pattern\n-100,1,x\n'quoted,1,y\n")
+        let keys = Set(zip(r.ids, r.items ?? []).map { $0 + "\u{1F}" + $1 })
+        #expect(truth.count == 2 && truth.keys.allSatisfy(keys.contains), "every label is in the ranking: \(truth.keys)")
+    }
+
     @Test("without a rank column, rows are ordered by score")
     func noRank() throws {
         let r = try ranking("declaration_id,item_no,risk_score\nA,1,0.2\nB,1,0.7\n")
