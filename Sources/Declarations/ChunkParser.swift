@@ -211,6 +211,7 @@ struct ChunkParser: @unchecked Sendable {
         let vv = value(r, valueColumn, keep: &keep)
         if vv.isEmpty { return Failure(reason: .emptyRequiredField, message: "value is empty", column: valueColumn) }
         guard let declared = mapping.decimals.parse(vv) else { return Failure(reason: .unparsableNumber, message: "value '\(text(vv))' is not a number", column: valueColumn) }
+        guard declared.isFinite else { return Failure(reason: .unparsableNumber, message: "value '\(text(vv))' is out of range", column: valueColumn) }
         guard declared >= 0 else { return Failure(reason: .negativeValue, message: "value \(text(vv)) is negative", column: valueColumn) }
         var currency: UnsafeRawBufferPointer
         if let col = currencyColumn {
@@ -252,6 +253,7 @@ struct ChunkParser: @unchecked Sendable {
             let v = value(r, col, keep: &keep)
             if v.isEmpty { numbers[f.rawValue] = .nan; continue }
             guard let x = mapping.decimals.parse(v) else { return Failure(reason: .unparsableNumber, message: "\(f.canonical.rawValue) '\(text(v))' is not a number", column: col) }
+            guard x.isFinite else { return Failure(reason: .unparsableNumber, message: "\(f.canonical.rawValue) '\(text(v))' is out of range", column: col) }
             if x < 0 && f != .revenue { return Failure(reason: .negativeValue, message: "\(f.canonical.rawValue) \(text(v)) is negative", column: col) }
             numbers[f.rawValue] = (f == .netWeightKg || f == .grossWeightKg) ? x * mapping.weightFactor : x
         }

@@ -1,3 +1,4 @@
+import CSVCore
 import Declarations
 
 /// Diversion after a control date: controlled goods whose flow to a third
@@ -401,7 +402,7 @@ public struct FittedDiversion: FittedDetector {
         return "\(m / 12)-\(month < 10 ? "0" : "")\(month)"
     }
 
-    static func kg(_ v: Double) -> String { String(Int(v.rounded())) }
+    static func kg(_ v: Double) -> String { ProseNumber.whole(v) }
 
     /// A corridor month's part of a reason (`corridorPart`), the same for every
     /// row of that corridor, group and month: an explainer keeps each one it made.
@@ -433,12 +434,12 @@ public struct FittedDiversion: FittedDetector {
         let model = groups[e.model]
         let c = model.corridors[e.corridor]
         let i = e.month - firstMonth
-        var text = "\(model.name) to \(c.destination) surged after \(model.event) (surge score \(Double(Int(e.surge * 10)) / 10))"
+        var text = "\(model.name) to \(c.destination) surged after \(model.event) (surge score \(ProseNumber.cut(e.surge, places: 1)))"
         var evidence: Reason.Evidence = ["group": model.name, "destination": c.destination, "month": FittedDiversion.monthName(e.month),
-                        "event": model.event.description, "surge": String(Double(Int(e.surge * 100)) / 100)]
+                        "event": model.event.description, "surge": ProseNumber.cut(e.surge, places: 2)]
         if i >= 0 && i < coverage.count, let b = model.baseline {
             let baseline = model.scaleKg * Math.expm1(b.predict(series: e.corridor, month: e.month))
-            text = "\(model.name) to \(c.destination) in \(FittedDiversion.monthName(e.month)): \(FittedDiversion.kg(c.kg[i])) kg against a baseline of \(FittedDiversion.kg(max(0, baseline))) kg before the \(model.event) control (surge score \(Double(Int(e.surge * 10)) / 10))"
+            text = "\(model.name) to \(c.destination) in \(FittedDiversion.monthName(e.month)): \(FittedDiversion.kg(c.kg[i])) kg against a baseline of \(FittedDiversion.kg(max(0, baseline))) kg before the \(model.event) control (surge score \(ProseNumber.cut(e.surge, places: 1)))"
             evidence["observed_kg"] = FittedDiversion.kg(c.kg[i])
             evidence["baseline_kg"] = FittedDiversion.kg(max(0, baseline))
             let collapse = model.collapse(month: e.month, firstMonth: firstMonth)

@@ -1,3 +1,4 @@
+import CSVCore
 import Dispatch
 import Declarations
 import LinearAlgebra
@@ -437,6 +438,6 @@ public struct FittedGoodsCode: FittedDetector {
     }
 
     private func fmt(_ v: Double) -> String {
-        abs(v) >= 100 ? String(Int(v.rounded())) : String(Double(Int(v * 100)) / 100)
+        abs(v) >= 100 ? ProseNumber.whole(v) : ProseNumber.cut(v, places: 2)
     }
 }

@@ -1,3 +1,4 @@
+import CSVCore
 import Declarations
 
 /// Licences: a controlled line (rule in force on the declaration date, the
@@ -110,7 +111,7 @@ public struct FittedLicence: FittedDetector {
 
     func reasons(_ table: DeclarationTable, row r: Int, codeRules: [[ControlsTable.Rule]]) -> [Reason] {
         guard let f = finding(table, r, codeRules: codeRules) else { return [] }
-        let kg = String(Int(f.net.rounded()))
+        let kg = ProseNumber.whole(f.net)
         let over = f.rule.thresholdKg.map { " over the \(Int($0)) kg threshold" } ?? ""
         let what = f.licence.isEmpty ? "no licence number" : "licence number \"\(f.licence)\" is malformed"
         return [Reason(detector: Self.name, text: "\(f.rule.group) under licence since \(f.rule.from): \(kg) kg\(over), \(what)",

@@ -1,3 +1,4 @@
+import CSVCore
 import Declarations
 
 /// New and concentrated consignees: controlled goods taken in volume by
@@ -258,12 +259,12 @@ public struct FittedNewParty: FittedDetector {
         if e.isNew {
             let who = table.text(.counterpartyName).map { "consignee \"\($0.string(r))\"" } ?? "the consignee"
             let times = e.kg / max(e.median, 1e-9)
-            let ratio = times >= 10 ? String(Int(times.rounded())) : String(Double(Int(times * 10)) / 10)
+            let ratio = times >= 10 ? ProseNumber.whole(times) : ProseNumber.cut(times, places: 1)
             out.append(Reason(detector: name,
-                              text: "\(who) first seen \(CivilDate(daysSinceEpoch: Int(e.firstSeen))), after the \(group) control of \(event), has taken \(Int(e.kg.rounded())) kg of \(group) since: \(ratio)× the median consignee, \(Int((e.share * 100).rounded()))% of what \(destination) took",
+                              text: "\(who) first seen \(CivilDate(daysSinceEpoch: Int(e.firstSeen))), after the \(group) control of \(event), has taken \(ProseNumber.whole(e.kg)) kg of \(group) since: \(ratio)× the median consignee, \(Int((e.share * 100).rounded()))% of what \(destination) took",
                               strength: (1 + Math.log(1 + times) / Math.log(2)) * (0.5 + e.share),
                               evidence: ["group": group, "first_seen": CivilDate(daysSinceEpoch: Int(e.firstSeen)).description, "control": event.description,
-                                         "kg_since_control": String(Int(e.kg.rounded())), "median_kg": String(Int(e.median.rounded())),
+                                         "kg_since_control": ProseNumber.whole(e.kg), "median_kg": ProseNumber.whole(e.median),
                                          "share_of_destination": String(Double(Int(e.share * 1000)) / 1000)]))
         }
         if e.switched {

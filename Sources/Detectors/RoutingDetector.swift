@@ -1,3 +1,4 @@
+import CSVCore
 import Declarations
 
 /// Routing: the countries on a declaration that disagree, judged against how
@@ -323,7 +324,7 @@ public struct FittedRouting: FittedDetector {
         }
         if e.signature != 0 {
             let share = e.probability * 100
-            let pct = share >= 1 ? String(Int(share.rounded())) : String(Double(Int(share * 100)) / 100)
+            let pct = share >= 1 ? ProseNumber.whole(share) : ProseNumber.cut(share, places: 2)
             out.append(Reason(detector: Self.name,
                               text: "\(FittedRouting.describe(e.signature)): \(pct)% of \(e.group) declarations route this way",
                               strength: -Math.log(e.probability) / Math.log(10),

@@ -1,3 +1,4 @@
+import CSVCore
 import Declarations
 
 /// Split shipments (structuring): bursts of shipments from one exporter to one
@@ -303,7 +304,7 @@ public struct FittedSplitShipment: FittedDetector {
     static func reasons(_ b: Burst?, table: DeclarationTable, row r: Int) -> [Reason] {
         guard let b, b.count >= 2 else { return [] }
         let from = CivilDate(daysSinceEpoch: Int(b.firstDay)), to = CivilDate(daysSinceEpoch: Int(b.lastDay))
-        let kg = String(Int(b.kg.rounded())), t = String(Int(b.threshold.rounded()))
+        let kg = ProseNumber.whole(b.kg), t = ProseNumber.whole(b.threshold)
         return [Reason(detector: name,
                        text: "\(b.count) shipments to the same consignee between \(from) and \(to), each just under the \(t) kg licence threshold without a licence: \(kg) kg in all",
                        strength: b.score,

@@ -503,7 +503,7 @@ public struct FittedUnitValue: FittedDetector {
             guard abs(z) >= 3 || (j == 2 && below) else { continue }
             let ratio = Math.exp(abs(f[j] - g.medians[j]))
             let direction = f[j] < g.medians[j] ? "below" : "above"
-            let times = ratio >= 10 ? String(Int(ratio.rounded())) : String(Double(Int(ratio * 10)) / 10)
+            let times = ratio >= 10 ? ProseNumber.whole(ratio) : ProseNumber.cut(ratio, places: 1)
             let text: String
             switch j {
             case 0: text = "USD/kg \(times)x \(direction) the median of \(scope)"
@@ -527,9 +527,9 @@ public struct FittedUnitValue: FittedDetector {
 
     private func format(_ v: Double) -> String {
         let a = abs(v)
-        if a >= 100 { return String(Int(v.rounded())) }
-        if a >= 1 { return String(Double(Int(v * 100)) / 100) }
-        return String(Double(Int(v * 10000)) / 10000)
+        if a >= 100 { return ProseNumber.whole(v) }
+        if a >= 1 { return ProseNumber.cut(v, places: 2) }
+        return ProseNumber.cut(v, places: 4)
     }
 }
 

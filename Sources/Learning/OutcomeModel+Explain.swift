@@ -1,3 +1,4 @@
+import CSVCore
 import Declarations
 import Detectors
 
@@ -82,11 +83,14 @@ extension OutcomeModel {
 
 func percent(_ x: Double) -> String {
     let p = (x * 1000).rounded() / 10
+    guard p.isFinite, abs(p) < ProseNumber.large else { return ProseNumber.whole(p) + "%" }
     return (p == p.rounded() ? String(Int(p)) : String(p)) + "%"
 }
 
 func format2(_ x: Double) -> String {
     guard x.isFinite else { return String(x) }
     let r = (x * 100).rounded() / 100
+    // A feature of bad data (1e30 kg) is written, not trapped on as an Int.
+    guard abs(r) < ProseNumber.large else { return ProseNumber.whole(r) }
     return r == r.rounded() ? String(Int(r)) : String(r)
 }

@@ -98,12 +98,15 @@ struct JSONBytes: ~Copyable {
 /// Number formatting shared by the report files.
 public enum Format {
     /// At most `places` decimal places, no trailing zeros ("12", "0.5", "3.1416"):
-    /// the numbers of ranked.csv (`CSVWriter.appendDecimal`), with a fixed-point
-    /// fallback for the values that format does not cover (magnitudes of 1e15 or more).
+    /// the numbers of ranked.csv (`CSVWriter.appendDecimal`). Magnitudes of 1e15
+    /// or more, which that format does not cover (bad data: 1e308 USD), are
+    /// written as the shortest number that reads back ("1e+308"), not as three
+    /// hundred digits.
     public static func decimal(_ v: Double, places: Int = 4) -> String {
         guard v.isFinite else { return "" }
         var bytes: [UInt8] = []
         if CSVWriter.appendDecimal(v, places: places, to: &bytes) { return String(decoding: bytes, as: UTF8.self) }
+        if abs(v) >= 1e15 { return "\(v)" }
         return String(format: "%.\(places)f", v)
     }
 

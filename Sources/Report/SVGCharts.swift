@@ -1,3 +1,4 @@
+import CSVCore
 import Foundation
 
 /// Inline SVG charts for report.html: no script, no external assets.
@@ -19,7 +20,7 @@ enum SVGCharts {
             let h = plotH * t(item.value) / maxV
             let x = left + Double(i) * slot + slot * 0.1
             s += "<rect x=\"\(f(x))\" y=\"\(f(top + plotH - h))\" width=\"\(f(slot * 0.8))\" height=\"\(f(h))\" fill=\"#c0392b\"><title>\(htmlEscaped(item.label)): \(Format.decimal(item.value))</title></rect>"
-            s += "<text x=\"\(f(x + slot * 0.4))\" y=\"\(f(top + plotH - h - 3))\" font-size=\"10\" text-anchor=\"middle\">\(htmlEscaped(Format.count(Int(item.value.rounded()))))</text>"
+            s += "<text x=\"\(f(x + slot * 0.4))\" y=\"\(f(top + plotH - h - 3))\" font-size=\"10\" text-anchor=\"middle\">\(htmlEscaped(ProseNumber.grouped(item.value)))</text>"
             s += "<text x=\"\(f(x + slot * 0.4))\" y=\"\(f(top + plotH + 14))\" font-size=\"10\" text-anchor=\"middle\">\(htmlEscaped(item.label))</text>"
         }
         if logScale {
@@ -40,7 +41,7 @@ enum SVGCharts {
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 \(f(width)) \(f(height))\" width=\"\(f(width))\" height=\"\(f(height))\"><title>\(htmlEscaped(title))</title>"
         s += "<text x=\"\(f(left))\" y=\"14\" font-size=\"11\" font-weight=\"bold\">\(htmlEscaped(title))</text>"
         s += "<line x1=\"\(f(left))\" y1=\"\(f(top + plotH))\" x2=\"\(f(left + plotW))\" y2=\"\(f(top + plotH))\" stroke=\"#888\"/>"
-        s += "<text x=\"\(f(left - 4))\" y=\"\(f(top + 8))\" font-size=\"9\" text-anchor=\"end\">\(Format.count(Int(maxV.rounded()))) kg</text>"
+        s += "<text x=\"\(f(left - 4))\" y=\"\(f(top + 8))\" font-size=\"9\" text-anchor=\"end\">\(ProseNumber.grouped(maxV)) kg</text>"
         s += "<text x=\"\(f(left - 4))\" y=\"\(f(top + plotH))\" font-size=\"9\" text-anchor=\"end\">0</text>"
         if let e = eventIndex, e >= 0, e < months.count {
             s += "<line x1=\"\(f(x(e)))\" y1=\"\(f(top))\" x2=\"\(f(x(e)))\" y2=\"\(f(top + plotH))\" stroke=\"#999\" stroke-dasharray=\"3,3\"><title>control date</title></line>"

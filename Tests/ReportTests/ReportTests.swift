@@ -29,7 +29,7 @@ struct EscapingTests {
         #expect(back == "a\"b\\c\nd\u{01}<e>&")
     }
 
-    @Test("Format.decimal", arguments: [(1.0, "1"), (0.5, "0.5"), (3.14159265, "3.1416"), (-2.00001, "-2"), (1e20, "100000000000000000000.0000")])
+    @Test("Format.decimal", arguments: [(1.0, "1"), (0.5, "0.5"), (3.14159265, "3.1416"), (-2.00001, "-2"), (1e20, "1e+20"), (1e308, "1e+308"), (-1.5e15, "-1500000000000000.0")])
     func decimal(value: Double, expected: String) {
         #expect(Format.decimal(value) == expected)
     }

@@ -230,3 +230,39 @@ struct OutputFolderGuardTests {
         #expect(try BuiltBinary.run(["generate", "--rows", "20", "--out", empty]).status == 0, "an earlier generate's files")
     }
 }
+
+@Suite("absurd values")
+struct AbsurdValueTests {
+    @Test("values no Int can hold (1e308 USD, 1e-300 kg, zero weights) are scored and explained, every row, without a trap")
+    func absurdValues() throws {
+        let tmp = try TemporaryDirectory("cli-absurd")
+        defer { tmp.remove() }
+        let data = tmp.file("data")
+        #expect(try BuiltBinary.run(["generate", "--rows", "4000", "--seed", "6", "--out", data]).status == 0)
+        let table = try CSVTable.read(data + "/declarations.csv")
+        func col(_ name: String) -> Int { table.header.firstIndex(of: name)! }
+        var rows = table.rows
+        let absurd: [(String, String)] = [("declared_value", "1e308"), ("net_weight_kg", "1e-300"), ("net_weight_kg", "0"),
+                                          ("gross_weight_kg", "1e300"), ("quantity", "1e250"), ("declared_value", "123456789012345678901234567890"),
+                                          ("declared_value", "0"), ("quantity", "0")]
+        // Each absurd value on every 997th row (few enough that the risk calibration still counts them rare) from a different start, so it meets many groups and detectors.
+        for (k, (name, value)) in absurd.enumerated() {
+            for r in stride(from: k * 11, to: rows.count, by: 997) { rows[r][col(name)] = value }
+        }
+        var w = CSVWriter()
+        w.record(table.header)
+        for r in rows { w.record(r) }
+        try Data(w.buffer).write(to: URL(fileURLWithPath: tmp.file("absurd.csv")))
+        let out = tmp.file("report")
+        let r = try BuiltBinary.run(["scan", tmp.file("absurd.csv"), "--parties", data + "/restricted_parties.csv", "--out", out,
+                                     "--explain", "all", "--threads", "2"])
+        #expect(r.status == 0, "\(r.stderr.suffix(2000))")
+        let ranked = try CSVTable.read(out + "/ranked.csv")
+        #expect(ranked.rows.count == rows.count, "every row ranked")
+        let explained = try String(contentsOfFile: out + "/ranked.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(explained.count == rows.count, "every row explained")
+        #expect(ranked.rows.contains { $0[ranked.header.firstIndex(of: "reasons")!].contains("e+30") }, "a reason spells a huge ratio in scientific notation")
+        let value = ranked.header.firstIndex(of: "value_usd")!
+        #expect(ranked.rows.contains { $0[value] == "1e+308" }, "a huge value as the shortest number that reads back")
+    }
+}
