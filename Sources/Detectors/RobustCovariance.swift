@@ -65,6 +65,8 @@ enum RobustCovariance {
 
     /// Indices of the `k` smallest values, ties broken by `order`, in index order.
     static func smallest(_ v: [Double], _ k: Int, order: [UInt64]) -> [Int] {
+        // A NaN distance (features of bad data) counts as the farthest: quickselect has no order for it.
+        if v.contains(where: \.isNaN) { return smallest(v.map { $0.isNaN ? .infinity : $0 }, k, order: order) }
         let threshold = Select.kthOfCopy(v, k - 1, threads: 1)
         var out: [Int] = []
         out.reserveCapacity(k)

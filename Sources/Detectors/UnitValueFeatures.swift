@@ -61,12 +61,20 @@ enum UnitValueFeatures {
     /// Feature `j` of row `r` from already fetched columns (no allocation).
     @inline(__always)
     static func feature(_ j: Int, usd: Double, net: Double, gross: Double, quantity: Double) -> Double {
+        let f: Double
         switch j {
-        case 0: return net > 0 && usd >= 0 ? Math.log(max(usd, 0.01) / net) : .nan
-        case 1: return net > 0 && quantity > 0 ? Math.log(net / quantity) : .nan
-        default: return net > 0 && gross > 0 ? packaging(gross: gross, net: net) : .nan
+        case 0: f = net > 0 && usd >= 0 ? Math.log(max(usd, 0.01) / net) : .nan
+        case 1: f = net > 0 && quantity > 0 ? Math.log(net / quantity) : .nan
+        default: f = net > 0 && gross > 0 ? packaging(gross: gross, net: net) : .nan
         }
+        // A ratio of absurd values (1e308 USD over 1e-300 kg) overflows to an infinite
+        // logarithm, which no fit can take (∞ − ∞): held at ±`extreme`, still the most
+        // extreme value there is, and finite.
+        return f.isNaN ? f : min(max(f, -extreme), extreme)
     }
+
+    /// Where features are held: beyond the logarithm of any finite ratio of doubles (about ±745).
+    static let extreme = 1_500.0
 
     /// The columns the features are read from, fetched from the table once.
     struct Source {

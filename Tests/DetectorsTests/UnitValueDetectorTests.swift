@@ -211,6 +211,32 @@ struct UnitValueDetectorTests {
         }
     }
 
+    @Test("the MCD subset with NaN and infinite distances (features of bad data): a NaN counts as the farthest", arguments: [24, 25] as [UInt64])
+    func smallestWithNaN(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        for count in [2, 7, 64, 500, 5000] {
+            let v = (0..<count).map { _ in
+                [Double.nan, .infinity, Double(Int.random(in: 0...6, using: &rng))].randomElement(using: &rng)!
+            }
+            let order = (0..<count).map { _ in UInt64.random(in: 0...1_000, using: &rng) }
+            let key = v.map { $0.isNaN ? Double.infinity : $0 }
+            for k in Set([1, count / 2 + 1, count]) where k <= count {
+                let expected = v.indices.sorted { (key[$0], order[$0], $0) < (key[$1], order[$1], $1) }.prefix(k).sorted()
+                #expect(RobustCovariance.smallest(v, k, order: order) == expected, "seed \(seed) count \(count) k \(k)")
+            }
+        }
+    }
+
+    @Test("features of absurd values are held finite and extreme, never infinite", arguments: [
+        (1e308, 1e-300, 1.0, 1.0, 0, UnitValueFeatures.extreme), (1e-300, 1e300, 1.0, 1.0, 0, Math.log(0.01 / 1e300)),
+        (1.0, 1e-300, 1e-300, 1e250, 1, -UnitValueFeatures.extreme), (1.0, 1e-300, 1e300, 1.0, 2, UnitValueFeatures.extreme),
+        (100.0, 0.0, 1.0, 1.0, 0, Double.nan),
+    ])
+    func absurdFeatures(usd: Double, net: Double, gross: Double, quantity: Double, j: Int, expected: Double) {
+        let f = UnitValueFeatures.feature(j, usd: usd, net: net, gross: gross, quantity: quantity)
+        #expect(f.isNaN ? expected.isNaN : Approximate.equal(f, expected), "\(f)")
+    }
+
     @Test("sortedValue is sorted()[k] to the bit: repeats, and zeros of both signs in any order", arguments: [5, 6, 7] as [UInt64])
     func sortedValue(seed: UInt64) {
         var rng = SeededRandom(seed: seed)
