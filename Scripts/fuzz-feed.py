@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""Feed fuzzing: a whole `tradescan scan` over generated declarations spoiled at random.
+
+Usage: Scripts/fuzz-feed.py [--seeds FIRST:LAST] [--rows N] [--bin PATH] [--keep DIR]
+
+Generates N rows (default 4000) with the project's seeded generator, then for each seed
+scatters absurd values over them (numbers of 1e308 and 1e-300, zero and negative zero
+weights, boundary dates, huge item numbers, unknown countries, odd tariff codes, empty,
+formula-like, very long and non-Latin text, a whole tariff line with zero weights) and
+scans the result with every row explained. A run may reject rows (exit 65 past the reject
+rate is allowed here: --max-reject-rate 1) but must not crash: any other exit status is a
+failure, and its input is kept in --keep (default data/fuzz-crashers) to replay with
+
+    tradescan scan DIR/crash-SEED.csv --out /tmp/x --explain all --max-reject-rate 1
+
+Exits 1 when any seed failed. The tokenizer has its own libFuzzer target (Tests/Fuzz).
+"""
+import argparse
+import csv
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+
+NUMBERS = ["declared_value", "net_weight_kg", "gross_weight_kg", "quantity"]
+ABSURD = ["1e308", "1e-300", "0", "-0", "0.0000001", "99999999999999999999", "4.9e-324",
+          "1.7976931348623157e308", "", "2.5", "1e15", "123456789.123456789"]
+DATES = ["1990-01-01", "2035-12-31", "2024-02-29", "1999-12-31", "2023-01-01"]
+TEXTS = ["", " ", '"', "x" * 5000, "=1+1", "\t", "\u00e9" * 100, "ZZ", "A,B", "null", "0", "\u9553\u952d"]
+COUNTRIES = ["", "ZZ", "US", "KP", "IR", "RU", "CN", "XK", "United States", "USA"]
+CODES = ["28046100", "0000000000", "99999999", "281219", "8112.92.90"]
+
+
+def spoil(header, body, rng):
+    rows = [list(r) for r in body]
+    for _ in range(rng.randint(5, 200)):
+        r = rng.randrange(len(rows))
+        name = rng.choice(header)
+        i = header.index(name)
+        if name in NUMBERS:
+            rows[r][i] = rng.choice(ABSURD)
+        elif name.endswith("_date"):
+            rows[r][i] = rng.choice(DATES)
+        elif name == "item_no":
+            rows[r][i] = rng.choice(["1", "2147483647", "0", "-1", "99"])
+        elif "country" in name:
+            rows[r][i] = rng.choice(COUNTRIES)
+        elif name == "hs_code":
+            rows[r][i] = rng.choice(CODES)
+        elif name == "currency":
+            rows[r][i] = rng.choice(["USD", "RMB", "EUR", "KRW", "VND"])
+        else:
+            rows[r][i] = rng.choice(TEXTS)
+    if rng.random() < 0.3:  # a whole tariff line with zero weights
+        hs, net = header.index("hs_code"), header.index("net_weight_kg")
+        code = rng.choice(rows)[hs]
+        for row in rows:
+            if row[hs] == code:
+                row[net] = "0"
+    return rows
+
+
+def main():
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--seeds", default="0:40", help="FIRST:LAST, LAST excluded (default 0:40)")
+    p.add_argument("--rows", type=int, default=4000)
+    p.add_argument("--bin", default=os.path.join(root, ".build/release/tradescan"))
+    p.add_argument("--keep", default=os.path.join(root, "data/fuzz-crashers"))
+    a = p.parse_args()
+    first, last = (int(x) for x in a.seeds.split(":"))
+    work = tempfile.mkdtemp(prefix="tradescan-fuzz-feed-")
+    try:
+        data = os.path.join(work, "data")
+        subprocess.run([a.bin, "generate", "--rows", str(a.rows), "--seed", "6", "--out", data], check=True,
+                       stderr=subprocess.DEVNULL)
+        with open(os.path.join(data, "declarations.csv"), newline="", encoding="utf-8") as f:
+            src = list(csv.reader(f))
+        header, body = src[0], src[1:]
+        failed = 0
+        for seed in range(first, last):
+            rows = spoil(header, body, random.Random(seed))
+            path = os.path.join(work, "in.csv")
+            with open(path, "w", newline="", encoding="utf-8") as f:
+                w = csv.writer(f, lineterminator="\n")
+                w.writerow(header)
+                w.writerows(rows)
+            out = os.path.join(work, "out")
+            shutil.rmtree(out, ignore_errors=True)
+            r = subprocess.run([a.bin, "scan", path, "--parties", os.path.join(data, "restricted_parties.csv"), "--out", out,
+                                "--explain", "all", "--quiet", "--max-reject-rate", "1"], capture_output=True, text=True)
+            if r.returncode not in (0, 65):
+                failed += 1
+                os.makedirs(a.keep, exist_ok=True)
+                kept = os.path.join(a.keep, f"crash-{seed}.csv")
+                shutil.copy(path, kept)
+                lines = [l for l in r.stderr.splitlines() if "failure" in l or "error" in l or "Fatal" in l]
+                print(f"seed {seed}: exit {r.returncode}; input kept as {kept}; {' | '.join(lines[:3])}")
+        print(f"{last - first} seeds, {failed} failed")
+        return 1 if failed else 0
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
