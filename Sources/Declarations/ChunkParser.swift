@@ -30,6 +30,10 @@ struct ChunkParser: @unchecked Sendable {
     static let minDate = CivilDate(year: 1990, month: 1, day: 1)!
     static let maxDate = CivilDate(year: 2035, month: 12, day: 31)!
     static let maxRecordBytes = 1 << 20
+    /// Numbers are refused from here on (and infinities): no declaration line holds 10^15 USD,
+    /// kg or pieces (the world's yearly output is about 10^14 USD), and sums of such
+    /// values over millions of rows would overflow the detectors' aggregates.
+    static let largestNumber = 1e15
 
     // Resolved once per chunk.
     let idColumn: Int
@@ -211,7 +215,9 @@ struct ChunkParser: @unchecked Sendable {
         let vv = value(r, valueColumn, keep: &keep)
         if vv.isEmpty { return Failure(reason: .emptyRequiredField, message: "value is empty", column: valueColumn) }
         guard let declared = mapping.decimals.parse(vv) else { return Failure(reason: .unparsableNumber, message: "value '\(text(vv))' is not a number", column: valueColumn) }
-        guard declared.isFinite else { return Failure(reason: .unparsableNumber, message: "value '\(text(vv))' is out of range", column: valueColumn) }
+        guard declared < ChunkParser.largestNumber else {
+            return Failure(reason: .unparsableNumber, message: "value '\(text(vv))' is out of range (10^15 or more)", column: valueColumn)
+        }
         guard declared >= 0 else { return Failure(reason: .negativeValue, message: "value \(text(vv)) is negative", column: valueColumn) }
         var currency: UnsafeRawBufferPointer
         if let col = currencyColumn {
@@ -253,7 +259,9 @@ struct ChunkParser: @unchecked Sendable {
             let v = value(r, col, keep: &keep)
             if v.isEmpty { numbers[f.rawValue] = .nan; continue }
             guard let x = mapping.decimals.parse(v) else { return Failure(reason: .unparsableNumber, message: "\(f.canonical.rawValue) '\(text(v))' is not a number", column: col) }
-            guard x.isFinite else { return Failure(reason: .unparsableNumber, message: "\(f.canonical.rawValue) '\(text(v))' is out of range", column: col) }
+            guard x.magnitude < ChunkParser.largestNumber else {
+                return Failure(reason: .unparsableNumber, message: "\(f.canonical.rawValue) '\(text(v))' is out of range (10^15 or more)", column: col)
+            }
             if x < 0 && f != .revenue { return Failure(reason: .negativeValue, message: "\(f.canonical.rawValue) \(text(v)) is negative", column: col) }
             numbers[f.rawValue] = (f == .netWeightKg || f == .grossWeightKg) ? x * mapping.weightFactor : x
         }

@@ -96,7 +96,7 @@ public enum HTMLReport {
     static func riskHistogram(_ data: ReportData) -> String {
         var counts = [Double](repeating: 0, count: 12)
         for r in data.risk {
-            let b = r <= 0 ? 0 : min(11, Int(r.rounded(.up)))
+            let b = r <= 0 || r.isNaN ? 0 : r >= 11 ? 11 : Int(r.rounded(.up))
             counts[b] += 1
         }
         let labels = ["0"] + (1...10).map { "≤\($0)" } + [">10"]

@@ -111,8 +111,13 @@ public struct RiskModel: Codable, Sendable, Equatable {
     @inline(__always)
     public func contribution(_ term: Int, score: Double) -> Double {
         let t = terms[term]
-        return score > t.background ? t.weight * (score - t.background) : 0
+        return score > t.background ? t.weight * (min(score, RiskModel.largestScore) - t.background) : 0
     }
+
+    /// Scores count up to here: an infinite one (a detector's aggregate of bad data) adds a
+    /// large finite risk, not an infinite one (which no ranking or chart can place); a NaN adds
+    /// nothing. Every score a detector means lies far below.
+    public static let largestScore = 1e6
 
     /// Risk per row. `scores` lists the detectors in `terms` order.
     public func risk(_ scores: [[Double]]) -> [Double] {
@@ -130,7 +135,7 @@ public struct RiskModel: Codable, Sendable, Equatable {
             let b = terms[d].background, w = terms[d].weight
             guard w > 0 else { continue }
             if s.isSparse && b >= 0 {
-                s.forEachStored { r, v in if v > b { out[r] += w * (v - b) } }
+                s.forEachStored { r, v in if v > b { out[r] += w * (min(v, RiskModel.largestScore) - b) } }
             } else {
                 // Row ranges on every core; each row still adds its terms in detector order.
                 let parts = max(1, min(System.cores * 4, n / 65_536))
@@ -140,7 +145,7 @@ public struct RiskModel: Codable, Sendable, Equatable {
                     _ = Parallel.map(0..<parts, threads: System.cores) { k in
                         for r in (n * k / parts)..<(n * (k + 1) / parts) {
                             let v = s[r]
-                            if v > b { shared[r] += w * (v - b) }
+                            if v > b { shared[r] += w * (min(v, RiskModel.largestScore) - b) }
                         }
                     }
                 }

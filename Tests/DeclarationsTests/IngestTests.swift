@@ -285,6 +285,7 @@ struct IngestTests {
         ("1,2024-01-05,8112,10,USD,1", .badTariffCode, "hs"),
         ("1,2024-01-05,81129290,ten,USD,1", .unparsableNumber, "value"),
         ("1,2024-01-05,81129290,1e309,USD,1", .unparsableNumber, "value"),
+        ("1,2024-01-05,81129290,1000000000000000,USD,1", .unparsableNumber, "value"),
         ("1,2024-01-05,81129290,-10,USD,1", .negativeValue, "value"),
         ("1,1989-12-31,81129290,10,USD,1", .dateOutOfRange, "date"),
         ("1,2024-01-05,81129290,10,XYZ,1", .unknownCurrency, "currency"),

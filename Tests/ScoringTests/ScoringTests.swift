@@ -18,6 +18,8 @@ func table(_ csv: String) throws -> DeclarationTable {
 struct RiskModelTests {
     @Test("contribution = weight × (score − background) above the background, 0 at or below", arguments: [
         (5.0, 2.0, 1.5, 4.5), (2.0, 2.0, 1.5, 0), (1.0, 2.0, 1.0, 0), (0.0, 0.0, 3.0, 0), (10.0, 0.0, 0.0, 0), (2.5, -1.0, 2.0, 7.0),
+        // A detector's aggregate of bad data: infinite counts as the largest score, NaN as none.
+        (.infinity, 2.0, 1.5, 1.5 * (RiskModel.largestScore - 2)), (.nan, 2.0, 1.5, 0), (-.infinity, 2.0, 1.5, 0),
     ])
     func contribution(score: Double, background: Double, weight: Double, expected: Double) {
         let m = RiskModel(terms: [.init(detector: "d", background: background, weight: weight)])
