@@ -12,7 +12,13 @@ func reportData(_ csv: String, in dir: TemporaryDirectory, columns: [[Double]], 
                 weights: [Double]? = nil, backgrounds: [Double]? = nil,
                 explainers: [@Sendable (Int) -> [Reason]]? = nil, inspectRate: Double, amberRate: Double) throws -> ReportData {
     try Data(csv.utf8).write(to: URL(fileURLWithPath: dir.file("t.csv")))
-    let t = try Ingest.read([dir.file("t.csv")], options: IngestOptions()).table
+    let read = try Ingest.read([dir.file("t.csv")], options: IngestOptions())
+    let t = read.table
+    // Score columns are given per row of the CSV: a rejected row would misalign them.
+    guard read.rejects.isEmpty, columns.allSatisfy({ $0.count == t.count }) else {
+        struct FixtureRowsRejected: Error { let messages: [String] }
+        throw FixtureRowsRejected(messages: read.rejects.map(\.message))
+    }
     let names = names ?? columns.indices.map { "d\($0)" }
     let scores = SuiteScores(names: names, columns: columns, explainers: explainers ?? columns.map { _ in { _ in [] } })
     let model = RiskModel(terms: names.indices.map {
