@@ -23,6 +23,7 @@ public enum Ranking {
     /// `order` with runs of at least `runRows` rows (tests use small runs):
     /// on dense id codes when every id fits one (`DenseIDs`), else on packed prefixes.
     static func order(risk: [Double], table: DeclarationTable, threads: Int, runRows: Int) -> [Int] {
+        precondition(risk.count == table.count, "one risk per row of the table (\(risk.count) risks, \(table.count) rows)")
         if let ids = DenseIDs(table.declarationID, threads: threads) {
             return order(risk: risk, ids: ids, items: table.itemNo, threads: threads, runRows: runRows)
         }
