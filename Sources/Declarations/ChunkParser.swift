@@ -49,7 +49,10 @@ struct ChunkParser: @unchecked Sendable {
     /// Per country field: its slot in a row (its raw value, worked out once: the
     /// enum's raw value was a call per row and field), its column or constant.
     let countryPlan: [(field: CountryField, slot: Int, column: Int?, constant: UInt16?)]
-    let numberPlan: [(field: NumberField, column: Int)]
+    /// Per number field: its slot in a row (its raw value, worked out once, as for countries),
+    /// its column, the factor its values are scaled by (the weight unit's for weights, else 1:
+    /// exact) and whether it may be negative (revenue).
+    let numberPlan: [(field: NumberField, slot: Int, column: Int, factor: Double, signed: Bool)]
     let defaultFlow: UInt8
     let isoDates: Bool
     let headers: [String]
@@ -83,7 +86,9 @@ struct ChunkParser: @unchecked Sendable {
             return c == nil && k == nil ? nil : (f, f.rawValue, c, k)
         }
         numberPlan = NumberField.allCases.compactMap { f in
-            mapping.column(f.canonical).map { (f, $0) }
+            mapping.column(f.canonical).map {
+                (f, f.rawValue, $0, f == .netWeightKg || f == .grossWeightKg ? mapping.weightFactor : 1, f == .revenue)
+            }
         }
         defaultFlow = mapping.flow == "import" ? 1 : 0
         isoDates = mapping.dates.formats == [Array("%Y-%m-%d".utf8)]
@@ -140,6 +145,19 @@ struct ChunkParser: @unchecked Sendable {
     }
 
     func text(_ v: UnsafeRawBufferPointer) -> String { String(decoding: v, as: UTF8.self) }
+
+    enum NumberProblem { case notANumber, outOfRange, negative }
+
+    /// Why number field `f` (nil: the value) with text `v` in `column` is rejected.
+    @inline(never)
+    func numberFailure(_ f: NumberField?, _ v: UnsafeRawBufferPointer, _ column: Int, _ problem: NumberProblem) -> Failure {
+        let name = f?.canonical.rawValue ?? "value"
+        switch problem {
+        case .notANumber: return Failure(reason: .unparsableNumber, message: "\(name) '\(text(v))' is not a number", column: column)
+        case .outOfRange: return Failure(reason: .unparsableNumber, message: "\(name) '\(text(v))' is out of range (10^15 or more)", column: column)
+        case .negative: return Failure(reason: .negativeValue, message: "\(name) \(text(v)) is negative", column: column)
+        }
+    }
 
     /// A builder that parses the records it visits into chunk-local columns.
     func builder(skipHeader: Bool, expectedRows: Int, dictionaries: InternerSet? = nil) -> ChunkBuilder {
@@ -214,11 +232,9 @@ struct ChunkParser: @unchecked Sendable {
         // Value and currency.
         let vv = value(r, valueColumn, keep: &keep)
         if vv.isEmpty { return Failure(reason: .emptyRequiredField, message: "value is empty", column: valueColumn) }
-        guard let declared = mapping.decimals.parse(vv) else { return Failure(reason: .unparsableNumber, message: "value '\(text(vv))' is not a number", column: valueColumn) }
-        guard declared < ChunkParser.largestNumber else {
-            return Failure(reason: .unparsableNumber, message: "value '\(text(vv))' is out of range (10^15 or more)", column: valueColumn)
-        }
-        guard declared >= 0 else { return Failure(reason: .negativeValue, message: "value \(text(vv)) is negative", column: valueColumn) }
+        guard let declared = mapping.decimals.parse(vv) else { return numberFailure(nil, vv, valueColumn, .notANumber) }
+        guard declared < ChunkParser.largestNumber else { return numberFailure(nil, vv, valueColumn, .outOfRange) }
+        guard declared >= 0 else { return numberFailure(nil, vv, valueColumn, .negative) }
         var currency: UnsafeRawBufferPointer
         if let col = currencyColumn {
             currency = value(r, col, keep: &keep)
@@ -255,15 +271,14 @@ struct ChunkParser: @unchecked Sendable {
         }
         // Numbers and countries, written into this row's slots (kept only if the row is).
         let numbers = c.numbers.slots(ChunkColumns.numberWidth)
-        for (f, col) in numberPlan {
+        for (f, slot, col, factor, signed) in numberPlan {
             let v = value(r, col, keep: &keep)
-            if v.isEmpty { numbers[f.rawValue] = .nan; continue }
-            guard let x = mapping.decimals.parse(v) else { return Failure(reason: .unparsableNumber, message: "\(f.canonical.rawValue) '\(text(v))' is not a number", column: col) }
-            guard x.magnitude < ChunkParser.largestNumber else {
-                return Failure(reason: .unparsableNumber, message: "\(f.canonical.rawValue) '\(text(v))' is out of range (10^15 or more)", column: col)
-            }
-            if x < 0 && f != .revenue { return Failure(reason: .negativeValue, message: "\(f.canonical.rawValue) \(text(v)) is negative", column: col) }
-            numbers[f.rawValue] = (f == .netWeightKg || f == .grossWeightKg) ? x * mapping.weightFactor : x
+            if v.isEmpty { numbers[slot] = .nan; continue }
+            // The messages are built out of line: the loop stays small (4 numbers a row).
+            guard let x = mapping.decimals.parse(v) else { return numberFailure(f, v, col, .notANumber) }
+            guard x.magnitude < ChunkParser.largestNumber else { return numberFailure(f, v, col, .outOfRange) }
+            if x < 0 && !signed { return numberFailure(f, v, col, .negative) }
+            numbers[slot] = x * factor
         }
         let countries = c.countries.slots(ChunkColumns.countryWidth)
         for (f, slot, col, k) in countryPlan {
