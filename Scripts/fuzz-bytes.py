@@ -14,14 +14,14 @@ rejects.csv; the three runs must print the same accounting and write the same re
 A failing input is kept in --keep (default data/fuzz-crashers) to replay. Exits 1 on any
 failure. Scripts/fuzz.sh fuzzes the tokenizer alone with libFuzzer; fuzz-feed.py the scan.
 """
-import argparse
 import os
 import random
 import re
 import shutil
 import subprocess
 import sys
-import tempfile
+
+import fuzzcommon
 
 EDITS = [b'"', b",", b"\n", b"\r", b"\r\n", b"\xef\xbb\xbf", b"\xff", b"\xc3", b"\x00", b"9", b"x", b'""', b";", b" "]
 ACCOUNT = re.compile(r"(\d+) records read = (\d+) accepted \+ (\d+) rejected")
@@ -45,19 +45,8 @@ def spoil(data, rng, quotes=True):
 
 
 def main():
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--seeds", default="0:100", help="FIRST:LAST, LAST excluded (default 0:100)")
-    p.add_argument("--rows", type=int, default=3000)
-    p.add_argument("--bin", default=os.path.join(root, ".build/release/tradescan"))
-    p.add_argument("--keep", default=os.path.join(root, "data/fuzz-crashers"))
-    a = p.parse_args()
-    first, last = (int(x) for x in a.seeds.split(":"))
-    work = tempfile.mkdtemp(prefix="tradescan-fuzz-bytes-")
-    try:
-        data = os.path.join(work, "data")
-        subprocess.run([a.bin, "generate", "--rows", str(a.rows), "--seed", "8", "--out", data], check=True,
-                       stderr=subprocess.DEVNULL)
+    a, first, last = fuzzcommon.options(__doc__, "0:100", 3000)
+    with fuzzcommon.generated(a.bin, a.rows, 8, "tradescan-fuzz-bytes-") as (work, data):
         clean = open(os.path.join(data, "declarations.csv"), "rb").read()
         failed = 0
         for seed in range(first, last):
@@ -94,14 +83,10 @@ def main():
                         break
             if problem:
                 failed += 1
-                os.makedirs(a.keep, exist_ok=True)
-                kept = os.path.join(a.keep, f"bytes-{seed}.csv")
-                shutil.copy(path, kept)
+                kept = fuzzcommon.keep(path, a.keep, f"bytes-{seed}.csv")
                 print(f"seed {seed}: {problem}; input kept as {kept}")
         print(f"{last - first} seeds, {failed} failed")
         return 1 if failed else 0
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -16,14 +16,14 @@ failure, and its input is kept in --keep (default data/fuzz-crashers) to replay 
 
 Exits 1 when any seed failed. The tokenizer has its own libFuzzer target (Tests/Fuzz).
 """
-import argparse
 import csv
 import os
 import random
 import shutil
 import subprocess
 import sys
-import tempfile
+
+import fuzzcommon
 
 NUMBERS = ["declared_value", "net_weight_kg", "gross_weight_kg", "quantity"]
 # Numbers of 10^15 or more are rejected at ingest; the ones just below are read and scored.
@@ -65,19 +65,8 @@ def spoil(header, body, rng):
 
 
 def main():
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--seeds", default="0:40", help="FIRST:LAST, LAST excluded (default 0:40)")
-    p.add_argument("--rows", type=int, default=4000)
-    p.add_argument("--bin", default=os.path.join(root, ".build/release/tradescan"))
-    p.add_argument("--keep", default=os.path.join(root, "data/fuzz-crashers"))
-    a = p.parse_args()
-    first, last = (int(x) for x in a.seeds.split(":"))
-    work = tempfile.mkdtemp(prefix="tradescan-fuzz-feed-")
-    try:
-        data = os.path.join(work, "data")
-        subprocess.run([a.bin, "generate", "--rows", str(a.rows), "--seed", "6", "--out", data], check=True,
-                       stderr=subprocess.DEVNULL)
+    a, first, last = fuzzcommon.options(__doc__, "0:40", 4000)
+    with fuzzcommon.generated(a.bin, a.rows, 6, "tradescan-fuzz-feed-") as (work, data):
         with open(os.path.join(data, "declarations.csv"), newline="", encoding="utf-8") as f:
             src = list(csv.reader(f))
         header, body = src[0], src[1:]
@@ -101,15 +90,11 @@ def main():
                                 "--explain", "all", "--quiet", "--max-reject-rate", "1"], capture_output=True, text=True)
             if r.returncode not in (0, 65):
                 failed += 1
-                os.makedirs(a.keep, exist_ok=True)
-                kept = os.path.join(a.keep, f"crash-{seed}.csv")
-                shutil.copy(path, kept)
+                kept = fuzzcommon.keep(path, a.keep, f"crash-{seed}.csv")
                 lines = [l for l in r.stderr.splitlines() if "failure" in l or "error" in l or "Fatal" in l]
                 print(f"seed {seed}: exit {r.returncode}; input kept as {kept}; {' | '.join(lines[:3])}")
         print(f"{last - first} seeds, {failed} failed")
         return 1 if failed else 0
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
