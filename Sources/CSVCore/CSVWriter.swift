@@ -130,7 +130,7 @@ public struct CSVWriter: ~Copyable {
     /// and one that already starts with `'`, so that reading back
     /// (`unneutralised`) drops exactly one and gives the value as it was.
     @inline(__always)
-    static func startsFormula(_ b: UInt8) -> Bool {
+    public static func startsFormula(_ b: UInt8) -> Bool {
         switch b {
         case 0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D, 0x27: true
         default: false

@@ -205,7 +205,7 @@ struct ChunkParser: @unchecked Sendable {
             month = c.lastMonth
         } else {
             guard let parsed = isoDates ? ChunkParser.isoDate(dv) ?? mapping.dates.parse(dv) : mapping.dates.parse(dv) else {
-                return Failure(reason: .badDate, message: "'\(text(dv))' is not a date in \(mapping.dates.formats.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " or "))", column: dateColumn)
+                return Failure(reason: .badDate, message: "declaration_date '\(text(dv))' is not a date in \(mapping.dates.formats.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " or "))", column: dateColumn)
             }
             date = parsed
             month = parsed.monthIndex
@@ -224,7 +224,7 @@ struct ChunkParser: @unchecked Sendable {
         var hsDigits: UnsafeRawBufferPointer = hsRaw
         if !(hsRaw.count >= 6 && hsRaw.count <= 10 && hsRaw.allSatisfy({ $0 >= 48 && $0 <= 57 })) {
             guard let d = ChunkParser.tariffDigits(hsRaw) else {
-                return Failure(reason: .badTariffCode, message: "'\(text(hsRaw))' is not a tariff code of 6 to 10 digits", column: hsColumn)
+                return Failure(reason: .badTariffCode, message: "hs_code '\(text(hsRaw))' is not a tariff code of 6 to 10 digits", column: hsColumn)
             }
             keep.append(d)
             hsDigits = keep[keep.count - 1].withUnsafeBytes { UnsafeRawBufferPointer(start: $0.baseAddress, count: $0.count) }

@@ -21,7 +21,7 @@ enum ReportFolder {
         var result = RunResult(ingest: ingest, scores: Array(zip(scores.names, scores.columns)).map { ($0.0, $0.1) },
                                skipped: suite.skipped, ranking: ranking, risk: risk, lanes: lanes, reported: true, seconds: [])
         try AtomicDirectory.write(to: out, files: AtomicDirectory.reportFiles) { dir in
-            try Data(RejectLog.csv(ingest.rejects, files: table.files)).write(to: URL(fileURLWithPath: dir + "/rejects.csv"))
+            try RejectLog.write(ingest.rejects, files: table.files, to: dir + "/rejects.csv")
             try RankedFiles.write(data, csv: dir + "/ranked.csv", jsonl: dir + "/ranked.jsonl", explain: options.explain,
                                   threads: options.ingest.threads, directIO: options.directIO)
             clock.lap("write ranked.csv, ranked.jsonl")
@@ -43,7 +43,7 @@ enum ReportFolder {
     /// Over --max-reject-rate: rejects.csv and summary.md only.
     static func writeRejected(_ ingest: IngestResult, options: RunOptions, out: String, stages: [(String, Double)]) throws -> RunResult {
         try AtomicDirectory.write(to: out, files: AtomicDirectory.reportFiles) { dir in
-            try Data(RejectLog.csv(ingest.rejects, files: ingest.table.files)).write(to: URL(fileURLWithPath: dir + "/rejects.csv"))
+            try RejectLog.write(ingest.rejects, files: ingest.table.files, to: dir + "/rejects.csv")
             var s = IngestSummary.markdown(ingest)
             s += String(format: "\nNo report: %.4f%% of records were rejected, more than --max-reject-rate (%.4f%%) allows. See rejects.csv.\n",
                         ingest.rejectRate * 100, options.maxRejectRate * 100)

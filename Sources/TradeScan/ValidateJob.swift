@@ -9,7 +9,7 @@ public enum ValidateJob {
         let result = try Ingest.read(inputs, options: options)
         if let out {
             try AtomicDirectory.write(to: out, files: AtomicDirectory.reportFiles) { dir in
-                try Data(RejectLog.csv(result.rejects, files: result.table.files)).write(to: URL(fileURLWithPath: dir + "/rejects.csv"))
+                try RejectLog.write(result.rejects, files: result.table.files, to: dir + "/rejects.csv")
                 try Data(IngestSummary.markdown(result).utf8).write(to: URL(fileURLWithPath: dir + "/summary.md"))
             }
         }
