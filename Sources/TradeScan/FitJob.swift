@@ -22,6 +22,10 @@ public enum FitJob {
         guard ingest.rejectRate <= options.maxRejectRate else {
             return Result(ingest: ingest, detectors: [], skipped: [], bytes: 0, reported: false, seconds: clock.stages, outcomeChoice: nil)
         }
+        // A model of nothing would score every later feed 0 without a word.
+        guard ingest.table.count > 0 else {
+            throw IngestError.noInput("no rows to fit on: \(ingest.recordsRead) records read, none accepted; fit needs history (see rejects with 'tradescan validate')")
+        }
         let (suite, _) = try DetectorSuite.fit(ingest.table, controls: options.controls, parties: options.parties,
                                                weights: options.weights, learning: options.learning,
                                                stage: { clock.lap($0) }, part: { clock.part($0, seconds: $1) })

@@ -42,6 +42,18 @@ struct CLITests {
         let unknown = try BuiltBinary.run(["no-such-command"])
         #expect(unknown.status == 64)
     }
+
+    @Test("fit on history with no accepted row refuses to write a model of nothing (exit 65)")
+    func fitOnNothing() throws {
+        let tmp = try TemporaryDirectory("cli-fit-empty")
+        defer { tmp.remove() }
+        try Data("declaration_id,declaration_date,hs_code,value,currency\nA,2024-13-01,81129290,1,USD\n".utf8)
+            .write(to: URL(fileURLWithPath: tmp.file("h.csv")))
+        let r = try BuiltBinary.run(["fit", tmp.file("h.csv"), "--model", tmp.file("m.json"), "--max-reject-rate", "1"])
+        #expect(r.status == 65, "\(r.stderr)")
+        #expect(r.stderr.contains("no rows to fit on: 1 records read, none accepted"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: tmp.file("m.json")))
+    }
 }
 
 @Suite("tradescan controls")
