@@ -112,9 +112,12 @@ enum ReportFolder {
         return s
     }
 
-    /// Text safe inside a Markdown table cell (pipes, newlines and HTML escaped).
+    /// Text safe inside a Markdown table cell: pipes escaped, line breaks as spaces, and `&`,
+    /// `<`, `>` as HTML entities (Markdown passes HTML through); quotes stay as they are (they
+    /// only matter inside an HTML attribute, and summary.md is often read as plain text).
     static func markdownCell(_ s: String) -> String {
-        htmlEscaped(s).replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
+        htmlEscaped(s).replacingOccurrences(of: "&#39;", with: "'").replacingOccurrences(of: "&quot;", with: "\"")
+            .replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
     }
 
     /// corridors.csv: item group × destination × month, observed against the baseline.
