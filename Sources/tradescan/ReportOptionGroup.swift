@@ -30,6 +30,10 @@ struct ReportOptionGroup: ParsableArguments {
         guard ExplainScope(argument: explain) != nil else { throw ValidationError("--explain takes flagged, all or a row count, got '\(explain)'") }
         guard inspectRate >= 0 && inspectRate <= 1 else { throw ValidationError("--inspect-rate must lie between 0 and 1, got \(inspectRate)") }
         guard amberRate >= 0 && amberRate <= 1 else { throw ValidationError("--amber-rate must lie between 0 and 1, got \(amberRate)") }
+        guard inspectRate + amberRate <= 1 + 1e-9 else {
+            throw ValidationError("--inspect-rate \(inspectRate) and --amber-rate \(amberRate) add up to more than 1 (every row would be flagged); "
+                                  + "the amber lane takes its share after the red one")
+        }
         guard explore >= 0 && explore <= 1 else { throw ValidationError("--explore must lie between 0 and 1, got \(explore)") }
     }
 

@@ -74,6 +74,8 @@ struct ReportCLITests {
         let weight = try BuiltBinary.run(["scan", data + "/declarations.csv", "--weight", "unit_value", "--out", tmp.file("s")])
         #expect(weight.status == 64 && weight.stderr.contains("write NAME=WEIGHT"), "\(weight.stderr)")
         #expect(!weight.stderr.contains("Error: error:"), "one prefix: \(weight.stderr)")
+        let rates = try BuiltBinary.run(["scan", "x.csv", "--out", "o", "--inspect-rate", "0.5", "--amber-rate", "0.6"])
+        #expect(rates.status == 64 && rates.stderr.contains("add up to more than 1"), "\(rates.stderr)")
         let unknown = try BuiltBinary.run(["scan", data + "/declarations.csv", "--weight", "nope=2", "--out", tmp.file("s")])
         #expect(unknown.status == 64 && unknown.stderr.contains("'nope', which is not a detector"), "\(unknown.stderr)")
     }
