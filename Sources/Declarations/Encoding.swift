@@ -5,11 +5,32 @@ import Darwin
 #endif
 
 /// Input encodings: UTF-8 is read as is; GB18030 (common in Chinese customs
-/// systems) is decoded with iconv; anything else that is not UTF-8 is refused
-/// with the position of the first bad byte.
+/// systems) and Windows-1252 (the "Latin-1" of European exports: é as one
+/// byte 0xE9) are decoded with iconv; anything else that is not UTF-8 is
+/// refused with the position of the first bad byte.
 public enum InputEncoding: String, Sendable, CaseIterable {
     case utf8 = "utf-8"
     case gb18030
+    case windows1252 = "windows-1252"
+
+    /// The name iconv knows it by.
+    var iconvName: String {
+        switch self {
+        case .utf8: "UTF-8"
+        case .gb18030: "GB18030"
+        case .windows1252: "WINDOWS-1252"
+        }
+    }
+
+    /// Also accepted for `--encoding`: the names feeds and tools use.
+    public init?(name: String) {
+        switch name.lowercased() {
+        case "utf-8", "utf8": self = .utf8
+        case "gb18030", "gbk", "gb2312": self = .gb18030
+        case "windows-1252", "cp1252", "latin1", "latin-1", "iso-8859-1": self = .windows1252
+        default: return nil
+        }
+    }
 
     /// Refuses a file that is mostly not UTF-8: more than 1% of the first MiB's
     /// lines (at least 3) hold invalid sequences. A few bad rows in a UTF-8 file
@@ -31,7 +52,9 @@ public enum InputEncoding: String, Sendable, CaseIterable {
         }
         if let first, badLines >= 3, Double(badLines) > 0.01 * Double(lines) {
             throw .encoding(file: file, line: first.line, column: first.column, byte: first.byte,
-                            guess: looksLikeGB18030(sample) ? "GB18030" : "")
+                            // Single bytes first: a lone é (0xE9) before a letter also reads as a GB18030 pair,
+                            // but Chinese text is runs of high bytes, never one alone.
+                            guess: looksLikeSingleByte(sample) ? "Windows-1252" : looksLikeGB18030(sample) ? "GB18030" : "")
         }
     }
 
@@ -53,10 +76,26 @@ public enum InputEncoding: String, Sendable, CaseIterable {
         return pairs > 0 && other * 10 < pairs
     }
 
-    /// Decodes GB18030 to UTF-8 with iconv.
-    static func decodeGB18030(_ b: UnsafeRawBufferPointer, file: String) throws(IngestError) -> [UInt8] {
-        let cd = iconv_open("UTF-8", "GB18030")
-        guard cd != iconv_t(bitPattern: -1) else { throw .unreadable(file: file, reason: "iconv cannot convert GB18030 on this system") }
+    /// Whether the non-ASCII bytes stand alone between ASCII ones, as in a
+    /// single-byte encoding (Windows-1252: "Café" as 43 61 66 E9).
+    static func looksLikeSingleByte(_ b: UnsafeRawBufferPointer) -> Bool {
+        var alone = 0, runs = 0
+        var i = 0
+        while i < b.count {
+            guard b[i] >= 0x80 else { i += 1; continue }
+            var j = i
+            while j < b.count && b[j] >= 0x80 { j += 1 }
+            if j - i == 1 { alone += 1 } else { runs += 1 }
+            i = j
+        }
+        return alone > 0 && runs * 10 < alone
+    }
+
+    /// Decodes `encoding` to UTF-8 with iconv.
+    static func decode(_ b: UnsafeRawBufferPointer, from encoding: InputEncoding, file: String) throws(IngestError) -> [UInt8] {
+        let name = encoding.iconvName
+        let cd = iconv_open("UTF-8", name)
+        guard cd != iconv_t(bitPattern: -1) else { throw .unreadable(file: file, reason: "iconv cannot convert \(name) on this system") }
         defer { iconv_close(cd) }
         var out = [UInt8](repeating: 0, count: b.count * 3 / 2 + 16)
         var produced = 0
@@ -77,7 +116,7 @@ public enum InputEncoding: String, Sendable, CaseIterable {
                 let offset = b.count - inLeft
                 var line = 1
                 for k in 0..<offset where b[k] == 0x0A { line += 1 }
-                throw .undecodable(file: file, line: line, reason: "not valid GB18030 at byte \(offset)",
+                throw .undecodable(file: file, line: line, reason: "not valid \(name) at byte \(offset)",
                                    hint: "check --encoding: the file may be UTF-8 or another encoding; convert it with iconv first")
             }
         }

@@ -213,7 +213,7 @@ public enum Ingest {
                          options: IngestOptions, into merged: inout Merge) throws(IngestError) -> FileAccount {
         switch options.encoding {
         case .utf8: try InputEncoding.check(input.buffer, file: input.name)
-        case .gb18030: input.replace(with: try InputEncoding.decodeGB18030(input.buffer, file: input.name))
+        case .gb18030, .windows1252: input.replace(with: try InputEncoding.decode(input.buffer, from: options.encoding, file: input.name))
         }
         let buffer = input.buffer
         var account = FileAccount(path: input.name == "-" ? "<stdin>" : input.name, bytes: buffer.count)

@@ -25,8 +25,11 @@ public enum IngestError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(file)\(line.map { ":\($0)" } ?? ""): error: \(reason)\n  hint: \(hint)"
         case let .encoding(file, line, column, byte, guess):
             let hex = String(byte, radix: 16, uppercase: true)
+            let name = guess.isEmpty ? "GB18030" : guess
             return "\(file):\(line):\(column): error: the file is not UTF-8 (byte 0x\(hex))\(guess.isEmpty ? "" : "; it looks like \(guess)")\n"
-                + "  hint: pass --encoding \(guess.isEmpty ? "gb18030" : guess.lowercased()) to decode it, or convert it to UTF-8 first (iconv -f GB18030 -t UTF-8)"
+                + "  hint: pass --encoding \(name.lowercased()) to decode it"
+                + (guess.isEmpty ? " (or windows-1252 for a European single-byte file)" : "")
+                + ", or convert it to UTF-8 first (iconv -f \(name.uppercased()) -t UTF-8)"
         case let .rejected(d):
             return d.rendered
         case let .noInput(what):

@@ -24,7 +24,7 @@ struct IngestOptionGroup: ParsableArguments {
     @Option(name: .customLong("max-reject-rate"), help: "Largest share of rejected records before the run fails with exit 65 (no report).")
     var maxRejectRate: Double = 0.01
 
-    @Option(help: "Input encoding: utf-8 or gb18030.")
+    @Option(help: "Input encoding: utf-8, gb18030 (also gbk) or windows-1252 (also latin1, cp1252, iso-8859-1).")
     var encoding: String = "utf-8"
 
     @Option(help: "Worker threads (default: all cores).")
@@ -48,7 +48,9 @@ struct IngestOptionGroup: ParsableArguments {
 
     func validate() throws {
         guard OnErrorPolicy(rawValue: onError) != nil else { throw ValidationError("--on-error must be collect, skip or fail, got '\(onError)'") }
-        guard InputEncoding(rawValue: encoding.lowercased()) != nil else { throw ValidationError("--encoding must be utf-8 or gb18030, got '\(encoding)'") }
+        guard InputEncoding(name: encoding) != nil else {
+            throw ValidationError("--encoding must be utf-8, gb18030 or windows-1252, got '\(encoding)'")
+        }
         guard maxRejectRate >= 0 && maxRejectRate <= 1 else { throw ValidationError("--max-reject-rate must lie between 0 and 1") }
         guard threads >= 0 else { throw ValidationError("--threads must be 0 (all cores) or more") }
         let names = ["best"] + IndexKernel.allCases.map(\.rawValue)
@@ -86,7 +88,7 @@ struct IngestOptionGroup: ParsableArguments {
         IngestOptions(
             mapping: try mapping.map(ValidateJob.mapping(at:)) ?? MappingFile(),
             fx: try fx.map(ValidateJob.fx(at:)) ?? .standard,
-            onError: OnErrorPolicy(rawValue: onError)!, encoding: InputEncoding(rawValue: encoding.lowercased())!,
+            onError: OnErrorPolicy(rawValue: onError)!, encoding: InputEncoding(name: encoding)!,
             threads: threads, scalarTokenizer: scalarTokenizer,
             indexKernel: kernel ?? .best)
     }

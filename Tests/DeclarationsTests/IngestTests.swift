@@ -413,6 +413,20 @@ struct IngestTests {
         #expect(decoded.table.count == 20)
         #expect(decoded.table.text(.description)?.string(0).unicodeScalars.count == 2)
         #expect(throws: IngestError.self) { try Ingest.read([dir.file("missing.csv")], options: IngestOptions()) }
+
+        // Windows-1252, a European export's: "Société Générale" with é as the single byte 0xE9 (which, before a
+        // letter, also reads as a GB18030 pair: the guess must still say Windows-1252).
+        var latin = Array("declaration_id,date,hs_code,value,currency,exporter_name\n".utf8)
+        for i in 0..<20 { latin += Array("L\(i),2024-01-05,81129290,10,EUR,Soci".utf8) + [0xE9] + Array("t".utf8) + [0xE9, 0x20, 0x80] + [0x0A] }
+        let latinPath = dir.file("latin.csv")
+        try Data(latin).write(to: URL(fileURLWithPath: latinPath))
+        #expect(throws: IngestError.encoding(file: latinPath, line: 2, column: 35, byte: 0xE9, guess: "Windows-1252")) {
+            try Ingest.read([latinPath], options: IngestOptions())
+        }
+        let fromLatin = try Ingest.read([latinPath], options: IngestOptions(encoding: .windows1252))
+        #expect(fromLatin.table.count == 20)
+        #expect(fromLatin.table.text(.traderName)?.string(0) == "Société €")
+        #expect(InputEncoding(name: "Latin1") == .windows1252 && InputEncoding(name: "GBK") == .gb18030 && InputEncoding(name: "ebcdic") == nil)
     }
 
     /// The error that stops reading `paths`, or nil when they are read.
