@@ -14,11 +14,26 @@ enum JSONSyntax {
         var message: String
     }
 
-    /// An object key: its path from the top (`["fields", "value"]`) and place.
+    /// An object key: its path from the top (`["fields", "value"]`) and the byte
+    /// offset of its opening quote (`place(of:in:)` gives line and column, when
+    /// one is reported: working them out for every key rescanned the file each time).
     struct Key: Equatable {
         var path: [String]
-        var line: Int
-        var column: Int
+        var offset: Int
+    }
+
+    /// 1-based line and column (in characters) of byte `at` of `bytes`.
+    static func place(of at: Int, in bytes: [UInt8]) -> (line: Int, column: Int) {
+        var line = 1, column = 1
+        for k in 0..<min(at, bytes.count) {
+            if bytes[k] == 0x0A {
+                line += 1
+                column = 1
+            } else if bytes[k] & 0xC0 != 0x80 {
+                column += 1
+            }
+        }
+        return (line, column)
     }
 
     /// The keys of a well-formed document, or its first syntax error.
@@ -45,22 +60,8 @@ enum JSONSyntax {
 
         init(bytes: [UInt8]) { self.bytes = bytes }
 
-        /// 1-based line and column (in characters) of byte `at`.
-        func place(_ at: Int) -> (line: Int, column: Int) {
-            var line = 1, column = 1
-            for k in 0..<min(at, bytes.count) {
-                if bytes[k] == 0x0A {
-                    line += 1
-                    column = 1
-                } else if bytes[k] & 0xC0 != 0x80 {
-                    column += 1
-                }
-            }
-            return (line, column)
-        }
-
         func problem(_ message: String, at: Int? = nil) -> Problem {
-            let (line, column) = place(at ?? i)
+            let (line, column) = JSONSyntax.place(of: at ?? i, in: bytes)
             return Problem(line: line, column: column, message: message)
         }
 
@@ -103,9 +104,9 @@ enum JSONSyntax {
                     if i < bytes.count, bytes[i] == UInt8(ascii: "'") { throw problem("keys take double quotes (\"), not single ones") }
                     throw problem("expected a key in double quotes, found \(describe())")
                 }
-                let (line, column) = place(i)
+                let at = i
                 let key = try string()
-                keys.append(Key(path: path + [key], line: line, column: column))
+                keys.append(Key(path: path + [key], offset: at))
                 skipSpace()
                 guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw problem("expected ':' after the key \"\(key)\", found \(describe())") }
                 i += 1

@@ -86,6 +86,19 @@ extension MappingFile {
         func bad(_ line: Int, _ column: Int, _ message: String) -> IngestError {
             .mapping(file: "\(source):\(line):\(column)", message: message + "; see README \"Mapping files\"")
         }
+        // A BOM, as Notepad saves "UTF-8" (Foundation's decoder drops it too).
+        let bytes = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
+        // UTF-16 or UTF-32 (a NUL among the first bytes, or their BOM): Foundation's decoder reads
+        // those; this check reads UTF-8 only, so it steps aside.
+        if bytes.prefix(4).contains(0) || bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            do {
+                return try decoder(bytes).validated(source: source)
+            } catch let e as IngestError {
+                throw e
+            } catch {
+                throw .mapping(file: source, message: "not a valid mapping file (\(error)); see README \"Mapping files\"")
+            }
+        }
         let keys: [JSONSyntax.Key]
         switch JSONSyntax.check(bytes) {
         case let .failure(p): throw bad(p.line, p.column, "not valid JSON: \(p.message)")
@@ -95,17 +108,21 @@ extension MappingFile {
             throw bad(1, 1, "a mapping file is one JSON object: { \"fields\": { … }, … }")
         }
         let topKeys = CodingKeys.allCases.map(\.rawValue), fieldNames = CanonicalField.allCases.map(\.rawValue)
+        func bad(_ k: JSONSyntax.Key, _ message: String) -> IngestError {
+            let (line, column) = JSONSyntax.place(of: k.offset, in: bytes)
+            return bad(line, column, message)
+        }
         for k in keys {
             let name = k.path[k.path.count - 1]
             if k.path.count == 1 && !topKeys.contains(name) {
-                throw bad(k.line, k.column, "unknown key \"\(name)\"\(suggestion(name, topKeys)); the keys are \(topKeys.joined(separator: ", "))")
+                throw bad(k, "unknown key \"\(name)\"\(suggestion(name, topKeys)); the keys are \(topKeys.joined(separator: ", "))")
             }
             if k.path.count == 2 && k.path[0] == "fields" && !fieldNames.contains(name) {
-                throw bad(k.line, k.column, "\"\(name)\" in \"fields\" is not a canonical field\(suggestion(name, fieldNames)); "
+                throw bad(k, "\"\(name)\" in \"fields\" is not a canonical field\(suggestion(name, fieldNames)); "
                                           + "use one of: \(fieldNames.joined(separator: ", "))")
             }
             if k.path.count == 3 && k.path[0] == "fields" && !["column", "constant"].contains(name) {
-                throw bad(k.line, k.column, "\"\(name)\" in the source of \"\(k.path[1])\"\(suggestion(name, ["column", "constant"])); "
+                throw bad(k, "\"\(name)\" in the source of \"\(k.path[1])\"\(suggestion(name, ["column", "constant"])); "
                                           + "a source is a column name, {\"column\": \"…\"} or {\"constant\": \"…\"}")
             }
         }
@@ -134,7 +151,8 @@ extension MappingFile {
             if let r = message.firstRange(of: "but found "), let end = message[r.upperBound...].firstRange(of: " instead") {
                 message = "found " + message[r.upperBound..<end.lowerBound]
             }
-            throw bad(at?.line ?? 1, at?.column ?? 1, "\"\(keyPath.joined(separator: "."))\" takes \(expected); \(message)")
+            let (line, column) = at.map { JSONSyntax.place(of: $0.offset, in: bytes) } ?? (1, 1)
+            throw bad(line, column, "\"\(keyPath.joined(separator: "."))\" takes \(expected); \(message)")
         } catch {
             throw bad(1, 1, "not a mapping file (\(error))")
         }

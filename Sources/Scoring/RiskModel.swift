@@ -111,13 +111,15 @@ public struct RiskModel: Codable, Sendable, Equatable {
     @inline(__always)
     public func contribution(_ term: Int, score: Double) -> Double {
         let t = terms[term]
-        return score > t.background ? t.weight * (min(score, RiskModel.largestScore) - t.background) : 0
+        let v = min(score, RiskModel.largestScore)
+        return v > t.background ? t.weight * (v - t.background) : 0
     }
 
     /// Scores count up to here: an infinite one (a detector's aggregate of bad data) adds a
     /// large finite risk, not an infinite one (which no ranking or chart can place); a NaN adds
-    /// nothing. Every score a detector means lies far below.
-    public static let largestScore = 1e6
+    /// nothing. Far above any score a detector means (which are ordered as they are), and far
+    /// below where a few such terms could overflow.
+    public static let largestScore = 1e15
 
     /// Risk per row. `scores` lists the detectors in `terms` order.
     public func risk(_ scores: [[Double]]) -> [Double] {
@@ -135,7 +137,10 @@ public struct RiskModel: Codable, Sendable, Equatable {
             let b = terms[d].background, w = terms[d].weight
             guard w > 0 else { continue }
             if s.isSparse && b >= 0 {
-                s.forEachStored { r, v in if v > b { out[r] += w * (min(v, RiskModel.largestScore) - b) } }
+                s.forEachStored { r, stored in
+                    let v = min(stored, RiskModel.largestScore)
+                    if v > b { out[r] += w * (v - b) }
+                }
             } else {
                 // Row ranges on every core; each row still adds its terms in detector order.
                 let parts = max(1, min(System.cores * 4, n / 65_536))
@@ -144,8 +149,8 @@ public struct RiskModel: Codable, Sendable, Equatable {
                     nonisolated(unsafe) let shared = buffer
                     _ = Parallel.map(0..<parts, threads: System.cores) { k in
                         for r in (n * k / parts)..<(n * (k + 1) / parts) {
-                            let v = s[r]
-                            if v > b { shared[r] += w * (min(v, RiskModel.largestScore) - b) }
+                            let v = min(s[r], RiskModel.largestScore)
+                            if v > b { shared[r] += w * (v - b) }
                         }
                     }
                 }

@@ -8,8 +8,11 @@ struct ReportOptionGroup: ParsableArguments {
     @Option(name: .customLong("inspect-rate"), help: "Share of rows in the red lane (the inspection budget).")
     var inspectRate: Double = 0.01
 
-    @Option(name: .customLong("amber-rate"), help: "Share of rows in the amber lane, after the red one.")
-    var amberRate: Double = 0.04
+    @Option(name: .customLong("amber-rate"), help: "Share of rows in the amber lane, after the red one (default 0.04, or what the red lane leaves of it).")
+    var amberRateOption: Double?
+
+    /// The amber share: as given, or 0.04 within what the red lane leaves (so --inspect-rate 1 alone is fine).
+    var amberRate: Double { amberRateOption ?? min(0.04, max(0, 1 - inspectRate)) }
 
     @Option(help: "Share of the red lane filled with seeded random picks from the rest of the list, marked as exploration.")
     var explore: Double = 0
@@ -30,7 +33,8 @@ struct ReportOptionGroup: ParsableArguments {
         guard ExplainScope(argument: explain) != nil else { throw ValidationError("--explain takes flagged, all or a row count, got '\(explain)'") }
         guard inspectRate >= 0 && inspectRate <= 1 else { throw ValidationError("--inspect-rate must lie between 0 and 1, got \(inspectRate)") }
         guard amberRate >= 0 && amberRate <= 1 else { throw ValidationError("--amber-rate must lie between 0 and 1, got \(amberRate)") }
-        guard inspectRate + amberRate <= 1 + 1e-9 else {
+        // Only when both are given: the default amber share shrinks to what the red lane leaves.
+        guard amberRateOption == nil || inspectRate + amberRate <= 1 + 1e-9 else {
             throw ValidationError("--inspect-rate \(inspectRate) and --amber-rate \(amberRate) add up to more than 1 (every row would be flagged); "
                                   + "the amber lane takes its share after the red one")
         }

@@ -58,6 +58,24 @@ struct MappingFileTests {
         #expect(m.extra == ["a", "b"] && m.fields?["value"] == .column("v"))
     }
 
+    @Test("a mapping saved with a BOM (Notepad's UTF-8) or as UTF-16 reads as before; a misspelt key after a BOM is still placed")
+    func bomAndUTF16() throws {
+        let text = "{\n  \"flow\": \"import\",\n  \"fields\": {\"currency\": {\"constant\": \"KRW\"}}\n}"
+        let decode = { (bytes: [UInt8]) throws(IngestError) -> MappingFile in
+            try MappingFile.decode(bytes, source: "m.json") { try JSONDecoder().decode(MappingFile.self, from: Data($0)) }
+        }
+        let bom = try decode([0xEF, 0xBB, 0xBF] + Array(text.utf8))
+        #expect(bom.flow == "import" && bom.fields?["currency"] == .constant("KRW"))
+        let utf16 = try decode([0xFF, 0xFE] + Array(text.utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+        #expect(utf16.flow == "import")
+        do {
+            _ = try decode([0xEF, 0xBB, 0xBF] + Array("{\n  \"flw\": \"import\"}".utf8))
+            Issue.record("no error")
+        } catch {
+            #expect(error.description.hasPrefix("m.json:2:3: error: unknown key \"flw\" (did you mean \"flow\"?)"), "\(error.description)")
+        }
+    }
+
     @Test("a good file decodes as before, every key found at its place")
     func goodFile() throws {
         let text = """
@@ -77,7 +95,8 @@ struct MappingFileTests {
             "description", "flow", "fields", "fields.currency", "fields.currency.constant", "fields.value", "fields.outcome",
             "fields.outcome.column", "date_formats", "decimal_separator", "thousands_separator", "extra", "auto",
         ])
-        #expect(keys.first { $0.path == ["fields", "value"] }.map { [$0.line, $0.column] } == [4, 47])
+        let value = keys.first { $0.path == ["fields", "value"] }.map { JSONSyntax.place(of: $0.offset, in: Array(text.utf8)) }
+        #expect(value?.line == 4 && value?.column == 47)
         // The shipped mapping.
         let kcs = try MappingFile.decode([UInt8](Data(contentsOf: Fixtures.url("mappings/kcs-imports.json"))),
                                          source: "kcs-imports.json") { try JSONDecoder().decode(MappingFile.self, from: Data($0)) }

@@ -20,6 +20,8 @@ struct RiskModelTests {
         (5.0, 2.0, 1.5, 4.5), (2.0, 2.0, 1.5, 0), (1.0, 2.0, 1.0, 0), (0.0, 0.0, 3.0, 0), (10.0, 0.0, 0.0, 0), (2.5, -1.0, 2.0, 7.0),
         // A detector's aggregate of bad data: infinite counts as the largest score, NaN as none.
         (.infinity, 2.0, 1.5, 1.5 * (RiskModel.largestScore - 2)), (.nan, 2.0, 1.5, 0), (-.infinity, 2.0, 1.5, 0),
+        (5e6, 0.0, 1.0, 5e6), (2e15, 3e15, 1.0, 0),   // finite scores count as they are; a background past the cap adds nothing
+
     ])
     func contribution(score: Double, background: Double, weight: Double, expected: Double) {
         let m = RiskModel(terms: [.init(detector: "d", background: background, weight: weight)])

@@ -76,6 +76,8 @@ struct ReportCLITests {
         #expect(!weight.stderr.contains("Error: error:"), "one prefix: \(weight.stderr)")
         let rates = try BuiltBinary.run(["scan", "x.csv", "--out", "o", "--inspect-rate", "0.5", "--amber-rate", "0.6"])
         #expect(rates.status == 64 && rates.stderr.contains("add up to more than 1"), "\(rates.stderr)")
+        let everything = try BuiltBinary.run(["scan", data + "/declarations.csv", "--inspect-rate", "1", "--out", tmp.file("all")])
+        #expect(everything.status == 0, "--inspect-rate 1 alone: the default amber share makes room: \(everything.stderr)")
         let unknown = try BuiltBinary.run(["scan", data + "/declarations.csv", "--weight", "nope=2", "--out", tmp.file("s")])
         #expect(unknown.status == 64 && unknown.stderr.contains("'nope', which is not a detector"), "\(unknown.stderr)")
     }
