@@ -30,28 +30,53 @@ public enum AtomicDirectory {
     /// before the swap.
     public static func checkReplaceable(_ path: String, files: Set<String>) throws {
         let fm = FileManager.default
-        let target = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath()
+        let target = resolved(path)
+        let parent = target.deletingLastPathComponent()
+        guard fm.fileExists(atPath: parent.path) else { throw AtomicDirectoryError.missingParent(path: parent.path) }
         let cwd = URL(fileURLWithPath: fm.currentDirectoryPath).standardizedFileURL.resolvingSymlinksInPath()
         let t = target.path.hasSuffix("/") ? target.path : target.path + "/"
         if (cwd.path + "/").hasPrefix(t) { throw AtomicDirectoryError.holdsCurrentFolder(path: path) }
         var isDir: ObjCBool = false
         guard fm.fileExists(atPath: target.path, isDirectory: &isDir) else { return }
         guard isDir.boolValue else { throw AtomicDirectoryError.notADirectory(path: path) }
-        let entries = (try? fm.contentsOfDirectory(atPath: target.path)) ?? []
-        let foreign = entries.filter { !files.contains($0) }.sorted()
+        // Fail closed: a folder that cannot be listed is not known to be ours.
+        let entries: [String]
+        do { entries = try fm.contentsOfDirectory(atPath: target.path) } catch {
+            throw AtomicDirectoryError.foreignFiles(path: path, names: ["(the folder cannot be listed: \(error.localizedDescription))"])
+        }
+        // Ours only as plain files of our names (a folder named summary.md is not), or the litter
+        // file managers leave (.DS_Store, Thumbs.db, LibreOffice's lock of an open file).
+        let foreign = entries.filter { name in
+            if litter(name) { return false }
+            guard files.contains(name), let type = try? fm.attributesOfItem(atPath: target.path + "/" + name)[.type] as? FileAttributeType
+            else { return true }
+            return type != .typeRegular
+        }.sorted()
         if !foreign.isEmpty { throw AtomicDirectoryError.foreignFiles(path: path, names: foreign) }
+    }
+
+    /// `path` made absolute, and followed when it is a symbolic link (a `latest` link to
+    /// the day's folder): the folder the link points to is the one replaced, the link stays.
+    static func resolved(_ path: String) -> URL {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        if let dest = try? FileManager.default.destinationOfSymbolicLink(atPath: url.path) {
+            return URL(fileURLWithPath: dest, relativeTo: url.deletingLastPathComponent()).standardizedFileURL
+        }
+        return url
+    }
+
+    /// Files that file managers and editors leave in any folder they show.
+    static func litter(_ name: String) -> Bool {
+        name == ".DS_Store" || name == "Thumbs.db" || name == "desktop.ini" || name.hasPrefix(".~lock.")
     }
 
     /// Runs `body` with a fresh temporary folder, then moves it to `path`,
     /// replacing a folder there that holds only `files` (`checkReplaceable`).
     public static func write<T>(to path: String, files: Set<String>, _ body: (String) throws -> T) throws -> T {
         let fm = FileManager.default
-        let target = URL(fileURLWithPath: path).standardizedFileURL
-        let parent = target.deletingLastPathComponent()
-        guard fm.fileExists(atPath: parent.path) else {
-            throw AtomicDirectoryError.missingParent(path: parent.path)
-        }
         try checkReplaceable(path, files: files)
+        let target = resolved(path)
+        let parent = target.deletingLastPathComponent()
         let pid = ProcessInfo.processInfo.processIdentifier
         let temp = parent.appendingPathComponent(".\(target.lastPathComponent).tmp-\(pid)")
         try? fm.removeItem(at: temp)

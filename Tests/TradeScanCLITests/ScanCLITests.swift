@@ -228,6 +228,24 @@ struct OutputFolderGuardTests {
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: false)
         #expect(try BuiltBinary.run(["generate", "--rows", "10", "--out", empty]).status == 0)
         #expect(try BuiltBinary.run(["generate", "--rows", "20", "--out", empty]).status == 0, "an earlier generate's files")
+
+        // Ours only as plain files: a folder named like a report file, with work inside, is not.
+        let odd = tmp.file("odd")
+        try FileManager.default.createDirectory(atPath: odd + "/summary.md", withIntermediateDirectories: true)
+        try Data("mine".utf8).write(to: URL(fileURLWithPath: odd + "/summary.md/notes.txt"))
+        let oddRun = try BuiltBinary.run(["scan", input, "--out", odd])
+        #expect(oddRun.status == 64 && oddRun.stderr.contains("(summary.md)"), "\(oddRun.stderr)")
+        #expect(FileManager.default.fileExists(atPath: odd + "/summary.md/notes.txt"))
+        // A file manager's litter does not count; a link to the day's folder is followed and stays a link.
+        try Data().write(to: URL(fileURLWithPath: report + "/.DS_Store"))
+        try FileManager.default.createSymbolicLink(atPath: tmp.file("latest"), withDestinationPath: report)
+        let viaLink = try BuiltBinary.run(["scan", input, "--out", tmp.file("latest")])
+        #expect(viaLink.status == 0, "\(viaLink.stderr)")
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: tmp.file("latest"))) == report, "the link stays a link")
+        #expect(FileManager.default.fileExists(atPath: report + "/ranked.csv"))
+        // A missing parent folder is a usage error before any work.
+        let noParent = try BuiltBinary.run(["scan", input, "--out", tmp.file("nope/report")])
+        #expect(noParent.status == 64 && noParent.stderr.contains("does not exist") && !noParent.stderr.contains("ingest done"), "\(noParent.stderr)")
     }
 }
 
