@@ -156,12 +156,19 @@ public struct CSVWriter: ~Copyable {
     }
 
     /// Appends a number field rounded to `places` decimals, trailing zeros dropped
-    /// (`24.5743`, `1`, `0.5`); non-finite values and magnitudes of 1e15 or more
-    /// are written as empty fields (see `DecimalDigits`).
+    /// (`24.5743`, `1`, `0.5`); magnitudes of 1e15 or more (which that format does
+    /// not cover: a sum of many large weights) as the shortest number that reads
+    /// back (`2.5e+16`), and non-finite values as empty fields.
     @inlinable @inline(__always)
     public mutating func field(decimal value: Double, places: Int = 4) {
         delimit()
-        out.append(decimal: value, places: places)
+        if !out.append(decimal: value, places: places) && value.isFinite { appendLarge(value) }
+    }
+
+    /// A finite number the fixed format does not cover, out of line.
+    @usableFromInline @inline(never)
+    mutating func appendLarge(_ value: Double) {
+        for b in "\(value)".utf8 { out.append(b) }
     }
 
     /// Appends `value` as `DecimalDigits.write(_:places:to:)` spells it to an

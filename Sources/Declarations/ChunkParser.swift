@@ -154,7 +154,8 @@ struct ChunkParser: @unchecked Sendable {
         let name = f?.canonical.rawValue ?? "value"
         switch problem {
         case .notANumber: return Failure(reason: .unparsableNumber, message: "\(name) '\(text(v))' is not a number", column: column)
-        case .outOfRange: return Failure(reason: .unparsableNumber, message: "\(name) '\(text(v))' is out of range (10^15 or more)", column: column)
+        case .outOfRange:
+            return Failure(reason: .unparsableNumber, message: "\(name) '\(text(v))' is out of range (10^15 or more\(f == nil ? " in USD" : ""))", column: column)
         case .negative: return Failure(reason: .negativeValue, message: "\(name) \(text(v)) is negative", column: column)
         }
     }
@@ -233,7 +234,6 @@ struct ChunkParser: @unchecked Sendable {
         let vv = value(r, valueColumn, keep: &keep)
         if vv.isEmpty { return Failure(reason: .emptyRequiredField, message: "value is empty", column: valueColumn) }
         guard let declared = mapping.decimals.parse(vv) else { return numberFailure(nil, vv, valueColumn, .notANumber) }
-        guard declared < ChunkParser.largestNumber else { return numberFailure(nil, vv, valueColumn, .outOfRange) }
         guard declared >= 0 else { return numberFailure(nil, vv, valueColumn, .negative) }
         var currency: UnsafeRawBufferPointer
         if let col = currencyColumn {
@@ -269,6 +269,8 @@ struct ChunkParser: @unchecked Sendable {
                            message: fx.currencies.contains(code) ? "no \(code) rate for \(month / 12)-\(month % 12 < 9 ? "0" : "")\(month % 12 + 1) in the FX table"
                                                                  : "currency '\(code)' is not in the FX table", column: currencyColumn)
         }
+        // The bound holds for the converted value too (a rate file's tiny rate would make it infinite).
+        guard declared / rate < ChunkParser.largestNumber else { return numberFailure(nil, vv, valueColumn, .outOfRange) }
         // Numbers and countries, written into this row's slots (kept only if the row is).
         let numbers = c.numbers.slots(ChunkColumns.numberWidth)
         for (f, slot, col, factor, signed) in numberPlan {
@@ -276,9 +278,11 @@ struct ChunkParser: @unchecked Sendable {
             if v.isEmpty { numbers[slot] = .nan; continue }
             // The messages are built out of line: the loop stays small (4 numbers a row).
             guard let x = mapping.decimals.parse(v) else { return numberFailure(f, v, col, .notANumber) }
-            guard x.magnitude < ChunkParser.largestNumber else { return numberFailure(f, v, col, .outOfRange) }
+            // The bound holds in the stored unit (9e14 tonnes is 9e17 kg).
+            let stored = x * factor
+            guard stored.magnitude < ChunkParser.largestNumber else { return numberFailure(f, v, col, .outOfRange) }
             if x < 0 && !signed { return numberFailure(f, v, col, .negative) }
-            numbers[slot] = x * factor
+            numbers[slot] = stored
         }
         let countries = c.countries.slots(ChunkColumns.countryWidth)
         for (f, slot, col, k) in countryPlan {

@@ -118,9 +118,9 @@ struct ScalarTokenizerTests {
 
 @Suite("CSV writer fields")
 struct CSVWriterFieldTests {
-    @Test("decimals round to places and drop trailing zeros", arguments: [
+    @Test("decimals round to places and drop trailing zeros; beyond the format, the shortest number that reads back", arguments: [
         (0.0, "0"), (1.0, "1"), (24.574312, "24.5743"), (-0.5, "-0.5"), (-0.00004, "0"), (1234567.89, "1234567.89"),
-        (-12.30001, "-12.3"), (0.99995, "1"), (Double.nan, ""), (1e20, ""),
+        (-12.30001, "-12.3"), (0.99995, "1"), (Double.nan, ""), (Double.infinity, ""), (1e20, "1e+20"), (2.5e16, "2.5e+16"),
     ])
     func decimals(value: Double, text: String) {
         var w = CSVWriter()

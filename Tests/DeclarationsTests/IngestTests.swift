@@ -242,6 +242,23 @@ struct IngestTests {
         }
     }
 
+    @Test("the 10^15 bound holds in the stored unit: USD after conversion, kg after the weight unit")
+    func boundAfterConversion() throws {
+        let dir = try TemporaryDirectory("ingest-bound")
+        defer { dir.remove() }
+        let path = try write("declaration_id,declaration_date,hs_code,value,currency,net_weight_kg\n"
+                             + "A,2024-01-05,81129290,900000000000000,XTS,1\nB,2024-01-05,81129290,9,XTS,900000000000000\n"
+                             + "C,2024-01-05,81129290,9,XTS,900000000000\n", in: dir)
+        let fx = try FXTable(csv: Array("currency,month,units_per_usd\nXTS,2024-01,0.000001\n".utf8), source: "fx.csv")
+        var mapping = MappingFile()
+        mapping.weightUnit = "t"
+        let r = try Ingest.read([path], options: IngestOptions(mapping: mapping, fx: fx))
+        #expect(r.rejects.map(\.line) == [2, 3])
+        #expect(r.rejects.map(\.message) == ["value '900000000000000' is out of range (10^15 or more in USD)",
+                                             "net_weight_kg '900000000000000' is out of range (10^15 or more)"])
+        #expect(r.table.numbers(.netWeightKg) == [9e14])
+    }
+
     @Test("values in RMB or CNH convert at the CNY rate; the currency is kept as written")
     func yuanAliases() throws {
         let dir = try TemporaryDirectory("ingest-rmb")

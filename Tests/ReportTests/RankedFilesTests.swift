@@ -10,13 +10,12 @@ import Testing
 
 /// A small scored table with the text a renderer gets wrong: quotes, commas,
 /// formula starts, HTML characters, non-ASCII, a missing name (the id stands
-/// in), a missing weight and a value too large for the fast number format (just
-/// under ingest's 10^15 in pounds, over it in dollars).
+/// in), a missing weight and the largest value ingest takes (just under 10^15 USD).
 private func scoredData(_ dir: TemporaryDirectory) throws -> ReportData {
     let csv = """
         declaration_id,item_no,export_date,exporter_id,exporter_name,consignee_id,consignee_name,consignee_country,destination_country,hs_code,declared_value,currency,net_weight_kg
         D1,1,2024-01-05,E1,"Exp ""A"", Ltd",C1,Con <X> & Co,US,US,28049000,10.5,USD,2.5
-        D2,1,2024-02-05,E2,=cmd|' /C calc'!A0,C2,,DE,DE,28049000,999999999999999,GBP,
+        D2,1,2024-02-05,E2,=cmd|' /C calc'!A0,C2,,DE,DE,28049000,999999999999999,USD,
         -D3,2,2024-03-05,E3,Exp Ω 中文,C3,"Con
         Newline",RU,KZ,81129289,0.004,USD,1000000
         D4,1,2024-04-05,E4,+Exp,C4,@Con,CN,CN,08119000,7,USD,3.25
