@@ -109,6 +109,8 @@ public enum AtomicDirectoryError: Error, CustomStringConvertible {
     case notADirectory(path: String)
     case foreignFiles(path: String, names: [String])
     case holdsCurrentFolder(path: String)
+    /// `fit --model PATH` over a file that is not an earlier model.
+    case notAModel(path: String, why: String)
 
     public var description: String {
         switch self {
@@ -118,6 +120,8 @@ public enum AtomicDirectoryError: Error, CustomStringConvertible {
             "\(path): error: the folder holds files TradeScan did not write (\(names.prefix(5).joined(separator: ", "))"
                 + (names.count > 5 ? ", and \(names.count - 5) more" : "") + "); the output folder is replaced whole, "
                 + "so choose a new or empty folder for --out, or one holding only an earlier run's outputs"
+        case let .notAModel(path, why):
+            "\(path): error: --model would replace it, and \(why); name a new file or an earlier model"
         case let .holdsCurrentFolder(path):
             "\(path): error: is the current folder or holds it; the output folder is replaced whole, "
                 + "so name a folder inside it, e.g. --out report"

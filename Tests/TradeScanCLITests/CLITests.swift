@@ -54,6 +54,25 @@ struct CLITests {
         #expect(r.stderr.contains("no rows to fit on: 1 records read, none accepted"), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: tmp.file("m.json")))
     }
+
+    @Test("fit --model does not replace an input or a file that is not a model; it replaces an earlier model")
+    func fitModelTarget() throws {
+        let tmp = try TemporaryDirectory("cli-fit-target")
+        defer { tmp.remove() }
+        let data = tmp.file("data")
+        #expect(try BuiltBinary.run(["generate", "--rows", "2000", "--seed", "3", "--out", data]).status == 0)
+        let history = data + "/declarations.csv"
+        let before = try Data(contentsOf: URL(fileURLWithPath: history))
+        let overInput = try BuiltBinary.run(["fit", history, "--model", history])
+        #expect(overInput.status == 64 && overInput.stderr.contains("it is one of the inputs"), "\(overInput.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: history)) == before)
+        let overLabels = try BuiltBinary.run(["fit", history, "--model", data + "/labels.csv"])
+        #expect(overLabels.status == 64 && overLabels.stderr.contains("not a TradeScan model file"), "\(overLabels.stderr)")
+        try Data("{\"settings\": true}".utf8).write(to: URL(fileURLWithPath: tmp.file("settings.json")))
+        #expect(try BuiltBinary.run(["fit", history, "--model", tmp.file("settings.json")]).status == 64)
+        #expect(try BuiltBinary.run(["fit", history, "--model", tmp.file("m.json")]).status == 0)
+        #expect(try BuiltBinary.run(["fit", history, "--model", tmp.file("m.json")]).status == 0, "an earlier model is replaced")
+    }
 }
 
 @Suite("tradescan controls")
