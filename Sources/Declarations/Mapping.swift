@@ -114,7 +114,8 @@ extension MappingFile {
         }
         for k in keys {
             let name = k.path[k.path.count - 1]
-            if k.path.count == 1 && !topKeys.contains(name) {
+            // A top-level key starting with "_" is a comment ("_comment": "…"), as Foundation's decoder let it be.
+            if k.path.count == 1 && !topKeys.contains(name) && !name.hasPrefix("_") {
                 throw bad(k, "unknown key \"\(name)\"\(suggestion(name, topKeys)); the keys are \(topKeys.joined(separator: ", "))")
             }
             if k.path.count == 2 && k.path[0] == "fields" && !fieldNames.contains(name) {

@@ -19,6 +19,7 @@ struct MappingFileTests {
         ("{\"flow\": 'export'}", "m.json:1:10:", "strings take double quotes"),
         ("{\"flow\": \"exp\nort\"}", "m.json:1:14:", "a line break inside a string"),
         ("{\"flow\": \"a\\qb\"}", "m.json:1:12:", "unknown escape \\q"),
+        ("{\"flow\": \"\\u+041\"}", "m.json:1:11:", "\\u takes four hex digits"),
         ("{\"auto\": tru}", "m.json:1:10:", "expected a value"),
         ("{\"auto\": 012}", "m.json:1:10:", "a number does not start with 0"),
         ("{\"auto\": true} x", "m.json:1:16:", "unexpected 'x' after the document's end"),
@@ -44,7 +45,7 @@ struct MappingFileTests {
         }
     }
 
-    @Test("a byte that is not UTF-8 is placed (Latin-1 é), and a comma before a closing bracket is accepted, as Foundation does")
+    @Test("a byte that is not UTF-8 is placed (Latin-1 é); a comma before a closing bracket and a top-level \"_comment\" are accepted, as Foundation accepts them")
     func latin1AndTrailingCommas() throws {
         var bytes = Array("{\n \"flow\": \"caf".utf8)
         bytes += [0xE9] + Array("\"}".utf8)
@@ -54,7 +55,7 @@ struct MappingFileTests {
         } catch {
             #expect(error.description.hasPrefix("m.json:2:14: error: not valid JSON: byte 0xE9 is not UTF-8"), "\(error.description)")
         }
-        let m = try Self.decode("{\"extra\": [\"a\", \"b\",], \"fields\": {\"value\": \"v\",},}")
+        let m = try Self.decode("{\"_comment\": \"KCS feed\", \"extra\": [\"a\", \"b\",], \"fields\": {\"value\": \"v\",},}")
         #expect(m.extra == ["a", "b"] && m.fields?["value"] == .column("v"))
     }
 
