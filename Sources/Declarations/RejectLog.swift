@@ -26,8 +26,13 @@ public enum RejectLog {
             do throws(OutputFileError) { try file.write(w.buffer) } catch { failure = error }
             w.removeAll()
         }
-        if let failure { throw failure }
-        try file.write(w.buffer)
+        do throws(OutputFileError) {
+            if let failure { throw failure }
+            try file.write(w.buffer)
+        } catch {
+            try? file.close()
+            throw error
+        }
         try file.close()
     }
 
