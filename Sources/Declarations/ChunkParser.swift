@@ -270,7 +270,8 @@ struct ChunkParser: @unchecked Sendable {
                                                                  : "currency '\(code)' is not in the FX table", column: currencyColumn)
         }
         // The bound holds for the converted value too (a rate file's tiny rate would make it infinite).
-        guard declared / rate < ChunkParser.largestNumber else { return numberFailure(nil, vv, valueColumn, .outOfRange) }
+        let usd = declared / rate
+        guard usd < ChunkParser.largestNumber else { return numberFailure(nil, vv, valueColumn, .outOfRange) }
         // Numbers and countries, written into this row's slots (kept only if the row is).
         let numbers = c.numbers.slots(ChunkColumns.numberWidth)
         for (f, slot, col, factor, signed) in numberPlan {
@@ -316,7 +317,7 @@ struct ChunkParser: @unchecked Sendable {
             flow = l == UInt8(ascii: "i") || l == UInt8(ascii: "m") ? 1 : l == UInt8(ascii: "e") || l == UInt8(ascii: "x") ? 0 : defaultFlow
         }
         c.flows.append(flow)
-        c.usd.append(declared / rate)
+        c.usd.append(usd)
         let codes = c.textCodes.slots(ChunkColumns.textWidth)
         codes[TextField.hsCode.rawValue] = c.interner(TextField.hsCode.rawValue).pointee.intern(hsDigits)
         codes[TextField.currency.rawValue] = c.interner(TextField.currency.rawValue).pointee.intern(currency)
