@@ -89,6 +89,15 @@ public struct CodeColumn: Sendable, RandomAccessCollection, Equatable {
         }
     }
 
+    /// `reserveCapacity`, growing by at least half (`Array.reserveGrowing`).
+    mutating func reserveGrowing(_ n: Int) {
+        switch bytesPerCode {
+        case 1: small.reserveGrowing(n)
+        case 2: narrow.reserveGrowing(n)
+        default: wide.reserveGrowing(n)
+        }
+    }
+
     @inline(__always)
     mutating func append(_ code: UInt32) {
         widen(to: CodeColumn.bytes(for: code))

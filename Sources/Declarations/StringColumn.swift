@@ -273,11 +273,11 @@ extension StringColumn {
         if count == 0 { convert(to: sample.form, width: sample.width) }
         guard sample.form == form, sample.width == width || form == .varying else { return }
         switch form {
-        case .digits: numbers.reserveCapacity(count + rows)
-        case .fixed: bytes.reserveCapacity((count + rows) * width)
+        case .digits: numbers.reserveGrowing(count + rows)
+        case .fixed: bytes.reserveGrowing((count + rows) * width)
         case .varying:
-            offsets.reserveCapacity(count + rows + 1)
-            bytes.reserveCapacity(bytes.count + rows * max(1, sample.bytes.count / max(1, sample.count)))
+            offsets.reserveGrowing(count + rows + 1)
+            bytes.reserveGrowing(bytes.count + rows * max(1, sample.bytes.count / max(1, sample.count)))
         }
     }
 
