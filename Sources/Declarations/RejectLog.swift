@@ -9,7 +9,8 @@ import CSVCore
 public enum RejectLog {
     public static let header = ["file", "line", "byte_offset", "column", "record", "field", "reason", "message", "raw"]
 
-    public static func csv(_ rejects: [Reject], files: [String]) -> [UInt8] {
+    /// The whole file as one buffer (what `write(_:files:to:)` streams; the tests' oracle).
+    static func csv(_ rejects: [Reject], files: [String]) -> [UInt8] {
         var w = CSVWriter(capacity: 256 * (rejects.count + 1))
         write(rejects, files: files, into: &w) { _ in }
         return w.buffer
@@ -41,7 +42,7 @@ public enum RejectLog {
         w.record(header)
         // Each file's cell encoded once; numbers written as numbers; the raw record escaped
         // straight into a reused buffer (a String per byte took 7 s for a million rejects).
-        let fileCells = files.map { CSVWriter.encodedCell(neutralised($0)) }
+        let fileCells = files.map { CSVWriter.encodedCell(CSVWriter.neutralised($0)) }
         var raw: [UInt8] = []
         for r in rejects {
             w.field(encoded: fileCells[r.fileIndex])
@@ -49,9 +50,9 @@ public enum RejectLog {
             w.field(int: r.byteOffset)
             w.field(int: r.column)
             if r.record >= 0 { w.field(int: r.record) } else { w.field(static: "") }
-            w.field(text: neutralised(r.field))
+            w.field(text: CSVWriter.neutralised(r.field))
             w.field(text: r.reason.rawValue)
-            w.field(text: neutralised(r.message))
+            w.field(text: CSVWriter.neutralised(r.message))
             raw.removeAll(keepingCapacity: true)
             Reject.escape(r.raw, into: &raw)
             if let first = raw.first, CSVWriter.startsFormula(first) { raw.insert(UInt8(ascii: "'"), at: 0) }
@@ -61,6 +62,4 @@ public enum RejectLog {
         }
     }
 
-    /// A cell safe to open in a spreadsheet.
-    public static func neutralised(_ cell: String) -> String { CSVWriter.neutralised(cell) }
 }

@@ -106,18 +106,6 @@ public enum Format {
         guard v.isFinite else { return "" }
         var bytes: [UInt8] = []
         if CSVWriter.appendDecimal(v, places: places, to: &bytes) { return String(decoding: bytes, as: UTF8.self) }
-        if abs(v) >= 1e15 { return "\(v)" }
-        return String(format: "%.\(places)f", v)
-    }
-
-    /// Thousands separators for counts in prose ("1,000,000").
-    public static func count(_ n: Int) -> String {
-        let s = String(n)
-        var out = ""
-        for (i, ch) in s.reversed().enumerated() {
-            if i > 0 && i % 3 == 0 && ch != "-" { out.append(",") }
-            out.append(ch)
-        }
-        return String(out.reversed())
+        return "\(v)"   // a finite value the format refuses is 1e15 or more
     }
 }

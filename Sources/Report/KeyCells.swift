@@ -51,7 +51,7 @@ struct KeyCells: Sendable {
             for d in firstDay...(t.date.max() ?? 0) { add(CivilDate(daysSinceEpoch: Int(d)).description) }
         }
         fileBase = bounds.count - 1
-        for f in t.files { add(csv: CSVWriter.encodedCell(RejectLog.neutralised(f)), json: f) }
+        for f in t.files { add(csv: CSVWriter.encodedCell(CSVWriter.neutralised(f)), json: f) }
         fileIndex = t.fileIndex
         fileCount = t.files.count
     }

@@ -221,7 +221,7 @@ public struct PartiesTable: Sendable {
         for (k, p) in parties.enumerated() {
             w.field(int: k + 1)
             w.field(p.role)
-            w.field(RejectLog.neutralised(p.name))
+            w.field(CSVWriter.neutralised(p.name))
             w.field(p.country)
             w.field(int: p.declarations)
             w.field(int: p.red)

@@ -38,7 +38,7 @@ public struct PreviousFlags: Sendable {
     }
 
     func contains(table: DeclarationTable, row: Int) -> Bool {
-        keys.contains(RejectLog.neutralised(table.declarationID.string(row)) + "\u{1F}" + String(table.itemNo[row]))
+        keys.contains(CSVWriter.neutralised(table.declarationID.string(row)) + "\u{1F}" + String(table.itemNo[row]))
     }
 }
 

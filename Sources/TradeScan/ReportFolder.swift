@@ -127,7 +127,7 @@ enum ReportFolder {
         w.record(["item_group", "destination", "month", "observed_kg", "baseline_kg", "observed_usd", "baseline_usd",
                   "surge_score", "new_consignee_share", "diversion_score", "after_control", "restricted_destination"])
         for c in rows {
-            w.field(RejectLog.neutralised(c.group))
+            w.field(CSVWriter.neutralised(c.group))
             w.field(c.destination)
             w.field(c.month)
             w.field(decimal: c.observedKg, places: 3)

@@ -75,11 +75,11 @@ struct RankedFilesTests {
             let cells = table.rows[k]
             let expected = keyFields(data, row)
             for (f, name) in RankedFiles.keyFields.enumerated() {
-                #expect(cells[col(name)] == RejectLog.neutralised(expected[f]), "rank \(k + 1) \(name)")
+                #expect(cells[col(name)] == CSVWriter.neutralised(expected[f]), "rank \(k + 1) \(name)")
             }
-            #expect(cells[col("declaration_id")] == RejectLog.neutralised(data.table.declarationID.string(row)))
+            #expect(cells[col("declaration_id")] == CSVWriter.neutralised(data.table.declarationID.string(row)))
             #expect(cells[col("risk_score")] == Format.decimal(data.risk[row]))
-            #expect(cells[col("file")] == RejectLog.neutralised(data.table.files[0]))
+            #expect(cells[col("file")] == CSVWriter.neutralised(data.table.files[0]))
             let object = try #require(try JSONSerialization.jsonObject(with: Data(lines[k].utf8)) as? [String: Any])
             #expect(object["rank"] as? Int == k + 1)
             #expect(object["declaration_id"] as? String == data.table.declarationID.string(row))
