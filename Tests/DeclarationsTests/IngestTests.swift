@@ -501,6 +501,12 @@ struct IngestTests {
         #expect(line == 3)
         #expect(hint.contains("--encoding"))
         #expect(failure?.description.hasPrefix("\(gbPath):3: error: not valid GB18030") == true)
+        // 0x81 is a byte Windows-1252 leaves undefined: placed the same way.
+        let cp: [UInt8] = Array("declaration_id,date,hs_code,value,currency,description\nW1,2024-01-05,81129290,10,EUR,ok\nW2,2024-01-05,81129290,10,EUR,".utf8) + [0x81, 0x0A]
+        let cpPath = dir.file("bad-1252.csv")
+        try Data(cp).write(to: URL(fileURLWithPath: cpPath))
+        let cpFailure = readFailure([cpPath], IngestOptions(encoding: .windows1252))
+        #expect(cpFailure?.description.hasPrefix("\(cpPath):3: error: not valid WINDOWS-1252") == true, "\(String(describing: cpFailure))")
     }
 }
 
