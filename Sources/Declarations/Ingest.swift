@@ -27,6 +27,11 @@ public struct IngestOptions: Sendable {
     public var indexKernel: IndexKernel
     /// Called as input is read (after each wave of chunks, and at the end of each file).
     public var progress: (@Sendable (IngestProgress) -> Void)?
+    /// Where rejected rows beyond `rejectMemory` bytes are spilled (`RejectStore`):
+    /// nil for the system's temporary folder; commands pass the output's folder.
+    public var spillDirectory: String?
+    /// Bytes of packed rejects held in memory before they are spilled.
+    public var rejectMemory = RejectStore.defaultMemoryLimit
 
     public init(mapping: MappingFile = MappingFile(), fx: FXTable = .standard, onError: OnErrorPolicy = .collect,
                 encoding: InputEncoding = .utf8, threads: Int = 0, chunkSize: Int = 4 << 20, scalarTokenizer: Bool = false,
@@ -71,8 +76,8 @@ public struct FileAccount: Sendable, Equatable {
 /// The result of reading inputs.
 public struct IngestResult: Sendable {
     public var table: DeclarationTable
-    /// Rejected rows in file order (empty under `--on-error skip`).
-    public var rejects: [Reject]
+    /// Rejected rows in file order (empty under `--on-error skip`), in bounded memory.
+    public var rejects: RejectStore
     public var rejectCounts: [RejectReason: Int]
     public var files: [FileAccount]
     public var seconds: Double
@@ -113,7 +118,7 @@ public enum Ingest {
         let started = clock.now
         let paths = try expand(inputs)
         let mappingFile = try options.mapping.validated(source: "mapping")
-        var merged = Merge()
+        var merged = Merge(rejects: RejectStore(memoryLimit: options.rejectMemory, spillDirectory: options.spillDirectory))
         var accounts: [FileAccount] = []
         for (fileIndex, path) in paths.enumerated() {
             let input = try InputBytes(path: path)
@@ -122,7 +127,6 @@ public enum Ingest {
             accounts.append(account)
         }
         let elapsed = started.duration(to: clock.now)
-        merged.rejects.sort { ($0.fileIndex, $0.byteOffset) < ($1.fileIndex, $1.byteOffset) }
         return IngestResult(
             table: merged.table, rejects: merged.rejects, rejectCounts: merged.rejectCounts, files: accounts,
             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
@@ -132,7 +136,8 @@ public enum Ingest {
     /// The running merge of chunk results into one table.
     struct Merge {
         var table = DeclarationTable()
-        var rejects: [Reject] = []
+        /// Appended a chunk at a time, each chunk's sorted by byte offset, so in file order.
+        let rejects: RejectStore
         var rejectCounts: [RejectReason: Int] = [:]
         var keys = KeySet(capacity: 1 << 16)
         /// Per worker of the current file, per text field: the worker
@@ -140,9 +145,9 @@ public enum Ingest {
         var remaps: [[[UInt32]]] = []
 
         /// Drops rows, rejects and keys added after a mark (dictionary values stay, unused).
-        mutating func truncate(rows: Int, rejects count: Int, counts: [RejectReason: Int]) {
+        mutating func truncate(rows: Int, rejects mark: RejectStore.Mark, counts: [RejectReason: Int]) throws(IngestError) {
             table.truncate(rows: rows)
-            rejects.removeSubrange(count...)
+            try rejects.truncate(to: mark)
             rejectCounts = counts
             keys = KeySet(capacity: rows)
             for r in 0..<rows {
@@ -152,8 +157,10 @@ public enum Ingest {
 
         /// Appends a chunk; rows repeating an earlier (declaration_id, item_no) are rejected.
         mutating func add(_ chunk: ChunkResult, offsets: [Int], buffer: UnsafeRawBufferPointer, fileIndex: Int,
-                          recordBase: Int, keepRejects: Bool, account: inout FileAccount) {
+                          recordBase: Int, keepRejects: Bool, account: inout FileAccount) throws(IngestError) {
             var keep: [Bool]? = nil
+            // The chunk's repeated keys, then its rows the parser rejected: stored in byte order.
+            var batch: [Reject] = []
             let t = chunk.table
             let base = table.count
             let global = table
@@ -187,7 +194,7 @@ public enum Ingest {
                         let o = Int(e)
                         let first = o < base ? "\(table.files[Int(table.fileIndex[o])]):\(table.line[o])"
                                              : "line \(t.line[keptRows[o - base]])"
-                        rejects.append(Reject(
+                        batch.append(Reject(
                             fileIndex: fileIndex, line: Int(t.line[r]), byteOffset: start, column: 1,
                             record: -1, field: "declaration_id",
                             reason: .duplicateRowKey,
@@ -204,8 +211,11 @@ public enum Ingest {
             for (reason, n) in chunk.rejectCounts { rejectCounts[reason, default: 0] += n }
             for var r in chunk.rejects {
                 r.record += recordBase
-                rejects.append(r)
+                batch.append(r)
             }
+            // Stable: a record's own rejects keep their order.
+            let sorted = batch.enumerated().sorted { ($0.element.byteOffset, $0.offset) < ($1.element.byteOffset, $1.offset) }
+            for (_, r) in sorted { try rejects.append(r) }
         }
     }
 
@@ -259,8 +269,8 @@ public enum Ingest {
             let rejected = r.rejectCounts.values.reduce(0, +)
             account.rejected += rejected
             account.accepted += r.recordsRead - rejected
-            merged.add(r, offsets: r.offsets, buffer: buffer, fileIndex: fileIndex, recordBase: recordBase,
-                       keepRejects: keepRejects, account: &account)
+            try merged.add(r, offsets: r.offsets, buffer: buffer, fileIndex: fileIndex, recordBase: recordBase,
+                           keepRejects: keepRejects, account: &account)
             recordBase += r.recordsRead
             if options.onError == .fail, let first = merged.rejects.first {
                 throw .rejected(diagnostic(first, buffer: buffer, file: input.name))
@@ -276,7 +286,7 @@ public enum Ingest {
             // safe: the input bytes are read-only while the chunks are parsed.
             nonisolated(unsafe) let shared = buffer
             // Where this file's rows start, to undo them if the file turns out irregular.
-            let mark = (rows: merged.table.count, rejects: merged.rejects.count, counts: merged.rejectCounts)
+            let mark = (rows: merged.table.count, rejects: merged.rejects.mark, counts: merged.rejectCounts)
             let checkpointAccount = account
             var next = 0
             let wave = threads * 4
@@ -322,7 +332,7 @@ public enum Ingest {
                 if let failure { throw failure }
                 if outputs.contains(where: { $0 == nil }) {
                     simd = false
-                    merged.truncate(rows: mark.rows, rejects: mark.rejects, counts: mark.counts)   // the scalar path reads it again
+                    try merged.truncate(rows: mark.rows, rejects: mark.rejects, counts: mark.counts)   // the scalar path reads it again
                     account = checkpointAccount
                     recordBase = 0
                     reserved = false

@@ -18,7 +18,7 @@ public enum RejectLog {
 
     /// Writes rejects.csv to `path` a block at a time: a million rejects made a
     /// 300 MB buffer, copied once more to be written.
-    public static func write(_ rejects: [Reject], files: [String], to path: String) throws(OutputFileError) {
+    public static func write(_ rejects: some Sequence<Reject>, files: [String], to path: String) throws(OutputFileError) {
         let file = try OutputFile(path: path)
         var w = CSVWriter(capacity: 1 << 20)
         var failure: OutputFileError?
@@ -38,7 +38,7 @@ public enum RejectLog {
     }
 
     /// The header and one record per reject into `w`, calling `flush` after each record.
-    static func write(_ rejects: [Reject], files: [String], into w: inout CSVWriter, flush: (inout CSVWriter) -> Void) {
+    static func write(_ rejects: some Sequence<Reject>, files: [String], into w: inout CSVWriter, flush: (inout CSVWriter) -> Void) {
         w.record(header)
         // Each file's cell encoded once; numbers written as numbers; the raw record escaped
         // straight into a reused buffer (a String per byte took 7 s for a million rejects).

@@ -25,7 +25,7 @@ public enum ScanJob {
     public static func run(_ inputs: [String], options: RunOptions, out: String) throws -> RunResult {
         try AtomicDirectory.checkReplaceable(out, files: AtomicDirectory.reportFiles)   // before the work, not after it
         var clock = StageClock(log: options.log)
-        let ingest = try Jobs.read(inputs, options: options)
+        let ingest = try Jobs.read(inputs, options: options, output: out)
         clock.lap("ingest")
         guard ingest.rejectRate <= options.maxRejectRate else {
             return try ReportFolder.writeRejected(ingest, options: options, out: out, stages: clock.stages)
@@ -41,8 +41,11 @@ public enum ScanJob {
 
 /// Ingest with the progress bar hooked in.
 enum Jobs {
-    static func read(_ inputs: [String], options: RunOptions) throws -> IngestResult {
+    /// Reads `inputs`; rejected rows beyond what memory holds are spilled beside
+    /// `output` (the report folder or model file), on the disk the results go to.
+    static func read(_ inputs: [String], options: RunOptions, output: String? = nil) throws -> IngestResult {
         var ingestOptions = options.ingest
+        ingestOptions.spillDirectory = ingestOptions.spillDirectory ?? output.map(spillDirectory(beside:))
         if let log = options.log {
             let sizes = ((try? Ingest.expand(inputs)) ?? []).map { path -> Int in
                 ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int) ?? 0
@@ -55,5 +58,10 @@ enum Jobs {
             options.log?.info("labels \(labels): \(applied.matched) keys matched (\(applied.positives) positive rows), \(applied.unmatched) not in the feed")
         }
         return result
+    }
+
+    /// The folder that holds `output` (made absolute, a symbolic link followed).
+    static func spillDirectory(beside output: String) -> String {
+        AtomicDirectory.resolved(output).deletingLastPathComponent().path
     }
 }

@@ -11,7 +11,7 @@ public enum ScoreJob {
         var suite = try ModelFile.decode(try InputFile.read(path), source: path)
         if !options.weights.isEmpty { suite.risk = try suite.risk.reweighted(options.weights) }
         clock.lap("read model")
-        let ingest = try Jobs.read(inputs, options: options)
+        let ingest = try Jobs.read(inputs, options: options, output: out)
         clock.lap("ingest")
         guard ingest.rejectRate <= options.maxRejectRate else {
             return try ReportFolder.writeRejected(ingest, options: options, out: out, stages: clock.stages)

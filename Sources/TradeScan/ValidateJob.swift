@@ -6,6 +6,8 @@ public enum ValidateJob {
     /// Reads `inputs`; with `out`, writes rejects.csv and summary.md there atomically.
     public static func run(_ inputs: [String], options: IngestOptions, out: String?) throws -> IngestResult {
         if let out { try AtomicDirectory.checkReplaceable(out, files: AtomicDirectory.reportFiles) }
+        var options = options
+        options.spillDirectory = options.spillDirectory ?? out.map(Jobs.spillDirectory(beside:))
         let result = try Ingest.read(inputs, options: options)
         if let out {
             try AtomicDirectory.write(to: out, files: AtomicDirectory.reportFiles) { dir in

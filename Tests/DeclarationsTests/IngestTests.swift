@@ -215,7 +215,7 @@ struct IngestTests {
             #expect(r.rejects.map(\.reason) == [.duplicateRowKey, .duplicateRowKey])
             #expect(r.rejects.map(\.line) == [4, 4])
             #expect(r.rejects.first?.message == "declaration D1 item 1 appeared before, at line 2; this copy was rejected")
-            #expect(r.rejects.last?.message == "declaration D2 item 1 appeared before, at \(a):3; this copy was rejected")
+            #expect(r.rejects.array.last?.message == "declaration D2 item 1 appeared before, at \(a):3; this copy was rejected")
         }
     }
 
@@ -315,7 +315,7 @@ struct IngestTests {
         defer { dir.remove() }
         let path = try write("declaration_id,date,hs,value,currency,fraud\n" + body + "\n", in: dir)
         let r = try Ingest.read([path], options: IngestOptions())
-        let reject = try #require(r.rejects.last)
+        let reject = try #require(r.rejects.array.last)
         #expect(reject.reason == reason)
         #expect(reject.field == field)
         #expect(r.files[0].recordsRead == r.files[0].accepted + r.files[0].rejected)

@@ -1,0 +1,219 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// The rejected rows of a run, in file order, in bounded memory.
+///
+/// A `[Reject]` took about 500 bytes a reject (two strings and an array, each
+/// on the heap): a 10M-row feed read with a wrong date format (every row a
+/// `bad_date`, the commonest first-run mistake) held 4.7 GB. Here each reject
+/// is a packed record in one byte buffer, and once the buffer holds
+/// `memoryLimit` bytes it is appended to a spill file and emptied. The spill
+/// file is unlinked as soon as it is created (nothing is left behind however
+/// the run ends) and read back in blocks, so resident memory stays near the
+/// limit at any number of rejects.
+///
+/// Rejects are appended in order (`Ingest.Merge` appends each chunk's, sorted,
+/// chunk after chunk) and read back in that order. Written by one thread
+/// during ingest, read-only afterwards.
+public final class RejectStore: Sequence, @unchecked Sendable {
+    public private(set) var count = 0
+    /// The first reject, kept decoded (`--on-error fail` renders it).
+    public private(set) var first: Reject?
+    /// Packed records not yet spilled.
+    private var buffer: [UInt8] = []
+    private let memoryLimit: Int
+    /// Where a spill file is made (nil: the system's temporary folder).
+    private let spillDirectory: String?
+    private var spill: Int32 = -1
+    private var spilledBytes = 0
+
+    /// The default buffer: a few chunks' worth of rejects.
+    public static let defaultMemoryLimit = 32 << 20
+
+    public init(memoryLimit: Int = RejectStore.defaultMemoryLimit, spillDirectory: String? = nil) {
+        self.memoryLimit = Swift.max(1, memoryLimit)
+        self.spillDirectory = spillDirectory
+    }
+
+    deinit { if spill >= 0 { close(spill) } }
+
+    public var isEmpty: Bool { count == 0 }
+
+    /// Whether some rejects were moved out of memory (tests).
+    var hasSpilled: Bool { spilledBytes > 0 }
+
+    /// Where the store stands, to go back to (`truncate(to:)`).
+    struct Mark: Equatable {
+        var count: Int
+        var bytes: Int
+    }
+
+    var mark: Mark { Mark(count: count, bytes: spilledBytes + buffer.count) }
+
+    /// Appends one reject; spills the buffer when it is full.
+    func append(_ r: Reject) throws(IngestError) {
+        if first == nil { first = r }
+        RejectStore.pack(r, into: &buffer)
+        count += 1
+        if buffer.count >= memoryLimit { try spillBuffer() }
+    }
+
+    /// Drops the rejects appended after `mark`.
+    func truncate(to mark: Mark) throws(IngestError) {
+        precondition(mark.count <= count && mark.bytes <= spilledBytes + buffer.count, "a mark of this store")
+        if mark.bytes >= spilledBytes {
+            buffer.removeSubrange((mark.bytes - spilledBytes)...)
+        } else {
+            buffer.removeAll(keepingCapacity: true)
+            guard ftruncate(spill, off_t(mark.bytes)) == 0 else { throw spillError("cannot shorten", errno) }
+            spilledBytes = mark.bytes
+        }
+        count = mark.count
+        if count == 0 { first = nil }
+    }
+
+    private func spillBuffer() throws(IngestError) {
+        if spill < 0 {
+            let dir = spillDirectory ?? RejectStore.temporaryDirectory
+            var template = Array((dir.hasSuffix("/") ? dir : dir + "/").utf8CString.dropLast()) + Array(".tradescan-rejects-XXXXXX".utf8CString)
+            let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+            guard fd >= 0 else { throw spillError("cannot create a spill file in \(dir)", errno) }
+            // Unlinked at once: the data stays reachable through the descriptor only.
+            _ = template.withUnsafeBufferPointer { unlink($0.baseAddress!) }
+            spill = fd
+        }
+        var done = 0
+        while done < buffer.count {
+            let n = buffer.withUnsafeBytes { pwrite(spill, $0.baseAddress! + done, $0.count - done, off_t(spilledBytes + done)) }
+            guard n > 0 else { throw spillError("cannot write the spill file", errno) }
+            done += n
+        }
+        spilledBytes += buffer.count
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func spillError(_ what: String, _ code: Int32) -> IngestError {
+        .unreadable(file: "rejects spill", reason: "\(what): \(String(cString: strerror(code))); "
+                    + "rejected rows beyond \(memoryLimit >> 20) MB are kept on disk (set TMPDIR, or write --out on a disk with room)")
+    }
+
+    static var temporaryDirectory: String {
+        if let t = getenv("TMPDIR"), t.pointee != 0 { return String(cString: t) }
+        return "/tmp"
+    }
+
+    /// All rejects, in order (small stores and tests).
+    public var array: [Reject] { Array(self) }
+
+    public func makeIterator() -> Iterator { Iterator(self) }
+
+    /// Reads the spill file in blocks, then the buffer.
+    public struct Iterator: IteratorProtocol {
+        private let store: RejectStore
+        private var block: [UInt8] = []
+        private var at = 0
+        /// Bytes of the spill file read into blocks so far.
+        private var read = 0
+        private var inBuffer = false
+
+        init(_ store: RejectStore) { self.store = store }
+
+        public mutating func next() -> Reject? {
+            while true {
+                if inBuffer {
+                    guard at < store.buffer.count else { return nil }
+                    return store.buffer.withUnsafeBytes { RejectStore.unpack($0, at: &at) }
+                }
+                if let length = RejectStore.recordLength(block, at: at), at + length <= block.count {
+                    return block.withUnsafeBytes { RejectStore.unpack($0, at: &at) }
+                }
+                if read == store.spilledBytes {
+                    inBuffer = true
+                    at = 0
+                    continue
+                }
+                refill()
+            }
+        }
+
+        /// Keeps the unread tail and reads the next block (at least one whole record) after it.
+        private mutating func refill() {
+            block.removeSubrange(..<at)
+            at = 0
+            let want = Swift.max(1 << 20, RejectStore.recordLength(block, at: 0) ?? 0)
+            let n = Swift.min(want, store.spilledBytes - read)
+            let old = block.count
+            block.append(contentsOf: repeatElement(0, count: n))
+            var done = 0
+            while done < n {
+                let got = block.withUnsafeMutableBytes { pread(store.spill, $0.baseAddress! + old + done, n - done, off_t(read + done)) }
+                // The file is this process's own, unlinked: a failed read is a broken disk.
+                precondition(got > 0, "reading the rejects spill file back: \(String(cString: strerror(errno)))")
+                done += got
+            }
+            read += n
+        }
+    }
+
+    // MARK: Packing
+
+    /// A record: its length (UInt32), file index, line, byte offset, column,
+    /// record (Int64 each), reason (one byte), then field, message and raw,
+    /// each a UInt32 length and the bytes.
+    static func pack(_ r: Reject, into out: inout [UInt8]) {
+        var field = r.field, message = r.message
+        let start = out.count
+        append(UInt32(0), to: &out)
+        append(Int64(r.fileIndex), to: &out)
+        append(Int64(r.line), to: &out)
+        append(Int64(r.byteOffset), to: &out)
+        append(Int64(r.column), to: &out)
+        append(Int64(r.record), to: &out)
+        out.append(UInt8(RejectReason.allCases.firstIndex(of: r.reason)!))
+        field.withUTF8 { bytes(UnsafeRawBufferPointer($0), to: &out) }
+        message.withUTF8 { bytes(UnsafeRawBufferPointer($0), to: &out) }
+        r.raw.withUnsafeBytes { bytes($0, to: &out) }
+        let length = UInt32(out.count - start)
+        withUnsafeBytes(of: length.littleEndian) { l in for i in 0..<4 { out[start + i] = l[i] } }
+    }
+
+    private static func append<T: FixedWidthInteger>(_ v: T, to out: inout [UInt8]) {
+        withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) }
+    }
+
+    private static func bytes(_ b: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+        append(UInt32(b.count), to: &out)
+        out.append(contentsOf: b)
+    }
+
+    /// The length of the record at `at`, when its length word is there.
+    static func recordLength(_ b: [UInt8], at: Int) -> Int? {
+        guard at + 4 <= b.count else { return nil }
+        return b.withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: at, as: UInt32.self))) }
+    }
+
+    static func unpack(_ b: UnsafeRawBufferPointer, at: inout Int) -> Reject {
+        var p = at + 4
+        func int() -> Int {
+            defer { p += 8 }
+            return Int(Int64(littleEndian: b.loadUnaligned(fromByteOffset: p, as: Int64.self)))
+        }
+        func slice() -> UnsafeRawBufferPointer {
+            let n = Int(UInt32(littleEndian: b.loadUnaligned(fromByteOffset: p, as: UInt32.self)))
+            defer { p += 4 + n }
+            return UnsafeRawBufferPointer(rebasing: b[(p + 4)..<(p + 4 + n)])
+        }
+        let fileIndex = int(), line = int(), byteOffset = int(), column = int(), record = int()
+        let reason = RejectReason.allCases[Int(b[p])]
+        p += 1
+        let field = String(decoding: slice(), as: UTF8.self)
+        let message = String(decoding: slice(), as: UTF8.self)
+        let raw = [UInt8](slice())
+        at += Int(UInt32(littleEndian: b.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
+        return Reject(fileIndex: fileIndex, line: line, byteOffset: byteOffset, column: column, record: record,
+                      field: field, reason: reason, message: message, raw: raw)
+    }
+}
