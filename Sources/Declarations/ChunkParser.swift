@@ -206,7 +206,11 @@ struct ChunkParser: @unchecked Sendable {
             month = c.lastMonth
         } else {
             guard let parsed = isoDates ? ChunkParser.isoDate(dv) ?? mapping.dates.parse(dv) : mapping.dates.parse(dv) else {
-                return Failure(reason: .badDate, message: "declaration_date '\(text(dv))' is not a date in \(mapping.dates.formats.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " or "))", column: dateColumn)
+                // A feed read with the wrong date format rejects every row, in runs of one date: the last message is kept.
+                if c.lastBadDate?.text.elementsEqual(dv) != true {
+                    c.lastBadDate = (Array(dv), ChunkParser.badDateMessage(dv, mapping.dates))
+                }
+                return Failure(reason: .badDate, message: c.lastBadDate!.message, column: dateColumn)
             }
             date = parsed
             month = parsed.monthIndex
@@ -411,6 +415,17 @@ struct ChunkParser: @unchecked Sendable {
         }
     }
 
+    /// A bad date's message: the formats tried and, when a common one reads
+    /// the text, which (the fix is then one line of the mapping file).
+    @inline(never)
+    static func badDateMessage(_ dv: UnsafeRawBufferPointer, _ dates: DateParser) -> String {
+        var m = "declaration_date '\(String(decoding: dv, as: UTF8.self))' is not a date in "
+            + dates.formats.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " or ")
+        let reads = dates.suggestions(dv)
+        if !reads.isEmpty { m += "; it reads as " + reads.joined(separator: " or ") }
+        return m
+    }
+
     /// Rows between two `internDeferred` passes: their input (~450 KB) stays in
     /// the L2 cache with the dictionaries.
     static let deferredRows = 2048
@@ -556,6 +571,8 @@ struct ChunkColumns {
     var lastRate = Double.nan
     /// The last ten-byte date text (its first eight bytes and last two), its date and month index.
     var lastDateText: (UInt64, UInt16)? = nil
+    /// The last date no format read, and its reject message.
+    var lastBadDate: (text: [UInt8], message: String)? = nil
     var lastDate = CivilDate(daysSinceEpoch: 0)
     var lastMonth = 0
 

@@ -56,6 +56,18 @@ public struct DateParser: Sendable {
         return nil
     }
 
+    /// The formats feeds commonly use, tried on a date no configured format reads.
+    static let common = ["%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%Y/%m/%d", "%d.%m.%Y", "%Y.%m.%d", "%Y%m%d", "%d-%m-%Y",
+                         "%m-%d-%Y", "%d-%b-%Y", "%d %b %Y", "%b %d %Y", "%d-%b-%y", "%d/%m/%y", "%m/%d/%y"].map { Array($0.utf8) }
+
+    /// The common formats (not already this parser's) that read `bytes`, for
+    /// a bad date's message: `2023-01-31` under `%d/%m/%Y` "reads as %Y-%m-%d";
+    /// `03/04/2024` reads as `%d/%m/%Y` or `%m/%d/%Y` (the feed's other dates decide).
+    public func suggestions(_ bytes: UnsafeRawBufferPointer) -> [String] {
+        DateParser.common.filter { f in !formats.contains(f) && DateParser.match(bytes, format: f) != nil }
+            .map { String(decoding: $0, as: UTF8.self) }
+    }
+
     static let iso = Array("%Y-%m-%d".utf8)
     static let months = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"].map { Array($0.utf8) }
 

@@ -32,6 +32,9 @@ public struct IngestOptions: Sendable {
     public var spillDirectory: String?
     /// Bytes of packed rejects held in memory before they are spilled.
     public var rejectMemory = RejectStore.defaultMemoryLimit
+    /// Whether the rejected rows are kept for a rejects.csv (false: counted, with
+    /// the first of each reason kept as an example; `validate` without `--out`, `fit`).
+    public var keepRejectRows = true
 
     public init(mapping: MappingFile = MappingFile(), fx: FXTable = .standard, onError: OnErrorPolicy = .collect,
                 encoding: InputEncoding = .utf8, threads: Int = 0, chunkSize: Int = 4 << 20, scalarTokenizer: Bool = false,
@@ -118,7 +121,8 @@ public enum Ingest {
         let started = clock.now
         let paths = try expand(inputs)
         let mappingFile = try options.mapping.validated(source: "mapping")
-        var merged = Merge(rejects: RejectStore(memoryLimit: options.rejectMemory, spillDirectory: options.spillDirectory))
+        var merged = Merge(rejects: RejectStore(memoryLimit: options.rejectMemory, spillDirectory: options.spillDirectory,
+                                                keepsRows: options.keepRejectRows))
         var accounts: [FileAccount] = []
         for (fileIndex, path) in paths.enumerated() {
             let input = try InputBytes(path: path)
@@ -273,7 +277,7 @@ public enum Ingest {
                            keepRejects: keepRejects, account: &account)
             recordBase += r.recordsRead
             if options.onError == .fail, let first = merged.rejects.first {
-                throw .rejected(diagnostic(first, buffer: buffer, file: input.name))
+                throw .rejected(diagnostic(first, file: input.name))
             }
         }
         if simd {
@@ -374,7 +378,7 @@ public enum Ingest {
     }
 
     /// A compiler-style diagnostic for a reject.
-    public static func diagnostic(_ r: Reject, buffer: UnsafeRawBufferPointer, file: String) -> Diagnostic {
+    public static func diagnostic(_ r: Reject, file: String) -> Diagnostic {
         var excerpt = r.escapedRaw
         if excerpt.count > 120 { excerpt = String(excerpt.prefix(120)) + "…" }
         return Diagnostic(file: file, line: r.line, column: r.column, record: r.record, field: r.field,

@@ -28,16 +28,24 @@ public struct Reject: Sendable, Equatable {
     /// test a byte, no `String` per byte: a million rejects' records took 7 s),
     /// valid UTF-8 sequences as they are, the rest escaped.
     static func escape(_ raw: [UInt8], into out: inout [UInt8]) {
+        raw.withUnsafeBytes { escape($0, into: &out) }
+    }
+
+    /// `escape` of bytes read in place (a packed reject's, `RejectStore.View`).
+    static func escape(_ raw: UnsafeRawBufferPointer, into out: inout [UInt8]) {
         out.reserveCapacity(out.count + raw.count + 16)
         let n = raw.count
         var i = 0
         while i < n {
-            let b = raw[i]
-            if b >= 0x20 && b < 0x7F && b != 0x5C {
-                out.append(b)
-                i += 1
+            // A run of printable ASCII is copied at once.
+            var end = i
+            while end < n, raw[end] >= 0x20 && raw[end] < 0x7F && raw[end] != 0x5C { end += 1 }
+            if end > i {
+                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[i..<end]))
+                i = end
                 continue
             }
+            let b = raw[i]
             // A valid multi-byte UTF-8 sequence is kept whole.
             let width = b < 0x80 ? 1 : b >> 5 == 0b110 ? 2 : b >> 4 == 0b1110 ? 3 : b >> 3 == 0b11110 ? 4 : 0
             if width > 1, n - i >= width, String(validating: raw[i..<(i + width)], as: UTF8.self) != nil {

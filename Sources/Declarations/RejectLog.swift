@@ -11,14 +11,16 @@ public enum RejectLog {
 
     /// The whole file as one buffer (what `write(_:files:to:)` streams; the tests' oracle).
     static func csv(_ rejects: [Reject], files: [String]) -> [UInt8] {
+        let store = RejectStore(memoryLimit: .max)
+        for r in rejects { try! store.append(r) }   // in memory: no spill to fail
         var w = CSVWriter(capacity: 256 * (rejects.count + 1))
-        write(rejects, files: files, into: &w) { _ in }
+        write(store, files: files, into: &w) { _ in }
         return w.buffer
     }
 
     /// Writes rejects.csv to `path` a block at a time: a million rejects made a
     /// 300 MB buffer, copied once more to be written.
-    public static func write(_ rejects: some Sequence<Reject>, files: [String], to path: String) throws(OutputFileError) {
+    public static func write(_ rejects: RejectStore, files: [String], to path: String) throws(OutputFileError) {
         let file = try OutputFile(path: path)
         var w = CSVWriter(capacity: 1 << 20)
         var failure: OutputFileError?
@@ -38,28 +40,27 @@ public enum RejectLog {
     }
 
     /// The header and one record per reject into `w`, calling `flush` after each record.
-    static func write(_ rejects: some Sequence<Reject>, files: [String], into w: inout CSVWriter, flush: (inout CSVWriter) -> Void) {
+    static func write(_ rejects: RejectStore, files: [String], into w: inout CSVWriter, flush: (inout CSVWriter) -> Void) {
         w.record(header)
-        // Each file's cell encoded once; numbers written as numbers; the raw record escaped
-        // straight into a reused buffer (a String per byte took 7 s for a million rejects).
+        // Each file's cell encoded once; numbers written as numbers; text read in
+        // place from the store; the raw record escaped straight into a reused
+        // buffer (a String per byte took 7 s for a million rejects).
         let fileCells = files.map { CSVWriter.encodedCell(CSVWriter.neutralised($0)) }
         var raw: [UInt8] = []
-        for r in rejects {
+        rejects.forEachView { r in
             w.field(encoded: fileCells[r.fileIndex])
             w.field(int: r.line)
             w.field(int: r.byteOffset)
             w.field(int: r.column)
             if r.record >= 0 { w.field(int: r.record) } else { w.field(static: "") }
-            w.field(text: CSVWriter.neutralised(r.field))
+            w.field(raw: r.field, neutralise: true)
             w.field(text: r.reason.rawValue)
-            w.field(text: CSVWriter.neutralised(r.message))
+            w.field(raw: r.message, neutralise: true)
             raw.removeAll(keepingCapacity: true)
             Reject.escape(r.raw, into: &raw)
-            if let first = raw.first, CSVWriter.startsFormula(first) { raw.insert(UInt8(ascii: "'"), at: 0) }
-            raw.withUnsafeBytes { w.field(raw: $0) }
+            raw.withUnsafeBytes { w.field(raw: $0, neutralise: true) }
             w.endRecord()
             flush(&w)
         }
     }
-
 }

@@ -19,9 +19,13 @@ import Darwin
 /// chunk after chunk) and read back in that order. Written by one thread
 /// during ingest, read-only afterwards.
 public final class RejectStore: Sequence, @unchecked Sendable {
+    public typealias Element = Reject
     public private(set) var count = 0
     /// The first reject, kept decoded (`--on-error fail` renders it).
     public private(set) var first: Reject?
+    /// The first reject of each reason and its place in the store, kept decoded
+    /// (commands show them as examples of what went wrong).
+    private var firsts: [RejectReason: (index: Int, reject: Reject)] = [:]
     /// Packed records not yet spilled.
     private var buffer: [UInt8] = []
     private let memoryLimit: Int
@@ -33,13 +37,19 @@ public final class RejectStore: Sequence, @unchecked Sendable {
     /// The default buffer: a few chunks' worth of rejects.
     public static let defaultMemoryLimit = 32 << 20
 
-    public init(memoryLimit: Int = RejectStore.defaultMemoryLimit, spillDirectory: String? = nil) {
+    /// Whether the rejects themselves are kept (else only `count`, `first` and
+    /// the first of each reason: a run that writes no rejects.csv needs no more).
+    public let keepsRows: Bool
+
+    public init(memoryLimit: Int = RejectStore.defaultMemoryLimit, spillDirectory: String? = nil, keepsRows: Bool = true) {
         self.memoryLimit = Swift.max(1, memoryLimit)
         self.spillDirectory = spillDirectory
+        self.keepsRows = keepsRows
     }
 
     deinit { if spill >= 0 { close(spill) } }
 
+    /// Whether nothing was rejected.
     public var isEmpty: Bool { count == 0 }
 
     /// Whether some rejects were moved out of memory (tests).
@@ -56,8 +66,10 @@ public final class RejectStore: Sequence, @unchecked Sendable {
     /// Appends one reject; spills the buffer when it is full.
     func append(_ r: Reject) throws(IngestError) {
         if first == nil { first = r }
-        RejectStore.pack(r, into: &buffer)
+        if firsts[r.reason] == nil { firsts[r.reason] = (count, r) }
         count += 1
+        guard keepsRows else { return }
+        RejectStore.pack(r, into: &buffer)
         if buffer.count >= memoryLimit { try spillBuffer() }
     }
 
@@ -73,6 +85,12 @@ public final class RejectStore: Sequence, @unchecked Sendable {
         }
         count = mark.count
         if count == 0 { first = nil }
+        firsts = firsts.filter { $0.value.index < count }
+    }
+
+    /// The first reject of each reason, in store order.
+    public var firstOfEachReason: [Reject] {
+        firsts.values.sorted { $0.index < $1.index }.map(\.reject)
     }
 
     private func spillBuffer() throws(IngestError) {
@@ -105,57 +123,76 @@ public final class RejectStore: Sequence, @unchecked Sendable {
         return "/tmp"
     }
 
-    /// All rejects, in order (small stores and tests).
+    /// All rejects, in order (small stores and tests); none when `keepsRows` is false.
     public var array: [Reject] { Array(self) }
 
-    public func makeIterator() -> Iterator { Iterator(self) }
+    public func makeIterator() -> Array<Reject>.Iterator {
+        var all: [Reject] = []
+        all.reserveCapacity(keepsRows ? count : 0)
+        forEachView { all.append($0.reject) }
+        return all.makeIterator()
+    }
 
-    /// Reads the spill file in blocks, then the buffer.
-    public struct Iterator: IteratorProtocol {
-        private let store: RejectStore
-        private var block: [UInt8] = []
-        private var at = 0
-        /// Bytes of the spill file read into blocks so far.
-        private var read = 0
-        private var inBuffer = false
+    /// One packed reject, read in place: its text and raw record are views
+    /// into the store's memory, valid during the call that hands it out.
+    public struct View {
+        public var fileIndex: Int, line: Int, byteOffset: Int, column: Int, record: Int
+        public var reason: RejectReason
+        public var field: UnsafeRawBufferPointer
+        public var message: UnsafeRawBufferPointer
+        public var raw: UnsafeRawBufferPointer
 
-        init(_ store: RejectStore) { self.store = store }
-
-        public mutating func next() -> Reject? {
-            while true {
-                if inBuffer {
-                    guard at < store.buffer.count else { return nil }
-                    return store.buffer.withUnsafeBytes { RejectStore.unpack($0, at: &at) }
-                }
-                if let length = RejectStore.recordLength(block, at: at), at + length <= block.count {
-                    return block.withUnsafeBytes { RejectStore.unpack($0, at: &at) }
-                }
-                if read == store.spilledBytes {
-                    inBuffer = true
-                    at = 0
-                    continue
-                }
-                refill()
-            }
+        public var reject: Reject {
+            Reject(fileIndex: fileIndex, line: line, byteOffset: byteOffset, column: column, record: record,
+                   field: String(decoding: field, as: UTF8.self), reason: reason,
+                   message: String(decoding: message, as: UTF8.self), raw: [UInt8](raw))
         }
+    }
 
-        /// Keeps the unread tail and reads the next block (at least one whole record) after it.
-        private mutating func refill() {
-            block.removeSubrange(..<at)
-            at = 0
-            let want = Swift.max(1 << 20, RejectStore.recordLength(block, at: 0) ?? 0)
-            let n = Swift.min(want, store.spilledBytes - read)
-            let old = block.count
-            block.append(contentsOf: repeatElement(0, count: n))
-            var done = 0
-            while done < n {
-                let got = block.withUnsafeMutableBytes { pread(store.spill, $0.baseAddress! + old + done, n - done, off_t(read + done)) }
-                // The file is this process's own, unlinked: a failed read is a broken disk.
-                precondition(got > 0, "reading the rejects spill file back: \(String(cString: strerror(errno)))")
-                done += got
+    /// Calls `body` with every reject in order, read in place: the spill file
+    /// in blocks of about 1 MB, then the buffer. No string or array is made
+    /// per reject (rejects.csv is written from these).
+    public func forEachView(_ body: (View) -> Void) {
+        var block: [UInt8] = []
+        var read = 0
+        while read < spilledBytes {
+            // The block's last whole record ends the pass; the partial one after it starts the next.
+            let want = Swift.min(1 << 20, spilledBytes - read)
+            block.removeAll(keepingCapacity: true)
+            block.append(contentsOf: repeatElement(0, count: want))
+            readSpill(into: &block, at: read)
+            var at = 0
+            while let length = RejectStore.recordLength(block, at: at), at + length <= block.count {
+                block.withUnsafeBytes { b in body(RejectStore.view(b, at: at)) }
+                at += length
             }
-            read += n
+            if at == 0, let length = RejectStore.recordLength(block, at: 0) {
+                // A record longer than the block: read it whole.
+                block = [UInt8](repeating: 0, count: length)
+                readSpill(into: &block, at: read)
+                block.withUnsafeBytes { b in body(RejectStore.view(b, at: 0)) }
+                at = length
+            }
+            read += at
         }
+        var at = 0
+        while at < buffer.count {
+            buffer.withUnsafeBytes { b in body(RejectStore.view(b, at: at)) }
+            at += RejectStore.recordLength(buffer, at: at)!
+        }
+    }
+
+    /// Fills `block` from the spill file at `offset`.
+    private func readSpill(into block: inout [UInt8], at offset: Int) {
+        var done = 0
+        let n = Swift.min(block.count, spilledBytes - offset)
+        while done < n {
+            let got = block.withUnsafeMutableBytes { pread(spill, $0.baseAddress! + done, n - done, off_t(offset + done)) }
+            // The file is this process's own, unlinked: a failed read is a broken disk.
+            precondition(got > 0, "reading the rejects spill file back: \(String(cString: strerror(errno)))")
+            done += got
+        }
+        if n < block.count { block.removeSubrange(n...) }
     }
 
     // MARK: Packing
@@ -195,8 +232,8 @@ public final class RejectStore: Sequence, @unchecked Sendable {
         return b.withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: at, as: UInt32.self))) }
     }
 
-    static func unpack(_ b: UnsafeRawBufferPointer, at: inout Int) -> Reject {
-        var p = at + 4
+    static func view(_ b: UnsafeRawBufferPointer, at start: Int) -> View {
+        var p = start + 4
         func int() -> Int {
             defer { p += 8 }
             return Int(Int64(littleEndian: b.loadUnaligned(fromByteOffset: p, as: Int64.self)))
@@ -209,11 +246,8 @@ public final class RejectStore: Sequence, @unchecked Sendable {
         let fileIndex = int(), line = int(), byteOffset = int(), column = int(), record = int()
         let reason = RejectReason.allCases[Int(b[p])]
         p += 1
-        let field = String(decoding: slice(), as: UTF8.self)
-        let message = String(decoding: slice(), as: UTF8.self)
-        let raw = [UInt8](slice())
-        at += Int(UInt32(littleEndian: b.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
-        return Reject(fileIndex: fileIndex, line: line, byteOffset: byteOffset, column: column, record: record,
-                      field: field, reason: reason, message: message, raw: raw)
+        let field = slice(), message = slice(), raw = slice()
+        return View(fileIndex: fileIndex, line: line, byteOffset: byteOffset, column: column, record: record,
+                    reason: reason, field: field, message: message, raw: raw)
     }
 }

@@ -18,7 +18,7 @@ public enum FitJob {
     public static func run(_ inputs: [String], options: RunOptions, model path: String) throws -> Result {
         try checkReplaceable(model: path, inputs: inputs)   // before the work, not after it
         var clock = StageClock(log: options.log)
-        let ingest = try Jobs.read(inputs, options: options, output: path)
+        let ingest = try Jobs.read(inputs, options: options, writesRejects: false)   // a model, no rejects.csv
         clock.lap("ingest")
         guard ingest.rejectRate <= options.maxRejectRate else {
             return Result(ingest: ingest, detectors: [], skipped: [], bytes: 0, reported: false, seconds: clock.stages, outcomeChoice: nil)

@@ -41,11 +41,14 @@ public enum ScanJob {
 
 /// Ingest with the progress bar hooked in.
 enum Jobs {
-    /// Reads `inputs`; rejected rows beyond what memory holds are spilled beside
-    /// `output` (the report folder or model file), on the disk the results go to.
-    static func read(_ inputs: [String], options: RunOptions, output: String? = nil) throws -> IngestResult {
+    /// Reads `inputs`. With `writesRejects`, the rejected rows are kept for
+    /// rejects.csv, those beyond what memory holds spilled beside `output` (the
+    /// report folder), on the disk the results go to; else only counted, with
+    /// the first of each reason as an example.
+    static func read(_ inputs: [String], options: RunOptions, output: String? = nil, writesRejects: Bool = true) throws -> IngestResult {
         var ingestOptions = options.ingest
         ingestOptions.spillDirectory = ingestOptions.spillDirectory ?? output.map(spillDirectory(beside:))
+        ingestOptions.keepRejectRows = writesRejects
         if let log = options.log {
             let sizes = ((try? Ingest.expand(inputs)) ?? []).map { path -> Int in
                 ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int) ?? 0

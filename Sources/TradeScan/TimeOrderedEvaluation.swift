@@ -20,7 +20,7 @@ public enum TimeOrderedEvaluation {
         guard let date = CivilDate(iso: split) else {
             throw TimeOrderedEvaluationError.badDate(split)
         }
-        let ingest = try Jobs.read(inputs, options: options)
+        let ingest = try Jobs.read(inputs, options: options, writesRejects: false)   // measures, no rejects.csv
         let table = ingest.table
         guard let outcome = table.outcome else { throw TimeOrderedEvaluationError.noOutcome }
         let cut = Int32(date.daysSinceEpoch)

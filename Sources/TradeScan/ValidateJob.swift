@@ -8,6 +8,7 @@ public enum ValidateJob {
         if let out { try AtomicDirectory.checkReplaceable(out, files: AtomicDirectory.reportFiles) }
         var options = options
         options.spillDirectory = options.spillDirectory ?? out.map(Jobs.spillDirectory(beside:))
+        if out == nil { options.keepRejectRows = false }   // no rejects.csv to write
         let result = try Ingest.read(inputs, options: options)
         if let out {
             try AtomicDirectory.write(to: out, files: AtomicDirectory.reportFiles) { dir in
@@ -60,6 +61,38 @@ public enum IngestSummary {
             s += "FX: " + r.fxSource + "\n"
         }
         return s
+    }
+
+    /// The first rejected row of each reason (at most `limit` reasons, the
+    /// commonest first), rendered like a compiler's errors with how many more
+    /// there are: what an analyst needs to fix a mapping without opening
+    /// rejects.csv. Empty when nothing was rejected. `all` says where every
+    /// reject went.
+    public static func examples(_ r: IngestResult, limit: Int = 5, all: AllRejects) -> String {
+        guard r.rejected > 0 else { return "" }
+        let firsts = r.rejects.firstOfEachReason
+        guard !firsts.isEmpty else { return "(--on-error skip: bad rows were counted, not kept)\n" }
+        let shown = firsts.sorted { (r.rejectCounts[$0.reason] ?? 0) > (r.rejectCounts[$1.reason] ?? 0) }.prefix(limit)
+        var s = "first rejected row of \(shown.count == firsts.count ? "each reason" : "the \(shown.count) commonest of \(firsts.count) reasons")"
+        switch all {
+        case .written: s += " (all \(r.rejected) are in rejects.csv):\n"
+        case .notWritten(let how): s += " (\(how) to write all \(r.rejected) to rejects.csv):\n"
+        }
+        for x in shown {
+            let file = r.table.files.indices.contains(x.fileIndex) ? r.table.files[x.fileIndex] : "?"
+            s += Ingest.diagnostic(x, file: file).rendered + "\n"
+            let more = (r.rejectCounts[x.reason] ?? 1) - 1
+            if more > 0 { s += "  … and \(more) more \(x.reason.rawValue)\n" }
+        }
+        return s
+    }
+
+    /// Where a run's rejected rows went, for `examples`.
+    public enum AllRejects: Sendable {
+        /// rejects.csv was written.
+        case written
+        /// It was not; how to get it.
+        case notWritten(String)
     }
 
     public static func markdown(_ r: IngestResult) -> String {

@@ -52,6 +52,7 @@ struct FitCommand: ParsableCommand {
         log.finish()
         if !ingest.quiet {
             print(IngestSummary.text(result.ingest, verbose: ingest.verbose), terminator: "", to: &err)
+            print(IngestSummary.examples(result.ingest, all: .notWritten("run 'tradescan validate' on the history with --out DIR")), terminator: "", to: &err)
             for (name, why) in result.skipped { print("detector \(name) skipped: \(why)", to: &err) }
         }
         guard result.reported else {

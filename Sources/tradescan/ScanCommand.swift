@@ -86,6 +86,7 @@ enum RunReport {
         var err = StandardError()
         if !ingest.quiet {
             print(IngestSummary.text(result.ingest, verbose: ingest.verbose), terminator: "", to: &err)
+            print(IngestSummary.examples(result.ingest, all: .written), terminator: "", to: &err)
             for (name, why) in result.skipped { print("detector \(name) skipped: \(why)", to: &err) }
         }
         guard result.reported else {

@@ -51,10 +51,12 @@ struct ValidateCommand: ParsableCommand {
             throw ExitCode(error is AtomicDirectoryError ? ErrorKind.usage.exitCode : ErrorKind.input.exitCode)
         }
         print(IngestSummary.text(result, verbose: ingest.verbose), terminator: "")
+        if !ingest.quiet { print(IngestSummary.examples(result, all: out != nil ? .written : .notWritten("pass --out DIR")), terminator: "", to: &err) }
         if let out { print("wrote \(out)/rejects.csv and \(out)/summary.md", to: &err) }
         if result.rejectRate > ingest.maxRejectRate {
-            print(String(format: "error: %.4f%% of records were rejected, more than --max-reject-rate %.4f%%; see rejects.csv",
-                         result.rejectRate * 100, ingest.maxRejectRate * 100), to: &err)
+            print(String(format: "error: %.4f%% of records were rejected, more than --max-reject-rate %.4f%%; %@",
+                         result.rejectRate * 100, ingest.maxRejectRate * 100,
+                         out.map { "see \($0)/rejects.csv" } ?? "pass --out DIR to write them to rejects.csv"), to: &err)
             throw ExitCode(65)
         }
     }

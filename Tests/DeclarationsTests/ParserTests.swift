@@ -159,6 +159,18 @@ struct ParserTests {
         #expect(t.withUTF8 { DateParser().parse(UnsafeRawBufferPointer($0)) } == nil)
     }
 
+    @Test("a date no configured format reads: the common formats that read it, for the reject's message", arguments: [
+        (["%d/%m/%Y"], "2023-01-31", ["%Y-%m-%d"]), (["%Y-%m-%d"], "31/12/2024", ["%d/%m/%Y"]),
+        (["%Y-%m-%d"], "03/04/2024", ["%d/%m/%Y", "%m/%d/%Y"]), (["%Y-%m-%d"], "12/31/2024", ["%m/%d/%Y"]),
+        (["%Y-%m-%d"], "2024/12/03", ["%Y/%m/%d"]), (["%Y-%m-%d"], "07-Mar-2025", ["%d-%b-%Y"]),
+        (["%Y-%m-%d"], "20241203", ["%Y%m%d"]), (["%Y-%m-%d"], "3.12.2024", ["%d.%m.%Y"]),
+        (["%Y-%m-%d"], "2024-02-30", []), (["%Y-%m-%d"], "soon", []), (["%Y-%m-%d"], "", []),
+    ])
+    func dateSuggestions(formats: [String], text: String, expected: [String]) {
+        var t = text
+        #expect(t.withUTF8 { DateParser(formats: formats).suggestions(UnsafeRawBufferPointer($0)) } == expected)
+    }
+
     @Test("countries from alpha-2, alpha-3 and English names", arguments: [
         ("KR", "KR"), ("kr", "KR"), ("KOR", "KR"), ("South Korea", "KR"), ("Korea, Republic of", "KR"), ("USA", "US"),
         ("United States", "US"), ("Viet Nam", "VN"), ("Vietnam", "VN"), ("ZZ", "ZZ"), ("Hong Kong", "HK"), ("DEU", "DE"),

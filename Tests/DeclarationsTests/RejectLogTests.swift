@@ -69,7 +69,12 @@ struct RejectLogTests {
             Self.reject((0..<300).map { _ in [UInt8(ascii: "a"), 0x2C, 0x22, 0x0A, 0xC3, 0xA9, 0xFF, 0x3D][Int.random(in: 0..<8, using: &rng)] }, k)
         }
         let files = ["a.csv", "=b.csv"]
-        try RejectLog.write(rejects, files: files, to: dir.file("rejects.csv"))
+        // Written from a store that spilled most of them: read back in place, block by block.
+        let spill = dir.file("spill")
+        try FileManager.default.createDirectory(atPath: spill, withIntermediateDirectories: false)
+        let store = RejectStore(memoryLimit: 100_000, spillDirectory: spill)
+        for r in rejects { try store.append(r) }
+        try RejectLog.write(store, files: files, to: dir.file("rejects.csv"))
         let written = try [UInt8](Data(contentsOf: URL(fileURLWithPath: dir.file("rejects.csv"))))
         #expect(written == RejectLog.csv(rejects, files: files))
         let table = try CSVTable.read(dir.file("rejects.csv"))

@@ -59,6 +59,20 @@ struct RejectStoreTests {
         #expect(store.array == Array(all.prefix(kept)) + all.suffix(40))
     }
 
+    @Test("a store that keeps no rows still counts them and keeps the first of each reason, also across a truncation")
+    func countsOnly() throws {
+        let all = RejectStoreTests.rejects(200, seed: 3)
+        let store = RejectStore(memoryLimit: 1, spillDirectory: "/nonexistent-tradescan-folder", keepsRows: false)
+        for r in all.prefix(5) { try store.append(r) }   // never spills: nothing to write
+        let mark = store.mark
+        for r in all.dropFirst(5) { try store.append(r) }
+        #expect(store.count == 200 && store.array.isEmpty && store.first == all[0])
+        let firsts = RejectReason.allCases.compactMap { reason in all.first { $0.reason == reason } }
+        #expect(store.firstOfEachReason == firsts.sorted { $0.line < $1.line })
+        try store.truncate(to: mark)
+        #expect(store.count == 5 && store.firstOfEachReason == Array(all.prefix(5)))
+    }
+
     @Test("a spill folder that cannot be written is a clear error, not a crash")
     func unwritableSpill() throws {
         let store = RejectStore(memoryLimit: 1, spillDirectory: "/nonexistent-tradescan-folder")

@@ -34,6 +34,33 @@ struct ValidateCLITests {
         #expect(failing.stderr.contains("hint: "))
     }
 
+    @Test("a feed read with the wrong date format: the first bad row of each reason shown like a compiler error, the format that reads it named")
+    func wrongDateFormat() throws {
+        let tmp = try TemporaryDirectory("cli-validate-dates")
+        defer { tmp.remove() }
+        let rows = (1...40).map { "D\($0),2024-03-\(String(format: "%02d", $0 % 28 + 1)),28259090,100,USD" }
+            + ["D41,2024-03-05,28259090,100"]   // a field short
+        try Data(("declaration_id,declaration_date,hs_code,value,currency\n" + rows.joined(separator: "\n") + "\n").utf8)
+            .write(to: URL(fileURLWithPath: tmp.file("d.csv")))
+        try Data(#"{ "date_formats": ["%d/%m/%Y"] }"#.utf8).write(to: URL(fileURLWithPath: tmp.file("m.json")))
+        let r = try BuiltBinary.run(["validate", tmp.file("d.csv"), "--mapping", tmp.file("m.json")])
+        #expect(r.status == 65)
+        let lines = r.stderr.split(separator: "\n").map(String.init)
+        // The commonest reason first, at its file, line and column, with the fix.
+        #expect(lines.first == "first rejected row of each reason (pass --out DIR to write all 41 to rejects.csv):", "\(r.stderr)")
+        #expect(lines.contains(tmp.file("d.csv") + ":2:4: error: declaration_date '2024-03-02' is not a date in %d/%m/%Y; it reads as %Y-%m-%d (record 0, field \"declaration_date\")"), "\(r.stderr)")
+        #expect(lines.contains("  … and 39 more bad_date"))
+        #expect(lines.contains(tmp.file("d.csv") + ":42:1: error: 4 fields, the header has 5 (record 40)"), "\(r.stderr)")
+        #expect(lines.firstIndex { $0.contains("bad_date") }! < lines.firstIndex { $0.contains("4 fields") }!)
+        // No --out: the error says how to get rejects.csv instead of pointing at one that was not written.
+        #expect(lines.last == "error: 100.0000% of records were rejected, more than --max-reject-rate 1.0000%; pass --out DIR to write them to rejects.csv")
+        let written = try BuiltBinary.run(["validate", tmp.file("d.csv"), "--mapping", tmp.file("m.json"), "--out", tmp.file("v")])
+        #expect(written.stderr.contains("(all 41 are in rejects.csv):"))
+        #expect(written.stderr.contains("see \(tmp.file("v"))/rejects.csv"))
+        let quiet = try BuiltBinary.run(["validate", tmp.file("d.csv"), "--mapping", tmp.file("m.json"), "--quiet"])
+        #expect(!quiet.stderr.contains("first rejected row"))
+    }
+
     @Test("a file with a header and no rows: the accounting's figures each in their place")
     func noRows() throws {
         let tmp = try TemporaryDirectory("cli-validate-empty")
