@@ -15,8 +15,11 @@ struct ValidateCommand: ParsableCommand {
 
             Prints per file: records read = accepted + rejected, blank lines and \
             header apart, rejects by reason, and (with --verbose) the resolved \
-            mapping. With --out DIR writes rejects.csv (file, line, byte_offset, \
-            column, record, field, reason, message, raw) and summary.md.
+            mapping. On stderr, the first rejected row of each reason as \
+            file:line:column: error: message, the line and a hint (a date no \
+            format reads names the formats that do). With --out DIR writes \
+            rejects.csv (file, line, byte_offset, column, record, field, reason, \
+            message, raw) and summary.md.
 
             Exit codes: 0 success; 65 when the reject rate exceeds \
             --max-reject-rate, a file cannot be read, or --on-error fail stops; \
