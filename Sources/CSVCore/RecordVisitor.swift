@@ -184,26 +184,41 @@ extension Tokenizer {
                                                     pieceSize: Int = 4 << 20, visitor: inout V) -> VisitSummary {
         var summary = VisitSummary()
         var from = 0, line = 1
-        var buffer = RecordBuffer()
-        defer { buffer.free() }
         while from < bytes.count {
-            let piece = ScalarTokenizer.tokenize(bytes, dialect: dialect, from: from, stopAfter: from + max(1, pieceSize), line: line)
-            let t = piece.tokens
-            if from == 0 { summary.bomLength = t.bomLength }
-            summary.blankLines += t.blankLines
-            for r in 0..<t.recordCount {
-                buffer.count = 0
-                for f in t.fields(ofRecord: r) { buffer.append(t.fieldStart[f], t.fieldEnd[f], t.fieldFlags[f]) }
-                // The record ends after the LF that follows its last field (or at the end).
-                var end = t.fieldEnd[t.recordFields[r + 1] - 1]
-                while end < bytes.count && bytes[end] != 0x0A { end += 1 }
-                if end < bytes.count { end += 1 }
-                visitor.visit(buffer.view(offset: t.recordOffset[r], end: end, line: t.recordLine[r], flags: t.recordFlags[r]))
-                summary.records += 1
-            }
+            let piece = visitScalarPiece(bytes, dialect: dialect, from: from, line: line, stopAfter: from + max(1, pieceSize), visitor: &visitor)
+            if from == 0 { summary.bomLength = piece.summary.bomLength }
+            summary.blankLines += piece.summary.blankLines
+            summary.records += piece.summary.records
             from = piece.next
             line = piece.nextLine
         }
         return summary
+    }
+
+    /// Visits, by the scalar state machine, the records from `from` (0, or the
+    /// first byte of a record, at line `line`) up to the first that ends at or
+    /// beyond `stopAfter` (`ScalarTokenizer.tokenize(_:dialect:from:stopAfter:line:)`),
+    /// and returns where the next record starts and its line: one piece of
+    /// `visitScalar`, which pieces started at record starts can run in parallel.
+    public static func visitScalarPiece<V: RecordVisitor>(_ bytes: UnsafeRawBufferPointer, dialect: Dialect, from: Int, line: Int,
+                                                         stopAfter: Int, visitor: inout V) -> (summary: VisitSummary, next: Int, nextLine: Int) {
+        var summary = VisitSummary()
+        var buffer = RecordBuffer()
+        defer { buffer.free() }
+        let piece = ScalarTokenizer.tokenize(bytes, dialect: dialect, from: from, stopAfter: stopAfter, line: line)
+        let t = piece.tokens
+        summary.bomLength = t.bomLength
+        summary.blankLines = t.blankLines
+        for r in 0..<t.recordCount {
+            buffer.count = 0
+            for f in t.fields(ofRecord: r) { buffer.append(t.fieldStart[f], t.fieldEnd[f], t.fieldFlags[f]) }
+            // The record ends after the LF that follows its last field (or at the end).
+            var end = t.fieldEnd[t.recordFields[r + 1] - 1]
+            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            if end < bytes.count { end += 1 }
+            visitor.visit(buffer.view(offset: t.recordOffset[r], end: end, line: t.recordLine[r], flags: t.recordFlags[r]))
+            summary.records += 1
+        }
+        return (summary, piece.next, piece.nextLine)
     }
 }

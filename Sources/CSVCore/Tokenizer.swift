@@ -144,6 +144,51 @@ public enum Tokenizer {
         return (separators, records)
     }
 
+    /// Where the scalar path's pieces start, guessed so they can be read in
+    /// parallel: the first at 0, then one after the first LF at or beyond each
+    /// multiple of `chunkSize`, with the line there (1 + the LFs before it,
+    /// exact whatever the quoting). A guess is a record start unless that LF lies
+    /// inside a quoted field; the reader checks each piece against where the
+    /// piece before it really ended (`visitScalarPiece`'s `next`) and reads a
+    /// piece again from there when they differ, so the records are the scalar
+    /// path's over the whole input.
+    public static func scalarPieces(_ bytes: UnsafeRawBufferPointer, chunkSize: Int, kernel: IndexKernel = .best,
+                                    map: ChunkMap = { n, body in (0..<n).map(body) }) -> [(start: Int, line: Int)] {
+        let n = bytes.count, size = max(4096, chunkSize)
+        guard n > 0 else { return [(0, 1)] }
+        let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        var starts = [0]
+        var target = size
+        while target < n {
+            var lf = target
+            while lf < n && base[lf] != 0x0A { lf += 1 }   // a line's length, once per piece
+            let s = lf + 1
+            guard s < n else { break }
+            starts.append(s)
+            target = s + size - 1
+        }
+        // safe: the bytes are only read while the counts run.
+        nonisolated(unsafe) let shared = base
+        let pieces = starts
+        let counts = map(starts.count) { k in
+            let from = pieces[k], to = k + 1 < pieces.count ? pieces[k + 1] : n
+            var q: UInt64 = 0, lfs: UInt64 = 0
+            #if arch(x86_64)
+            if kernel.isAVX512 { tradescan_count_quotes_newlines_avx512(shared + from, to - from, 0x22, &q, &lfs) } else {
+                tradescan_count_quotes_newlines(shared + from, to - from, 0x22, &q, &lfs)
+            }
+            #else
+            tradescan_count_quotes_newlines(shared + from, to - from, 0x22, &q, &lfs)
+            #endif
+            return (q, lfs)
+        }
+        var line = 1
+        return starts.indices.map { k in
+            defer { line += Int(counts[k].newlines) }
+            return (starts[k], line)
+        }
+    }
+
     static func hasBOM(_ b: UnsafeRawBufferPointer) -> Bool {
         b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF
     }

@@ -348,12 +348,48 @@ public enum Ingest {
             if simd { try finishPending(&merged) }
         }
         if !simd {
+            // The scalar state machine (the oracle) reads irregular quoting. Pieces
+            // start at guessed record starts (`Tokenizer.scalarPieces`) and are read
+            // in parallel, a wave at a time; each is merged only if it starts where
+            // the one before it really ended, else read again from there. One
+            // stray quote once sent a whole file through one core with all its
+            // columns held twice (2M dirty rows: 2.7 s and 1.4 GB, against 0.5 s
+            // and 0.35 GB for the clean file).
             account.simd = false
-            var builder = parser.builder(skipHeader: true, expectedRows: estimatedRows)
-            let s = Tokenizer.visitScalar(buffer, dialect: dialect, pieceSize: options.chunkSize, visitor: &builder)
-            var r = builder.finish()
-            r.blankLines = s.blankLines
-            try mergeResult(r, into: &merged)
+            let size = max(1 << 16, min(options.chunkSize, buffer.count / max(1, threads * 2) + 1))
+            let pieces = Tokenizer.scalarPieces(buffer, chunkSize: size, kernel: options.indexKernel,
+                                                map: { n, body in Parallel.map(0..<n, threads: threads, body) })
+            // safe: the input bytes are read-only while the pieces are parsed.
+            nonisolated(unsafe) let shared = buffer
+            let read = { @Sendable (from: Int, line: Int, stopAfter: Int) -> (result: ChunkResult, next: Int, nextLine: Int) in
+                var builder = parser.builder(skipHeader: from == 0, expectedRows: (stopAfter - from) / rowBytes + 16)
+                let s = Tokenizer.visitScalarPiece(shared, dialect: dialect, from: from, line: line, stopAfter: stopAfter, visitor: &builder)
+                var r = builder.finish()
+                r.blankLines = s.summary.blankLines
+                return (r, s.next, s.nextLine)
+            }
+            func stop(_ k: Int) -> Int { k + 1 < pieces.count ? pieces[k + 1].start : buffer.count }
+            var expected = (start: 0, line: 1)
+            var next = 0
+            while next < pieces.count {
+                let upper = min(pieces.count, next + threads * 4)
+                let outputs = Parallel.map(next..<upper, threads: threads) { k in
+                    read(pieces[k].start, pieces[k].line, k + 1 < pieces.count ? pieces[k + 1].start : shared.count)
+                }
+                for k in next..<upper {
+                    var out = outputs[k - next]
+                    if pieces[k].start != expected.start {
+                        // The guess fell inside a quoted field, or the piece before ran past it.
+                        guard expected.start < stop(k) else { continue }   // its records were all read with the piece before
+                        out = read(expected.start, expected.line, stop(k))
+                    }
+                    try mergeResult(out.result, into: &merged)
+                    expected = (out.next, out.nextLine)
+                }
+                next = upper
+                input.release(before: min(expected.start, next < pieces.count ? pieces[next].start : buffer.count))
+                options.progress?(IngestProgress(fileIndex: fileIndex, bytesDone: expected.start, bytesTotal: buffer.count, rows: merged.table.count))
+            }
         }
         options.progress?(IngestProgress(fileIndex: fileIndex, bytesDone: buffer.count, bytesTotal: buffer.count, rows: merged.table.count))
         return account

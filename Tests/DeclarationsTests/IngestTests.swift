@@ -532,4 +532,63 @@ struct IngestFallbackTests {
         for r in stride(from: 0, to: auto.table.count, by: 97) { #expect(d1.string(r) == d2.string(r)) }
         for r in stride(from: 0, to: auto.table.count, by: 97) { #expect(auto.table.declarationID.string(r) == scalar.table.declarationID.string(r)) }
     }
+
+    /// A feed the scalar path must read: quoted descriptions holding LFs and
+    /// CRLFs (a piece's guessed start falls inside them), stray quotes, blank
+    /// lines, bad rows, and, with `open`, a quote never closed near the end.
+    static func irregularFeed(rows: Int, seed: UInt64, open: Bool) -> String {
+        var rng = SeededRandom(seed: seed)
+        var text = "declaration_id,item_no,declaration_date,hs_code,description,net_weight_kg,value,currency,destination_country\n"
+        for r in 0..<rows {
+            let roll = Int(rng.next() % 100)
+            let description: String
+            switch roll {
+            case 0..<25: description = "\"gallium ingot\nlot \(r)\n\n4N\""              // LFs (and an empty line) inside quotes
+            case 25..<30: description = "\"wafers, \"\"6in\"\"\r\nboxed\""               // CRLF and doubled quotes inside quotes
+            case 30..<35: description = "12\" pipe"                                    // a stray quote
+            case 35..<37: description = "\"sealed\" drums"                              // text after a closing quote
+            default: description = "graphite electrodes \(r % 50)"
+            }
+            let date = roll == 40 ? "31/02/2024" : "2024-0\(r % 9 + 1)-1\(r % 9)"
+            text += "D\(r / 2),\(r % 2 + 1),\(date),3801\(r % 10)000,\(description),\(r % 700 + 1).5,\(r * 7 % 9000 + 10),USD,DE\n"
+            if roll == 50 { text += "\n\r\n" }                                          // blank lines
+            if roll == 51 { text += "D\(r / 2),\(r % 2 + 1),2024-01-01,38010000,dup,1,1,USD,DE\n" }   // a repeated key
+        }
+        if open { text += "D-last,1,2024-01-01,38010000,\"never closed,1,1,USD,DE\nD-after,1,2024-01-01,38010000,x,1,1,USD,DE\n" }
+        return text
+    }
+
+    @Test("the scalar path read in parallel pieces from guessed record starts equals one piece: every table column, reject and count", arguments: [
+        (UInt64(1), false, 2), (UInt64(2), true, 3), (UInt64(3), false, 1),
+    ])
+    func scalarPiecesAgree(seed: UInt64, open: Bool, threads: Int) throws {
+        let dir = try TemporaryDirectory("scalar-pieces")
+        defer { dir.remove() }
+        // About 1 MB: sixteen 64 KiB pieces, many of whose guessed starts fall inside quoted fields.
+        let path = dir.file("feed.csv")
+        try Data(IngestFallbackTests.irregularFeed(rows: 9_000, seed: seed, open: open).utf8).write(to: URL(fileURLWithPath: path))
+        let whole = try Ingest.read([path], options: IngestOptions(threads: 1, chunkSize: 1 << 30, scalarTokenizer: true))
+        let pieces = try Ingest.read([path], options: IngestOptions(threads: threads, chunkSize: 1 << 16, scalarTokenizer: true))
+        let automatic = try Ingest.read([path], options: IngestOptions(threads: threads, chunkSize: 1 << 16))
+        #expect(whole.table.count > 8_000 && whole.rejected > 50, "\(whole.table.count) rows, \(whole.rejected) rejected")
+        if open { #expect(whole.rejectCounts[.unterminatedQuote] == 1) }
+        for other in [pieces, automatic] {
+            #expect(!other.files[0].simd)
+            #expect(other.files.map(\.recordsRead) == whole.files.map(\.recordsRead) && other.files == whole.files)
+            #expect(other.rejectCounts == whole.rejectCounts)
+            let a = other.rejects.array, b = whole.rejects.array
+            let differ = a.indices.first { $0 < b.count && a[$0] != b[$0] }
+            #expect(a.count == b.count && differ == nil, "\(a.count) vs \(b.count) rejects; first differing: \(differ.map { "\(a[$0].line) \(a[$0].reason) vs \(b[$0].line) \(b[$0].reason)" } ?? "none")")
+            #expect(other.table.line == whole.table.line)
+            #expect(other.table.itemNo == whole.table.itemNo && other.table.date == whole.table.date)
+            #expect(other.table.valueUSD == whole.table.valueUSD)
+            for r in 0..<min(other.table.count, whole.table.count) {
+                guard other.table.declarationID.string(r) == whole.table.declarationID.string(r) else {
+                    Issue.record("row \(r): \(other.table.declarationID.string(r)) vs \(whole.table.declarationID.string(r))"); break
+                }
+            }
+            let da = try #require(other.table.text(.description)), db = try #require(whole.table.text(.description))
+            #expect((0..<whole.table.count).allSatisfy { da.string($0) == db.string($0) })
+        }
+    }
 }
