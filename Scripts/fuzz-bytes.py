@@ -6,11 +6,12 @@ Usage: Scripts/fuzz-bytes.py [--seeds FIRST:LAST] [--rows N] [--bin PATH] [--kee
 
 For each seed, a generated file (N rows, default 3000) gets 1 to 40 byte edits (quotes on
 odd seeds only, so that even seeds keep the quoting regular and the SIMD path reads them;
-delimiters, LF, CR, a BOM, invalid UTF-8, NUL, digits, letters) and is validated by the
+delimiters, LF, CR, a BOM, invalid UTF-8, NUL, digits, letters), and odd seeds up to five
+quoted fields spanning many lines and is validated by the
 parallel SIMD path (2 threads, so several chunks), by one thread, and by the scalar tokenizer
-(the hidden --scalar-tokenizer). Each run must exit 0 or 65 (never crash), account for every
+(the hidden --scalar-tokenizer) in 64 KiB pieces on three threads and in one piece (--chunk-size). Each run must exit 0 or 65 (never crash), account for every
 record (records read = accepted + rejected; blank lines and the header apart) and write
-rejects.csv; the three runs must print the same accounting and write the same rejects.csv.
+rejects.csv; the four runs must print the same accounting and write the same rejects.csv.
 A failing input is kept in --keep (default data/fuzz-crashers) to replay. Exits 1 on any
 failure. Scripts/fuzz.sh fuzzes the tokenizer alone with libFuzzer; fuzz-feed.py the scan.
 """
@@ -41,6 +42,18 @@ def spoil(data, rng, quotes=True):
             b[at:at] = edit                       # insert
         else:
             del b[at:at + rng.randint(1, 30)]     # delete a run
+    if quotes:
+        # Quoted fields spanning lines (a delimiter, a quote ... a quote, a delimiter): where the
+        # scalar path's guessed piece starts fall inside quotes and pieces are read again.
+        for _ in range(rng.randint(0, 5)):
+            start = b.find(b",", rng.randrange(len(b) + 1))
+            end = b.find(b",", start + rng.randint(50, 20000)) if start >= 0 else -1
+            if start < 0 or end < 0:
+                continue
+            # The quotes inside become apostrophes, so the field stays quoted to its end.
+            b[start + 1:end] = b[start + 1:end].replace(b'"', b"'")
+            b[end:end] = b'"'
+            b[start + 1:start + 1] = b'"'
     return bytes(b)
 
 
@@ -55,8 +68,10 @@ def main():
             open(path, "wb").write(spoil(clean, random.Random(seed), quotes=seed % 2 == 1))
             runs = []
             problem = None
+            # The scalar path in 64 KiB pieces on three threads (guessed record starts, checked) and in one piece.
             for name, extra in [("simd", ["--threads", "2"]), ("one thread", ["--threads", "1"]),
-                                ("scalar", ["--scalar-tokenizer"])]:
+                                ("scalar pieces", ["--scalar-tokenizer", "--threads", "3", "--chunk-size", "65536"]),
+                                ("scalar whole", ["--scalar-tokenizer", "--threads", "1", "--chunk-size", str(1 << 40)])]:
                 out = os.path.join(work, "out-" + name.replace(" ", "-"))
                 shutil.rmtree(out, ignore_errors=True)
                 r = subprocess.run([a.bin, "validate", path, "--out", out, "--max-reject-rate", "1"] + extra,

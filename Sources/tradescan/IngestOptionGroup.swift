@@ -43,6 +43,11 @@ struct IngestOptionGroup: ParsableArguments {
     @Option(name: .customLong("index-kernel"), help: .hidden)
     var indexKernel: String = "best"
 
+    /// Hidden: bytes per chunk (and per scalar piece) read in parallel; the fuzzers
+    /// read a file in many small pieces and in one, which must agree.
+    @Option(name: .customLong("chunk-size"), help: .hidden)
+    var chunkSize: Int = 4 << 20
+
     /// The kernel `--index-kernel` names (`best`: the fastest this CPU runs); nil for an unknown name.
     var kernel: IndexKernel? { indexKernel == "best" ? .best : IndexKernel(rawValue: indexKernel) }
 
@@ -53,6 +58,7 @@ struct IngestOptionGroup: ParsableArguments {
         }
         guard maxRejectRate >= 0 && maxRejectRate <= 1 else { throw ValidationError("--max-reject-rate must lie between 0 and 1") }
         guard threads >= 0 else { throw ValidationError("--threads must be 0 (all cores) or more") }
+        guard chunkSize >= 4096 else { throw ValidationError("--chunk-size must be 4096 bytes or more") }
         let names = ["best"] + IndexKernel.allCases.map(\.rawValue)
         guard let kernel = kernel else {
             throw ValidationError("--index-kernel must be \(names.joined(separator: ", ")), got '\(indexKernel)'")
@@ -89,7 +95,7 @@ struct IngestOptionGroup: ParsableArguments {
             mapping: try mapping.map(ValidateJob.mapping(at:)) ?? MappingFile(),
             fx: try fx.map(ValidateJob.fx(at:)) ?? .standard,
             onError: OnErrorPolicy(rawValue: onError)!, encoding: InputEncoding(name: encoding)!,
-            threads: threads, scalarTokenizer: scalarTokenizer,
+            threads: threads, chunkSize: chunkSize, scalarTokenizer: scalarTokenizer,
             indexKernel: kernel ?? .best)
     }
 }
