@@ -189,6 +189,23 @@ public enum Tokenizer {
         }
     }
 
+    /// A plan whose chunks start at known record starts (0, or a byte after an
+    /// LF, outside quotes) at known lines, as `scalarPieces` guesses them: chunk
+    /// k's records by the SIMD path are those starting in it, as the scalar
+    /// state machine would read them from the same start, or nil when its
+    /// quoting is irregular. The reader takes a chunk only where it starts at a
+    /// record start (the one before it ended there) and reads the others by
+    /// the scalar path: a stray quote sends its piece, not the file, to it.
+    public static func plan(_ bytes: UnsafeRawBufferPointer, recordStarts: [(start: Int, line: Int)], kernel: IndexKernel = .best) -> TokenizerPlan {
+        var chunks = ChunkPlan(bytes, from: 0, splits: recordStarts.map(\.start))
+        for k in chunks.chunks.indices {
+            chunks.chunks[k].insideQuotes = false
+            chunks.chunks[k].newlinesBefore = recordStarts[k].line - 1
+        }
+        chunks.markPlanned()
+        return TokenizerPlan(bom: hasBOM(bytes) ? 3 : 0, chunks: chunks, kernel: kernel)
+    }
+
     static func hasBOM(_ b: UnsafeRawBufferPointer) -> Bool {
         b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF
     }
@@ -254,6 +271,9 @@ struct ChunkPlan: Sendable {
         }
         planned = min(1, chunks.count)
     }
+
+    /// Every chunk's start state set by the caller (`Tokenizer.plan(_:recordStarts:kernel:)`).
+    mutating func markPlanned() { planned = chunks.count }
 
     /// Counts chunks `planned − 1 ..< j`: the counts of chunk k give the state
     /// at chunk k + 1's start, so the last chunk's bytes are never counted (a

@@ -606,6 +606,8 @@ struct ChunkBuilder: RecordVisitor {
     var skipHeader: Bool
     /// 0-based data record index of the next record (header excluded).
     var recordIndex = 0
+    /// One past the last record visited (its LF included); 0 before the first.
+    private(set) var lastEnd = 0
     private var keep: [[UInt8]] = []
 
     init(parser: ChunkParser, skipHeader: Bool, expectedRows: Int, dictionaries: InternerSet? = nil) {
@@ -616,6 +618,7 @@ struct ChunkBuilder: RecordVisitor {
     }
 
     mutating func visit(_ r: RecordView) {
+        lastEnd = r.end
         if skipHeader {
             skipHeader = false
             out.headerLines = 1

@@ -360,6 +360,8 @@ public enum Ingest {
             let size = threads == 1 ? options.chunkSize : max(1 << 16, min(options.chunkSize, buffer.count / (threads * 2) + 1))
             let pieces = Tokenizer.scalarPieces(buffer, chunkSize: size, kernel: options.indexKernel,
                                                 map: { n, body in Parallel.map(0..<n, threads: threads, body) })
+            // A piece whose quoting is regular is read by the SIMD path from its start.
+            let simdPlan = Tokenizer.plan(buffer, recordStarts: pieces, kernel: options.indexKernel)
             // safe: the input bytes are read-only while the pieces are parsed.
             nonisolated(unsafe) let shared = buffer
             let read = { @Sendable (from: Int, line: Int, stopAfter: Int) -> (result: ChunkResult, next: Int, nextLine: Int) in
@@ -369,14 +371,31 @@ public enum Ingest {
                 r.blankLines = s.summary.blankLines
                 return (r, s.next, s.nextLine)
             }
+            let readPiece = { @Sendable (k: Int) -> (result: ChunkResult, next: Int, nextLine: Int) in
+                let stopAfter = k + 1 < pieces.count ? pieces[k + 1].start : shared.count
+                if !options.scalarTokenizer {
+                    var builder = parser.builder(skipHeader: k == 0, expectedRows: (stopAfter - pieces[k].start) / rowBytes + 16)
+                    if let s = Tokenizer.visitChunk(shared, dialect: dialect, plan: simdPlan, chunk: k, visitor: &builder) {
+                        // Where the scalar piece would end: after the last record when it runs past
+                        // the piece (a guess inside a quoted field), else at the next piece's start.
+                        let end = max(builder.lastEnd, stopAfter)
+                        var newlines = 0
+                        if end > stopAfter {
+                            for i in stopAfter..<end where shared[i] == 0x0A { newlines += 1 }
+                        }
+                        var r = builder.finish()
+                        r.blankLines = s.blankLines
+                        return (r, end, (k + 1 < pieces.count ? pieces[k + 1].line : 0) + newlines)
+                    }
+                }
+                return read(pieces[k].start, pieces[k].line, stopAfter)
+            }
             func stop(_ k: Int) -> Int { k + 1 < pieces.count ? pieces[k + 1].start : buffer.count }
             var expected = (start: 0, line: 1)
             var next = 0
             while next < pieces.count {
                 let upper = min(pieces.count, next + threads * 4)
-                let outputs = Parallel.map(next..<upper, threads: threads) { k in
-                    read(pieces[k].start, pieces[k].line, k + 1 < pieces.count ? pieces[k + 1].start : shared.count)
-                }
+                let outputs = Parallel.map(next..<upper, threads: threads) { k in readPiece(k) }
                 for k in next..<upper {
                     var out = outputs[k - next]
                     if pieces[k].start != expected.start {

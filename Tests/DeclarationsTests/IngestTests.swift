@@ -536,11 +536,12 @@ struct IngestFallbackTests {
     /// A feed the scalar path must read: quoted descriptions holding LFs and
     /// CRLFs (a piece's guessed start falls inside them), stray quotes, blank
     /// lines, bad rows, and, with `open`, a quote never closed near the end.
-    static func irregularFeed(rows: Int, seed: UInt64, open: Bool) -> String {
+    static func irregularFeed(rows: Int, seed: UInt64, open: Bool, strayEvery: Int = 1) -> String {
         var rng = SeededRandom(seed: seed)
         var text = "declaration_id,item_no,declaration_date,hs_code,description,net_weight_kg,value,currency,destination_country\n"
         for r in 0..<rows {
-            let roll = Int(rng.next() % 100)
+            var roll = Int(rng.next() % 100)
+            if strayEvery > 1 { roll = r % strayEvery == strayEvery / 2 ? 30 : (30..<37).contains(roll) ? 99 : roll }   // one stray quote in strayEvery rows
             let description: String
             switch roll {
             case 0..<25: description = "\"gallium ingot\nlot \(r)\n\n4N\""              // LFs (and an empty line) inside quotes
@@ -558,15 +559,15 @@ struct IngestFallbackTests {
         return text
     }
 
-    @Test("the scalar path read in parallel pieces from guessed record starts equals one piece: every table column, reject and count", arguments: [
-        (UInt64(1), false, 2), (UInt64(2), true, 3), (UInt64(3), false, 1),
+    @Test("irregular quoting read in parallel pieces from guessed record starts (SIMD where a piece is regular) equals one scalar piece: every table column, reject and count", arguments: [
+        (UInt64(1), false, 2, 1), (UInt64(2), true, 3, 1), (UInt64(3), false, 1, 1), (UInt64(4), false, 2, 4000), (UInt64(5), true, 3, 2500),
     ])
-    func scalarPiecesAgree(seed: UInt64, open: Bool, threads: Int) throws {
+    func scalarPiecesAgree(seed: UInt64, open: Bool, threads: Int, strayEvery: Int) throws {
         let dir = try TemporaryDirectory("scalar-pieces")
         defer { dir.remove() }
         // About 1 MB: sixteen 64 KiB pieces, many of whose guessed starts fall inside quoted fields.
         let path = dir.file("feed.csv")
-        try Data(IngestFallbackTests.irregularFeed(rows: 9_000, seed: seed, open: open).utf8).write(to: URL(fileURLWithPath: path))
+        try Data(IngestFallbackTests.irregularFeed(rows: 9_000, seed: seed, open: open, strayEvery: strayEvery).utf8).write(to: URL(fileURLWithPath: path))
         let whole = try Ingest.read([path], options: IngestOptions(threads: 1, chunkSize: 1 << 30, scalarTokenizer: true))
         let pieces = try Ingest.read([path], options: IngestOptions(threads: threads, chunkSize: 1 << 16, scalarTokenizer: true))
         let automatic = try Ingest.read([path], options: IngestOptions(threads: threads, chunkSize: 1 << 16))

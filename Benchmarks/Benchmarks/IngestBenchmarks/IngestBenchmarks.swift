@@ -150,6 +150,17 @@ let benchmarks: @Sendable () -> Void = {
         blackHole(result)
     }
 
+    // Four stray quotes in the file (one row in 100,000): only the pieces that hold one
+    // are read by the scalar path, the rest by the SIMD path from their starts.
+    Benchmark("ingest_typed_rare_stray_quotes_all_cores", configuration: config) { benchmark in
+        let stray = StrayQuotes.file(from: path, bytes: bytes, every: 100_000)
+        let start = ContinuousClock.now
+        let result = try Ingest.read([stray], options: IngestOptions())
+        report(benchmark, start)
+        precondition(result.table.count == rows && result.rejected == 0 && !result.files[0].simd, "wrong answer: \(result.table.count) rows")
+        blackHole(result)
+    }
+
     // The same rows as 200 files of 2,000 (an investigator's folder of daily files): the table grows
     // file by file, which copied it whole at every file while each file's reserve was exact.
     Benchmark("ingest_typed_200_files", configuration: config) { benchmark in
@@ -167,10 +178,9 @@ let benchmarks: @Sendable () -> Void = {
 /// real feeds have, which the SIMD indexer's parity model does not cover, so
 /// the file is read by the scalar path, in parallel pieces.
 enum StrayQuotes {
-    static let every = 500
-
-    static func file(from path: String, bytes: [UInt8]) -> String {
-        let out = (path as NSString).deletingLastPathComponent + "/stray-quotes.csv"
+    /// One row in `every` gets a stray quote (500: every piece of the file has some; 100,000: four in the file).
+    static func file(from path: String, bytes: [UInt8], every: Int = 500) -> String {
+        let out = (path as NSString).deletingLastPathComponent + "/stray-quotes-\(every).csv"
         if FileManager.default.fileExists(atPath: out) { return out }
         let t = ScalarTokenizer.tokenize(bytes)
         var copy: [UInt8] = []
