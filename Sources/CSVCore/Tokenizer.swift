@@ -146,62 +146,56 @@ public enum Tokenizer {
 
     /// Where the scalar path's pieces start, guessed so they can be read in
     /// parallel: the first at 0, then one after the first LF at or beyond each
-    /// multiple of `chunkSize`, with the line there (1 + the LFs before it,
-    /// exact whatever the quoting). A guess is a record start unless that LF lies
+    /// multiple of `chunkSize`. A guess is a record start unless that LF lies
     /// inside a quoted field; the reader checks each piece against where the
     /// piece before it really ended (`visitScalarPiece`'s `next`) and reads a
     /// piece again from there when they differ, so the records are the scalar
-    /// path's over the whole input.
-    public static func scalarPieces(_ bytes: UnsafeRawBufferPointer, chunkSize: Int, kernel: IndexKernel = .best,
-                                    map: ChunkMap = { n, body in (0..<n).map(body) }) -> [(start: Int, line: Int)] {
+    /// path's over the whole input. Reads one line per piece (the pages of the
+    /// rest are not touched: the reader counts a wave's lines just before it
+    /// reads the wave, `newlines(in:range:kernel:)`).
+    public static func scalarPieces(_ bytes: UnsafeRawBufferPointer, chunkSize: Int) -> [Int] {
         let n = bytes.count, size = max(4096, chunkSize)
-        guard n > 0 else { return [(0, 1)] }
-        let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        guard n > 0 else { return [0] }
         var starts = [0]
         var target = size
         while target < n {
             var lf = target
-            while lf < n && base[lf] != 0x0A { lf += 1 }   // a line's length, once per piece
+            while lf < n && bytes[lf] != 0x0A { lf += 1 }   // a line's length, once per piece
             let s = lf + 1
             guard s < n else { break }
             starts.append(s)
             target = s + size - 1
         }
-        // safe: the bytes are only read while the counts run.
-        nonisolated(unsafe) let shared = base
-        let pieces = starts
-        let counts = map(starts.count) { k in
-            let from = pieces[k], to = k + 1 < pieces.count ? pieces[k + 1] : n
-            var q: UInt64 = 0, lfs: UInt64 = 0
-            #if arch(x86_64)
-            if kernel.isAVX512 { tradescan_count_quotes_newlines_avx512(shared + from, to - from, 0x22, &q, &lfs) } else {
-                tradescan_count_quotes_newlines(shared + from, to - from, 0x22, &q, &lfs)
-            }
-            #else
-            tradescan_count_quotes_newlines(shared + from, to - from, 0x22, &q, &lfs)
-            #endif
-            return (q, lfs)
-        }
-        var line = 1
-        return starts.indices.map { k in
-            defer { line += Int(counts[k].newlines) }
-            return (starts[k], line)
-        }
+        return starts
     }
 
-    /// A plan whose chunks start at known record starts (0, or a byte after an
-    /// LF, outside quotes) at known lines, as `scalarPieces` guesses them: chunk
-    /// k's records by the SIMD path are those starting in it, as the scalar
-    /// state machine would read them from the same start, or nil when its
-    /// quoting is irregular. The reader takes a chunk only where it starts at a
-    /// record start (the one before it ended there) and reads the others by
-    /// the scalar path: a stray quote sends its piece, not the file, to it.
-    public static func plan(_ bytes: UnsafeRawBufferPointer, recordStarts: [(start: Int, line: Int)], kernel: IndexKernel = .best) -> TokenizerPlan {
-        var chunks = ChunkPlan(bytes, from: 0, splits: recordStarts.map(\.start))
-        for k in chunks.chunks.indices {
-            chunks.chunks[k].insideQuotes = false
-            chunks.chunks[k].newlinesBefore = recordStarts[k].line - 1
+    /// The LFs in `range` of `bytes` (the counting kernel of the chunk plans).
+    public static func newlines(in bytes: UnsafeRawBufferPointer, range: Range<Int>, kernel: IndexKernel = .best) -> Int {
+        guard !range.isEmpty else { return 0 }
+        let p = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self) + range.lowerBound
+        var q: UInt64 = 0, lfs: UInt64 = 0
+        #if arch(x86_64)
+        if kernel.isAVX512 { tradescan_count_quotes_newlines_avx512(p, range.count, 0x22, &q, &lfs) } else {
+            tradescan_count_quotes_newlines(p, range.count, 0x22, &q, &lfs)
         }
+        #else
+        tradescan_count_quotes_newlines(p, range.count, 0x22, &q, &lfs)
+        #endif
+        return Int(lfs)
+    }
+
+    /// A plan whose chunks start at record starts (0, or a byte after an LF,
+    /// outside quotes), as `scalarPieces` guesses them: chunk k's records by the
+    /// SIMD path are those starting in it, as the scalar state machine would
+    /// read them from the same start, or nil when its quoting is irregular. The
+    /// reader takes a chunk only where it starts at a record start (the one
+    /// before it ended there) and reads the others by the scalar path: a stray
+    /// quote sends its piece, not the file, to it. Each chunk's line is set
+    /// (`TokenizerPlan.setLine(_:ofChunk:)`) before the chunk is visited.
+    public static func plan(_ bytes: UnsafeRawBufferPointer, recordStarts: [Int], kernel: IndexKernel = .best) -> TokenizerPlan {
+        var chunks = ChunkPlan(bytes, from: 0, splits: recordStarts)
+        precondition(chunks.chunks.map(\.start) == recordStarts, "record starts: 0, then increasing offsets inside the bytes")
+        for k in chunks.chunks.indices { chunks.chunks[k].insideQuotes = false }
         chunks.markPlanned()
         return TokenizerPlan(bom: hasBOM(bytes) ? 3 : 0, chunks: chunks, kernel: kernel)
     }
@@ -236,6 +230,12 @@ public struct TokenizerPlan: Sendable {
     public var planned: Int { plan.planned }
     /// Byte range of chunk `j`.
     public func range(_ j: Int) -> Range<Int> { plan.chunks[j].start..<plan.chunks[j].end }
+
+    /// Sets the line of chunk `k`'s first byte (a plan of record starts, whose
+    /// lines are counted a wave at a time).
+    public mutating func setLine(_ line: Int, ofChunk k: Int) {
+        plan.chunks[k].newlinesBefore = line - 1
+    }
 
     /// Counts the quotes and LFs of the chunks before `j` not counted yet (`map`
     /// runs them, serially by default), so chunks up to `j` can be tokenized.

@@ -358,10 +358,12 @@ public enum Ingest {
             account.simd = false
             // On one thread, pieces of the chunk size (a chunk size past the file: one piece, the oracle the fuzzers compare with).
             let size = threads == 1 ? options.chunkSize : max(1 << 16, min(options.chunkSize, buffer.count / (threads * 2) + 1))
-            let pieces = Tokenizer.scalarPieces(buffer, chunkSize: size, kernel: options.indexKernel,
-                                                map: { n, body in Parallel.map(0..<n, threads: threads, body) })
+            let starts = Tokenizer.scalarPieces(buffer, chunkSize: size)
+            // Each piece's line (1 + the LFs before it), counted a wave at a time just before
+            // the wave is read: the file's pages are not all mapped at once.
+            var lines = [1] + Array(repeating: 0, count: starts.count - 1)
             // A piece whose quoting is regular is read by the SIMD path from its start.
-            let simdPlan = Tokenizer.plan(buffer, recordStarts: pieces, kernel: options.indexKernel)
+            var simdPlan = Tokenizer.plan(buffer, recordStarts: starts, kernel: options.indexKernel)
             // safe: the input bytes are read-only while the pieces are parsed.
             nonisolated(unsafe) let shared = buffer
             let read = { @Sendable (from: Int, line: Int, stopAfter: Int) -> (result: ChunkResult, next: Int, nextLine: Int) in
@@ -371,34 +373,41 @@ public enum Ingest {
                 r.blankLines = s.summary.blankLines
                 return (r, s.next, s.nextLine)
             }
-            let readPiece = { @Sendable (k: Int) -> (result: ChunkResult, next: Int, nextLine: Int) in
-                let stopAfter = k + 1 < pieces.count ? pieces[k + 1].start : shared.count
+            let readPiece = { @Sendable (k: Int, plan: TokenizerPlan, line: Int, nextLine: Int) -> (result: ChunkResult, next: Int, nextLine: Int) in
+                let stopAfter = k + 1 < starts.count ? starts[k + 1] : shared.count
                 if !options.scalarTokenizer {
-                    var builder = parser.builder(skipHeader: k == 0, expectedRows: (stopAfter - pieces[k].start) / rowBytes + 16)
-                    if let s = Tokenizer.visitChunk(shared, dialect: dialect, plan: simdPlan, chunk: k, visitor: &builder) {
+                    var builder = parser.builder(skipHeader: k == 0, expectedRows: (stopAfter - starts[k]) / rowBytes + 16)
+                    if let s = Tokenizer.visitChunk(shared, dialect: dialect, plan: plan, chunk: k, visitor: &builder) {
                         // Where the scalar piece would end: after the last record when it runs past
                         // the piece (a guess inside a quoted field), else at the next piece's start.
                         let end = max(builder.lastEnd, stopAfter)
-                        var newlines = 0
-                        if end > stopAfter {
-                            for i in stopAfter..<end where shared[i] == 0x0A { newlines += 1 }
-                        }
+                        let extra = end > stopAfter ? Tokenizer.newlines(in: shared, range: stopAfter..<end, kernel: options.indexKernel) : 0
                         var r = builder.finish()
                         r.blankLines = s.blankLines
-                        return (r, end, (k + 1 < pieces.count ? pieces[k + 1].line : 0) + newlines)
+                        return (r, end, nextLine + extra)
                     }
                 }
-                return read(pieces[k].start, pieces[k].line, stopAfter)
+                return read(starts[k], line, stopAfter)
             }
-            func stop(_ k: Int) -> Int { k + 1 < pieces.count ? pieces[k + 1].start : buffer.count }
+            func stop(_ k: Int) -> Int { k + 1 < starts.count ? starts[k + 1] : buffer.count }
             var expected = (start: 0, line: 1)
             var next = 0
-            while next < pieces.count {
-                let upper = min(pieces.count, next + threads * 4)
-                let outputs = Parallel.map(next..<upper, threads: threads) { k in readPiece(k) }
+            while next < starts.count {
+                let upper = min(starts.count, next + threads * 4)
+                let counts = Parallel.map(next..<upper, threads: threads) { k in
+                    Tokenizer.newlines(in: shared, range: starts[k]..<(k + 1 < starts.count ? starts[k + 1] : shared.count), kernel: options.indexKernel)
+                }
+                for k in next..<upper {
+                    if k + 1 < starts.count { lines[k + 1] = lines[k] + counts[k - next] }
+                    simdPlan.setLine(lines[k], ofChunk: k)
+                }
+                let wave = (plan: simdPlan, lines: lines)
+                let outputs = Parallel.map(next..<upper, threads: threads) { k in
+                    readPiece(k, wave.plan, wave.lines[k], k + 1 < starts.count ? wave.lines[k + 1] : 0)
+                }
                 for k in next..<upper {
                     var out = outputs[k - next]
-                    if pieces[k].start != expected.start {
+                    if starts[k] != expected.start {
                         // The guess fell inside a quoted field, or the piece before ran past it.
                         guard expected.start < stop(k) else { continue }   // its records were all read with the piece before
                         out = read(expected.start, expected.line, stop(k))
@@ -407,7 +416,7 @@ public enum Ingest {
                     expected = (out.next, out.nextLine)
                 }
                 next = upper
-                input.release(before: min(expected.start, next < pieces.count ? pieces[next].start : buffer.count))
+                input.release(before: min(expected.start, next < starts.count ? starts[next] : buffer.count))
                 options.progress?(IngestProgress(fileIndex: fileIndex, bytesDone: expected.start, bytesTotal: buffer.count, rows: merged.table.count))
             }
         }
