@@ -1,7 +1,9 @@
 // libFuzzer target: the SIMD tokenizer (structural index + assembler, with
 // every stage-1 kernel the CPU runs, and chunk edges and index windows chosen
 // by the input), whole, chunk by chunk, and streamed to a record visitor as
-// ingest reads, must give exactly the scalar tokenizer's tokens for any bytes.
+// ingest reads, must give exactly the scalar tokenizer's tokens for any bytes;
+// and chunks started at record starts (an irregular file's pieces) the scalar
+// records that start in them.
 // Built and run by Scripts/fuzz.sh, not by SwiftPM.
 //
 // Input layout: byte 0 picks the dialect (low 2 bits), the number of chunk
@@ -54,6 +56,24 @@ public func tokenizerFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         }
         if collected.records != expected {
             fatalError("visited records (\(kernel)) differ from the scalar tokens (edges \(edges))")
+        }
+        // Chunks started at record starts, as an irregular file's pieces are once checked
+        // (`Tokenizer.plan(_:recordStarts:kernel:)`): each chunk's records by the SIMD path
+        // are the scalar records that start in it, at their lines, or the chunk is irregular.
+        let offsets = (0..<scalar.recordCount).map { scalar.recordOffset[$0] }
+        guard !offsets.isEmpty else { continue }
+        let picked = Set(edges.map { offsets[$0 % offsets.count] }.filter { $0 > 0 && body[$0 - 1] == 0x0A })
+        let starts = [0] + picked.sorted()
+        var pieces = Tokenizer.plan(body, recordStarts: starts, kernel: kernel)
+        for k in starts.indices { pieces.setLine(1 + Tokenizer.newlines(in: body, range: 0..<starts[k], kernel: kernel), ofChunk: k) }
+        for k in starts.indices {
+            var piece = Collect()
+            guard Tokenizer.visitChunk(body, dialect: dialect, plan: pieces, chunk: k, visitor: &piece) != nil else { continue }
+            let stop = k + 1 < starts.count ? starts[k + 1] : body.count
+            let own = (0..<scalar.recordCount).filter { scalar.recordOffset[$0] >= starts[k] && scalar.recordOffset[$0] < stop }.map { expected[$0] }
+            if piece.records != own {
+                fatalError("records of the chunk from record start \(starts[k]) (\(kernel)) differ from the scalar tokens (starts \(starts))")
+            }
         }
     }
     return 0
