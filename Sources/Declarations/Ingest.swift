@@ -194,10 +194,12 @@ public enum Ingest {
                         var end = start
                         while end < buffer.count && buffer[end] != 0x0A && end - start < 1024 { end += 1 }
                         let id = t.declarationID.string(r)
-                        // Where the kept copy is: an earlier chunk's (or file's) row, or this chunk's.
+                        // Where the kept copy is: its line in this file, or another file and its line
+                        // (the same words however the file was cut into chunks).
                         let o = Int(e)
-                        let first = o < base ? "\(table.files[Int(table.fileIndex[o])]):\(table.line[o])"
-                                             : "line \(t.line[keptRows[o - base]])"
+                        let keptFile = o < base ? Int(table.fileIndex[o]) : fileIndex
+                        let keptLine = o < base ? Int(table.line[o]) : Int(t.line[keptRows[o - base]])
+                        let first = keptFile == fileIndex ? "line \(keptLine)" : "\(table.files[keptFile]):\(keptLine)"
                         batch.append(Reject(
                             fileIndex: fileIndex, line: Int(t.line[r]), byteOffset: start, column: 1,
                             record: -1, field: "declaration_id",
@@ -373,23 +375,48 @@ public enum Ingest {
                 r.blankLines = s.summary.blankLines
                 return (r, s.next, s.nextLine)
             }
-            let readPiece = { @Sendable (k: Int, plan: TokenizerPlan, line: Int, nextLine: Int) -> (result: ChunkResult, next: Int, nextLine: Int) in
-                let stopAfter = k + 1 < starts.count ? starts[k + 1] : shared.count
-                if !options.scalarTokenizer {
-                    var builder = parser.builder(skipHeader: k == 0, expectedRows: (stopAfter - starts[k]) / rowBytes + 16)
-                    if let s = Tokenizer.visitChunk(shared, dialect: dialect, plan: plan, chunk: k, visitor: &builder) {
-                        // Where the scalar piece would end: after the last record when it runs past
-                        // the piece (a guess inside a quoted field), else at the next piece's start.
-                        let end = max(builder.lastEnd, stopAfter)
-                        let extra = end > stopAfter ? Tokenizer.newlines(in: shared, range: stopAfter..<end, kernel: options.indexKernel) : 0
-                        var r = builder.finish()
-                        r.blankLines = s.blankLines
-                        return (r, end, nextLine + extra)
-                    }
-                }
-                return read(starts[k], line, stopAfter)
+            typealias Segment = (start: Int, stop: Int, result: ChunkResult, next: Int, nextLine: Int)
+            /// Chunk `c` of `plan` (records from `start`, a guessed record start, to `stop`) by the SIMD path, or nil when irregular.
+            let simd = { @Sendable (plan: TokenizerPlan, c: Int, start: Int, stop: Int, nextLine: Int) -> Segment? in
+                var builder = parser.builder(skipHeader: start == 0, expectedRows: (stop - start) / rowBytes + 16)
+                guard let s = Tokenizer.visitChunk(shared, dialect: dialect, plan: plan, chunk: c, visitor: &builder) else { return nil }
+                // Where the scalar piece would end: after the last record when it runs past
+                // the piece (a guess inside a quoted field), else at the next piece's start.
+                let end = max(builder.lastEnd, stop)
+                let extra = end > stop ? Tokenizer.newlines(in: shared, range: stop..<end, kernel: options.indexKernel) : 0
+                var r = builder.finish()
+                r.blankLines = s.blankLines
+                return (start, stop, r, end, nextLine + extra)
             }
-            func stop(_ k: Int) -> Int { k + 1 < starts.count ? starts[k + 1] : buffer.count }
+            /// Piece `k`'s records: by the SIMD path when its quoting is regular; else its
+            /// sixteenths (guessed the same way) each by the SIMD path or the scalar path,
+            /// so a stray quote sends a sixteenth of a piece to the scalar path.
+            let readPiece = { @Sendable (k: Int, plan: TokenizerPlan, line: Int, nextLine: Int) -> [Segment] in
+                let start = starts[k], stopAfter = k + 1 < starts.count ? starts[k + 1] : shared.count
+                func scalar(_ from: Int, _ line: Int, _ stop: Int) -> Segment {
+                    let r = read(from, line, stop)
+                    return (from, stop, r.result, r.next, r.nextLine)
+                }
+                guard !options.scalarTokenizer else { return [scalar(start, line, stopAfter)] }
+                if let whole = simd(plan, k, start, stopAfter, nextLine) { return [whole] }
+                let parts = Tokenizer.scalarPieces(UnsafeRawBufferPointer(rebasing: shared[start..<stopAfter]),
+                                                   chunkSize: max(4096, (stopAfter - start) / 16)).map { start + $0 }
+                guard parts.count > 1 else { return [scalar(start, line, stopAfter)] }
+                // Plans start at 0: the parts are this one's chunks from `first` on, the last ending at the piece's end.
+                let first = start == 0 ? 0 : 1
+                let bounds = (start == 0 ? parts : [0] + parts) + (stopAfter < shared.count ? [stopAfter] : [])
+                var subPlan = Tokenizer.plan(shared, recordStarts: bounds, kernel: options.indexKernel)
+                var lines = [line]
+                for j in 0..<(parts.count - 1) {
+                    lines.append(lines[j] + Tokenizer.newlines(in: shared, range: parts[j]..<parts[j + 1], kernel: options.indexKernel))
+                }
+                for j in parts.indices { subPlan.setLine(lines[j], ofChunk: first + j) }
+                return parts.indices.map { j in
+                    let stop = j + 1 < parts.count ? parts[j + 1] : stopAfter
+                    return simd(subPlan, first + j, parts[j], stop, j + 1 < parts.count ? lines[j + 1] : nextLine)
+                        ?? scalar(parts[j], lines[j], stop)
+                }
+            }
             var expected = (start: 0, line: 1)
             var next = 0
             while next < starts.count {
@@ -405,12 +432,12 @@ public enum Ingest {
                 let outputs = Parallel.map(next..<upper, threads: threads) { k in
                     readPiece(k, wave.plan, wave.lines[k], k + 1 < starts.count ? wave.lines[k + 1] : 0)
                 }
-                for k in next..<upper {
-                    var out = outputs[k - next]
-                    if starts[k] != expected.start {
-                        // The guess fell inside a quoted field, or the piece before ran past it.
-                        guard expected.start < stop(k) else { continue }   // its records were all read with the piece before
-                        out = read(expected.start, expected.line, stop(k))
+                for segment in outputs.joined() {
+                    var out = (result: segment.result, next: segment.next, nextLine: segment.nextLine)
+                    if segment.start != expected.start {
+                        // The guess fell inside a quoted field, or the segment before ran past it.
+                        guard expected.start < segment.stop else { continue }   // its records were all read with the one before
+                        out = read(expected.start, expected.line, segment.stop)
                     }
                     try mergeResult(out.result, into: &merged)
                     expected = (out.next, out.nextLine)
