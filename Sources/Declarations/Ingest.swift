@@ -411,11 +411,27 @@ public enum Ingest {
                     lines.append(lines[j] + Tokenizer.newlines(in: shared, range: parts[j]..<parts[j + 1], kernel: options.indexKernel))
                 }
                 for j in parts.indices { subPlan.setLine(lines[j], ofChunk: first + j) }
-                return parts.indices.map { j in
+                // The SIMD path is tried while at most half the parts tried so far (and two more) were
+                // irregular; then the rest of the piece is read by the scalar path at once. Where stray
+                // quotes are dense (one every few hundred rows) a failed try is wasted work, and each
+                // part read apart costs a builder and a merge of its own dictionaries.
+                var segments: [Segment] = []
+                var tried = 0, failed = 0
+                for j in parts.indices {
                     let stop = j + 1 < parts.count ? parts[j + 1] : stopAfter
-                    return simd(subPlan, first + j, parts[j], stop, j + 1 < parts.count ? lines[j + 1] : nextLine)
-                        ?? scalar(parts[j], lines[j], stop)
+                    guard failed * 2 <= tried + 2 else {
+                        segments.append(scalar(parts[j], lines[j], stopAfter))
+                        break
+                    }
+                    tried += 1
+                    if let segment = simd(subPlan, first + j, parts[j], stop, j + 1 < parts.count ? lines[j + 1] : nextLine) {
+                        segments.append(segment)
+                    } else {
+                        failed += 1
+                        segments.append(scalar(parts[j], lines[j], stop))
+                    }
                 }
+                return segments
             }
             var expected = (start: 0, line: 1)
             var next = 0
