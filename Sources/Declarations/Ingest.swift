@@ -69,7 +69,8 @@ public struct FileAccount: Sendable, Equatable {
     public var rejected = 0
     public var blankLines = 0
     public var headerLines = 0
-    /// Whether the SIMD path read it (false: irregular quoting, read by the scalar tokenizer).
+    /// Whether the SIMD path read it whole (false: irregular quoting; the parts with stray
+    /// quotes were read by the scalar tokenizer, the rest by the SIMD path from guessed record starts).
     public var simd = true
     public var mapping: [String] = []
     /// What the reader warns of (an ambiguous mapping), printed in every summary.

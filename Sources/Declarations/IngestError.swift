@@ -58,7 +58,9 @@ public struct Diagnostic: Sendable, Equatable {
     public var excerpt: String
 
     public var rendered: String {
-        var s = "\(file):\(line):\(column): error: \(message) (record \(record)\(field.isEmpty ? "" : ", field \"\(field)\""))\n"
+        // A repeated row's reject has no record number (-1: rejects.csv leaves the cell empty).
+        let place = (record >= 0 ? ["record \(record)"] : []) + (field.isEmpty ? [] : ["field \"\(field)\""])
+        var s = "\(file):\(line):\(column): error: \(message)" + (place.isEmpty ? "" : " (" + place.joined(separator: ", ") + ")") + "\n"
         s += "  | \(excerpt)\n"
         s += "  hint: \(reason.hint)"
         return s

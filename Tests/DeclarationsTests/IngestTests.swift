@@ -359,6 +359,15 @@ struct IngestTests {
         }
     }
 
+    @Test("a diagnostic names the record and the field it knows: a repeated row has no record number, a whole-record problem no field", arguments: [
+        (5, "value", "f.csv:3:9: error: m (record 5, field \"value\")"), (-1, "declaration_id", "f.csv:3:9: error: m (field \"declaration_id\")"),
+        (7, "", "f.csv:3:9: error: m (record 7)"), (-1, "", "f.csv:3:9: error: m"),
+    ])
+    func diagnosticPlace(record: Int, field: String, firstLine: String) {
+        let d = Diagnostic(file: "f.csv", line: 3, column: 9, record: record, field: field, reason: .duplicateRowKey, message: "m", excerpt: "x")
+        #expect(d.rendered.split(separator: "\n").first.map(String.init) == firstLine)
+    }
+
     @Test("bad rows in later waves (merged while the next wave is parsed): each at its line, or the first stops the run")
     func badRowsAcrossWaves() throws {
         let dir = try TemporaryDirectory("ingest-waves")
