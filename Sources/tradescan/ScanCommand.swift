@@ -37,8 +37,10 @@ struct ScanCommand: ParsableCommand {
             the risk score as the outcome_model term. Rows with a known outcome are \
             scored out of fold: no row's score uses its own label.
 
-            Exit 65 (with rejects.csv and summary.md only) when the reject rate \
-            exceeds --max-reject-rate.
+            On stderr, the accounting and the first rejected row of each reason \
+            (file:line:column: error: message, the line, a hint). Exit 65 (with \
+            rejects.csv and summary.md only) when the reject rate exceeds \
+            --max-reject-rate.
 
             Example: tradescan scan data/demo/declarations.csv --parties data/demo/restricted_parties.csv --out data/scan
             """
