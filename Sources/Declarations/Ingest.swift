@@ -351,13 +351,14 @@ public enum Ingest {
             if simd { try finishPending(&merged) }
         }
         if !simd {
-            // The scalar state machine (the oracle) reads irregular quoting. Pieces
-            // start at guessed record starts (`Tokenizer.scalarPieces`) and are read
-            // in parallel, a wave at a time; each is merged only if it starts where
-            // the one before it really ended, else read again from there. One
-            // stray quote once sent a whole file through one core with all its
-            // columns held twice (2M dirty rows: 2.7 s and 1.4 GB, against 0.5 s
-            // and 0.35 GB for the clean file).
+            // Irregular quoting (or --scalar-tokenizer). Pieces start at guessed record
+            // starts (`Tokenizer.scalarPieces`) and are read in parallel, a wave at a
+            // time: by the SIMD path where their quoting is regular, else in parts, by
+            // the scalar state machine (the oracle) where a stray quote is. Each piece
+            // or part is merged only if it starts where the one before really ended,
+            // else read again from there. One stray quote once sent a whole file
+            // through one core with all its columns held twice (2M dirty rows: 2.7 s
+            // and 1.4 GB, against 0.5 s and 0.35 GB for the clean file).
             account.simd = false
             // On one thread, pieces of the chunk size (a chunk size past the file: one piece, the oracle the fuzzers compare with).
             let size = threads == 1 ? options.chunkSize : max(1 << 16, min(options.chunkSize, buffer.count / (threads * 2) + 1))
