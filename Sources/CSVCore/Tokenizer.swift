@@ -230,6 +230,8 @@ public struct TokenizerPlan: Sendable {
     public var planned: Int { plan.planned }
     /// Byte range of chunk `j`.
     public func range(_ j: Int) -> Range<Int> { plan.chunks[j].start..<plan.chunks[j].end }
+    /// The line of chunk `j`'s first byte (a planned chunk).
+    public func line(ofChunk j: Int) -> Int { plan.chunks[j].newlinesBefore + 1 }
 
     /// Sets the line of chunk `k`'s first byte (a plan of record starts, whose
     /// lines are counted a wave at a time).

@@ -14,6 +14,8 @@ struct ChunkResult: Sendable {
     var offsets: [Int] = []
     /// The worker whose dictionaries the text codes index (nil: the chunk's own).
     var worker: Int? = nil
+    /// One past the last record visited, its LF included (0: none; `ChunkBuilder.lastEnd`).
+    var end = 0
 }
 
 /// Turns tokenized records into typed rows by a resolved mapping; rows that do
@@ -637,6 +639,7 @@ struct ChunkBuilder: RecordVisitor {
         parser.internDeferred(&columns)
         out.table = parser.table(columns)
         out.offsets = columns.offsets.array()
+        out.end = lastEnd
         return out
     }
 }

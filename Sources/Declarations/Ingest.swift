@@ -283,6 +283,8 @@ public enum Ingest {
                 throw .rejected(diagnostic(first, file: input.name))
             }
         }
+        // Where the pieces path starts (the SIMD waves merged before a stray quote was met stay merged).
+        var resume = (start: 0, line: 1)
         if simd {
             let size = max(1 << 16, min(options.chunkSize, buffer.count / max(1, threads * 2) + 1))
             // The chunks' quote and line counts are taken a wave at a time, just
@@ -305,11 +307,23 @@ public enum Ingest {
             merged.remaps = Array(repeating: Array(repeating: [], count: ChunkColumns.textWidth), count: threads)
             // Wave k is merged (serially, in order) on its own thread while wave k + 1
             // is parsed on every core, so no core waits for the merge.
-            var pending: (outputs: [ChunkResult], end: Int)? = nil
+            var pending: (outputs: [ChunkResult], first: Int, end: Int)? = nil
+            // Where the merged chunks' visits stopped: the first record or blank line at or
+            // after the last merged chunk's end (see `resume` below).
+            var stopped = (at: 0, chunk: -1)
             func finishPending(_ merged: inout Merge) throws(IngestError) {
                 guard let p = pending else { return }
                 pending = nil
-                for r in p.outputs { try mergeResult(r, into: &merged) }
+                for (k, r) in p.outputs.enumerated() {
+                    try mergeResult(r, into: &merged)
+                    // A chunk's visit takes the blank lines that start before its end, as a scalar piece does.
+                    var at = max(stopped.at, r.end)
+                    let end = plan.range(p.first + k).upperBound
+                    while at < end {
+                        if buffer[at] == 0x0A { at += 1 } else if buffer[at] == 0x0D && at + 1 < buffer.count && buffer[at + 1] == 0x0A { at += 2 } else { break }
+                    }
+                    stopped = (at >= end ? at : -1, p.first + k)   // -1: content the visit did not take (cannot resume there)
+                }
                 input.release(before: p.end)
                 options.progress?(IngestProgress(fileIndex: fileIndex, bytesDone: p.end, bytesTotal: buffer.count, rows: merged.table.count))
             }
@@ -339,18 +353,25 @@ public enum Ingest {
                 if let failure { throw failure }
                 if outputs.contains(where: { $0 == nil }) {
                     simd = false
-                    try merged.truncate(rows: mark.rows, rejects: mark.rejects, counts: mark.counts)   // the scalar path reads it again
-                    account = checkpointAccount
-                    recordBase = 0
-                    reserved = false
+                    if stopped.chunk >= 0 && stopped.at > 0 {
+                        // The waves merged so far stay: the pieces path reads on from where their visits stopped.
+                        resume = (stopped.at, plan.line(ofChunk: stopped.chunk)
+                                  + Tokenizer.newlines(in: buffer, range: plan.range(stopped.chunk).lowerBound..<stopped.at, kernel: options.indexKernel))
+                    } else {
+                        try merged.truncate(rows: mark.rows, rejects: mark.rejects, counts: mark.counts)   // the scalar path reads it again
+                        account = checkpointAccount
+                        recordBase = 0
+                        reserved = false
+                    }
                     break
                 }
-                pending = (outputs.map { $0! }, plan.range(upper - 1).upperBound)
+                pending = (outputs.map { $0! }, next, plan.range(upper - 1).upperBound)
                 next = upper
             }
             if simd { try finishPending(&merged) }
         }
-        if !simd {
+        if !simd { account.simd = false }
+        if !simd && resume.start < buffer.count {
             // Irregular quoting (or --scalar-tokenizer). Pieces start at guessed record
             // starts (`Tokenizer.scalarPieces`) and are read in parallel, a wave at a
             // time: by the SIMD path where their quoting is regular, else in parts, by
@@ -359,15 +380,16 @@ public enum Ingest {
             // else read again from there. One stray quote once sent a whole file
             // through one core with all its columns held twice (2M dirty rows: 2.7 s
             // and 1.4 GB, against 0.5 s and 0.35 GB for the clean file).
-            account.simd = false
             // On one thread, pieces of the chunk size (a chunk size past the file: one piece, the oracle the fuzzers compare with).
             let size = threads == 1 ? options.chunkSize : max(1 << 16, min(options.chunkSize, buffer.count / (threads * 2) + 1))
-            let starts = Tokenizer.scalarPieces(buffer, chunkSize: size)
+            let starts = Tokenizer.scalarPieces(UnsafeRawBufferPointer(rebasing: buffer[resume.start...]), chunkSize: size).map { resume.start + $0 }
             // Each piece's line (1 + the LFs before it), counted a wave at a time just before
             // the wave is read: the file's pages are not all mapped at once.
-            var lines = [1] + Array(repeating: 0, count: starts.count - 1)
-            // A piece whose quoting is regular is read by the SIMD path from its start.
-            var simdPlan = Tokenizer.plan(buffer, recordStarts: starts, kernel: options.indexKernel)
+            var lines = [resume.line] + Array(repeating: 0, count: starts.count - 1)
+            // A piece whose quoting is regular is read by the SIMD path from its start. Plans start
+            // at 0: after merged waves, the pieces are this one's chunks from 1 on.
+            let planOffset = starts[0] == 0 ? 0 : 1
+            var simdPlan = Tokenizer.plan(buffer, recordStarts: planOffset == 0 ? starts : [0] + starts, kernel: options.indexKernel)
             // safe: the input bytes are read-only while the pieces are parsed.
             nonisolated(unsafe) let shared = buffer
             let read = { @Sendable (from: Int, line: Int, stopAfter: Int) -> (result: ChunkResult, next: Int, nextLine: Int) in
@@ -400,7 +422,7 @@ public enum Ingest {
                     return (from, stop, r.result, r.next, r.nextLine)
                 }
                 guard !options.scalarTokenizer else { return [scalar(start, line, stopAfter)] }
-                if let whole = simd(plan, k, start, stopAfter, nextLine) { return [whole] }
+                if let whole = simd(plan, planOffset + k, start, stopAfter, nextLine) { return [whole] }
                 let parts = Tokenizer.scalarPieces(UnsafeRawBufferPointer(rebasing: shared[start..<stopAfter]),
                                                    chunkSize: max(4096, (stopAfter - start) / 16)).map { start + $0 }
                 guard parts.count > 1 else { return [scalar(start, line, stopAfter)] }
@@ -435,7 +457,7 @@ public enum Ingest {
                 }
                 return segments
             }
-            var expected = (start: 0, line: 1)
+            var expected = resume
             var next = 0
             while next < starts.count {
                 let upper = min(starts.count, next + threads * 4)
@@ -444,7 +466,7 @@ public enum Ingest {
                 }
                 for k in next..<upper {
                     if k + 1 < starts.count { lines[k + 1] = lines[k] + counts[k - next] }
-                    simdPlan.setLine(lines[k], ofChunk: k)
+                    simdPlan.setLine(lines[k], ofChunk: planOffset + k)
                 }
                 let wave = (plan: simdPlan, lines: lines)
                 let outputs = Parallel.map(next..<upper, threads: threads) { k in

@@ -570,6 +570,8 @@ struct IngestFallbackTests {
 
     @Test("irregular quoting read in parallel pieces from guessed record starts (SIMD where a piece is regular) equals one scalar piece: every table column, reject and count", arguments: [
         (UInt64(1), false, 2, 1), (UInt64(2), true, 3, 1), (UInt64(3), false, 1, 1), (UInt64(4), false, 2, 4000), (UInt64(5), true, 3, 2500),
+        // One stray quote late in the file (row 8,000 of 9,000): the SIMD waves before it stay, the pieces read on from there.
+        (UInt64(6), false, 2, 16_000), (UInt64(7), true, 1, 16_000), (UInt64(8), false, 3, 16_000),
     ])
     func scalarPiecesAgree(seed: UInt64, open: Bool, threads: Int, strayEvery: Int) throws {
         let dir = try TemporaryDirectory("scalar-pieces")
@@ -600,5 +602,34 @@ struct IngestFallbackTests {
             let da = try #require(other.table.text(.description)), db = try #require(whole.table.text(.description))
             #expect((0..<whole.table.count).allSatisfy { da.string($0) == db.string($0) })
         }
+    }
+
+    @Test("a stray quote after a run of blank lines that spans a wave's end: the waves before stay, no blank line or row counted twice", arguments: [
+        (1, 1 << 16), (2, 1 << 16), (1, 100_000),
+    ])
+    func resumeAfterBlankLines(threads: Int, chunkSize: Int) throws {
+        let dir = try TemporaryDirectory("resume-blank")
+        defer { dir.remove() }
+        // Rows to about 250 KB, blank lines (LF and CRLF) past 4 x 64 KiB (the first wave's end on one
+        // thread), rows again, one stray quote near the end.
+        var text = "declaration_id,declaration_date,hs_code,description,value,currency\n"
+        var r = 0
+        func rows(until bytes: Int) {
+            while text.utf8.count < bytes { text += "D\(r),2024-01-0\(r % 9 + 1),38010000,\"graphite\nblocks \(r)\",\(r + 10),USD\n"; r += 1 }
+        }
+        rows(until: 250_000)
+        while text.utf8.count < 275_000 { text += r % 2 == 0 ? "\n" : "\r\n"; r += 1 }
+        rows(until: 420_000)
+        text += "D-stray,2024-01-02,38010000,12\" pipe,5,USD\n"
+        rows(until: 450_000)
+        let path = dir.file("feed.csv")
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let whole = try Ingest.read([path], options: IngestOptions(threads: 1, chunkSize: 1 << 30, scalarTokenizer: true))
+        let automatic = try Ingest.read([path], options: IngestOptions(threads: threads, chunkSize: chunkSize))
+        #expect(!automatic.files[0].simd && whole.files[0].blankLines > 5_000)
+        #expect(automatic.files.map(\.blankLines) == whole.files.map(\.blankLines))
+        #expect(automatic.files.map(\.recordsRead) == whole.files.map(\.recordsRead))
+        #expect(automatic.rejected == 0 && whole.rejected == 0)
+        #expect(automatic.table.line == whole.table.line)
     }
 }
