@@ -16,6 +16,9 @@ struct ChunkResult: Sendable {
     var worker: Int? = nil
     /// One past the last record visited, its LF included (0: none; `ChunkBuilder.lastEnd`).
     var end = 0
+    /// The data record (0-based in the chunk, header excluded) of each accepted row, for a
+    /// repeated row's reject.
+    var records: [Int32] = []
 }
 
 /// Turns tokenized records into typed rows by a resolved mapping; rows that do
@@ -610,6 +613,8 @@ struct ChunkBuilder: RecordVisitor {
     var recordIndex = 0
     /// One past the last record visited (its LF included); 0 before the first.
     private(set) var lastEnd = 0
+    /// The data record of each accepted row (`ChunkResult.records`).
+    private var records: ColumnBuilder<Int32>
     private var keep: [[UInt8]] = []
 
     init(parser: ChunkParser, skipHeader: Bool, expectedRows: Int, dictionaries: InternerSet? = nil) {
@@ -617,6 +622,7 @@ struct ChunkBuilder: RecordVisitor {
         self.skipHeader = skipHeader
         self.columns = ChunkColumns(extras: parser.mapping.extras.count, deferredFields: parser.deferredFields, reserve: expectedRows,
                                     dictionaries: dictionaries)
+        self.records = ColumnBuilder(capacity: expectedRows)
     }
 
     mutating func visit(_ r: RecordView) {
@@ -630,6 +636,8 @@ struct ChunkBuilder: RecordVisitor {
         if !keep.isEmpty { keep.removeAll(keepingCapacity: true) }
         if let failure = parser.parseRecord(r, into: &columns, keep: &keep) {
             parser.recordReject(failure, r, index: recordIndex, into: &out)
+        } else {
+            records.append(Int32(truncatingIfNeeded: recordIndex))
         }
         recordIndex += 1
         if columns.accepted - columns.internedRows >= ChunkParser.deferredRows { parser.internDeferred(&columns) }
@@ -640,6 +648,7 @@ struct ChunkBuilder: RecordVisitor {
         out.table = parser.table(columns)
         out.offsets = columns.offsets.array()
         out.end = lastEnd
+        out.records = records.array()
         return out
     }
 }

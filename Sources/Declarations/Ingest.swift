@@ -203,7 +203,7 @@ public enum Ingest {
                         let first = keptFile == fileIndex ? "line \(keptLine)" : "\(table.files[keptFile]):\(keptLine)"
                         batch.append(Reject(
                             fileIndex: fileIndex, line: Int(t.line[r]), byteOffset: start, column: 1,
-                            record: -1, field: "declaration_id",
+                            record: r < chunk.records.count ? recordBase + Int(chunk.records[r]) : -1, field: "declaration_id",
                             reason: .duplicateRowKey,
                             message: "declaration \(id) item \(t.itemNo[r]) appeared before, at \(first); this copy was rejected",
                             raw: Array(buffer[start..<end])))

@@ -202,7 +202,7 @@ struct IngestTests {
         }
     }
 
-    @Test("a duplicate row names where the kept copy is: the line in its own file, or the other file and line")
+    @Test("a duplicate row names where the kept copy is (the line in its own file, or the other file and line) and its own record")
     func duplicateNamesFirstCopy() throws {
         let dir = try TemporaryDirectory("ingest-dup")
         defer { dir.remove() }
@@ -214,6 +214,8 @@ struct IngestTests {
             #expect(r.table.count == 3)
             #expect(r.rejects.map(\.reason) == [.duplicateRowKey, .duplicateRowKey])
             #expect(r.rejects.map(\.line) == [4, 4])
+            // Their data records in their files (b.csv's blank line is not one).
+            #expect(r.rejects.map(\.record) == [2, 1])
             #expect(r.rejects.first?.message == "declaration D1 item 1 appeared before, at line 2; this copy was rejected")
             #expect(r.rejects.array.last?.message == "declaration D2 item 1 appeared before, at \(a):3; this copy was rejected")
         }
