@@ -172,7 +172,7 @@ extension Tokenizer {
     /// chunk), or nil when that window holds none.
     static func firstRecord(_ bytes: UnsafeRawBufferPointer, plan: TokenizerPlan, chunk j: Int, index: StructuralIndex) -> Int? {
         let c = plan.chunks[j]
-        if j == 0 { return plan.bom }
+        if j == 0 { return c.start }   // a plan's first chunk starts at its first record (past a BOM)
         if bytes[c.start - 1] == 0x0A && !c.insideQuotes { return c.start }
         guard let first = index.separators.first(where: { $0 & StructuralIndex.recordEndBit != 0 }) else { return nil }
         return index.start + Int(first & StructuralIndex.positionMask) + 1

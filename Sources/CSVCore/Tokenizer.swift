@@ -185,19 +185,24 @@ public enum Tokenizer {
     }
 
     /// A plan whose chunks start at record starts (0, or a byte after an LF,
-    /// outside quotes), as `scalarPieces` guesses them: chunk k's records by the
-    /// SIMD path are those starting in it, as the scalar state machine would
-    /// read them from the same start, or nil when its quoting is irregular. The
-    /// reader takes a chunk only where it starts at a record start (the one
-    /// before it ended there) and reads the others by the scalar path: a stray
-    /// quote sends its piece, not the file, to it. Each chunk's line is set
-    /// (`TokenizerPlan.setLine(_:ofChunk:)`) before the chunk is visited.
-    public static func plan(_ bytes: UnsafeRawBufferPointer, recordStarts: [Int], kernel: IndexKernel = .best) -> TokenizerPlan {
-        var chunks = ChunkPlan(bytes, from: 0, splits: recordStarts)
-        precondition(chunks.chunks.map(\.start) == recordStarts, "record starts: 0, then increasing offsets inside the bytes")
+    /// outside quotes), as `scalarPieces` guesses them, the last ending at `end`:
+    /// chunk k's records by the SIMD path are those starting in it, as the scalar
+    /// state machine would read them from the same start, or nil when its
+    /// quoting is irregular. The reader takes a chunk only where it starts at a
+    /// record start (the one before it ended there) and reads the others by the
+    /// scalar path: a stray quote sends its piece, not the file, to it. Each
+    /// chunk's line is set (`TokenizerPlan.setLine(_:ofChunk:)`) before the chunk
+    /// is visited. A plan from 0 skips a BOM, as every plan does.
+    public static func plan(_ bytes: UnsafeRawBufferPointer, recordStarts: [Int], end: Int? = nil,
+                            kernel: IndexKernel = .best) -> TokenizerPlan {
+        let bom = recordStarts[0] == 0 && hasBOM(bytes) ? 3 : 0
+        var chunks = ChunkPlan(bytes, from: recordStarts[0] + bom, splits: Array(recordStarts.dropFirst()))
+        precondition(chunks.chunks.map(\.start) == [recordStarts[0] + bom] + recordStarts.dropFirst(),
+                     "record starts: increasing offsets inside the bytes")
         for k in chunks.chunks.indices { chunks.chunks[k].insideQuotes = false }
+        if let end { chunks.chunks[chunks.chunks.count - 1].end = end }
         chunks.markPlanned()
-        return TokenizerPlan(bom: hasBOM(bytes) ? 3 : 0, chunks: chunks, kernel: kernel)
+        return TokenizerPlan(bom: bom, chunks: chunks, kernel: kernel)
     }
 
     static func hasBOM(_ b: UnsafeRawBufferPointer) -> Bool {

@@ -386,10 +386,8 @@ public enum Ingest {
             // Each piece's line (1 + the LFs before it), counted a wave at a time just before
             // the wave is read: the file's pages are not all mapped at once.
             var lines = [resume.line] + Array(repeating: 0, count: starts.count - 1)
-            // A piece whose quoting is regular is read by the SIMD path from its start. Plans start
-            // at 0: after merged waves, the pieces are this one's chunks from 1 on.
-            let planOffset = starts[0] == 0 ? 0 : 1
-            var simdPlan = Tokenizer.plan(buffer, recordStarts: planOffset == 0 ? starts : [0] + starts, kernel: options.indexKernel)
+            // A piece whose quoting is regular is read by the SIMD path from its start.
+            var simdPlan = Tokenizer.plan(buffer, recordStarts: starts, kernel: options.indexKernel)
             // safe: the input bytes are read-only while the pieces are parsed.
             nonisolated(unsafe) let shared = buffer
             let read = { @Sendable (from: Int, line: Int, stopAfter: Int) -> (result: ChunkResult, next: Int, nextLine: Int) in
@@ -422,19 +420,16 @@ public enum Ingest {
                     return (from, stop, r.result, r.next, r.nextLine)
                 }
                 guard !options.scalarTokenizer else { return [scalar(start, line, stopAfter)] }
-                if let whole = simd(plan, planOffset + k, start, stopAfter, nextLine) { return [whole] }
+                if let whole = simd(plan, k, start, stopAfter, nextLine) { return [whole] }
                 let parts = Tokenizer.scalarPieces(UnsafeRawBufferPointer(rebasing: shared[start..<stopAfter]),
                                                    chunkSize: max(4096, (stopAfter - start) / 16)).map { start + $0 }
                 guard parts.count > 1 else { return [scalar(start, line, stopAfter)] }
-                // Plans start at 0: the parts are this one's chunks from `first` on, the last ending at the piece's end.
-                let first = start == 0 ? 0 : 1
-                let bounds = (start == 0 ? parts : [0] + parts) + (stopAfter < shared.count ? [stopAfter] : [])
-                var subPlan = Tokenizer.plan(shared, recordStarts: bounds, kernel: options.indexKernel)
+                var subPlan = Tokenizer.plan(shared, recordStarts: parts, end: stopAfter, kernel: options.indexKernel)
                 var lines = [line]
                 for j in 0..<(parts.count - 1) {
                     lines.append(lines[j] + Tokenizer.newlines(in: shared, range: parts[j]..<parts[j + 1], kernel: options.indexKernel))
                 }
-                for j in parts.indices { subPlan.setLine(lines[j], ofChunk: first + j) }
+                for j in parts.indices { subPlan.setLine(lines[j], ofChunk: j) }
                 // The SIMD path is tried while at most half the parts tried so far (and two more) were
                 // irregular; then the rest of the piece is read by the scalar path at once. Where stray
                 // quotes are dense (one every few hundred rows) a failed try is wasted work, and each
@@ -448,7 +443,7 @@ public enum Ingest {
                         break
                     }
                     tried += 1
-                    if let segment = simd(subPlan, first + j, parts[j], stop, j + 1 < parts.count ? lines[j + 1] : nextLine) {
+                    if let segment = simd(subPlan, j, parts[j], stop, j + 1 < parts.count ? lines[j + 1] : nextLine) {
                         segments.append(segment)
                     } else {
                         failed += 1
@@ -466,7 +461,7 @@ public enum Ingest {
                 }
                 for k in next..<upper {
                     if k + 1 < starts.count { lines[k + 1] = lines[k] + counts[k - next] }
-                    simdPlan.setLine(lines[k], ofChunk: planOffset + k)
+                    simdPlan.setLine(lines[k], ofChunk: k)
                 }
                 let wave = (plan: simdPlan, lines: lines)
                 let outputs = Parallel.map(next..<upper, threads: threads) { k in
