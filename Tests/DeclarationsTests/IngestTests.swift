@@ -429,30 +429,33 @@ struct IngestTests {
         #expect(r.table.numbers(.netWeightKg)?[0].isNaN == true)
         #expect(r.table.numbers(.netWeightKg)?[1] == 5)
 
-        // GB18030: "镓锭" is D8 D8 B6 A7 in GB18030.
-        var gb = Array("declaration_id,date,hs_code,value,currency,description\n".utf8)
-        for i in 0..<20 { gb += Array("G\(i),2024-01-05,81129290,10,USD,".utf8) + [0xE6, 0xD8, 0xB6, 0xA7] + [0x0A] }
-        let gbPath = dir.file("gb.csv")
-        try Data(gb).write(to: URL(fileURLWithPath: gbPath))
-        #expect(throws: IngestError.encoding(file: gbPath, line: 2, column: 31, byte: 0xE6, guess: "GB18030")) {
-            try Ingest.read([gbPath], options: IngestOptions())
+        /// Twenty rows of `prefix`, the encoded text, LF: refused as not UTF-8 at line 2 and `column` with `guess`,
+        /// then read with `encoding`.
+        func encoded(_ name: String, header: String, prefix: (Int) -> String, text: [UInt8], column: Int, byte: UInt8,
+                     guess: String, encoding: InputEncoding) throws -> IngestResult {
+            var bytes = Array(header.utf8)
+            for i in 0..<20 { bytes += Array(prefix(i).utf8) + text + [0x0A] }
+            let path = dir.file(name)
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            #expect(throws: IngestError.encoding(file: path, line: 2, column: column, byte: byte, guess: guess)) {
+                try Ingest.read([path], options: IngestOptions())
+            }
+            let decoded = try Ingest.read([path], options: IngestOptions(encoding: encoding))
+            #expect(decoded.table.count == 20)
+            return decoded
         }
-        let decoded = try Ingest.read([gbPath], options: IngestOptions(encoding: .gb18030))
-        #expect(decoded.table.count == 20)
+        // GB18030: "镓锭" is E6 D8 B6 A7 in GB18030.
+        let decoded = try encoded("gb.csv", header: "declaration_id,date,hs_code,value,currency,description\n",
+                                  prefix: { "G\($0),2024-01-05,81129290,10,USD," }, text: [0xE6, 0xD8, 0xB6, 0xA7],
+                                  column: 31, byte: 0xE6, guess: "GB18030", encoding: .gb18030)
         #expect(decoded.table.text(.description)?.string(0).unicodeScalars.count == 2)
         #expect(throws: IngestError.self) { try Ingest.read([dir.file("missing.csv")], options: IngestOptions()) }
 
         // Windows-1252, a European export's: "Société Générale" with é as the single byte 0xE9 (which, before a
         // letter, also reads as a GB18030 pair: the guess must still say Windows-1252).
-        var latin = Array("declaration_id,date,hs_code,value,currency,exporter_name\n".utf8)
-        for i in 0..<20 { latin += Array("L\(i),2024-01-05,81129290,10,EUR,Soci".utf8) + [0xE9] + Array("t".utf8) + [0xE9, 0x20, 0x80] + [0x0A] }
-        let latinPath = dir.file("latin.csv")
-        try Data(latin).write(to: URL(fileURLWithPath: latinPath))
-        #expect(throws: IngestError.encoding(file: latinPath, line: 2, column: 35, byte: 0xE9, guess: "Windows-1252")) {
-            try Ingest.read([latinPath], options: IngestOptions())
-        }
-        let fromLatin = try Ingest.read([latinPath], options: IngestOptions(encoding: .windows1252))
-        #expect(fromLatin.table.count == 20)
+        let fromLatin = try encoded("latin.csv", header: "declaration_id,date,hs_code,value,currency,exporter_name\n",
+                                    prefix: { "L\($0),2024-01-05,81129290,10,EUR,Soci" }, text: [0xE9] + Array("t".utf8) + [0xE9, 0x20, 0x80],
+                                    column: 35, byte: 0xE9, guess: "Windows-1252", encoding: .windows1252)
         #expect(fromLatin.table.text(.traderName)?.string(0) == "Société €")
         #expect(InputEncoding(name: "Latin1") == .windows1252 && InputEncoding(name: "GBK") == .gb18030 && InputEncoding(name: "ebcdic") == nil)
     }
