@@ -59,6 +59,9 @@ struct ValidateCLITests {
         #expect(written.stderr.contains("see \(tmp.file("v"))/rejects.csv"))
         let quiet = try BuiltBinary.run(["validate", tmp.file("d.csv"), "--mapping", tmp.file("m.json"), "--quiet"])
         #expect(!quiet.stderr.contains("first rejected row"))
+        // The hidden piece size the fuzzers set is checked like any option.
+        let tiny = try BuiltBinary.run(["validate", tmp.file("d.csv"), "--chunk-size", "100"])
+        #expect(tiny.status == 64 && tiny.stderr.contains("--chunk-size must be 4096 bytes or more"), "\(tiny.stderr)")
     }
 
     @Test("a file with a header and no rows: the accounting's figures each in their place")
