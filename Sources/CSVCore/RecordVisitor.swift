@@ -95,20 +95,32 @@ public struct VisitSummary: Sendable, Equatable {
     public var records = 0
     public var blankLines = 0
     public var bomLength = 0
+    /// Records with irregular quoting read by the scalar state machine in a
+    /// recovering visit (`Tokenizer.visitChunk(_:dialect:plan:chunk:recovering:visitor:)`).
+    public var recovered = 0
 }
 
 extension Tokenizer {
     /// Visits the records whose first byte lies in chunk `j` (the SIMD path).
     /// Returns nil when the quoting is irregular; records visited before that
     /// must then be discarded and the input read with `visitScalar`.
+    ///
+    /// `recovering`: a record with irregular quoting is read by the scalar state
+    /// machine and the visit goes on after it (`VisitSummary.recovered` counts
+    /// them), so the chunk's records are the scalar's. Only for chunks that start
+    /// at a true record start: a plan of record starts (`plan(_:recordStarts:end:kernel:)`),
+    /// or a plan's first chunk. After a stray quote, the quote parity a plan
+    /// counted for its later chunks' edges is wrong.
     public static func visitChunk<V: RecordVisitor>(_ bytes: UnsafeRawBufferPointer, dialect: Dialect = .comma,
-                                                   plan: TokenizerPlan, chunk j: Int, visitor: inout V) -> VisitSummary? {
-        switch prepareChunk(bytes, dialect: dialect, plan: plan, chunk: j) {
+                                                   plan: TokenizerPlan, chunk j: Int, recovering: Bool = false,
+                                                   visitor: inout V) -> VisitSummary? {
+        switch prepareChunk(bytes, dialect: dialect, plan: plan, chunk: j, recovering: recovering) {
         case .irregular: return nil
         case .empty: return VisitSummary()
         case .ready(var assembler, let from, let line):
             guard var s = assembler.visit(from: from, stopAt: plan.chunks[j].end, line: line, visitor: &visitor) else { return nil }
             if j == 0 { s.bomLength = plan.bom }
+            s.recovered = assembler.recovered
             return s
         }
     }
@@ -141,7 +153,8 @@ extension Tokenizer {
 
     /// Indexes the start of chunk `j`, finds its first record and line, and sets
     /// up an assembler that indexes the rest window by window.
-    static func prepareChunk(_ bytes: UnsafeRawBufferPointer, dialect: Dialect, plan: TokenizerPlan, chunk j: Int) -> PreparedChunk {
+    static func prepareChunk(_ bytes: UnsafeRawBufferPointer, dialect: Dialect, plan: TokenizerPlan, chunk j: Int,
+                             recovering: Bool = false) -> PreparedChunk {
         precondition(j < plan.planned, "chunk \(j) is not planned yet (TokenizerPlan.extend(through:))")
         let c = plan.chunks[j]
         let kernel = plan.kernel, indexWindow = plan.indexWindow
@@ -162,8 +175,11 @@ extension Tokenizer {
         if from >= c.end { return .empty }
         var newlines = c.newlinesBefore
         for i in c.start..<from where bytes[i] == 0x0A { newlines += 1 }
-        let assembler = TokenAssembler(buffer: bytes, dialect: dialect, windows: windows, kernel: kernel) { last, storage in
+        var assembler = TokenAssembler(buffer: bytes, dialect: dialect, windows: windows, kernel: kernel) { last, storage in
             index(from: last.end, to: bytes.count, insideQuotes: last.endsInsideQuotes, reusing: storage)
+        }
+        if recovering {
+            assembler.restart = { start, storage in index(from: start, to: bytes.count, insideQuotes: false, reusing: storage) }
         }
         return .ready(assembler, from: from, line: newlines + 1)
     }

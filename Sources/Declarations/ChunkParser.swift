@@ -19,6 +19,8 @@ struct ChunkResult: Sendable {
     /// The data record (0-based in the chunk, header excluded) of each accepted row, for a
     /// repeated row's reject.
     var records: [Int32] = []
+    /// Records with irregular quoting the SIMD path had the scalar state machine read (`VisitSummary.recovered`).
+    var recovered = 0
 }
 
 /// Turns tokenized records into typed rows by a resolved mapping; rows that do

@@ -69,9 +69,12 @@ public struct FileAccount: Sendable, Equatable {
     public var rejected = 0
     public var blankLines = 0
     public var headerLines = 0
-    /// Whether the SIMD path read it whole (false: irregular quoting; the parts with stray
-    /// quotes were read by the scalar tokenizer, the rest by the SIMD path from guessed record starts).
+    /// Whether the SIMD path read it with no help (false: irregular quoting, or `--scalar-tokenizer`;
+    /// then it was read in pieces from guessed record starts, each record with a stray quote by the scalar tokenizer).
     public var simd = true
+    /// Records with irregular quoting (a stray quote, text after a closing quote, a quote never
+    /// closed) read by the scalar tokenizer where they lie, the rest by the SIMD path.
+    public var irregularRecords = 0
     public var mapping: [String] = []
     /// What the reader warns of (an ambiguous mapping), printed in every summary.
     public var warnings: [String] = []
@@ -273,6 +276,7 @@ public enum Ingest {
             account.recordsRead += r.recordsRead
             account.blankLines += r.blankLines
             account.headerLines += r.headerLines
+            account.irregularRecords += r.recovered
             let rejected = r.rejectCounts.values.reduce(0, +)
             account.rejected += rejected
             account.accepted += r.recordsRead - rejected
@@ -374,19 +378,21 @@ public enum Ingest {
         if !simd && resume.start < buffer.count {
             // Irregular quoting (or --scalar-tokenizer). Pieces start at guessed record
             // starts (`Tokenizer.scalarPieces`) and are read in parallel, a wave at a
-            // time: by the SIMD path where their quoting is regular, else in parts, by
-            // the scalar state machine (the oracle) where a stray quote is. Each piece
-            // or part is merged only if it starts where the one before really ended,
-            // else read again from there. One stray quote once sent a whole file
-            // through one core with all its columns held twice (2M dirty rows: 2.7 s
-            // and 1.4 GB, against 0.5 s and 0.35 GB for the clean file).
+            // time, by the SIMD path: each record with a stray quote is read by the
+            // scalar state machine (the oracle) where it lies, and the index starts
+            // over after it (a recovering visit). Each piece is merged only if it
+            // starts where the one before really ended, else read again from there
+            // by the scalar machine. One stray quote once sent a whole file through
+            // one core with all its columns held twice (2M dirty rows: 2.7 s and
+            // 1.4 GB, against 0.5 s and 0.35 GB for the clean file); a stray quote
+            // every 500 rows then cost 1.4 s against 0.45 s, and now 0.63 s.
             // On one thread, pieces of the chunk size (a chunk size past the file: one piece, the oracle the fuzzers compare with).
             let size = threads == 1 ? options.chunkSize : max(1 << 16, min(options.chunkSize, buffer.count / (threads * 2) + 1))
             let starts = Tokenizer.scalarPieces(UnsafeRawBufferPointer(rebasing: buffer[resume.start...]), chunkSize: size).map { resume.start + $0 }
             // Each piece's line (1 + the LFs before it), counted a wave at a time just before
             // the wave is read: the file's pages are not all mapped at once.
             var lines = [resume.line] + Array(repeating: 0, count: starts.count - 1)
-            // A piece whose quoting is regular is read by the SIMD path from its start.
+            // Each piece is read by the SIMD path from its start.
             var simdPlan = Tokenizer.plan(buffer, recordStarts: starts, kernel: options.indexKernel)
             // safe: the input bytes are read-only while the pieces are parsed.
             nonisolated(unsafe) let shared = buffer
@@ -398,59 +404,27 @@ public enum Ingest {
                 return (r, s.next, s.nextLine)
             }
             typealias Segment = (start: Int, stop: Int, result: ChunkResult, next: Int, nextLine: Int)
-            /// Chunk `c` of `plan` (records from `start`, a guessed record start, to `stop`) by the SIMD path, or nil when irregular.
+            /// Chunk `c` of `plan` (records from `start`, a guessed record start, to `stop`) by the
+            /// SIMD path, each record with irregular quoting by the scalar machine where it lies.
             let simd = { @Sendable (plan: TokenizerPlan, c: Int, start: Int, stop: Int, nextLine: Int) -> Segment? in
                 var builder = parser.builder(skipHeader: start == 0, expectedRows: (stop - start) / rowBytes + 16)
-                guard let s = Tokenizer.visitChunk(shared, dialect: dialect, plan: plan, chunk: c, visitor: &builder) else { return nil }
+                guard let s = Tokenizer.visitChunk(shared, dialect: dialect, plan: plan, chunk: c, recovering: true, visitor: &builder) else { return nil }
                 // Where the scalar piece would end: after the last record when it runs past
                 // the piece (a guess inside a quoted field), else at the next piece's start.
                 let end = max(builder.lastEnd, stop)
                 let extra = end > stop ? Tokenizer.newlines(in: shared, range: stop..<end, kernel: options.indexKernel) : 0
                 var r = builder.finish()
                 r.blankLines = s.blankLines
+                r.recovered = s.recovered
                 return (start, stop, r, end, nextLine + extra)
             }
-            /// Piece `k`'s records: by the SIMD path when its quoting is regular; else its
-            /// sixteenths (guessed the same way) each by the SIMD path or the scalar path,
-            /// so a stray quote sends a sixteenth of a piece to the scalar path.
-            let readPiece = { @Sendable (k: Int, plan: TokenizerPlan, line: Int, nextLine: Int) -> [Segment] in
+            /// Piece `k`'s records: by the SIMD path, recovering (`simd`); by the scalar path
+            /// under `--scalar-tokenizer`, or if a recovering visit ever gave up.
+            let readPiece = { @Sendable (k: Int, plan: TokenizerPlan, line: Int, nextLine: Int) -> Segment in
                 let start = starts[k], stopAfter = k + 1 < starts.count ? starts[k + 1] : shared.count
-                func scalar(_ from: Int, _ line: Int, _ stop: Int) -> Segment {
-                    let r = read(from, line, stop)
-                    return (from, stop, r.result, r.next, r.nextLine)
-                }
-                guard !options.scalarTokenizer else { return [scalar(start, line, stopAfter)] }
-                if let whole = simd(plan, k, start, stopAfter, nextLine) { return [whole] }
-                let parts = Tokenizer.scalarPieces(UnsafeRawBufferPointer(rebasing: shared[start..<stopAfter]),
-                                                   chunkSize: max(4096, (stopAfter - start) / 16)).map { start + $0 }
-                guard parts.count > 1 else { return [scalar(start, line, stopAfter)] }
-                var subPlan = Tokenizer.plan(shared, recordStarts: parts, end: stopAfter, kernel: options.indexKernel)
-                var lines = [line]
-                for j in 0..<(parts.count - 1) {
-                    lines.append(lines[j] + Tokenizer.newlines(in: shared, range: parts[j]..<parts[j + 1], kernel: options.indexKernel))
-                }
-                for j in parts.indices { subPlan.setLine(lines[j], ofChunk: j) }
-                // The SIMD path is tried while at most half the parts tried so far (and two more) were
-                // irregular; then the rest of the piece is read by the scalar path at once. Where stray
-                // quotes are dense (one every few hundred rows) a failed try is wasted work, and each
-                // part read apart costs a builder and a merge of its own dictionaries.
-                var segments: [Segment] = []
-                var tried = 0, failed = 0
-                for j in parts.indices {
-                    let stop = j + 1 < parts.count ? parts[j + 1] : stopAfter
-                    guard failed * 2 <= tried + 2 else {
-                        segments.append(scalar(parts[j], lines[j], stopAfter))
-                        break
-                    }
-                    tried += 1
-                    if let segment = simd(subPlan, j, parts[j], stop, j + 1 < parts.count ? lines[j + 1] : nextLine) {
-                        segments.append(segment)
-                    } else {
-                        failed += 1
-                        segments.append(scalar(parts[j], lines[j], stop))
-                    }
-                }
-                return segments
+                if !options.scalarTokenizer, let segment = simd(plan, k, start, stopAfter, nextLine) { return segment }
+                let r = read(start, line, stopAfter)
+                return (start, stopAfter, r.result, r.next, r.nextLine)
             }
             var expected = resume
             var next = 0
@@ -467,7 +441,7 @@ public enum Ingest {
                 let outputs = Parallel.map(next..<upper, threads: threads) { k in
                     readPiece(k, wave.plan, wave.lines[k], k + 1 < starts.count ? wave.lines[k + 1] : 0)
                 }
-                for segment in outputs.joined() {
+                for segment in outputs {
                     var out = (result: segment.result, next: segment.next, nextLine: segment.nextLine)
                     if segment.start != expected.start {
                         // The guess fell inside a quoted field, or the segment before ran past it.

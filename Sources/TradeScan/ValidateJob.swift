@@ -42,7 +42,9 @@ public enum IngestSummary {
         for f in r.files {
             s += "\(f.path): \(f.recordsRead) records read = \(f.accepted) accepted + \(f.rejected) rejected"
             s += "; \(f.headerLines) header line, \(f.blankLines) blank lines; \(f.bytes) bytes"
-            s += f.simd ? "\n" : " (irregular quoting: the parts with stray quotes read by the scalar tokenizer)\n"
+            s += f.simd ? "\n" : f.irregularRecords > 0
+                ? " (irregular quoting: \(f.irregularRecords) records with stray quotes read by the scalar tokenizer, the rest by the SIMD path)\n"
+                : " (read by the scalar tokenizer)\n"
             for w in f.warnings { s += "\(f.path): warning: \(w)\n" }
         }
         if r.files.count > 1 {
@@ -98,7 +100,7 @@ public enum IngestSummary {
     public static func markdown(_ r: IngestResult) -> String {
         var s = "# Ingest summary\n\n| file | bytes | records read | accepted | rejected | blank lines | header | tokenizer |\n|---|---|---|---|---|---|---|---|\n"
         for f in r.files {
-            s += "| \(f.path) | \(f.bytes) | \(f.recordsRead) | \(f.accepted) | \(f.rejected) | \(f.blankLines) | \(f.headerLines) | \(f.simd ? "SIMD" : "SIMD, scalar where quotes are stray") |\n"
+            s += "| \(f.path) | \(f.bytes) | \(f.recordsRead) | \(f.accepted) | \(f.rejected) | \(f.blankLines) | \(f.headerLines) | \(f.simd ? "SIMD" : f.irregularRecords > 0 ? "SIMD; scalar for \(f.irregularRecords) records with stray quotes" : "scalar") |\n"
         }
         s += "| total | \(r.bytes) | \(r.recordsRead) | \(r.recordsRead - r.rejected) | \(r.rejected) | | | |\n\n"
         let warnings = r.files.flatMap { f in f.warnings.map { "- \(f.path): \($0)\n" } }

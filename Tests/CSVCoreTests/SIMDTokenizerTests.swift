@@ -551,6 +551,64 @@ struct RecordVisitorTests {
         }
     }
 
+    @Test("a recovering visit reads each irregular record by the scalar machine and gives the scalar records, from record starts, in any window",
+          arguments: [41, 42, 43] as [UInt64])
+    func recovering(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        let alphabets = [Array("ab,\"\n\r".utf8), Array("abc,,\"\n".utf8), Array("aaaa,\"\"\n".utf8)]
+        var inputs = ScalarTokenizerTests.cases.map { Array($0.input.utf8) }
+        for k in 0..<240 {
+            inputs.append((0..<Int.random(in: 0...150, using: &rng)).map { _ in alphabets[k % 3].randomElement(using: &rng)! })
+        }
+        // Long regular text with a stray or unclosed quote every few records: restarts in windows and past them.
+        for _ in 0..<12 {
+            var b: [UInt8] = []
+            for r in 0..<Int.random(in: 20...80, using: &rng) {
+                b += Array("\(r),\"q,\(r)\",x".utf8)
+                if Int.random(in: 0..<5, using: &rng) == 0 { b += Array(["12\" pipe", "\"open", "\"a\"b", "x\"\"\"y"].randomElement(using: &rng)!.utf8) }
+                b += Array((Bool.random(using: &rng) ? "\r\n" : "\n").utf8)
+            }
+            inputs.append(b)
+        }
+        var recoveredAny = false
+        for bytes in inputs {
+            let regular = bytes.withUnsafeBytes { Tokenizer.fastPath($0, dialect: .comma, splits: []) } != nil
+            let t = ScalarTokenizer.tokenize(bytes, dialect: .comma)
+            var scalar = Collect()
+            _ = bytes.withUnsafeBytes { Tokenizer.visitScalar($0, dialect: .comma, visitor: &scalar) }
+            // Chunks from the first record and from some later record starts (an LF before them), as ingest's pieces start.
+            let later = (1..<max(1, t.recordCount)).map { t.recordOffset[$0] }.filter { bytes[$0 - 1] == 0x0A && Bool.random(using: &rng) }
+            for kernel in IndexKernel.available {
+                for window in [Tokenizer.indexWindow, 5, 64] {
+                    var got = Collect()
+                    var blank = 0, recovered = 0, regularVisit = true
+                    bytes.withUnsafeBytes { buf in
+                        guard buf.count > 0 else { return }
+                        let starts = [0] + later
+                        var plan = Tokenizer.plan(buf, recordStarts: starts, kernel: kernel)
+                        plan.indexWindow = window
+                        for k in starts.indices { plan.setLine(1 + Tokenizer.newlines(in: buf, range: 0..<starts[k], kernel: kernel), ofChunk: k) }
+                        for k in starts.indices {
+                            guard let s = Tokenizer.visitChunk(buf, dialect: .comma, plan: plan, chunk: k, recovering: true, visitor: &got) else {
+                                regularVisit = false
+                                return
+                            }
+                            blank += s.blankLines
+                            recovered += s.recovered
+                        }
+                    }
+                    #expect(regularVisit, "\(kernel), window \(window): \(bytes)")
+                    #expect(render(got) == render(scalar) && got.records.map(\.end) == scalar.records.map(\.end),
+                            "\(kernel), window \(window): \(bytes) from \(later)")
+                    #expect(blank == t.blankLines, "\(kernel), window \(window): \(bytes)")
+                    #expect((recovered > 0) == !regular, "\(kernel), window \(window): \(bytes)")
+                    recoveredAny = recoveredAny || recovered > 0
+                }
+            }
+        }
+        #expect(recoveredAny)
+    }
+
     @Test("seeded irregular and regular inputs", arguments: [31, 32, 33] as [UInt64])
     func random(seed: UInt64) {
         var rng = SeededRandom(seed: seed)

@@ -3,7 +3,8 @@
 // by the input), whole, chunk by chunk, and streamed to a record visitor as
 // ingest reads, must give exactly the scalar tokenizer's tokens for any bytes;
 // and chunks started at record starts (an irregular file's pieces) the scalar
-// records that start in them.
+// records that start in them, also when irregular records are read by the
+// scalar machine where they lie (a recovering visit, which never gives up).
 // Built and run by Scripts/fuzz.sh, not by SwiftPM.
 //
 // Input layout: byte 0 picks the dialect (low 2 bits), the number of chunk
@@ -67,10 +68,22 @@ public func tokenizerFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         var pieces = Tokenizer.plan(body, recordStarts: starts, kernel: kernel)
         for k in starts.indices { pieces.setLine(1 + Tokenizer.newlines(in: body, range: 0..<starts[k], kernel: kernel), ofChunk: k) }
         for k in starts.indices {
-            var piece = Collect()
-            guard Tokenizer.visitChunk(body, dialect: dialect, plan: pieces, chunk: k, visitor: &piece) != nil else { continue }
             let stop = k + 1 < starts.count ? starts[k + 1] : body.count
             let own = (0..<scalar.recordCount).filter { scalar.recordOffset[$0] >= starts[k] && scalar.recordOffset[$0] < stop }.map { expected[$0] }
+            // Recovering (irregular records read by the scalar machine where they are): never gives up, always the scalar records.
+            for window in [pieces.indexWindow, window] {
+                var plan = pieces
+                plan.indexWindow = window
+                var recovered = Collect()
+                guard Tokenizer.visitChunk(body, dialect: dialect, plan: plan, chunk: k, recovering: true, visitor: &recovered) != nil else {
+                    fatalError("a recovering visit of the chunk from record start \(starts[k]) (\(kernel)) gave up (starts \(starts))")
+                }
+                if recovered.records != own {
+                    fatalError("recovered records of the chunk from record start \(starts[k]) (\(kernel), window \(window)) differ from the scalar tokens (starts \(starts))")
+                }
+            }
+            var piece = Collect()
+            guard Tokenizer.visitChunk(body, dialect: dialect, plan: pieces, chunk: k, visitor: &piece) != nil else { continue }
             if piece.records != own {
                 fatalError("records of the chunk from record start \(starts[k]) (\(kernel)) differ from the scalar tokens (starts \(starts))")
             }

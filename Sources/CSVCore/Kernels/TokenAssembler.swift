@@ -12,9 +12,20 @@ import CSVKernelsC
 /// It assembles the records that start in `[from, stopAt)`; the last one may
 /// run past `stopAt`, and `extend` supplies the index of the bytes after the
 /// last window when that happens.
+///
+/// With `restart` set, irregular quoting is read where it is instead: the
+/// record it lies in (which starts where the last good one ended) is read by
+/// the scalar state machine, and the index starts over after it, outside
+/// quotes, so the visit never gives up. A chunk started at a true record start
+/// then gives exactly the scalar records (everything before the first irregular
+/// record is the scalar's by the parity model; that record is the scalar's own;
+/// and after it the state is the scalar's at a record start). Only chunks whose
+/// first record start is known may use it: after a stray quote, the quote parity
+/// a plan counted for later chunk edges is wrong.
 struct TokenAssembler {
     let buffer: UnsafeRawBufferPointer
     let quote: UInt8
+    let dialect: Dialect
     /// The kernel of the record fast path (`recordRun`): AVX-512 or its scalar twin.
     let kernel: IndexKernel
     var windows: [StructuralIndex]
@@ -22,6 +33,11 @@ struct TokenAssembler {
     let extend: ((StructuralIndex, StructuralIndex.Storage?) -> StructuralIndex?)?
     /// Storage of windows every cursor has passed, for the next windows.
     private var spare: [StructuralIndex.Storage] = []
+    /// Indexes the bytes from a record start, outside quotes (set: irregular
+    /// records are read by the scalar state machine, not given up on).
+    var restart: ((Int, StructuralIndex.Storage?) -> StructuralIndex)? = nil
+    /// Records read by the scalar state machine (`restart`).
+    private(set) var recovered = 0
 
     // Cursors into the windows.
     private var quotes = PositionCursor(list: \.quotes)
@@ -36,6 +52,7 @@ struct TokenAssembler {
          extend: ((StructuralIndex, StructuralIndex.Storage?) -> StructuralIndex?)? = nil) {
         self.buffer = buffer
         self.quote = dialect.quote
+        self.dialect = dialect
         self.kernel = kernel
         self.windows = windows
         self.extend = extend
@@ -187,6 +204,28 @@ struct TokenAssembler {
         var recordLine = 0
         var done = false
         var w = 0
+        /// Irregular quoting in the record at `recordStart`: read it by the scalar
+        /// machine and go on after it (`restart`); false when that is not allowed.
+        func recovered(_ a: inout TokenAssembler) -> Bool {
+            guard a.restart != nil else { return false }
+            // A quote left open at the end, after the last record this visit owns: the next chunk's.
+            if recordStart >= stopAt {
+                done = true
+                return true
+            }
+            let next = a.recover(at: recordStart, visitor: &visitor, summary: &summary)
+            fieldBegin = next
+            recordStart = next
+            record.count = 0
+            w = 0
+            if next >= stopAt || next >= n || a.windows.isEmpty {
+                done = true
+            } else {
+                nextQuoteAt = a.nextQuote(atOrAfter: next)
+            }
+            return true
+        }
+        visiting: while true {
         outer: while !done && window(w) {
             let idx = windows[w]
             if w > 0, nextQuoteAt == Int.max { nextQuoteAt = nextQuote(atOrAfter: fieldBegin) }
@@ -248,7 +287,10 @@ struct TokenAssembler {
                     recordLine = lineAt(recordStart)
                 }
                 if nextQuoteAt < p {
-                    guard buffer[fieldBegin] == quote, let (s, e, f) = quotedField(fieldBegin, p, atNewline: isNewline) else { return nil }
+                    guard buffer[fieldBegin] == quote, let (s, e, f) = quotedField(fieldBegin, p, atNewline: isNewline) else {
+                        guard recovered(&self) else { return nil }
+                        continue outer
+                    }
                     record.append(s, e, f)
                     nextQuoteAt = nextQuote(atOrAfter: p)
                 } else {
@@ -290,7 +332,10 @@ struct TokenAssembler {
         }
         if !done {
             guard let last = windows.last, last.end == n else { return nil }
-            if last.endsInsideQuotes { return nil }
+            if last.endsInsideQuotes {
+                guard recovered(&self) else { return nil }
+                continue visiting
+            }
             if nextQuoteAt == Int.max { nextQuoteAt = nextQuote(atOrAfter: fieldBegin) }
             if recordStart < stopAt && (recordStart < n || fieldBegin > recordStart) {
                 if fieldBegin == recordStart {
@@ -298,7 +343,10 @@ struct TokenAssembler {
                     recordLine = lineAt(recordStart)
                 }
                 if nextQuoteAt < n {
-                    guard fieldBegin < n, buffer[fieldBegin] == quote, let (s, e, f) = quotedField(fieldBegin, n, atNewline: false) else { return nil }
+                    guard fieldBegin < n, buffer[fieldBegin] == quote, let (s, e, f) = quotedField(fieldBegin, n, atNewline: false) else {
+                        guard recovered(&self) else { return nil }
+                        continue visiting
+                    }
                     record.append(s, e, f)
                 } else {
                     var end = n
@@ -310,8 +358,41 @@ struct TokenAssembler {
                 recordStart = n
             }
         }
+        break
+        }
         nextRecord = recordStart
         return summary
+    }
+
+    /// Reads the record at `start` (a record start: every record before it was
+    /// regular) by the scalar state machine, hands it to `visitor`, and starts
+    /// the index over after it (outside quotes, as the scalar machine is between
+    /// records). Returns where the next record starts (the input's end when none does).
+    private mutating func recover<V: RecordVisitor>(at start: Int, visitor: inout V, summary: inout VisitSummary) -> Int {
+        let piece = Tokenizer.visitScalarPiece(buffer, dialect: dialect, from: start, line: lineAt(start), stopAfter: start + 1,
+                                               visitor: &visitor)
+        summary.records &+= piece.summary.records
+        summary.blankLines &+= piece.summary.blankLines
+        recovered &+= 1
+        // The windows' lists are wrong past the irregular quote: hand their storage back, index anew.
+        while released < windows.count {
+            if let storage = windows[released].release() { spare.append(storage) }
+            released += 1
+        }
+        windows.removeAll(keepingCapacity: true)
+        released = 0
+        quotes = PositionCursor(list: \.quotes)
+        irregular = PositionCursor(list: \.irregular)
+        lfWindow = 0
+        lfCursor = 0
+        lfList = UnsafeBufferPointer(start: nil, count: 0)
+        lfBase = 0
+        quotedNewlinesBefore = 0
+        startLine = piece.nextLine
+        from = piece.next
+        newlinesSeen = 0
+        if piece.next < buffer.count, let restart { windows.append(restart(piece.next, spare.popLast())) }
+        return piece.next
     }
 
     /// Where the first record not assembled starts (after `run`).
