@@ -27,12 +27,12 @@ public final class RejectStore: Sequence, @unchecked Sendable {
     /// (commands show them as examples of what went wrong).
     private var firsts: [RejectReason: (index: Int, reject: Reject)] = [:]
     /// Packed records not yet spilled.
-    private var buffer: [UInt8] = []
+    fileprivate var buffer: [UInt8] = []
     private let memoryLimit: Int
     /// Where a spill file is made (nil: the system's temporary folder).
     private let spillDirectory: String?
     private var spill: Int32 = -1
-    private var spilledBytes = 0
+    fileprivate var spilledBytes = 0
 
     /// The default buffer: a few chunks' worth of rejects.
     public static let defaultMemoryLimit = 32 << 20
@@ -126,11 +126,52 @@ public final class RejectStore: Sequence, @unchecked Sendable {
     /// All rejects, in order (small stores and tests); none when `keepsRows` is false.
     public var array: [Reject] { Array(self) }
 
-    public func makeIterator() -> Array<Reject>.Iterator {
-        var all: [Reject] = []
-        all.reserveCapacity(keepsRows ? count : 0)
-        forEachView { all.append($0.reject) }
-        return all.makeIterator()
+    public func makeIterator() -> Iterator { Iterator(store: self) }
+
+    /// The rejects in order, each decoded as it is reached: the spill file is
+    /// read back a block of about 1 MB at a time, as `forEachView` reads it, so
+    /// iterating holds one block and one reject, not every reject (until
+    /// 2026-12-01 it decoded them all into an array first). The store must not
+    /// be appended to meanwhile.
+    public struct Iterator: IteratorProtocol {
+        let store: RejectStore
+        /// Spilled records being read, from spill offset `read`; `at` is the next one's place.
+        private var block: [UInt8] = []
+        private var at = 0
+        private var read = 0
+        /// Past the spill file: reading the in-memory buffer.
+        private var inBuffer = false
+
+        init(store: RejectStore) { self.store = store }
+
+        public mutating func next() -> Reject? {
+            while true {
+                if inBuffer {
+                    guard let length = RejectStore.recordLength(store.buffer, at: at) else { return nil }
+                    defer { at += length }
+                    return store.buffer.withUnsafeBytes { RejectStore.view($0, at: at).reject }
+                }
+                if let length = RejectStore.recordLength(block, at: at), at + length <= block.count {
+                    defer { at += length }
+                    return block.withUnsafeBytes { RejectStore.view($0, at: at).reject }
+                }
+                // The block's whole records are read; the partial one after them starts the next block.
+                read += at
+                at = 0
+                guard read < store.spilledBytes else {
+                    inBuffer = true
+                    block = []
+                    continue
+                }
+                block = [UInt8](repeating: 0, count: Swift.min(1 << 20, store.spilledBytes - read))
+                store.readSpill(into: &block, at: read)
+                if let length = RejectStore.recordLength(block, at: 0), length > block.count {
+                    // A record longer than the block: read it whole.
+                    block = [UInt8](repeating: 0, count: length)
+                    store.readSpill(into: &block, at: read)
+                }
+            }
+        }
     }
 
     /// One packed reject, read in place: its text and raw record are views
@@ -183,7 +224,7 @@ public final class RejectStore: Sequence, @unchecked Sendable {
     }
 
     /// Fills `block` from the spill file at `offset`.
-    private func readSpill(into block: inout [UInt8], at offset: Int) {
+    fileprivate func readSpill(into block: inout [UInt8], at offset: Int) {
         var done = 0
         let n = Swift.min(block.count, spilledBytes - offset)
         while done < n {

@@ -23,7 +23,7 @@ struct RejectStoreTests {
         }
     }
 
-    @Test("read back equal and in order, in memory or spilled, at any memory limit", arguments: [1, 700, 4096, 1 << 20, 1 << 30])
+    @Test("read back equal and in order, in memory or spilled, at any memory limit, by the iterator and in place", arguments: [1, 700, 4096, 1 << 20, 1 << 30])
     func roundTrip(limit: Int) throws {
         let dir = try TemporaryDirectory("reject-store")
         defer { dir.remove() }
@@ -35,6 +35,11 @@ struct RejectStoreTests {
         #expect(store.first == all.first)
         #expect(store.array == all)
         #expect(store.array == all, "a second pass reads the same")
+        // Iterated lazily (a block of the spill file at a time): a prefix, and the in-place views, read the same.
+        #expect(Array(store.prefix(7)) == Array(all.prefix(7)))
+        var views: [Reject] = []
+        store.forEachView { views.append($0.reject) }
+        #expect(views == all)
         #expect(store.hasSpilled == (limit < 1 << 21))
         // The spill file was unlinked when made: nothing is left in the folder.
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
