@@ -86,7 +86,7 @@ def main():
                     break
                 rejects = open(os.path.join(out, "rejects.csv"), "rb").read() if os.path.exists(os.path.join(out, "rejects.csv")) else None
                 # The accounting lines, without which tokenizer read the file (the forced scalar run says so).
-                account = "\n".join(l.replace(" (irregular quoting: the parts with stray quotes read by the scalar tokenizer)", "")
+                account = "\n".join(re.sub(r" \((irregular quoting: \d+ records with stray quotes read by the scalar tokenizer, the rest by the SIMD path|read by the scalar tokenizer)\)", "", l)
                                     for l in text.splitlines() if "records read" in l or "rejected by reason" in l)
                 runs.append((name, r.returncode, account, rejects))
             if problem is None:
