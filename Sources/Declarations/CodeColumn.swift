@@ -118,36 +118,51 @@ public struct CodeColumn: Sendable, RandomAccessCollection, Equatable {
         }
     }
 
-    /// Appends `map[source[k]]` for every `k`: `source` a column of codes into a
-    /// chunk's dictionary, `map` their codes in this one.
-    /// `largest`, when known, is the largest code in `map`.
-    mutating func append(_ source: CodeColumn, through map: [UInt32], largest: UInt32? = nil) {
+    /// Appends `map[source[k]]` for every `k` (every kept `k`, when `keep` is
+    /// given): `source` a column of codes into a chunk's dictionary, `map` their
+    /// codes in this one. `largest`, when known, is the largest code in `map`.
+    mutating func append(_ source: CodeColumn, through map: [UInt32], largest: UInt32? = nil, keep: KeptRows? = nil) {
         widen(to: CodeColumn.bytes(for: largest ?? map.max() ?? 0))
+        let runs = keep?.runs ?? (source.count > 0 ? [0..<source.count] : [])
+        let added = keep?.count ?? source.count
         // One loop per pair of widths: a width switch per code read was 3 instructions a code of the merge.
         switch bytesPerCode {
-        case 1: CodeColumn.append(source, through: map, to: &small)
-        case 2: CodeColumn.append(source, through: map, to: &narrow)
-        default: CodeColumn.append(source, through: map, to: &wide)
+        case 1: CodeColumn.append(source, through: map, runs: runs, added: added, to: &small)
+        case 2: CodeColumn.append(source, through: map, runs: runs, added: added, to: &narrow)
+        default: CodeColumn.append(source, through: map, runs: runs, added: added, to: &wide)
         }
     }
 
-    /// `map[source[k]]` for every `k`, appended to `destination` (whose width holds every mapped code).
-    private static func append<D: FixedWidthInteger>(_ source: CodeColumn, through map: [UInt32], to destination: inout [D]) {
+    /// `map[source[k]]` for every `k` of `runs` (`added` in all), appended to
+    /// `destination` (whose width holds every mapped code).
+    private static func append<D: FixedWidthInteger>(_ source: CodeColumn, through map: [UInt32], runs: [Range<Int>], added: Int,
+                                                     to destination: inout [D]) {
         switch source.bytesPerCode {
-        case 1: append(source.small, through: map, to: &destination)
-        case 2: append(source.narrow, through: map, to: &destination)
-        default: append(source.wide, through: map, to: &destination)
+        case 1: append(source.small, through: map, runs: runs, added: added, to: &destination)
+        case 2: append(source.narrow, through: map, runs: runs, added: added, to: &destination)
+        default: append(source.wide, through: map, runs: runs, added: added, to: &destination)
         }
     }
 
     @inline(__always)
-    private static func append<S: FixedWidthInteger, D: FixedWidthInteger>(_ source: [S], through map: [UInt32], to destination: inout [D]) {
-        let start = destination.count
-        destination.append(contentsOf: repeatElement(0, count: source.count))
-        destination.withUnsafeMutableBufferPointer { dst in
-            // safe: dst has start + source.count elements; every code of source indexes map, and
-            // every mapped code fits D (the column was widened for the largest).
-            for k in 0..<source.count { dst[start &+ k] = D(truncatingIfNeeded: map[Int(source[k])]) }
+    private static func append<S: FixedWidthInteger, D: FixedWidthInteger>(_ source: [S], through map: [UInt32], runs: [Range<Int>],
+                                                                           added: Int, to destination: inout [D]) {
+        var at = destination.count
+        destination.append(contentsOf: repeatElement(0, count: added))
+        source.withUnsafeBufferPointer { src in
+            map.withUnsafeBufferPointer { map in
+                destination.withUnsafeMutableBufferPointer { dst in
+                    // safe: the runs lie within source and hold `added` rows, the room appended to dst;
+                    // every code of source indexes map, and every mapped code fits D (the column was
+                    // widened for the largest).
+                    for run in runs {
+                        for k in run {
+                            dst[at] = D(truncatingIfNeeded: map[Int(src[k])])
+                            at &+= 1
+                        }
+                    }
+                }
+            }
         }
     }
 

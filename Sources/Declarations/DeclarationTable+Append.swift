@@ -2,7 +2,7 @@ import Dispatch
 
 extension TextColumn {
     /// Appends `other`'s rows (where `keep` allows), re-coding its values into this dictionary.
-    mutating func append(_ other: TextColumn, keep: [Bool]?) {
+    mutating func append(_ other: TextColumn, keep: KeptRows?) {
         var remap: [UInt32] = []
         append(other, keep: keep, remap: &remap)
     }
@@ -14,7 +14,7 @@ extension TextColumn {
     /// `remap` in code order, so this dictionary gets them in order of first
     /// appearance as the chunks are appended in order. With an empty `remap`,
     /// `other.values` is the chunk's whole dictionary.
-    mutating func append(_ other: TextColumn, keep: [Bool]?, remap: inout [UInt32]) {
+    mutating func append(_ other: TextColumn, keep: KeptRows?, remap: inout [UInt32]) {
         precondition(other.values.firstCode == remap.count, "a worker's chunks are appended in the order it read them")
         other.values.arena.withUnsafeBytes { arena in
             for c in 0..<other.values.count {
@@ -22,12 +22,8 @@ extension TextColumn {
                 remap.append(values.intern(UnsafeRawBufferPointer(rebasing: arena[lo..<hi]), hash: other.values.hash(of: c)))
             }
         }
-        if let keep {
-            for (r, code) in other.codes.enumerated() where keep[r] { codes.append(remap[Int(code)]) }
-        } else {
-            // Every mapped code is below the dictionary's count.
-            codes.append(other.codes, through: remap, largest: UInt32(max(0, values.count - 1)))
-        }
+        // Every mapped code is below the dictionary's count.
+        codes.append(other.codes, through: remap, largest: UInt32(max(0, values.count - 1)), keep: keep)
     }
 
     /// Appends `n` rows of the empty value.
@@ -39,12 +35,9 @@ extension TextColumn {
 }
 
 extension Array {
-    mutating func append(_ other: [Element], keep: [Bool]?) {
-        if let keep {
-            for (r, v) in other.enumerated() where keep[r] { append(v) }
-        } else {
-            append(contentsOf: other)
-        }
+    mutating func append(_ other: [Element], keep: KeptRows?) {
+        guard let keep else { return append(contentsOf: other) }
+        for run in keep.runs { append(contentsOf: other[run]) }
     }
 }
 
@@ -79,13 +72,13 @@ extension DeclarationTable {
     /// Appends the rows of a chunk table (where `keep` allows). Columns one side
     /// lacks are padded with NaN, country 0 or the empty string.
     mutating func append(_ other: DeclarationTable, keep: [Bool]?, fileIndex file: Int) {
-        append(other, keep: keep, fileIndex: file, remaps: nil)
+        append(other, keep: keep.map(KeptRows.init), fileIndex: file, remaps: nil)
     }
 
     /// `append`, where `remaps` (one per text field) is given when `other`'s
     /// text codes index dictionaries that outlive it (see `TextColumn.append(_:keep:remap:)`).
-    mutating func append(_ other: DeclarationTable, keep: [Bool]?, fileIndex file: Int, remaps: UnsafeMutablePointer<[UInt32]>?) {
-        let added = keep?.filter { $0 }.count ?? other.count
+    mutating func append(_ other: DeclarationTable, keep: KeptRows?, fileIndex file: Int, remaps: UnsafeMutablePointer<[UInt32]>?) {
+        let added = keep?.count ?? other.count
         let before = count
         fileIndex.append(UInt32(truncatingIfNeeded: file), count: added)
         line.append(other.line, keep: keep)

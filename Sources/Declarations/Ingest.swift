@@ -214,7 +214,7 @@ public enum Ingest {
                 }
             }
             if let w = chunk.worker {
-                remaps[w].withUnsafeMutableBufferPointer { table.append(t, keep: keep, fileIndex: fileIndex, remaps: $0.baseAddress!) }
+                remaps[w].withUnsafeMutableBufferPointer { table.append(t, keep: keep.map(KeptRows.init), fileIndex: fileIndex, remaps: $0.baseAddress!) }
             } else {
                 table.append(t, keep: keep, fileIndex: fileIndex)
             }

@@ -229,40 +229,28 @@ extension StringColumn {
         count += 1
     }
 
-    /// Appends `other`'s rows where `keep` allows (all when nil).
-    mutating func append(_ other: StringColumn, keep: [Bool]?) {
+    /// Appends `other`'s rows where `keep` allows (all when nil), a run of kept rows at a time.
+    mutating func append(_ other: StringColumn, keep: KeptRows?) {
         let (target, w) = StringColumn.join(self, other)
         convert(to: target, width: w)
+        let runs = keep?.runs ?? (other.count > 0 ? [0..<other.count] : [])
         guard other.form == form, other.width == width || form == .varying else {
             // `other` in a smaller form (digits into fixed, or into varying).
-            for r in 0..<other.count where keep?[r] ?? true { other.withBytes(r) { appendConverted($0) } }
+            for run in runs { for r in run { other.withBytes(r) { appendConverted($0) } } }
             return
         }
-        count += keep.map { k in (0..<other.count).count { k[$0] } } ?? other.count
+        count += keep?.count ?? other.count
         switch form {
         case .digits:
-            if let keep {
-                for r in 0..<other.count where keep[r] { numbers.append(other.numbers[r]) }
-            } else {
-                numbers.append(contentsOf: other.numbers)
-            }
+            for run in runs { numbers.append(contentsOf: other.numbers[run]) }
         case .fixed:
-            if let keep {
-                for r in 0..<other.count where keep[r] { bytes.append(contentsOf: other.bytes[(r * w)..<((r + 1) * w)]) }
-            } else {
-                bytes.append(contentsOf: other.bytes)
-            }
+            for run in runs { bytes.append(contentsOf: other.bytes[(run.lowerBound * w)..<(run.upperBound * w)]) }
         case .varying:
-            if let keep {
-                for r in 0..<other.count where keep[r] {
-                    bytes.append(contentsOf: other.bytes[other.offsets[r]..<other.offsets[r + 1]])
-                    offsets.append(bytes.count)
-                }
-            } else {
-                let shift = bytes.count
-                bytes.append(contentsOf: other.bytes)
-                offsets.reserveCapacity(offsets.count + other.count)
-                for o in other.offsets.dropFirst() { offsets.append(o + shift) }
+            offsets.reserveCapacity(offsets.count + (keep?.count ?? other.count))
+            for run in runs {
+                let shift = bytes.count - other.offsets[run.lowerBound]
+                bytes.append(contentsOf: other.bytes[other.offsets[run.lowerBound]..<other.offsets[run.upperBound]])
+                for r in run { offsets.append(other.offsets[r + 1] + shift) }
             }
         }
     }

@@ -16,7 +16,7 @@ struct CodeColumnTests {
         #expect(Array(c) == codes)
     }
 
-    @Test("appends one by one, in runs and through a dictionary map widen exactly when a code needs it", arguments: [1, 2, 3, 4] as [UInt64])
+    @Test("appends one by one, in runs and through a dictionary map (all rows or the kept ones) widen exactly when a code needs it", arguments: [1, 2, 3, 4] as [UInt64])
     func appends(seed: UInt64) {
         var rng = SeededRandom(seed: seed)
         var c = CodeColumn()
@@ -36,8 +36,15 @@ struct CodeColumnTests {
             default:
                 let map = (0..<10).map { _ in UInt32.random(in: 0...limit(step), using: &rng) }
                 let source = CodeColumn(narrow: (0..<Int.random(in: 0..<8, using: &rng)).map { _ in UInt16.random(in: 0..<10, using: &rng) })
-                c.append(source, through: map)
-                oracle.append(contentsOf: source.map { map[Int($0)] })
+                if Bool.random(using: &rng) {
+                    c.append(source, through: map)
+                    oracle.append(contentsOf: source.map { map[Int($0)] })
+                } else {
+                    // Only the kept rows, a run at a time.
+                    let keep = source.map { _ in Bool.random(using: &rng) }
+                    c.append(source, through: map, keep: KeptRows(keep))
+                    oracle.append(contentsOf: source.indices.filter { keep[$0] }.map { map[Int(source[$0])] })
+                }
             }
             #expect(Array(c) == oracle, "seed \(seed) step \(step)")
             if step < twoAt { #expect(c.bytesPerCode == 1, "one byte until a code needs 9 bits: seed \(seed) step \(step)") }
@@ -66,5 +73,15 @@ struct CodeColumnTests {
         var e = CodeColumn([9])
         e.append(UInt32.max)
         #expect(e.bytesPerCode == 4 && Array(e) == [9, UInt32.max])
+    }
+
+    @Test("kept rows as runs: every true flag in one run, in order, and nothing else", arguments: [
+        ([], [], 0), ([false, false], [], 0), ([true], [0..<1], 1), ([true, true, false, true], [0..<2, 3..<4], 3),
+        ([false, true, true, true, false, false, true], [1..<4, 6..<7], 4), ([true, false, true, false, true], [0..<1, 2..<3, 4..<5], 3),
+    ] as [([Bool], [Range<Int>], Int)])
+    func keptRuns(keep: [Bool], runs: [Range<Int>], count: Int) {
+        let k = KeptRows(keep)
+        #expect(k.runs == runs && k.count == count)
+        #expect(k.runs.flatMap { Array($0) } == keep.indices.filter { keep[$0] })
     }
 }

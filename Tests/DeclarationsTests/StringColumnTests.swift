@@ -87,7 +87,7 @@ struct StringColumnTests {
             if Bool.random(using: &rng) { c.reserve(additional: values.count, like: chunk) }
             if Bool.random(using: &rng) {
                 let keep = values.map { _ in Bool.random(using: &rng) }
-                c.append(chunk, keep: keep)
+                c.append(chunk, keep: KeptRows(keep))
                 oracle += zip(values, keep).filter(\.1).map(\.0)
             } else {
                 c.append(chunk, keep: nil)
@@ -107,7 +107,7 @@ struct StringColumnTests {
         c.reserve(additional: 100, like: Self.column(digits))
         c.append(Self.column(digits), keep: nil)
         #expect(c.form == .digits)
-        c.append(Self.column(shorter), keep: [false, true])
+        c.append(Self.column(shorter), keep: KeptRows([false, true]))
         #expect(c.form == .varying && Self.strings(c) == digits + ["00007"])
         c.truncate(0)
         #expect(c.count == 0)
