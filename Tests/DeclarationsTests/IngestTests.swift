@@ -615,6 +615,11 @@ struct IngestFallbackTests {
             }
             let da = try #require(other.table.text(.description)), db = try #require(whole.table.text(.description))
             #expect((0..<whole.table.count).allSatisfy { da.string($0) == db.string($0) })
+            // The same dictionaries, values in the same order (first appearance), whoever read which piece.
+            for f in TextField.allCases {
+                let a = other.table.text(f), b = whole.table.text(f)
+                #expect(a?.values.arena == b?.values.arena && a?.values.offsets == b?.values.offsets, "\(f)")
+            }
         }
     }
 
