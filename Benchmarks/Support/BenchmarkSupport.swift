@@ -7,14 +7,26 @@ import Synthetic
 /// `Generator.outputVersion`, so a generator change regenerates instead of
 /// reusing stale files.
 public enum BenchData {
-    public static func folder(rows: Int) -> String {
+    /// With `dirty`, the generator's `--dirty` feed (`bench-ROWS-dirty-vN`): bad rows of every
+    /// kind, stray quotes and repeated keys, listed in its bad_rows.csv.
+    public static func folder(rows: Int, dirty: Bool = false) -> String {
         let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("data/bench-\(rows)-v\(Generator.outputVersion)").path
+            .appendingPathComponent("data/bench-\(rows)\(dirty ? "-dirty" : "")-v\(Generator.outputVersion)").path
         if !FileManager.default.fileExists(atPath: dir + "/declarations.csv") {
             try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            _ = try! Generator.run(GeneratorOptions(rows: rows, seed: 1), into: dir)
+            _ = try! Generator.run(GeneratorOptions(rows: rows, seed: 1, dirty: dirty), into: dir)
         }
         return dir
+    }
+
+    /// The rows of a dirty folder's bad_rows.csv that ingest must reject, by the generator's
+    /// own account (`DirtyKind.expectedHandling`).
+    public static func expectedRejects(dirtyFolder dir: String) -> Int {
+        let text = try! String(contentsOfFile: dir + "/bad_rows.csv", encoding: .utf8)
+        return text.split(separator: "\n").dropFirst().count { line in
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            return fields.count > 3 && DirtyKind(rawValue: String(fields[3]))?.expectedHandling == "reject"
+        }
     }
 
     /// The declarations file of `folder(rows:)`.
