@@ -123,43 +123,44 @@ public struct CodeColumn: Sendable, RandomAccessCollection, Equatable {
     /// codes in this one. `largest`, when known, is the largest code in `map`.
     mutating func append(_ source: CodeColumn, through map: [UInt32], largest: UInt32? = nil, keep: KeptRows? = nil) {
         widen(to: CodeColumn.bytes(for: largest ?? map.max() ?? 0))
-        let runs = keep?.runs ?? (source.count > 0 ? [0..<source.count] : [])
-        let added = keep?.count ?? source.count
         // One loop per pair of widths: a width switch per code read was 3 instructions a code of the merge.
         switch bytesPerCode {
-        case 1: CodeColumn.append(source, through: map, runs: runs, added: added, to: &small)
-        case 2: CodeColumn.append(source, through: map, runs: runs, added: added, to: &narrow)
-        default: CodeColumn.append(source, through: map, runs: runs, added: added, to: &wide)
+        case 1: CodeColumn.append(source, through: map, keep: keep, to: &small)
+        case 2: CodeColumn.append(source, through: map, keep: keep, to: &narrow)
+        default: CodeColumn.append(source, through: map, keep: keep, to: &wide)
         }
     }
 
-    /// `map[source[k]]` for every `k` of `runs` (`added` in all), appended to
-    /// `destination` (whose width holds every mapped code).
-    private static func append<D: FixedWidthInteger>(_ source: CodeColumn, through map: [UInt32], runs: [Range<Int>], added: Int,
-                                                     to destination: inout [D]) {
+    /// `map[source[k]]` for every (kept) `k`, appended to `destination` (whose width holds every mapped code).
+    private static func append<D: FixedWidthInteger>(_ source: CodeColumn, through map: [UInt32], keep: KeptRows?, to destination: inout [D]) {
         switch source.bytesPerCode {
-        case 1: append(source.small, through: map, runs: runs, added: added, to: &destination)
-        case 2: append(source.narrow, through: map, runs: runs, added: added, to: &destination)
-        default: append(source.wide, through: map, runs: runs, added: added, to: &destination)
+        case 1: append(source.small, through: map, keep: keep, to: &destination)
+        case 2: append(source.narrow, through: map, keep: keep, to: &destination)
+        default: append(source.wide, through: map, keep: keep, to: &destination)
         }
     }
 
     @inline(__always)
-    private static func append<S: FixedWidthInteger, D: FixedWidthInteger>(_ source: [S], through map: [UInt32], runs: [Range<Int>],
-                                                                           added: Int, to destination: inout [D]) {
+    private static func append<S: FixedWidthInteger, D: FixedWidthInteger>(_ source: [S], through map: [UInt32], keep: KeptRows?,
+                                                                           to destination: inout [D]) {
         var at = destination.count
-        destination.append(contentsOf: repeatElement(0, count: added))
+        destination.append(contentsOf: repeatElement(0, count: keep?.count ?? source.count))
         source.withUnsafeBufferPointer { src in
             map.withUnsafeBufferPointer { map in
                 destination.withUnsafeMutableBufferPointer { dst in
-                    // safe: the runs lie within source and hold `added` rows, the room appended to dst;
-                    // every code of source indexes map, and every mapped code fits D (the column was
-                    // widened for the largest).
-                    for run in runs {
-                        for k in run {
+                    // safe: the kept rows lie within source and number as many as the room appended to
+                    // dst; every code of source indexes map, and every mapped code fits D (the column
+                    // was widened for the largest).
+                    func copy(_ rows: Range<Int>) {
+                        for k in rows {
                             dst[at] = D(truncatingIfNeeded: map[Int(src[k])])
                             at &+= 1
                         }
+                    }
+                    if let keep {
+                        for run in keep.runs { copy(run) }
+                    } else {
+                        copy(0..<src.count)
                     }
                 }
             }
