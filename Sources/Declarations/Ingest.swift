@@ -157,7 +157,7 @@ public enum Ingest {
             table.truncate(rows: rows)
             try rejects.truncate(to: mark)
             rejectCounts = counts
-            keys = KeySet(capacity: rows)
+            keys.removeAll()
             for r in 0..<rows {
                 _ = keys.insert(table.keyHash(r), row: Int32(r)) { _ in false }
             }

@@ -42,6 +42,19 @@ struct KeySet {
         }
     }
 
+    /// Slots in the table (a power of two; up to three quarters hold keys before it grows).
+    var slotCount: Int { table.count }
+
+    /// Forgets every key and keeps the room. Ingest sizes the table for a whole file
+    /// before its first wave; when that wave meets a stray quote and the file is read
+    /// again in pieces (`Ingest.Merge.truncate`), a fresh table grew back to 10M keys by
+    /// fourteen doublings, rehashing at each, on fresh huge pages every time.
+    mutating func removeAll() {
+        // Fresh pages cost nothing until written; zeroing these would fault them all in.
+        if count > 0 { table = HugePageWords(count: table.count) }
+        count = 0
+    }
+
     /// Asks for the slot an insert of hash `h` reads first to be brought into
     /// cache: at 10M keys the table is 128 MB and every insert misses it, so
     /// the merge asks a few rows ahead and the misses overlap.

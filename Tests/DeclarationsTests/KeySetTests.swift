@@ -49,6 +49,22 @@ struct KeySetTests {
         #expect(c.insert(UInt64(42) << 32 | 7, row: 2201) { _ in true } == 42)
     }
 
+    @Test("removing every key keeps the room: the keys are gone, the table stays its size, and a copy keeps its keys", arguments: [0, 1, 5000])
+    func removeAll(keys n: Int) {
+        var a = KeySet(capacity: 16)
+        a.reserve(100_000)
+        let slots = a.slotCount
+        for row in 0..<n { #expect(a.insert(UInt64(row) << 32 | 9, row: Int32(row)) { _ in true } == nil) }
+        let copy = a
+        a.removeAll()
+        #expect(a.count == 0 && a.slotCount == slots)
+        // Every key is new again, and inserting them does not grow the table.
+        for row in 0..<n { #expect(a.insert(UInt64(row) << 32 | 9, row: Int32(row)) { _ in true } == nil) }
+        #expect(a.count == n && a.slotCount == slots)
+        var b = copy
+        #expect(n == 0 || b.insert(UInt64(n - 1) << 32 | 9, row: Int32(n)) { _ in true } == Int32(n - 1))
+    }
+
     @Test("huge-page words start zeroed, hold what is written, and copy", arguments: [1, 1000, 300_000])
     func hugePageWords(count: Int) {
         let w = CSVCore.HugePageWords(count: count)
