@@ -3,27 +3,49 @@ import Dispatch
 extension TextColumn {
     /// Appends `other`'s rows (where `keep` allows), re-coding its values into this dictionary.
     mutating func append(_ other: TextColumn, keep: KeptRows?) {
-        var remap: [UInt32] = []
-        append(other, keep: keep, remap: &remap)
+        var fresh = WorkerCodes()
+        append(other, keep: keep, codes: &fresh)
     }
 
     /// Appends `other`'s rows, whose codes index a dictionary that outlives
-    /// chunks (a worker's): `remap` maps its codes to this dictionary's, and
-    /// `other.values` holds the values from code `remap.count` on (the ones
-    /// earlier chunks of that dictionary did not have); they are added to
-    /// `remap` in code order, so this dictionary gets them in order of first
-    /// appearance as the chunks are appended in order. With an empty `remap`,
-    /// `other.values` is the chunk's whole dictionary.
-    mutating func append(_ other: TextColumn, keep: KeptRows?, remap: inout [UInt32]) {
-        precondition(other.values.firstCode == remap.count, "a worker's chunks are appended in the order it read them")
-        other.values.arena.withUnsafeBytes { arena in
-            for c in 0..<other.values.count {
-                let lo = other.values.offsets[c], hi = other.values.offsets[c + 1]
-                remap.append(values.intern(UnsafeRawBufferPointer(rebasing: arena[lo..<hi]), hash: other.values.hash(of: c)))
+    /// chunks (a worker's): `codes.remap` maps its codes to this dictionary's, and
+    /// `other.values` holds the values from code `codes.remap.count` on (the ones
+    /// earlier chunks of that dictionary did not have); they are added in code
+    /// order, so this dictionary gets them in order of first appearance as the
+    /// chunks are appended in order. With empty `codes`, `other.values` is the
+    /// chunk's whole dictionary. Once a chunk of that dictionary was dropped
+    /// (`WorkerCodes.drop`), values are placed at their first use, row by row.
+    mutating func append(_ other: TextColumn, keep: KeptRows?, codes map: inout WorkerCodes) {
+        precondition(other.values.firstCode == map.remap.count, "a worker's chunks are appended in the order it read them")
+        if map.hasOrphans {
+            placeInRowOrder(other, &map)
+        } else {
+            other.values.arena.withUnsafeBytes { arena in
+                for c in 0..<other.values.count {
+                    let lo = other.values.offsets[c], hi = other.values.offsets[c + 1]
+                    map.remap.append(values.intern(UnsafeRawBufferPointer(rebasing: arena[lo..<hi]), hash: other.values.hash(of: c)))
+                }
             }
         }
-        // Every mapped code is below the dictionary's count.
-        codes.append(other.codes, through: remap, largest: UInt32(max(0, values.count - 1)), keep: keep)
+        // Every code the rows use is placed, below the dictionary's count.
+        codes.append(other.codes, through: map.remap, largest: UInt32(max(0, values.count - 1)), keep: keep)
+    }
+
+    /// Places `other`'s new values and the unplaced values its rows use at their
+    /// first use, in row order (every row, kept or not: the order code-order
+    /// placing gives when nothing was dropped, since a chunk's new codes follow
+    /// its rows).
+    private mutating func placeInRowOrder(_ other: TextColumn, _ map: inout WorkerCodes) {
+        let base = map.remap.count
+        map.remap.append(contentsOf: repeatElement(WorkerCodes.unplaced, count: other.values.count))
+        for r in 0..<other.codes.count {
+            let c = Int(other.codes[r])
+            guard map.remap[c] == WorkerCodes.unplaced else { continue }
+            let (source, k) = c >= base ? (other.values, c - base) : map.orphan(c)
+            map.remap[c] = source.arena.withUnsafeBytes { arena in
+                values.intern(UnsafeRawBufferPointer(rebasing: arena[source.offsets[k]..<source.offsets[k + 1]]), hash: source.hash(of: k))
+            }
+        }
     }
 
     /// Appends `n` rows of the empty value.
@@ -76,8 +98,8 @@ extension DeclarationTable {
     }
 
     /// `append`, where `remaps` (one per text field) is given when `other`'s
-    /// text codes index dictionaries that outlive it (see `TextColumn.append(_:keep:remap:)`).
-    mutating func append(_ other: DeclarationTable, keep: KeptRows?, fileIndex file: Int, remaps: UnsafeMutablePointer<[UInt32]>?) {
+    /// text codes index dictionaries that outlive it (see `TextColumn.append(_:keep:codes:)`).
+    mutating func append(_ other: DeclarationTable, keep: KeptRows?, fileIndex file: Int, remaps: UnsafeMutablePointer<WorkerCodes>?) {
         let added = keep?.count ?? other.count
         let before = count
         fileIndex.append(UInt32(truncatingIfNeeded: file), count: added)
@@ -102,7 +124,7 @@ extension DeclarationTable {
             DispatchQueue.concurrentPerform(iterations: fields.count) { k in
                 let f = fields[k]
                 if let o = other.text[f] {
-                    if let remaps { shared[f]!.append(o, keep: keep, remap: &remaps[f]) } else { shared[f]!.append(o, keep: keep) }
+                    if let remaps { shared[f]!.append(o, keep: keep, codes: &remaps[f]) } else { shared[f]!.append(o, keep: keep) }
                 } else {
                     shared[f]!.pad(added)
                 }

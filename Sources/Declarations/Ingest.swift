@@ -149,8 +149,22 @@ public enum Ingest {
         var rejectCounts: [RejectReason: Int] = [:]
         var keys = KeySet(capacity: 1 << 16)
         /// Per worker of the current file, per text field: the worker
-        /// dictionary's codes in the table's (`TextColumn.append(_:keep:remap:)`).
-        var remaps: [[[UInt32]]] = []
+        /// dictionary's codes in the table's (`TextColumn.append(_:keep:codes:)`).
+        var remaps: [[WorkerCodes]] = []
+
+        /// Fresh maps for `threads` workers with fresh dictionaries.
+        mutating func resetWorkers(_ threads: Int) {
+            remaps = Array(repeating: Array(repeating: WorkerCodes(), count: ChunkColumns.textWidth), count: threads)
+        }
+
+        /// A chunk read into a worker's dictionaries that is not appended: the
+        /// values it added wait, unplaced, for a later chunk of that worker to use them.
+        mutating func drop(_ chunk: ChunkResult) {
+            guard let w = chunk.worker else { return }
+            for f in TextField.allCases.map(\.rawValue) {
+                if let column = chunk.table.text[f] { remaps[w][f].drop(column.values) }
+            }
+        }
 
         /// Drops rows, rejects and keys added after a mark (dictionary values stay, unused).
         mutating func truncate(rows: Int, rejects mark: RejectStore.Mark, counts: [RejectReason: Int]) throws(IngestError) {
@@ -308,7 +322,7 @@ public enum Ingest {
             // the merge only the values it added; the merge keeps each worker's codes
             // in the table's (`TextColumn.append(_:keep:remap:)`).
             let dictionaries = (0..<threads).map { _ in InternerSet(count: ChunkColumns.textWidth, capacity: 64) }
-            merged.remaps = Array(repeating: Array(repeating: [], count: ChunkColumns.textWidth), count: threads)
+            merged.resetWorkers(threads)
             // Wave k is merged (serially, in order) on its own thread while wave k + 1
             // is parsed on every core, so no core waits for the merge.
             var pending: (outputs: [ChunkResult], first: Int, end: Int)? = nil
@@ -403,14 +417,19 @@ public enum Ingest {
                 r.blankLines = s.summary.blankLines
                 return (r, s.next, s.nextLine)
             }
-            /// A piece's records; `spoiled`: the worker whose dictionaries a visit that gave up
-            /// left values in (the merge never sees them).
-            typealias Segment = (start: Int, stop: Int, result: ChunkResult, next: Int, nextLine: Int, spoiled: Int?)
+            /// A piece's records; `dropped`: what a visit that gave up had added to its
+            /// worker's dictionaries (`Merge.drop`).
+            typealias Segment = (start: Int, stop: Int, result: ChunkResult, next: Int, nextLine: Int, dropped: ChunkResult?)
             /// Chunk `c` of `plan` (records from `start`, a guessed record start, to `stop`) by the
             /// SIMD path, each record with irregular quoting by the scalar machine where it lies.
-            let simd = { @Sendable (plan: TokenizerPlan, c: Int, start: Int, stop: Int, nextLine: Int, worker: (Int, InternerSet)?) -> Segment? in
+            let simd = { @Sendable (plan: TokenizerPlan, c: Int, start: Int, stop: Int, nextLine: Int, worker: (Int, InternerSet)?) -> (Segment?, dropped: ChunkResult?) in
                 var builder = parser.builder(skipHeader: start == 0, expectedRows: (stop - start) / rowBytes + 16, dictionaries: worker?.1)
-                guard let s = Tokenizer.visitChunk(shared, dialect: dialect, plan: plan, chunk: c, recovering: true, visitor: &builder) else { return nil }
+                guard let s = Tokenizer.visitChunk(shared, dialect: dialect, plan: plan, chunk: c, recovering: true, visitor: &builder) else {
+                    guard let worker else { return (nil, nil) }
+                    var gaveUp = builder.finish()
+                    gaveUp.worker = worker.0
+                    return (nil, gaveUp)
+                }
                 // Where the scalar piece would end: after the last record when it runs past
                 // the piece (a guess inside a quoted field), else at the next piece's start.
                 let end = max(builder.lastEnd, stop)
@@ -419,49 +438,43 @@ public enum Ingest {
                 r.blankLines = s.blankLines
                 r.recovered = s.recovered
                 r.worker = worker?.0
-                return (start, stop, r, end, nextLine + extra, nil)
+                return ((start, stop, r, end, nextLine + extra, nil), nil)
             }
             /// Piece `k`'s records: by the SIMD path, recovering (`simd`), into `worker`'s
             /// dictionaries when given; by the scalar path under `--scalar-tokenizer`, or if a
             /// recovering visit ever gave up.
             let readPiece = { @Sendable (k: Int, plan: TokenizerPlan, line: Int, nextLine: Int, worker: (Int, InternerSet)?) -> Segment in
                 let start = starts[k], stopAfter = k + 1 < starts.count ? starts[k + 1] : shared.count
-                if !options.scalarTokenizer, let segment = simd(plan, k, start, stopAfter, nextLine, worker) { return segment }
+                var dropped: ChunkResult? = nil
+                if !options.scalarTokenizer {
+                    let (segment, gaveUp) = simd(plan, k, start, stopAfter, nextLine, worker)
+                    if let segment { return segment }
+                    dropped = gaveUp
+                }
                 let r = read(start, line, stopAfter)
-                return (start, stopAfter, r.result, r.next, r.nextLine, options.scalarTokenizer ? nil : worker?.0)
+                return (start, stopAfter, r.result, r.next, r.nextLine, dropped)
             }
             // As on the SIMD path, each worker keeps its text dictionaries from piece to
             // piece (a fresh dictionary per piece made the merge intern every piece's
             // values again: 8% of a dirty 10M-row ingest), and wave k is merged on its own
             // thread while wave k + 1 is read. A piece the merge does not take as read (its
-            // guessed start was wrong, or its visit gave up) leaves values in its worker's
-            // dictionaries that the merge never sees: that worker's dictionaries of that
-            // generation are stale. Its later pieces read with them (in this wave and the
-            // next, read meanwhile) are read again on their own, and the worker starts the
-            // wave after with fresh dictionaries, a generation on.
-            var dictionaries = (0..<threads).map { _ in InternerSet(count: ChunkColumns.textWidth, capacity: 64) }
-            var generations = Array(repeating: 0, count: threads)
-            merged.remaps = Array(repeating: Array(repeating: [], count: ChunkColumns.textWidth), count: threads)
-            /// Stale (worker, generation) pairs, as generation × threads + worker.
-            var stale = Set<Int>()
-            typealias Wave = (outputs: [Segment], first: Int, plan: TokenizerPlan, lines: [Int], generations: [Int])
+            // guessed start was wrong, or its visit gave up) is dropped: the values it added
+            // to its worker's dictionaries are placed at their first use by that worker's
+            // later pieces (`WorkerCodes`).
+            let dictionaries = (0..<threads).map { _ in InternerSet(count: ChunkColumns.textWidth, capacity: 64) }
+            merged.resetWorkers(threads)
+            typealias Wave = (outputs: [Segment], first: Int)
             var expected = resume
             /// Merges a wave's pieces in order (on the merge thread).
             func mergeWave(_ wave: Wave, into merged: inout Merge) throws(IngestError) {
-                for (j, segment) in wave.outputs.enumerated() {
-                    let key = segment.result.worker.map { wave.generations[$0] * threads + $0 }
-                    if let w = segment.spoiled { stale.insert(wave.generations[w] * threads + w) }
+                for segment in wave.outputs {
+                    if let gaveUp = segment.dropped { merged.drop(gaveUp) }
                     var out = (result: segment.result, next: segment.next, nextLine: segment.nextLine)
                     if segment.start != expected.start {
                         // The guess fell inside a quoted field, or the segment before ran past it.
-                        if let key { stale.insert(key) }
+                        merged.drop(segment.result)
                         guard expected.start < segment.stop else { continue }   // its records were all read with the one before
                         out = read(expected.start, expected.line, segment.stop)
-                    } else if let key, stale.contains(key) {
-                        // Its codes may use values of a piece the merge dropped: read again, on its own.
-                        let k = wave.first + j
-                        let again = readPiece(k, wave.plan, wave.lines[k], k + 1 < starts.count ? wave.lines[k + 1] : 0, nil)
-                        out = (again.result, again.next, again.nextLine)
                     }
                     try mergeResult(out.result, into: &merged)
                     expected = (out.next, out.nextLine)
@@ -476,7 +489,7 @@ public enum Ingest {
                 let upper = min(starts.count, next + threads * 4)
                 var failure: IngestError? = nil
                 let wave: Wave = withUnsafeMutablePointer(to: &merged) { m in
-                    // safe: only the merge thread touches `merged`, `expected`, `stale` and `account` until `wait` returns.
+                    // safe: only the merge thread touches `merged`, `expected` and `account` until `wait` returns.
                     nonisolated(unsafe) let target = m
                     nonisolated(unsafe) let merge = { [pending] in
                         do throws(IngestError) { if let pending { try mergeWave(pending, into: &target.pointee) } } catch { failure = error }
@@ -495,15 +508,9 @@ public enum Ingest {
                         readPiece(k, read.plan, read.lines[k], k + 1 < starts.count ? read.lines[k + 1] : 0, (w, read.dictionaries[w]))
                     }
                     group.wait()
-                    return (outputs, next, read.plan, read.lines, generations)
+                    return (outputs, next)
                 }
                 if let failure { throw failure }
-                // Workers found stale start the next wave with fresh dictionaries.
-                for w in 0..<threads where stale.contains(generations[w] * threads + w) {
-                    generations[w] += 1
-                    dictionaries[w] = InternerSet(count: ChunkColumns.textWidth, capacity: 64)
-                    merged.remaps[w] = Array(repeating: [], count: ChunkColumns.textWidth)
-                }
                 pending = wave
                 next = upper
             }
