@@ -151,16 +151,11 @@ public struct CodeColumn: Sendable, RandomAccessCollection, Equatable {
                     // safe: the kept rows lie within source and number as many as the room appended to
                     // dst; every code of source indexes map, and every mapped code fits D (the column
                     // was widened for the largest).
-                    func copy(_ rows: Range<Int>) {
-                        for k in rows {
+                    KeptRows.forEachRun(keep, rows: src.count) { run in
+                        for k in run {
                             dst[at] = D(truncatingIfNeeded: map[Int(src[k])])
                             at &+= 1
                         }
-                    }
-                    if let keep {
-                        for run in keep.runs { copy(run) }
-                    } else {
-                        copy(0..<src.count)
                     }
                 }
             }

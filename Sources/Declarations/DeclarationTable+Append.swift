@@ -58,8 +58,7 @@ extension TextColumn {
 
 extension Array {
     mutating func append(_ other: [Element], keep: KeptRows?) {
-        guard let keep else { return append(contentsOf: other) }
-        for run in keep.runs { append(contentsOf: other[run]) }
+        KeptRows.forEachRun(keep, rows: other.count) { append(contentsOf: other[$0]) }
     }
 }
 

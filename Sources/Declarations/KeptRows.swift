@@ -30,4 +30,15 @@ struct KeptRows: Sendable {
         self.runs = runs
         self.count = count
     }
+
+    /// Calls `body` with each run of kept rows among `rows` rows: `keep`'s runs,
+    /// or all the rows as one run when `keep` is nil (nothing allocated for it).
+    @inline(__always)
+    static func forEachRun(_ keep: KeptRows?, rows: Int, _ body: (Range<Int>) -> Void) {
+        guard let keep else {
+            if rows > 0 { body(0..<rows) }
+            return
+        }
+        for run in keep.runs { body(run) }
+    }
 }

@@ -233,44 +233,26 @@ extension StringColumn {
     mutating func append(_ other: StringColumn, keep: KeptRows?) {
         let (target, w) = StringColumn.join(self, other)
         convert(to: target, width: w)
-        guard let keep else { return append(other) }
-        let runs = keep.runs
         guard other.form == form, other.width == width || form == .varying else {
             // `other` in a smaller form (digits into fixed, or into varying).
-            for run in runs { for r in run { other.withBytes(r) { appendConverted($0) } } }
+            KeptRows.forEachRun(keep, rows: other.count) { run in
+                for r in run { other.withBytes(r) { appendConverted($0) } }
+            }
             return
         }
-        count += keep.count
+        count += keep?.count ?? other.count
         switch form {
         case .digits:
-            for run in runs { numbers.append(contentsOf: other.numbers[run]) }
+            KeptRows.forEachRun(keep, rows: other.count) { numbers.append(contentsOf: other.numbers[$0]) }
         case .fixed:
-            for run in runs { bytes.append(contentsOf: other.bytes[(run.lowerBound * w)..<(run.upperBound * w)]) }
+            KeptRows.forEachRun(keep, rows: other.count) { bytes.append(contentsOf: other.bytes[($0.lowerBound * w)..<($0.upperBound * w)]) }
         case .varying:
-            for run in runs {
+            offsets.reserveCapacity(offsets.count + (keep?.count ?? other.count))
+            KeptRows.forEachRun(keep, rows: other.count) { run in
                 let shift = bytes.count - other.offsets[run.lowerBound]
                 bytes.append(contentsOf: other.bytes[other.offsets[run.lowerBound]..<other.offsets[run.upperBound]])
                 for r in run { offsets.append(other.offsets[r + 1] + shift) }
             }
-        }
-    }
-
-    /// Appends all of `other`'s rows, already converted to this column's form.
-    private mutating func append(_ other: StringColumn) {
-        guard other.form == form, other.width == width || form == .varying else {
-            // `other` in a smaller form (digits into fixed, or into varying).
-            for r in 0..<other.count { other.withBytes(r) { appendConverted($0) } }
-            return
-        }
-        count += other.count
-        switch form {
-        case .digits: numbers.append(contentsOf: other.numbers)
-        case .fixed: bytes.append(contentsOf: other.bytes)
-        case .varying:
-            let shift = bytes.count
-            bytes.append(contentsOf: other.bytes)
-            offsets.reserveCapacity(offsets.count + other.count)
-            for o in other.offsets.dropFirst() { offsets.append(o + shift) }
         }
     }
 
