@@ -10,8 +10,12 @@ public struct ByteInterner: Sendable {
     /// `offsets[c] ..< offsets[c + 1]` are the bytes of code `c`.
     public private(set) var offsets: [Int] = [0]
     private var hashes: [UInt64] = []
-    /// Open addressing: high 32 bits of the hash, low 32 bits code + 1; 0 = empty.
-    /// Keeping hash bits in the slot means a probe touches one array, not two.
+    /// Open addressing, two words per slot: the high 32 bits of the hash above
+    /// code + 1 (0: empty), then the value's place in the arena (offset above
+    /// its length, `farPlace` when it does not fit). A probe touches one
+    /// array, and a match goes straight to the value's bytes: two dependent
+    /// reads per lookup, where a slot of code only (then `offsets`, then the
+    /// bytes) took three.
     private var slots: [UInt64]
     private var mask: Int
     /// Every short value's code, in front of the table.
@@ -23,7 +27,7 @@ public struct ByteInterner: Sendable {
     public init(capacity: Int = 64) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = [UInt64](repeating: 0, count: size)
+        slots = [UInt64](repeating: 0, count: 2 * size)
         mask = size - 1
     }
 
@@ -76,39 +80,48 @@ public struct ByteInterner: Sendable {
         let tag = h & 0xFFFF_FFFF_0000_0000
         var i = Int(truncatingIfNeeded: h) & mask
         while true {
-            let s = slots[i]
+            let s = slots[i &* 2]
             if s == 0 { break }
-            if s & 0xFFFF_FFFF_0000_0000 == tag {
-                let c = Int(truncatingIfNeeded: s & 0xFFFF_FFFF) - 1
-                if equal(c, bytes) { return UInt32(c) }
+            if s & 0xFFFF_FFFF_0000_0000 == tag, equal(place: slots[i &* 2 &+ 1], s, bytes) {
+                return UInt32(truncatingIfNeeded: s & 0xFFFF_FFFF) &- 1
             }
             i = (i + 1) & mask
         }
         let code = UInt32(count)
         longest = max(longest, bytes.count)
         if bytes.count <= WordIndex.longest { short.add(WordIndex.word(bytes), count: bytes.count, code: code) }
+        let at = arena.count
         arena.append(contentsOf: bytes)
         offsets.append(arena.count)
         hashes.append(h)
-        slots[i] = tag | UInt64(code + 1)
-        if count * 2 > slots.count { grow() }
+        slots[i &* 2] = tag | UInt64(code + 1)
+        slots[i &* 2 &+ 1] = ByteInterner.place(at: at, count: bytes.count)
+        // Grown at three quarters full: a probe of two-word slots stays within a cache line or two.
+        if count &* 4 > (mask &+ 1) &* 3 { grow() }
         return code
     }
+
+    /// A slot's second word: the value's arena offset above its length, or
+    /// `farPlace` for a value of 65,535 bytes or more (then read through `offsets`).
+    @inline(__always)
+    static func place(at offset: Int, count: Int) -> UInt64 {
+        count < 0xFFFF ? UInt64(truncatingIfNeeded: offset) << 16 | UInt64(truncatingIfNeeded: count) : farPlace
+    }
+
+    static let farPlace = UInt64(0xFFFF)
 
     /// `intern` of `n` values in turn, `views[k]` for k in 0..<n, with
     /// `code(k, c)` receiving each code: the codes interning them one by one
     /// gives. `hashes` is room for `n` hashes.
     ///
-    /// A lookup is three dependent reads (the table slot, the value's bounds,
-    /// its bytes), each a cache miss once a dictionary outgrows the L2 cache:
-    /// they were over half of ingest's text interning. So this hashes all the
-    /// values first, asking for each one's first table slot; then, in a pass of
-    /// its own, asks for the bounds of each value whose slot matches and, sixteen
-    /// places behind, for that value's bytes; then looks the values up. Their
-    /// misses overlap instead of following one another. Dictionaries of up to
-    /// `cachedValues` values skip the middle pass. The prefetches are hints read
-    /// through the current table; an insertion between one and its lookup only
-    /// makes it useless.
+    /// A lookup is two dependent reads (the table slot, the value's bytes),
+    /// each a cache miss once a dictionary outgrows the L2 cache. So this
+    /// hashes all the values first, asking for each one's first table slot;
+    /// then, in a pass of its own, asks for the bytes of each value whose slot
+    /// matches; then looks the values up. Their misses overlap instead of
+    /// following one another. Dictionaries of up to `cachedValues` values skip
+    /// the middle pass. The prefetches are hints read through the current
+    /// table; an insertion between one and its lookup only makes it useless.
     @inline(__always)
     mutating func intern(_ n: Int, views: UnsafePointer<UnsafeRawBufferPointer>, hashes scratch: UnsafeMutablePointer<UInt64>,
                          _ code: (Int, UInt32) -> Void) {
@@ -118,27 +131,21 @@ public struct ByteInterner: Sendable {
             for k in 0..<n where views[k].count > WordIndex.longest {
                 let h = ByteInterner.hash(views[k])
                 scratch[k] = h
-                Prefetch.read(s.baseAddress! + (Int(truncatingIfNeeded: h) & mask))
+                Prefetch.read(s.baseAddress! + (Int(truncatingIfNeeded: h) & mask) &* 2)
             }
         }
-        // The bounds of each value whose first slot matches, asked for D places
-        // ahead of its bytes, which are asked for here too: by the lookups below,
-        // the block's slots, bounds and bytes are all on their way or in cache.
-        // A small dictionary (units, currencies, ports: all of it in the L1
-        // cache) skips this pass; it would only add work.
+        // The bytes of each value whose first slot matches (the slot holds
+        // their place): by the lookups below, the block's slots and bytes are
+        // all on their way or in cache. A small dictionary (all of it in the
+        // L1 cache) skips this pass; it would only add work.
         if count > ByteInterner.cachedValues {
-            let d = 16
-            for k in 0..<(n &+ d) {
-                if k < n, views[k].count > WordIndex.longest, let c = firstMatch(scratch[k]) {
-                    offsets.withUnsafeBufferPointer { Prefetch.read($0.baseAddress! + c) }
-                }
-                if k >= d, views[k &- d].count > WordIndex.longest, let c = firstMatch(scratch[k &- d]) {
-                    let lo = offsets[c], hi = offsets[c &+ 1]
-                    if hi > lo {
-                        arena.withUnsafeBufferPointer { a in
-                            Prefetch.read(a.baseAddress! + lo)
-                            Prefetch.read(a.baseAddress! + (hi &- 1))
-                        }
+            arena.withUnsafeBufferPointer { a in
+                for k in 0..<n where views[k].count > WordIndex.longest {
+                    let p = firstMatch(scratch[k])
+                    if p != 0, p != ByteInterner.farPlace {
+                        let lo = Int(truncatingIfNeeded: p >> 16), m = Int(truncatingIfNeeded: p & 0xFFFF)
+                        Prefetch.read(a.baseAddress! + lo)
+                        Prefetch.read(a.baseAddress! + (lo &+ m &- 1))
                     }
                 }
             }
@@ -168,13 +175,14 @@ public struct ByteInterner: Sendable {
     /// without being asked for.
     static let cachedValues = 512
 
-    /// The code in the slot a lookup of hash `h` reads first, if its hash bits
-    /// match (the value is then most likely that code's).
+    /// The place (`place(at:count:)`) in the slot a lookup of hash `h` reads
+    /// first, if its hash bits match (the value is then most likely there); 0 if not.
     @inline(__always)
-    private func firstMatch(_ h: UInt64) -> Int? {
-        let s = slots[Int(truncatingIfNeeded: h) & mask]
-        guard s != 0, s & 0xFFFF_FFFF_0000_0000 == h & 0xFFFF_FFFF_0000_0000 else { return nil }
-        return Int(truncatingIfNeeded: s & 0xFFFF_FFFF) &- 1
+    private func firstMatch(_ h: UInt64) -> UInt64 {
+        let i = Int(truncatingIfNeeded: h) & mask
+        let s = slots[i &* 2]
+        guard s != 0, s & 0xFFFF_FFFF_0000_0000 == h & 0xFFFF_FFFF_0000_0000 else { return 0 }
+        return slots[i &* 2 &+ 1]
     }
 
     public mutating func intern(_ text: String) -> UInt32 {
@@ -188,7 +196,20 @@ public struct ByteInterner: Sendable {
     /// The value of `code` as a `String` (invalid UTF-8 repaired).
     public func string(_ code: UInt32) -> String { String(decoding: bytes(code), as: UTF8.self) }
 
+    /// Whether the value at `place` (of the slot whose first word is `s`) is `bytes`.
     @inline(__always)
+    private func equal(place: UInt64, _ s: UInt64, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard place != ByteInterner.farPlace else { return equal(Int(truncatingIfNeeded: s & 0xFFFF_FFFF) &- 1, bytes) }
+        guard Int(truncatingIfNeeded: place & 0xFFFF) == bytes.count else { return false }
+        guard bytes.count > 0 else { return true }
+        let lo = Int(truncatingIfNeeded: place >> 16)
+        return arena.withUnsafeBufferPointer { a in
+            // safe: a place's offset and length lie within the arena.
+            memcmpBytes(UnsafeRawPointer(a.baseAddress! + lo), bytes.baseAddress!, bytes.count)
+        }
+    }
+
+    @inline(never)
     private func equal(_ c: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
         let lo = offsets[c], hi = offsets[c + 1]
         guard hi - lo == bytes.count else { return false }
@@ -200,14 +221,15 @@ public struct ByteInterner: Sendable {
     }
 
     private mutating func grow() {
-        let size = slots.count * 2
-        slots = [UInt64](repeating: 0, count: size)
+        let size = (mask + 1) * 2
+        slots = [UInt64](repeating: 0, count: 2 * size)
         mask = size - 1
         for c in 0..<count {
             let h = hashes[c]
             var i = Int(truncatingIfNeeded: h) & mask
-            while slots[i] != 0 { i = (i + 1) & mask }
-            slots[i] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(c + 1)
+            while slots[i &* 2] != 0 { i = (i + 1) & mask }
+            slots[i &* 2] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(c + 1)
+            slots[i &* 2 &+ 1] = ByteInterner.place(at: offsets[c], count: offsets[c + 1] - offsets[c])
         }
     }
 

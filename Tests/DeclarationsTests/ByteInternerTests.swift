@@ -134,6 +134,49 @@ struct ByteInternerTests {
         #expect((0..<interner.count).map { interner.string(UInt32($0)) } == ["a", "bc", "", "longer than eight bytes", "longer than eight bytez"])
     }
 
+    /// A slot holds a value's length in 16 bits; from 65,535 bytes on, the
+    /// value is found through `offsets` instead (`farPlace`).
+    @Test("values at and past the slot's length limit keep their codes, in batches, across growth", arguments: [
+        [0, 9, 65_534, 65_535, 65_536, 70_000],
+        [65_535, 65_535, 1, 65_536, 65_534],
+    ])
+    func longValues(lengths: [Int]) {
+        // Each length twice: the same bytes, then one byte changed at the end (same hash tag unlikely,
+        // same length certain), interned among enough short values that the table grows in between.
+        var values: [[UInt8]] = []
+        for (k, n) in lengths.enumerated() {
+            let v = (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ k) }
+            values.append(v)
+            if n > 0 { var w = v; w[n - 1] ^= 1; values.append(w) }
+            for j in 0..<40 { values.append(Array("filler \(k) \(j)".utf8)) }
+        }
+        let rows = values + values.reversed()
+        var expectedMap: [[UInt8]: UInt32] = [:]
+        let expected = rows.map { r -> UInt32 in
+            if let c = expectedMap[r] { return c }
+            expectedMap[r] = UInt32(expectedMap.count)
+            return UInt32(expectedMap.count - 1)
+        }
+        var one = ByteInterner(capacity: 2)
+        #expect(rows.map { r in r.withUnsafeBytes { one.intern($0) } } == expected)
+        for c in 0..<one.count { #expect(Array(one.bytes(UInt32(c))) == rows[expected.firstIndex(of: UInt32(c))!]) }
+        var batch = ByteInterner(capacity: 2), codes: [UInt32] = []
+        let copies = rows.map { r -> UnsafeMutableRawBufferPointer in
+            let p = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, r.count), alignment: 1)
+            p.copyBytes(from: r)
+            return p
+        }
+        defer { copies.forEach { $0.deallocate() } }
+        let views = rows.indices.map { UnsafeRawBufferPointer(start: copies[$0].baseAddress, count: rows[$0].count) }
+        var hashes = [UInt64](repeating: 0, count: rows.count)
+        views.withUnsafeBufferPointer { v in
+            hashes.withUnsafeMutableBufferPointer { h in
+                batch.intern(rows.count, views: v.baseAddress!, hashes: h.baseAddress!) { _, c in codes.append(c) }
+            }
+        }
+        #expect(codes == expected)
+    }
+
     @Test("batch interning gives the codes one-by-one interning gives: runs, empty values, growth mid-batch, every batch size", arguments: [1, 2, 3] as [UInt64])
     func batchAgainstOneByOne(seed: UInt64) {
         var rng = SeededRandom(seed: seed)
