@@ -84,6 +84,41 @@ struct ByteInternerTests {
         }
     }
 
+    /// Codes in order of first appearance: what interning must give.
+    static func firstAppearance(_ rows: [[UInt8]]) -> [UInt32] {
+        var seen: [[UInt8]: UInt32] = [:]
+        return rows.map { r in
+            if let c = seen[r] { return c }
+            seen[r] = UInt32(seen.count)
+            return UInt32(seen.count - 1)
+        }
+    }
+
+    /// `rows` interned `batch` at a time (`intern(_:views:hashes:_:)`), each
+    /// row's bytes in a buffer of its own, so equal values lie at different addresses.
+    static func internInBatches(_ rows: [[UInt8]], batch: Int, into interner: inout ByteInterner) -> [UInt32] {
+        let copies = rows.map { r -> UnsafeMutableRawBufferPointer in
+            let p = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, r.count), alignment: 1)
+            p.copyBytes(from: r)
+            return p
+        }
+        defer { copies.forEach { $0.deallocate() } }
+        var codes = [UInt32](repeating: .max, count: rows.count)
+        var first = 0
+        while first < rows.count {
+            let n = min(batch, rows.count - first)
+            let views = (first..<first + n).map { UnsafeRawBufferPointer(start: copies[$0].baseAddress, count: rows[$0].count) }
+            var hashes = [UInt64](repeating: 0, count: n)
+            views.withUnsafeBufferPointer { v in
+                hashes.withUnsafeMutableBufferPointer { h in
+                    interner.intern(n, views: v.baseAddress!, hashes: h.baseAddress!) { k, c in codes[first + k] = c }
+                }
+            }
+            first += n
+        }
+        return codes
+    }
+
     @Test("short and long values, one by one and in batches, get the codes of a dictionary oracle: first appearance, row order", arguments: [1, 2] as [UInt64])
     func shortAndLongAgainstOracle(seed: UInt64) {
         var rng = SeededRandom(seed: seed)
@@ -91,35 +126,12 @@ struct ByteInternerTests {
         // first size, so it grows), zero bytes inside, equal prefixes of different lengths.
         let pool: [[UInt8]] = (0..<3_000).map { _ in (0..<Int.random(in: 0...12, using: &rng)).map { _ in [0, 65, 66][Int.random(in: 0...2, using: &rng)] } }
         let rows = (0..<20_000).map { _ in pool[Int.random(in: 0..<pool.count, using: &rng)] }
-        var oracle: [[UInt8]: UInt32] = [:]
-        let expected = rows.map { r -> UInt32 in
-            if let c = oracle[r] { return c }
-            oracle[r] = UInt32(oracle.count)
-            return UInt32(oracle.count - 1)
-        }
+        let expected = Self.firstAppearance(rows)
         var one = ByteInterner(capacity: 2)
         #expect(rows.map { r in r.withUnsafeBytes { one.intern($0) } } == expected)
         for batch in [1, 7, 2048] {
             var interner = ByteInterner(capacity: 2)
-            var codes = [UInt32](repeating: .max, count: rows.count)
-            var first = 0
-            while first < rows.count {
-                let n = min(batch, rows.count - first)
-                let copies = (first..<first + n).map { k -> UnsafeMutableRawBufferPointer in
-                    let p = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, rows[k].count), alignment: 1)
-                    p.copyBytes(from: rows[k])
-                    return p
-                }
-                let views = (0..<n).map { UnsafeRawBufferPointer(start: copies[$0].baseAddress, count: rows[first + $0].count) }
-                var hashes = [UInt64](repeating: 0, count: n)
-                views.withUnsafeBufferPointer { v in
-                    hashes.withUnsafeMutableBufferPointer { h in
-                        interner.intern(n, views: v.baseAddress!, hashes: h.baseAddress!) { k, c in codes[first + k] = c }
-                    }
-                }
-                copies.forEach { $0.deallocate() }
-                first += n
-            }
+            let codes = Self.internInBatches(rows, batch: batch, into: &interner)
             #expect(codes == expected, "batch \(batch)")
             #expect(interner.longest == 12)
         }
@@ -141,40 +153,24 @@ struct ByteInternerTests {
         [65_535, 65_535, 1, 65_536, 65_534],
     ])
     func longValues(lengths: [Int]) {
-        // Each length twice: the same bytes, then one byte changed at the end (same hash tag unlikely,
-        // same length certain), interned among enough short values that the table grows in between.
+        // Each length twice: the same bytes, then one byte changed at the end (same length), among
+        // enough other values that the table grows in between and batches take the prefetch pass.
         var values: [[UInt8]] = []
         for (k, n) in lengths.enumerated() {
             let v = (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ k) }
             values.append(v)
             if n > 0 { var w = v; w[n - 1] ^= 1; values.append(w) }
-            for j in 0..<40 { values.append(Array("filler \(k) \(j)".utf8)) }
+            for j in 0..<100 { values.append(Array("filler \(k) \(j)".utf8)) }
         }
         let rows = values + values.reversed()
-        var expectedMap: [[UInt8]: UInt32] = [:]
-        let expected = rows.map { r -> UInt32 in
-            if let c = expectedMap[r] { return c }
-            expectedMap[r] = UInt32(expectedMap.count)
-            return UInt32(expectedMap.count - 1)
-        }
+        let expected = Self.firstAppearance(rows)
         var one = ByteInterner(capacity: 2)
         #expect(rows.map { r in r.withUnsafeBytes { one.intern($0) } } == expected)
         for c in 0..<one.count { #expect(Array(one.bytes(UInt32(c))) == rows[expected.firstIndex(of: UInt32(c))!]) }
-        var batch = ByteInterner(capacity: 2), codes: [UInt32] = []
-        let copies = rows.map { r -> UnsafeMutableRawBufferPointer in
-            let p = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, r.count), alignment: 1)
-            p.copyBytes(from: r)
-            return p
+        for batch in [1, 5, rows.count] {
+            var interner = ByteInterner(capacity: 2)
+            #expect(Self.internInBatches(rows, batch: batch, into: &interner) == expected, "batch \(batch)")
         }
-        defer { copies.forEach { $0.deallocate() } }
-        let views = rows.indices.map { UnsafeRawBufferPointer(start: copies[$0].baseAddress, count: rows[$0].count) }
-        var hashes = [UInt64](repeating: 0, count: rows.count)
-        views.withUnsafeBufferPointer { v in
-            hashes.withUnsafeMutableBufferPointer { h in
-                batch.intern(rows.count, views: v.baseAddress!, hashes: h.baseAddress!) { _, c in codes.append(c) }
-            }
-        }
-        #expect(codes == expected)
     }
 
     @Test("batch interning gives the codes one-by-one interning gives: runs, empty values, growth mid-batch, every batch size", arguments: [1, 2, 3] as [UInt64])
@@ -192,26 +188,7 @@ struct ByteInternerTests {
         let expected = rows.map { r in r.withUnsafeBytes { oracle.intern($0) } }
         for batch in [1, 2, 5, 9, 64, 2048] {
             var interner = ByteInterner(capacity: 2)
-            var codes = [UInt32](repeating: .max, count: rows.count)
-            // Each row's bytes in a buffer of its own, so equal values lie at different addresses.
-            let copies = rows.map { r -> UnsafeMutableRawBufferPointer in
-                let p = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, r.count), alignment: 1)
-                p.copyBytes(from: r)
-                return p
-            }
-            defer { copies.forEach { $0.deallocate() } }
-            var first = 0
-            while first < rows.count {
-                let n = min(batch, rows.count - first)
-                let views = (first..<first + n).map { UnsafeRawBufferPointer(start: copies[$0].baseAddress, count: rows[$0].count) }
-                var hashes = [UInt64](repeating: 0, count: n)
-                views.withUnsafeBufferPointer { v in
-                    hashes.withUnsafeMutableBufferPointer { h in
-                        interner.intern(n, views: v.baseAddress!, hashes: h.baseAddress!) { k, c in codes[first + k] = c }
-                    }
-                }
-                first += n
-            }
+            let codes = Self.internInBatches(rows, batch: batch, into: &interner)
             #expect(codes == expected, "batch \(batch)")
             #expect(interner.count == oracle.count)
             #expect(interner.count > ByteInterner.cachedValues)

@@ -26,6 +26,27 @@ public enum BuiltBinary {
         return candidates[0].appendingPathComponent("tradescan")
     }
 
+    /// A fresh temporary folder (`prefix`) and, in its `data` folder, the files
+    /// `tradescan generate` writes for these options: the setup of most CLI tests.
+    /// Throws with the generator's error when it fails.
+    public static func generated(_ prefix: String, rows: Int, seed: Int, dirty: Bool = false) throws -> (tmp: TemporaryDirectory, data: String) {
+        let tmp = try TemporaryDirectory(prefix)
+        let data = tmp.file("data")
+        let r = try run(["generate", "--rows", String(rows), "--seed", String(seed), "--out", data] + (dirty ? ["--dirty"] : []))
+        guard r.status == 0 else {
+            tmp.remove()
+            throw GenerateFailed(status: r.status, stderr: r.stderr)
+        }
+        return (tmp, data)
+    }
+
+    /// `generated` could not write its data.
+    public struct GenerateFailed: Error, CustomStringConvertible {
+        public var status: Int32
+        public var stderr: String
+        public var description: String { "tradescan generate exited \(status): \(stderr)" }
+    }
+
     /// Runs `tradescan` with `arguments`, optional standard input, and an
     /// environment overlay; waits for it to finish.
     public static func run(

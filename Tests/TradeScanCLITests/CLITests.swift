@@ -57,10 +57,8 @@ struct CLITests {
 
     @Test("fit --model does not replace an input or a file that is not a model; it replaces an earlier model")
     func fitModelTarget() throws {
-        let tmp = try TemporaryDirectory("cli-fit-target")
+        let (tmp, data) = try BuiltBinary.generated("cli-fit-target", rows: 2000, seed: 3)
         defer { tmp.remove() }
-        let data = tmp.file("data")
-        #expect(try BuiltBinary.run(["generate", "--rows", "2000", "--seed", "3", "--out", data]).status == 0)
         let history = data + "/declarations.csv"
         let before = try Data(contentsOf: URL(fileURLWithPath: history))
         let overInput = try BuiltBinary.run(["fit", history, "--model", history])

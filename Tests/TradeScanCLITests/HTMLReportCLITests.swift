@@ -41,10 +41,8 @@ private func runChromium(_ args: [String]) throws -> (stdout: String, stderr: St
 struct HTMLReportCLITests {
     @Test("the page renders (screenshot), runs no script, and a <script> planted in a description shows as text")
     func chromiumRendersSafely() throws {
-        let tmp = try TemporaryDirectory("cli-html")
+        let (tmp, data) = try BuiltBinary.generated("cli-html", rows: 8000, seed: 15)
         defer { tmp.remove() }
-        let data = tmp.file("data")
-        #expect(try BuiltBinary.run(["generate", "--rows", "8000", "--seed", "15", "--out", data]).status == 0)
         #expect(try BuiltBinary.run(["scan", data + "/declarations.csv", "--out", tmp.file("first"), "--quiet"]).status == 0)
         // Plant markup in the description of the top-ranked row.
         let top = try CSVTable.read(tmp.file("first/ranked.csv"))

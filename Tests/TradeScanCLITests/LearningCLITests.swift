@@ -75,10 +75,8 @@ struct LearningCLITests {
 
     @Test("scan --labels on generated data learns from the planted patterns; same seed, same report")
     func labelsOnGenerated() throws {
-        let tmp = try TemporaryDirectory("cli-labels")
+        let (tmp, data) = try BuiltBinary.generated("cli-labels", rows: 8000, seed: 5)
         defer { tmp.remove() }
-        let data = tmp.file("data")
-        #expect(try BuiltBinary.run(["generate", "--rows", "8000", "--seed", "5", "--out", data]).status == 0)
         let args = ["scan", data + "/declarations.csv", "--parties", data + "/restricted_parties.csv", "--labels", data + "/labels.csv", "--quiet"]
         let a = try BuiltBinary.run(args + ["--out", tmp.file("a")])
         #expect(a.status == 0, "\(a.stderr)")

@@ -12,10 +12,8 @@ private func text(_ path: String, replacing root: String) throws -> String {
 struct ReportCLITests {
     @Test("fit then score on the same data gives the same ranking as scan, byte for byte")
     func fitScoreEqualsScan() throws {
-        let tmp = try TemporaryDirectory("cli-fit-score")
+        let (tmp, data) = try BuiltBinary.generated("cli-fit-score", rows: 30000, seed: 12)
         defer { tmp.remove() }
-        let data = tmp.file("data")
-        #expect(try BuiltBinary.run(["generate", "--rows", "30000", "--seed", "12", "--out", data]).status == 0)
         let common = [data + "/declarations.csv", "--parties", data + "/restricted_parties.csv"]
         let scan = try BuiltBinary.run(["scan"] + common + ["--out", tmp.file("scan")])
         #expect(scan.status == 0, "\(scan.stderr)")
@@ -35,10 +33,8 @@ struct ReportCLITests {
 
     @Test("score refuses a model of another schema or version, naming the fields; a bad --weight is a usage error")
     func modelErrors() throws {
-        let tmp = try TemporaryDirectory("cli-model-errors")
+        let (tmp, data) = try BuiltBinary.generated("cli-model-errors", rows: 5000, seed: 13)
         defer { tmp.remove() }
-        let data = tmp.file("data")
-        #expect(try BuiltBinary.run(["generate", "--rows", "5000", "--seed", "13", "--out", data]).status == 0)
         #expect(try BuiltBinary.run(["fit", data + "/declarations.csv", "--model", tmp.file("m.json"), "--quiet"]).status == 0)
         // The same feed without its description column.
         let table = try CSVTable.read(data + "/declarations.csv")
@@ -84,10 +80,8 @@ struct ReportCLITests {
 
     @Test("lanes follow the inspection budget; exploration picks are seeded; --previous marks flags new or repeated")
     func lanesExploreAndPrevious() throws {
-        let tmp = try TemporaryDirectory("cli-lanes")
+        let (tmp, data) = try BuiltBinary.generated("cli-lanes", rows: 20000, seed: 14)
         defer { tmp.remove() }
-        let data = tmp.file("data")
-        #expect(try BuiltBinary.run(["generate", "--rows", "20000", "--seed", "14", "--out", data]).status == 0)
         let input = data + "/declarations.csv"
         func lanes(_ dir: String) throws -> (table: CSVTable, lane: Int, explore: Int, previous: Int) {
             let t = try CSVTable.read(dir + "/ranked.csv")
@@ -136,10 +130,8 @@ struct ReportCLITests {
 
     @Test("golden outputs: the top of ranked.csv, parties.csv, corridors.csv and summary.md of a fixed run")
     func golden() throws {
-        let tmp = try TemporaryDirectory("cli-golden")
+        let (tmp, data) = try BuiltBinary.generated("cli-golden", rows: 6000, seed: 21)
         defer { tmp.remove() }
-        let data = tmp.file("data")
-        #expect(try BuiltBinary.run(["generate", "--rows", "6000", "--seed", "21", "--out", data]).status == 0)
         let r = try BuiltBinary.run(["scan", data + "/declarations.csv", "--parties", data + "/restricted_parties.csv",
                                      "--out", tmp.file("s"), "--explore", "0.1", "--seed", "9"])
         #expect(r.status == 0, "\(r.stderr)")

@@ -7,10 +7,8 @@ import Testing
 struct ScanCLITests {
     @Test("scan writes a ranked list of every accepted row that evaluate can read; a run over the reject rate writes no ranking")
     func scan() throws {
-        let tmp = try TemporaryDirectory("cli-scan")
+        let (tmp, data) = try BuiltBinary.generated("cli-scan", rows: 30000, seed: 5, dirty: true)
         defer { tmp.remove() }
-        let data = tmp.file("data")
-        #expect(try BuiltBinary.run(["generate", "--rows", "30000", "--seed", "5", "--dirty", "--out", data]).status == 0)
         let out = tmp.file("scan")
         let r = try BuiltBinary.run(["scan", data + "/declarations.csv", "--out", out])
         #expect(r.status == 0, "\(r.stderr)")
@@ -61,10 +59,8 @@ struct ScanCLITests {
 
     @Test("--explain: ranked.csv lists every row either way; reasons and ranked.jsonl cover the explained rows only")
     func explainScope() throws {
-        let tmp = try TemporaryDirectory("cli-explain")
+        let (tmp, data) = try BuiltBinary.generated("cli-explain", rows: 8000, seed: 6)
         defer { tmp.remove() }
-        let data = tmp.file("data")
-        #expect(try BuiltBinary.run(["generate", "--rows", "8000", "--seed", "6", "--out", data]).status == 0)
         func scan(_ explain: String?) throws -> (csv: CSVTable, jsonl: [[String: Any]], summary: String) {
             let out = tmp.file("s-\(explain ?? "default")")
             let r = try BuiltBinary.run(["scan", data + "/declarations.csv", "--out", out, "--quiet", "--amber-rate", "0.005"] + (explain.map { ["--explain", $0] } ?? []))
@@ -123,10 +119,8 @@ struct ScanSkipCLITests {
 struct InterruptedScanTests {
     @Test("a scan killed mid-way leaves the previous report folder intact and no partial one")
     func sigkill() throws {
-        let tmp = try TemporaryDirectory("cli-kill")
+        let (tmp, data) = try BuiltBinary.generated("cli-kill", rows: 150000, seed: 3)
         defer { tmp.remove() }
-        let data = tmp.file("data")
-        #expect(try BuiltBinary.run(["generate", "--rows", "150000", "--seed", "3", "--out", data]).status == 0)
         let out = tmp.file("report")
         #expect(try BuiltBinary.run(["scan", data + "/declarations.csv", "--out", out]).status == 0)
         let before = try Data(contentsOf: URL(fileURLWithPath: out + "/ranked.csv"))
@@ -159,10 +153,8 @@ struct InterruptedScanTests {
 struct ScanPartiesCLITests {
     @Test("--parties adds restricted_party screening; a bad list exits 65 with its line")
     func parties() throws {
-        let tmp = try TemporaryDirectory("cli-parties")
+        let (tmp, data) = try BuiltBinary.generated("cli-parties", rows: 20000, seed: 6)
         defer { tmp.remove() }
-        let data = tmp.file("data")
-        #expect(try BuiltBinary.run(["generate", "--rows", "20000", "--seed", "6", "--out", data]).status == 0)
         let r = try BuiltBinary.run(["scan", data + "/declarations.csv", "--parties", data + "/restricted_parties.csv", "--out", tmp.file("s")])
         #expect(r.status == 0, "\(r.stderr)")
         let ranked = try CSVTable.read(tmp.file("s") + "/ranked.csv")
@@ -182,10 +174,8 @@ struct ScanPartiesCLITests {
 struct OutputFolderGuardTests {
     @Test("--out over other files, over the input or over the current folder stops before the work and deletes nothing; an earlier run's outputs are replaced")
     func guarded() throws {
-        let tmp = try TemporaryDirectory("cli-out-guard")
+        let (tmp, data) = try BuiltBinary.generated("cli-out-guard", rows: 3000, seed: 4)
         defer { tmp.remove() }
-        let data = tmp.file("data")
-        #expect(try BuiltBinary.run(["generate", "--rows", "3000", "--seed", "4", "--out", data]).status == 0)
         let input = data + "/declarations.csv"
         let inputBytes = try Data(contentsOf: URL(fileURLWithPath: input))
 
@@ -253,10 +243,8 @@ struct OutputFolderGuardTests {
 struct AbsurdValueTests {
     @Test("absurd values are scored and explained, every row, without a trap; numbers of 10^15 or more are rejected at their line")
     func absurdValues() throws {
-        let tmp = try TemporaryDirectory("cli-absurd")
+        let (tmp, data) = try BuiltBinary.generated("cli-absurd", rows: 4000, seed: 6)
         defer { tmp.remove() }
-        let data = tmp.file("data")
-        #expect(try BuiltBinary.run(["generate", "--rows", "4000", "--seed", "6", "--out", data]).status == 0)
         let table = try CSVTable.read(data + "/declarations.csv")
         func col(_ name: String) -> Int { table.header.firstIndex(of: name)! }
         var rows = table.rows

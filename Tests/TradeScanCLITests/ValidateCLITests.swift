@@ -7,10 +7,8 @@ import Testing
 struct ValidateCLITests {
     @Test("accounting on stdout, rejects.csv and summary.md written, exit 65 beyond the reject rate")
     func validate() throws {
-        let tmp = try TemporaryDirectory("cli-validate")
+        let (tmp, data) = try BuiltBinary.generated("cli-validate", rows: 20000, seed: 2, dirty: true)
         defer { tmp.remove() }
-        let data = tmp.file("data")
-        #expect(try BuiltBinary.run(["generate", "--rows", "20000", "--seed", "2", "--dirty", "--out", data]).status == 0)
         let out = tmp.file("v")
         let ok = try BuiltBinary.run(["validate", data + "/declarations.csv", "--out", out, "--verbose"])
         #expect(ok.status == 0, "\(ok.stderr)")
