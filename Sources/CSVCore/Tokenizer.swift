@@ -250,6 +250,17 @@ public struct TokenizerPlan: Sendable {
                                 map: Tokenizer.ChunkMap = { n, body in (0..<n).map(body) }) {
         plan.extend(through: j, bytes, dialect: dialect, kernel: kernel, map: map)
     }
+
+    /// The quotes and LFs of chunk `j`: what `extend` counts, for a caller that
+    /// counts chunks on threads of its own and hands the counts to `advance` in order.
+    public func counts(ofChunk j: Int, _ bytes: UnsafeRawBufferPointer, dialect: Dialect = .comma) -> (quotes: UInt64, newlines: UInt64) {
+        ChunkPlan.count(bytes, plan.chunks[j].start..<plan.chunks[j].end, quote: dialect.quote, kernel: kernel)
+    }
+
+    /// Plans the next chunk (`planned`) from the counts of the one before it (`counts(ofChunk: planned − 1)`).
+    public mutating func advance(_ counts: (quotes: UInt64, newlines: UInt64)) {
+        plan.advance(counts)
+    }
 }
 
 /// Chunks of a buffer with the quote state at each chunk's first byte, from a
@@ -297,28 +308,35 @@ struct ChunkPlan: Sendable {
             // The chunks read by the counts (a reference, released before they are updated below).
             let chunks = self.chunks
             counts = map(last - first) { k in
-                let r = chunks[first + k].start..<chunks[first + k].end
-                var q: UInt64 = 0, n: UInt64 = 0
-                if !r.isEmpty {
-                    let p = shared.baseAddress!.assumingMemoryBound(to: UInt8.self) + r.lowerBound
-                    #if arch(x86_64)
-                    if kernel.isAVX512 {
-                        tradescan_count_quotes_newlines_avx512(p, r.count, quote, &q, &n)
-                    } else {
-                        tradescan_count_quotes_newlines(p, r.count, quote, &q, &n)
-                    }
-                    #else
-                    tradescan_count_quotes_newlines(p, r.count, quote, &q, &n)
-                    #endif
-                }
-                return (q, n)
+                ChunkPlan.count(shared, chunks[first + k].start..<chunks[first + k].end, quote: quote, kernel: kernel)
             }
         }
-        for (k, c) in counts.enumerated() {
-            let before = self.chunks[first + k]
-            self.chunks[first + k + 1].insideQuotes = before.insideQuotes != (c.quotes & 1 == 1)
-            self.chunks[first + k + 1].newlinesBefore = before.newlinesBefore + Int(c.newlines)
+        for c in counts { advance(c) }
+    }
+
+    /// Plans chunk `planned` from the counts of chunk `planned − 1`.
+    mutating func advance(_ c: (quotes: UInt64, newlines: UInt64)) {
+        precondition(planned < chunks.count, "every chunk is planned")
+        let before = chunks[planned - 1]
+        chunks[planned].insideQuotes = before.insideQuotes != (c.quotes & 1 == 1)
+        chunks[planned].newlinesBefore = before.newlinesBefore + Int(c.newlines)
+        planned += 1
+    }
+
+    /// The quotes and LFs in `r` of `bytes`.
+    static func count(_ bytes: UnsafeRawBufferPointer, _ r: Range<Int>, quote: UInt8, kernel: IndexKernel) -> (quotes: UInt64, newlines: UInt64) {
+        var q: UInt64 = 0, n: UInt64 = 0
+        guard !r.isEmpty else { return (0, 0) }
+        let p = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self) + r.lowerBound
+        #if arch(x86_64)
+        if kernel.isAVX512 {
+            tradescan_count_quotes_newlines_avx512(p, r.count, quote, &q, &n)
+        } else {
+            tradescan_count_quotes_newlines(p, r.count, quote, &q, &n)
         }
-        planned = last + 1
+        #else
+        tradescan_count_quotes_newlines(p, r.count, quote, &q, &n)
+        #endif
+        return (q, n)
     }
 }

@@ -269,9 +269,9 @@ public enum Ingest {
                                  keepRejects: keepRejects, dialect: dialect)
         let threads = options.threads > 0 ? options.threads : System.cores
 
-        // Parallel SIMD path in waves of chunks, each wave merged as it lands (so
-        // chunk columns are freed and their memory reused); any irregular chunk
-        // sends the whole file to the scalar path.
+        // Parallel SIMD path: chunks merged in order as they land (so chunk columns
+        // are freed and their memory reused); at the first irregular chunk the
+        // rest of the file goes to the pieces path.
         // Bytes per row, from the first 64 KiB, to size columns and tables once.
         let sample = min(buffer.count, 1 << 16)
         var sampleLines = 0
@@ -305,88 +305,65 @@ public enum Ingest {
         var resume = (start: 0, line: 1)
         if simd {
             let size = max(1 << 16, min(options.chunkSize, buffer.count / max(1, threads * 2) + 1))
-            // The chunks' quote and line counts are taken a wave at a time, just
-            // before the wave is parsed: its pages are mapped once for both passes,
-            // and its bytes are still in cache for the parse. Waves' pages are
-            // dropped once merged, so the mapped file never sits in resident memory whole.
-            var plan = Tokenizer.chunks(buffer, chunkSize: size, kernel: options.indexKernel)
+            // The chunks are read by a pipeline (`ChunkPipeline`) and merged here, in order, as
+            // they land. The worker that takes a chunk counts its quotes and line feeds just
+            // before it reads it: its pages are mapped once for both passes, and its bytes are
+            // still in cache for the parse. A merged chunk's pages are dropped, so the mapped
+            // file never sits in resident memory whole.
+            let plan = Tokenizer.chunks(buffer, chunkSize: size, kernel: options.indexKernel)
             // safe: the input bytes are read-only while the chunks are parsed.
             nonisolated(unsafe) let shared = buffer
             // Where this file's rows start, to undo them if the file turns out irregular.
             let mark = (rows: merged.table.count, rejects: merged.rejects.mark, counts: merged.rejectCounts)
             let checkpointAccount = account
-            var next = 0
-            let wave = threads * 4
             // Each worker keeps its text dictionaries from chunk to chunk of the file
             // (a chunk's values are mostly ones its worker has seen), and a chunk hands
             // the merge only the values it added; the merge keeps each worker's codes
             // in the table's (`TextColumn.append(_:keep:remap:)`).
             let dictionaries = (0..<threads).map { _ in InternerSet(count: ChunkColumns.textWidth, capacity: 64) }
             merged.resetWorkers(threads)
-            // Wave k is merged (serially, in order) on its own thread while wave k + 1
-            // is parsed on every core, so no core waits for the merge.
-            var pending: (outputs: [ChunkResult], first: Int, end: Int)? = nil
+            // Up to eight chunks a worker read ahead of the merge (the waves this replaced held as many).
+            let pipeline = ChunkPipeline<ChunkResult>(buffer, plan: plan, dialect: dialect, threads: threads, window: threads * 8)
+            pipeline.start { w, j, plan in
+                var builder = parser.builder(skipHeader: j == 0, expectedRows: plan.range(j).count / rowBytes + 16,
+                                             dictionaries: dictionaries[w])
+                guard let s = Tokenizer.visitChunk(shared, dialect: dialect, plan: plan, chunk: j, visitor: &builder) else { return nil }
+                var r = builder.finish()
+                r.blankLines = s.blankLines
+                r.worker = w
+                return r
+            }
             // Where the merged chunks' visits stopped: the first record or blank line at or
             // after the last merged chunk's end (see `resume` below).
             var stopped = (at: 0, chunk: -1)
-            func finishPending(_ merged: inout Merge) throws(IngestError) {
-                guard let p = pending else { return }
-                pending = nil
-                for (k, r) in p.outputs.enumerated() {
+            do {
+                defer { pipeline.finish() }
+                for j in 0..<pipeline.count {
+                    guard let r = pipeline.result(j) else { simd = false; break }
                     try mergeResult(r, into: &merged)
                     // A chunk's visit takes the blank lines that start before its end, as a scalar piece does.
                     var at = max(stopped.at, r.end)
-                    let end = plan.range(p.first + k).upperBound
+                    let end = plan.range(j).upperBound
                     while at < end {
                         if buffer[at] == 0x0A { at += 1 } else if buffer[at] == 0x0D && at + 1 < buffer.count && buffer[at + 1] == 0x0A { at += 2 } else { break }
                     }
-                    stopped = (at >= end ? at : -1, p.first + k)   // -1: content the visit did not take (cannot resume there)
+                    stopped = (at >= end ? at : -1, j)   // -1: content the visit did not take (cannot resume there)
+                    input.release(before: end)
+                    options.progress?(IngestProgress(fileIndex: fileIndex, bytesDone: end, bytesTotal: buffer.count, rows: merged.table.count))
                 }
-                input.release(before: p.end)
-                options.progress?(IngestProgress(fileIndex: fileIndex, bytesDone: p.end, bytesTotal: buffer.count, rows: merged.table.count))
             }
-            while next < plan.count && simd {
-                let upper = min(plan.count, next + wave)
-                plan.extend(through: upper - 1, buffer, dialect: dialect, map: { n, body in Parallel.map(0..<n, threads: threads, body) })
-                let wavePlan = plan
-                var failure: IngestError? = nil
-                let outputs: [ChunkResult?] = try withUnsafeMutablePointer(to: &merged) { m throws(IngestError) in
-                    // safe: only the merge thread touches `merged`, `account` and `pending` until `wait` returns.
-                    nonisolated(unsafe) let target = m
-                    nonisolated(unsafe) let merge = { do throws(IngestError) { try finishPending(&target.pointee) } catch { failure = error } }
-                    let group = DispatchGroup()
-                    if pending != nil { DispatchQueue.global().async(group: group) { merge() } }
-                    let outputs = Parallel.workers(next..<upper, threads: threads) { w, j -> ChunkResult? in
-                        var builder = parser.builder(skipHeader: j == 0, expectedRows: wavePlan.range(j).count / rowBytes + 16,
-                                                     dictionaries: dictionaries[w])
-                        guard let s = Tokenizer.visitChunk(shared, dialect: dialect, plan: wavePlan, chunk: j, visitor: &builder) else { return nil }
-                        var r = builder.finish()
-                        r.blankLines = s.blankLines
-                        r.worker = w
-                        return r
-                    }
-                    group.wait()
-                    return outputs
+            if !simd {
+                if stopped.chunk >= 0 && stopped.at > 0 {
+                    // The chunks merged so far stay: the pieces path reads on from where their visits stopped.
+                    resume = (stopped.at, pipeline.plan.line(ofChunk: stopped.chunk)
+                              + Tokenizer.newlines(in: buffer, range: plan.range(stopped.chunk).lowerBound..<stopped.at, kernel: options.indexKernel))
+                } else {
+                    try merged.truncate(rows: mark.rows, rejects: mark.rejects, counts: mark.counts)   // the scalar path reads it again
+                    account = checkpointAccount
+                    recordBase = 0
+                    reserved = false
                 }
-                if let failure { throw failure }
-                if outputs.contains(where: { $0 == nil }) {
-                    simd = false
-                    if stopped.chunk >= 0 && stopped.at > 0 {
-                        // The waves merged so far stay: the pieces path reads on from where their visits stopped.
-                        resume = (stopped.at, plan.line(ofChunk: stopped.chunk)
-                                  + Tokenizer.newlines(in: buffer, range: plan.range(stopped.chunk).lowerBound..<stopped.at, kernel: options.indexKernel))
-                    } else {
-                        try merged.truncate(rows: mark.rows, rejects: mark.rejects, counts: mark.counts)   // the scalar path reads it again
-                        account = checkpointAccount
-                        recordBase = 0
-                        reserved = false
-                    }
-                    break
-                }
-                pending = (outputs.map { $0! }, next, plan.range(upper - 1).upperBound)
-                next = upper
             }
-            if simd { try finishPending(&merged) }
         }
         if !simd { account.simd = false }
         if !simd && resume.start < buffer.count {

@@ -1,0 +1,138 @@
+import CSVCore
+import Dispatch
+import Synchronization
+
+/// The SIMD path's chunks read by worker threads and handed to one merging
+/// thread in chunk order, with no barrier between waves of chunks.
+///
+/// A worker waits until fewer than `window` chunks are read and not merged,
+/// takes the next chunk and counts its quotes and line feeds, which give the
+/// next chunk's start state (`TokenizerPlan.advance`). It then waits until
+/// its own chunk's start state is known and reads the chunk. The merger takes
+/// the results in order as they land (`result`). Before, the chunks went in
+/// waves of eight: each wave's quotes counted, then its chunks read while the
+/// wave before was merged, and every core waited at the end of each wave for
+/// the slowest chunk and the merge.
+///
+/// No wait can go on for ever. Room is taken before a chunk, so the chunks
+/// holding room are the ones after the merged chunks, in order: the next
+/// chunk to merge has room or is not taken yet, and then a worker holding
+/// room takes it. Chunks are handed out in order and each one's counts are
+/// published before its worker waits again, so a chunk's start state comes.
+final class ChunkPipeline<Result: Sendable>: @unchecked Sendable {
+    // safe to share: `state` is behind its mutex; `results[j]` is written by the one worker that
+    // took chunk j before it signals `done[j]`, and read by the merger only after waiting on it.
+    private struct State {
+        var plan: TokenizerPlan
+        var next = 0
+        var stopped = false
+        /// Counts published out of order, waiting for the chunks before theirs.
+        var counts: [Int: (quotes: UInt64, newlines: UInt64)] = [:]
+    }
+
+    private let state: Mutex<State>
+    /// Chunk ranges (fixed from the start), read without the lock.
+    private let ranges: TokenizerPlan
+    private let bytes: UnsafeRawBufferPointer
+    private let dialect: Dialect
+    private let results: UnsafeMutableBufferPointer<Result?>
+    /// Signalled once chunk j's start state is known.
+    private let ready: [DispatchSemaphore]
+    /// Signalled once chunk j's result is stored.
+    private let done: [DispatchSemaphore]
+    /// Room for chunks read but not merged.
+    private let room = DispatchSemaphore(value: 0)
+    private let threads: Int
+    private let group = DispatchGroup()
+
+    /// The chunks of `plan` (whose first chunk's start state is known), read
+    /// on `threads` threads, at most `window` of them read and not merged.
+    init(_ bytes: UnsafeRawBufferPointer, plan: TokenizerPlan, dialect: Dialect, threads: Int, window: Int) {
+        precondition(plan.planned >= 1 && window >= 1 && threads >= 1)
+        self.bytes = bytes
+        self.dialect = dialect
+        self.threads = threads
+        ranges = plan
+        state = Mutex(State(plan: plan))
+        results = .allocate(capacity: plan.count)
+        results.initialize(repeating: nil)
+        ready = (0..<plan.count).map { _ in DispatchSemaphore(value: 0) }
+        done = (0..<plan.count).map { _ in DispatchSemaphore(value: 0) }
+        for j in 0..<min(plan.planned, plan.count) { ready[j].signal() }
+        for _ in 0..<window { room.signal() }
+    }
+
+    deinit {
+        results.deinitialize()
+        results.deallocate()
+    }
+
+    /// Number of chunks.
+    var count: Int { ranges.count }
+
+    /// Starts the workers: `read(worker, chunk, plan)` reads a chunk whose
+    /// start state `plan` knows, or returns nil when its quoting is irregular.
+    /// Worker `w` reads its chunks in increasing order, on one thread at a time.
+    func start(_ read: @escaping @Sendable (_ worker: Int, _ chunk: Int, _ plan: TokenizerPlan) -> Result?) {
+        for w in 0..<threads {
+            DispatchQueue.global().async(group: group) { [self] in
+                while true {
+                    // Room first, then a chunk: the room is held by the chunks after the merged
+                    // ones, in order, so the next chunk to merge always has it.
+                    room.wait()
+                    guard let j = take() else { room.signal(); return }
+                    if j + 1 < count { publish(j, ranges.counts(ofChunk: j, bytes, dialect: dialect)) }
+                    ready[j].wait()
+                    let (plan, stopped) = state.withLock { ($0.plan, $0.stopped) }
+                    results[j] = stopped ? nil : read(w, j, plan)
+                    done[j].signal()
+                }
+            }
+        }
+    }
+
+    /// Chunk j's result, once it is read (the merger calls this for 0, 1, 2…
+    /// in turn, each after merging the one before). nil: its quoting is
+    /// irregular. The chunk before it is merged by now: its room goes to the
+    /// next chunk to be read, so the chunks read and not merged, the one
+    /// being merged included, are never more than `window`.
+    func result(_ j: Int) -> Result? {
+        if j > 0 { room.signal() }
+        done[j].wait()
+        let r = results[j]
+        results[j] = nil
+        return r
+    }
+
+    /// The plan with every chunk counted so far (for where a stopped read resumes).
+    var plan: TokenizerPlan { state.withLock { $0.plan } }
+
+    /// Stops handing out chunks and waits for the workers to end: the chunks
+    /// they hold end without being read. Call once, whether or not every
+    /// result was taken.
+    func finish() {
+        state.withLock { $0.stopped = true }
+        // A worker may wait for room the merger will not free now.
+        for _ in 0..<threads { room.signal() }
+        group.wait()
+    }
+
+    private func take() -> Int? {
+        state.withLock { s in
+            guard !s.stopped, s.next < ranges.count else { return nil }
+            s.next += 1
+            return s.next - 1
+        }
+    }
+
+    /// Chunk j's counts: plans chunk j + 1 once every chunk before it is planned.
+    private func publish(_ j: Int, _ c: (quotes: UInt64, newlines: UInt64)) {
+        let newlyReady: Range<Int> = state.withLock { s in
+            s.counts[j] = c
+            let before = s.plan.planned
+            while let c = s.counts.removeValue(forKey: s.plan.planned - 1) { s.plan.advance(c) }
+            return before..<s.plan.planned
+        }
+        for k in newlyReady { ready[k].signal() }
+    }
+}
