@@ -22,19 +22,23 @@ import Synchronization
 final class ChunkPipeline<Result: Sendable>: @unchecked Sendable {
     // safe to share: `state` is behind its mutex; `results[j]` is written by the one worker that
     // took chunk j before it signals `done[j]`, and read by the merger only after waiting on it.
+    /// A chunk's quotes and line feeds.
+    typealias Counts = (quotes: UInt64, newlines: UInt64)
+
     private struct State {
         var plan: TokenizerPlan
+        /// Chunks whose start state is known.
+        var known: Int
         var next = 0
         var stopped = false
         /// Counts published out of order, waiting for the chunks before theirs.
-        var counts: [Int: (quotes: UInt64, newlines: UInt64)] = [:]
+        var counts: [Int: Counts] = [:]
     }
 
     private let state: Mutex<State>
-    /// Chunk ranges (fixed from the start), read without the lock.
-    private let ranges: TokenizerPlan
-    private let bytes: UnsafeRawBufferPointer
-    private let dialect: Dialect
+    private let chunks: Int
+    private let countChunk: @Sendable (Int) -> Counts
+    private let advance: @Sendable (inout TokenizerPlan, Int, Counts) -> Void
     private let results: UnsafeMutableBufferPointer<Result?>
     /// Signalled once chunk j's start state is known.
     private let ready: [DispatchSemaphore]
@@ -45,21 +49,35 @@ final class ChunkPipeline<Result: Sendable>: @unchecked Sendable {
     private let threads: Int
     private let group = DispatchGroup()
 
-    /// The chunks of `plan` (whose first chunk's start state is known), read
-    /// on `threads` threads, at most `window` of them read and not merged.
-    init(_ bytes: UnsafeRawBufferPointer, plan: TokenizerPlan, dialect: Dialect, threads: Int, window: Int) {
-        precondition(plan.planned >= 1 && window >= 1 && threads >= 1)
-        self.bytes = bytes
-        self.dialect = dialect
+    /// The chunks of `plan`, read on `threads` threads, at most `window` of
+    /// them read and not merged. The first chunk's start state is known;
+    /// `count(j)` counts chunk j, and `advance(&plan, j, counts)` sets chunk
+    /// j + 1's start state from chunk j's (called in chunk order).
+    init(plan: TokenizerPlan, threads: Int, window: Int, count: @escaping @Sendable (Int) -> Counts,
+         advance: @escaping @Sendable (inout TokenizerPlan, Int, Counts) -> Void) {
+        precondition(window >= 1 && threads >= 1)
         self.threads = threads
-        ranges = plan
-        state = Mutex(State(plan: plan))
+        chunks = plan.count
+        countChunk = count
+        self.advance = advance
+        state = Mutex(State(plan: plan, known: min(1, plan.count)))
         results = .allocate(capacity: plan.count)
         results.initialize(repeating: nil)
         ready = (0..<plan.count).map { _ in DispatchSemaphore(value: 0) }
         done = (0..<plan.count).map { _ in DispatchSemaphore(value: 0) }
-        for j in 0..<min(plan.planned, plan.count) { ready[j].signal() }
+        if plan.count > 0 { ready[0].signal() }
         for _ in 0..<window { room.signal() }
+    }
+
+    /// The SIMD path's chunks of `plan` (only its first chunk planned): each
+    /// chunk's quotes and line feeds give the next one's quote state and line.
+    convenience init(_ bytes: UnsafeRawBufferPointer, plan: TokenizerPlan, dialect: Dialect, threads: Int, window: Int) {
+        precondition(plan.planned >= 1)
+        // safe: the bytes are only read, while the pipeline runs.
+        nonisolated(unsafe) let shared = bytes
+        self.init(plan: plan, threads: threads, window: window,
+                  count: { [plan] j in plan.counts(ofChunk: j, shared, dialect: dialect) },
+                  advance: { p, _, c in p.advance(c) })
     }
 
     deinit {
@@ -68,7 +86,7 @@ final class ChunkPipeline<Result: Sendable>: @unchecked Sendable {
     }
 
     /// Number of chunks.
-    var count: Int { ranges.count }
+    var count: Int { chunks }
 
     /// Starts the workers: `read(worker, chunk, plan)` reads a chunk whose
     /// start state `plan` knows, or returns nil when its quoting is irregular.
@@ -81,7 +99,7 @@ final class ChunkPipeline<Result: Sendable>: @unchecked Sendable {
                     // ones, in order, so the next chunk to merge always has it.
                     room.wait()
                     guard let j = take() else { room.signal(); return }
-                    if j + 1 < count { publish(j, ranges.counts(ofChunk: j, bytes, dialect: dialect)) }
+                    if j + 1 < count { publish(j, countChunk(j)) }
                     ready[j].wait()
                     let (plan, stopped) = state.withLock { ($0.plan, $0.stopped) }
                     results[j] = stopped ? nil : read(w, j, plan)
@@ -119,19 +137,22 @@ final class ChunkPipeline<Result: Sendable>: @unchecked Sendable {
 
     private func take() -> Int? {
         state.withLock { s in
-            guard !s.stopped, s.next < ranges.count else { return nil }
+            guard !s.stopped, s.next < chunks else { return nil }
             s.next += 1
             return s.next - 1
         }
     }
 
-    /// Chunk j's counts: plans chunk j + 1 once every chunk before it is planned.
-    private func publish(_ j: Int, _ c: (quotes: UInt64, newlines: UInt64)) {
+    /// Chunk j's counts: chunk j + 1's start state once every chunk before it has its own.
+    private func publish(_ j: Int, _ c: Counts) {
         let newlyReady: Range<Int> = state.withLock { s in
             s.counts[j] = c
-            let before = s.plan.planned
-            while let c = s.counts.removeValue(forKey: s.plan.planned - 1) { s.plan.advance(c) }
-            return before..<s.plan.planned
+            let before = s.known
+            while let c = s.counts.removeValue(forKey: s.known - 1) {
+                advance(&s.plan, s.known - 1, c)
+                s.known += 1
+            }
+            return before..<s.known
         }
         for k in newlyReady { ready[k].signal() }
     }

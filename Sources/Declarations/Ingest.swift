@@ -380,11 +380,11 @@ public enum Ingest {
             // On one thread, pieces of the chunk size (a chunk size past the file: one piece, the oracle the fuzzers compare with).
             let size = threads == 1 ? options.chunkSize : max(1 << 16, min(options.chunkSize, buffer.count / (threads * 2) + 1))
             let starts = Tokenizer.scalarPieces(UnsafeRawBufferPointer(rebasing: buffer[resume.start...]), chunkSize: size).map { resume.start + $0 }
-            // Each piece's line (1 + the LFs before it), counted a wave at a time just before
-            // the wave is read: the file's pages are not all mapped at once.
-            var lines = [resume.line] + Array(repeating: 0, count: starts.count - 1)
-            // Each piece is read by the SIMD path from its start.
+            // Each piece is read by the SIMD path from its start; its line (1 + the LFs before
+            // it) is counted by the pipeline below as the pieces are read, so the file's pages
+            // are not all mapped at once.
             var simdPlan = Tokenizer.plan(buffer, recordStarts: starts, kernel: options.indexKernel)
+            simdPlan.setLine(resume.line, ofChunk: 0)
             // safe: the input bytes are read-only while the pieces are parsed.
             nonisolated(unsafe) let shared = buffer
             let read = { @Sendable (from: Int, line: Int, stopAfter: Int) -> (result: ChunkResult, next: Int, nextLine: Int) in
@@ -433,18 +433,29 @@ public enum Ingest {
             }
             // As on the SIMD path, each worker keeps its text dictionaries from piece to
             // piece (a fresh dictionary per piece made the merge intern every piece's
-            // values again: 8% of a dirty 10M-row ingest), and wave k is merged on its own
-            // thread while wave k + 1 is read. A piece the merge does not take as read (its
-            // guessed start was wrong, or its visit gave up) is dropped: the values it added
-            // to its worker's dictionaries are placed at their first use by that worker's
-            // later pieces (`WorkerCodes`).
+            // values again: 8% of a dirty 10M-row ingest), and the pieces are read by a
+            // pipeline and merged here in order as they land. A piece the merge does not
+            // take as read (its guessed start was wrong, or its visit gave up) is dropped:
+            // the values it added to its worker's dictionaries are placed at their first
+            // use by that worker's later pieces (`WorkerCodes`).
             let dictionaries = (0..<threads).map { _ in InternerSet(count: ChunkColumns.textWidth, capacity: 64) }
             merged.resetWorkers(threads)
-            typealias Wave = (outputs: [Segment], first: Int)
+            let pipeline = ChunkPipeline<Segment>(
+                plan: simdPlan, threads: threads, window: threads * 8,
+                count: { k in
+                    (0, UInt64(Tokenizer.newlines(in: shared, range: starts[k]..<(k + 1 < starts.count ? starts[k + 1] : shared.count),
+                                                  kernel: options.indexKernel)))
+                },
+                advance: { plan, k, c in plan.setLine(plan.line(ofChunk: k) + Int(c.newlines), ofChunk: k + 1) })
+            pipeline.start { w, k, plan in
+                readPiece(k, plan, plan.line(ofChunk: k), k + 1 < starts.count ? plan.line(ofChunk: k + 1) : 0, (w, dictionaries[w]))
+            }
             var expected = resume
-            /// Merges a wave's pieces in order (on the merge thread).
-            func mergeWave(_ wave: Wave, into merged: inout Merge) throws(IngestError) {
-                for segment in wave.outputs {
+            do {
+                defer { pipeline.finish() }
+                for k in 0..<pipeline.count {
+                    // A piece is always read (by the scalar machine when its visit gave up).
+                    let segment = pipeline.result(k)!
                     if let gaveUp = segment.dropped { merged.drop(gaveUp) }
                     var out = (result: segment.result, next: segment.next, nextLine: segment.nextLine)
                     if segment.start != expected.start {
@@ -455,43 +466,10 @@ public enum Ingest {
                     }
                     try mergeResult(out.result, into: &merged)
                     expected = (out.next, out.nextLine)
+                    input.release(before: min(expected.start, k + 1 < starts.count ? starts[k + 1] : buffer.count))
+                    options.progress?(IngestProgress(fileIndex: fileIndex, bytesDone: expected.start, bytesTotal: buffer.count, rows: merged.table.count))
                 }
-                let next = wave.first + wave.outputs.count
-                input.release(before: min(expected.start, next < starts.count ? starts[next] : buffer.count))
-                options.progress?(IngestProgress(fileIndex: fileIndex, bytesDone: expected.start, bytesTotal: buffer.count, rows: merged.table.count))
             }
-            var pending: Wave? = nil
-            var next = 0
-            while next < starts.count {
-                let upper = min(starts.count, next + threads * 4)
-                var failure: IngestError? = nil
-                let wave: Wave = withUnsafeMutablePointer(to: &merged) { m in
-                    // safe: only the merge thread touches `merged`, `expected` and `account` until `wait` returns.
-                    nonisolated(unsafe) let target = m
-                    nonisolated(unsafe) let merge = { [pending] in
-                        do throws(IngestError) { if let pending { try mergeWave(pending, into: &target.pointee) } } catch { failure = error }
-                    }
-                    let group = DispatchGroup()
-                    if pending != nil { DispatchQueue.global().async(group: group) { merge() } }
-                    let counts = Parallel.map(next..<upper, threads: threads) { k in
-                        Tokenizer.newlines(in: shared, range: starts[k]..<(k + 1 < starts.count ? starts[k + 1] : shared.count), kernel: options.indexKernel)
-                    }
-                    for k in next..<upper {
-                        if k + 1 < starts.count { lines[k + 1] = lines[k] + counts[k - next] }
-                        simdPlan.setLine(lines[k], ofChunk: k)
-                    }
-                    let read = (plan: simdPlan, lines: lines, dictionaries: dictionaries)
-                    let outputs = Parallel.workers(next..<upper, threads: threads) { w, k in
-                        readPiece(k, read.plan, read.lines[k], k + 1 < starts.count ? read.lines[k + 1] : 0, (w, read.dictionaries[w]))
-                    }
-                    group.wait()
-                    return (outputs, next)
-                }
-                if let failure { throw failure }
-                pending = wave
-                next = upper
-            }
-            if let pending { try mergeWave(pending, into: &merged) }
         }
         options.progress?(IngestProgress(fileIndex: fileIndex, bytesDone: buffer.count, bytesTotal: buffer.count, rows: merged.table.count))
         return account
