@@ -31,6 +31,8 @@ final class ChunkPipeline<Result: Sendable>: @unchecked Sendable {
         var known: Int
         var next = 0
         var stopped = false
+        /// The first chunk read as nil: no chunk after it is handed out or read.
+        var end = Int.max
         /// Counts published out of order, waiting for the chunks before theirs.
         var counts: [Int: Counts] = [:]
     }
@@ -89,8 +91,10 @@ final class ChunkPipeline<Result: Sendable>: @unchecked Sendable {
     var count: Int { chunks }
 
     /// Starts the workers: `read(worker, chunk, plan)` reads a chunk whose
-    /// start state `plan` knows, or returns nil when its quoting is irregular.
-    /// Worker `w` reads its chunks in increasing order, on one thread at a time.
+    /// start state `plan` knows, or returns nil when its quoting is irregular:
+    /// the merger stops there, so no chunk after it is read (the chunks before
+    /// it still are). Worker `w` reads its chunks in increasing order, on one
+    /// thread at a time.
     func start(_ read: @escaping @Sendable (_ worker: Int, _ chunk: Int, _ plan: TokenizerPlan) -> Result?) {
         for w in 0..<threads {
             DispatchQueue.global().async(group: group) { [self] in
@@ -101,8 +105,10 @@ final class ChunkPipeline<Result: Sendable>: @unchecked Sendable {
                     guard let j = take() else { room.signal(); return }
                     if j + 1 < count { publish(j, countChunk(j)) }
                     ready[j].wait()
-                    let (plan, stopped) = state.withLock { ($0.plan, $0.stopped) }
-                    results[j] = stopped ? nil : read(w, j, plan)
+                    let (plan, skip) = state.withLock { ($0.plan, $0.stopped || j > $0.end) }
+                    let r = skip ? nil : read(w, j, plan)
+                    if r == nil { state.withLock { $0.end = min($0.end, j) } }
+                    results[j] = r
                     done[j].signal()
                 }
             }
@@ -137,7 +143,7 @@ final class ChunkPipeline<Result: Sendable>: @unchecked Sendable {
 
     private func take() -> Int? {
         state.withLock { s in
-            guard !s.stopped, s.next < chunks else { return nil }
+            guard !s.stopped, s.next < chunks, s.next <= s.end else { return nil }
             s.next += 1
             return s.next - 1
         }

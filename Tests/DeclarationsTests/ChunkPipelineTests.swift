@@ -93,6 +93,24 @@ struct ChunkPipelineTests {
         }
     }
 
+    @Test("no chunk after one read as nil is read: one worker with room for eight stops there", arguments: [0, 3, 17])
+    func nothingReadPastNil(at stop: Int) {
+        let bytes = Self.input(rows: 8_000, seed: 11)
+        bytes.withUnsafeBytes { b in
+            let pipeline = ChunkPipeline<Int>(b, plan: Tokenizer.chunks(b, chunkSize: 4096), dialect: .comma, threads: 1, window: 8)
+            let read = Mutex<[Int]>([])
+            pipeline.start { _, j, _ in
+                read.withLock { $0.append(j) }
+                return j == stop ? nil : j
+            }
+            var j = 0
+            while pipeline.result(j) != nil { j += 1 }
+            pipeline.finish()
+            #expect(j == stop)
+            #expect(read.withLock { $0 } == Array(0...stop))
+        }
+    }
+
     @Test("finishing before taking any result, or after taking some, returns")
     func finishAnyTime() {
         let bytes = Self.input(rows: 2_000, seed: 4)
