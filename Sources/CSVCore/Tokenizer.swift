@@ -64,8 +64,9 @@ public enum Tokenizer {
 
     /// The chunks of about `chunkSize` bytes, with only the first one's start
     /// state known: `TokenizerPlan.extend(through:)` counts its way further as
-    /// chunks are needed, so ingest counts a wave of chunks just before parsing
-    /// it (their pages mapped and cached once, not once per pass).
+    /// chunks are needed, or a caller counts each chunk (`counts(ofChunk:)`)
+    /// and hands the counts to `advance` in order. Ingest counts each chunk
+    /// just before parsing it (its pages mapped and cached once, not once per pass).
     public static func chunks(_ bytes: UnsafeRawBufferPointer, chunkSize: Int, kernel: IndexKernel = .best) -> TokenizerPlan {
         let bom = hasBOM(bytes) ? 3 : 0
         let size = max(4096, chunkSize)
@@ -151,8 +152,8 @@ public enum Tokenizer {
     /// piece before it really ended (`visitScalarPiece`'s `next`) and reads a
     /// piece again from there when they differ, so the records are the scalar
     /// path's over the whole input. Reads one line per piece (the pages of the
-    /// rest are not touched: the reader counts a wave's lines just before it
-    /// reads the wave, `newlines(in:range:kernel:)`).
+    /// rest are not touched: the reader counts each piece's lines just before
+    /// it reads the piece, `newlines(in:range:kernel:)`).
     public static func scalarPieces(_ bytes: UnsafeRawBufferPointer, chunkSize: Int) -> [Int] {
         let n = bytes.count, size = max(4096, chunkSize)
         guard n > 0 else { return [0] }
@@ -239,7 +240,7 @@ public struct TokenizerPlan: Sendable {
     public func line(ofChunk j: Int) -> Int { plan.chunks[j].newlinesBefore + 1 }
 
     /// Sets the line of chunk `k`'s first byte (a plan of record starts, whose
-    /// lines are counted a wave at a time).
+    /// lines are counted as the pieces are read).
     public mutating func setLine(_ line: Int, ofChunk k: Int) {
         plan.chunks[k].newlinesBefore = line - 1
     }

@@ -25,7 +25,7 @@ public struct IngestOptions: Sendable {
     /// The SIMD tokenizer's stage-1 kernel (the hidden `--index-kernel`): the fastest the
     /// CPU runs unless a run is to rule out the AVX-512 one.
     public var indexKernel: IndexKernel
-    /// Called as input is read (after each wave of chunks, and at the end of each file).
+    /// Called as input is read (after each merged chunk, and at the end of each file).
     public var progress: (@Sendable (IngestProgress) -> Void)?
     /// Where rejected rows beyond `rejectMemory` bytes are spilled (`RejectStore`):
     /// nil for the system's temporary folder; commands pass the output's folder.
@@ -322,7 +322,7 @@ public enum Ingest {
             // in the table's (`TextColumn.append(_:keep:remap:)`).
             let dictionaries = (0..<threads).map { _ in InternerSet(count: ChunkColumns.textWidth, capacity: 64) }
             merged.resetWorkers(threads)
-            // Up to eight chunks a worker read ahead of the merge (the waves this replaced held as many).
+            // Up to eight chunks a worker read ahead of the merge (the waves of chunks this replaced held as many).
             let pipeline = ChunkPipeline<ChunkResult>(buffer, plan: plan, dialect: dialect, threads: threads, window: threads * 8)
             pipeline.start { w, j, plan in
                 var builder = parser.builder(skipHeader: j == 0, expectedRows: plan.range(j).count / rowBytes + 16,
@@ -368,8 +368,8 @@ public enum Ingest {
         if !simd { account.simd = false }
         if !simd && resume.start < buffer.count {
             // Irregular quoting (or --scalar-tokenizer). Pieces start at guessed record
-            // starts (`Tokenizer.scalarPieces`) and are read in parallel, a wave at a
-            // time, by the SIMD path: each record with a stray quote is read by the
+            // starts (`Tokenizer.scalarPieces`) and are read in parallel (a pipeline,
+            // as the chunks above) by the SIMD path: each record with a stray quote is read by the
             // scalar state machine (the oracle) where it lies, and the index starts
             // over after it (a recovering visit). Each piece is merged only if it
             // starts where the one before really ended, else read again from there

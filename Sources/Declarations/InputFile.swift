@@ -45,9 +45,9 @@ final class InputBytes: @unchecked Sendable {
         }
         let size = Int(st.st_size)
         guard size > 0 else { return }
-        // No MAP_POPULATE: pages are mapped as the waves reach them (the kernel maps
+        // No MAP_POPULATE: pages are mapped as the chunks reach them (the kernel maps
         // 16 cached pages per fault) and dropped again by `release(before:)`, so
-        // resident memory holds a wave of the file, not all of it.
+        // resident memory holds the chunks being read and merged, not all of the file.
         guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
             owned = try InputBytes.readAll(fd: fd, name: path)
             return

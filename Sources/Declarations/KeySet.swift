@@ -46,7 +46,7 @@ struct KeySet {
     var slotCount: Int { table.count }
 
     /// Forgets every key and keeps the room. Ingest sizes the table for a whole file
-    /// before its first wave; when that wave meets a stray quote and the file is read
+    /// before its first chunk; when that chunk meets a stray quote and the file is read
     /// again in pieces (`Ingest.Merge.truncate`), a fresh table grew back to 10M keys by
     /// fourteen doublings, rehashing at each, on fresh huge pages every time.
     mutating func removeAll() {
