@@ -39,22 +39,8 @@ extension Parallel {
     }
 }
 
-extension Parallel {
-    /// Maps `range` on `threads` workers, keeping the order: `body(worker, k)`,
-    /// where each worker (0..<threads) takes the next `k` as it becomes free, so
-    /// every worker sees its `k`s in increasing order. State a worker owns
-    /// (numbered by `worker`) is thus used by one thread at a time, in input order.
-    public static func workers<R: Sendable>(_ range: Range<Int>, threads: Int, _ body: @Sendable (Int, Int) -> R) -> [R] {
-        let state = OrderedResults<R>(range)
-        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, range.count))) { worker in
-            state.drain { body(worker, $0) }
-        }
-        return state.results
-    }
-}
-
 /// A result slot per index of a range and the next index to hand out: the
-/// state `workers` and `tasks` share between their threads.
+/// state of `tasks` shared between its threads.
 private final class OrderedResults<R: Sendable>: @unchecked Sendable {
     // safe: each slot is written by the one thread that took its index, and read after all have ended.
     private let slots: UnsafeMutableBufferPointer<R?>
