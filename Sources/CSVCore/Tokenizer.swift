@@ -262,6 +262,34 @@ public struct TokenizerPlan: Sendable {
     public mutating func advance(_ counts: (quotes: UInt64, newlines: UInt64)) {
         plan.advance(counts)
     }
+
+    /// Where a chunk starts: inside quotes or not, and its line.
+    public struct ChunkStart: Sendable, Equatable {
+        public var insideQuotes: Bool
+        public var line: Int
+    }
+
+    /// Chunk `j`'s start state (a planned chunk).
+    public func start(ofChunk j: Int) -> ChunkStart {
+        ChunkStart(insideQuotes: plan.chunks[j].insideQuotes, line: plan.chunks[j].newlinesBefore + 1)
+    }
+
+    /// A copy whose owner sets each chunk's start state (`setStart`) before
+    /// reading it, as it learns them from the plan that counts them: every
+    /// chunk counts as planned, so only chunks given their state may be read.
+    /// A reader thread keeps one such copy, instead of copying the counting
+    /// plan (all of its chunks) for every chunk it reads.
+    public func ownStarts() -> TokenizerPlan {
+        var copy = self
+        copy.plan.markPlanned()
+        return copy
+    }
+
+    /// Sets chunk `j`'s start state (in a plan of `ownStarts`, or of record starts).
+    public mutating func setStart(_ start: ChunkStart, ofChunk j: Int) {
+        plan.chunks[j].insideQuotes = start.insideQuotes
+        plan.chunks[j].newlinesBefore = start.line - 1
+    }
 }
 
 /// Chunks of a buffer with the quote state at each chunk's first byte, from a

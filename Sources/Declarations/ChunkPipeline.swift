@@ -38,6 +38,8 @@ final class ChunkPipeline<Result: Sendable>: @unchecked Sendable {
     }
 
     private let state: Mutex<State>
+    /// The plan each worker copies once (`TokenizerPlan.ownStarts`) and gives each chunk's start state.
+    private let initial: TokenizerPlan
     private let chunks: Int
     private let countChunk: @Sendable (Int) -> Counts
     private let advance: @Sendable (inout TokenizerPlan, Int, Counts) -> Void
@@ -59,6 +61,7 @@ final class ChunkPipeline<Result: Sendable>: @unchecked Sendable {
          advance: @escaping @Sendable (inout TokenizerPlan, Int, Counts) -> Void) {
         precondition(window >= 1 && threads >= 1)
         self.threads = threads
+        initial = plan
         chunks = plan.count
         countChunk = count
         self.advance = advance
@@ -74,7 +77,7 @@ final class ChunkPipeline<Result: Sendable>: @unchecked Sendable {
     /// The SIMD path's chunks of `plan` (only its first chunk planned): each
     /// chunk's quotes and line feeds give the next one's quote state and line.
     convenience init(_ bytes: UnsafeRawBufferPointer, plan: TokenizerPlan, dialect: Dialect, threads: Int, window: Int) {
-        precondition(plan.planned >= 1)
+        precondition(plan.planned == 1, "a plan whose first chunk alone is planned (Tokenizer.chunks)")
         // safe: the bytes are only read, while the pipeline runs.
         nonisolated(unsafe) let shared = bytes
         self.init(plan: plan, threads: threads, window: window,
@@ -91,13 +94,16 @@ final class ChunkPipeline<Result: Sendable>: @unchecked Sendable {
     var count: Int { chunks }
 
     /// Starts the workers: `read(worker, chunk, plan)` reads a chunk whose
-    /// start state `plan` knows, or returns nil when its quoting is irregular:
+    /// start state `plan` holds, or returns nil when its quoting is irregular:
     /// the merger stops there, so no chunk after it is read (the chunks before
-    /// it still are). Worker `w` reads its chunks in increasing order, on one
-    /// thread at a time.
+    /// it still are). `plan` holds the next chunk's start state too when it is
+    /// known, which it always is once the chunk's own counts are in (the
+    /// pieces of an irregular file need the next one's line). Worker `w` reads
+    /// its chunks in increasing order, on one thread at a time.
     func start(_ read: @escaping @Sendable (_ worker: Int, _ chunk: Int, _ plan: TokenizerPlan) -> Result?) {
         for w in 0..<threads {
             DispatchQueue.global().async(group: group) { [self] in
+                var mine = initial.ownStarts()
                 while true {
                     // Room first, then a chunk: the room is held by the chunks after the merged
                     // ones, in order, so the next chunk to merge always has it.
@@ -105,8 +111,12 @@ final class ChunkPipeline<Result: Sendable>: @unchecked Sendable {
                     guard let j = take() else { room.signal(); return }
                     if j + 1 < count { publish(j, countChunk(j)) }
                     ready[j].wait()
-                    let (plan, skip) = state.withLock { ($0.plan, $0.stopped || j > $0.end) }
-                    let r = skip ? nil : read(w, j, plan)
+                    let (starts, skip) = state.withLock { s in
+                        ((s.plan.start(ofChunk: j), j + 1 < s.known ? s.plan.start(ofChunk: j + 1) : nil), s.stopped || j > s.end)
+                    }
+                    mine.setStart(starts.0, ofChunk: j)
+                    if let next = starts.1 { mine.setStart(next, ofChunk: j + 1) }
+                    let r = skip ? nil : read(w, j, mine)
                     if r == nil { state.withLock { $0.end = min($0.end, j) } }
                     results[j] = r
                     done[j].signal()

@@ -324,20 +324,21 @@ public enum Ingest {
             merged.resetWorkers(threads)
             // Up to eight chunks a worker read ahead of the merge (the waves of chunks this replaced held as many).
             let pipeline = ChunkPipeline<ChunkResult>(buffer, plan: plan, dialect: dialect, threads: threads, window: threads * 8)
-            pipeline.start { w, j, plan in
-                var builder = parser.builder(skipHeader: j == 0, expectedRows: plan.range(j).count / rowBytes + 16,
-                                             dictionaries: dictionaries[w])
-                guard let s = Tokenizer.visitChunk(shared, dialect: dialect, plan: plan, chunk: j, visitor: &builder) else { return nil }
-                var r = builder.finish()
-                r.blankLines = s.blankLines
-                r.worker = w
-                return r
-            }
             // Where the merged chunks' visits stopped: the first record or blank line at or
             // after the last merged chunk's end (see `resume` below).
             var stopped = (at: 0, chunk: -1)
             do {
+                // The workers end here, whatever happens (they read the mapped input).
                 defer { pipeline.finish() }
+                pipeline.start { w, j, plan in
+                    var builder = parser.builder(skipHeader: j == 0, expectedRows: plan.range(j).count / rowBytes + 16,
+                                                 dictionaries: dictionaries[w])
+                    guard let s = Tokenizer.visitChunk(shared, dialect: dialect, plan: plan, chunk: j, visitor: &builder) else { return nil }
+                    var r = builder.finish()
+                    r.blankLines = s.blankLines
+                    r.worker = w
+                    return r
+                }
                 for j in 0..<pipeline.count {
                     guard let r = pipeline.result(j) else { simd = false; break }
                     try mergeResult(r, into: &merged)
@@ -447,15 +448,16 @@ public enum Ingest {
                                                   kernel: options.indexKernel)))
                 },
                 advance: { plan, k, c in plan.setLine(plan.line(ofChunk: k) + Int(c.newlines), ofChunk: k + 1) })
-            pipeline.start { w, k, plan in
-                readPiece(k, plan, plan.line(ofChunk: k), k + 1 < starts.count ? plan.line(ofChunk: k + 1) : 0, (w, dictionaries[w]))
-            }
             var expected = resume
             do {
+                // The workers end here, whatever happens (they read the mapped input).
                 defer { pipeline.finish() }
+                pipeline.start { w, k, plan in
+                    readPiece(k, plan, plan.line(ofChunk: k), k + 1 < starts.count ? plan.line(ofChunk: k + 1) : 0, (w, dictionaries[w]))
+                }
                 for k in 0..<pipeline.count {
-                    // A piece is always read (by the scalar machine when its visit gave up).
-                    let segment = pipeline.result(k)!
+                    // A piece is always read (by the scalar machine when its visit gave up): never nil.
+                    guard let segment = pipeline.result(k) else { preconditionFailure("piece \(k) came back unread") }
                     if let gaveUp = segment.dropped { merged.drop(gaveUp) }
                     var out = (result: segment.result, next: segment.next, nextLine: segment.nextLine)
                     if segment.start != expected.start {

@@ -111,6 +111,49 @@ struct ChunkPipelineTests {
         }
     }
 
+    /// The irregular-quoting path's use: pieces at record starts, each piece's
+    /// line feeds counted by its worker, a piece's line set from the one before.
+    @Test("pieces at record starts: each read sees its piece's line and the next piece's, as a serial count gives them", arguments: [1, 2, 5])
+    func pieceLines(threads: Int) {
+        let bytes = Self.input(rows: 8_000, seed: 21)
+        bytes.withUnsafeBytes { b in
+            let tokens = ScalarTokenizer.tokenize(b)
+            // Every 97th record's start, past the header.
+            let starts = stride(from: 1, to: tokens.recordCount, by: 97).map { tokens.recordOffset[$0] }
+            var plan = Tokenizer.plan(b, recordStarts: starts)
+            plan.setLine(2, ofChunk: 0)
+            let serial = starts.map { s in 1 + b[0..<s].filter { $0 == 0x0A }.count }
+            #expect(serial[0] == 2)
+            nonisolated(unsafe) let shared = b
+            let pipeline = ChunkPipeline<[Int]>(
+                plan: plan, threads: threads, window: 3,
+                count: { k in (0, UInt64(Tokenizer.newlines(in: shared, range: starts[k]..<(k + 1 < starts.count ? starts[k + 1] : shared.count)))) },
+                advance: { plan, k, c in plan.setLine(plan.line(ofChunk: k) + Int(c.newlines), ofChunk: k + 1) })
+            pipeline.start { _, k, plan in [plan.line(ofChunk: k)] + (k + 1 < starts.count ? [plan.line(ofChunk: k + 1)] : []) }
+            var lines: [[Int]] = []
+            for k in 0..<pipeline.count { lines.append(pipeline.result(k) ?? []) }
+            pipeline.finish()
+            #expect(lines.map { $0[0] } == serial)
+            #expect(lines.dropLast().map { $0[1] } == Array(serial.dropFirst()))
+            #expect(lines.last?.count == 1)
+        }
+    }
+
+    @Test("more workers than chunks, and a file of one chunk", arguments: [(rows: 30, threads: 4), (rows: 400, threads: 8)])
+    func fewChunks(rows: Int, threads: Int) {
+        let bytes = Self.input(rows: rows, seed: 2)
+        bytes.withUnsafeBytes { b in
+            let plan = Tokenizer.chunks(b, chunkSize: 4096)
+            #expect(plan.count < threads)
+            let pipeline = ChunkPipeline<Int>(b, plan: plan, dialect: .comma, threads: threads, window: 2)
+            pipeline.start { _, j, plan in plan.line(ofChunk: j) }
+            let lines = (0..<pipeline.count).map { pipeline.result($0) }
+            pipeline.finish()
+            let serial = Tokenizer.plan(b, splits: (0..<plan.count).map { plan.range($0).lowerBound })
+            #expect(lines == (0..<serial.count).map { serial.line(ofChunk: $0) })
+        }
+    }
+
     @Test("finishing before taking any result, or after taking some, returns")
     func finishAnyTime() {
         let bytes = Self.input(rows: 2_000, seed: 4)
