@@ -143,7 +143,7 @@ let benchmarks: @Sendable () -> Void = {
     // guessed record starts by the SIMD path on every core, each row with a stray quote by
     // the scalar state machine where it lies (until 2026-12-01, a piece with one went to the
     // scalar path in parts, at about 360 MB/s). In one row of 500: every piece has some. In
-    // one row of 100,000 (four in the file): the SIMD waves before the first stay.
+    // one row of 100,000 (four in the file): the SIMD chunks before the first stay.
     for (name, every) in [("ingest_typed_stray_quotes_all_cores", 500), ("ingest_typed_rare_stray_quotes_all_cores", 100_000)] {
         Benchmark(name, configuration: config) { benchmark in
             let stray = StrayQuotes.file(from: path, bytes: bytes, every: every)
