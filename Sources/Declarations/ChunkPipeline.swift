@@ -31,7 +31,8 @@ final class ChunkPipeline<Result: Sendable>: @unchecked Sendable {
         var known: Int
         var next = 0
         var stopped = false
-        /// The first chunk read as nil: no chunk after it is handed out or read.
+        /// The first chunk read as nil: no chunk after it is handed out, and one handed out
+        /// before the nil came is not read if its worker has not started it.
         var end = Int.max
         /// Counts published out of order, waiting for the chunks before theirs.
         var counts: [Int: Counts] = [:]
@@ -95,8 +96,9 @@ final class ChunkPipeline<Result: Sendable>: @unchecked Sendable {
 
     /// Starts the workers: `read(worker, chunk, plan)` reads a chunk whose
     /// start state `plan` holds, or returns nil when its quoting is irregular:
-    /// the merger stops there, so no chunk after it is read (the chunks before
-    /// it still are). `plan` holds the next chunk's start state too when it is
+    /// the merger stops there, so no chunk after it is handed out (the chunks
+    /// before it are still read; one after it that a worker had already
+    /// started is read and dropped). `plan` holds the next chunk's start state too when it is
     /// known, which it always is once the chunk's own counts are in (the
     /// pieces of an irregular file need the next one's line). Worker `w` reads
     /// its chunks in increasing order, on one thread at a time.

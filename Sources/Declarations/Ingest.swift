@@ -301,7 +301,7 @@ public enum Ingest {
                 throw .rejected(diagnostic(first, file: input.name))
             }
         }
-        // Where the pieces path starts (the SIMD waves merged before a stray quote was met stay merged).
+        // Where the pieces path starts (the SIMD chunks merged before a stray quote was met stay merged).
         var resume = (start: 0, line: 1)
         if simd {
             let size = max(1 << 16, min(options.chunkSize, buffer.count / max(1, threads * 2) + 1))
@@ -381,6 +381,8 @@ public enum Ingest {
             // On one thread, pieces of the chunk size (a chunk size past the file: one piece, the oracle the fuzzers compare with).
             let size = threads == 1 ? options.chunkSize : max(1 << 16, min(options.chunkSize, buffer.count / (threads * 2) + 1))
             let starts = Tokenizer.scalarPieces(UnsafeRawBufferPointer(rebasing: buffer[resume.start...]), chunkSize: size).map { resume.start + $0 }
+            // Where each piece ends: at the next one's start, the last at the end of the input.
+            let ends = Array(starts.dropFirst()) + [buffer.count]
             // Each piece is read by the SIMD path from its start; its line (1 + the LFs before
             // it) is counted by the pipeline below as the pieces are read, so the file's pages
             // are not all mapped at once.
@@ -422,7 +424,7 @@ public enum Ingest {
             /// dictionaries when given; by the scalar path under `--scalar-tokenizer`, or if a
             /// recovering visit ever gave up.
             let readPiece = { @Sendable (k: Int, plan: TokenizerPlan, line: Int, nextLine: Int, worker: (Int, InternerSet)?) -> Segment in
-                let start = starts[k], stopAfter = k + 1 < starts.count ? starts[k + 1] : shared.count
+                let start = starts[k], stopAfter = ends[k]
                 var dropped: ChunkResult? = nil
                 if !options.scalarTokenizer {
                     let (segment, gaveUp) = simd(plan, k, start, stopAfter, nextLine, worker)
@@ -443,10 +445,7 @@ public enum Ingest {
             merged.resetWorkers(threads)
             let pipeline = ChunkPipeline<Segment>(
                 plan: simdPlan, threads: threads, window: threads * 8,
-                count: { k in
-                    (0, UInt64(Tokenizer.newlines(in: shared, range: starts[k]..<(k + 1 < starts.count ? starts[k + 1] : shared.count),
-                                                  kernel: options.indexKernel)))
-                },
+                count: { k in (0, UInt64(Tokenizer.newlines(in: shared, range: starts[k]..<ends[k], kernel: options.indexKernel))) },
                 advance: { plan, k, c in plan.setLine(plan.line(ofChunk: k) + Int(c.newlines), ofChunk: k + 1) })
             var expected = resume
             do {
@@ -468,7 +467,7 @@ public enum Ingest {
                     }
                     try mergeResult(out.result, into: &merged)
                     expected = (out.next, out.nextLine)
-                    input.release(before: min(expected.start, k + 1 < starts.count ? starts[k + 1] : buffer.count))
+                    input.release(before: min(expected.start, ends[k]))
                     options.progress?(IngestProgress(fileIndex: fileIndex, bytesDone: expected.start, bytesTotal: buffer.count, rows: merged.table.count))
                 }
             }
