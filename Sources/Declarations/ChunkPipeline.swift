@@ -43,6 +43,8 @@ final class ChunkPipeline<Result: Sendable>: @unchecked Sendable {
     private let initial: TokenizerPlan
     private let chunks: Int
     private let countChunk: @Sendable (Int) -> Counts
+    /// Called by the worker that takes chunk j, before its first pass over it.
+    private let prepare: (@Sendable (Int) -> Void)?
     private let advance: @Sendable (inout TokenizerPlan, Int, Counts) -> Void
     private let results: UnsafeMutableBufferPointer<Result?>
     /// Signalled once chunk j's start state is known.
@@ -57,14 +59,17 @@ final class ChunkPipeline<Result: Sendable>: @unchecked Sendable {
     /// The chunks of `plan`, read on `threads` threads, at most `window` of
     /// them read and not merged. The first chunk's start state is known;
     /// `count(j)` counts chunk j, and `advance(&plan, j, counts)` sets chunk
-    /// j + 1's start state from chunk j's (called in chunk order).
+    /// j + 1's start state from chunk j's (called in chunk order). `prepare(j)`,
+    /// when given, runs on the worker that takes chunk j before it counts or reads it.
     init(plan: TokenizerPlan, threads: Int, window: Int, count: @escaping @Sendable (Int) -> Counts,
-         advance: @escaping @Sendable (inout TokenizerPlan, Int, Counts) -> Void) {
+         advance: @escaping @Sendable (inout TokenizerPlan, Int, Counts) -> Void,
+         prepare: (@Sendable (Int) -> Void)? = nil) {
         precondition(window >= 1 && threads >= 1)
         self.threads = threads
         initial = plan
         chunks = plan.count
         countChunk = count
+        self.prepare = prepare
         self.advance = advance
         state = Mutex(State(plan: plan, known: min(1, plan.count)))
         results = .allocate(capacity: plan.count)
@@ -77,13 +82,14 @@ final class ChunkPipeline<Result: Sendable>: @unchecked Sendable {
 
     /// The SIMD path's chunks of `plan` (only its first chunk planned): each
     /// chunk's quotes and line feeds give the next one's quote state and line.
-    convenience init(_ bytes: UnsafeRawBufferPointer, plan: TokenizerPlan, dialect: Dialect, threads: Int, window: Int) {
+    convenience init(_ bytes: UnsafeRawBufferPointer, plan: TokenizerPlan, dialect: Dialect, threads: Int, window: Int,
+                     prepare: (@Sendable (Int) -> Void)? = nil) {
         precondition(plan.planned == 1, "a plan whose first chunk alone is planned (Tokenizer.chunks)")
         // safe: the bytes are only read, while the pipeline runs.
         nonisolated(unsafe) let shared = bytes
         self.init(plan: plan, threads: threads, window: window,
                   count: { [plan] j in plan.counts(ofChunk: j, shared, dialect: dialect) },
-                  advance: { p, _, c in p.advance(c) })
+                  advance: { p, _, c in p.advance(c) }, prepare: prepare)
     }
 
     deinit {
@@ -111,6 +117,7 @@ final class ChunkPipeline<Result: Sendable>: @unchecked Sendable {
                     // ones, in order, so the next chunk to merge always has it.
                     room.wait()
                     guard let j = take() else { room.signal(); return }
+                    prepare?(j)
                     if j + 1 < count { publish(j, countChunk(j)) }
                     ready[j].wait()
                     let (starts, skip) = state.withLock { s in

@@ -323,7 +323,9 @@ public enum Ingest {
             let dictionaries = (0..<threads).map { _ in InternerSet(count: ChunkColumns.textWidth, capacity: 64) }
             merged.resetWorkers(threads)
             // Up to eight chunks a worker read ahead of the merge (the waves of chunks this replaced held as many).
-            let pipeline = ChunkPipeline<ChunkResult>(buffer, plan: plan, dialect: dialect, threads: threads, window: threads * 8)
+            // Each chunk's pages are mapped in one call before its counting pass (`InputBytes.populate`).
+            let pipeline = ChunkPipeline<ChunkResult>(buffer, plan: plan, dialect: dialect, threads: threads, window: threads * 8,
+                                                      prepare: { [plan] j in input.populate(plan.range(j)) })
             // Where the merged chunks' visits stopped: the first record or blank line at or
             // after the last merged chunk's end (see `resume` below).
             var stopped = (at: 0, chunk: -1)
@@ -446,7 +448,8 @@ public enum Ingest {
             let pipeline = ChunkPipeline<Segment>(
                 plan: simdPlan, threads: threads, window: threads * 8,
                 count: { k in (0, UInt64(Tokenizer.newlines(in: shared, range: starts[k]..<ends[k], kernel: options.indexKernel))) },
-                advance: { plan, k, c in plan.setLine(plan.line(ofChunk: k) + Int(c.newlines), ofChunk: k + 1) })
+                advance: { plan, k, c in plan.setLine(plan.line(ofChunk: k) + Int(c.newlines), ofChunk: k + 1) },
+                prepare: { k in input.populate(starts[k]..<ends[k]) })
             var expected = resume
             do {
                 // The workers end here, whatever happens (they read the mapped input).

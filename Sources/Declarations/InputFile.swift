@@ -78,6 +78,23 @@ final class InputBytes: @unchecked Sendable {
         return end
     }
 
+    /// Maps the cached pages of `range` in one call (`MADV_POPULATE_READ`), ahead
+    /// of a chunk's first pass: its 1,024 pages then cost no page fault each
+    /// (16 at a time, as the kernel maps them around a fault). A hint, safe from
+    /// any thread: a kernel without it (before Linux 5.14) or owned bytes do nothing.
+    func populate(_ range: Range<Int>) {
+        #if os(Linux)
+        guard let mapped else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = range.lowerBound / page * page, end = min(range.upperBound, mappedLength)
+        guard end > start else { return }
+        _ = madvise(mapped + start, end - start, InputBytes.populateRead)
+        #endif
+    }
+
+    /// `MADV_POPULATE_READ` (Linux 5.14), which older C headers lack.
+    static let populateRead: Int32 = 22
+
     deinit {
         if let mapped { munmap(mapped, mappedLength) }
     }

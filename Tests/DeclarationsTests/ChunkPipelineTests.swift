@@ -69,6 +69,26 @@ struct ChunkPipelineTests {
         }
     }
 
+    @Test("every chunk is prepared once, before it is read (ingest maps its pages there)", arguments: [1, 2, 3])
+    func prepared(threads: Int) {
+        let bytes = Self.input(rows: 4_000, seed: UInt64(40 + threads))
+        bytes.withUnsafeBytes { b in
+            let plan = Tokenizer.chunks(b, chunkSize: 4096)
+            let times = Mutex([Int](repeating: 0, count: plan.count))
+            let pipeline = ChunkPipeline<Int>(b, plan: plan, dialect: .comma, threads: threads, window: 3,
+                                              prepare: { j in times.withLock { $0[j] += 1 } })
+            pipeline.start { _, j, _ in times.withLock { $0[j] } }
+            var seen: [Int] = []
+            for j in 0..<pipeline.count {
+                guard let n = pipeline.result(j) else { Issue.record("chunk \(j) came back empty"); break }
+                seen.append(n)
+            }
+            pipeline.finish()
+            #expect(seen == Array(repeating: 1, count: plan.count))
+            #expect(times.withLock { $0 } == Array(repeating: 1, count: plan.count))
+        }
+    }
+
     @Test("a merger that stops at any chunk (an irregular one, or a failure) ends the workers; the chunks after it are not all read", arguments: [0, 1, 5, 30])
     func stopsEarly(at stop: Int) {
         let bytes = Self.input(rows: 8_000, seed: 9)
