@@ -193,6 +193,13 @@ public struct ByteInterner: Sendable {
     /// The bytes of `code`.
     public func bytes(_ code: UInt32) -> ArraySlice<UInt8> { arena[offsets[Int(code)]..<offsets[Int(code) + 1]] }
 
+    /// `body` of the bytes of `code`, read in place (no copy, no `String`).
+    @inlinable
+    public func withBytes<R>(_ code: UInt32, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        let lo = offsets[Int(code)], hi = offsets[Int(code) + 1]
+        return try arena.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[lo..<hi])) }
+    }
+
     /// The value of `code` as a `String` (invalid UTF-8 repaired).
     public func string(_ code: UInt32) -> String { String(decoding: bytes(code), as: UTF8.self) }
 

@@ -77,7 +77,7 @@ public struct GoodsCodeDetector: Detector {
         let descriptions = desc.values.count
         let gramParts = Parallel.map(0..<System.cores * 4, threads: System.cores) { k in
             ((descriptions * k / (System.cores * 4))..<(descriptions * (k + 1) / (System.cores * 4))).map {
-                TextModel.grams(desc.values.string(UInt32($0)))
+                desc.values.withBytes(UInt32($0)) { TextModel.grams(utf8: $0) }
             }
         }
         let grams = gramParts.flatMap { $0 }
@@ -136,15 +136,15 @@ public struct FittedGoodsCode: FittedDetector {
     /// buckets out of 2048): to every controlled centroid here, to a row's own
     /// line in `prepare`. Batches of 4096 descriptions run in parallel.
     func descriptionEvidence(_ table: DeclarationTable) -> (keywords: [KeywordMatcher.Keyword?], sparse: [[(Int, Double)]], bestControlled: [(Int, Double)?]) {
-        let desc = table.text(.description)!
-        let distinct = (0..<desc.values.count).map { desc.values.string(UInt32($0)) }
+        let values = table.text(.description)!.values
+        let distinct = values.count
         let matcher = KeywordMatcher(controls: controls)
-        var keywords = [KeywordMatcher.Keyword?](repeating: nil, count: distinct.count)
-        var sparse = [[(Int, Double)]](repeating: [], count: distinct.count)
-        var best = [(Int, Double)?](repeating: nil, count: distinct.count)
+        var keywords = [KeywordMatcher.Keyword?](repeating: nil, count: distinct)
+        var sparse = [[(Int, Double)]](repeating: [], count: distinct)
+        var best = [(Int, Double)?](repeating: nil, count: distinct)
         let controlled = controlledByBucket()
         let batch = 4096
-        let batches = (distinct.count + batch - 1) / batch
+        let batches = (distinct + batch - 1) / batch
         let model = self
         keywords.withUnsafeMutableBufferPointer { kw in
             sparse.withUnsafeMutableBufferPointer { sp in
@@ -154,9 +154,12 @@ public struct FittedGoodsCode: FittedDetector {
                     DispatchQueue.concurrentPerform(iterations: batches) { j in
                         let start = j * batch
                         var sims = [Double](repeating: 0, count: model.controlledCentroids.count)
-                        for i in start..<min(distinct.count, start + batch) {
-                            k[i] = matcher.match(distinct[i])
-                            v[i] = model.text.sparseVector(distinct[i])
+                        // Each description's bytes in place: no String per description.
+                        for i in start..<min(distinct, start + batch) {
+                            values.withBytes(UInt32(i)) { d in
+                                k[i] = matcher.match(utf8: d).map { matcher.keywords[$0] }
+                                v[i] = model.text.sparseVector(utf8: d)
+                            }
                             b[i] = model.closestControlled(v[i], controlled, scratch: &sims)
                         }
                     }

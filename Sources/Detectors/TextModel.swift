@@ -12,21 +12,80 @@ struct TextModel: Sendable, Codable {
     /// Bucket counts of one description, sorted by bucket (a fixed order, so
     /// sums over them do not depend on a dictionary's iteration order).
     static func grams(_ text: String) -> [(Int, Double)] {
+        var t = text
+        return t.withUTF8 { grams(utf8: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// `grams` of UTF-8 text (invalid UTF-8 read as `String(decoding:)` repairs it).
+    /// ASCII text (most descriptions) is read as bytes, lower-cased in place: a
+    /// byte is its scalar's value, so the buckets are the ones `gramsOfScalars`
+    /// gives, without a `String` or an array of scalars per description.
+    static func grams(utf8 bytes: UnsafeRawBufferPointer) -> [(Int, Double)] {
+        var ascii = true
+        for b in bytes where b >= 0x80 { ascii = false; break }
+        guard ascii else { return gramsOfScalars(String(decoding: bytes, as: UTF8.self)) }
+        let n = bytes.count + 2
+        guard n >= 3 else { return [] }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n) { s in
+            s[0] = 0x20
+            s[n - 1] = 0x20
+            for i in 0..<bytes.count { let b = bytes[i]; s[i + 1] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+            return counted(n - 2) { i in
+                var h: UInt64 = 0xCBF2_9CE4_8422_2325
+                for k in 0..<3 { h = (h ^ UInt64(s[i + k])) &* 0x1_0000_0000_01B3 }
+                return Int(h % UInt64(dimension))
+            }
+        }
+    }
+
+    /// `grams` read as Unicode scalars: the path for text that is not ASCII,
+    /// and the oracle of the ASCII one.
+    static func gramsOfScalars(_ text: String) -> [(Int, Double)] {
         let s = Array((" " + text.lowercased() + " ").unicodeScalars)
         guard s.count >= 3 else { return [] }
-        var buckets: [Int] = []
-        buckets.reserveCapacity(s.count)
-        for i in 0...(s.count - 3) {
+        return counted(s.count - 2) { i in
             var h: UInt64 = 0xCBF2_9CE4_8422_2325
             for k in 0..<3 { h = (h ^ UInt64(s[i + k].value)) &* 0x1_0000_0000_01B3 }
-            buckets.append(Int(h % UInt64(dimension)))
+            return Int(h % UInt64(dimension))
         }
-        buckets.sort()
-        var out: [(Int, Double)] = []
-        for b in buckets {
-            if let last = out.last, last.0 == b { out[out.count - 1].1 += 1 } else { out.append((b, 1)) }
+    }
+
+    /// The buckets of grams 0..<n, counted and sorted by bucket. No sort: each
+    /// bucket sets its bit in a bitmap of the `dimension` buckets, the set bits
+    /// read in order give the distinct buckets sorted, and a table from bucket
+    /// to place (written for this text's buckets before it is read) counts them.
+    @inline(__always)
+    private static func counted(_ n: Int, _ bucket: (Int) -> Int) -> [(Int, Double)] {
+        let words = dimension / 64
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: max(1, n)) { grams in
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { bits in
+                withUnsafeTemporaryAllocation(of: UInt16.self, capacity: dimension) { place -> [(Int, Double)] in
+                    bits.initialize(repeating: 0)
+                    for i in 0..<n {
+                        let b = bucket(i)
+                        grams[i] = b
+                        bits[b >> 6] |= 1 << UInt64(b & 63)
+                    }
+                    var distinct = 0
+                    for w in 0..<words { distinct += bits[w].nonzeroBitCount }
+                    return [(Int, Double)](unsafeUninitializedCapacity: distinct) { out, made in
+                        var k = 0
+                        for w in 0..<words {
+                            var word = bits[w]
+                            while word != 0 {
+                                let b = w << 6 | word.trailingZeroBitCount
+                                place[b] = UInt16(truncatingIfNeeded: k)
+                                out[k] = (b, 0)
+                                k += 1
+                                word &= word &- 1
+                            }
+                        }
+                        for i in 0..<n { out[Int(place[grams[i]])].1 += 1 }
+                        made = distinct
+                    }
+                }
+            }
         }
-        return out
     }
 
     /// IDF over distinct descriptions given by their grams (`grams(_:)`).
@@ -39,7 +98,13 @@ struct TextModel: Sendable, Codable {
 
     /// The normalised TF-IDF vector of one description, as (bucket, weight) pairs.
     func sparseVector(_ description: String) -> [(Int, Double)] {
-        let g = TextModel.grams(description)
+        var d = description
+        return d.withUTF8 { sparseVector(utf8: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// `sparseVector` of UTF-8 text.
+    func sparseVector(utf8 description: UnsafeRawBufferPointer) -> [(Int, Double)] {
+        let g = TextModel.grams(utf8: description)
         var out = g.map { ($0.0, (1 + Math.log($0.1)) * idf[$0.0]) }
         var norm = 0.0
         for (_, w) in out { norm += w * w }
