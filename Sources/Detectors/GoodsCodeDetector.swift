@@ -72,37 +72,86 @@ public struct GoodsCodeDetector: Detector {
         for (code, line) in fittedLines.enumerated() {
             if let line { lines[hs.values.string(UInt32(code))] = line }
         }
-        // Text: IDF over distinct descriptions, centroids per line (row-weighted).
-        // Each description's grams once, over ranges of descriptions on every core.
-        let descriptions = desc.values.count
-        let gramParts = Parallel.map(0..<System.cores * 4, threads: System.cores) { k in
-            ((descriptions * k / (System.cores * 4))..<(descriptions * (k + 1) / (System.cores * 4))).map {
-                desc.values.withBytes(UInt32($0)) { TextModel.grams(utf8: $0) }
+        // Text: IDF over distinct descriptions, centroids per line (row-weighted). No
+        // description's grams are kept (real feeds' descriptions are free text, nearly one
+        // per row, and grams of every one took some 600 bytes each): they are counted
+        // into document frequencies over ranges of descriptions on every core, then
+        // computed again for the centroids.
+        let descriptions = desc.values.count, values = desc.values
+        let ranges = System.cores * 4
+        let dfParts = Parallel.map(0..<ranges, threads: System.cores) { k -> [Int32] in
+            var df = [Int32](repeating: 0, count: TextModel.dimension)
+            for d in (descriptions * k / ranges)..<(descriptions * (k + 1) / ranges) {
+                values.withBytes(UInt32(d)) { for (b, _) in TextModel.grams(utf8: $0) { df[b] += 1 } }
             }
+            return df
         }
-        let grams = gramParts.flatMap { $0 }
-        let model = TextModel(grams: grams)
+        var df = [Double](repeating: 0, count: TextModel.dimension)
+        for part in dfParts { for b in 0..<TextModel.dimension { df[b] += Double(part[b]) } }
+        let model = TextModel(documentFrequency: df, documents: descriptions)
         var pairCount = parts[0].pairs
         for part in parts.dropFirst() { pairCount.add(part.pairs) }
         let codes = (0..<hs.values.count).map { hs.values.string(UInt32($0)) }
-        var centroids = Matrix(rows: codes.count, columns: TextModel.dimension)
-        for (pair, count) in pairCount.sorted() {
-            let d = UInt32(pair >> 32), c = Int(pair & 0xFFFF_FFFF)
-            let g = grams[Int(d)]
-            var norm = 0.0
-            for (b, n) in g { let w = (1 + Math.log(n)) * model.idf[b]; norm += w * w }
-            norm = max(norm.squareRoot(), 1e-12)
-            for (b, n) in g { centroids[c, b] += Double(count) * (1 + Math.log(n)) * model.idf[b] / norm }
-        }
-        for c in 0..<codes.count {
-            var s = 0.0
-            for b in 0..<TextModel.dimension { s += centroids[c, b] * centroids[c, b] }
-            s = max(s.squareRoot(), 1e-12)
-            for b in 0..<TextModel.dimension { centroids[c, b] /= s }
-        }
+        let centroids = GoodsCodeDetector.centroids(lines: codes.count, pairs: pairCount.sorted(), values: values, model: model)
         let controlled = codes.indices.filter { controls.isControlled(code: codes[$0]) }
         return FittedGoodsCode(controls: controls, lines: lines, text: model, centroidCodes: codes,
                                centroids: centroids, controlledCentroids: controlled)
+    }
+}
+
+extension GoodsCodeDetector {
+    /// Each line's centroid: the sum of its (description, line) pairs' TF-IDF
+    /// vectors, each L2-normalised and weighted by the pair's row count, then
+    /// the sum normalised. `pairs` come sorted by key (description above line).
+    ///
+    /// Lines are split into ranges of about equal pair counts, one per core;
+    /// each core walks the pairs in order and adds those of its own lines, so
+    /// every cell gets its terms in the order one pass over the pairs gives
+    /// (the same sums, whatever the core count).
+    static func centroids(lines: Int, pairs: [(key: UInt64, count: Int)], values: ByteInterner, model: TextModel) -> Matrix {
+        let dimension = TextModel.dimension
+        var perLine = [Int](repeating: 0, count: lines)
+        for (pair, _) in pairs { perLine[Int(pair & 0xFFFF_FFFF)] += 1 }
+        let cores = max(1, min(System.cores, lines))
+        var cut = [0]
+        var seen = 0
+        for c in 0..<lines {
+            seen += perLine[c]
+            if cut.count < cores && seen * cores >= pairs.count * cut.count { cut.append(c + 1) }
+        }
+        while cut.count <= cores { cut.append(lines) }
+        let bounds = cut
+        let sums = Parallel.map(0..<cores, threads: cores) { w -> [Double] in
+            let own = bounds[w]..<bounds[w + 1]
+            // Row-major: line c's sums at (c − own.lowerBound) · dimension.
+            var sum = [Double](repeating: 0, count: own.count * dimension)
+            var last = -1, grams: [(Int, Double)] = [], norm = 1.0
+            for (pair, count) in pairs {
+                let d = Int(pair >> 32), c = Int(pair & 0xFFFF_FFFF)
+                guard own.contains(c) else { continue }
+                if d != last {
+                    grams = values.withBytes(UInt32(d)) { TextModel.grams(utf8: $0) }
+                    var n2 = 0.0
+                    for (b, n) in grams { let w = TextModel.logWeight(count: n) * model.idf[b]; n2 += w * w }
+                    norm = max(n2.squareRoot(), 1e-12)
+                    last = d
+                }
+                let base = (c - own.lowerBound) * dimension
+                for (b, n) in grams { sum[base + b] += Double(count) * TextModel.logWeight(count: n) * model.idf[b] / norm }
+            }
+            return sum
+        }
+        var columnMajor = [Double](repeating: 0, count: lines * dimension)
+        for w in 0..<cores {
+            for c in bounds[w]..<bounds[w + 1] {
+                let base = (c - bounds[w]) * dimension
+                var s = 0.0
+                for b in 0..<dimension { s += sums[w][base + b] * sums[w][base + b] }
+                s = max(s.squareRoot(), 1e-12)
+                for b in 0..<dimension { columnMajor[b * lines + c] = sums[w][base + b] / s }
+            }
+        }
+        return try! Matrix(rows: lines, columns: dimension, columnMajor: columnMajor)
     }
 }
 
@@ -130,43 +179,54 @@ public struct FittedGoodsCode: FittedDetector {
         var bestControlled: (code: String, similarity: Double)?
     }
 
-    /// Per distinct description: its controlled keyword, its sparse TF-IDF vector,
-    /// and the closest controlled line's centroid with the cosine similarity.
+    /// Per distinct description: its keyword (an index into `matcher.keywords`,
+    /// −1: none), the closest controlled centroid and its similarity, and its
+    /// similarity to the centroid of each code in its `ownCodes` slots (0 for a
+    /// free slot or a code with no centroid). Each description's TF-IDF vector is
+    /// made, used and dropped here: none is kept (free-text descriptions come
+    /// nearly one per row, and a vector took some 600 bytes).
+    ///
     /// Similarities are sparse dot products (a description has tens of nonzero
-    /// buckets out of 2048): to every controlled centroid here, to a row's own
-    /// line in `prepare`. Batches of 4096 descriptions run in parallel.
-    func descriptionEvidence(_ table: DeclarationTable) -> (keywords: [KeywordMatcher.Keyword?], sparse: [[(Int, Double)]], bestControlled: [(Int, Double)?]) {
+    /// buckets out of 2048): to every controlled centroid at once, through
+    /// `controlledByBucket`. Batches of 4096 descriptions run in parallel.
+    func descriptionEvidence(_ table: DeclarationTable, matcher: KeywordMatcher, ownCodes: [Int32], centroidOf: [Int])
+        -> (keywords: [Int16], bestControlled: [(Int, Double)?], ownSimilarities: [Double]) {
         let values = table.text(.description)!.values
-        let distinct = values.count
-        let matcher = KeywordMatcher(controls: controls)
-        var keywords = [KeywordMatcher.Keyword?](repeating: nil, count: distinct)
-        var sparse = [[(Int, Double)]](repeating: [], count: distinct)
+        let distinct = values.count, slots = Prepared.codeSlots
+        var keywords = [Int16](repeating: -1, count: distinct)
         var best = [(Int, Double)?](repeating: nil, count: distinct)
+        var own = [Double](repeating: 0, count: distinct * slots)
         let controlled = controlledByBucket()
         let batch = 4096
         let batches = (distinct + batch - 1) / batch
         let model = self
         keywords.withUnsafeMutableBufferPointer { kw in
-            sparse.withUnsafeMutableBufferPointer { sp in
-                best.withUnsafeMutableBufferPointer { bs in
+            best.withUnsafeMutableBufferPointer { bs in
+                own.withUnsafeMutableBufferPointer { os in
                     // safe: each batch writes its own slots.
-                    nonisolated(unsafe) let (k, v, b) = (kw, sp, bs)
+                    nonisolated(unsafe) let (k, b, o) = (kw, bs, os)
                     DispatchQueue.concurrentPerform(iterations: batches) { j in
                         let start = j * batch
                         var sims = [Double](repeating: 0, count: model.controlledCentroids.count)
                         // Each description's bytes in place: no String per description.
                         for i in start..<min(distinct, start + batch) {
-                            values.withBytes(UInt32(i)) { d in
-                                k[i] = matcher.match(utf8: d).map { matcher.keywords[$0] }
-                                v[i] = model.text.sparseVector(utf8: d)
+                            let v = values.withBytes(UInt32(i)) { d in
+                                k[i] = matcher.match(utf8: d).map { Int16($0) } ?? -1
+                                return model.text.sparseVector(utf8: d)
                             }
-                            b[i] = model.closestControlled(v[i], controlled, scratch: &sims)
+                            b[i] = model.closestControlled(v, controlled, scratch: &sims)
+                            guard b[i] != nil else { continue }
+                            for s in (i * slots)..<((i + 1) * slots) {
+                                let hc = Int(ownCodes[s])
+                                guard hc >= 0, centroidOf[hc] >= 0 else { continue }
+                                o[s] = model.similarity(v, centroidOf[hc])
+                            }
                         }
                     }
                 }
             }
         }
-        return (keywords, sparse, best)
+        return (keywords, best, own)
     }
 
     /// The controlled centroids by bucket: entry `b · k + j` is bucket `b` of
@@ -228,9 +288,13 @@ public struct FittedGoodsCode: FittedDetector {
     /// lookups, so explainers recompute it for the rows asked instead of
     /// holding it for every row.
     struct Prepared: Sendable {
-        var keywords: [KeywordMatcher.Keyword?]
-        /// Per distinct description: TF-IDF terms, and the closest controlled centroid.
-        var sparse: [[(Int, Double)]]
+        /// Per distinct description: its keyword's index in `keywordList` (−1: none).
+        var keywords: [Int16]
+        var keywordList: [KeywordMatcher.Keyword]
+        /// The descriptions (the table's dictionary, shared): a vector the per-value
+        /// tables do not hold is made from them (`similarity(_:_:_:)`).
+        var descriptions: ByteInterner
+        /// Per distinct description: the closest controlled centroid and its similarity.
         var best: [(Int, Double)?]
         /// Per controlled line: its centroid index, median and scale of log USD/kg.
         var lrLineIndex: [Int32]
@@ -254,6 +318,11 @@ public struct FittedGoodsCode: FittedDetector {
         var ownCodes: [Int32] = [], ownSimilarities: [Double] = []
         static let codeSlots = 4
 
+        /// Description `d`'s keyword, if it names one.
+        func keyword(_ d: Int) -> KeywordMatcher.Keyword? {
+            keywords[d] < 0 ? nil : keywordList[Int(keywords[d])]
+        }
+
         @inline(__always)
         func ownSimilarity(_ d: Int, _ hc: Int) -> Double? {
             let base = d &* Prepared.codeSlots
@@ -266,23 +335,13 @@ public struct FittedGoodsCode: FittedDetector {
     /// the row ranges descriptions' codes are found over (0: a few per core).
     func prepare(_ table: DeclarationTable, samples: [Bool]? = nil, parts: Int = 0) -> Prepared? {
         guard let hs = table.text(.hsCode), let desc = table.text(.description) else { return nil }
-        let (keywords, sparse, best) = descriptionEvidence(table)
         // Everything per line is looked up once per distinct code, not per row.
         let codeIndex = Dictionary(uniqueKeysWithValues: centroidCodes.enumerated().map { ($1, $0) })
         let controlledLines = lines.filter { controls.isControlled(code: $0.key) }.sorted { $0.key < $1.key }
         let cMedian = controlledLines.map(\.value.median), cScale = controlledLines.map(\.value.scale)
         let cLogScale = cScale.map { Math.log($0) }
         let lineCodes = (0..<hs.values.count).map { hs.values.string(UInt32($0)) }
-        var p = Prepared(keywords: keywords, sparse: sparse, best: best,
-                        lrLineIndex: controlledLines.map { Int32(codeIndex[$0.key] ?? -1) },
-                        cMedian: cMedian, cScale: cScale, cLogScale: cLogScale,
-                        envelope: LineEnvelope(median: cMedian, scale: cScale, logScale: cLogScale),
-                        isControlled: lineCodes.map { controls.isControlled(code: $0) },
-                        declaredLine: lineCodes.map { lines[$0] },
-                        declaredLogScale: lineCodes.map { lines[$0].map { Math.log($0.scale) } ?? 0 },
-                        centroidOf: lineCodes.map { codeIndex[$0] ?? -1 },
-                        hsCodes: hs.codes, descriptionCodes: desc.codes, netKg: table.numbers(.netWeightKg), valueUSD: table.valueUSD,
-                        samples: samples ?? DeclaredSample.rows(table))
+        let centroidOf = lineCodes.map { codeIndex[$0] ?? -1 }
         // A description comes with a few codes: each pair's similarity is computed once.
         let slots = Prepared.codeSlots
         // Each description's first codes in row order: found over row ranges on every
@@ -313,22 +372,33 @@ public struct FittedGoodsCode: FittedDetector {
                 }
             }
         }
-        let model = self, prepared = p
-        p.ownSimilarities = Parallel.rows(ownCodes.count) { [ownCodes] k in
-            let d = k / slots, hc = Int(ownCodes[k])
-            guard hc >= 0, prepared.best[d] != nil, prepared.centroidOf[hc] >= 0 else { return 0 }
-            return model.similarity(prepared, d, prepared.centroidOf[hc])
-        }
-        p.ownCodes = ownCodes
-        return p
+        let matcher = KeywordMatcher(controls: controls)
+        let (keywords, best, ownSimilarities) = descriptionEvidence(table, matcher: matcher, ownCodes: ownCodes, centroidOf: centroidOf)
+        return Prepared(keywords: keywords, keywordList: matcher.keywords, descriptions: desc.values, best: best,
+                        lrLineIndex: controlledLines.map { Int32(codeIndex[$0.key] ?? -1) },
+                        cMedian: cMedian, cScale: cScale, cLogScale: cLogScale,
+                        envelope: LineEnvelope(median: cMedian, scale: cScale, logScale: cLogScale),
+                        isControlled: lineCodes.map { controls.isControlled(code: $0) },
+                        declaredLine: lineCodes.map { lines[$0] },
+                        declaredLogScale: lineCodes.map { lines[$0].map { Math.log($0.scale) } ?? 0 },
+                        centroidOf: centroidOf,
+                        hsCodes: hs.codes, descriptionCodes: desc.codes, netKg: table.numbers(.netWeightKg), valueUSD: table.valueUSD,
+                        samples: samples ?? DeclaredSample.rows(table), ownCodes: ownCodes, ownSimilarities: ownSimilarities)
     }
 
-    /// The similarity of description `d` to centroid `c`: a sparse dot product.
+    /// The similarity of a TF-IDF vector to centroid `c`: a sparse dot product.
     @inline(__always)
-    func similarity(_ p: Prepared, _ d: Int, _ c: Int) -> Double {
+    func similarity(_ vector: [(Int, Double)], _ c: Int) -> Double {
         var s = 0.0
-        for (b, w) in p.sparse[d] { s += w * centroids[c, b] }
+        for (b, w) in vector { s += w * centroids[c, b] }
         return s
+    }
+
+    /// The similarity of description `d` to centroid `c`, for a pair the
+    /// prepared tables do not hold (a description with more codes than
+    /// `Prepared.codeSlots`): its vector made again from its bytes.
+    func similarity(_ p: Prepared, _ d: Int, _ c: Int) -> Double {
+        similarity(p.descriptions.withBytes(UInt32(d)) { text.sparseVector(utf8: $0) }, c)
     }
 
     /// Row `r`'s evidence (all zero for controlled codes, which this detector leaves to the licence check).
@@ -337,7 +407,7 @@ public struct FittedGoodsCode: FittedDetector {
         var e = RowEvidence()
         if p.isControlled[hc] { return e }
         let d = Int(p.descriptionCodes[r])
-        e.keyword = p.keywords[d] == nil ? -1 : Int32(d)
+        e.keyword = p.keywords[d] < 0 ? -1 : Int32(d)
         if let (c, s) = p.best[d] {
             let own = p.centroidOf[hc] < 0 ? 0 : p.ownSimilarity(d, hc) ?? similarity(p, d, p.centroidOf[hc])
             e.margin = s - own
@@ -406,7 +476,8 @@ public struct FittedGoodsCode: FittedDetector {
         // The explainer recomputes a row's evidence from the per-value tables (no per-row state).
         return (scores(p, table), { r in
             guard let p else { return [] }
-            return model.reasons(for: model.evidence(p, r), keywords: p.keywords, table: table, row: r)
+            let e = model.evidence(p, r)
+            return model.reasons(for: e, keyword: e.keyword >= 0 ? p.keyword(Int(e.keyword)) : nil, table: table, row: r)
         })
     }
 
@@ -416,16 +487,18 @@ public struct FittedGoodsCode: FittedDetector {
         // Reasons for one row: evidence computed for the whole table is cached by callers in bulk use;
         // here the one row is scored on its own table (cheap for the top of a list).
         guard let p = prepare(table) else { return [] }
-        return reasons(for: evidence(p, r), keywords: p.keywords, table: table, row: r)
+        let e = evidence(p, r)
+        return reasons(for: e, keyword: e.keyword >= 0 ? p.keyword(Int(e.keyword)) : nil, table: table, row: r)
     }
 
-    func reasons(for e: RowEvidence, keywords: [KeywordMatcher.Keyword?], table: DeclarationTable, row r: Int) -> [Reason] {
+    /// A row's reasons from its evidence and its description's keyword (`Prepared.keyword`).
+    func reasons(for e: RowEvidence, keyword: KeywordMatcher.Keyword?, table: DeclarationTable, row r: Int) -> [Reason] {
         guard e.score > 0, let hs = table.text(.hsCode), let desc = table.text(.description) else { return [] }
         let code = hs.string(r), text = desc.string(r)
         let controlledCode = e.controlled >= 0 ? centroidCodes[Int(e.controlled)] : ""
         let lrCode = e.lrLine >= 0 ? centroidCodes[Int(e.lrLine)] : ""
         var out: [Reason] = []
-        if e.keyword >= 0, let k = keywords[Int(e.keyword)] {
+        if let k = keyword {
             out.append(Reason(detector: Self.name, text: "description \"\(text)\" names \(k.group) (\"\(k.text)\") under \(code), which no control covers",
                               strength: 2, evidence: ["keyword": k.text, "group": k.group, "code": code]))
         }

@@ -51,26 +51,33 @@ struct TextModel: Sendable, Codable {
     }
 
     /// The buckets of grams 0..<n, counted and sorted by bucket. No sort: each
-    /// bucket sets its bit in a bitmap of the `dimension` buckets, the set bits
-    /// read in order give the distinct buckets sorted, and a table from bucket
-    /// to place (written for this text's buckets before it is read) counts them.
+    /// bucket sets its bit in a bitmap of the `dimension` buckets (and its word's
+    /// bit in a summary word), the set bits read in order give the distinct
+    /// buckets sorted, and a table from bucket to place (written for this
+    /// text's buckets before it is read) counts them.
     @inline(__always)
     private static func counted(_ n: Int, _ bucket: (Int) -> Int) -> [(Int, Double)] {
         let words = dimension / 64
+        assert(words <= 64, "one summary bit per bitmap word")
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: max(1, n)) { grams in
             withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { bits in
                 withUnsafeTemporaryAllocation(of: UInt16.self, capacity: dimension) { place -> [(Int, Double)] in
                     bits.initialize(repeating: 0)
+                    var summary: UInt64 = 0
                     for i in 0..<n {
                         let b = bucket(i)
                         grams[i] = b
                         bits[b >> 6] |= 1 << UInt64(b & 63)
+                        summary |= 1 << UInt64(b >> 6)
                     }
                     var distinct = 0
-                    for w in 0..<words { distinct += bits[w].nonzeroBitCount }
+                    var s = summary
+                    while s != 0 { distinct += bits[s.trailingZeroBitCount].nonzeroBitCount; s &= s &- 1 }
                     return [(Int, Double)](unsafeUninitializedCapacity: distinct) { out, made in
                         var k = 0
-                        for w in 0..<words {
+                        var s = summary
+                        while s != 0 {
+                            let w = s.trailingZeroBitCount
                             var word = bits[w]
                             while word != 0 {
                                 let b = w << 6 | word.trailingZeroBitCount
@@ -79,6 +86,7 @@ struct TextModel: Sendable, Codable {
                                 k += 1
                                 word &= word &- 1
                             }
+                            s &= s &- 1
                         }
                         for i in 0..<n { out[Int(place[grams[i]])].1 += 1 }
                         made = distinct
@@ -92,9 +100,25 @@ struct TextModel: Sendable, Codable {
     init(grams: [[(Int, Double)]]) {
         var df = [Double](repeating: 0, count: TextModel.dimension)
         for g in grams { for (b, _) in g { df[b] += 1 } }
-        let n = Double(max(1, grams.count))
+        self.init(documentFrequency: df, documents: grams.count)
+    }
+
+    /// IDF from each bucket's count of distinct descriptions holding it, out of `documents`.
+    init(documentFrequency df: [Double], documents: Int) {
+        precondition(df.count == TextModel.dimension, "one count per bucket")
+        let n = Double(max(1, documents))
         idf = df.map { Math.log((1 + n) / (1 + $0)) + 1 }
     }
+
+    /// `1 + Math.log(n)` for a gram's count `n` (a whole number): from a table
+    /// for the usual small counts (the same bits as the call), else the call.
+    @inline(__always)
+    static func logWeight(count n: Double) -> Double {
+        let k = Int(n)
+        return k >= 0 && k < logWeights.count && Double(k) == n ? logWeights[k] : 1 + Math.log(n)
+    }
+
+    private static let logWeights: [Double] = (0..<64).map { 1 + Math.log(Double($0)) }
 
     /// The normalised TF-IDF vector of one description, as (bucket, weight) pairs.
     func sparseVector(_ description: String) -> [(Int, Double)] {
@@ -105,7 +129,7 @@ struct TextModel: Sendable, Codable {
     /// `sparseVector` of UTF-8 text.
     func sparseVector(utf8 description: UnsafeRawBufferPointer) -> [(Int, Double)] {
         let g = TextModel.grams(utf8: description)
-        var out = g.map { ($0.0, (1 + Math.log($0.1)) * idf[$0.0]) }
+        var out = g.map { ($0.0, TextModel.logWeight(count: $0.1) * idf[$0.0]) }
         var norm = 0.0
         for (_, w) in out { norm += w * w }
         norm = norm.squareRoot()
