@@ -10,6 +10,49 @@ enum NameMatching {
 
     /// Lower-cased, compatibility-folded tokens without punctuation or legal forms.
     static func tokens(_ name: String) -> [String] {
+        var n = name
+        return n.withUTF8 { tokens(utf8: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// `tokens` of UTF-8 text (invalid UTF-8 read as `String(decoding:)` repairs
+    /// it). An ASCII name (most of them) is split on its bytes: a `String` is
+    /// made for each token only, where the scalar path (`tokensOfScalars`, its
+    /// oracle) lower-cases and folds the whole name scalar by scalar first.
+    /// Consignee names are free text, hundreds of thousands of distinct ones in
+    /// a large feed.
+    static func tokens(utf8 name: UnsafeRawBufferPointer) -> [String] {
+        var ascii = true
+        for b in name where b >= 0x80 { ascii = false; break }
+        guard ascii else { return tokensOfScalars(String(decoding: name, as: UTF8.self)) }
+        var out: [String] = []
+        let n = name.count
+        var i = 0
+        while i < n {
+            // A token: a run of ASCII letters and digits (everything else separates).
+            while i < n && !isWordByte(name[i]) { i += 1 }
+            let start = i
+            while i < n && isWordByte(name[i]) { i += 1 }
+            guard i > start else { break }
+            // A single letter or digit is a fragment of a legal form ("S. de R.L. de C.V.").
+            guard i - start > 1 else { continue }
+            let word = String(unsafeUninitializedCapacity: i - start) { out in
+                for k in start..<i { let b = name[k]; out[k - start] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+                return i - start
+            }
+            if !legalForms.contains(word) { out.append(word) }
+        }
+        return out
+    }
+
+    /// An ASCII letter or digit: the bytes `tokensOfScalars` keeps in ASCII text.
+    @inline(__always)
+    private static func isWordByte(_ b: UInt8) -> Bool {
+        (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39)
+    }
+
+    /// `tokens` read as Unicode scalars: the path for names that are not
+    /// ASCII, and the oracle of the ASCII one.
+    static func tokensOfScalars(_ name: String) -> [String] {
         var folded = ""
         for s in name.lowercased().unicodeScalars {
             // Full-width forms fold to ASCII (a light NFKC for what names use).

@@ -25,13 +25,19 @@ public struct PartyScreeningDetector: Detector {
     }
 
     public func fit(_ table: DeclarationTable) throws -> FittedPartyScreening {
-        let names = table.text(.counterpartyName)!
+        try fit(table, facts: TableFacts(table))
+    }
+
+    /// The same, with the consignee names' tokens `facts` holds (routing fits
+    /// this model too, and the matches read them again).
+    public func fit(_ table: DeclarationTable, facts: TableFacts) throws -> FittedPartyScreening {
+        let nameTokens = facts.counterpartyNameTokens()
         var df: [String: Int] = [:]
         var documents = 0
         for e in parties.entries { documents += 1; for t in Set(NameMatching.tokens(e.name)) { df[t, default: 0] += 1 } }
-        for c in 0..<names.values.count {
+        for tokens in nameTokens {
             documents += 1
-            for t in Set(NameMatching.tokens(names.values.string(UInt32(c)))) { df[t, default: 0] += 1 }
+            for t in Set(tokens) { df[t, default: 0] += 1 }
         }
         var idf: [String: Double] = [:]
         for (t, n) in df { idf[t] = Math.log(Double(1 + documents) / Double(1 + n)) }
@@ -136,7 +142,12 @@ public struct FittedPartyScreening: FittedDetector {
     }
 
     func bestMatch(_ name: String, entryNames: [PreparedName]) -> (entry: Int, similarity: Double)? {
-        let tokens = FittedPartyScreening.byRarity(NameMatching.tokens(name), idf: idf, maxIDF: maxIDF)
+        bestMatch(tokens: NameMatching.tokens(name), entryNames: entryNames)
+    }
+
+    /// `bestMatch` of a name given by its tokens (`NameMatching.tokens`).
+    func bestMatch(tokens nameTokens: [String], entryNames: [PreparedName]) -> (entry: Int, similarity: Double)? {
+        let tokens = FittedPartyScreening.byRarity(nameTokens, idf: idf, maxIDF: maxIDF)
         guard !tokens.isEmpty else { return nil }
         var candidates = Set<Int>()
         for key in tokens.flatMap(FittedPartyScreening.blockingKeys) { for i in index[key] ?? [] { candidates.insert(i) } }
@@ -193,13 +204,14 @@ public struct FittedPartyScreening: FittedDetector {
         return stableFingerprint(text)
     }
 
-    /// The best entry and similarity of each distinct consignee name, on every core.
-    func bestMatches(_ names: TextColumn) -> [(entry: Int, similarity: Double)?] {
+    /// The best entry and similarity of each distinct consignee name, given by
+    /// its tokens (`TableFacts.counterpartyNameTokens`), on every core.
+    func bestMatches(_ nameTokens: [[String]]) -> [(entry: Int, similarity: Double)?] {
         let entryNames = entries.map { prepared($0.tokens) }
-        let distinct = names.values.count, batch = 256
+        let distinct = nameTokens.count, batch = 256
         let model = self
         return Parallel.map(0..<((distinct + batch - 1) / batch), threads: System.cores) { b in
-            (b * batch..<min(distinct, (b + 1) * batch)).map { model.bestMatch(names.values.string(UInt32($0)), entryNames: entryNames) }
+            (b * batch..<min(distinct, (b + 1) * batch)).map { model.bestMatch(tokens: nameTokens[$0], entryNames: entryNames) }
         }.flatMap { $0 }
     }
 
@@ -207,7 +219,10 @@ public struct FittedPartyScreening: FittedDetector {
     /// names' matches are worked out once for every equal model.
     func matcher(_ table: DeclarationTable, facts: TableFacts? = nil) -> RowMatcher? {
         guard let names = table.text(.counterpartyName) else { return nil }
-        let perName = facts.map { f in f.memo("party-matches|" + fingerprint) { bestMatches(names) } } ?? bestMatches(names)
+        let facts = facts ?? TableFacts(table)
+        // The tokens first: a memo's value is made under the memos' lock, so one memo cannot ask for another.
+        let nameTokens = facts.counterpartyNameTokens()
+        let perName = facts.memo("party-matches|" + fingerprint) { bestMatches(nameTokens) }
         let entryCountry = entries.map { e -> UInt16 in
             guard !e.country.isEmpty else { return 0 }
             guard let c = CountryCodes.code(e.country), CountryCodes.alpha2(c) == e.country else { return .max }

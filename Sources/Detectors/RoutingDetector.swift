@@ -80,7 +80,7 @@ public struct RoutingDetector: Detector {
                 firstSeen[name + "|" + CountryCodes.alpha2(UInt16(d))] = first[k * countries + d]
             }
         }
-        let screening = try parties.flatMap { table.has(.counterpartyName) ? try PartyScreeningDetector(parties: $0).fit(table) : nil }
+        let screening = try parties.flatMap { table.has(.counterpartyName) ? try PartyScreeningDetector(parties: $0).fit(table, facts: facts) : nil }
         return FittedRouting(controls: controls, screening: screening, counts: counts, global: global, firstSeen: firstSeen,
                              historyStart: table.date.min() ?? 0,
                              restrictedWeight: restrictedWeight, newDestinationWeight: newDestinationWeight)

@@ -10,7 +10,7 @@ import Synchronization
 public final class TableFacts: Sendable {
     private let table: DeclarationTable
     private let contexts = Mutex<[(rules: [ControlsTable.Rule], context: TradeContext)]>([])
-    private let memos = Mutex<[String: any Sendable]>([:])
+    private let memos = Mutex<[String: MemoSlot]>([:])
 
     public init(_ table: DeclarationTable) { self.table = table }
 
@@ -28,6 +28,20 @@ public final class TableFacts: Sendable {
     /// goods_code's each read them; built on first use, 1 byte a row).
     func declaredSamples() -> [Bool] { memo("declared-samples") { DeclaredSample.rows(table) } }
 
+    /// Each distinct consignee name's tokens (`NameMatching.tokens`), by
+    /// dictionary code, worked out on every core at first use: party screening's
+    /// fit (in restricted_party and in routing) and its matches all read them.
+    /// Empty without consignee names.
+    func counterpartyNameTokens() -> [[String]] {
+        memo("counterparty-name-tokens") {
+            guard let values = table.text(.counterpartyName)?.values else { return [] }
+            let distinct = values.count, batch = 1024
+            return Parallel.map(0..<((distinct + batch - 1) / batch), threads: System.cores) { b in
+                (b * batch..<min(distinct, (b + 1) * batch)).map { c in values.withBytes(UInt32(c)) { NameMatching.tokens(utf8: $0) } }
+            }.flatMap { $0 }
+        }
+    }
+
     /// Hands `value` to the next `take(key)`: for a value one detector's fit
     /// builds and its scoring of the same table reads, kept no longer than that.
     func stash<T: Sendable>(_ key: String, _ value: T) {
@@ -43,12 +57,29 @@ public final class TableFacts: Sendable {
 
     /// A value worked out from the table once per `key`: the key must name everything
     /// besides the table the value depends on (a model's fingerprint, the controls).
+    ///
+    /// Each key has a lock of its own, held while its value is made: a caller
+    /// asking for a value being made waits for it, and callers of other keys do
+    /// not (one lock for every key held split_shipments' fit for seconds behind
+    /// the consignee names' matches, on side-by-side detectors). `make` must
+    /// not ask for its own key.
     func memo<T: Sendable>(_ key: String, _ make: () -> T) -> T {
-        memos.withLock { memos in
-            if let hit = memos[key] as? T { return hit }
-            let value = make()
-            memos[key] = value
-            return value
+        let slot = memos.withLock { memos in
+            if let s = memos[key] { return s }
+            let s = MemoSlot()
+            memos[key] = s
+            return s
+        }
+        return slot.value.withLock { value in
+            if let hit = value as? T { return hit }
+            let made = make()
+            value = made
+            return made
         }
     }
+}
+
+/// One memo's value, behind a lock of its own (`TableFacts.memo`).
+private final class MemoSlot: Sendable {
+    let value = Mutex<(any Sendable)?>(nil)
 }

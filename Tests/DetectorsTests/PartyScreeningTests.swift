@@ -57,6 +57,26 @@ struct PartyScreeningTests {
         #expect(NameMatching.tokens(name) == expected)
     }
 
+    @Test("names: an ASCII name's tokens on its bytes are the scalar path's, on seeded names of words, legal forms, fragments and punctuation", arguments: [71, 72] as [UInt64])
+    func tokensASCII(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        let words = ["Nordwind", "PRECISION", "materials", "Co", "Ltd", "GmbH", "S", "A", "de", "R", "L", "C", "V", "The", "and", "x", "7",
+                     "42", "3M", "Zenit", "OOO", "Tekhno", "k", "intl", "Group", "ab", "AG", "Co.,Ltd", "S.A.", "Sp.", "ÄG"]
+        let gaps = [" ", " ", ", ", ". ", "-", "&", "/", "(", ")", "'", "\"", "\t", "  ", "_", "+", ";"]
+        var compared = 0
+        for _ in 0..<5_000 {
+            var name = Int.random(in: 0..<4, using: &rng) == 0 ? gaps.randomElement(using: &rng)! : ""
+            for _ in 0..<Int.random(in: 0...6, using: &rng) {
+                name += words.randomElement(using: &rng)! + gaps.randomElement(using: &rng)!
+            }
+            if Int.random(in: 0..<2, using: &rng) == 0 { name = String(name.dropLast()) }
+            let fast = Array(name.utf8).withUnsafeBytes { NameMatching.tokens(utf8: $0) }
+            #expect(fast == NameMatching.tokensOfScalars(name), "\(name.debugDescription)")
+            if name.unicodeScalars.allSatisfy(\.isASCII) && !fast.isEmpty { compared += 1 }
+        }
+        #expect(compared > 2_000, "ASCII names with tokens: \(compared)")
+    }
+
     @Test("tokens align one to one: a repeated word is a different name, a typo is not", arguments: [
         ("Ararat Ararat Systems Corp.", "Ararat Systems JSC", false),
         ("Almaz Holdings S.A.", "Almaz Almaz Holdings LLC", false),
