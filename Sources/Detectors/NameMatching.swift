@@ -127,8 +127,27 @@ enum NameMatching {
 
     /// `similarity(_:_:)` of two tokens given as scalar values.
     static func similarity(_ a: [UInt32], _ b: [UInt32]) -> Double {
-        if a.count >= 3 && b.count >= 3 && (a.starts(with: b) || b.starts(with: a)) { return max(0.9, jaroWinkler(a, b)) }
+        a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in similarity(x, y) } }
+    }
+
+    /// `similarity(_:_:)` of two tokens given as scalar values in place.
+    static func similarity(_ a: UnsafeBufferPointer<UInt32>, _ b: UnsafeBufferPointer<UInt32>) -> Double {
+        if a.count >= 3 && b.count >= 3 && (startsWith(a, b) || startsWith(b, a)) { return max(0.9, jaroWinkler(a, b)) }
         return jaroWinkler(a, b)
+    }
+
+    /// Whether `a` begins with `b`.
+    @inline(__always)
+    private static func startsWith(_ a: UnsafeBufferPointer<UInt32>, _ b: UnsafeBufferPointer<UInt32>) -> Bool {
+        guard b.count <= a.count else { return false }
+        for i in 0..<b.count where a[i] != b[i] { return false }
+        return true
+    }
+
+    /// Whether `a` and `b` hold the same scalars.
+    @inline(__always)
+    private static func same(_ a: UnsafeBufferPointer<UInt32>, _ b: UnsafeBufferPointer<UInt32>) -> Bool {
+        a.count == b.count && startsWith(a, b)
     }
 
     /// A bound `similarity(a, b)` never exceeds, from the lengths and the
@@ -137,9 +156,14 @@ enum NameMatching {
     /// matching itself (a short word against a long one cannot come close).
     /// Where the bound is reached it is the same expression, so the same value.
     static func similarityBound(_ a: [UInt32], _ b: [UInt32]) -> Double {
-        guard !a.isEmpty, !b.isEmpty else { return a == b ? 1 : 0 }
+        a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in similarityBound(x, y) } }
+    }
+
+    /// `similarityBound` of two tokens given as scalar values in place.
+    static func similarityBound(_ a: UnsafeBufferPointer<UInt32>, _ b: UnsafeBufferPointer<UInt32>) -> Double {
+        guard !a.isEmpty, !b.isEmpty else { return a.isEmpty && b.isEmpty ? 1 : 0 }
         guard a.count <= 64 && b.count <= 64 else { return 1 }
-        if a.count >= 3 && b.count >= 3 && (a.starts(with: b) || b.starts(with: a)) { return 1 }
+        if a.count >= 3 && b.count >= 3 && (startsWith(a, b) || startsWith(b, a)) { return 1 }
         let m = Double(min(a.count, b.count))
         let jaro = (m / Double(a.count) + m / Double(b.count) + m / m) / 3
         var prefix = 0
@@ -149,7 +173,12 @@ enum NameMatching {
 
     /// `jaroWinkler(_:_:)` of two tokens given as scalar values.
     static func jaroWinkler(_ s: [UInt32], _ t: [UInt32]) -> Double {
-        if s == t { return 1 }
+        s.withUnsafeBufferPointer { x in t.withUnsafeBufferPointer { y in jaroWinkler(x, y) } }
+    }
+
+    /// `jaroWinkler` of two tokens given as scalar values in place.
+    static func jaroWinkler(_ s: UnsafeBufferPointer<UInt32>, _ t: UnsafeBufferPointer<UInt32>) -> Double {
+        if same(s, t) { return 1 }
         guard !s.isEmpty, !t.isEmpty else { return 0 }
         guard s.count <= 64 && t.count <= 64 else {
             return jaroWinkler(String(String.UnicodeScalarView(s.compactMap(Unicode.Scalar.init))),

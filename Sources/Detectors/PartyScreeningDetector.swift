@@ -91,10 +91,24 @@ public struct FittedPartyScreening: FittedDetector {
         FittedPartyScreening.similarity(prepared(a), prepared(b))
     }
 
-    /// A name's tokens (in `byRarity` order) as scalar values, with their weights.
+    /// A name's tokens (in `byRarity` order) as scalar values, back to back,
+    /// with their weights: one array of scalars, not an array per token, so the
+    /// screening loop reads every candidate pair's tokens in place (an array per
+    /// token was retained and released for each pair compared).
     struct PreparedName: Sendable {
-        var tokens: [[UInt32]]
+        var scalars: [UInt32]
+        /// Token k is `scalars[ends[k − 1] ..< ends[k]]` (from 0 for the first).
+        var ends: [Int]
         var weights: [Double]
+
+        init(tokens: [[UInt32]], weights: [Double]) {
+            scalars = tokens.flatMap { $0 }
+            var end = 0
+            ends = tokens.map { end += $0.count; return end }
+            self.weights = weights
+        }
+
+        var count: Int { ends.count }
     }
 
     func prepared(_ tokens: [String]) -> PreparedName {
@@ -109,27 +123,38 @@ public struct FittedPartyScreening: FittedDetector {
     /// ("Ararat Systems"): the names differ by a word.
     static func similarity(_ a: PreparedName, _ b: PreparedName) -> Double {
         func side(_ x: PreparedName, _ y: PreparedName) -> Double {
-            // A bit set, not an array: this runs for every candidate pair. Names have far
-            // fewer than 64 tokens; past the 64th, a token of `y` can be taken twice.
-            var num = 0.0, den = 0.0
-            var taken: UInt64 = 0
-            for (i, t) in x.tokens.enumerated() {
-                let w = x.weights[i]
-                den += w
-                var best = 0.0, bestJ = -1
-                for (j, u) in y.tokens.enumerated() where j >= 64 || taken & (1 << UInt64(j)) == 0 {
-                    // A pair that can neither beat the best so far nor reach the 0.88 that
-                    // counts changes nothing below: its bound settles it without the matching.
-                    if NameMatching.similarityBound(t, u) < max(best, 0.88) - 1e-12 { continue }
-                    let s = NameMatching.similarity(t, u)
-                    if s > best { best = s; bestJ = j }
-                }
-                if best >= 0.88 {   // typos score ≥ 0.9; "metals" vs "materials" 0.85 does not count
-                    num += w * best
-                    if bestJ < 64 { taken |= 1 << UInt64(bestJ) }
+            x.scalars.withUnsafeBufferPointer { xs in
+                y.scalars.withUnsafeBufferPointer { ys in
+                    // A bit set, not an array: this runs for every candidate pair. Names have far
+                    // fewer than 64 tokens; past the 64th, a token of `y` can be taken twice.
+                    var num = 0.0, den = 0.0
+                    var taken: UInt64 = 0
+                    var tStart = 0
+                    for i in 0..<x.count {
+                        let t = UnsafeBufferPointer(rebasing: xs[tStart..<x.ends[i]])
+                        tStart = x.ends[i]
+                        let w = x.weights[i]
+                        den += w
+                        var best = 0.0, bestJ = -1
+                        var uStart = 0
+                        for j in 0..<y.count {
+                            let u = UnsafeBufferPointer(rebasing: ys[uStart..<y.ends[j]])
+                            uStart = y.ends[j]
+                            guard j >= 64 || taken & (1 << UInt64(j)) == 0 else { continue }
+                            // A pair that can neither beat the best so far nor reach the 0.88 that
+                            // counts changes nothing below: its bound settles it without the matching.
+                            if NameMatching.similarityBound(t, u) < max(best, 0.88) - 1e-12 { continue }
+                            let s = NameMatching.similarity(t, u)
+                            if s > best { best = s; bestJ = j }
+                        }
+                        if best >= 0.88 {   // typos score ≥ 0.9; "metals" vs "materials" 0.85 does not count
+                            num += w * best
+                            if bestJ < 64 { taken |= 1 << UInt64(bestJ) }
+                        }
+                    }
+                    return den > 0 ? num / den : 0
                 }
             }
-            return den > 0 ? num / den : 0
         }
         // Both sides must align: a name that merely contains a listed name (or is
         // contained in one) is not the same party.
