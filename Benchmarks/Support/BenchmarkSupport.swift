@@ -9,12 +9,14 @@ import Synthetic
 public enum BenchData {
     /// With `dirty`, the generator's `--dirty` feed (`bench-ROWS-dirty-vN`): bad rows of every
     /// kind, stray quotes and repeated keys, listed in its bad_rows.csv.
-    public static func folder(rows: Int, dirty: Bool = false) -> String {
+    /// With `freeText`, the generator's `--free-text` feed (`bench-ROWS-freetext-vN`): nearly every
+    /// description distinct, consignees under several spellings.
+    public static func folder(rows: Int, dirty: Bool = false, freeText: Bool = false) -> String {
         let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("data/bench-\(rows)\(dirty ? "-dirty" : "")-v\(Generator.outputVersion)").path
+            .appendingPathComponent("data/bench-\(rows)\(dirty ? "-dirty" : "")\(freeText ? "-freetext" : "")-v\(Generator.outputVersion)").path
         if !FileManager.default.fileExists(atPath: dir + "/declarations.csv") {
             try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            _ = try! Generator.run(GeneratorOptions(rows: rows, seed: 1, dirty: dirty), into: dir)
+            _ = try! Generator.run(GeneratorOptions(rows: rows, seed: 1, dirty: dirty, freeText: freeText), into: dir)
         }
         return dir
     }

@@ -13,16 +13,19 @@ public struct GeneratorOptions: Sendable {
     public var from: CivilDate
     public var to: CivilDate
     public var dirty: Bool
+    /// Descriptions and consignee names as free text (`FreeText`): nearly every description distinct.
+    public var freeText: Bool
     /// Worker threads (default: all cores).
     public var threads: Int
 
     public init(rows: Int, seed: UInt64, from: CivilDate = CivilDate(iso: "2023-01-01")!,
-                to: CivilDate = CivilDate(iso: "2025-10-31")!, dirty: Bool = false, threads: Int = 0) {
+                to: CivilDate = CivilDate(iso: "2025-10-31")!, dirty: Bool = false, freeText: Bool = false, threads: Int = 0) {
         self.rows = rows
         self.seed = seed
         self.from = from
         self.to = to
         self.dirty = dirty
+        self.freeText = freeText
         self.threads = threads
     }
 }
@@ -87,7 +90,7 @@ public enum Generator {
         while next < chunkCount {
             let upper = min(chunkCount, next + batch)
             let outputs = Parallel.map(next..<upper, threads: threads) { chunk in
-                generateChunk(chunk, world: world, dirty: options.dirty)
+                generateChunk(chunk, world: world, dirty: options.dirty, freeText: options.freeText)
             }
             for out in outputs {
                 try declarations.write(out.bytes)
@@ -110,6 +113,7 @@ public enum Generator {
             // The last record opens a quote that never closes.
             var gen = RowGenerator(world: world)
             var r = gen.row(options.rows - 1)
+            if options.freeText { FreeText.elaborate(&r, row: options.rows - 1, seed: world.seed) }
             r.itemNo += 1
             var s = ByteSink()
             RowWriter.unterminated(r, exporter: world.exporters[r.exporter], into: &s)
@@ -151,7 +155,7 @@ public enum Generator {
         var dirtyCounts: [DirtyKind: Int]
     }
 
-    static func generateChunk(_ chunk: Int, world: World, dirty: Bool) -> ChunkOutput {
+    static func generateChunk(_ chunk: Int, world: World, dirty: Bool, freeText: Bool = false) -> ChunkOutput {
         var gen = RowGenerator(world: world)
         let first = chunk * chunkRows
         let last = min(world.rows, first + chunkRows)
@@ -159,7 +163,8 @@ public enum Generator {
         var out = ChunkOutput(bytes: [], lines: 0, labels: [], badRows: [], patternCounts: [:], dirtyCounts: [:])
         var previous: (id: [UInt8], item: Int)? = nil
         for i in first..<last {
-            let r = gen.row(i)
+            var r = gen.row(i)
+            if freeText { FreeText.elaborate(&r, row: i, seed: world.seed) }
             var kind: DirtyKind? = nil
             if dirty && r.pattern == nil {
                 kind = dirtyKind(row: i, world: world, gen: &gen)

@@ -12,7 +12,7 @@ struct RowRandom: RandomNumberGenerator {
 
     /// Named streams so that adding draws to one never shifts another.
     enum Stream: UInt64 {
-        case world = 1, blockPlan, row, declaration, dirty, party, line, corridor, variant
+        case world = 1, blockPlan, row, declaration, dirty, party, line, corridor, variant, freeText
     }
 
     mutating func next() -> UInt64 {

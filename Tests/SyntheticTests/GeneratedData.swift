@@ -16,11 +16,11 @@ struct GeneratedData {
     /// Row index by "id/item" (first occurrence).
     let rowIndex: [String: Int]
 
-    static func make(rows: Int, seed: UInt64, dirty: Bool = false, from: String = "2023-01-01", to: String = "2025-10-31",
-                     threads: Int = 0) throws -> GeneratedData {
+    static func make(rows: Int, seed: UInt64, dirty: Bool = false, freeText: Bool = false, from: String = "2023-01-01",
+                     to: String = "2025-10-31", threads: Int = 0) throws -> GeneratedData {
         let dir = try TemporaryDirectory("generated")
         let options = GeneratorOptions(rows: rows, seed: seed, from: CivilDate(iso: from)!, to: CivilDate(iso: to)!,
-                                       dirty: dirty, threads: threads)
+                                       dirty: dirty, freeText: freeText, threads: threads)
         let summary = try Generator.run(options, into: dir.path)
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: dir.file("declarations.csv"))))
         let tokens = ScalarTokenizer.tokenize(bytes)

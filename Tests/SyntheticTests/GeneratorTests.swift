@@ -20,6 +20,36 @@ struct GeneratorTests {
         #expect(try a.file("declarations.csv") != c.file("declarations.csv"), "another seed gives other data")
     }
 
+    @Test("free text: descriptions nearly all distinct and consignees under several spellings, a declaration's items under one; every other field, planted consignees and the labels as without it; the same files on 1 and 2 threads")
+    func freeText() throws {
+        let plain = try GeneratedData.make(rows: 30_000, seed: 21)
+        let free = try GeneratedData.make(rows: 30_000, seed: 21, freeText: true, threads: 1)
+        let again = try GeneratedData.make(rows: 30_000, seed: 21, freeText: true, threads: 2)
+        defer { plain.dir.remove(); free.dir.remove(); again.dir.remove() }
+        #expect(try free.file("declarations.csv") == again.file("declarations.csv"))
+        #expect(try free.file("labels.csv") == plain.file("labels.csv"))
+        #expect(try free.file("restricted_parties.csv") == plain.file("restricted_parties.csv"))
+        #expect(free.rows.count == plain.rows.count)
+        let consignee = plain.header.firstIndex(of: "consignee_name")!, description = plain.header.firstIndex(of: "goods_description")!
+        var renamed = 0
+        var spellings: [String: Set<String>] = [:]
+        var byDeclaration: [String: String] = [:]
+        for (p, f) in zip(plain.rows, free.rows) {
+            for k in p.indices where k != consignee && k != description { #expect(p[k] == f[k], "field \(plain.header[k]) of \(p[0])/\(p[1])") }
+            #expect(f[description].hasPrefix(p[description]) && f[description].count > p[description].count)
+            #expect(f[consignee].hasPrefix(p[consignee]))
+            if f[consignee] != p[consignee] { renamed += 1 }
+            spellings[p[consignee], default: []].insert(f[consignee])
+            if let seen = byDeclaration[f[0]] { #expect(seen == f[consignee], "declaration \(f[0]) names two consignees") }
+            byDeclaration[f[0]] = f[consignee]
+        }
+        for l in free.labels { #expect(free.rows[free.rowIndex[l.id + "/" + l.item]!][consignee] == plain.rows[plain.rowIndex[l.id + "/" + l.item]!][consignee]) }
+        #expect(Set(free.rows.map { $0[description] }).count > free.rows.count * 95 / 100)
+        #expect(Double(renamed) / Double(free.rows.count) > 0.4 && Double(renamed) / Double(free.rows.count) < 0.75, "renamed \(renamed)")
+        #expect(spellings.values.map(\.count).max()! <= 9)
+        #expect(String(decoding: try free.file("README.md"), as: UTF8.self).contains("--free-text"))
+    }
+
     @Test("about 1% of rows are planted, every pattern occurs, counts match the README")
     func patternCounts() throws {
         let d = try GeneratedData.make(rows: 120_000, seed: 5)

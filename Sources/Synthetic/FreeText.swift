@@ -1,0 +1,68 @@
+/// `--free-text`: descriptions and consignee names as a real feed's free text
+/// has them. Plain output draws every description from a few dozen thousand
+/// stems and qualifiers and every consignee name from the world's list; a
+/// customs system's fields are typed by declarants, so nearly every
+/// description carries its own lot, batch or order number, and one consignee
+/// appears under many spellings (branches, warehouses, forwarders). Detectors
+/// whose work grows with the distinct values (goods_code's text model, party
+/// screening, the parties table) are measured on these.
+///
+/// A row is elaborated from a stream of its own (`RowRandom.Stream.freeText`),
+/// after it is drawn: every other field, and every row of a plain run, stays
+/// as it is. A description's number is the row's; a consignee's spelling is
+/// its declaration's (drawn from the declaration number), so a declaration's
+/// items name one party. Planted rows keep their consignee's name as listed.
+enum FreeText {
+    static let sites = ["Rotterdam", "Hamburg", "Antwerp", "Singapore", "Busan", "Osaka", "Chicago", "Dubai", "Mumbai",
+                        "Leipzig", "Lyon", "Milan", "Incheon", "Penang", "Haiphong", "Laem Chabang"]
+
+    /// Spellings a consignee has besides its own name.
+    static let spellings = 8
+
+    static func elaborate(_ r: inout Row, row i: Int, seed: UInt64) {
+        var rng = RowRandom(seed: seed, stream: .freeText, index: UInt64(i))
+        var d = String(decoding: r.description, as: UTF8.self)
+        switch rng.below(4) {
+        case 0: d += " LOT \(22 + rng.below(4))-\(pad(rng.below(10_000), 4))"
+        case 1: d += ", batch no. \(pad(rng.below(1_000_000), 6))"
+        case 2: d += " PO\(pad(rng.below(100_000), 5)) (\(1 + rng.below(60)) drums)"
+        default: d += " ref \(rng.below(1_000_000))/\(22 + rng.below(4))"
+        }
+        r.description = Array(d.utf8)
+        // The consignee's spelling is the declaration's: its items name one party.
+        var key: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in r.declarationID { key = (key ^ UInt64(b)) &* 0x1_0000_0000_01B3 }
+        var declaration = RowRandom(seed: seed, stream: .freeText, index: key)
+        guard r.pattern == nil, declaration.below(10) < 6 else { return }
+        // One of the consignee's `spellings`, each always written the same way.
+        var name = decoded(r.consigneeField)
+        var party: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in name.utf8 { party = (party ^ UInt64(b)) &* 0x1_0000_0000_01B3 }
+        var spelling = RowRandom(seed: seed, stream: .freeText, index: party &+ UInt64(declaration.below(spellings)))
+        switch spelling.below(3) {
+        case 0: name += " (\(spelling.pick(sites)) branch)"
+        case 1: name += " - Warehouse \(1 + spelling.below(200))"
+        default: name += " c/o \(spelling.pick(sites)) Forwarding \(1 + spelling.below(40))"
+        }
+        r.consigneeField = csvField(name)
+    }
+
+    /// `v` in decimal, zero-padded to `width` digits.
+    static func pad(_ v: Int, _ width: Int) -> String {
+        let s = String(v)
+        return String(repeating: "0", count: max(0, width - s.count)) + s
+    }
+
+    /// The text of a CSV field as `csvField` wrote it.
+    static func decoded(_ field: [UInt8]) -> String {
+        let quote = UInt8(ascii: "\"")
+        guard field.count >= 2, field.first == quote, field.last == quote else { return String(decoding: field, as: UTF8.self) }
+        var out: [UInt8] = []
+        var i = 1
+        while i < field.count - 1 {
+            out.append(field[i])
+            i += field[i] == quote ? 2 : 1   // "" inside stands for one quote
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
