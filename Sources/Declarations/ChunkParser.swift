@@ -21,6 +21,9 @@ struct ChunkResult: Sendable {
     var records: [Int32] = []
     /// Records with irregular quoting the SIMD path had the scalar state machine read (`VisitSummary.recovered`).
     var recovered = 0
+    /// Per text field: the worker's dictionary was started afresh for this chunk
+    /// (`ChunkColumns.restartValues`): its codes begin again at 0.
+    var restarted: [Bool] = []
 }
 
 /// Turns tokenized records into typed rows by a resolved mapping; rows that do
@@ -569,6 +572,18 @@ struct ChunkColumns {
     let text: InternerSet
     let shared: Bool
     let textBase: [Int]
+    /// Per text field: the worker's dictionary held `restartValues` values or
+    /// more and was started afresh for this chunk.
+    let restarted: [Bool]
+    /// Values past which a worker's dictionary is started afresh at its next
+    /// chunk. It saves a worker looking values up in the table's dictionary,
+    /// which pays while values repeat; free text (a lot number in every
+    /// description) hardly repeats, and each worker kept a copy of all its
+    /// values: 10M rows of it held some 800 MB more, grown by doubling. A
+    /// dictionary this large holds that kind of text; started afresh, its
+    /// chunk hands the merge all its values (`Ingest.Merge` starts that
+    /// worker's codes again), which the table's dictionary codes as before.
+    static let restartValues = 1 << 20
     var numbers: ColumnBuilder<Double>
     var countries: ColumnBuilder<UInt16>
     var extras: [TextColumn]
@@ -594,6 +609,14 @@ struct ChunkColumns {
         copies = .init(capacity: 1024)
         text = dictionaries ?? InternerSet(count: Self.textWidth, capacity: 64)
         shared = dictionaries != nil
+        var restarted = [Bool](repeating: false, count: Self.textWidth)
+        if shared {
+            for f in 0..<Self.textWidth where text.interners[f].count >= text.restartValues {
+                text.interners[f] = ByteInterner(capacity: 64)
+                restarted[f] = true
+            }
+        }
+        self.restarted = restarted
         textBase = (0..<Self.textWidth).map { [text] in text.interners[$0].count }
         numbers = .init(capacity: reserve * Self.numberWidth)
         countries = .init(capacity: reserve * Self.countryWidth)
@@ -648,6 +671,7 @@ struct ChunkBuilder: RecordVisitor {
     mutating func finish() -> ChunkResult {
         parser.internDeferred(&columns)
         out.table = parser.table(columns)
+        out.restarted = columns.restarted
         out.offsets = columns.offsets.array()
         out.end = lastEnd
         out.records = records.array()

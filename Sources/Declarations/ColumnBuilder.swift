@@ -101,9 +101,12 @@ final class InternerSet: @unchecked Sendable {
     let scratchViews: UnsafeMutablePointer<UnsafeRawBufferPointer>
     let scratchHashes: UnsafeMutablePointer<UInt64>
     let scratchCount: Int
+    /// Values past which a dictionary is started afresh at the next chunk (`ChunkColumns.restartValues`).
+    let restartValues: Int
 
-    init(count: Int, capacity: Int, scratch: Int = ChunkParser.deferredRows) {
+    init(count: Int, capacity: Int, scratch: Int = ChunkParser.deferredRows, restartValues: Int = ChunkColumns.restartValues) {
         self.count = count
+        self.restartValues = restartValues
         interners = .allocate(capacity: count)
         interners.initialize(repeating: ByteInterner(capacity: capacity), count: count)
         scratchCount = scratch

@@ -35,6 +35,9 @@ public struct IngestOptions: Sendable {
     /// Whether the rejected rows are kept for a rejects.csv (false: counted, with
     /// the first of each reason kept as an example; `validate` without `--out`, `fit`).
     public var keepRejectRows = true
+    /// Values past which a worker's text dictionary starts afresh (`ChunkColumns.restartValues`;
+    /// tests set it low to restart often: the table does not depend on it).
+    var dictionaryRestart = ChunkColumns.restartValues
 
     public init(mapping: MappingFile = MappingFile(), fx: FXTable = .standard, onError: OnErrorPolicy = .collect,
                 encoding: InputEncoding = .utf8, threads: Int = 0, chunkSize: Int = 4 << 20, scalarTokenizer: Bool = false,
@@ -161,9 +164,16 @@ public enum Ingest {
         /// values it added wait, unplaced, for a later chunk of that worker to use them.
         mutating func drop(_ chunk: ChunkResult) {
             guard let w = chunk.worker else { return }
+            restart(chunk, worker: w)
             for f in TextField.allCases.map(\.rawValue) {
                 if let column = chunk.table.text[f] { remaps[w][f].drop(column.values) }
             }
+        }
+
+        /// Starts worker `w`'s codes of each field afresh where its dictionary was
+        /// for this chunk (`ChunkColumns.restartValues`).
+        private mutating func restart(_ chunk: ChunkResult, worker w: Int) {
+            for (f, fresh) in chunk.restarted.enumerated() where fresh { remaps[w][f] = WorkerCodes() }
         }
 
         /// Drops rows, rejects and keys added after a mark (dictionary values stay, unused).
@@ -228,6 +238,7 @@ public enum Ingest {
                 }
             }
             if let w = chunk.worker {
+                restart(chunk, worker: w)
                 remaps[w].withUnsafeMutableBufferPointer { table.append(t, keep: keep.map(KeptRows.init), fileIndex: fileIndex, remaps: $0.baseAddress!) }
             } else {
                 table.append(t, keep: keep, fileIndex: fileIndex)
@@ -320,7 +331,9 @@ public enum Ingest {
             // (a chunk's values are mostly ones its worker has seen), and a chunk hands
             // the merge only the values it added; the merge keeps each worker's codes
             // in the table's (`TextColumn.append(_:keep:remap:)`).
-            let dictionaries = (0..<threads).map { _ in InternerSet(count: ChunkColumns.textWidth, capacity: 64) }
+            let dictionaries = (0..<threads).map { _ in
+                InternerSet(count: ChunkColumns.textWidth, capacity: 64, restartValues: options.dictionaryRestart)
+            }
             merged.resetWorkers(threads)
             // Up to eight chunks a worker read ahead of the merge (the waves of chunks this replaced held as many).
             // Each chunk's pages are mapped in one call before its counting pass (`InputBytes.populate`).
@@ -443,7 +456,9 @@ public enum Ingest {
             // take as read (its guessed start was wrong, or its visit gave up) is dropped:
             // the values it added to its worker's dictionaries are placed at their first
             // use by that worker's later pieces (`WorkerCodes`).
-            let dictionaries = (0..<threads).map { _ in InternerSet(count: ChunkColumns.textWidth, capacity: 64) }
+            let dictionaries = (0..<threads).map { _ in
+                InternerSet(count: ChunkColumns.textWidth, capacity: 64, restartValues: options.dictionaryRestart)
+            }
             merged.resetWorkers(threads)
             let pipeline = ChunkPipeline<Segment>(
                 plan: simdPlan, threads: threads, window: threads * 8,

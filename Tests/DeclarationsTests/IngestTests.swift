@@ -70,6 +70,30 @@ struct IngestTests {
         #expect(net.allSatisfy { $0 >= 0 })
     }
 
+    @Test("workers' dictionaries started afresh every few values give the same table, clean or dirty free text, one to three workers", arguments: [false, true])
+    func dictionaryRestarts(dirty: Bool) throws {
+        let dir = try TemporaryDirectory("ingest-restarts")
+        defer { dir.remove() }
+        // Free text: nearly every description new, consignees under several spellings. The dirty
+        // feed's stray quotes send it down the pieces path, whose dropped pieces restart too.
+        _ = try Generator.run(GeneratorOptions(rows: 20_000, seed: 8, dirty: dirty, freeText: true), into: dir.path)
+        let path = dir.file("declarations.csv")
+        let whole = try Ingest.read([path], options: IngestOptions(chunkSize: 1 << 16))
+        for threads in 1...3 {
+            var options = IngestOptions(threads: threads, chunkSize: 1 << 16)
+            options.dictionaryRestart = 500
+            let restarted = try Ingest.read([path], options: options)
+            #expect(restarted.table.count == whole.table.count && restarted.rejected == whole.rejected)
+            for f in TextField.allCases {
+                let a = whole.table.text(f), b = restarted.table.text(f)
+                #expect(a?.codes == b?.codes && a?.values.arena == b?.values.arena && a?.values.offsets == b?.values.offsets,
+                        "\(f), \(threads) workers")
+            }
+        }
+        // The descriptions did restart: more distinct values than one chunk's worth, many times over.
+        #expect(try #require(whole.table.text(.description)).values.count > 10 * 500)
+    }
+
     @Test("the KCS mapping reads every row: import flow, KRW values, HS6 codes with leading zeros, Fraud as outcome")
     func kcsMapping() throws {
         let mapping = try JSONDecoder().decode(MappingFile.self, from: Data(contentsOf: Fixtures.url("mappings/kcs-imports.json")))
