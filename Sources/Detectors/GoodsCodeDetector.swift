@@ -89,10 +89,9 @@ public struct GoodsCodeDetector: Detector {
         var df = [Double](repeating: 0, count: TextModel.dimension)
         for part in dfParts { for b in 0..<TextModel.dimension { df[b] += Double(part[b]) } }
         let model = TextModel(documentFrequency: df, documents: descriptions)
-        var pairCount = parts[0].pairs
-        for part in parts.dropFirst() { pairCount.add(part.pairs) }
         let codes = (0..<hs.values.count).map { hs.values.string(UInt32($0)) }
-        let centroids = GoodsCodeDetector.centroids(lines: codes.count, pairs: pairCount.sorted(), values: values, model: model)
+        let centroids = GoodsCodeDetector.centroids(lines: codes.count, pairs: PairCounts.sorted(merging: parts.map(\.pairs)),
+                                                    values: values, model: model)
         let controlled = codes.indices.filter { controls.isControlled(code: codes[$0]) }
         return FittedGoodsCode(controls: controls, lines: lines, text: model, centroidCodes: codes,
                                centroids: centroids, controlledCentroids: controlled)

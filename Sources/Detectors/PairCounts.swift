@@ -35,8 +35,26 @@ struct PairCounts: Sendable {
     }
 
     /// Every (key, count), by key.
-    func sorted() -> [(key: UInt64, count: Int)] {
-        counts.indices.filter { counts[$0] != 0 }.map { (keys[$0], counts[$0]) }.sorted { $0.key < $1.key }
+    func sorted() -> [(key: UInt64, count: Int)] { PairCounts.sorted(merging: [self]) }
+
+    /// Every key of `parts` with its counts summed, by key: what adding every
+    /// part into one table and `sorted()` give, without that table. Each part's
+    /// entries are copied into one array, sorted, and equal keys joined. With
+    /// a distinct description on every row (free text), the parts of 10M rows
+    /// hold 10M pairs: one table of them all took 512 MB more.
+    static func sorted(merging parts: [PairCounts]) -> [(key: UInt64, count: Int)] {
+        var all: [(key: UInt64, count: Int)] = []
+        all.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+        for p in parts {
+            for i in p.counts.indices where p.counts[i] != 0 { all.append((p.keys[i], p.counts[i])) }
+        }
+        all.sort { $0.key < $1.key }
+        var n = 0
+        for e in all {
+            if n > 0 && all[n - 1].key == e.key { all[n - 1].count += e.count } else { all[n] = e; n += 1 }
+        }
+        all.removeSubrange(n...)
+        return all
     }
 
     private mutating func grow() {
