@@ -200,6 +200,25 @@ public struct ByteInterner: Sendable {
         return try arena.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[lo..<hi])) }
     }
 
+    /// Every value's bytes in place, by code, for as long as `body` runs: a
+    /// loop over many values takes the arena once. (Value by value, each
+    /// access retained and released the arena's storage; with every core in
+    /// such a loop, they fought over its reference count.)
+    public struct ValueBytes {
+        let arena: UnsafeRawBufferPointer
+        let offsets: UnsafeBufferPointer<Int>
+
+        /// The bytes of `code`.
+        @inline(__always)
+        public subscript(code: Int) -> UnsafeRawBufferPointer {
+            UnsafeRawBufferPointer(rebasing: arena[offsets[code]..<offsets[code + 1]])
+        }
+    }
+
+    public func withValueBytes<R>(_ body: (ValueBytes) throws -> R) rethrows -> R {
+        try arena.withUnsafeBytes { a in try offsets.withUnsafeBufferPointer { o in try body(ValueBytes(arena: a, offsets: o)) } }
+    }
+
     /// The value of `code` as a `String` (invalid UTF-8 repaired).
     public func string(_ code: UInt32) -> String { String(decoding: bytes(code), as: UTF8.self) }
 

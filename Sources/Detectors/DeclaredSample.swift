@@ -26,7 +26,14 @@ public enum DeclaredSample {
     /// runs once per distinct description of a feed). ASCII letters compare without
     /// case; any byte that is not an ASCII letter or digit ends a word.
     public static func declares(utf8 bytes: ArraySlice<UInt8>) -> Bool {
-        if contains(bytes, chineseSample) || contains(bytes, chineseSpecimen) || contains(bytes, noCommercialValue) { return true }
+        bytes.withUnsafeBytes { declares(utf8: $0) }
+    }
+
+    /// `declares` of bytes in place.
+    public static func declares(utf8 bytes: UnsafeRawBufferPointer) -> Bool {
+        // The Chinese words only where a byte is not ASCII.
+        if bytes.contains(where: { $0 >= 0x80 }) && (contains(bytes, chineseSample) || contains(bytes, chineseSpecimen)) { return true }
+        if contains(bytes, noCommercialValue) { return true }
         var start = bytes.startIndex
         var i = bytes.startIndex
         while i <= bytes.endIndex {
@@ -54,7 +61,7 @@ public enum DeclaredSample {
     }
 
     /// `word` equals lower-case ASCII `target`, ignoring case.
-    private static func equal(_ word: ArraySlice<UInt8>, _ target: [UInt8]) -> Bool {
+    private static func equal(_ word: Slice<UnsafeRawBufferPointer>, _ target: [UInt8]) -> Bool {
         guard word.count == target.count else { return false }
         var k = 0
         for b in word {
@@ -65,7 +72,7 @@ public enum DeclaredSample {
     }
 
     /// `bytes` hold `pattern` (lower-case ASCII compares without case; other bytes exactly).
-    private static func contains(_ bytes: ArraySlice<UInt8>, _ pattern: [UInt8]) -> Bool {
+    private static func contains(_ bytes: UnsafeRawBufferPointer, _ pattern: [UInt8]) -> Bool {
         guard bytes.count >= pattern.count else { return false }
         var i = bytes.startIndex
         while i + pattern.count <= bytes.endIndex {
@@ -94,7 +101,13 @@ public enum DeclaredSample {
     /// (all false without a description column). Decided once per distinct description.
     public static func rows(_ table: DeclarationTable) -> [Bool] {
         guard let desc = table.text(.description) else { return [Bool](repeating: false, count: table.count) }
-        let declaring = (0..<desc.values.count).map { declares(utf8: desc.values.bytes(UInt32($0))) }
+        // Over ranges of descriptions on every core: free text has nearly one a row.
+        let values = desc.values, distinct = values.count, ranges = System.cores * 4
+        let parts = Parallel.map(0..<ranges, threads: System.cores) { k -> [Bool] in
+            let range = (distinct * k / ranges)..<(distinct * (k + 1) / ranges)
+            return values.withValueBytes { (v: ByteInterner.ValueBytes) -> [Bool] in range.map { (c: Int) -> Bool in declares(utf8: v[c]) } }
+        }
+        let declaring: [Bool] = parts.flatMap { $0 }
         guard declaring.contains(true) else { return [Bool](repeating: false, count: table.count) }
         let net = table.numbers(.netWeightKg), quantity = table.numbers(.quantity)
         let classes = UnitValueFeatures.Classes(table)

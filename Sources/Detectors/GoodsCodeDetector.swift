@@ -81,8 +81,10 @@ public struct GoodsCodeDetector: Detector {
         let ranges = System.cores * 4
         let dfParts = Parallel.map(0..<ranges, threads: System.cores) { k -> [Int32] in
             var df = [Int32](repeating: 0, count: TextModel.dimension)
-            for d in (descriptions * k / ranges)..<(descriptions * (k + 1) / ranges) {
-                values.withBytes(UInt32(d)) { for (b, _) in TextModel.grams(utf8: $0) { df[b] += 1 } }
+            values.withValueBytes { v in
+                for d in (descriptions * k / ranges)..<(descriptions * (k + 1) / ranges) {
+                    for (b, _) in TextModel.grams(utf8: v[d]) { df[b] += 1 }
+                }
             }
             return df
         }
@@ -125,18 +127,20 @@ extension GoodsCodeDetector {
             // Row-major: line c's sums at (c − own.lowerBound) · dimension.
             var sum = [Double](repeating: 0, count: own.count * dimension)
             var last = -1, grams: [(Int, Double)] = [], norm = 1.0
-            for (pair, count) in pairs {
-                let d = Int(pair >> 32), c = Int(pair & 0xFFFF_FFFF)
-                guard own.contains(c) else { continue }
-                if d != last {
-                    grams = values.withBytes(UInt32(d)) { TextModel.grams(utf8: $0) }
-                    var n2 = 0.0
-                    for (b, n) in grams { let w = TextModel.logWeight(count: n) * model.idf[b]; n2 += w * w }
-                    norm = max(n2.squareRoot(), 1e-12)
-                    last = d
+            values.withValueBytes { v in
+                for (pair, count) in pairs {
+                    let d = Int(pair >> 32), c = Int(pair & 0xFFFF_FFFF)
+                    guard own.contains(c) else { continue }
+                    if d != last {
+                        grams = TextModel.grams(utf8: v[d])
+                        var n2 = 0.0
+                        for (b, n) in grams { let w = TextModel.logWeight(count: n) * model.idf[b]; n2 += w * w }
+                        norm = max(n2.squareRoot(), 1e-12)
+                        last = d
+                    }
+                    let base = (c - own.lowerBound) * dimension
+                    for (b, n) in grams { sum[base + b] += Double(count) * TextModel.logWeight(count: n) * model.idf[b] / norm }
                 }
-                let base = (c - own.lowerBound) * dimension
-                for (b, n) in grams { sum[base + b] += Double(count) * TextModel.logWeight(count: n) * model.idf[b] / norm }
             }
             return sum
         }
@@ -208,17 +212,18 @@ public struct FittedGoodsCode: FittedDetector {
                         let start = j * batch
                         var sims = [Double](repeating: 0, count: model.controlledCentroids.count)
                         // Each description's bytes in place: no String per description.
-                        for i in start..<min(distinct, start + batch) {
-                            let v = values.withBytes(UInt32(i)) { d in
+                        values.withValueBytes { bytes in
+                            for i in start..<min(distinct, start + batch) {
+                                let d = bytes[i]
                                 k[i] = matcher.match(utf8: d).map { Int16($0) } ?? -1
-                                return model.text.sparseVector(utf8: d)
-                            }
-                            b[i] = model.closestControlled(v, controlled, scratch: &sims)
-                            guard b[i] != nil else { continue }
-                            for s in (i * slots)..<((i + 1) * slots) {
-                                let hc = Int(ownCodes[s])
-                                guard hc >= 0, centroidOf[hc] >= 0 else { continue }
-                                o[s] = model.similarity(v, centroidOf[hc])
+                                let v = model.text.sparseVector(utf8: d)
+                                b[i] = model.closestControlled(v, controlled, scratch: &sims)
+                                guard b[i] != nil else { continue }
+                                for s in (i * slots)..<((i + 1) * slots) {
+                                    let hc = Int(ownCodes[s])
+                                    guard hc >= 0, centroidOf[hc] >= 0 else { continue }
+                                    o[s] = model.similarity(v, centroidOf[hc])
+                                }
                             }
                         }
                     }

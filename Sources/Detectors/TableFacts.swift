@@ -37,7 +37,7 @@ public final class TableFacts: Sendable {
             guard let values = table.text(.counterpartyName)?.values else { return [] }
             let distinct = values.count, batch = 1024
             return Parallel.map(0..<((distinct + batch - 1) / batch), threads: System.cores) { b in
-                (b * batch..<min(distinct, (b + 1) * batch)).map { c in values.withBytes(UInt32(c)) { NameMatching.tokens(utf8: $0) } }
+                values.withValueBytes { v in (b * batch..<min(distinct, (b + 1) * batch)).map { NameMatching.tokens(utf8: v[$0]) } }
             }.flatMap { $0 }
         }
     }

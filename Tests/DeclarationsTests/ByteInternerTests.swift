@@ -144,6 +144,11 @@ struct ByteInternerTests {
         let codes = values.map { interner.intern($0) }
         #expect(codes == [0, 0, 1, 0, 1, 1, 2, 2, 0, 3, 4, 0])
         #expect((0..<interner.count).map { interner.string(UInt32($0)) } == ["a", "bc", "", "longer than eight bytes", "longer than eight bytez"])
+        // Read in place, one at a time or all at once, a value's bytes are `bytes(code)`.
+        for c in 0..<interner.count {
+            #expect(interner.withBytes(UInt32(c)) { Array($0) } == Array(interner.bytes(UInt32(c))))
+            #expect(interner.withValueBytes { Array($0[c]) } == Array(interner.bytes(UInt32(c))))
+        }
     }
 
     /// A slot holds a value's length in 16 bits; from 65,535 bytes on, the
