@@ -14,7 +14,9 @@ struct GenerateCommand: ParsableCommand {
             restricted_parties.csv (name,country,list,alias_of) and README.md (the \
             seed, the counts per pattern, the control events and how each pattern is \
             made). With --dirty it also writes realistic bad rows and lists them in \
-            bad_rows.csv with their line and expected handling.
+            bad_rows.csv with their line and expected handling. With --free-text the \
+            descriptions and consignee names read like a real feed's typed text (nearly \
+            every description distinct), for measuring detectors on it.
 
             The same options give byte-identical files on any machine. About 1% of \
             rows are planted: misdeclared_hs, undervaluation, weight_quantity, \
