@@ -83,7 +83,7 @@ public struct GoodsCodeDetector: Detector {
             var df = [Int32](repeating: 0, count: TextModel.dimension)
             values.withValueBytes { v in
                 for d in (descriptions * k / ranges)..<(descriptions * (k + 1) / ranges) {
-                    for (b, _) in TextModel.grams(utf8: v[d]) { df[b] += 1 }
+                    TextModel.forEachDistinctBucket(utf8: v[d]) { df[$0] += 1 }
                 }
             }
             return df

@@ -38,6 +38,43 @@ struct TextModel: Sendable, Codable {
         }
     }
 
+    /// The distinct buckets of `grams(utf8:)`, ascending, handed to `body` one by
+    /// one: what counting documents per bucket needs, with no array made (an
+    /// ASCII text's buckets go through a bitmap on the stack).
+    static func forEachDistinctBucket(utf8 bytes: UnsafeRawBufferPointer, _ body: (Int) -> Void) {
+        var ascii = true
+        for b in bytes where b >= 0x80 { ascii = false; break }
+        guard ascii else {
+            for (b, _) in gramsOfScalars(String(decoding: bytes, as: UTF8.self)) { body(b) }
+            return
+        }
+        let n = bytes.count + 2
+        guard n >= 3 else { return }
+        let words = dimension / 64
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n) { s in
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { bits in
+                s[0] = 0x20
+                s[n - 1] = 0x20
+                for i in 0..<bytes.count { let b = bytes[i]; s[i + 1] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+                bits.initialize(repeating: 0)
+                var summary: UInt64 = 0
+                for i in 0..<(n - 2) {
+                    var h: UInt64 = 0xCBF2_9CE4_8422_2325
+                    for k in 0..<3 { h = (h ^ UInt64(s[i + k])) &* 0x1_0000_0000_01B3 }
+                    let b = Int(h % UInt64(dimension))
+                    bits[b >> 6] |= 1 << UInt64(b & 63)
+                    summary |= 1 << UInt64(b >> 6)
+                }
+                while summary != 0 {
+                    let w = summary.trailingZeroBitCount
+                    var word = bits[w]
+                    while word != 0 { body(w << 6 | word.trailingZeroBitCount); word &= word &- 1 }
+                    summary &= summary &- 1
+                }
+            }
+        }
+    }
+
     /// `grams` read as Unicode scalars: the path for text that is not ASCII,
     /// and the oracle of the ASCII one.
     static func gramsOfScalars(_ text: String) -> [(Int, Double)] {
@@ -128,8 +165,9 @@ struct TextModel: Sendable, Codable {
 
     /// `sparseVector` of UTF-8 text.
     func sparseVector(utf8 description: UnsafeRawBufferPointer) -> [(Int, Double)] {
-        let g = TextModel.grams(utf8: description)
-        var out = g.map { ($0.0, TextModel.logWeight(count: $0.1) * idf[$0.0]) }
+        // The grams' counts become their weights in place (one array a description).
+        var out = TextModel.grams(utf8: description)
+        for k in out.indices { out[k].1 = TextModel.logWeight(count: out[k].1) * idf[out[k].0] }
         var norm = 0.0
         for (_, w) in out { norm += w * w }
         norm = norm.squareRoot()

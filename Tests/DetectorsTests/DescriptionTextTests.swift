@@ -69,6 +69,10 @@ struct DescriptionTextTests {
             let fast = Array(t.utf8).withUnsafeBytes { TextModel.grams(utf8: $0) }
             let oracle = TextModel.gramsOfScalars(t)
             #expect(fast.map(\.0) == oracle.map(\.0) && fast.map(\.1) == oracle.map(\.1), "\(t.debugDescription)")
+            // The distinct buckets alone (goods_code's document counts), in order.
+            var buckets: [Int] = []
+            Array(t.utf8).withUnsafeBytes { TextModel.forEachDistinctBucket(utf8: $0) { buckets.append($0) } }
+            #expect(buckets == oracle.map(\.0), "\(t.debugDescription)")
         }
     }
 
@@ -82,5 +86,8 @@ struct DescriptionTextTests {
         let grams = max(0, (" " + text.lowercased() + " ").unicodeScalars.count - 2)
         #expect(Int(g.map(\.1).reduce(0, +)) == grams)
         #expect(g.map(\.0) == TextModel.gramsOfScalars(text).map(\.0))
+        var buckets: [Int] = []
+        Array(text.utf8).withUnsafeBytes { TextModel.forEachDistinctBucket(utf8: $0) { buckets.append($0) } }
+        #expect(buckets == g.map(\.0))
     }
 }
