@@ -246,8 +246,27 @@ public struct ByteInterner: Sendable {
         }
     }
 
-    private mutating func grow() {
-        let size = (mask + 1) * 2
+    /// Room for `n` values of `bytes` bytes in all without growing: the
+    /// table sized at once, the value arrays reserved (their pages are touched
+    /// only as values come). For a field whose values hardly repeat, where
+    /// growing by doubling rehashed the whole table and copied every array at
+    /// each step, on the one thread that merges (`Ingest.readFile`).
+    mutating func reserve(values n: Int, bytes: Int) {
+        precondition(mask >= 0, "a slotless dictionary (values(from:)) holds no table")
+        var size = mask + 1
+        while n * 4 > size * 3 { size <<= 1 }
+        if size > mask + 1 { rehash(size: size) }
+        arena.reserveCapacity(bytes)
+        offsets.reserveCapacity(n + 1)
+        hashes.reserveCapacity(n)
+    }
+
+    /// Slots for values at most three quarters of the table (a power of two).
+    var slotCount: Int { mask + 1 }
+
+    private mutating func grow() { rehash(size: (mask + 1) * 2) }
+
+    private mutating func rehash(size: Int) {
         slots = [UInt64](repeating: 0, count: 2 * size)
         mask = size - 1
         for c in 0..<count {

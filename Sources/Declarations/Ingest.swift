@@ -254,6 +254,25 @@ public enum Ingest {
         }
     }
 
+    /// Sizes the table's text dictionaries for the rest of a file where a chunk
+    /// just merged (of `rows` rows; `before`: each dictionary's values and bytes
+    /// before it) added a value for more than half its rows: free text, which
+    /// would grow the dictionary by doubling, each step rehashing the table and
+    /// copying its arrays on the merging thread while the workers wait. The
+    /// chunk's rate of new values and bytes is carried over `remainingRows`.
+    /// Fields whose values repeat are left to grow. A dictionary's codes do not
+    /// depend on its room.
+    static func sizeDictionaries(_ table: inout DeclarationTable, before: [(values: Int, bytes: Int)?], rows: Int, remainingRows: Int) {
+        for f in table.text.indices {
+            guard let column = table.text[f], f < before.count, let b = before[f] else { continue }
+            let added = column.values.count - b.values, bytes = column.values.arena.count - b.bytes
+            guard added * 2 > rows else { continue }
+            let more = Double(remainingRows) * 1.05 / Double(rows)
+            table.text[f]!.values.reserve(values: column.values.count + Int(Double(added) * more),
+                                          bytes: column.values.arena.count + Int(Double(bytes) * more))
+        }
+    }
+
     static func readFile(_ input: InputBytes, fileIndex: Int, mapping mappingFile: MappingFile,
                          options: IngestOptions, into merged: inout Merge) throws(IngestError) -> FileAccount {
         switch options.encoding {
@@ -293,11 +312,15 @@ public enum Ingest {
         var simd = !options.scalarTokenizer
         var recordBase = 0
         var reserved = false
+        // Text dictionaries sized once for the rest of the file, at the third chunk merged
+        // (`sizeDictionaries`).
+        var mergedChunks = 0
         func mergeResult(_ r: ChunkResult, into merged: inout Merge) throws(IngestError) {
             if !reserved && r.table.count > 0 {
                 merged.table.reserve(additional: estimatedRows, like: r.table)
                 reserved = true
             }
+            let before = merged.table.text.map { $0.map { ($0.values.count, $0.values.arena.count) } }
             account.recordsRead += r.recordsRead
             account.blankLines += r.blankLines
             account.headerLines += r.headerLines
@@ -307,6 +330,11 @@ public enum Ingest {
             account.accepted += r.recordsRead - rejected
             try merged.add(r, offsets: r.offsets, buffer: buffer, fileIndex: fileIndex, recordBase: recordBase,
                            keepRejects: keepRejects, account: &account)
+            mergedChunks += 1
+            if mergedChunks == 3 && r.table.count > 0 {
+                Ingest.sizeDictionaries(&merged.table, before: before, rows: r.table.count,
+                                        remainingRows: max(0, buffer.count - r.end) / rowBytes)
+            }
             recordBase += r.recordsRead
             if options.onError == .fail, let first = merged.rejects.first {
                 throw .rejected(diagnostic(first, file: input.name))

@@ -137,6 +137,31 @@ struct ByteInternerTests {
         }
     }
 
+    @Test("room reserved up front: the same codes, and no growing up to the values reserved; a field of new values gets it, one that repeats does not")
+    func reserved() {
+        let values = (0..<5_000).map { "value number \($0) of a free-text field" }
+        var plain = ByteInterner(), sized = ByteInterner()
+        _ = plain.intern(values[0])
+        _ = sized.intern(values[0])
+        sized.reserve(values: values.count, bytes: values.count * 40)
+        let slots = sized.slotCount
+        #expect(slots * 3 >= values.count * 4)
+        #expect(values.map { plain.intern($0) } == values.map { sized.intern($0) })
+        #expect(sized.slotCount == slots && sized.arena == plain.arena)
+        // Ingest's rule: a chunk that added a value for most of its rows sizes that dictionary for the rest.
+        var table = DeclarationTable()
+        var free = TextColumn(), repeating = TextColumn()
+        for k in 0..<1_000 { _ = free.values.intern("lot \(k)"); _ = repeating.values.intern("party \(k % 100)") }
+        table.text[TextField.description.rawValue] = free
+        table.text[TextField.counterpartyName.rawValue] = repeating
+        var before = [(values: Int, bytes: Int)?](repeating: nil, count: table.text.count)
+        before[TextField.description.rawValue] = (100, 500)
+        before[TextField.counterpartyName.rawValue] = (90, 700)
+        Ingest.sizeDictionaries(&table, before: before, rows: 1_000, remainingRows: 100_000)
+        #expect(table.text(.description)!.values.slotCount * 3 >= 4 * (1_000 + 90_000))
+        #expect(table.text(.counterpartyName)!.values.slotCount < 1_024)
+    }
+
     @Test("a value interned again right after itself, or after another, keeps its code; new values get the next code")
     func repeats() {
         var interner = ByteInterner()
