@@ -11,18 +11,23 @@ import Synthetic
 /// rows of its pattern must fill its top 1%.
 let benchmarks: @Sendable () -> Void = {
     let rows = 400_000
-    let dir = BenchData.folder(rows: rows)
-    let table = try! Ingest.read([dir + "/declarations.csv"], options: IngestOptions()).table
-    let labelTable = try! CSVTable(bytes: [UInt8](Data(contentsOf: URL(fileURLWithPath: dir + "/labels.csv"))))
-    var labels: [String: String] = [:]
-    for r in labelTable.rows { labels[r[0] + "/" + r[1]] = r[2] }
-    let pattern = (0..<table.count).map { labels[table.declarationID.string($0) + "/" + String(table.itemNo[$0])] }
-
-    func recall(_ scores: [Double], _ p: String) -> Double {
+    /// A generated folder's table, and each row's planted pattern (nil: none).
+    func load(_ dir: String) -> (table: DeclarationTable, pattern: [String?]) {
+        let table = try! Ingest.read([dir + "/declarations.csv"], options: IngestOptions()).table
+        let labelTable = try! CSVTable(bytes: [UInt8](Data(contentsOf: URL(fileURLWithPath: dir + "/labels.csv"))))
+        var labels: [String: String] = [:]
+        for r in labelTable.rows { labels[r[0] + "/" + r[1]] = r[2] }
+        return (table, (0..<table.count).map { labels[table.declarationID.string($0) + "/" + String(table.itemNo[$0])] })
+    }
+    /// The share of `p`'s planted rows in the top 1% of `scores`.
+    func recall(_ scores: [Double], _ p: String, in pattern: [String?]) -> Double {
         let top = (0..<scores.count).sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }.prefix(scores.count / 100)
         let total = pattern.filter { $0 == p }.count
         return Double(top.filter { pattern[$0] == p }.count) / Double(max(1, total))
     }
+    let dir = BenchData.folder(rows: rows)
+    let (table, pattern) = load(dir)
+    func recall(_ scores: [Double], _ p: String) -> Double { recall(scores, p, in: pattern) }
 
     let rowsPerSecond = Rate.rows
     let config = Tolerances.configuration([.wallClock, .mallocCountTotal, Rate.rows], maxSeconds: 10, maxIterations: 5)
@@ -48,20 +53,26 @@ let benchmarks: @Sendable () -> Void = {
         precondition(recall(s, "weight_quantity") > 0.9 && recall(s, "undervaluation") > 0.85, "wrong answer")
         blackHole(s)
     }
-    Benchmark("goods_code_fit", configuration: config) { b in
-        let start = ContinuousClock.now
-        let f = try GoodsCodeDetector().fit(table)
-        report(b, start)
-        precondition(!f.lines.isEmpty, "wrong answer")
-        blackHole(f)
+    /// goods_code's fit and score on `table` (`goods_code_fit` and `goods_code_score`, then `suffix`); the
+    /// score checks misdeclared_hs's recall.
+    func goodsCode(_ suffix: String, _ table: DeclarationTable, _ fitted: FittedGoodsCode, _ pattern: [String?]) {
+        Benchmark("goods_code_fit\(suffix)", configuration: config) { b in
+            let start = ContinuousClock.now
+            let f = try GoodsCodeDetector().fit(table)
+            report(b, start)
+            precondition(!f.lines.isEmpty, "wrong answer")
+            blackHole(f)
+        }
+        Benchmark("goods_code_score\(suffix)", configuration: config) { b in
+            let start = ContinuousClock.now
+            let s = fitted.anomalyScores(table)
+            report(b, start)
+            let r = recall(s, "misdeclared_hs", in: pattern)
+            precondition(r > 0.85, "wrong answer: recall \(r)")
+            blackHole(s)
+        }
     }
-    Benchmark("goods_code_score", configuration: config) { b in
-        let start = ContinuousClock.now
-        let s = goods.anomalyScores(table)
-        report(b, start)
-        precondition(recall(s, "misdeclared_hs") > 0.85, "wrong answer: recall \(recall(s, "misdeclared_hs"))")
-        blackHole(s)
-    }
+    goodsCode("", table, goods, pattern)
     // A 10,000-entry list: the generator's entries plus synthetic names built from
     // a separate vocabulary (so they block but rarely match).
     var listCSV = try! String(contentsOfFile: dir + "/restricted_parties.csv", encoding: .utf8)
@@ -178,33 +189,10 @@ let benchmarks: @Sendable () -> Void = {
     // name: here about 400,000 descriptions and 30,000 names, against 22,000 and
     // 13,000 in the plain rows. Each checks its recall as the plain benchmarks do.
     let freeDir = BenchData.folder(rows: rows, freeText: true)
-    let freeTable = try! Ingest.read([freeDir + "/declarations.csv"], options: IngestOptions()).table
-    let freeLabels = try! CSVTable(bytes: [UInt8](Data(contentsOf: URL(fileURLWithPath: freeDir + "/labels.csv"))))
-    var freeLabel: [String: String] = [:]
-    for r in freeLabels.rows { freeLabel[r[0] + "/" + r[1]] = r[2] }
-    let freePattern = (0..<freeTable.count).map { freeLabel[freeTable.declarationID.string($0) + "/" + String(freeTable.itemNo[$0])] }
-    func freeRecall(_ scores: [Double], _ p: String) -> Double {
-        let top = (0..<scores.count).sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }.prefix(scores.count / 100)
-        let total = freePattern.filter { $0 == p }.count
-        return Double(top.filter { freePattern[$0] == p }.count) / Double(max(1, total))
-    }
+    let (freeTable, freePattern) = load(freeDir)
     let distinctDescriptions = freeTable.text(.description)!.values.count
     precondition(distinctDescriptions > freeTable.count * 9 / 10, "free text: \(distinctDescriptions) distinct descriptions in \(freeTable.count) rows")
-    let freeGoods = try! GoodsCodeDetector().fit(freeTable)
-    Benchmark("goods_code_fit_free_text", configuration: config) { b in
-        let start = ContinuousClock.now
-        let f = try GoodsCodeDetector().fit(freeTable)
-        report(b, start)
-        precondition(!f.lines.isEmpty, "wrong answer")
-        blackHole(f)
-    }
-    Benchmark("goods_code_score_free_text", configuration: config) { b in
-        let start = ContinuousClock.now
-        let s = freeGoods.anomalyScores(freeTable)
-        report(b, start)
-        precondition(freeRecall(s, "misdeclared_hs") > 0.85, "wrong answer: recall \(freeRecall(s, "misdeclared_hs"))")
-        blackHole(s)
-    }
+    goodsCode("_free_text", freeTable, try! GoodsCodeDetector().fit(freeTable), freePattern)
     let freeList = try! PartyList(csv: [UInt8](Data(contentsOf: URL(fileURLWithPath: freeDir + "/restricted_parties.csv"))), source: "parties")
     // As scan runs it: routing's copy of the screening model and restricted_party share one TableFacts.
     Benchmark("restricted_party_free_text", configuration: config) { b in
@@ -214,7 +202,8 @@ let benchmarks: @Sendable () -> Void = {
         let fitted = try PartyScreeningDetector(parties: freeList).fit(freeTable, facts: facts)
         let s = fitted.scoresAndExplainer(freeTable, facts: facts).0
         report(b, start)
-        precondition(freeRecall(s, "restricted_party") > 0.85, "wrong answer: recall \(freeRecall(s, "restricted_party"))")
+        let r = recall(s, "restricted_party", in: freePattern)
+        precondition(r > 0.85, "wrong answer: recall \(r)")
         blackHole((routing, s))
     }
 }
