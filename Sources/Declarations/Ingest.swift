@@ -263,13 +263,14 @@ public enum Ingest {
     /// Fields whose values repeat are left to grow. A dictionary's codes do not
     /// depend on its room.
     static func sizeDictionaries(_ table: inout DeclarationTable, before: [(values: Int, bytes: Int)?], rows: Int, remainingRows: Int) {
-        for f in table.text.indices {
-            guard let column = table.text[f], f < before.count, let b = before[f] else { continue }
-            let added = column.values.count - b.values, bytes = column.values.arena.count - b.bytes
+        for f in table.text.indices where f < before.count {
+            // Counts read first, no copy of the column kept: one alive during `reserve` would make
+            // it copy the dictionary's arrays.
+            guard let b = before[f], let (count, arena) = table.text[f].map({ ($0.values.count, $0.values.arena.count) }) else { continue }
+            let added = count - b.values, bytes = arena - b.bytes
             guard added * 2 > rows else { continue }
             let more = Double(remainingRows) * 1.05 / Double(rows)
-            table.text[f]!.values.reserve(values: column.values.count + Int(Double(added) * more),
-                                          bytes: column.values.arena.count + Int(Double(bytes) * more))
+            table.text[f]!.values.reserve(values: count + Int(Double(added) * more), bytes: arena + Int(Double(bytes) * more))
         }
     }
 

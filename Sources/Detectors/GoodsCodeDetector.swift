@@ -105,15 +105,16 @@ extension GoodsCodeDetector {
     /// vectors, each L2-normalised and weighted by the pair's row count, then
     /// the sum normalised. `pairs` come sorted by key (description above line).
     ///
-    /// Lines are split into ranges of about equal pair counts, one per core;
-    /// each core walks the pairs in order and adds those of its own lines, so
-    /// every cell gets its terms in the order one pass over the pairs gives
-    /// (the same sums, whatever the core count).
-    static func centroids(lines: Int, pairs: [(key: UInt64, count: Int)], values: ByteInterner, model: TextModel) -> Matrix {
+    /// Lines are split into ranges of about equal pair counts, one per core
+    /// (`cores`); each core walks the pairs in order and adds those of its own
+    /// lines, so every cell gets its terms in the order one pass over the pairs
+    /// gives (the same sums, whatever the core count).
+    static func centroids(lines: Int, pairs: [(key: UInt64, count: Int)], values: ByteInterner, model: TextModel,
+                          cores: Int = System.cores) -> Matrix {
         let dimension = TextModel.dimension
         var perLine = [Int](repeating: 0, count: lines)
         for (pair, _) in pairs { perLine[Int(pair & 0xFFFF_FFFF)] += 1 }
-        let cores = max(1, min(System.cores, lines))
+        let cores = max(1, min(cores, lines))
         var cut = [0]
         var seen = 0
         for c in 0..<lines {
@@ -122,36 +123,35 @@ extension GoodsCodeDetector {
         }
         while cut.count <= cores { cut.append(lines) }
         let bounds = cut
-        let sums = Parallel.map(0..<cores, threads: cores) { w -> [Double] in
-            let own = bounds[w]..<bounds[w + 1]
-            // Row-major: line c's sums at (c − own.lowerBound) · dimension.
-            var sum = [Double](repeating: 0, count: own.count * dimension)
-            var last = -1, grams: [(Int, Double)] = [], norm = 1.0
-            values.withValueBytes { v in
-                for (pair, count) in pairs {
-                    let d = Int(pair >> 32), c = Int(pair & 0xFFFF_FFFF)
-                    guard own.contains(c) else { continue }
-                    if d != last {
-                        grams = TextModel.grams(utf8: v[d])
-                        var n2 = 0.0
-                        for (b, n) in grams { let w = TextModel.logWeight(count: n) * model.idf[b]; n2 += w * w }
-                        norm = max(n2.squareRoot(), 1e-12)
-                        last = d
-                    }
-                    let base = (c - own.lowerBound) * dimension
-                    for (b, n) in grams { sum[base + b] += Double(count) * TextModel.logWeight(count: n) * model.idf[b] / norm }
-                }
-            }
-            return sum
-        }
+        // Each core sums and normalises its own lines' cells in the one matrix (column-major: line
+        // c, bucket b at b · lines + c), so the matrix is never held twice.
         var columnMajor = [Double](repeating: 0, count: lines * dimension)
-        for w in 0..<cores {
-            for c in bounds[w]..<bounds[w + 1] {
-                let base = (c - bounds[w]) * dimension
-                var s = 0.0
-                for b in 0..<dimension { s += sums[w][base + b] * sums[w][base + b] }
-                s = max(s.squareRoot(), 1e-12)
-                for b in 0..<dimension { columnMajor[b * lines + c] = sums[w][base + b] / s }
+        columnMajor.withUnsafeMutableBufferPointer { all in
+            // safe: each core writes the cells of its own lines only.
+            nonisolated(unsafe) let m = all
+            DispatchQueue.concurrentPerform(iterations: cores) { w in
+                let own = bounds[w]..<bounds[w + 1]
+                var last = -1, grams: [(Int, Double)] = [], norm = 1.0
+                values.withValueBytes { v in
+                    for (pair, count) in pairs {
+                        let d = Int(pair >> 32), c = Int(pair & 0xFFFF_FFFF)
+                        guard own.contains(c) else { continue }
+                        if d != last {
+                            grams = TextModel.grams(utf8: v[d])
+                            var n2 = 0.0
+                            for (b, n) in grams { let w = TextModel.logWeight(count: n) * model.idf[b]; n2 += w * w }
+                            norm = max(n2.squareRoot(), 1e-12)
+                            last = d
+                        }
+                        for (b, n) in grams { m[b &* lines &+ c] += Double(count) * TextModel.logWeight(count: n) * model.idf[b] / norm }
+                    }
+                }
+                for c in own {
+                    var s = 0.0
+                    for b in 0..<dimension { s += m[b &* lines &+ c] * m[b &* lines &+ c] }
+                    s = max(s.squareRoot(), 1e-12)
+                    for b in 0..<dimension { m[b &* lines &+ c] /= s }
+                }
             }
         }
         return try! Matrix(rows: lines, columns: dimension, columnMajor: columnMajor)
@@ -193,21 +193,24 @@ public struct FittedGoodsCode: FittedDetector {
     /// buckets out of 2048): to every controlled centroid at once, through
     /// `controlledByBucket`. Batches of 4096 descriptions run in parallel.
     func descriptionEvidence(_ table: DeclarationTable, matcher: KeywordMatcher, ownCodes: [Int32], centroidOf: [Int])
-        -> (keywords: [Int16], bestControlled: [(Int, Double)?], ownSimilarities: [Double]) {
+        -> (keywords: [Int32], bestControlled: [(Int, Double)?], ownSimilarities: [Double], fullVectors: [Int: [(Int, Double)]]) {
         let values = table.text(.description)!.values
         let distinct = values.count, slots = Prepared.codeSlots
-        var keywords = [Int16](repeating: -1, count: distinct)
+        var keywords = [Int32](repeating: -1, count: distinct)
         var best = [(Int, Double)?](repeating: nil, count: distinct)
         var own = [Double](repeating: 0, count: distinct * slots)
         let controlled = controlledByBucket()
         let batch = 4096
         let batches = (distinct + batch - 1) / batch
+        // Per batch: the vectors of its descriptions whose slots are all taken (they may come with more codes).
+        var full = [[Int: [(Int, Double)]]](repeating: [:], count: batches)
         let model = self
         keywords.withUnsafeMutableBufferPointer { kw in
             best.withUnsafeMutableBufferPointer { bs in
                 own.withUnsafeMutableBufferPointer { os in
+                full.withUnsafeMutableBufferPointer { fs in
                     // safe: each batch writes its own slots.
-                    nonisolated(unsafe) let (k, b, o) = (kw, bs, os)
+                    nonisolated(unsafe) let (k, b, o, f) = (kw, bs, os, fs)
                     DispatchQueue.concurrentPerform(iterations: batches) { j in
                         let start = j * batch
                         var sims = [Double](repeating: 0, count: model.controlledCentroids.count)
@@ -215,7 +218,7 @@ public struct FittedGoodsCode: FittedDetector {
                         values.withValueBytes { bytes in
                             for i in start..<min(distinct, start + batch) {
                                 let d = bytes[i]
-                                k[i] = matcher.match(utf8: d).map { Int16($0) } ?? -1
+                                k[i] = matcher.match(utf8: d).map { Int32($0) } ?? -1
                                 let v = model.text.sparseVector(utf8: d)
                                 b[i] = model.closestControlled(v, controlled, scratch: &sims)
                                 guard b[i] != nil else { continue }
@@ -224,13 +227,17 @@ public struct FittedGoodsCode: FittedDetector {
                                     guard hc >= 0, centroidOf[hc] >= 0 else { continue }
                                     o[s] = model.similarity(v, centroidOf[hc])
                                 }
+                                if ownCodes[(i + 1) * slots - 1] >= 0 { f[j][i] = v }
                             }
                         }
                     }
                 }
+                }
             }
         }
-        return (keywords, best, own)
+        var fullVectors: [Int: [(Int, Double)]] = [:]
+        for part in full { fullVectors.merge(part) { a, _ in a } }
+        return (keywords, best, own, fullVectors)
     }
 
     /// The controlled centroids by bucket: entry `b · k + j` is bucket `b` of
@@ -293,11 +300,15 @@ public struct FittedGoodsCode: FittedDetector {
     /// holding it for every row.
     struct Prepared: Sendable {
         /// Per distinct description: its keyword's index in `keywordList` (−1: none).
-        var keywords: [Int16]
+        var keywords: [Int32]
         var keywordList: [KeywordMatcher.Keyword]
         /// The descriptions (the table's dictionary, shared): a vector the per-value
         /// tables do not hold is made from them (`similarity(_:_:_:)`).
         var descriptions: ByteInterner
+        /// The vectors of the descriptions whose code slots are all taken: the only ones
+        /// a row can need beyond its slots (a generic description, "PARTS", under
+        /// dozens of codes), kept so that such rows do not make theirs row by row.
+        var fullVectors: [Int: [(Int, Double)]]
         /// Per distinct description: the closest controlled centroid and its similarity.
         var best: [(Int, Double)?]
         /// Per controlled line: its centroid index, median and scale of log USD/kg.
@@ -377,8 +388,8 @@ public struct FittedGoodsCode: FittedDetector {
             }
         }
         let matcher = KeywordMatcher(controls: controls)
-        let (keywords, best, ownSimilarities) = descriptionEvidence(table, matcher: matcher, ownCodes: ownCodes, centroidOf: centroidOf)
-        return Prepared(keywords: keywords, keywordList: matcher.keywords, descriptions: desc.values, best: best,
+        let (keywords, best, ownSimilarities, fullVectors) = descriptionEvidence(table, matcher: matcher, ownCodes: ownCodes, centroidOf: centroidOf)
+        return Prepared(keywords: keywords, keywordList: matcher.keywords, descriptions: desc.values, fullVectors: fullVectors, best: best,
                         lrLineIndex: controlledLines.map { Int32(codeIndex[$0.key] ?? -1) },
                         cMedian: cMedian, cScale: cScale, cLogScale: cLogScale,
                         envelope: LineEnvelope(median: cMedian, scale: cScale, logScale: cLogScale),
@@ -400,9 +411,11 @@ public struct FittedGoodsCode: FittedDetector {
 
     /// The similarity of description `d` to centroid `c`, for a pair the
     /// prepared tables do not hold (a description with more codes than
-    /// `Prepared.codeSlots`): its vector made again from its bytes.
+    /// `Prepared.codeSlots`): from its kept vector (`Prepared.fullVectors`),
+    /// else its vector made again from its bytes.
     func similarity(_ p: Prepared, _ d: Int, _ c: Int) -> Double {
-        similarity(p.descriptions.withBytes(UInt32(d)) { text.sparseVector(utf8: $0) }, c)
+        if let v = p.fullVectors[d] { return similarity(v, c) }
+        return similarity(p.descriptions.withBytes(UInt32(d)) { text.sparseVector(utf8: $0) }, c)
     }
 
     /// Row `r`'s evidence (all zero for controlled codes, which this detector leaves to the licence check).

@@ -245,7 +245,7 @@ public struct FittedPartyScreening: FittedDetector {
     func matcher(_ table: DeclarationTable, facts: TableFacts? = nil) -> RowMatcher? {
         guard let names = table.text(.counterpartyName) else { return nil }
         let facts = facts ?? TableFacts(table)
-        // The tokens first: a memo's value is made under the memos' lock, so one memo cannot ask for another.
+        // The tokens first, then the matches made from them (each memo is made under its own key's lock).
         let nameTokens = facts.counterpartyNameTokens()
         let perName = facts.memo("party-matches|" + fingerprint) { bestMatches(nameTokens) }
         let entryCountry = entries.map { e -> UInt16 in

@@ -77,7 +77,24 @@ struct IngestTests {
         // Free text: nearly every description new, consignees under several spellings. The dirty
         // feed's stray quotes send it down the pieces path, whose dropped pieces restart too.
         _ = try Generator.run(GeneratorOptions(rows: 20_000, seed: 8, dirty: dirty, freeText: true), into: dir.path)
-        let path = dir.file("declarations.csv")
+        var path = dir.file("declarations.csv")
+        if dirty {
+            // Quoted descriptions holding hundreds of lines that look like records (copies of the file's
+            // own): guessed piece starts land inside them, so pieces are dropped after their workers'
+            // dictionaries restarted, and the merge restarts codes in `drop` too.
+            let lines = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
+                .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            var out: [String] = []
+            for (i, line) in lines.enumerated() {
+                out.append(line)
+                if i > 0 && i % 1_500 == 0 && i + 400 < lines.count {
+                    let inside = lines[(i + 1)...(i + 300)].joined(separator: "\n").replacingOccurrences(of: "\"", with: "\"\"")
+                    out.append("Q\(i),1,2024-03-01,EXP\(i),Quoted Exporter,Quoted Consignee,DE,DE,DE,DE,81129210,\"\(inside)\",1,KG,1,1,100,USD,SEA,CNSHA,")
+                }
+            }
+            path = dir.file("tricky.csv")
+            try Data(out.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: path))
+        }
         let whole = try Ingest.read([path], options: IngestOptions(chunkSize: 1 << 16))
         for threads in 1...3 {
             var options = IngestOptions(threads: threads, chunkSize: 1 << 16)

@@ -1,5 +1,5 @@
 import CSVCore
-import Declarations
+@testable import Declarations
 @testable import Detectors
 import Foundation
 import LinearAlgebra
@@ -31,6 +31,76 @@ struct GoodsCodeAndLicenceTests {
             #expect(counts.sorted().map { [Int($0.key >> 32), Int($0.key & 0xFFFF_FFFF), $0.count] } == expected)
         }
         #expect(joined.map { [Int($0.key >> 32), Int($0.key & 0xFFFF_FFFF), $0.count] } == expected)
+    }
+
+    @Test("centroids: the same bits on 1, 2 or 3 cores as one pass adding every pair's stored grams in pair order (the fit before it stopped keeping them)")
+    func centroidsAgainstOnePass() throws {
+        let t = Self.data.table
+        let fitted = try GoodsCodeDetector().fit(t)
+        let hs = try #require(t.text(.hsCode)), desc = try #require(t.text(.description))
+        var pairs = PairCounts()
+        for r in 0..<t.count { pairs.add(UInt64(desc.codes[r]) << 32 | UInt64(hs.codes[r]), 1) }
+        let sorted = pairs.sorted(), lines = hs.values.count, dimension = TextModel.dimension
+        // The oracle: every description's grams kept, one serial pass, then each line normalised.
+        let grams = (0..<desc.values.count).map { TextModel.gramsOfScalars(desc.values.string(UInt32($0))) }
+        var oracle = [[Double]](repeating: [Double](repeating: 0, count: dimension), count: lines)
+        for (pair, count) in sorted {
+            let d = Int(pair >> 32), c = Int(pair & 0xFFFF_FFFF)
+            var norm = 0.0
+            for (b, n) in grams[d] { let w = (1 + Math.log(n)) * fitted.text.idf[b]; norm += w * w }
+            norm = max(norm.squareRoot(), 1e-12)
+            for (b, n) in grams[d] { oracle[c][b] += Double(count) * (1 + Math.log(n)) * fitted.text.idf[b] / norm }
+        }
+        for c in 0..<lines {
+            var s = 0.0
+            for b in 0..<dimension { s += oracle[c][b] * oracle[c][b] }
+            s = max(s.squareRoot(), 1e-12)
+            for b in 0..<dimension { oracle[c][b] /= s }
+        }
+        for cores in 1...3 {
+            let m = GoodsCodeDetector.centroids(lines: lines, pairs: sorted, values: desc.values, model: fitted.text, cores: cores)
+            var differing = 0
+            for c in 0..<lines { for b in 0..<dimension where m[c, b].bitPattern != oracle[c][b].bitPattern { differing += 1 } }
+            #expect(differing == 0, "\(cores) cores: \(differing) cells")
+        }
+        #expect(fitted.centroids.rows == lines)
+    }
+
+    @Test("scoring's per-description similarities are those of each description's own vector, in and beyond its code slots")
+    func ownSimilarities() throws {
+        let t = Self.data.table
+        let fitted = try GoodsCodeDetector().fit(t)
+        let p = try #require(fitted.prepare(t))
+        let desc = try #require(t.text(.description))
+        let slots = FittedGoodsCode.Prepared.codeSlots
+        var full = 0
+        for d in 0..<desc.values.count where p.best[d] != nil {
+            let v = fitted.text.sparseVector(desc.values.string(UInt32(d)))
+            for k in 0..<slots {
+                let hc = Int(p.ownCodes[d * slots + k])
+                guard hc >= 0, p.centroidOf[hc] >= 0 else { continue }
+                #expect(p.ownSimilarities[d * slots + k].bitPattern == fitted.similarity(v, p.centroidOf[hc]).bitPattern)
+            }
+            if p.ownCodes[d * slots + slots - 1] >= 0 {
+                full += 1
+                // Beyond the slots: the kept vector, for any line.
+                for c in fitted.controlledCentroids.prefix(3) { #expect(fitted.similarity(p, d, c) == fitted.similarity(v, c)) }
+            }
+        }
+        #expect(full > 0 && p.fullVectors.count == full, "descriptions with every slot taken: \(full)")
+    }
+
+    @Test("a controls table of more keywords than 16 bits count scores without trapping")
+    func manyKeywords() throws {
+        // 33,000 made-up keywords besides the standard ones (a user's `--controls +FILE` is not capped).
+        let extra = (0..<33_000).map { "kw\($0)zq" }.joined(separator: ";")
+        var csv = String(decoding: ControlsTable.defaultCSV.utf8, as: UTF8.self)
+        if !csv.hasSuffix("\n") { csv += "\n" }
+        csv += "madeup,2846901000,\(extra),2024-01-01,,all,licence,10,made-up keywords\n"
+        let controls = try ControlsTable(csv: Array(csv.utf8), source: "big")
+        let t = Self.data.table
+        let s = try GoodsCodeDetector(controls: controls).fit(t).anomalyScores(t)
+        #expect(s.count == t.count && s.contains { $0 > 0 })
     }
 
     @Test("goods_code meets the detector contract")
