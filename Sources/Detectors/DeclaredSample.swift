@@ -32,7 +32,7 @@ public enum DeclaredSample {
     /// `declares` of bytes in place.
     public static func declares(utf8 bytes: UnsafeRawBufferPointer) -> Bool {
         // The Chinese words only where a byte is not ASCII.
-        if bytes.contains(where: { $0 >= 0x80 }) && (contains(bytes, chineseSample) || contains(bytes, chineseSpecimen)) { return true }
+        if !ASCIIText.isASCII(bytes) && (contains(bytes, chineseSample) || contains(bytes, chineseSpecimen)) { return true }
         if contains(bytes, noCommercialValue) { return true }
         var start = bytes.startIndex
         var i = bytes.startIndex

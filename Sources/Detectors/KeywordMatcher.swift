@@ -61,9 +61,7 @@ struct KeywordMatcher: Sendable {
     /// The index in `keywords` of the longest keyword found in the UTF-8 text
     /// `bytes`, not negated (invalid UTF-8 is read as `String(decoding:)` repairs it).
     func match(utf8 bytes: UnsafeRawBufferPointer) -> Int? {
-        var ascii = true
-        for b in bytes where b >= 0x80 { ascii = false; break }
-        guard ascii else { return matchScalars(String(decoding: bytes, as: UTF8.self)) }
+        guard ASCIIText.isASCII(bytes) else { return matchScalars(String(decoding: bytes, as: UTF8.self)) }
         return matchASCII(bytes)
     }
 
@@ -72,7 +70,7 @@ struct KeywordMatcher: Sendable {
         let n = text.count
         guard n > 0 else { return nil }
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n) { lower -> Int? in
-            for i in 0..<n { lower[i] = KeywordMatcher.lowerASCII(text[i]) }
+            for i in 0..<n { lower[i] = ASCIIText.lower(text[i]) }
             var best: Int? = nil
             for i in 0..<n {
                 let candidates = asciiByFirst[Int(lower[i])]
@@ -122,9 +120,6 @@ struct KeywordMatcher: Sendable {
     /// An ASCII letter (already lower-cased) or digit: `isWordScalar` for ASCII.
     @inline(__always)
     private static func isWordASCII(_ b: UInt8) -> Bool { (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) }
-
-    @inline(__always)
-    private static func lowerASCII(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
 
     private func negated(_ s: [Unicode.Scalar], start: Int, end: Int) -> Bool {
         let after = String(String.UnicodeScalarView(s[end..<min(s.count, end + 16)]))

@@ -21,9 +21,7 @@ enum NameMatching {
     /// Consignee names are free text, hundreds of thousands of distinct ones in
     /// a large feed.
     static func tokens(utf8 name: UnsafeRawBufferPointer) -> [String] {
-        var ascii = true
-        for b in name where b >= 0x80 { ascii = false; break }
-        guard ascii else { return tokensOfScalars(String(decoding: name, as: UTF8.self)) }
+        guard ASCIIText.isASCII(name) else { return tokensOfScalars(String(decoding: name, as: UTF8.self)) }
         var out: [String] = []
         let n = name.count
         var i = 0
@@ -36,7 +34,7 @@ enum NameMatching {
             // A single letter or digit is a fragment of a legal form ("S. de R.L. de C.V.").
             guard i - start > 1 else { continue }
             let word = String(unsafeUninitializedCapacity: i - start) { out in
-                for k in start..<i { let b = name[k]; out[k - start] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+                for k in start..<i { out[k - start] = ASCIIText.lower(name[k]) }
                 return i - start
             }
             if !legalForms.contains(word) { out.append(word) }

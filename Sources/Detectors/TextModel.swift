@@ -21,57 +21,20 @@ struct TextModel: Sendable, Codable {
     /// byte is its scalar's value, so the buckets are the ones `gramsOfScalars`
     /// gives, without a `String` or an array of scalars per description.
     static func grams(utf8 bytes: UnsafeRawBufferPointer) -> [(Int, Double)] {
-        var ascii = true
-        for b in bytes where b >= 0x80 { ascii = false; break }
-        guard ascii else { return gramsOfScalars(String(decoding: bytes, as: UTF8.self)) }
-        let n = bytes.count + 2
-        guard n >= 3 else { return [] }
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n) { s in
-            s[0] = 0x20
-            s[n - 1] = 0x20
-            for i in 0..<bytes.count { let b = bytes[i]; s[i + 1] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
-            return counted(n - 2) { i in
-                var h: UInt64 = 0xCBF2_9CE4_8422_2325
-                for k in 0..<3 { h = (h ^ UInt64(s[i + k])) &* 0x1_0000_0000_01B3 }
-                return Int(h % UInt64(dimension))
-            }
-        }
+        guard ASCIIText.isASCII(bytes) else { return gramsOfScalars(String(decoding: bytes, as: UTF8.self)) }
+        return withASCIIGrams(bytes) { n, bucket in counted(n, bucket) }
     }
 
     /// The distinct buckets of `grams(utf8:)`, ascending, handed to `body` one by
     /// one: what counting documents per bucket needs, with no array made (an
     /// ASCII text's buckets go through a bitmap on the stack).
     static func forEachDistinctBucket(utf8 bytes: UnsafeRawBufferPointer, _ body: (Int) -> Void) {
-        var ascii = true
-        for b in bytes where b >= 0x80 { ascii = false; break }
-        guard ascii else {
+        guard ASCIIText.isASCII(bytes) else {
             for (b, _) in gramsOfScalars(String(decoding: bytes, as: UTF8.self)) { body(b) }
             return
         }
-        let n = bytes.count + 2
-        guard n >= 3 else { return }
-        let words = dimension / 64
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n) { s in
-            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { bits in
-                s[0] = 0x20
-                s[n - 1] = 0x20
-                for i in 0..<bytes.count { let b = bytes[i]; s[i + 1] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
-                bits.initialize(repeating: 0)
-                var summary: UInt64 = 0
-                for i in 0..<(n - 2) {
-                    var h: UInt64 = 0xCBF2_9CE4_8422_2325
-                    for k in 0..<3 { h = (h ^ UInt64(s[i + k])) &* 0x1_0000_0000_01B3 }
-                    let b = Int(h % UInt64(dimension))
-                    bits[b >> 6] |= 1 << UInt64(b & 63)
-                    summary |= 1 << UInt64(b >> 6)
-                }
-                while summary != 0 {
-                    let w = summary.trailingZeroBitCount
-                    var word = bits[w]
-                    while word != 0 { body(w << 6 | word.trailingZeroBitCount); word &= word &- 1 }
-                    summary &= summary &- 1
-                }
-            }
+        withASCIIGrams(bytes) { n, bucket in
+            withBitmap(n, bucket) { _, bits, summary in forEachSet(bits, summary) { b, _ in body(b) } }
         }
     }
 
@@ -80,54 +43,90 @@ struct TextModel: Sendable, Codable {
     static func gramsOfScalars(_ text: String) -> [(Int, Double)] {
         let s = Array((" " + text.lowercased() + " ").unicodeScalars)
         guard s.count >= 3 else { return [] }
-        return counted(s.count - 2) { i in
-            var h: UInt64 = 0xCBF2_9CE4_8422_2325
-            for k in 0..<3 { h = (h ^ UInt64(s[i + k].value)) &* 0x1_0000_0000_01B3 }
-            return Int(h % UInt64(dimension))
+        return counted(s.count - 2) { i in bucket(s[i].value, s[i + 1].value, s[i + 2].value) }
+    }
+
+    /// The bucket of the 3-gram of scalar values a, b, c (FNV-1a over them).
+    @inline(__always)
+    private static func bucket(_ a: UInt32, _ b: UInt32, _ c: UInt32) -> Int {
+        let prime: UInt64 = 0x1_0000_0000_01B3
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        h = (h ^ UInt64(a)) &* prime
+        h = (h ^ UInt64(b)) &* prime
+        h = (h ^ UInt64(c)) &* prime
+        return Int(h % UInt64(dimension))
+    }
+
+    /// `body(n, bucket)` for the n grams of ASCII `bytes`, lower-cased and padded
+    /// with a space at each end on the stack; `bucket(i)` is gram i's.
+    @inline(__always)
+    private static func withASCIIGrams<R>(_ bytes: UnsafeRawBufferPointer, _ body: (Int, (Int) -> Int) -> R) -> R {
+        let n = bytes.count + 2
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n) { s in
+            s[0] = 0x20
+            s[n - 1] = 0x20
+            for i in 0..<bytes.count { s[i + 1] = ASCIIText.lower(bytes[i]) }
+            return body(n - 2) { i in bucket(UInt32(s[i]), UInt32(s[i + 1]), UInt32(s[i + 2])) }
         }
     }
 
-    /// The buckets of grams 0..<n, counted and sorted by bucket. No sort: each
-    /// bucket sets its bit in a bitmap of the `dimension` buckets (and its word's
-    /// bit in a summary word), the set bits read in order give the distinct
-    /// buckets sorted, and a table from bucket to place (written for this
-    /// text's buckets before it is read) counts them.
+    /// `body(grams, bits, summary)` with the buckets of grams 0..<n in `grams`,
+    /// each one's bit set in a bitmap of the `dimension` buckets, and each
+    /// bitmap word holding a bit set in `summary` (all on the stack).
     @inline(__always)
-    private static func counted(_ n: Int, _ bucket: (Int) -> Int) -> [(Int, Double)] {
+    private static func withBitmap<R>(_ n: Int, _ bucket: (Int) -> Int,
+                                      _ body: (UnsafeMutableBufferPointer<Int>, UnsafeMutableBufferPointer<UInt64>, UInt64) -> R) -> R {
         let words = dimension / 64
         assert(words <= 64, "one summary bit per bitmap word")
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: max(1, n)) { grams in
             withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { bits in
-                withUnsafeTemporaryAllocation(of: UInt16.self, capacity: dimension) { place -> [(Int, Double)] in
-                    bits.initialize(repeating: 0)
-                    var summary: UInt64 = 0
-                    for i in 0..<n {
-                        let b = bucket(i)
-                        grams[i] = b
-                        bits[b >> 6] |= 1 << UInt64(b & 63)
-                        summary |= 1 << UInt64(b >> 6)
+                bits.initialize(repeating: 0)
+                var summary: UInt64 = 0
+                for i in 0..<n {
+                    let b = bucket(i)
+                    grams[i] = b
+                    bits[b >> 6] |= 1 << UInt64(b & 63)
+                    summary |= 1 << UInt64(b >> 6)
+                }
+                return body(grams, bits, summary)
+            }
+        }
+    }
+
+    /// `body(bucket, k)` for each bucket set in the bitmap, ascending, k counting them from 0.
+    @inline(__always)
+    private static func forEachSet(_ bits: UnsafeMutableBufferPointer<UInt64>, _ summary: UInt64, _ body: (Int, Int) -> Void) {
+        var k = 0, s = summary
+        while s != 0 {
+            let w = s.trailingZeroBitCount
+            var word = bits[w]
+            while word != 0 {
+                body(w << 6 | word.trailingZeroBitCount, k)
+                k += 1
+                word &= word &- 1
+            }
+            s &= s &- 1
+        }
+    }
+
+    /// The buckets of grams 0..<n, counted and sorted by bucket. No sort: the
+    /// set bits of the grams' bitmap (`withBitmap`), read in order, give the
+    /// distinct buckets sorted, and a table from bucket to place (written for
+    /// this text's buckets before it is read) counts them.
+    @inline(__always)
+    private static func counted(_ n: Int, _ bucket: (Int) -> Int) -> [(Int, Double)] {
+        withBitmap(n, bucket) { grams, bits, summary in
+            var distinct = 0
+            var s = summary
+            while s != 0 { distinct += bits[s.trailingZeroBitCount].nonzeroBitCount; s &= s &- 1 }
+            return withUnsafeTemporaryAllocation(of: UInt16.self, capacity: dimension) { place in
+                [(Int, Double)](unsafeUninitializedCapacity: distinct) { out, made in
+                    forEachSet(bits, summary) { b, k in
+                        place[b] = UInt16(truncatingIfNeeded: k)
+                        out[k] = (b, 0)
                     }
-                    var distinct = 0
-                    var s = summary
-                    while s != 0 { distinct += bits[s.trailingZeroBitCount].nonzeroBitCount; s &= s &- 1 }
-                    return [(Int, Double)](unsafeUninitializedCapacity: distinct) { out, made in
-                        var k = 0
-                        var s = summary
-                        while s != 0 {
-                            let w = s.trailingZeroBitCount
-                            var word = bits[w]
-                            while word != 0 {
-                                let b = w << 6 | word.trailingZeroBitCount
-                                place[b] = UInt16(truncatingIfNeeded: k)
-                                out[k] = (b, 0)
-                                k += 1
-                                word &= word &- 1
-                            }
-                            s &= s &- 1
-                        }
-                        for i in 0..<n { out[Int(place[grams[i]])].1 += 1 }
-                        made = distinct
-                    }
+                    for i in 0..<n { out[Int(place[grams[i]])].1 += 1 }
+                    made = distinct
                 }
             }
         }
