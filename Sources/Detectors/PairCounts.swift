@@ -29,11 +29,6 @@ struct PairCounts: Sendable {
         if count &* 2 > mask { grow() }
     }
 
-    /// Adds every count of `other`.
-    mutating func add(_ other: PairCounts) {
-        for i in other.counts.indices where other.counts[i] != 0 { add(other.keys[i], other.counts[i]) }
-    }
-
     /// Every (key, count), by key.
     func sorted() -> [(key: UInt64, count: Int)] { PairCounts.sorted(merging: [self]) }
 

@@ -161,16 +161,8 @@ public struct FittedPartyScreening: FittedDetector {
         return min(side(a, b), side(b, a))
     }
 
-    /// The best entry for a name, with its similarity (before country corroboration).
-    func bestMatch(_ name: String) -> (entry: Int, similarity: Double)? {
-        bestMatch(name, entryNames: entries.map { prepared($0.tokens) })
-    }
-
-    func bestMatch(_ name: String, entryNames: [PreparedName]) -> (entry: Int, similarity: Double)? {
-        bestMatch(tokens: NameMatching.tokens(name), entryNames: entryNames)
-    }
-
-    /// `bestMatch` of a name given by its tokens (`NameMatching.tokens`).
+    /// The best entry for a name given by its tokens (`NameMatching.tokens`), with
+    /// its similarity (before country corroboration).
     func bestMatch(tokens nameTokens: [String], entryNames: [PreparedName]) -> (entry: Int, similarity: Double)? {
         let tokens = FittedPartyScreening.byRarity(nameTokens, idf: idf, maxIDF: maxIDF)
         guard !tokens.isEmpty else { return nil }

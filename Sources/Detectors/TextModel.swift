@@ -132,13 +132,6 @@ struct TextModel: Sendable, Codable {
         }
     }
 
-    /// IDF over distinct descriptions given by their grams (`grams(_:)`).
-    init(grams: [[(Int, Double)]]) {
-        var df = [Double](repeating: 0, count: TextModel.dimension)
-        for g in grams { for (b, _) in g { df[b] += 1 } }
-        self.init(documentFrequency: df, documents: grams.count)
-    }
-
     /// IDF from each bucket's count of distinct descriptions holding it, out of `documents`.
     init(documentFrequency df: [Double], documents: Int) {
         precondition(df.count == TextModel.dimension, "one count per bucket")

@@ -21,24 +21,25 @@ enum FreeText {
 
     static func elaborate(_ r: inout Row, row i: Int, seed: UInt64) {
         var rng = RowRandom(seed: seed, stream: .freeText, index: UInt64(i))
-        var d = String(decoding: r.description, as: UTF8.self)
+        var d = ByteSink(capacity: r.description.count + 32)
+        d.append(r.description)
         switch rng.below(4) {
-        case 0: d += " LOT \(22 + rng.below(4))-\(pad(rng.below(10_000), 4))"
-        case 1: d += ", batch no. \(pad(rng.below(1_000_000), 6))"
-        case 2: d += " PO\(pad(rng.below(100_000), 5)) (\(1 + rng.below(60)) drums)"
-        default: d += " ref \(rng.below(1_000_000))/\(22 + rng.below(4))"
+        case 0:
+            d.append(" LOT "); d.append(int: 22 + rng.below(4)); d.append("-"); d.append(int: rng.below(10_000), width: 4)
+        case 1:
+            d.append(", batch no. "); d.append(int: rng.below(1_000_000), width: 6)
+        case 2:
+            d.append(" PO"); d.append(int: rng.below(100_000), width: 5); d.append(" ("); d.append(int: 1 + rng.below(60)); d.append(" drums)")
+        default:
+            d.append(" ref "); d.append(int: rng.below(1_000_000)); d.append("/"); d.append(int: 22 + rng.below(4))
         }
-        r.description = Array(d.utf8)
+        r.description = d.bytes
         // The consignee's spelling is the declaration's: its items name one party.
-        var key: UInt64 = 0xCBF2_9CE4_8422_2325
-        for b in r.declarationID { key = (key ^ UInt64(b)) &* 0x1_0000_0000_01B3 }
-        var declaration = RowRandom(seed: seed, stream: .freeText, index: key)
+        var declaration = RowRandom(seed: seed, stream: .freeText, index: fnv(r.declarationID))
         guard r.pattern == nil, declaration.below(10) < 6 else { return }
         // One of the consignee's `spellings`, each always written the same way.
         var name = decoded(r.consigneeField)
-        var party: UInt64 = 0xCBF2_9CE4_8422_2325
-        for b in name.utf8 { party = (party ^ UInt64(b)) &* 0x1_0000_0000_01B3 }
-        var spelling = RowRandom(seed: seed, stream: .freeText, index: party &+ UInt64(declaration.below(spellings)))
+        var spelling = RowRandom(seed: seed, stream: .freeText, index: fnv(Array(name.utf8)) &+ UInt64(declaration.below(spellings)))
         switch spelling.below(3) {
         case 0: name += " (\(spelling.pick(sites)) branch)"
         case 1: name += " - Warehouse \(1 + spelling.below(200))"
@@ -47,10 +48,11 @@ enum FreeText {
         r.consigneeField = csvField(name)
     }
 
-    /// `v` in decimal, zero-padded to `width` digits.
-    static func pad(_ v: Int, _ width: Int) -> String {
-        let s = String(v)
-        return String(repeating: "0", count: max(0, width - s.count)) + s
+    /// FNV-1a of `bytes`: the stream index of a declaration's or a party's spelling.
+    static func fnv(_ bytes: [UInt8]) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x1_0000_0000_01B3 }
+        return h
     }
 
     /// The text of a CSV field as `csvField` wrote it.
