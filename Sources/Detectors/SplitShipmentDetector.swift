@@ -200,11 +200,11 @@ public struct FittedSplitShipment: FittedDetector {
     }
 
     /// Exporter, consignee and item group of row `r` (a row of a controlled group).
+    /// The parties are the trade context's (`TradeContext.partyKeys`: a name's spellings are one party).
     func pairName(_ p: Prepared, _ table: DeclarationTable, _ r: Int) -> String {
-        let trader = table.text(.traderID) == nil && table.text(.traderName) == nil ? ""
-            : TradeContext.partyKey(id: table.text(.traderID), name: table.text(.traderName), row: r)
-        let consignee = TradeContext.partyKey(id: table.text(.counterpartyID), name: table.text(.counterpartyName), row: r)
-        return trader + "|" + consignee + "|" + p.context.groups[Int(p.context.group[r])]
+        let c = p.context
+        let trader = c.trader.map { c.traderKeys[Int($0[r])] } ?? ""
+        return trader + "|" + c.consigneeKeys[Int(c.consignee[r])] + "|" + c.groups[Int(c.group[r])]
     }
 
     struct Burst: Sendable {

@@ -49,16 +49,9 @@ struct TradeContext: Sendable {
         traderKeys = t.1
     }
 
-    /// Row `r`'s party key as `partyKeys` numbers it: the id when the row has one,
-    /// else "name:" and the name, else "".
-    static func partyKey(id: TextColumn?, name: TextColumn?, row r: Int) -> String {
-        if let id, !id.values.bytes(id.codes[r]).isEmpty { return id.string(r) }
-        if let name { return "name:" + name.string(r) }
-        return ""
-    }
-
-    /// Dense party numbers: the id when the row has one, else the name ("name:" prefixed
-    /// so an id never collides with a name). Keys are numbered in first-seen order of
+    /// Dense party numbers: the id when the row has one, else the name's party
+    /// (`PartyResolution`: its spellings are one party), "name:" and its key, so an id
+    /// never collides with a name. Keys are numbered in first-seen order of
     /// the dictionary codes, so they do not depend on row order beyond interning.
     static func partyKeys(id: TextColumn?, name: TextColumn?) -> (PartyNumbers, [String]) {
         var keys: [String] = []
@@ -71,7 +64,10 @@ struct TradeContext: Sendable {
             return n
         }
         let idNumbers: [Int32]? = id.map { col in (0..<col.values.count).map { c in col.values.bytes(UInt32(c)).isEmpty ? -1 : number(col.values.string(UInt32(c))) } }
-        let nameNumbers: [Int32]? = name.map { col in (0..<col.values.count).map { c in number("name:" + col.values.string(UInt32(c))) } }
+        let nameNumbers: [Int32]? = name.map { col in
+            let parties = PartyResolution(col.values)
+            return parties.party.map { number("name:" + parties.keys[Int($0)]) }
+        }
         let empty = number("")
         let rows = PartyNumbers(id: id.map { PerCode(codes: $0.codes, values: idNumbers!) },
                                 name: name.map { PerCode(codes: $0.codes, values: nameNumbers!) }, empty: empty)

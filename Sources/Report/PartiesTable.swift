@@ -1,5 +1,6 @@
 import CSVCore
 import Declarations
+import Detectors
 import Scoring
 
 /// Exporters and consignees ranked by aggregated risk.
@@ -21,6 +22,8 @@ public struct PartiesTable: Sendable {
         public var lastSeen = Int32.min
         /// The detector contributing most to the party's risk.
         public var topDetector = ""
+        /// The spellings of its name on its rows (`PartyName`: one party's spellings are one line).
+        public var spellings = 0
     }
 
     public var parties: [Party]
@@ -97,11 +100,28 @@ public struct PartiesTable: Sendable {
         var detectorSums: [Double] = []
         /// The next row of `contributions.rows` (rows come in ascending order).
         var nextFlagged = 0
+        /// Per name code: the party its spelling was last counted for (-1: none yet);
+        /// `alsoCounted` holds party << 32 | code for a spelling counted for a second party.
+        var countedFor: [Int] = []
+        var alsoCounted: Set<Int> = []
 
         init(_ data: ReportData, _ contributions: Contributions) {
             (detectors, names) = (data.scores.names.count, data.scores.names)
             (risk, lanes, date) = (data.risk, data.lanes.lane, data.table.date)
             self.contributions = contributions
+        }
+
+        /// Counts name code `code` among party `i`'s spellings, once.
+        @inline(__always)
+        mutating func spelling(_ code: Int, of i: Int) {
+            let seen = countedFor[code]
+            if seen == i { return }
+            if seen < 0 {
+                countedFor[code] = i
+            } else if !alsoCounted.insert(i << 32 | code).inserted {
+                return
+            }
+            list[i].spellings += 1
         }
 
         mutating func party(role: String, name: String, country: UInt16?) -> Int {
@@ -160,59 +180,70 @@ public struct PartiesTable: Sendable {
         }
     }
 
-    /// Exporters (importers, for import feeds): a trader is its name code (its id's without a name column).
+    /// Exporters (importers, for import feeds): a trader is its name's party
+    /// (`PartyResolution`: its spellings fold to one; the id's without a name
+    /// column), shown by its most used spelling.
     static func traders(_ data: ReportData, _ contributions: Contributions) -> [Party] {
         let t = data.table
         guard let trader = t.text(.traderName) ?? t.text(.traderID) else { return [] }
         let flow = t.flow
+        let resolution = PartyResolution(trader.values), shown = resolution.shown(trader.codes)
         var acc = Accumulator(data, contributions)
-        var partyOf = [Int](repeating: -1, count: trader.values.count)
+        acc.countedFor = [Int](repeating: -1, count: trader.values.count)
+        var partyOf = [Int](repeating: -1, count: resolution.keys.count)
         for row in 0..<t.count {
             let code = Int(trader.codes[row])
-            var i = partyOf[code]
+            let p = Int(resolution.party[code])
+            var i = partyOf[p]
             if i < 0 {
-                i = acc.party(role: flow[row] == 1 ? "importer" : "exporter", name: trader.string(row), country: nil)
-                partyOf[code] = i
+                i = acc.party(role: flow[row] == 1 ? "importer" : "exporter", name: trader.values.string(shown[p]), country: nil)
+                partyOf[p] = i
             }
+            acc.spelling(code, of: i)
             acc.add(i, row: row)
         }
         return acc.parties()
     }
 
-    /// Consignees (suppliers, for import feeds): a counterparty is its name code
-    /// and country (its destination's without a counterparty country column).
+    /// Consignees (suppliers, for import feeds): a counterparty is its name's
+    /// party (as for traders) and country (its destination's without a
+    /// counterparty country column).
     static func counterparties(_ data: ReportData, _ contributions: Contributions) -> [Party] {
         let t = data.table
         guard let counterparty = t.text(.counterpartyName) ?? t.text(.counterpartyID) else { return [] }
         let flow = t.flow
         let cpCountry = t.countries(.counterparty) ?? t.countries(.destination)
+        let resolution = PartyResolution(counterparty.values), shown = resolution.shown(counterparty.codes)
         var acc = Accumulator(data, contributions)
-        // A name's first country in one array read; a dictionary only for a name seen in a second country.
-        var partyOf = [Int](repeating: -1, count: counterparty.values.count)
-        var countryOf = [UInt16](repeating: 0, count: counterparty.values.count)
-        var otherCountry: [Int: Int] = [:]   // country << 32 | name code → party
+        acc.countedFor = [Int](repeating: -1, count: counterparty.values.count)
+        // A party's first country in one array read; a dictionary only for a party seen in a second country.
+        var partyOf = [Int](repeating: -1, count: resolution.keys.count)
+        var countryOf = [UInt16](repeating: 0, count: resolution.keys.count)
+        var otherCountry: [Int: Int] = [:]   // country << 32 | party → line
         for row in 0..<t.count {
             let code = Int(counterparty.codes[row])
+            let p = Int(resolution.party[code])
             let country = cpCountry?[row]
-            var i = partyOf[code]
+            var i = partyOf[p]
             if i < 0 {
-                i = acc.party(role: flow[row] == 1 ? "supplier" : "consignee", name: counterparty.string(row), country: country)
-                partyOf[code] = i
-                countryOf[code] = country ?? 0xFFFF
-            } else if countryOf[code] != country ?? 0xFFFF {
-                let key = Int(country ?? 0xFFFF) << 32 | code
+                i = acc.party(role: flow[row] == 1 ? "supplier" : "consignee", name: counterparty.values.string(shown[p]), country: country)
+                partyOf[p] = i
+                countryOf[p] = country ?? 0xFFFF
+            } else if countryOf[p] != country ?? 0xFFFF {
+                let key = Int(country ?? 0xFFFF) << 32 | p
                 if let found = otherCountry[key] { i = found } else {
-                    i = acc.party(role: flow[row] == 1 ? "supplier" : "consignee", name: counterparty.string(row), country: country)
+                    i = acc.party(role: flow[row] == 1 ? "supplier" : "consignee", name: counterparty.values.string(shown[p]), country: country)
                     otherCountry[key] = i
                 }
             }
+            acc.spelling(code, of: i)
             acc.add(i, row: row)
         }
         return acc.parties()
     }
 
     public static let header = ["rank", "role", "name", "country", "declarations", "red", "amber", "risk_sum", "risk_max",
-                                "top_detector", "first_seen", "last_seen"]
+                                "top_detector", "first_seen", "last_seen", "spellings"]
 
     /// parties.csv (cells neutralised for spreadsheets).
     public func csv() -> [UInt8] {
@@ -231,6 +262,7 @@ public struct PartiesTable: Sendable {
             w.field(p.topDetector)
             w.field(CivilDate(daysSinceEpoch: Int(p.firstSeen)).description)
             w.field(CivilDate(daysSinceEpoch: Int(p.lastSeen)).description)
+            w.field(int: p.spellings)
             w.endRecord()
         }
         return w.buffer

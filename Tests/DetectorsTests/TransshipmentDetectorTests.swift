@@ -34,8 +34,7 @@ struct TransshipmentQualityTests {
         #expect(recall >= 0.9, "\(detector) recall@1% for \(pattern): \(recall)")
     }
 
-    static func scores(_ detector: String) throws -> [Double] {
-        let t = data.table
+    static func scores(_ detector: String, _ t: DeclarationTable = data.table) throws -> [Double] {
         switch detector {
         case "routing": return try RoutingDetector(parties: parties()).fit(t).anomalyScores(t)
         case "routing without a list": return try RoutingDetector().fit(t).anomalyScores(t)
@@ -308,6 +307,20 @@ struct SplitShipmentTableTests {
                 #expect(scores[r] == 0 && reasons.isEmpty, "\(name): row \(r) score \(scores[r])")
             }
         }
+    }
+
+    @Test("one consignee under several spellings is one burst, in one table and across the history and a feed; another consignee is not counted")
+    func burstUnderSpellings() throws {
+        let names = ["Buyer One Ltd", "BUYER ONE LTD. (Bangkok branch)", "Buyer One Limited c/o Siam Forwarding 3", "Buyer Two Ltd"]
+        let start = CivilDate(iso: "2024-03-01")!
+        let t = try TinyTable.make(names.enumerated().map { i, name in
+            "S\(i),1,\(start + i),E1,\(name),TH,TH,TH,TH,8112929010,\(45 + i),1000,USD,"
+        })
+        let model = try SplitShipmentDetector().fit(t)
+        for r in 0..<3 { #expect(model.reasons(t, row: r).first?.evidence["shipments"] == "3", "row \(r): \(model.reasons(t, row: r))") }
+        #expect(model.anomalyScores(t)[3] == 0)
+        let feed = try TinyTable.make(["N1,1,\(start + 4),E1,Buyer One Ltd - Warehouse 5,TH,TH,TH,TH,8112929010,47,100,USD,"])
+        #expect(model.reasons(feed, row: 0).first?.evidence["shipments"] == "4")
     }
 
     @Test("a burst that spans the history and a new feed is found from the model's tail")

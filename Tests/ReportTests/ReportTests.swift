@@ -67,8 +67,12 @@ struct PartiesTableTests {
         var rng = SeededRandom(seed: seed)
         var csv = "declaration_id,item_no,export_date,exporter_name,consignee_name,consignee_country,destination_country,hs_code,declared_value,currency\n"
         let n = 400
+        // Each party under a few spellings (`PartyName`): one line per party, shown by its most used spelling.
+        func spelling(_ name: String) -> String {
+            [name, name.uppercased(), name + " (Osaka branch)", name + " c/o Acme Forwarding"][Int.random(in: 0..<4, using: &rng)]
+        }
         for r in 0..<n {
-            let exporter = "Exp \(Int.random(in: 0..<12, using: &rng))", consignee = "Con \(Int.random(in: 0..<15, using: &rng))"
+            let exporter = spelling("Exp \(Int.random(in: 0..<12, using: &rng)) Ltd"), consignee = spelling("Con \(Int.random(in: 0..<15, using: &rng)) GmbH")
             let country = ["US", "DE", "AE", "KR"][Int.random(in: 0..<4, using: &rng)]
             csv += "\(r),1,2024-0\(Int.random(in: 1...9, using: &rng))-1\(Int.random(in: 0...9, using: &rng)),\(exporter),\(consignee),\(country),\(country),28049000,10,USD\n"
         }
@@ -87,15 +91,31 @@ struct PartiesTableTests {
             #expect(Array(contributions.values[(k * own.count)..<((k + 1) * own.count)]) == own, "seed \(seed) row \(row)")
         }
         let t = data.table
-        // The oracle: one pass in row order, parties keyed by role, name and country.
+        // The oracle: one pass in row order, parties keyed by role, party key and country,
+        // named by the role's most used spelling of the key (the first met of a tie).
+        var used: [String: [String: Int]] = [:], met: [String: [String]] = [:]
+        for row in 0..<t.count {
+            for (role, name) in [("exporter", t.text(.traderName)!.string(row)), ("consignee", t.text(.counterpartyName)!.string(row))] {
+                let key = role + "|" + PartyName.key(name)
+                if used[key, default: [:]][name] == nil { met[key, default: []].append(name) }
+                used[key, default: [:]][name, default: 0] += 1
+            }
+        }
+        func shown(_ key: String) -> String {
+            met[key]!.max { a, b in used[key]![a]! != used[key]![b]! ? used[key]![a]! < used[key]![b]! : met[key]!.firstIndex(of: a)! > met[key]!.firstIndex(of: b)! }!
+        }
         var oracle: [String: PartiesTable.Party] = [:]
         var sums: [String: [Double]] = [:]
+        var spellings: [String: Set<String>] = [:]
         for row in 0..<t.count {
             let roles = [("exporter", t.text(.traderName)!.string(row), ""),
                          ("consignee", t.text(.counterpartyName)!.string(row), CountryCodes.alpha2(t.countries(.counterparty)![row]))]
-            for (role, name, country) in roles {
+            for (role, spelled, country) in roles {
+                let name = shown(role + "|" + PartyName.key(spelled))
                 let key = "\(role)|\(name)|\(country)"
+                spellings[key, default: []].insert(spelled)
                 var p = oracle[key] ?? PartiesTable.Party(role: role, name: name, country: country)
+                p.spellings = spellings[key]!.count
                 p.declarations += 1
                 if data.lanes.lane[row] == .red { p.red += 1 }
                 if data.lanes.lane[row] == .amber { p.amber += 1 }

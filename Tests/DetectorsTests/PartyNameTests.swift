@@ -1,0 +1,100 @@
+@testable import Declarations
+@testable import Detectors
+import TestSupport
+import Testing
+
+@Suite("party names: one party under its spellings")
+struct PartyNameTests {
+    @Test("spellings of one party share a key", arguments: [
+        // Case, punctuation, spacing and the spelling of legal forms.
+        ["Kiwi Distribution Co., Ltd", "KIWI DISTRIBUTION CO.,LTD.", "Kiwi Distribution Company Limited", "kiwi  distribution co ltd"],
+        ["Energia Holdings Limited", "Energia-Holdings Limited", "ENERGIA HOLDINGS LTD."],
+        ["Sever Res. OAO", "SEVER RES OAO"],
+        ["Orion Springbok Metals S.A.", "Orion Springbok Metals SA"],
+        // What trails the last legal form: branches, warehouses, departments.
+        ["Arya Vertex Trading LLC", "Arya Vertex Trading LLC (Osaka branch)", "Arya Vertex Trading LLC - Warehouse 120",
+         "Arya Vertex Trading LLC, Logistics Dept."],
+        // Care-of clauses name the forwarder, not the party.
+        ["Falcon Saffron Trading Tbk", "Falcon Saffron Trading Tbk c/o Haiphong Forwarding 3", "Falcon Saffron Trading Tbk C/O Acme Ltd",
+         "Falcon Saffron Trading Tbk, care of Nile Logistics", "Falcon Saffron Trading Tbk ATTN: Mr. Lee"],
+        // A prefix legal form: the trailing bracketed qualifier goes.
+        ["PT Evergreen Manufacturing", "PT Evergreen Manufacturing (Lyon branch)", "PT. Evergreen Manufacturing [Jakarta]"],
+        // No legal form at all.
+        ["Merlion Metals", "MERLION METALS (Singapore office)", "Merlion Metals c/o DHL"],
+        // Full-width forms, Chinese names with their glued legal form.
+        ["ABC Trading Ltd", "ＡＢＣ Ｔｒａｄｉｎｇ Ｌｔｄ．", "ABC Trading Ltd（Hong Kong branch）"],
+        ["深圳市华美贸易有限公司", "深圳市华美贸易有限公司（福田分公司）", "深圳市华美贸易有限公司 c/o 顺丰"],
+        ["Xi'an Dingsheng Textile Co., Ltd.", "XIAN DINGSHENG TEXTILE CO LTD", "Xi\u{2019}an Dingsheng Textile Co.,Ltd"],
+    ])
+    func sameParty(_ spellings: [String]) {
+        let keys = spellings.map(PartyName.key)
+        #expect(Set(keys).count == 1, "\(zip(spellings, keys).map { "\($0) → \($1)" })")
+    }
+
+    @Test("different parties keep different keys", arguments: [
+        ("ABC Trading Ltd", "ABC Trading Inc"),                                  // legal forms stay
+        ("ABC Trading Co., Ltd.", "ABC Trading Ltd"),
+        ("Lenovo (Beijing) Co., Ltd.", "Lenovo (Shanghai) Co., Ltd."),          // a qualifier inside the name
+        ("Nile Industries AG", "Industries Nile AG"),                            // word order
+        ("Volga Industries S.A.", "Volga Industry S.A."),
+        ("Acme Ltd c/o Zenith GmbH", "Zenith GmbH"),                             // the party, not its forwarder
+        ("Coco Trading Ltd", "Co Trading Ltd"),
+        ("Unicorn Co", "Unicorn"),
+        ("Trading As Partners Ltd", "Trading Partners Ltd"),                     // "as" is a word, not a form
+    ])
+    func differentParties(a: String, b: String) {
+        #expect(PartyName.key(a) != PartyName.key(b), "\(a) → \(PartyName.key(a)); \(b) → \(PartyName.key(b))")
+    }
+
+    @Test("keys, spelled out", arguments: [
+        ("Kiwi Distribution Co., Ltd (Lyon branch)", "kiwi distribution co ltd"),
+        ("Baltic Manufacturing Public Co., Ltd. c/o Incheon Forwarding 24", "baltic manufacturing public co ltd"),
+        ("Siemens GmbH & Co. KG - Werk 2", "siemens gmbh co kg"),
+        ("S.A. de C.V. Industrias Norte", "sa de cv industrias norte"),
+        ("Grupo Norte S. de R.L. de C.V.", "grupo norte s de rl de cv"),
+        ("OOO Romashka (Moscow)", "ooo romashka"),
+        ("Ltd", "ltd"),
+        ("c/o DHL", "c o dhl"),
+        ("(Osaka branch)", "osaka branch"),
+        ("  ---  ", "---"),
+        ("", ""),
+        ("深圳市华美贸易有限公司（福田分公司）", "深圳市华美贸易有限公司"),
+    ])
+    func keys(name: String, key: String) {
+        #expect(PartyName.key(name) == key)
+    }
+
+    @Test("the ASCII path gives the Unicode-scalar path's keys (seeded names from the pieces names are made of)", arguments: [UInt64(1), 2, 3])
+    func asciiPathMatchesScalars(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        let pieces = ["Kiwi", "ORION", "metals", "Co.", "Ltd", "LIMITED", "S.A.", "GmbH", "&", "c/o", "C/O", "care of", "attn", "Attn:",
+                      "(", ")", "[", "]", "{", "}", "-", ",", ".", "'", "/", "PT", "ooo", "Warehouse", "12", "branch", "co", "as",
+                      "xc/o", "c/ox", "care off", "attnx", "Company", "Corporation", "Inc.", "\t", "  ", "a", "Z9",
+                      "Proprietary", "Berhad", "de", "THE", "Incorporated", "Corporations", "abcdefghijklmnop", "abcdefghijklmnopq",
+                      "Supercalifragilistic", "L.T.D", "Co.,Ltd", "S. de R.L."]
+        for _ in 0..<20_000 {
+            let n = Int.random(in: 0...9, using: &rng)
+            var name = ""
+            for _ in 0..<n {
+                name += pieces.randomElement(using: &rng)!
+                if Bool.random(using: &rng) { name += " " }
+            }
+            #expect(PartyName.key(name) == PartyName.keyOfScalars(name), "\(name.debugDescription)")
+        }
+    }
+
+    @Test("a column's parties: numbered by first value, shown by the spelling on most rows, spellings counted")
+    func resolution() {
+        var column = TextColumn()
+        let rows = ["Acme Ltd (Osaka branch)", "Zenith GmbH", "ACME LTD", "Acme Ltd", "ACME LTD", "Acme Ltd", "zenith gmbh", "Other"]
+        for r in rows { column.codes.append(column.values.intern(r)) }
+        for threads in [1, 2] {
+            let p = PartyResolution(column.values, threads: threads)
+            #expect(p.keys == ["acme ltd", "zenith gmbh", "other"])
+            #expect(p.party == [0, 1, 0, 0, 1, 2])
+            #expect(p.spellings == [3, 2, 1])
+            // "ACME LTD" and "Acme Ltd" both have two rows: the first value wins.
+            #expect(p.shown(column.codes).map { column.values.string($0) } == ["ACME LTD", "Zenith GmbH", "Other"])
+        }
+    }
+}
