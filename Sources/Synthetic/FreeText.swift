@@ -11,7 +11,10 @@
 /// after it is drawn: every other field, and every row of a plain run, stays
 /// as it is. A description's number is the row's; a consignee's spelling is
 /// its declaration's (drawn from the declaration number), so a declaration's
-/// items name one party. Planted rows keep their consignee's name as listed.
+/// items name one party. Planted rows keep their consignee's name as listed,
+/// but for split shipments: an evader splitting a consignment under a licence
+/// threshold varies the consignee's spelling as well, so that the shipments do
+/// not add up under one name.
 enum FreeText {
     static let sites = ["Rotterdam", "Hamburg", "Antwerp", "Singapore", "Busan", "Osaka", "Chicago", "Dubai", "Mumbai",
                         "Leipzig", "Lyon", "Milan", "Incheon", "Penang", "Haiphong", "Laem Chabang"]
@@ -36,7 +39,7 @@ enum FreeText {
         r.description = d.bytes
         // The consignee's spelling is the declaration's: its items name one party.
         var declaration = RowRandom(seed: seed, stream: .freeText, index: fnv(r.declarationID))
-        guard r.pattern == nil, declaration.below(10) < 6 else { return }
+        guard r.pattern == nil || r.pattern == .splitShipments, declaration.below(10) < 6 else { return }
         // One of the consignee's `spellings`, each always written the same way.
         var name = decoded(r.consigneeField)
         var spelling = RowRandom(seed: seed, stream: .freeText, index: fnv(Array(name.utf8)) &+ UInt64(declaration.below(spellings)))

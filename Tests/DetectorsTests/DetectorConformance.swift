@@ -15,9 +15,9 @@ enum DetectorData {
         let path: String
     }
 
-    static func make(rows: Int, seed: UInt64) throws -> Set {
+    static func make(rows: Int, seed: UInt64, freeText: Bool = false) throws -> Set {
         let dir = try TemporaryDirectory("detector-data")
-        _ = try Generator.run(GeneratorOptions(rows: rows, seed: seed), into: dir.path)
+        _ = try Generator.run(GeneratorOptions(rows: rows, seed: seed, freeText: freeText), into: dir.path)
         let path = dir.file("declarations.csv")
         let table = try Ingest.read([path], options: IngestOptions()).table
         let l = try CSVTable.read(dir.file("labels.csv"))

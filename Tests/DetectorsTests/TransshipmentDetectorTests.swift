@@ -34,6 +34,18 @@ struct TransshipmentQualityTests {
         #expect(recall >= 0.9, "\(detector) recall@1% for \(pattern): \(recall)")
     }
 
+    @Test("free text, consignees under several spellings (split-shipment evaders' too): the party detectors keep their recall at 1%", arguments: [
+        ("split_shipments", "split_shipments"),
+        ("new_party", "transshipment_surge"),
+        ("diversion", "transshipment_surge"),
+    ])
+    func recallOnFreeText(detector: String, pattern: String) throws {
+        let data = try DetectorData.make(rows: 200_000, seed: 16, freeText: true)
+        defer { data.dir.remove() }
+        let recall = DetectorData.recall(try Self.scores(detector, data.table), data, pattern: pattern, fraction: 0.01)
+        #expect(recall >= 0.9, "\(detector) recall@1% for \(pattern) on free text: \(recall)")
+    }
+
     static func scores(_ detector: String, _ t: DeclarationTable = data.table) throws -> [Double] {
         switch detector {
         case "routing": return try RoutingDetector(parties: parties()).fit(t).anomalyScores(t)
