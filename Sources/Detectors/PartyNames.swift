@@ -285,8 +285,8 @@ public enum PartyName {
     static let careOfMarkerScalars = careOfMarkers.map { Array($0.unicodeScalars) }
 
     /// Where a care-of marker begins in `text` (lower-cased), as a whole word
-    /// with a letter or digit before it; `text.count` if none does.
-    static func careOfCut<Text: RandomAccessCollection>(_ text: Text, markers: [[Text.Element]], isWord: (Text.Element) -> Bool) -> Int
+    /// with a letter or digit before it, and its length; nil if none does.
+    static func careOfMarker<Text: RandomAccessCollection>(_ text: Text, markers: [[Text.Element]], isWord: (Text.Element) -> Bool) -> (at: Int, count: Int)?
     where Text.Index == Int, Text.Element: Equatable {
         var sawWord = false
         for i in text.indices {
@@ -295,16 +295,52 @@ public enum PartyName {
                     // Whole words: no letter or digit right before or after the marker.
                     let before = i > 0 && isWord(text[i - 1])
                     let after = i + m.count < text.count && isWord(text[i + m.count])
-                    if !before && !after { return i }
+                    if !before && !after { return (i, m.count) }
                 }
             }
             if isWord(text[i]) { sawWord = true }
         }
-        return text.count
+        return nil
     }
 
-    static func careOfCut(_ bytes: UnsafeBufferPointer<UInt8>) -> Int { careOfCut(bytes, markers: careOfMarkerBytes, isWord: isWordByte) }
-    static func careOfCut(_ scalars: [Unicode.Scalar]) -> Int { careOfCut(scalars, markers: careOfMarkerScalars, isWord: isWordScalar) }
+    /// Where the text before a care-of clause ends (`text.count` without one).
+    static func careOfCut(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        careOfMarker(bytes, markers: careOfMarkerBytes, isWord: isWordByte)?.at ?? bytes.count
+    }
+
+    static func careOfCut(_ scalars: [Unicode.Scalar]) -> Int {
+        careOfMarker(scalars, markers: careOfMarkerScalars, isWord: isWordScalar)?.at ?? scalars.count
+    }
+
+    /// The party a name is sent in care of: the text after its care-of marker
+    /// ("Acme Ltd c/o Nile Logistics FZE" → "Nile Logistics FZE"), lower-cased
+    /// (full-width forms folded for text that is not ASCII); nil without one,
+    /// or when nothing with a letter or digit follows it. Party screening
+    /// screens it too: goods sent in care of a listed party.
+    public static func careOf(_ name: String) -> String? {
+        var n = name
+        return n.withUTF8 { careOf(utf8: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// `careOf` of UTF-8 text.
+    public static func careOf(utf8 name: UnsafeRawBufferPointer) -> String? {
+        if ASCIIText.isASCII(name) {
+            let lowered = name.map(ASCIIText.lower)
+            return lowered.withUnsafeBufferPointer { b in
+                guard let m = careOfMarker(b, markers: careOfMarkerBytes, isWord: isWordByte) else { return nil }
+                let rest = b[(m.at + m.count)...]
+                guard rest.contains(where: isWordByte) else { return nil }
+                return trimmed(String(decoding: rest, as: UTF8.self))
+            }
+        }
+        let scalars = Array(folded(String(decoding: name, as: UTF8.self)).unicodeScalars)
+        guard let m = careOfMarker(scalars, markers: careOfMarkerScalars, isWord: isWordScalar) else { return nil }
+        let rest = scalars[(m.at + m.count)...]
+        guard rest.contains(where: isWordScalar) else { return nil }
+        var out = String.UnicodeScalarView()
+        out.append(contentsOf: rest)
+        return trimmed(String(out))
+    }
 
     /// An ASCII letter or digit: the bytes `isWordScalar` takes in ASCII text.
     @inline(__always)
@@ -395,5 +431,29 @@ public struct PartyResolution: Sendable {
             shown[Int(party[c])] = UInt32(c)
         }
         return shown
+    }
+}
+
+/// A name's readings besides the whole of it, for party screening
+/// (`NameMatching.tokens` of each): its party (`PartyName.key`: without a
+/// branch, warehouse or care-of clause), when that reads otherwise, and the
+/// party it is sent in care of (`PartyName.careOf`), when it names one. A
+/// listed party's name with "(Osaka branch)" added, or goods sent "c/o" a
+/// listed forwarder, are screened as such.
+struct NameParts: Sendable, Equatable {
+    var party: [String]?
+    var careOf: [String]?
+
+    init(party: [String]? = nil, careOf: [String]? = nil) {
+        self.party = party
+        self.careOf = careOf
+    }
+
+    /// The readings of the name `bytes` (UTF-8), whose whole reads as `whole`.
+    init(_ bytes: UnsafeRawBufferPointer, whole: [String]) {
+        let party = NameMatching.tokens(PartyName.key(utf8: bytes))
+        self.party = party.isEmpty || party == whole ? nil : party
+        let careOf = PartyName.careOf(utf8: bytes).map(NameMatching.tokens)
+        self.careOf = careOf?.isEmpty ?? true ? nil : careOf
     }
 }

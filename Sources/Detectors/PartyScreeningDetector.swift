@@ -182,14 +182,22 @@ public struct FittedPartyScreening: FittedDetector {
         var similarity: Double
         var score: Double
         var sameCountry: Bool?
+        /// The reading of the name that matched.
+        var reading: Reading = .whole
+    }
+
+    /// Which reading of a consignee name matched (`NameParts`).
+    enum Reading: Int8, Sendable {
+        case whole, party, careOf
     }
 
     /// Each row's best match, from the best match of each distinct consignee name
     /// (found once, on every core) and the row's country.
     struct RowMatcher: Sendable {
-        /// Per name dictionary code: best entry (−1 none) and similarity.
+        /// Per name dictionary code: best entry (−1 none), similarity and the reading that matched.
         let entry: [Int32]
         let similarity: [Double]
+        let reading: [Reading]
         let codes: CodeColumn
         let country: [UInt16]?
         /// Per entry: its country's code; 0 when it names none, `UInt16.max` when it is not one.
@@ -206,7 +214,7 @@ public struct FittedPartyScreening: FittedDetector {
                 same = country[r] == entryCountry[e]
                 score += same! ? 0.05 : -0.10
             }
-            return Match(entry: e, similarity: similarity[c], score: score, sameCountry: same)
+            return Match(entry: e, similarity: similarity[c], score: score, sameCountry: same, reading: reading[c])
         }
     }
 
@@ -222,13 +230,39 @@ public struct FittedPartyScreening: FittedDetector {
     }
 
     /// The best entry and similarity of each distinct consignee name, given by
-    /// its tokens (`TableFacts.counterpartyNameTokens`), on every core.
-    func bestMatches(_ nameTokens: [[String]]) -> [(entry: Int, similarity: Double)?] {
+    /// its tokens (`TableFacts.counterpartyNameTokens`) and its other readings
+    /// (`NameParts`: the best of the three; of equals, the whole name's), on every
+    /// core. A reading many names share (a party's spellings read as one, a
+    /// forwarder many are sent care of) is matched once.
+    func bestMatches(_ nameTokens: [[String]], parts: [NameParts]) -> [(entry: Int, similarity: Double, reading: Reading)?] {
+        let whole = bestMatches(nameTokens)
+        var index: [[String]: Int] = [:], readings: [[String]] = []
+        func number(_ tokens: [String]?) -> Int {
+            guard let tokens else { return -1 }
+            if let k = index[tokens] { return k }
+            index[tokens] = readings.count
+            readings.append(tokens)
+            return readings.count - 1
+        }
+        let party = parts.map { number($0.party) }, careOf = parts.map { number($0.careOf) }
+        let others = bestMatches(readings)
+        return whole.indices.map { k in
+            var best = whole[k].map { (entry: $0.entry, similarity: $0.similarity, reading: Reading.whole) }
+            for (reading, r) in [(Reading.party, party[k]), (.careOf, careOf[k])] where r >= 0 {
+                guard let m = others[r] else { continue }
+                if best.map({ m.similarity > $0.similarity }) ?? true { best = (m.entry, m.similarity, reading) }
+            }
+            return best
+        }
+    }
+
+    /// The best entry and similarity of each name given by its tokens, on every core.
+    func bestMatches(_ names: [[String]]) -> [(entry: Int, similarity: Double)?] {
         let entryNames = entries.map { prepared($0.tokens) }
-        let distinct = nameTokens.count, batch = 256
+        let distinct = names.count, batch = 256
         let model = self
         return Parallel.map(0..<((distinct + batch - 1) / batch), threads: System.cores) { b in
-            (b * batch..<min(distinct, (b + 1) * batch)).map { model.bestMatch(tokens: nameTokens[$0], entryNames: entryNames) }
+            (b * batch..<min(distinct, (b + 1) * batch)).map { model.bestMatch(tokens: names[$0], entryNames: entryNames) }
         }.flatMap { $0 }
     }
 
@@ -238,14 +272,15 @@ public struct FittedPartyScreening: FittedDetector {
         guard let names = table.text(.counterpartyName) else { return nil }
         let facts = facts ?? TableFacts(table)
         // The tokens first, then the matches made from them (each memo is made under its own key's lock).
-        let nameTokens = facts.counterpartyNameTokens()
-        let perName = facts.memo("party-matches|" + fingerprint) { bestMatches(nameTokens) }
+        let nameTokens = facts.counterpartyNameTokens(), parts = facts.counterpartyNameParts()
+        let perName = facts.memo("party-matches|" + fingerprint) { bestMatches(nameTokens, parts: parts) }
         let entryCountry = entries.map { e -> UInt16 in
             guard !e.country.isEmpty else { return 0 }
             guard let c = CountryCodes.code(e.country), CountryCodes.alpha2(c) == e.country else { return .max }
             return c
         }
         return RowMatcher(entry: perName.map { Int32($0?.entry ?? -1) }, similarity: perName.map { $0?.similarity ?? 0 },
+                          reading: perName.map { $0?.reading ?? .whole },
                           codes: names.codes, country: table.countries(.counterparty) ?? table.countries(.destination),
                           entryCountry: entryCountry)
     }
@@ -290,9 +325,18 @@ public struct FittedPartyScreening: FittedDetector {
         let e = entries[m.entry]
         let listed = e.aliasOf.map { "\(e.name) (alias of \(e.list.isEmpty ? "" : e.list + " entry ")\($0))" } ?? "\(e.name) (\(e.list))"
         let country = m.sameCountry.map { $0 ? ", same country \(e.country)" : ", listed in \(e.country)" } ?? ""
+        let name = names.string(r)
+        let who: String
+        switch m.reading {
+        case .whole: who = "consignee \"\(name)\""
+        case .party: who = "consignee \"\(name)\", read as \"\(PartyName.key(name))\","
+        case .careOf: who = "consignee \"\(name)\" is sent care of \"\(PartyName.careOf(name) ?? "")\", which"
+        }
+        var evidence: Reason.Evidence = ["entry": e.name, "list": e.list, "score": String(Double(Int(m.score * 1000)) / 1000), "country": e.country]
+        if m.reading == .party { evidence["read_as"] = PartyName.key(name) }
+        if m.reading == .careOf { evidence["care_of"] = PartyName.careOf(name) ?? "" }
         return [Reason(detector: Self.name,
-                       text: "consignee \"\(names.string(r))\" matches listed party \(listed): similarity \(Double(Int(m.similarity * 100)) / 100)\(country)",
-                       strength: 10 * m.score,
-                       evidence: ["entry": e.name, "list": e.list, "score": String(Double(Int(m.score * 1000)) / 1000), "country": e.country])]
+                       text: "\(who) matches listed party \(listed): similarity \(Double(Int(m.similarity * 100)) / 100)\(country)",
+                       strength: 10 * m.score, evidence: evidence)]
     }
 }

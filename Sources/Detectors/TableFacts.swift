@@ -42,6 +42,19 @@ public final class TableFacts: Sendable {
         }
     }
 
+    /// Each distinct consignee name's other readings for party screening, by
+    /// dictionary code (`NameParts`), worked out on every core at first use.
+    func counterpartyNameParts() -> [NameParts] {
+        memo("counterparty-name-parts") {
+            guard let values = table.text(.counterpartyName)?.values else { return [] }
+            let whole = counterpartyNameTokens()
+            let distinct = values.count, batch = 1024
+            return Parallel.map(0..<((distinct + batch - 1) / batch), threads: System.cores) { b in
+                values.withValueBytes { v in (b * batch..<min(distinct, (b + 1) * batch)).map { NameParts(v[$0], whole: whole[$0]) } }
+            }.flatMap { $0 }
+        }
+    }
+
     /// Hands `value` to the next `take(key)`: for a value one detector's fit
     /// builds and its scoring of the same table reads, kept no longer than that.
     func stash<T: Sendable>(_ key: String, _ value: T) {

@@ -83,6 +83,22 @@ struct PartyNameTests {
         }
     }
 
+    @Test("the party a name is sent care of", arguments: [
+        ("Acme Ltd c/o Nile Logistics FZE", "nile logistics fze"),
+        ("ACME LTD C/O  Nile Logistics", "nile logistics"),
+        ("Acme Ltd, care of Zenith GmbH (Dubai)", "zenith gmbh (dubai)"),
+        ("Acme Ltd attn: purchasing", ": purchasing"),
+        ("Acme Ltd c/o", nil),
+        ("Acme Ltd c/o --", nil),
+        ("c/o Nile Logistics", nil),        // nothing of the name's own before it
+        ("Acme Ltd xc/o Nile", nil),
+        ("Acme Ltd", nil),
+        ("华美贸易有限公司 c/o ＮＩＬＥ Logistics", "nile logistics"),
+    ] as [(String, String?)])
+    func careOf(name: String, party: String?) {
+        #expect(PartyName.careOf(name) == party)
+    }
+
     @Test("a column's parties: numbered by first value, shown by the spelling on most rows, spellings counted")
     func resolution() {
         var column = TextColumn()

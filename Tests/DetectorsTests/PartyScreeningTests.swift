@@ -107,6 +107,40 @@ struct PartyScreeningTests {
         #expect(fitted.reasons(t, row: top).first?.text.contains("matches listed party") == true)
     }
 
+    @Test("a listed party under a qualified spelling, or as the party goods are sent care of, is matched, with the reading in its reason")
+    func readings() throws {
+        let list = try PartyList(csv: Array("name,country,list,alias_of\nUral Eastern Industries Ltd.,IN,SDN,\nPacific Pioneer Materials JSC,KZ,ENTITY_LIST,\n".utf8), source: "p.csv")
+        let names = [
+            ("Ural Eastern Industries Ltd.", "whole"),
+            ("Ural Eastern Industries Ltd. (Osaka branch)", "party"),
+            ("URAL EASTERN INDUSTRIES LIMITED - Warehouse 12", "party"),
+            ("Ural Eastern Industries Ltd c/o Dubai Forwarding 3", "party"),
+            ("Acme Trading Co c/o Pacific Pioneer Materials JSC", "careOf"),
+            ("Acme Trading Co c/o Dubai Forwarding 3", "none"),
+            ("Ural Western Trading Ltd (Osaka branch)", "none"),
+        ]
+        let records = names.enumerated().map { i, n in "S\(i),1,2024-03-0\(1 + i),E1,\"\(n.0)\",IN,IN,IN,IN,8112929010,45,1000,USD," }
+        let t = try TinyTable.make(records)
+        let fitted = try PartyScreeningDetector(parties: list).fit(t)
+        let scores = fitted.anomalyScores(t)
+        for (r, (name, reading)) in names.enumerated() {
+            let reason = fitted.reasons(t, row: r).first
+            if reading == "none" {
+                #expect(scores[r] < 10 && reason == nil, "\(name): \(scores[r])")
+                continue
+            }
+            #expect(scores[r] >= 10, "\(name): \(scores[r])")
+            let text = reason?.text ?? ""
+            switch reading {
+            case "whole": #expect(text.hasPrefix("consignee \"\(name)\" matches listed party Ural Eastern Industries Ltd."), "\(text)")
+            case "party": #expect(text.contains(", read as \"ural eastern industries ltd\", matches listed party Ural Eastern Industries Ltd."), "\(text)")
+                #expect(reason?.evidence["read_as"] == "ural eastern industries ltd")
+            default: #expect(text.contains("is sent care of \"pacific pioneer materials jsc\", which matches listed party Pacific Pioneer Materials JSC"), "\(text)")
+                #expect(reason?.evidence["care_of"] == "pacific pioneer materials jsc")
+            }
+        }
+    }
+
     @Test("meets the detector contract")
     func conformance() throws {
         let data = try DetectorData.make(rows: 20_000, seed: 15)
