@@ -12,9 +12,11 @@
 /// as it is. A description's number is the row's; a consignee's spelling is
 /// its declaration's (drawn from the declaration number), so a declaration's
 /// items name one party. Planted rows keep their consignee's name as listed,
-/// but for split shipments: an evader splitting a consignment under a licence
-/// threshold varies the consignee's spelling as well, so that the shipments do
-/// not add up under one name.
+/// but for split shipments and restricted parties: an evader splitting a
+/// consignment under a licence threshold varies the consignee's spelling as
+/// well, so that the shipments do not add up under one name, and a listed
+/// party is named with a branch, warehouse or forwarder added, so that its
+/// name is not the listed one.
 enum FreeText {
     static let sites = ["Rotterdam", "Hamburg", "Antwerp", "Singapore", "Busan", "Osaka", "Chicago", "Dubai", "Mumbai",
                         "Leipzig", "Lyon", "Milan", "Incheon", "Penang", "Haiphong", "Laem Chabang"]
@@ -39,7 +41,7 @@ enum FreeText {
         r.description = d.bytes
         // The consignee's spelling is the declaration's: its items name one party.
         var declaration = RowRandom(seed: seed, stream: .freeText, index: fnv(r.declarationID))
-        guard r.pattern == nil || r.pattern == .splitShipments, declaration.below(10) < 6 else { return }
+        guard r.pattern == nil || r.pattern == .splitShipments || r.pattern == .restrictedParty, declaration.below(10) < 6 else { return }
         // One of the consignee's `spellings`, each always written the same way.
         var name = decoded(r.consigneeField)
         var spelling = RowRandom(seed: seed, stream: .freeText, index: fnv(Array(name.utf8)) &+ UInt64(declaration.below(spellings)))

@@ -72,10 +72,10 @@ enum RunReadme {
         if options.freeText {
             t += "\n## Free text (`--free-text`)\n\n"
             t += "Every description carries a lot, batch, order or reference number (nearly every one is distinct). In 6\n"
-            t += "declarations in 10 without a planted row, and in 6 split-shipment declarations in 10 (an evader splitting a\n"
-            t += "consignment varies the consignee's spelling too), the consignee is named with a branch, warehouse or\n"
-            t += "forwarder added: one of the 8 spellings each consignee has. Every other field, and every other planted\n"
-            t += "row's consignee, is as without `--free-text`.\n"
+            t += "declarations in 10 without a planted row, and in 6 in 10 of the split-shipment and restricted-party ones (an\n"
+            t += "evader varies the consignee's name too), the consignee is named with a branch, warehouse or forwarder\n"
+            t += "added: one of the 8 spellings each consignee has. Every other field, and every other planted row's\n"
+            t += "consignee, is as without `--free-text`.\n"
         }
         if options.dirty {
             t += "\n## Bad rows (`--dirty`)\n\n| kind | rows | expected handling |\n|---|---|---|\n"

@@ -34,15 +34,19 @@ struct TransshipmentQualityTests {
         #expect(recall >= 0.9, "\(detector) recall@1% for \(pattern): \(recall)")
     }
 
-    @Test("free text, consignees under several spellings (split-shipment evaders' too): the party detectors keep their recall at 1%", arguments: [
+    @Test("free text, consignees under several spellings (split-shipment and restricted-party evaders' too): the party detectors keep their recall at 1%", arguments: [
         ("split_shipments", "split_shipments"),
         ("new_party", "transshipment_surge"),
         ("diversion", "transshipment_surge"),
+        ("restricted_party", "restricted_party"),
     ])
     func recallOnFreeText(detector: String, pattern: String) throws {
         let data = try DetectorData.make(rows: 200_000, seed: 16, freeText: true)
         defer { data.dir.remove() }
-        let recall = DetectorData.recall(try Self.scores(detector, data.table), data, pattern: pattern, fraction: 0.01)
+        let scores = detector == "restricted_party"
+            ? try PartyScreeningDetector(parties: PartyList(csv: [UInt8](Data(contentsOf: URL(fileURLWithPath: data.dir.file("restricted_parties.csv")))), source: "parties")).fit(data.table).anomalyScores(data.table)
+            : try Self.scores(detector, data.table)
+        let recall = DetectorData.recall(scores, data, pattern: pattern, fraction: 0.01)
         #expect(recall >= 0.9, "\(detector) recall@1% for \(pattern) on free text: \(recall)")
     }
 

@@ -20,7 +20,7 @@ struct GeneratorTests {
         #expect(try a.file("declarations.csv") != c.file("declarations.csv"), "another seed gives other data")
     }
 
-    @Test("free text: descriptions nearly all distinct and consignees under several spellings, a declaration's items under one; every other field, planted consignees (split shipments' aside) and the labels as without it; the same files on 1 and 2 threads")
+    @Test("free text: descriptions nearly all distinct and consignees under several spellings, a declaration's items under one; every other field, planted consignees (split shipments' and restricted parties' aside) and the labels as without it; the same files on 1 and 2 threads")
     func freeText() throws {
         let plain = try GeneratedData.make(rows: 30_000, seed: 21)
         let free = try GeneratedData.make(rows: 30_000, seed: 21, freeText: true, threads: 1)
@@ -43,19 +43,22 @@ struct GeneratorTests {
             if let seen = byDeclaration[f[0]] { #expect(seen == f[consignee], "declaration \(f[0]) names two consignees") }
             byDeclaration[f[0]] = f[consignee]
         }
-        // Planted consignees as listed, but for split shipments, whose evader varies the spelling too.
-        var splitRenamed = 0, split = 0
+        // Planted consignees as listed, but for split shipments and restricted parties, whose evaders vary the name too.
+        var renamedPlanted: [String: Int] = [:], planted: [String: Int] = [:]
         for l in free.labels {
             let f = free.rows[free.rowIndex[l.id + "/" + l.item]!][consignee], p = plain.rows[plain.rowIndex[l.id + "/" + l.item]!][consignee]
-            if l.pattern == "split_shipments" {
-                split += 1
-                if f != p { splitRenamed += 1 }
+            if l.pattern == "split_shipments" || l.pattern == "restricted_party" {
+                planted[l.pattern, default: 0] += 1
+                if f != p { renamedPlanted[l.pattern, default: 0] += 1 }
                 #expect(f.hasPrefix(p))
             } else {
                 #expect(f == p, "\(l.pattern) row \(l.id)/\(l.item)")
             }
         }
-        #expect(split > 0 && splitRenamed > split / 4 && splitRenamed < split, "split rows renamed \(splitRenamed) of \(split)")
+        for pattern in ["split_shipments", "restricted_party"] {
+            let n = planted[pattern] ?? 0, renamed = renamedPlanted[pattern] ?? 0
+            #expect(n > 0 && renamed > n / 4 && renamed < n, "\(pattern) rows renamed \(renamed) of \(n)")
+        }
         #expect(Set(free.rows.map { $0[description] }).count > free.rows.count * 95 / 100)
         #expect(Double(renamed) / Double(free.rows.count) > 0.4 && Double(renamed) / Double(free.rows.count) < 0.75, "renamed \(renamed)")
         #expect(spellings.values.map(\.count).max()! <= 9)
