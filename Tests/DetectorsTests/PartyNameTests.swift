@@ -83,6 +83,22 @@ struct PartyNameTests {
         }
     }
 
+    @Test("any text: a key never traps, is its own key, and the ASCII path and its oracle agree (seeded Unicode and byte soup)", arguments: [UInt64(7), 8])
+    func anyText(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        let scalars: [Unicode.Scalar] = Array("aZ09 .,'()[]{}-/&:\t\u{2019}（）ＡＢ有限公司华美é\u{301}İß\u{FEFF}\u{200B}😀ـ".unicodeScalars)
+        for _ in 0..<5_000 {
+            let n = Int.random(in: 0...24, using: &rng)
+            var view = String.UnicodeScalarView()
+            for _ in 0..<n { view.append(scalars.randomElement(using: &rng)!) }
+            let name = String(view)
+            let key = PartyName.key(name)
+            #expect(PartyName.key(key) == key, "\(name.debugDescription) → \(key.debugDescription) → \(PartyName.key(key).debugDescription)")
+            #expect(key == PartyName.keyOfScalars(name), "\(name.debugDescription)")
+            _ = PartyName.careOf(name)
+        }
+    }
+
     @Test("the party a name is sent care of", arguments: [
         ("Acme Ltd c/o Nile Logistics FZE", "nile logistics fze"),
         ("ACME LTD C/O  Nile Logistics", "nile logistics"),
