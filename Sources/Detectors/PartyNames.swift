@@ -11,26 +11,28 @@ import Declarations
 /// lines. `PartyName.key` folds the spellings of a name to one key; the rules
 /// only drop what does not name the legal entity:
 ///
-/// - case, compatibility forms (full-width letters and brackets), and
+/// - case, compatibility forms (full-width letters, brackets and marks), and
 ///   punctuation: dots and apostrophes join ("S.A." is "sa", "Xi'an" "xian"),
 ///   other marks separate words;
 /// - the spelling of a legal form: "Limited" is "ltd", "Company" "co",
 ///   "Corporation" "corp", "Incorporated" "inc", "Private" "pvt", "Berhad"
 ///   "bhd", "Proprietary" "pty" (legal forms are kept, so "Foo Ltd" and
 ///   "Foo Inc" stay two parties);
-/// - a care-of clause and what follows it ("c/o …", "care of …", "attn …"):
-///   the forwarder or contact, not the party;
-/// - after the name's last legal form, whatever trails it: a branch in
-///   brackets, a warehouse, a department ("… Co., Ltd. - Warehouse 8"); for a
-///   Chinese name, what follows its first glued form ("…有限公司（福田分公司）");
-/// - for a name with no legal form after a word of its own (none, or only
-///   a prefix form such as "PT" or "OOO", or "S.A. de C.V." in front), a
+/// - a care-of clause and what follows it: "c/o …" (also "C / O"), "attn …",
+///   and "care of …" after a mark or bracket ("Acme Ltd, care of …"; "Medical
+///   Care of America Inc" is a name): the forwarder or contact, not the party;
+/// - what trails the name's last legal form when a bracket or a mark (, - ; :
+///   / |) follows that form: a branch in brackets, a warehouse, a department
+///   ("… Co., Ltd. - Warehouse 8", "…有限公司（福田分公司）"). A form followed
+///   by a word ("Midwest Ag Supply", "Acme Private Label") cuts nothing;
+/// - for a name where no legal form ends the party that way (none, only a
+///   prefix form such as "PT" or "OOO", or "S.A. de C.V." in front), a
 ///   trailing bracketed qualifier ("PT Evergreen Manufacturing (Lyon branch)").
 ///
 /// What stays apart: different words, word order, legal forms, and any
 /// qualifier inside the name ("Lenovo (Beijing) Co., Ltd." and "Lenovo
 /// (Shanghai) Co., Ltd." are two companies). A name these rules would empty
-/// keeps its lower-cased text as its key.
+/// keeps its lower-cased text as its key. A key is its own key.
 public enum PartyName {
     /// Legal-form spellings and their canonical word.
     static let canonical: [String: String] = [
@@ -38,9 +40,9 @@ public enum PartyName {
         "berhad": "bhd", "proprietary": "pty",
     ]
 
-    /// Legal forms (canonical words) that end a company's name. Ambiguous
-    /// English words ("as") are left out; prefix forms ("pt", "ooo", "ao")
-    /// count only after another word.
+    /// Legal forms (canonical words) that can end a company's name. A form only
+    /// ends it when a bracket or a mark follows, so ordinary words among them
+    /// ("ag", "too", "spa") cut nothing inside a name; "as" is left out.
     static let legalForms: Set<String> = [
         "co", "ltd", "llc", "inc", "corp", "gmbh", "ag", "kg", "sa", "sarl", "sas", "srl", "spa", "bv", "nv",
         "plc", "pte", "pvt", "pty", "llp", "lp", "jsc", "pjsc", "ojsc", "cjsc", "ooo", "ao", "oao", "zao", "too",
@@ -48,14 +50,47 @@ public enum PartyName {
         "oy", "sl", "sapi",
     ]
 
+    /// Words that do not name a party by themselves ("S.A. de C.V." is all legal form).
+    static let fillers: Set<String> = ["de", "del", "y", "e", "and", "the", "of"]
+
     /// Chinese legal forms, written glued to the name.
     static let chineseForms = ["股份有限公司", "有限责任公司", "有限公司", "公司"]
 
-    /// A word of a name, or a bracket.
-    enum Piece: Equatable {
-        case word(String)
-        case open
-        case close
+    /// What a piece of a name is, for where its party ends.
+    enum Kind: Equatable {
+        case name, legal, glued, filler
+        case open, close
+        /// A mark that can start a qualifier: , - ; : / | and dashes.
+        case mark
+
+        var isWord: Bool { self == .name || self == .legal || self == .glued || self == .filler }
+    }
+
+    /// How many of a name's `count` pieces (`kind(i)`) name its party: up to its
+    /// last legal form that follows a word of its own (a glued Chinese form is
+    /// both) and is followed by a bracket, a mark or nothing; without one, all
+    /// but a trailing bracketed group that has a word before it.
+    static func partyEnd(_ count: Int, _ kind: (Int) -> Kind) -> Int {
+        var sawName = false, last = -1
+        for i in 0..<count {
+            let k = kind(i)
+            if k == .name || k == .glued { sawName = true }
+            guard (k == .legal && sawName) || k == .glued else { continue }
+            if i + 1 == count || kind(i + 1) == .open || kind(i + 1) == .mark { last = i }
+        }
+        if last >= 0 { return last + 1 }
+        guard count > 0, kind(count - 1) == .close else { return count }
+        var depth = 0
+        for i in stride(from: count - 1, through: 0, by: -1) {
+            switch kind(i) {
+            case .close: depth += 1
+            case .open:
+                depth -= 1
+                if depth == 0 { return (0..<i).contains { kind($0).isWord } ? i : count }
+            default: continue
+            }
+        }
+        return count
     }
 
     /// The key of `name`'s party: the same for the spellings the type's rules fold.
@@ -71,18 +106,18 @@ public enum PartyName {
         guard ASCIIText.isASCII(name) else { return keyOfScalars(String(decoding: name, as: UTF8.self)) }
         let n = name.count
         // Scratch on the stack for names of usual length: the lowered name, its words'
-        // bytes back to back, the key's bytes (each at most n), and the words' bounds.
+        // bytes back to back, the key's bytes (each at most n), and the pieces' bounds.
         // A key costs one allocation, its `String` (none for a key of up to 15 bytes).
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 3 * n + 1) { scratch in
-            withUnsafeTemporaryAllocation(of: WordBounds.self, capacity: n + 1) { tokens in
+            withUnsafeTemporaryAllocation(of: Piece.self, capacity: n + 1) { pieces in
                 let base = scratch.baseAddress!
                 for i in 0..<n { base[i] = ASCIIText.lower(name[i]) }
                 let lowered = UnsafeBufferPointer(start: base, count: n)
                 let words = base + n, out = base + 2 * n
-                // Words and brackets up to a care-of clause.
+                // Words, brackets and marks up to a care-of clause.
                 var count = 0, length = 0, start = -1
                 func flush() {
-                    if start >= 0 && length > start { tokens[count] = WordBounds(start: start, end: length); count += 1 }
+                    if start >= 0 && length > start { pieces[count] = Piece(start: start, end: length); count += 1 }
                     start = -1
                 }
                 for b in lowered[..<careOfCut(lowered)] {
@@ -90,9 +125,9 @@ public enum PartyName {
                     case UInt8(ascii: "."), UInt8(ascii: "'"):
                         continue   // joins: "S.A." is "sa", "Xi'an" is "xian"
                     case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"):
-                        flush(); tokens[count] = .open; count += 1
+                        flush(); pieces[count] = .open; count += 1
                     case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"):
-                        flush(); tokens[count] = .close; count += 1
+                        flush(); pieces[count] = .close; count += 1
                     default:
                         if isWordByte(b) {
                             if start < 0 { start = length }
@@ -100,48 +135,34 @@ public enum PartyName {
                             length += 1
                         } else {
                             flush()
+                            if isMark(UInt32(b)) { pieces[count] = .mark; count += 1 }
                         }
                     }
                 }
                 flush()
                 // Each word as a packed word, its legal form's canonical spelling if it has one.
                 func word(_ k: Int) -> PackedWord {
-                    let w = PackedWord(words + tokens[k].start, count: tokens[k].end - tokens[k].start)
+                    let w = PackedWord(words + pieces[k].start, count: pieces[k].end - pieces[k].start)
                     return canonicalPacked[w] ?? w
                 }
-                // Up to the last legal form after a word of the name's own, else without a trailing bracket.
-                var sawName = false, last = -1
-                for k in 0..<count where tokens[k].isWord {
-                    let w = word(k)
-                    if legalPacked.contains(w) {
-                        if sawName { last = k }
-                    } else if !fillersPacked.contains(w) {
-                        sawName = true
-                    }
-                }
-                var stop = count
-                if last >= 0 {
-                    stop = last + 1
-                } else if count > 0 && tokens[count - 1] == .close {
-                    var depth = 0
-                    for k in stride(from: count - 1, through: 0, by: -1) {
-                        if tokens[k] == .close { depth += 1 } else if tokens[k] == .open {
-                            depth -= 1
-                            if depth == 0 {
-                                if (0..<k).contains(where: { tokens[$0].isWord }) { stop = k }
-                                break
-                            }
-                        }
+                let stop = partyEnd(count) { k in
+                    switch pieces[k] {
+                    case .open: return .open
+                    case .close: return .close
+                    case .mark: return .mark
+                    default:
+                        let w = word(k)
+                        return legalPacked.contains(w) ? .legal : fillersPacked.contains(w) ? .filler : .name
                     }
                 }
                 var size = 0
-                for k in 0..<stop where tokens[k].isWord {
+                for k in 0..<stop where pieces[k].isWord {
                     if size > 0 { out[size] = 0x20; size += 1 }
                     let w = word(k)
                     if w.isPacked {
                         size += w.write(to: out + size)
                     } else {
-                        for i in tokens[k].start..<tokens[k].end { out[size] = words[i]; size += 1 }
+                        for i in pieces[k].start..<pieces[k].end { out[size] = words[i]; size += 1 }
                     }
                 }
                 guard size > 0 else { return trimmed(String(decoding: lowered, as: UTF8.self)) }
@@ -150,12 +171,13 @@ public enum PartyName {
         }
     }
 
-    /// A word's place among a name's word bytes, or a bracket.
-    struct WordBounds: Equatable {
+    /// A word's place among a name's word bytes, or a bracket or mark.
+    struct Piece: Equatable {
         var start: Int
         var end: Int
-        static let open = WordBounds(start: -1, end: -1)
-        static let close = WordBounds(start: -2, end: -2)
+        static let open = Piece(start: -1, end: -1)
+        static let close = Piece(start: -2, end: -2)
+        static let mark = Piece(start: -3, end: -3)
         var isWord: Bool { start >= 0 }
     }
 
@@ -207,13 +229,18 @@ public enum PartyName {
     static let fillersPacked = Set(fillers.map(PackedWord.init))
     static let canonicalPacked = Dictionary(uniqueKeysWithValues: canonical.map { (PackedWord($0.key), PackedWord($0.value)) })
 
+    /// A word, a bracket or a mark of a name read as Unicode scalars.
+    enum ScalarPiece: Equatable {
+        case word(String)
+        case open, close, mark
+    }
+
     /// `key` read as Unicode scalars: the path for names that are not ASCII,
     /// and the oracle of the ASCII one.
     static func keyOfScalars(_ name: String) -> String {
         let text = folded(name)
         let scalars = Array(text.unicodeScalars)
-        let end = careOfCut(scalars)
-        var pieces: [Piece] = []
+        var pieces: [ScalarPiece] = []
         var word = String.UnicodeScalarView()
         func flush() {
             guard !word.isEmpty else { return }
@@ -221,7 +248,7 @@ public enum PartyName {
             pieces.append(.word(canonical[w] ?? w))
             word = String.UnicodeScalarView()
         }
-        for s in scalars[..<end] {
+        for s in scalars[..<careOfCut(scalars)] {
             switch s {
             case ".", "'", "\u{2019}":
                 continue
@@ -230,40 +257,28 @@ public enum PartyName {
             case ")", "]", "}":
                 flush(); pieces.append(.close)
             default:
-                if isWordScalar(s) { word.append(s) } else { flush() }
+                if isWordScalar(s) {
+                    word.append(s)
+                } else {
+                    flush()
+                    if isMark(s.value) { pieces.append(.mark) }
+                }
             }
         }
         flush()
-        return key(of: pieces) ?? trimmed(text)
-    }
-
-    /// The key of a name's words and brackets: up to its last legal form that
-    /// follows another word, else without a trailing bracketed qualifier; nil
-    /// when no word is left.
-    static func key(of pieces: [Piece]) -> String? {
-        var pieces = pieces
-        var sawName = false, last = -1
-        for (i, p) in pieces.enumerated() {
-            guard case .word(let w) = p else { continue }
-            if legalForms.contains(w) {
-                if sawName { last = i }
-            } else if hasGluedForm(w) {
-                // A Chinese name and its legal form in one word: the first such word
-                // ends the name (a later one is a branch, "福田分公司").
-                sawName = true
-                if last < 0 { last = i }
-            } else if !fillers.contains(w) {
-                sawName = true
+        let stop = partyEnd(pieces.count) { k in
+            switch pieces[k] {
+            case .open: return .open
+            case .close: return .close
+            case .mark: return .mark
+            case .word(let w):
+                if legalForms.contains(w) { return .legal }
+                if hasGluedForm(w) { return .glued }
+                return fillers.contains(w) ? .filler : .name
             }
         }
-        if last >= 0 {
-            pieces.removeSubrange((last + 1)...)
-        } else if pieces.last == .close, let open = openingOfLast(pieces),
-                  pieces[..<open].contains(where: { if case .word = $0 { true } else { false } }) {
-            pieces.removeSubrange(open...)
-        }
-        let words = pieces.compactMap { p -> String? in if case .word(let w) = p { w } else { nil } }
-        return words.isEmpty ? nil : words.joined(separator: " ")
+        let words = pieces[..<stop].compactMap { p -> String? in if case .word(let w) = p { w } else { nil } }
+        return words.isEmpty ? trimmed(text) : words.joined(separator: " ")
     }
 
     /// Lower-cased, with full-width forms (letters, digits, brackets, marks) folded to ASCII.
@@ -279,24 +294,52 @@ public enum PartyName {
         return String(out)
     }
 
-    /// Care-of markers: with what follows them, they name a forwarder or a contact, not the party.
-    static let careOfMarkers = ["c/o", "care of", "attn"]
-    static let careOfMarkerBytes = careOfMarkers.map { Array($0.utf8) }
-    static let careOfMarkerScalars = careOfMarkers.map { Array($0.unicodeScalars) }
+    /// A mark that can start a qualifier after a legal form (, - ; : / | and
+    /// the en and em dashes, the ideographic comma); other marks only separate words.
+    static func isMark(_ c: UInt32) -> Bool {
+        switch c {
+        case 0x2C, 0x2D, 0x3B, 0x3A, 0x2F, 0x7C, 0x2013, 0x2014, 0x3001: true
+        default: false
+        }
+    }
 
-    /// Where a care-of marker begins in `text` (lower-cased), as a whole word
-    /// with a letter or digit before it, and its length; nil if none does.
-    static func careOfMarker<Text: RandomAccessCollection>(_ text: Text, markers: [[Text.Element]], isWord: (Text.Element) -> Bool) -> (at: Int, count: Int)?
-    where Text.Index == Int, Text.Element: Equatable {
+    /// Where a care-of clause begins in `text` (lower-cased, read through `code`)
+    /// and where its marker ends; nil without one. Markers are whole words after a
+    /// word of the name's own: "c/o" (spaces allowed around the slash), "attn",
+    /// and "care of" (any white space between) after a mark or an opening bracket.
+    static func careOfMarker<Text: RandomAccessCollection>(_ text: Text, code: (Text.Element) -> UInt32, isWord: (Text.Element) -> Bool) -> (at: Int, end: Int)?
+    where Text.Index == Int {
+        let n = text.count
+        func c(_ i: Int) -> UInt32 { code(text[i]) }
+        func isSpace(_ i: Int) -> Bool { let x = c(i); return x == 0x20 || (x >= 0x09 && x <= 0x0D) }
+        func skipSpaces(_ j: Int) -> Int { var j = j; while j < n && isSpace(j) { j += 1 }; return j }
+        /// The end of `word` spelled at `j`, if a whole word.
+        func spelled(_ word: String, at j: Int) -> Int? {
+            var k = j
+            for u in word.unicodeScalars {
+                guard k < n, c(k) == u.value else { return nil }
+                k += 1
+            }
+            return k == n || !isWord(text[k]) ? k : nil
+        }
+        func slashO(_ i: Int) -> Int? {
+            guard c(i) == 0x63 else { return nil }   // c
+            var j = skipSpaces(i + 1)
+            guard j < n, c(j) == 0x2F else { return nil }   // /
+            j = skipSpaces(j + 1)
+            return spelled("o", at: j)
+        }
+        func careOf(_ i: Int) -> Int? {
+            guard let care = spelled("care", at: i), care < n, isSpace(care) else { return nil }
+            var k = i - 1
+            while k >= 0 && isSpace(k) { k -= 1 }
+            guard k >= 0, isMark(c(k)) || c(k) == 0x28 || c(k) == 0x5B else { return nil }   // a mark, ( or [
+            return spelled("of", at: skipSpaces(care))
+        }
         var sawWord = false
-        for i in text.indices {
-            if sawWord {
-                for m in markers where i + m.count <= text.count && text[i..<(i + m.count)].elementsEqual(m) {
-                    // Whole words: no letter or digit right before or after the marker.
-                    let before = i > 0 && isWord(text[i - 1])
-                    let after = i + m.count < text.count && isWord(text[i + m.count])
-                    if !before && !after { return (i, m.count) }
-                }
+        for i in 0..<n {
+            if sawWord && (i == 0 || !isWord(text[i - 1])), let end = slashO(i) ?? spelled("attn", at: i) ?? careOf(i) {
+                return (i, end)
             }
             if isWord(text[i]) { sawWord = true }
         }
@@ -305,15 +348,15 @@ public enum PartyName {
 
     /// Where the text before a care-of clause ends (`text.count` without one).
     static func careOfCut(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        careOfMarker(bytes, markers: careOfMarkerBytes, isWord: isWordByte)?.at ?? bytes.count
+        careOfMarker(bytes, code: UInt32.init, isWord: isWordByte)?.at ?? bytes.count
     }
 
     static func careOfCut(_ scalars: [Unicode.Scalar]) -> Int {
-        careOfMarker(scalars, markers: careOfMarkerScalars, isWord: isWordScalar)?.at ?? scalars.count
+        careOfMarker(scalars, code: \.value, isWord: isWordScalar)?.at ?? scalars.count
     }
 
-    /// The party a name is sent in care of: the text after its care-of marker
-    /// ("Acme Ltd c/o Nile Logistics FZE" → "Nile Logistics FZE"), lower-cased
+    /// The party a name is sent care of: the text after its care-of marker
+    /// ("Acme Ltd c/o Nile Logistics FZE" → "nile logistics fze"), lower-cased
     /// (full-width forms folded for text that is not ASCII); nil without one,
     /// or when nothing with a letter or digit follows it. Party screening
     /// screens it too: goods sent in care of a listed party.
@@ -327,15 +370,15 @@ public enum PartyName {
         if ASCIIText.isASCII(name) {
             let lowered = name.map(ASCIIText.lower)
             return lowered.withUnsafeBufferPointer { b in
-                guard let m = careOfMarker(b, markers: careOfMarkerBytes, isWord: isWordByte) else { return nil }
-                let rest = b[(m.at + m.count)...]
+                guard let m = careOfMarker(b, code: UInt32.init, isWord: isWordByte) else { return nil }
+                let rest = b[m.end...]
                 guard rest.contains(where: isWordByte) else { return nil }
                 return trimmed(String(decoding: rest, as: UTF8.self))
             }
         }
         let scalars = Array(folded(String(decoding: name, as: UTF8.self)).unicodeScalars)
-        guard let m = careOfMarker(scalars, markers: careOfMarkerScalars, isWord: isWordScalar) else { return nil }
-        let rest = scalars[(m.at + m.count)...]
+        guard let m = careOfMarker(scalars, code: \.value, isWord: isWordScalar) else { return nil }
+        let rest = scalars[m.end...]
         guard rest.contains(where: isWordScalar) else { return nil }
         var out = String.UnicodeScalarView()
         out.append(contentsOf: rest)
@@ -359,29 +402,11 @@ public enum PartyName {
         return String(s)
     }
 
-    /// Words that do not name a party by themselves ("S.A. de C.V." is all legal form).
-    static let fillers: Set<String> = ["de", "del", "y", "e", "and", "the", "of"]
-
     /// Whether `word` is a name with a Chinese legal form glued to it ("华美贸易有限公司").
     static func hasGluedForm(_ word: String) -> Bool {
         // Only a word that is not ASCII can hold one (`hasSuffix` compares characters: slow).
         guard word.utf8.contains(where: { $0 >= 0x80 }) else { return false }
         return chineseForms.contains { word.hasSuffix($0) && word.count > $0.count }
-    }
-
-    /// The opening bracket that the last piece (a closing bracket) closes.
-    static func openingOfLast(_ pieces: [Piece]) -> Int? {
-        var depth = 0
-        for i in pieces.indices.reversed() {
-            switch pieces[i] {
-            case .close: depth += 1
-            case .open:
-                depth -= 1
-                if depth == 0 { return i }
-            case .word: continue
-            }
-        }
-        return nil
     }
 }
 
@@ -391,15 +416,20 @@ public enum PartyName {
 public struct PartyResolution: Sendable {
     /// Per dictionary code: its party number (parties numbered in order of their first code).
     public let party: [Int32]
-    /// Per party: its key (`PartyName.key`).
+    /// Per party: its key (`PartyName.key`; the value itself when not folded).
     public let keys: [String]
     /// Per party: how many spellings (dictionary values) it has.
     public let spellings: [Int32]
 
-    /// The parties of `values`, keyed on every core.
-    public init(_ values: ByteInterner, threads: Int = System.cores) {
-        let n = values.count
-        let keysOfCodes = Parallel.rows(n, threads: threads) { c in values.withBytes(UInt32(c)) { PartyName.key(utf8: $0) } }
+    /// The parties of `values`, keyed on every core; with `fold` false (a column
+    /// of party ids, not names), each value is a party of its own.
+    public init(_ values: ByteInterner, fold: Bool = true, threads: Int = System.cores) {
+        let n = values.count, batch = 1024
+        let keysOfCodes = Parallel.map(0..<((n + batch - 1) / batch), threads: threads) { b in
+            values.withValueBytes { v in
+                (b * batch..<min(n, (b + 1) * batch)).map { fold ? PartyName.key(utf8: v[$0]) : String(decoding: v[$0], as: UTF8.self) }
+            }
+        }.flatMap { $0 }
         var index: [String: Int32] = [:]
         var party = [Int32](repeating: 0, count: n), keys: [String] = [], spellings: [Int32] = []
         for c in 0..<n {

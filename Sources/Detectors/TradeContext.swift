@@ -13,10 +13,12 @@ struct TradeContext: Sendable {
     /// 0 unknown). The table's own column when it has no gaps.
     let destination: [UInt16]
     /// Per row: a dense consignee number; `consigneeKeys[n]` is its key
-    /// (the counterparty id when the feed has one, else the name).
+    /// (the row's counterparty id when it has one, else "name:" and the name's
+    /// party key, `PartyName.key`: a name's spellings are one consignee).
     let consignee: PartyNumbers
     let consigneeKeys: [String]
-    /// Per row: a dense exporter/importer number (trader id, else name); nil without either field.
+    /// Per row: a dense exporter/importer number (trader id, else the name's party, as for
+    /// consignees); nil without either field.
     let trader: PartyNumbers?
     let traderKeys: [String]
 

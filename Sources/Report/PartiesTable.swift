@@ -181,13 +181,13 @@ public struct PartiesTable: Sendable {
     }
 
     /// Exporters (importers, for import feeds): a trader is its name's party
-    /// (`PartyResolution`: its spellings fold to one; the id's without a name
-    /// column), shown by its most used spelling.
+    /// (`PartyResolution`: its spellings fold to one), shown by its most used
+    /// spelling; without a name column, its id (ids are not folded).
     static func traders(_ data: ReportData, _ contributions: Contributions) -> [Party] {
         let t = data.table
         guard let trader = t.text(.traderName) ?? t.text(.traderID) else { return [] }
         let flow = t.flow
-        let resolution = PartyResolution(trader.values), shown = resolution.shown(trader.codes)
+        let resolution = PartyResolution(trader.values, fold: t.text(.traderName) != nil), shown = resolution.shown(trader.codes)
         var acc = Accumulator(data, contributions)
         acc.countedFor = [Int](repeating: -1, count: trader.values.count)
         var partyOf = [Int](repeating: -1, count: resolution.keys.count)
@@ -213,7 +213,7 @@ public struct PartiesTable: Sendable {
         guard let counterparty = t.text(.counterpartyName) ?? t.text(.counterpartyID) else { return [] }
         let flow = t.flow
         let cpCountry = t.countries(.counterparty) ?? t.countries(.destination)
-        let resolution = PartyResolution(counterparty.values), shown = resolution.shown(counterparty.codes)
+        let resolution = PartyResolution(counterparty.values, fold: t.text(.counterpartyName) != nil), shown = resolution.shown(counterparty.codes)
         var acc = Accumulator(data, contributions)
         acc.countedFor = [Int](repeating: -1, count: counterparty.values.count)
         // A party's first country in one array read; a dictionary only for a party seen in a second country.

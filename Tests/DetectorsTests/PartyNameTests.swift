@@ -16,6 +16,7 @@ struct PartyNameTests {
          "Arya Vertex Trading LLC, Logistics Dept."],
         // Care-of clauses name the forwarder, not the party.
         ["Falcon Saffron Trading Tbk", "Falcon Saffron Trading Tbk c/o Haiphong Forwarding 3", "Falcon Saffron Trading Tbk C/O Acme Ltd",
+         "Falcon Saffron Trading Tbk C / O Acme", "Falcon Saffron Trading Tbk (care  of Acme)", "Falcon Saffron Trading Tbk -\tcare\tof Acme",
          "Falcon Saffron Trading Tbk, care of Nile Logistics", "Falcon Saffron Trading Tbk ATTN: Mr. Lee"],
         // A prefix legal form: the trailing bracketed qualifier goes.
         ["PT Evergreen Manufacturing", "PT Evergreen Manufacturing (Lyon branch)", "PT. Evergreen Manufacturing [Jakarta]"],
@@ -41,6 +42,15 @@ struct PartyNameTests {
         ("Coco Trading Ltd", "Co Trading Ltd"),
         ("Unicorn Co", "Unicorn"),
         ("Trading As Partners Ltd", "Trading Partners Ltd"),                     // "as" is a word, not a form
+        // A legal form that is also a word cuts nothing when a word follows it.
+        ("Midwest Ag Supply", "Midwest Ag Equipment"),
+        ("Acme Private Label", "Acme Private Equity"),
+        ("Acme Company Store", "Acme Company"),
+        ("Me Too Trading", "Me Too"),
+        ("Acme Ltd & Sons", "Acme Ltd"),
+        // "care of" inside a name is a name.
+        ("Medical Care of America Inc", "Medical Care of Texas LLC"),
+        ("Medical Care of America Inc", "Medical"),
     ])
     func differentParties(a: String, b: String) {
         #expect(PartyName.key(a) != PartyName.key(b), "\(a) → \(PartyName.key(a)); \(b) → \(PartyName.key(b))")
@@ -59,6 +69,9 @@ struct PartyNameTests {
         ("  ---  ", "---"),
         ("", ""),
         ("深圳市华美贸易有限公司（福田分公司）", "深圳市华美贸易有限公司"),
+        ("Merlion Metals care of DHL", "merlion metals care of dhl"),   // no mark before "care of": a name
+        ("Acme Ltd Werk 2", "acme ltd werk 2"),                         // no mark after the form: nothing cut
+        ("Acme Ltd; Werk 2", "acme ltd"),
     ])
     func keys(name: String, key: String) {
         #expect(PartyName.key(name) == key)
@@ -86,11 +99,14 @@ struct PartyNameTests {
     @Test("any text: a key never traps, is its own key, and the ASCII path and its oracle agree (seeded Unicode and byte soup)", arguments: [UInt64(7), 8])
     func anyText(seed: UInt64) {
         var rng = SeededRandom(seed: seed)
-        let scalars: [Unicode.Scalar] = Array("aZ09 .,'()[]{}-/&:\t\u{2019}（）ＡＢ有限公司华美é\u{301}İß\u{FEFF}\u{200B}😀ـ".unicodeScalars)
-        for _ in 0..<5_000 {
+        let scalars: [Unicode.Scalar] = Array("aZ09ocatn .,'()[]{}-/&:;|\t\u{2019}（）ＡＢ有限公司华美é\u{301}İß\u{FEFF}\u{200B}😀ـ".unicodeScalars)
+        let ascii = scalars.filter(\.isASCII)
+        for k in 0..<10_000 {
+            // Every other name ASCII only: the byte path against its oracle; the rest may hold anything.
+            let pool = k % 2 == 0 ? ascii : scalars
             let n = Int.random(in: 0...24, using: &rng)
             var view = String.UnicodeScalarView()
-            for _ in 0..<n { view.append(scalars.randomElement(using: &rng)!) }
+            for _ in 0..<n { view.append(pool.randomElement(using: &rng)!) }
             let name = String(view)
             let key = PartyName.key(name)
             #expect(PartyName.key(key) == key, "\(name.debugDescription) → \(key.debugDescription) → \(PartyName.key(key).debugDescription)")
@@ -128,5 +144,24 @@ struct PartyNameTests {
             // "ACME LTD" and "Acme Ltd" both have two rows: the first value wins.
             #expect(p.shown(column.codes).map { column.values.string($0) } == ["ACME LTD", "Zenith GmbH", "Other"])
         }
+        // Ids are not folded: each value its own party.
+        let ids = PartyResolution(column.values, fold: false)
+        #expect(ids.keys.count == column.values.count && ids.party == (0..<Int32(column.values.count)).map { $0 })
+    }
+
+    @Test("a column of thousands of spellings: the same parties on 1 and 2 threads, each value keyed as alone")
+    func resolutionInBatches() {
+        var column = TextColumn()
+        var rng = SeededRandom(seed: 11)
+        let suffixes = ["", " (Osaka branch)", " - Warehouse 9", " c/o Nile Forwarding", ", Logistics Dept."]
+        for _ in 0..<12_000 {
+            let name = "Party \(Int.random(in: 0..<1_500, using: &rng)) Co., Ltd" + suffixes.randomElement(using: &rng)!
+            column.codes.append(column.values.intern(Bool.random(using: &rng) ? name : name.uppercased()))
+        }
+        let one = PartyResolution(column.values, threads: 1), two = PartyResolution(column.values, threads: 2)
+        #expect(column.values.count > 5_000)
+        #expect(one.party == two.party && one.keys == two.keys && one.spellings == two.spellings)
+        for c in 0..<column.values.count { #expect(one.keys[Int(one.party[c])] == PartyName.key(column.values.string(UInt32(c)))) }
+        #expect(one.keys.count <= 1_500)
     }
 }
