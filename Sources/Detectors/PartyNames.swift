@@ -385,6 +385,71 @@ public enum PartyName {
         return trimmed(String(out))
     }
 
+    /// A name without its trailing qualifier, for party screening: the text
+    /// before its care-of clause, then before the first mark (, - ; : / |) or
+    /// opening bracket that has a word before it and no legal form after it
+    /// ("Siam Baltic Elec. PJS - Warehouse 146" → "siam baltic elec. pjs"; a
+    /// bracket must hold the rest of the name: "Saffron Technologies (Pty) Ltd"
+    /// has no head), lower-cased and trimmed. Unlike `key` it needs no legal
+    /// form it knows before the qualifier (a misspelt or foreign one still ends
+    /// the name); nil when there is no such mark. Only for screening: a match
+    /// there must still reach the threshold against a listed name.
+    public static func head(_ name: String) -> String? {
+        var n = name
+        return n.withUTF8 { head(utf8: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// `head` of UTF-8 text.
+    public static func head(utf8 name: UnsafeRawBufferPointer) -> String? {
+        func cut<Text: RandomAccessCollection>(_ text: Text, code: (Text.Element) -> UInt32, isWord: (Text.Element) -> Bool) -> Int?
+        where Text.Index == Int {
+            let end = careOfMarker(text, code: code, isWord: isWord)?.at ?? text.count
+            /// Whether the text after `j` holds no legal form and, after `j` opens a
+            /// bracket, no word past the bracket's close.
+            func qualifies(_ j: Int, bracket: Bool) -> Bool {
+                var word = String.UnicodeScalarView(), depth = bracket ? 1 : 0, closed = false
+                func ends() -> Bool {
+                    defer { word = String.UnicodeScalarView() }
+                    guard !word.isEmpty else { return false }
+                    let w = String(word)
+                    return closed || legalForms.contains(canonical[w] ?? w)
+                }
+                for i in (j + 1)..<end {
+                    if isWord(text[i]) {
+                        if let u = Unicode.Scalar(code(text[i])) { word.append(u) }
+                        continue
+                    }
+                    if ends() { return false }
+                    let c = code(text[i])
+                    if c == 0x28 || c == 0x5B || c == 0x7B { depth += 1 }
+                    if (c == 0x29 || c == 0x5D || c == 0x7D) && depth > 0 {
+                        depth -= 1
+                        if bracket && depth == 0 { closed = true }
+                    }
+                }
+                return !ends()
+            }
+            var sawWord = false
+            for i in 0..<end {
+                let c = code(text[i])
+                if sawWord && (isMark(c) || c == 0x28 || c == 0x5B || c == 0x7B) && qualifies(i, bracket: !isMark(c)) { return i }
+                if isWord(text[i]) { sawWord = true }
+            }
+            return nil
+        }
+        if ASCIIText.isASCII(name) {
+            let lowered = name.map(ASCIIText.lower)
+            return lowered.withUnsafeBufferPointer { b in
+                cut(b, code: UInt32.init, isWord: isWordByte).map { trimmed(String(decoding: b[..<$0], as: UTF8.self)) }
+            }
+        }
+        let scalars = Array(folded(String(decoding: name, as: UTF8.self)).unicodeScalars)
+        guard let at = cut(scalars, code: \.value, isWord: isWordScalar) else { return nil }
+        var out = String.UnicodeScalarView()
+        out.append(contentsOf: scalars[..<at])
+        return trimmed(String(out))
+    }
+
     /// An ASCII letter or digit: the bytes `isWordScalar` takes in ASCII text.
     @inline(__always)
     static func isWordByte(_ b: UInt8) -> Bool {
@@ -465,17 +530,20 @@ public struct PartyResolution: Sendable {
 }
 
 /// A name's readings besides the whole of it, for party screening
-/// (`NameMatching.tokens` of each): its party (`PartyName.key`: without a
-/// branch, warehouse or care-of clause), when that reads otherwise, and the
-/// party it is sent in care of (`PartyName.careOf`), when it names one. A
-/// listed party's name with "(Osaka branch)" added, or goods sent "c/o" a
+/// (`NameMatching.tokens` of each), each kept only where it reads otherwise:
+/// its party (`PartyName.key`: without a branch, warehouse or care-of clause),
+/// its head (`PartyName.head`: without its last qualifier, whatever legal form
+/// comes before it), and the party it is sent in care of (`PartyName.careOf`).
+/// A listed party's name with "(Osaka branch)" added, or goods sent "c/o" a
 /// listed forwarder, are screened as such.
 struct NameParts: Sendable, Equatable {
     var party: [String]?
+    var head: [String]?
     var careOf: [String]?
 
-    init(party: [String]? = nil, careOf: [String]? = nil) {
+    init(party: [String]? = nil, head: [String]? = nil, careOf: [String]? = nil) {
         self.party = party
+        self.head = head
         self.careOf = careOf
     }
 
@@ -483,6 +551,8 @@ struct NameParts: Sendable, Equatable {
     init(_ bytes: UnsafeRawBufferPointer, whole: [String]) {
         let party = NameMatching.tokens(PartyName.key(utf8: bytes))
         self.party = party.isEmpty || party == whole ? nil : party
+        let head = PartyName.head(utf8: bytes).map(NameMatching.tokens)
+        self.head = head.map { $0.isEmpty || $0 == whole || $0 == party } ?? true ? nil : head
         let careOf = PartyName.careOf(utf8: bytes).map(NameMatching.tokens)
         self.careOf = careOf?.isEmpty ?? true ? nil : careOf
     }

@@ -188,7 +188,7 @@ public struct FittedPartyScreening: FittedDetector {
 
     /// Which reading of a consignee name matched (`NameParts`).
     enum Reading: Int8, Sendable {
-        case whole, party, careOf
+        case whole, party, careOf, head
     }
 
     /// Each row's best match, from the best match of each distinct consignee name
@@ -231,7 +231,7 @@ public struct FittedPartyScreening: FittedDetector {
 
     /// The best entry and similarity of each distinct consignee name, given by
     /// its tokens (`TableFacts.counterpartyNameTokens`) and its other readings
-    /// (`NameParts`: the best of the three; of equals, the whole name's), on every
+    /// (`NameParts`: the best of them; of equals, the earlier: whole, party, head, care-of), on every
     /// core. A reading many names share (a party's spellings read as one, a
     /// forwarder many are sent care of) is matched once.
     func bestMatches(_ nameTokens: [[String]], parts: [NameParts]) -> [(entry: Int, similarity: Double, reading: Reading)?] {
@@ -244,11 +244,11 @@ public struct FittedPartyScreening: FittedDetector {
             readings.append(tokens)
             return readings.count - 1
         }
-        let party = parts.map { number($0.party) }, careOf = parts.map { number($0.careOf) }
+        let party = parts.map { number($0.party) }, head = parts.map { number($0.head) }, careOf = parts.map { number($0.careOf) }
         let others = bestMatches(readings)
         return whole.indices.map { k in
             var best = whole[k].map { (entry: $0.entry, similarity: $0.similarity, reading: Reading.whole) }
-            for (reading, r) in [(Reading.party, party[k]), (.careOf, careOf[k])] where r >= 0 {
+            for (reading, r) in [(Reading.party, party[k]), (.head, head[k]), (.careOf, careOf[k])] where r >= 0 {
                 guard let m = others[r] else { continue }
                 if best.map({ m.similarity > $0.similarity }) ?? true { best = (m.entry, m.similarity, reading) }
             }
@@ -330,10 +330,12 @@ public struct FittedPartyScreening: FittedDetector {
         switch m.reading {
         case .whole: who = "consignee \"\(name)\""
         case .party: who = "consignee \"\(name)\", read as \"\(PartyName.key(name))\","
+        case .head: who = "consignee \"\(name)\", read as \"\(PartyName.head(name) ?? "")\","
         case .careOf: who = "consignee \"\(name)\" is sent care of \"\(PartyName.careOf(name) ?? "")\", which"
         }
         var evidence: Reason.Evidence = ["entry": e.name, "list": e.list, "score": String(Double(Int(m.score * 1000)) / 1000), "country": e.country]
         if m.reading == .party { evidence["read_as"] = PartyName.key(name) }
+        if m.reading == .head { evidence["read_as"] = PartyName.head(name) ?? "" }
         if m.reading == .careOf { evidence["care_of"] = PartyName.careOf(name) ?? "" }
         return [Reason(detector: Self.name,
                        text: "\(who) matches listed party \(listed): similarity \(Double(Int(m.similarity * 100)) / 100)\(country)",

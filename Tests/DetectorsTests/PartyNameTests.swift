@@ -112,6 +112,7 @@ struct PartyNameTests {
             #expect(PartyName.key(key) == key, "\(name.debugDescription) → \(key.debugDescription) → \(PartyName.key(key).debugDescription)")
             #expect(key == PartyName.keyOfScalars(name), "\(name.debugDescription)")
             _ = PartyName.careOf(name)
+            _ = PartyName.head(name)
         }
     }
 
@@ -129,6 +130,24 @@ struct PartyNameTests {
     ] as [(String, String?)])
     func careOf(name: String, party: String?) {
         #expect(PartyName.careOf(name) == party)
+    }
+
+    @Test("a name's head for screening: before its first trailing qualifier with no legal form after it", arguments: [
+        ("Siam International Baltic Elec. PJS - Warehouse 146", "siam international baltic elec. pjs"),
+        ("Stellar Internaional Holdings LLP (Chicago branch)", "stellar internaional holdings llp"),
+        ("Acme Trading (Osaka branch) - Dock 3", "acme trading (osaka branch)"),
+        ("Acme Trdg Lmtd c/o Nile Logistics - Dock 3", nil),
+        ("Acme Trdg Lmtd - Dock 3 c/o Nile", "acme trdg lmtd"),
+        ("Saffron Technologies (Pty) Ltd", nil),          // the bracket is inside the name
+        ("Kiwi Distribution Co., Ltd", nil),              // a legal form after the comma
+        ("Foo Holdings, Trading Ltd", nil),
+        ("Acme (HK) Trading", nil),
+        ("(Osaka) Acme", nil),
+        ("Acme Trading", nil),
+        ("ＡＣＭＥ Trading （Osaka branch）", "acme trading"),
+    ] as [(String, String?)])
+    func head(name: String, head: String?) {
+        #expect(PartyName.head(name) == head)
     }
 
     @Test("a column's parties: numbered by first value, shown by the spelling on most rows, spellings counted")

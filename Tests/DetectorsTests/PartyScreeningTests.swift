@@ -116,6 +116,7 @@ struct PartyScreeningTests {
             ("URAL EASTERN INDUSTRIES LIMITED - Warehouse 12", "party"),
             ("Ural Eastern Industries Ltd c/o Dubai Forwarding 3", "party"),
             ("Acme Trading Co c/o Pacific Pioneer Materials JSC", "careOf"),
+            ("Pacific Pioneer Materials - Warehouse 12", "head"),   // no legal form: the party key keeps the warehouse
             ("Acme Trading Co c/o Dubai Forwarding 3", "none"),
             ("Ural Western Trading Ltd (Osaka branch)", "none"),
         ]
@@ -135,6 +136,8 @@ struct PartyScreeningTests {
             case "whole": #expect(text.hasPrefix("consignee \"\(name)\" matches listed party Ural Eastern Industries Ltd."), "\(text)")
             case "party": #expect(text.contains(", read as \"ural eastern industries ltd\", matches listed party Ural Eastern Industries Ltd."), "\(text)")
                 #expect(reason?.evidence["read_as"] == "ural eastern industries ltd")
+            case "head": #expect(text.contains(", read as \"pacific pioneer materials\", matches listed party Pacific Pioneer Materials JSC"), "\(text)")
+                #expect(reason?.evidence["read_as"] == "pacific pioneer materials")
             default: #expect(text.contains("is sent care of \"pacific pioneer materials jsc\", which matches listed party Pacific Pioneer Materials JSC"), "\(text)")
                 #expect(reason?.evidence["care_of"] == "pacific pioneer materials jsc")
             }
