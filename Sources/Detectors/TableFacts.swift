@@ -84,7 +84,9 @@ public final class TableFacts: Sendable {
             return s
         }
         return slot.value.withLock { value in
-            if let hit = value as? T { return hit }
+            // Unwrapped first: `nil as? T` succeeds when T is itself an Optional, and
+            // would hand back nil for a value never made.
+            if let stored = value, let hit = stored as? T { return hit }
             let made = make()
             value = made
             return made

@@ -25,6 +25,23 @@ struct TableFactsTests {
         #expect(got.withLock { $0.sorted() } == [3, 3, 3, 3, 4, 4, 4, 4])
     }
 
+    @Test("an optional value is made once, not taken for made before it is: a value and nil alike")
+    func optionalValues() {
+        let facts = TableFacts(DeclarationTable())
+        var made = 0
+        for _ in 0..<3 {
+            let v: Int? = facts.memo("some") { made += 1; return 7 }
+            #expect(v == 7)
+        }
+        #expect(made == 1)
+        var madeNil = 0
+        for _ in 0..<2 {
+            let v: Int? = facts.memo("none") { madeNil += 1; return nil }
+            #expect(v == nil)
+        }
+        #expect(madeNil == 1)
+    }
+
     @Test("a value being made holds up only its own key: another key is made meanwhile")
     func otherKeysProceed() {
         let facts = TableFacts(DeclarationTable())
