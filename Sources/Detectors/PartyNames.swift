@@ -475,16 +475,13 @@ public enum PartyName {
     }
 }
 
-/// The parties of a name column's dictionary: each value's party, and each
-/// party's key and number of spellings; `shown` picks the spelling a party is
-/// shown by.
+/// The parties of a name column's dictionary: each value's party and each
+/// party's key; `shown` picks the spelling a party is shown by.
 public struct PartyResolution: Sendable {
     /// Per dictionary code: its party number (parties numbered in order of their first code).
     public let party: [Int32]
     /// Per party: its key (`PartyName.key`; the value itself when not folded).
     public let keys: [String]
-    /// Per party: how many spellings (dictionary values) it has.
-    public let spellings: [Int32]
 
     /// The parties of `values`, keyed on every core; with `fold` false (a column
     /// of party ids, not names), each value is a party of its own.
@@ -496,23 +493,20 @@ public struct PartyResolution: Sendable {
             }
         }.flatMap { $0 }
         var index: [String: Int32] = [:]
-        var party = [Int32](repeating: 0, count: n), keys: [String] = [], spellings: [Int32] = []
+        var party = [Int32](repeating: 0, count: n), keys: [String] = []
         for c in 0..<n {
             let k = keysOfCodes[c]
             if let p = index[k] {
                 party[c] = p
-                spellings[Int(p)] += 1
             } else {
                 let p = Int32(keys.count)
                 index[k] = p
                 keys.append(k)
-                spellings.append(1)
                 party[c] = p
             }
         }
         self.party = party
         self.keys = keys
-        self.spellings = spellings
     }
 
     /// Per party: the code of the spelling it is shown by, the one on most of
@@ -547,9 +541,9 @@ struct NameParts: Sendable, Equatable {
         self.careOf = careOf
     }
 
-    /// The readings of the name `bytes` (UTF-8), whose whole reads as `whole`.
-    init(_ bytes: UnsafeRawBufferPointer, whole: [String]) {
-        let party = NameMatching.tokens(PartyName.key(utf8: bytes))
+    /// The readings of the name `bytes` (UTF-8), whose party key is `key` and whose whole reads as `whole`.
+    init(_ bytes: UnsafeRawBufferPointer, key: String, whole: [String]) {
+        let party = NameMatching.tokens(key)
         self.party = party.isEmpty || party == whole ? nil : party
         let head = PartyName.head(utf8: bytes).map(NameMatching.tokens)
         self.head = head.map { $0.isEmpty || $0 == whole || $0 == party } ?? true ? nil : head

@@ -235,6 +235,7 @@ public struct FittedPartyScreening: FittedDetector {
     /// core. A reading many names share (a party's spellings read as one, a
     /// forwarder many are sent care of) is matched once.
     func bestMatches(_ nameTokens: [[String]], parts: [NameParts]) -> [(entry: Int, similarity: Double, reading: Reading)?] {
+        precondition(parts.count == nameTokens.count, "party screening: \(parts.count) names' readings for \(nameTokens.count) names")
         let whole = bestMatches(nameTokens)
         var index: [[String]: Int] = [:], readings: [[String]] = []
         func number(_ tokens: [String]?) -> Int {

@@ -18,7 +18,7 @@ public final class TableFacts: Sendable {
     func context(_ controls: ControlsTable) -> TradeContext {
         contexts.withLock { list in
             if let hit = list.first(where: { $0.rules == controls.rules }) { return hit.context }
-            let context = TradeContext(table, controls: controls)
+            let context = TradeContext(table, controls: controls, consigneeParties: counterpartyParties())
             list.append((controls.rules, context))
             return context
         }
@@ -42,15 +42,25 @@ public final class TableFacts: Sendable {
         }
     }
 
+    /// The consignee names' parties (`PartyResolution`), keyed once for the
+    /// trade context and for party screening's readings; nil without names.
+    func counterpartyParties() -> PartyResolution? {
+        memo("counterparty-parties") { table.text(.counterpartyName).map { PartyResolution($0.values) } }
+    }
+
     /// Each distinct consignee name's other readings for party screening, by
     /// dictionary code (`NameParts`), worked out on every core at first use.
     func counterpartyNameParts() -> [NameParts] {
         memo("counterparty-name-parts") {
-            guard let values = table.text(.counterpartyName)?.values else { return [] }
+            guard let values = table.text(.counterpartyName)?.values, let parties = counterpartyParties() else { return [] }
             let whole = counterpartyNameTokens()
             let distinct = values.count, batch = 1024
             return Parallel.map(0..<((distinct + batch - 1) / batch), threads: System.cores) { b in
-                values.withValueBytes { v in (b * batch..<min(distinct, (b + 1) * batch)).map { NameParts(v[$0], whole: whole[$0]) } }
+                values.withValueBytes { v in
+                    (b * batch..<min(distinct, (b + 1) * batch)).map { c in
+                        NameParts(v[c], key: parties.keys[Int(parties.party[c])], whole: whole[c])
+                    }
+                }
             }.flatMap { $0 }
         }
     }

@@ -22,7 +22,9 @@ struct TradeContext: Sendable {
     let trader: PartyNumbers?
     let traderKeys: [String]
 
-    init(_ table: DeclarationTable, controls: ControlsTable) {
+    /// `consigneeParties`: the counterparty names' parties when the caller has them
+    /// (`TableFacts.counterpartyParties`, which party screening reads too).
+    init(_ table: DeclarationTable, controls: ControlsTable, consigneeParties: PartyResolution? = nil) {
         let groups = controls.groups
         self.groups = groups
         // One pass over the distinct tariff codes, not the rows.
@@ -45,7 +47,8 @@ struct TradeContext: Sendable {
                 return cp?[r] ?? 0
             }
         }
-        (consignee, consigneeKeys) = TradeContext.partyKeys(id: table.text(.counterpartyID), name: table.text(.counterpartyName))
+        (consignee, consigneeKeys) = TradeContext.partyKeys(id: table.text(.counterpartyID), name: table.text(.counterpartyName),
+                                                            parties: consigneeParties)
         let t = TradeContext.partyKeys(id: table.text(.traderID), name: table.text(.traderName))
         trader = table.text(.traderID) == nil && table.text(.traderName) == nil ? nil : t.0
         traderKeys = t.1
@@ -55,7 +58,7 @@ struct TradeContext: Sendable {
     /// (`PartyResolution`: its spellings are one party), "name:" and its key, so an id
     /// never collides with a name. Keys are numbered in first-seen order of
     /// the dictionary codes, so they do not depend on row order beyond interning.
-    static func partyKeys(id: TextColumn?, name: TextColumn?) -> (PartyNumbers, [String]) {
+    static func partyKeys(id: TextColumn?, name: TextColumn?, parties: PartyResolution? = nil) -> (PartyNumbers, [String]) {
         var keys: [String] = []
         var index: [String: Int32] = [:]
         func number(_ key: String) -> Int32 {
@@ -67,7 +70,7 @@ struct TradeContext: Sendable {
         }
         let idNumbers: [Int32]? = id.map { col in (0..<col.values.count).map { c in col.values.bytes(UInt32(c)).isEmpty ? -1 : number(col.values.string(UInt32(c))) } }
         let nameNumbers: [Int32]? = name.map { col in
-            let parties = PartyResolution(col.values)
+            let parties = parties ?? PartyResolution(col.values)
             return parties.party.map { number("name:" + parties.keys[Int($0)]) }
         }
         let empty = number("")

@@ -100,8 +100,9 @@ public struct PartiesTable: Sendable {
         var detectorSums: [Double] = []
         /// The next row of `contributions.rows` (rows come in ascending order).
         var nextFlagged = 0
-        /// Per name code: the party its spelling was last counted for (-1: none yet);
-        /// `alsoCounted` holds party << 32 | code for a spelling counted for a second party.
+        /// Per name code: the line (party, or party and country) its spelling was first
+        /// counted for (-1: none yet); `alsoCounted` holds line << 32 | code for a spelling
+        /// counted for another line too.
         var countedFor: [Int] = []
         var alsoCounted: Set<Int> = []
 
