@@ -31,8 +31,26 @@ public struct GoodsCodeDetector: Detector {
         (keyword ? 2 : 0) + 4 * max(0, margin) + min(20, max(0, log10LR - priorLog10Odds))
     }
     public var controls: ControlsTable
+    /// Distinct descriptions the text model is fitted on in full (`TextSample`).
+    var textSampleCap = TextSample.cap
 
     public init(controls: ControlsTable = .standard) { self.controls = controls }
+
+    /// The descriptions and pairs the text model is fitted on: all, up to `cap`
+    /// distinct descriptions; beyond, a sample (`TextSample`) over each line's row count.
+    static func textSample(_ table: DeclarationTable, cap: Int) -> TextSample {
+        guard let hs = table.text(.hsCode), let desc = table.text(.description) else { return TextSample(lines: 0) }
+        let lines = hs.values.count
+        guard desc.values.count > cap else { return TextSample(lines: lines) }
+        let codes = hs.codes, n = table.count
+        let counts = Parallel.map(0..<System.cores, threads: System.cores) { k -> [Int] in
+            var rows = [Int](repeating: 0, count: lines)
+            for r in (n * k / System.cores)..<(n * (k + 1) / System.cores) { rows[Int(codes[r])] += 1 }
+            return rows
+        }
+        let lineRows = (0..<lines).map { c in counts.reduce(0) { $0 + $1[c] } }
+        return TextSample(descriptions: desc.values.count, lineRows: lineRows, cap: cap)
+    }
 
     public func fit(_ table: DeclarationTable) throws -> FittedGoodsCode {
         try fit(table, samples: DeclaredSample.rows(table))
@@ -49,13 +67,15 @@ public struct GoodsCodeDetector: Detector {
         // Per line (a dense code number): ln(USD/kg) of its rows, and per (description, line)
         // pair its row count; counted over row ranges on every core, joined in row order.
         let lineCount = hs.values.count, hsCodes = hs.codes, descCodes = desc.codes, usd = table.valueUSD
+        let sample = GoodsCodeDetector.textSample(table, cap: textSampleCap)
         let parts = Parallel.map(0..<System.cores, threads: System.cores) { k -> (values: [[Double]], pairs: PairCounts) in
             var values = [[Double]](repeating: [], count: lineCount)
             var pairs = PairCounts()
             for r in (table.count * k / System.cores)..<(table.count * (k + 1) / System.cores) {
                 let c = hsCodes[r]
                 if net[r] > 0 && !samples[r] { values[Int(c)].append(Math.log(max(usd[r], 0.01) / net[r])) }
-                pairs.add(UInt64(descCodes[r]) << 32 | UInt64(c), 1)
+                let d = descCodes[r]
+                if sample.keeps(Int(d), line: Int(c)) { pairs.add(UInt64(d) << 32 | UInt64(c), 1) }
             }
             return (values, pairs)
         }
@@ -72,25 +92,28 @@ public struct GoodsCodeDetector: Detector {
         for (code, line) in fittedLines.enumerated() {
             if let line { lines[hs.values.string(UInt32(code))] = line }
         }
-        // Text: IDF over distinct descriptions, centroids per line (row-weighted). No
+        // Text: IDF over distinct descriptions, centroids per line (row-weighted), both
+        // from the sample (`TextSample`: all of them up to a million descriptions). No
         // description's grams are kept (real feeds' descriptions are free text, nearly one
         // per row, and grams of every one took some 600 bytes each): they are counted
         // into document frequencies over ranges of descriptions on every core, then
         // computed again for the centroids.
         let descriptions = desc.values.count, values = desc.values
         let ranges = System.cores * 4
-        let dfParts = Parallel.map(0..<ranges, threads: System.cores) { k -> [Int32] in
+        let dfParts = Parallel.map(0..<ranges, threads: System.cores) { k -> (df: [Int32], documents: Int) in
             var df = [Int32](repeating: 0, count: TextModel.dimension)
+            var documents = 0
             values.withValueBytes { v in
-                for d in (descriptions * k / ranges)..<(descriptions * (k + 1) / ranges) {
+                for d in (descriptions * k / ranges)..<(descriptions * (k + 1) / ranges) where sample.keeps(d) {
+                    documents += 1
                     TextModel.forEachDistinctBucket(utf8: v[d]) { df[$0] += 1 }
                 }
             }
-            return df
+            return (df, documents)
         }
         var df = [Double](repeating: 0, count: TextModel.dimension)
-        for part in dfParts { for b in 0..<TextModel.dimension { df[b] += Double(part[b]) } }
-        let model = TextModel(documentFrequency: df, documents: descriptions)
+        for part in dfParts { for b in 0..<TextModel.dimension { df[b] += Double(part.df[b]) } }
+        let model = TextModel(documentFrequency: df, documents: dfParts.reduce(0) { $0 + $1.documents })
         let codes = (0..<hs.values.count).map { hs.values.string(UInt32($0)) }
         let centroids = GoodsCodeDetector.centroids(lines: codes.count, pairs: PairCounts.sorted(merging: parts.map(\.pairs)),
                                                     values: values, model: model)
@@ -123,8 +146,8 @@ extension GoodsCodeDetector {
         }
         while cut.count <= cores { cut.append(lines) }
         let bounds = cut
-        // Each core sums and normalises its own lines' cells in the one matrix (column-major: line
-        // c, bucket b at b · lines + c), so the matrix is never held twice.
+        // Each core sums and normalises its own lines' vectors in the one matrix (line c's
+        // bucket b at c · dimension + b: each line's vector contiguous), so the matrix is never held twice.
         var columnMajor = [Double](repeating: 0, count: lines * dimension)
         columnMajor.withUnsafeMutableBufferPointer { all in
             // safe: each core writes the cells of its own lines only.
@@ -143,18 +166,18 @@ extension GoodsCodeDetector {
                             norm = max(n2.squareRoot(), 1e-12)
                             last = d
                         }
-                        for (b, n) in grams { m[b &* lines &+ c] += Double(count) * TextModel.logWeight(count: n) * model.idf[b] / norm }
+                        for (b, n) in grams { m[c &* dimension &+ b] += Double(count) * TextModel.logWeight(count: n) * model.idf[b] / norm }
                     }
                 }
                 for c in own {
                     var s = 0.0
-                    for b in 0..<dimension { s += m[b &* lines &+ c] * m[b &* lines &+ c] }
+                    for b in 0..<dimension { s += m[c &* dimension &+ b] * m[c &* dimension &+ b] }
                     s = max(s.squareRoot(), 1e-12)
-                    for b in 0..<dimension { m[b &* lines &+ c] /= s }
+                    for b in 0..<dimension { m[c &* dimension &+ b] /= s }
                 }
             }
         }
-        return try! Matrix(rows: lines, columns: dimension, columnMajor: columnMajor)
+        return try! Matrix(rows: dimension, columns: lines, columnMajor: columnMajor)
     }
 }
 
@@ -172,6 +195,9 @@ public struct FittedGoodsCode: FittedDetector {
     public var lines: [String: Line]
     var text: TextModel
     public var centroidCodes: [String]
+    /// Each line's centroid, a column (`TextModel.dimension` rows, one column per
+    /// line of `centroidCodes`): a line's vector is contiguous, so a description's
+    /// similarity to its own line reads one run of memory, not one cache line per bucket.
     var centroids: Matrix
     var controlledCentroids: [Int]
 
@@ -213,7 +239,7 @@ public struct FittedGoodsCode: FittedDetector {
                     nonisolated(unsafe) let (k, b, o, f) = (kw, bs, os, fs)
                     DispatchQueue.concurrentPerform(iterations: batches) { j in
                         let start = j * batch
-                        var sims = [Double](repeating: 0, count: model.controlledCentroids.count)
+                        var sims = [Double](repeating: 0, count: controlled.width)
                         // Each description's bytes in place: no String per description.
                         values.withValueBytes { bytes in
                             for i in start..<min(distinct, start + batch) {
@@ -240,16 +266,18 @@ public struct FittedGoodsCode: FittedDetector {
         return (keywords, best, own, fullVectors)
     }
 
-    /// The controlled centroids by bucket: entry `b · k + j` is bucket `b` of
-    /// controlled centroid `j` (k of them), so a sparse vector's similarities to
-    /// all of them read one short contiguous run per nonzero bucket.
-    func controlledByBucket() -> [Double] {
+    /// The controlled centroids by bucket: entry `b · width + j` is bucket `b`
+    /// of controlled centroid `j`, `width` the count of them rounded up to
+    /// whole `BucketSums` blocks (the entries past them 0), so a sparse vector's
+    /// similarities to all of them read one short contiguous run per nonzero bucket.
+    func controlledByBucket() -> (table: [Double], width: Int) {
         let k = controlledCentroids.count
-        var out = [Double](repeating: 0, count: TextModel.dimension * k)
+        let width = (k + BucketSums.block - 1) / BucketSums.block * BucketSums.block
+        var out = [Double](repeating: 0, count: TextModel.dimension * width)
         for (j, c) in controlledCentroids.enumerated() {
-            for b in 0..<TextModel.dimension { out[b * k + j] = centroids[c, b] }
+            for b in 0..<TextModel.dimension { out[b * width + j] = centroids[b, c] }
         }
-        return out
+        return (out, width)
     }
 
     /// The controlled line whose centroid is closest (cosine similarity) to a
@@ -257,15 +285,15 @@ public struct FittedGoodsCode: FittedDetector {
     /// in `controlledCentroids` order; nil when no line is controlled. Each
     /// similarity sums the vector's buckets in ascending order, as `similarity`
     /// does for a row's own line, so the two compare like for like.
-    /// `byBucket` is `controlledByBucket()`; `scratch` holds one slot per controlled line.
+    /// `byBucket` is `controlledByBucket()`; `scratch` holds one slot per column of it.
     @inline(__always)
-    func closestControlled(_ vector: [(Int, Double)], _ byBucket: [Double], scratch sims: inout [Double]) -> (Int, Double)? {
+    func closestControlled(_ vector: [(Int, Double)], _ byBucket: (table: [Double], width: Int), scratch sims: inout [Double]) -> (Int, Double)? {
         let k = controlledCentroids.count
         guard k > 0 else { return nil }
-        for j in 0..<k { sims[j] = 0 }
-        for (b, w) in vector {
-            let base = b * k
-            for j in 0..<k { sims[j] += w * byBucket[base + j] }
+        vector.withUnsafeBufferPointer { v in
+            byBucket.table.withUnsafeBufferPointer { t in
+                sims.withUnsafeMutableBufferPointer { BucketSums.sums(v, table: t, width: byBucket.width, into: $0) }
+            }
         }
         var best = 0
         for j in 1..<k where sims[j] > sims[best] { best = j }
@@ -401,12 +429,21 @@ public struct FittedGoodsCode: FittedDetector {
                         samples: samples ?? DeclaredSample.rows(table), ownCodes: ownCodes, ownSimilarities: ownSimilarities)
     }
 
-    /// The similarity of a TF-IDF vector to centroid `c`: a sparse dot product.
+    /// The similarity of a TF-IDF vector to centroid `c`: a sparse dot product
+    /// over the centroid's contiguous column.
     @inline(__always)
     func similarity(_ vector: [(Int, Double)], _ c: Int) -> Double {
-        var s = 0.0
-        for (b, w) in vector { s += w * centroids[c, b] }
-        return s
+        precondition(c >= 0 && c < centroids.columns, "a line with a centroid")
+        let dimension = TextModel.dimension
+        return centroids.elements.withUnsafeBufferPointer { m in
+            var s = 0.0
+            for (b, w) in vector {
+                precondition(b >= 0 && b < dimension, "a bucket of the text model")
+                // safe: b < dimension and c < columns, checked above.
+                s += w * m[c &* dimension &+ b]
+            }
+            return s
+        }
     }
 
     /// The similarity of description `d` to centroid `c`, for a pair the

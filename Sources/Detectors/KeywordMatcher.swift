@@ -24,8 +24,13 @@ struct KeywordMatcher: Sendable {
     /// Keywords by their first scalar (lower-cased): only these are tried at a position.
     private let byFirst: [Unicode.Scalar: [(scalars: [Unicode.Scalar], keyword: Int)]]
     /// The ASCII keywords by first byte, in `byFirst`'s order (longest first):
-    /// the only ones an ASCII description can hold.
-    private let asciiByFirst: [[(bytes: [UInt8], keyword: Int)]]
+    /// the only ones an ASCII description can hold. Those of first byte `f` are
+    /// `asciiEntries[asciiStarts[f] ..< asciiStarts[f + 1]]`, each a run of
+    /// `asciiBytes` and its keyword: flat arrays, read in place (a list per
+    /// byte retained and released its storage at every position of every description).
+    private let asciiStarts: [Int]
+    private let asciiEntries: [(offset: Int, count: Int, keyword: Int)]
+    private let asciiBytes: [UInt8]
 
     init(controls: ControlsTable) {
         var seen = Set<String>()
@@ -49,7 +54,17 @@ struct KeywordMatcher: Sendable {
             if let f = bytes.first, bytes.allSatisfy({ $0 < 0x80 }) { ascii[Int(f)].append((bytes, i)) }
         }
         byFirst = index
-        asciiByFirst = ascii
+        var starts = [0], entries: [(offset: Int, count: Int, keyword: Int)] = [], bytes: [UInt8] = []
+        for list in ascii {
+            for (key, k) in list {
+                entries.append((bytes.count, key.count, k))
+                bytes.append(contentsOf: key)
+            }
+            starts.append(entries.count)
+        }
+        asciiStarts = starts
+        asciiEntries = entries
+        asciiBytes = bytes
     }
 
     /// The longest keyword found in `description`, not negated, with its group.
@@ -65,32 +80,44 @@ struct KeywordMatcher: Sendable {
         return matchASCII(bytes)
     }
 
-    /// `matchScalars` of an ASCII description, on its bytes.
+    /// `matchScalars` of an ASCII description, on its bytes. Every ASCII
+    /// keyword is matched as a whole word, so only the positions that start a
+    /// word (after a byte that is neither letter nor digit) are tried.
     private func matchASCII(_ text: UnsafeRawBufferPointer) -> Int? {
         let n = text.count
         guard n > 0 else { return nil }
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n) { lower -> Int? in
             for i in 0..<n { lower[i] = ASCIIText.lower(text[i]) }
-            var best: Int? = nil
-            for i in 0..<n {
-                let candidates = asciiByFirst[Int(lower[i])]
-                if candidates.isEmpty { continue }
-                for (key, k) in candidates where i + key.count <= n {
-                    if let b = best, lengths[b] >= lengths[k] { continue }
-                    var equal = true
-                    for j in 1..<max(1, key.count) where lower[i + j] != key[j] { equal = false; break }
-                    guard equal else { continue }
-                    let end = i + key.count
-                    let before = i > 0 ? lower[i - 1] : 0x20
-                    let after = end < n ? lower[end] : 0x20
-                    // Every ASCII keyword is matched as a whole word.
-                    if !KeywordMatcher.isWordASCII(before) && !KeywordMatcher.isWordASCII(after)
-                        && !negatedASCII(UnsafeBufferPointer(lower), start: i, end: end) {
-                        best = k
+            return asciiStarts.withUnsafeBufferPointer { starts in
+                asciiEntries.withUnsafeBufferPointer { entries in
+                    asciiBytes.withUnsafeBufferPointer { keys in
+                        lengths.withUnsafeBufferPointer { lengths in
+                            var best: Int? = nil
+                            var before: UInt8 = 0x20
+                            for i in 0..<n {
+                                let first = lower[i]
+                                defer { before = first }
+                                if KeywordMatcher.isWordASCII(before) { continue }
+                                for e in starts[Int(first)]..<starts[Int(first) + 1] {
+                                    let (offset, count, k) = entries[e]
+                                    guard i + count <= n else { continue }
+                                    if let b = best, lengths[b] >= lengths[k] { continue }
+                                    var equal = true
+                                    for j in 1..<max(1, count) where lower[i + j] != keys[offset + j] { equal = false; break }
+                                    guard equal else { continue }
+                                    let end = i + count
+                                    let after = end < n ? lower[end] : 0x20
+                                    if !KeywordMatcher.isWordASCII(after)
+                                        && !negatedASCII(UnsafeBufferPointer(lower), start: i, end: end) {
+                                        best = k
+                                    }
+                                }
+                            }
+                            return best
+                        }
                     }
                 }
             }
-            return best
         }
     }
 

@@ -157,13 +157,26 @@ struct TextModel: Sendable, Codable {
 
     /// `sparseVector` of UTF-8 text.
     func sparseVector(utf8 description: UnsafeRawBufferPointer) -> [(Int, Double)] {
-        // The grams' counts become their weights in place (one array a description).
+        // The grams' counts become their weights in place (one array a description), in
+        // one pass over pointers taken once (`logWeight` per gram checked its table's lazy
+        // initialisation every time); the squares are summed in the same order as before.
         var out = TextModel.grams(utf8: description)
-        for k in out.indices { out[k].1 = TextModel.logWeight(count: out[k].1) * idf[out[k].0] }
         var norm = 0.0
-        for (_, w) in out { norm += w * w }
-        norm = norm.squareRoot()
-        if norm > 0 { for k in out.indices { out[k].1 /= norm } }
+        idf.withUnsafeBufferPointer { idf in
+            TextModel.logWeights.withUnsafeBufferPointer { table in
+                out.withUnsafeMutableBufferPointer { o in
+                    for k in o.indices {
+                        let (b, n) = o[k]
+                        let i = Int(n)
+                        let w = (i >= 0 && i < table.count && Double(i) == n ? table[i] : 1 + Math.log(n)) * idf[b]
+                        o[k].1 = w
+                        norm += w * w
+                    }
+                    norm = norm.squareRoot()
+                    if norm > 0 { for k in o.indices { o[k].1 /= norm } }
+                }
+            }
+        }
         return out
     }
 }

@@ -10,6 +10,22 @@ import Testing
 struct DescriptionTextTests {
     static let matcher = KeywordMatcher(controls: .standard)
 
+    @Test("isASCII, eight bytes at a time: false for a byte of 0x80 or above at every place of every length up to 40")
+    func isASCIIEveryPlace() {
+        for n in 0...40 {
+            var bytes = (0..<n).map { UInt8(0x20 + $0 % 0x5F) }
+            #expect(bytes.withUnsafeBytes { ASCIIText.isASCII($0) }, "length \(n)")
+            for i in 0..<n {
+                for high: UInt8 in [0x80, 0xC3, 0xFF] {
+                    let kept = bytes[i]
+                    bytes[i] = high
+                    #expect(!bytes.withUnsafeBytes { ASCIIText.isASCII($0) }, "length \(n), 0x\(String(high, radix: 16)) at \(i)")
+                    bytes[i] = kept
+                }
+            }
+        }
+    }
+
     /// Seeded descriptions built to meet the matcher's edge cases: its ASCII
     /// keywords in either case, inside words or at their edges, after "non-" or
     /// "free of ", before "-free" or " catalyst free", beside digits,

@@ -56,10 +56,10 @@ struct GoodsCodeAndLicenceTests {
         for cores in 1...3 {
             let m = GoodsCodeDetector.centroids(lines: lines, pairs: sorted, values: desc.values, model: fitted.text, cores: cores)
             var differing = 0
-            for c in 0..<lines { for b in 0..<dimension where m[c, b].bitPattern != oracle[c][b].bitPattern { differing += 1 } }
+            for c in 0..<lines { for b in 0..<dimension where m[b, c].bitPattern != oracle[c][b].bitPattern { differing += 1 } }
             #expect(differing == 0, "\(cores) cores: \(differing) cells")
         }
-        #expect(fitted.centroids.rows == lines)
+        #expect(fitted.centroids.columns == lines && fitted.centroids.rows == dimension)
     }
 
     @Test("scoring's per-description similarities are those of each description's own vector, in and beyond its code slots")
@@ -135,10 +135,10 @@ struct GoodsCodeAndLicenceTests {
         var dense = Matrix(rows: distinct.count, columns: TextModel.dimension)
         var controlled = Matrix(rows: k, columns: TextModel.dimension)
         for (i, d) in distinct.enumerated() { for (b, w) in fitted.text.sparseVector(d) { dense[i, b] = w } }
-        for (j, c) in fitted.controlledCentroids.enumerated() { for b in 0..<TextModel.dimension { controlled[j, b] = fitted.centroids[c, b] } }
+        for (j, c) in fitted.controlledCentroids.enumerated() { for b in 0..<TextModel.dimension { controlled[j, b] = fitted.centroids[b, c] } }
         let sim = try BLAS.gemm(dense, controlled, transB: .transpose)
         let byBucket = fitted.controlledByBucket()
-        var scratch = [Double](repeating: 0, count: k)
+        var scratch = [Double](repeating: 0, count: byBucket.width)
         var mismatches = 0
         for (i, d) in distinct.enumerated() {
             let got = try #require(fitted.closestControlled(fitted.text.sparseVector(d), byBucket, scratch: &scratch))
@@ -247,5 +247,74 @@ struct GoodsCodeAndLicenceTests {
         noLicence.auto = true
         let kcsLike = try Ingest.read([dir.file("l.csv")], options: IngestOptions()).table
         #expect(LicenceDetector.missingFields(in: kcsLike).isEmpty)
+    }
+}
+
+@Suite("goods_code's text model on a sample of free-text descriptions")
+struct TextSampleTests {
+    @Test("the sample: all up to the cap; beyond, the rate, raised for small lines to their floor of rows", arguments: [
+        // descriptions, cap, rows of a line, its expected rate; the expected document rate
+        (1_000, 1_000, 10, 1.0, 1.0),
+        (4_000, 1_000, 1_000_000, 0.25, 0.25),
+        (4_000, 1_000, 512, 0.5, 0.25),        // 256 rows of 512
+        (4_000, 1_000, 100, 1.0, 0.25),        // a small line keeps every pair
+        (4_000, 1_000, 0, 1.0, 0.25),
+    ] as [(Int, Int, Int, Double, Double)])
+    func rates(descriptions: Int, cap: Int, rows: Int, lineRate: Double, rate: Double) {
+        let s = TextSample(descriptions: descriptions, lineRows: [rows], cap: cap)
+        #expect(s.lineRate == [lineRate])
+        #expect(s.rate == rate)
+        #expect(s.isWhole == (rate == 1 && lineRate == 1))
+    }
+
+    @Test("draws: in [0, 1), the same for the same code, and about the rate's share of codes kept", arguments: [0.5, 0.1, 0.01])
+    func draws(rate: Double) {
+        let s = TextSample(descriptions: Int(1_000_000 / rate), lineRows: [Int.max / 2], cap: 1_000_000)
+        #expect(abs(s.rate - rate) < 1e-12)
+        let n = 200_000
+        let kept = (0..<n).filter { s.keeps($0) }.count
+        // Binomial: within five standard deviations.
+        let sd = (Double(n) * rate * (1 - rate)).squareRoot()
+        #expect(abs(Double(kept) - Double(n) * rate) < 5 * sd, "\(kept) of \(n) at rate \(rate)")
+        #expect((0..<1000).allSatisfy { TextSample.draw($0) >= 0 && TextSample.draw($0) < 1 && TextSample.draw($0) == TextSample.draw($0) })
+        // A pair is kept at its line's rate: the same draw as the description's.
+        #expect((0..<1000).allSatisfy { s.keeps($0) == s.keeps($0, line: 0) })
+    }
+
+    @Test("free text fitted on a fifth of its descriptions: every line keeps a centroid close to the whole fit's, the IDF stays close, and recall holds")
+    func sampledFit() throws {
+        let data = try DetectorData.make(rows: 60_000, seed: 23, freeText: true)
+        let t = data.table
+        let desc = try #require(t.text(.description))
+        let distinct = desc.values.count
+        try #require(distinct > 50_000, "free text: a description nearly per row (\(distinct))")
+        let whole = try GoodsCodeDetector().fit(t)
+        var sampler = GoodsCodeDetector()
+        sampler.textSampleCap = distinct / 5
+        let sampled = try sampler.fit(t)
+        // The sample is drawn: under the cap, the same fit bit for bit.
+        #expect(!GoodsCodeDetector.textSample(t, cap: sampler.textSampleCap).isWhole)
+        var atCap = GoodsCodeDetector()
+        atCap.textSampleCap = distinct
+        #expect(try atCap.fit(t).centroids == whole.centroids)
+        // IDF within a few percent where buckets are common enough to estimate.
+        var idfOff = 0
+        for b in 0..<TextModel.dimension where whole.text.idf[b] < 5 && abs(sampled.text.idf[b] / whole.text.idf[b] - 1) > 0.05 { idfOff += 1 }
+        #expect(idfOff == 0, "\(idfOff) buckets' IDF off by more than 5%")
+        // Every line with a centroid in the whole fit has one in the sampled fit, pointing the same way.
+        let lines = whole.centroids.columns, dimension = TextModel.dimension
+        #expect(sampled.centroids.columns == lines)
+        var worst = 1.0
+        for c in 0..<lines {
+            let a = (0..<dimension).map { whole.centroids[$0, c] }, b = (0..<dimension).map { sampled.centroids[$0, c] }
+            let na = a.reduce(0) { $0 + $1 * $1 }, nb = b.reduce(0) { $0 + $1 * $1 }
+            guard na > 0.5 else { continue }
+            #expect(nb > 0.5, "line \(whole.centroidCodes[c]) lost its centroid")
+            worst = min(worst, zip(a, b).reduce(0) { $0 + $1.0 * $1.1 })
+        }
+        #expect(worst > 0.98, "least cosine between a line's whole and sampled centroid: \(worst)")
+        let recall = DetectorData.recall(sampled.anomalyScores(t), data, pattern: "misdeclared_hs", fraction: 0.01)
+        let wholeRecall = DetectorData.recall(whole.anomalyScores(t), data, pattern: "misdeclared_hs", fraction: 0.01)
+        #expect(recall >= wholeRecall - 0.02, "misdeclared_hs recall@1%: \(recall) sampled, \(wholeRecall) whole")
     }
 }
