@@ -57,6 +57,33 @@ public struct ByteInterner: Sendable {
         mask = -1
     }
 
+    /// A dictionary that lists values as they come, without looking them up
+    /// (`append`): a value's code is its place in the list, and a value may
+    /// be listed twice. A worker lists a field this way while nearly every
+    /// value is new to it (free text): the lookup found nothing, and the
+    /// table's dictionary, which the merge interns the values into, finds
+    /// the repeats. Like `values(from:)`, it has no lookup table.
+    static func list(capacity: Int) -> ByteInterner {
+        var d = ByteInterner(slotless: ())
+        d.offsets.reserveCapacity(capacity + 1)
+        d.hashes.reserveCapacity(capacity)
+        return d
+    }
+
+    /// Whether this dictionary has no lookup table (`list(capacity:)`, `values(from:)`).
+    var isList: Bool { mask < 0 }
+
+    /// Lists `bytes`, whose hash is `h` (`ByteInterner.hash`), under the next code.
+    @inline(__always)
+    mutating func append(_ bytes: UnsafeRawBufferPointer, hash h: UInt64) -> UInt32 {
+        let code = UInt32(count)
+        longest = max(longest, bytes.count)
+        arena.append(contentsOf: bytes)
+        offsets.append(arena.count)
+        hashes.append(h)
+        return code
+    }
+
     /// The code of `bytes`, adding it when new.
     @inline(__always)
     public mutating func intern(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
@@ -77,6 +104,7 @@ public struct ByteInterner: Sendable {
     /// `intern(bytes)` when `h` is already known to be `ByteInterner.hash(bytes)`.
     @inline(__always)
     mutating func intern(_ bytes: UnsafeRawBufferPointer, hash h: UInt64) -> UInt32 {
+        precondition(mask >= 0, "a dictionary without a lookup table (a list) cannot intern")
         let tag = h & 0xFFFF_FFFF_0000_0000
         var i = Int(truncatingIfNeeded: h) & mask
         while true {
@@ -169,6 +197,15 @@ public struct ByteInterner: Sendable {
             last = intern(v, hash: scratch[k])
             code(k, last)
         }
+    }
+
+    /// Asks for the table slot a lookup of hash `h` reads first (a hint: see
+    /// `intern(_:views:hashes:_:)`). Merging a chunk's new values into a table's
+    /// dictionary of millions asks a few values ahead, so their misses overlap.
+    @inline(__always)
+    func prefetch(hash h: UInt64) {
+        guard mask >= 0 else { return }
+        slots.withUnsafeBufferPointer { Prefetch.read($0.baseAddress! + (Int(truncatingIfNeeded: h) & mask) &* 2) }
     }
 
     /// Values up to which a dictionary's slots, bounds and bytes stay in cache

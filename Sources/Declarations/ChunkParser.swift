@@ -24,6 +24,8 @@ struct ChunkResult: Sendable {
     /// Per text field: the worker's dictionary was started afresh for this chunk
     /// (`ChunkColumns.restartValues`): its codes begin again at 0.
     var restarted: [Bool] = []
+    /// Per text field: the chunk listed its values instead of interning them (`ByteInterner.list`).
+    var listed: [Bool] = []
 }
 
 /// Turns tokenized records into typed rows by a resolved mapping; rows that do
@@ -371,6 +373,8 @@ struct ChunkParser: @unchecked Sendable {
 
     /// Text fields read from columns (the rest are constants or interned on the spot).
     let deferredFields: Int
+    /// Those fields' indices (`TextField.rawValue`): the only ones a worker may list (`ChunkBuilder.chooseListing`).
+    var deferredIndices: [Int] { textPlan.compactMap { $0.column == nil ? nil : $0.field.rawValue } }
 
     /// Interns the text kept by `parseRecord` for the rows not interned yet,
     /// field by field: a loop works on one dictionary at a time, which stays in
@@ -401,6 +405,15 @@ struct ChunkParser: @unchecked Sendable {
                 for (f, col, _) in textPlan where col != nil {
                     let i = f.rawValue
                     let interner = c.interner(i)
+                    if interner.pointee.isList {
+                        // Nearly every value new (free text): listed, the merge finds repeats.
+                        for row in rows {
+                            let v = view(places[row &* width &+ d])
+                            codes[row &* ChunkColumns.textWidth &+ i] = interner.pointee.append(v, hash: ByteInterner.hash(v))
+                        }
+                        d += 1
+                        continue
+                    }
                     if interner.pointee.longest <= WordIndex.longest {
                         // Short values only so far (units, ports, modes): each is its
                         // word index's, in row order; no block of views to build.
@@ -611,8 +624,10 @@ struct ChunkColumns {
         shared = dictionaries != nil
         var restarted = [Bool](repeating: false, count: Self.textWidth)
         if shared {
-            for f in 0..<Self.textWidth where text.interners[f].count >= text.restartValues {
-                text.interners[f] = ByteInterner(capacity: 64)
+            // A dictionary grown past `restartValues`, or one to be listed or that was a list (it can
+            // look nothing up), starts afresh.
+            for f in 0..<Self.textWidth where text.interners[f].count >= text.restartValues || text.listing[f] || text.interners[f].isList {
+                text.interners[f] = text.listing[f] ? ByteInterner.list(capacity: reserve) : ByteInterner(capacity: 64)
                 restarted[f] = true
             }
         }
@@ -670,12 +685,44 @@ struct ChunkBuilder: RecordVisitor {
 
     mutating func finish() -> ChunkResult {
         parser.internDeferred(&columns)
+        if columns.shared {
+            out.listed = (0..<ChunkColumns.textWidth).map { columns.text.interners[$0].isList }
+            ChunkBuilder.chooseListing(columns, fields: parser.deferredIndices)
+        }
         out.table = parser.table(columns)
         out.restarted = columns.restarted
         out.offsets = columns.offsets.array()
         out.end = lastEnd
         out.records = records.array()
         return out
+    }
+
+    /// Chunks a field is listed in a row before one is interned again, to see whether its values still hardly repeat.
+    static let listedRun = 8
+    /// Rows a chunk needs for its new values' share to decide listing.
+    static let listingRows = 1024
+
+    /// Decides, per text field of a worker's dictionaries, whether its next
+    /// chunk lists the field's values (`ByteInterner.list`) or interns them:
+    /// listed when at least nine values in ten of a chunk of `listingRows` rows or
+    /// more were new to the worker's dictionary and long (short values go
+    /// through the word index, cheap either way); after `listedRun` listed
+    /// chunks, one is interned to look again. Only how fast a worker goes
+    /// depends on it: the table's dictionary gets the same codes either way.
+    /// `fields`: those interned by `internDeferred` (the only path that lists).
+    static func chooseListing(_ c: ChunkColumns, fields: [Int]) {
+        let text = c.text, rows = c.accepted
+        for f in fields {
+            let d = text.interners[f]
+            if d.isList {
+                text.listed[f] += 1
+                text.listing[f] = text.listed[f] < listedRun
+            } else {
+                let added = d.count - c.textBase[f]
+                text.listing[f] = rows >= text.listingRows && d.longest > WordIndex.longest && added * 10 >= rows * 9
+                text.listed[f] = 0
+            }
+        }
     }
 }
 

@@ -103,10 +103,21 @@ final class InternerSet: @unchecked Sendable {
     let scratchCount: Int
     /// Values past which a dictionary is started afresh at the next chunk (`ChunkColumns.restartValues`).
     let restartValues: Int
+    /// Per field: the next chunk lists its values (`ByteInterner.list`) instead of interning them,
+    /// decided from the chunks before (`ChunkBuilder.finish`).
+    var listing: [Bool]
+    /// Per field: chunks listed in a row since the field was last interned.
+    var listed: [Int]
+    /// Rows a chunk needs for its fields to be listed at the next (`ChunkBuilder.listingRows`).
+    let listingRows: Int
 
-    init(count: Int, capacity: Int, scratch: Int = ChunkParser.deferredRows, restartValues: Int = ChunkColumns.restartValues) {
+    init(count: Int, capacity: Int, scratch: Int = ChunkParser.deferredRows, restartValues: Int = ChunkColumns.restartValues,
+         listingRows: Int = ChunkBuilder.listingRows) {
         self.count = count
         self.restartValues = restartValues
+        self.listingRows = listingRows
+        listing = [Bool](repeating: false, count: count)
+        listed = [Int](repeating: 0, count: count)
         interners = .allocate(capacity: count)
         interners.initialize(repeating: ByteInterner(capacity: capacity), count: count)
         scratchCount = scratch

@@ -38,6 +38,9 @@ public struct IngestOptions: Sendable {
     /// Values past which a worker's text dictionary starts afresh (`ChunkColumns.restartValues`;
     /// tests set it low to restart often: the table does not depend on it).
     var dictionaryRestart = ChunkColumns.restartValues
+    /// Rows a worker's chunk needs for a field to be listed at its next chunk (`ChunkBuilder.chooseListing`);
+    /// `Int.max`: never (tests compare the two ways).
+    var listingRows = ChunkBuilder.listingRows
 
     public init(mapping: MappingFile = MappingFile(), fx: FXTable = .standard, onError: OnErrorPolicy = .collect,
                 encoding: InputEncoding = .utf8, threads: Int = 0, chunkSize: Int = 4 << 20, scalarTokenizer: Bool = false,
@@ -92,6 +95,9 @@ public struct IngestResult: Sendable {
     public var files: [FileAccount]
     public var seconds: Double
     public var fxSource: String
+    /// Chunks whose values of a text field a worker listed instead of interning (`ChunkBuilder.chooseListing`),
+    /// over all fields: how often the free-text path ran (tests).
+    var listedChunks = 0
 
     public var recordsRead: Int { files.reduce(0) { $0 + $1.recordsRead } }
     public var rejected: Int { files.reduce(0) { $0 + $1.rejected } }
@@ -138,10 +144,12 @@ public enum Ingest {
             accounts.append(account)
         }
         let elapsed = started.duration(to: clock.now)
-        return IngestResult(
+        var result = IngestResult(
             table: merged.table, rejects: merged.rejects, rejectCounts: merged.rejectCounts, files: accounts,
             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
             fxSource: options.fx.source)
+        result.listedChunks = merged.listedChunks
+        return result
     }
 
     /// The running merge of chunk results into one table.
@@ -151,6 +159,8 @@ public enum Ingest {
         let rejects: RejectStore
         var rejectCounts: [RejectReason: Int] = [:]
         var keys = KeySet(capacity: 1 << 16)
+        /// Chunk fields read listed (`IngestResult.listedChunks`), appended or dropped.
+        var listedChunks = 0
         /// Per worker of the current file, per text field: the worker
         /// dictionary's codes in the table's (`TextColumn.append(_:keep:codes:)`).
         var remaps: [[WorkerCodes]] = []
@@ -163,6 +173,7 @@ public enum Ingest {
         /// A chunk read into a worker's dictionaries that is not appended: the
         /// values it added wait, unplaced, for a later chunk of that worker to use them.
         mutating func drop(_ chunk: ChunkResult) {
+            listedChunks += chunk.listed.filter { $0 }.count
             guard let w = chunk.worker else { return }
             restart(chunk, worker: w)
             for f in TextField.allCases.map(\.rawValue) {
@@ -190,6 +201,7 @@ public enum Ingest {
         /// Appends a chunk; rows repeating an earlier (declaration_id, item_no) are rejected.
         mutating func add(_ chunk: ChunkResult, offsets: [Int], buffer: UnsafeRawBufferPointer, fileIndex: Int,
                           recordBase: Int, keepRejects: Bool, account: inout FileAccount) throws(IngestError) {
+            listedChunks += chunk.listed.filter { $0 }.count
             var keep: [Bool]? = nil
             // The chunk's repeated keys, then its rows the parser rejected: stored in byte order.
             var batch: [Reject] = []
@@ -361,7 +373,7 @@ public enum Ingest {
             // the merge only the values it added; the merge keeps each worker's codes
             // in the table's (`TextColumn.append(_:keep:remap:)`).
             let dictionaries = (0..<threads).map { _ in
-                InternerSet(count: ChunkColumns.textWidth, capacity: 64, restartValues: options.dictionaryRestart)
+                InternerSet(count: ChunkColumns.textWidth, capacity: 64, restartValues: options.dictionaryRestart, listingRows: options.listingRows)
             }
             merged.resetWorkers(threads)
             // Up to eight chunks a worker read ahead of the merge (the waves of chunks this replaced held as many).
@@ -486,7 +498,7 @@ public enum Ingest {
             // the values it added to its worker's dictionaries are placed at their first
             // use by that worker's later pieces (`WorkerCodes`).
             let dictionaries = (0..<threads).map { _ in
-                InternerSet(count: ChunkColumns.textWidth, capacity: 64, restartValues: options.dictionaryRestart)
+                InternerSet(count: ChunkColumns.textWidth, capacity: 64, restartValues: options.dictionaryRestart, listingRows: options.listingRows)
             }
             merged.resetWorkers(threads)
             let pipeline = ChunkPipeline<Segment>(

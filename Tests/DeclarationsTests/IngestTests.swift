@@ -70,7 +70,7 @@ struct IngestTests {
         #expect(net.allSatisfy { $0 >= 0 })
     }
 
-    @Test("workers' dictionaries started afresh every few values give the same table, clean or dirty free text, one to three workers", arguments: [false, true])
+    @Test("workers' dictionaries started afresh every few values, or listing values nearly all new, give the same table, clean or dirty free text, one to three workers", arguments: [false, true])
     func dictionaryRestarts(dirty: Bool) throws {
         let dir = try TemporaryDirectory("ingest-restarts")
         defer { dir.remove() }
@@ -95,16 +95,27 @@ struct IngestTests {
             path = dir.file("tricky.csv")
             try Data(out.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: path))
         }
-        let whole = try Ingest.read([path], options: IngestOptions(chunkSize: 1 << 16))
-        for threads in 1...3 {
-            var options = IngestOptions(threads: threads, chunkSize: 1 << 16)
-            options.dictionaryRestart = 500
-            let restarted = try Ingest.read([path], options: options)
-            #expect(restarted.table.count == whole.table.count && restarted.rejected == whole.rejected)
-            for f in TextField.allCases {
-                let a = whole.table.text(f), b = restarted.table.text(f)
-                #expect(a?.codes == b?.codes && a?.values.arena == b?.values.arena && a?.values.offsets == b?.values.offsets,
-                        "\(f), \(threads) workers")
+        // The reference: every value interned, never listed.
+        var plain = IngestOptions(chunkSize: 1 << 16)
+        plain.listingRows = .max
+        let whole = try Ingest.read([path], options: plain)
+        #expect(whole.listedChunks == 0)
+        // Restarts every 500 values; and workers listing the values of fields nearly all new (free-text
+        // descriptions) from chunks of 64 rows on, with or without the restarts.
+        for (restart, listing) in [(500, Int.max), (500, 64), (ChunkColumns.restartValues, 64)] {
+            for threads in 1...3 {
+                var options = IngestOptions(threads: threads, chunkSize: 1 << 16)
+                options.dictionaryRestart = restart
+                options.listingRows = listing
+                let restarted = try Ingest.read([path], options: options)
+                #expect(restarted.table.count == whole.table.count && restarted.rejected == whole.rejected)
+                for f in TextField.allCases {
+                    let a = whole.table.text(f), b = restarted.table.text(f)
+                    #expect(a?.codes == b?.codes && a?.values.arena == b?.values.arena && a?.values.offsets == b?.values.offsets,
+                            "\(f), \(threads) workers, restart \(restart), listing from \(listing) rows")
+                }
+                // Listing ran (descriptions hardly repeat), and every eighth chunk of a listed field looked again.
+                if listing < .max { #expect(restarted.listedChunks > 10, "\(restarted.listedChunks) listed") }
             }
         }
         // The descriptions did restart: more distinct values than one chunk's worth, many times over.
