@@ -389,8 +389,12 @@ public struct FittedGoodsCode: FittedDetector {
         let slots = Prepared.codeSlots
         // Each description's first codes in row order: found over row ranges on every
         // core, then joined range after range (the codes one pass in row order finds).
+        // Each part fills a table of every description's slots: with free text's millions of
+        // descriptions (160 MB at 10M) one pass, not one table per part (its rows, in description
+        // order by then, cost little next to making the tables).
         let hsCodes = hs.codes, descriptionCodes = desc.codes, n = table.count
-        let parts = parts > 0 ? min(parts, max(1, n)) : max(1, min(System.cores * 2, n / 65_536))
+        let perPart = desc.values.count * slots * MemoryLayout<Int32>.size
+        let parts = parts > 0 ? min(parts, max(1, n)) : perPart > 16 << 20 ? 1 : max(1, min(System.cores * 2, n / 65_536))
         let found = Parallel.map(0..<parts, threads: System.cores) { part -> [Int32] in
             var codes = [Int32](repeating: -1, count: desc.values.count * slots)
             for r in (n * part / parts)..<(n * (part + 1) / parts) {
