@@ -96,8 +96,8 @@ public struct IngestResult: Sendable {
     public var seconds: Double
     public var fxSource: String
     /// Chunks whose values of a text field a worker listed instead of interning (`ChunkBuilder.chooseListing`),
-    /// over all fields: how often the free-text path ran (tests).
-    var listedChunks = 0
+    /// over all fields: how often the free-text path ran (tests and benchmarks check it did).
+    public internal(set) var listedChunks = 0
 
     public var recordsRead: Int { files.reduce(0) { $0 + $1.recordsRead } }
     public var rejected: Int { files.reduce(0) { $0 + $1.rejected } }

@@ -197,6 +197,24 @@ let benchmarks: @Sendable () -> Void = {
         blackHole(result)
     }
 
+    // The same rows as free text (`generate --free-text`): a lot, batch or order number in nearly
+    // every description, consignees under several spellings. A worker lists the values of a field
+    // nearly all new to it (the descriptions) instead of interning them, and the table's dictionary
+    // finds the repeats (`ByteInterner.list`; before 2026-12-01 both interned every description:
+    // 10M such rows validated in 4.4-6.3 s, 3.3-3.5 s after).
+    let free = BenchData.folder(rows: rows, freeText: true) + "/declarations.csv"
+    let freeMegabytes = Double(BenchData.size(free)) / 1e6
+    Benchmark("ingest_typed_free_text_all_cores", configuration: config) { benchmark in
+        let start = ContinuousClock.now
+        let result = try Ingest.read([free], options: IngestOptions())
+        Rate.report(benchmark, Rate.megabytes, count: freeMegabytes, since: start)
+        Rate.report(benchmark, Rate.rows, count: Double(rows), since: start)
+        let descriptions = result.table.text(.description)?.values.count ?? 0
+        precondition(result.table.count == rows && result.rejected == 0 && descriptions > rows * 9 / 10 && result.listedChunks > 0,
+                     "wrong answer: \(result.table.count) rows, \(descriptions) descriptions, \(result.listedChunks) chunks listed")
+        blackHole(result)
+    }
+
     // The same rows as 200 files of 2,000 (an investigator's folder of daily files): the table grows
     // file by file, which copied it whole at every file while each file's reserve was exact.
     Benchmark("ingest_typed_200_files", configuration: config) { benchmark in
