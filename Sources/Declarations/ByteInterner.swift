@@ -71,7 +71,31 @@ public struct ByteInterner: Sendable {
     }
 
     /// Whether this dictionary has no lookup table (`list(capacity:)`, `values(from:)`).
-    var isList: Bool { mask < 0 }
+    var isList: Bool { mask < 0 && !folded }
+
+    /// The lookup table was dropped (`foldLookup`): an intern builds it again from the hashes.
+    private var folded = false
+
+    /// Drops the lookup table: a table's dictionary of millions of values
+    /// (free-text descriptions: 16M slots, 256 MB at 10M rows) is only read by
+    /// code once ingest is done. The values, their bounds and hashes stay; an
+    /// intern afterwards builds the table again from the hashes (same codes).
+    public mutating func foldLookup() {
+        guard mask >= 0 else { return }
+        slots = []
+        mask = -1
+        folded = true
+    }
+
+    /// Builds the table `foldLookup` dropped, if it did.
+    @inline(never)
+    private mutating func unfold() {
+        precondition(folded, "a dictionary without a lookup table (a list, or values(from:)) cannot intern")
+        var size = 16
+        while size * 3 < count * 4 + 4 { size <<= 1 }
+        folded = false
+        rehash(size: size)
+    }
 
     /// Lists `bytes`, whose hash is `h` (`ByteInterner.hash`), under the next code.
     @inline(__always)
@@ -104,7 +128,7 @@ public struct ByteInterner: Sendable {
     /// `intern(bytes)` when `h` is already known to be `ByteInterner.hash(bytes)`.
     @inline(__always)
     mutating func intern(_ bytes: UnsafeRawBufferPointer, hash h: UInt64) -> UInt32 {
-        precondition(mask >= 0, "a dictionary without a lookup table (a list) cannot intern")
+        if mask < 0 { unfold() }
         let tag = h & 0xFFFF_FFFF_0000_0000
         var i = Int(truncatingIfNeeded: h) & mask
         while true {
@@ -153,7 +177,7 @@ public struct ByteInterner: Sendable {
     @inline(__always)
     mutating func intern(_ n: Int, views: UnsafePointer<UnsafeRawBufferPointer>, hashes scratch: UnsafeMutablePointer<UInt64>,
                          _ code: (Int, UInt32) -> Void) {
-        precondition(mask >= 0, "a slotless dictionary (values(from:)) cannot intern")
+        if mask < 0 { unfold() }
         let mask = mask
         slots.withUnsafeBufferPointer { s in
             for k in 0..<n where views[k].count > WordIndex.longest {
@@ -289,7 +313,7 @@ public struct ByteInterner: Sendable {
     /// growing by doubling rehashed the whole table and copied every array at
     /// each step, on the one thread that merges (`Ingest.readFile`).
     mutating func reserve(values n: Int, bytes: Int) {
-        precondition(mask >= 0, "a slotless dictionary (values(from:)) holds no table")
+        if mask < 0 { unfold() }
         var size = mask + 1
         while n * 4 > size * 3 { size <<= 1 }
         if size > mask + 1 { rehash(size: size) }

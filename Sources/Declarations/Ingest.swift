@@ -143,6 +143,11 @@ public enum Ingest {
             let account = try readFile(input, fileIndex: fileIndex, mapping: mappingFile, options: options, into: &merged)
             accounts.append(account)
         }
+        // The table's large dictionaries drop their lookup tables: nothing looks values up once
+        // ingest is done (an intern would build the table again).
+        for f in merged.table.text.indices where (merged.table.text[f]?.values.count ?? 0) > Ingest.foldValues {
+            merged.table.text[f]!.values.foldLookup()
+        }
         let elapsed = started.duration(to: clock.now)
         var result = IngestResult(
             table: merged.table, rejects: merged.rejects, rejectCounts: merged.rejectCounts, files: accounts,
@@ -151,6 +156,9 @@ public enum Ingest {
         result.listedChunks = merged.listedChunks
         return result
     }
+
+    /// Values past which a table's dictionary drops its lookup table after ingest (`ByteInterner.foldLookup`).
+    static let foldValues = 1 << 16
 
     /// The running merge of chunk results into one table.
     struct Merge {

@@ -137,6 +137,30 @@ struct ByteInternerTests {
         }
     }
 
+    @Test("a dictionary whose lookup table was folded away interns as before, one by one and in batches, through growth", arguments: [3, 4] as [UInt64])
+    func foldedLookup(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        // Short and long values, so both the word index and the table are asked.
+        let pool: [[UInt8]] = (0..<4_000).map { _ in (0..<Int.random(in: 0...30, using: &rng)).map { _ in UInt8.random(in: 97...100, using: &rng) } }
+        let rows = (0..<30_000).map { _ in pool[Int.random(in: 0..<pool.count, using: &rng)] }
+        let expected = Self.firstAppearance(rows)
+        for cut in [0, 1, 5_000, 29_999] {
+            for batch in [1, 2048] {
+                var d = ByteInterner(capacity: 2)
+                var codes = Self.internInBatches(Array(rows[..<cut]), batch: batch, into: &d)
+                d.foldLookup()
+                #expect(d.slotCount == 0 && !d.isList)
+                codes += Self.internInBatches(Array(rows[cut...]), batch: batch, into: &d)
+                #expect(codes == expected, "folded after \(cut) rows, batches of \(batch)")
+                #expect(d.slotCount > 0)
+            }
+        }
+        // A list (or a chunk's values) has no table to fold or rebuild: folding leaves it a list.
+        var list = ByteInterner.list(capacity: 4)
+        list.foldLookup()
+        #expect(list.isList)
+    }
+
     @Test("room reserved up front: the same codes, and no growing up to the values reserved; a field of new values gets it, one that repeats does not")
     func reserved() {
         let values = (0..<5_000).map { "value number \($0) of a free-text field" }
