@@ -361,6 +361,23 @@ public struct FittedGoodsCode: FittedDetector {
         var ownCodes: [Int32] = [], ownSimilarities: [Double] = []
         static let codeSlots = 4
 
+        /// Descriptions past which an explainer does without the code slots (`forExplaining`).
+        static let explainerSlots = 1 << 16
+
+        /// What an explainer keeps after the scores: with free text's millions of
+        /// descriptions, not the code slots and their similarities (48 bytes a
+        /// description, 480 MB at 10M rows, held until the report is written for
+        /// the few rows explained): an explained row's own similarity is then made
+        /// from its description's vector, as for a description past its slots
+        /// (`similarity(_:_:_:)`), the same bits.
+        func forExplaining(past limit: Int = Prepared.explainerSlots) -> Prepared {
+            guard keywords.count > limit else { return self }
+            var p = self
+            p.ownCodes = []
+            p.ownSimilarities = []
+            return p
+        }
+
         /// Description `d`'s keyword, if it names one.
         func keyword(_ d: Int) -> KeywordMatcher.Keyword? {
             keywords[d] < 0 ? nil : keywordList[Int(keywords[d])]
@@ -368,6 +385,7 @@ public struct FittedGoodsCode: FittedDetector {
 
         @inline(__always)
         func ownSimilarity(_ d: Int, _ hc: Int) -> Double? {
+            guard !ownCodes.isEmpty else { return nil }
             let base = d &* Prepared.codeSlots
             for k in base..<(base + Prepared.codeSlots) where ownCodes[k] == hc { return ownSimilarities[k] }
             return nil
@@ -529,10 +547,12 @@ public struct FittedGoodsCode: FittedDetector {
     }
 
     func scoresAndExplainer(_ table: DeclarationTable, samples: [Bool]?) -> ([Double], @Sendable (Int) -> [Reason]) {
-        let p = prepare(table, samples: samples)
+        let prepared = prepare(table, samples: samples)
         let model = self
+        let scores = scores(prepared, table)
+        let p = prepared?.forExplaining()
         // The explainer recomputes a row's evidence from the per-value tables (no per-row state).
-        return (scores(p, table), { r in
+        return (scores, { r in
             guard let p else { return [] }
             let e = model.evidence(p, r)
             return model.reasons(for: e, keyword: e.keyword >= 0 ? p.keyword(Int(e.keyword)) : nil, table: table, row: r)

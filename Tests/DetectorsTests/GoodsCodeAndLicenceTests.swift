@@ -123,6 +123,24 @@ struct GoodsCodeAndLicenceTests {
         #expect(reasons.contains { $0.text.contains("likelihood ratio") || $0.text.contains("no control covers") }, "\(reasons.map(\.text))")
     }
 
+    @Test("an explainer without the code slots (free text) finds every row's evidence with the same bits")
+    func explainerWithoutSlots() throws {
+        let t = Self.data.table
+        let fitted = try GoodsCodeDetector().fit(t)
+        let p = try #require(fitted.prepare(t))
+        let lean = p.forExplaining(past: 0)
+        #expect(lean.ownCodes.isEmpty && lean.ownSimilarities.isEmpty)
+        #expect(p.forExplaining().ownCodes.count == p.ownCodes.count, "a table of few descriptions keeps its slots")
+        var differing = 0, withOwn = 0
+        for r in 0..<t.count {
+            let a = fitted.evidence(p, r), b = fitted.evidence(lean, r)
+            if a.ownSimilarity != 0 { withOwn += 1 }
+            if a.score.bitPattern != b.score.bitPattern || a.margin.bitPattern != b.margin.bitPattern
+                || a.ownSimilarity.bitPattern != b.ownSimilarity.bitPattern || a.keyword != b.keyword || a.controlled != b.controlled { differing += 1 }
+        }
+        #expect(differing == 0 && withOwn > t.count / 2, "\(differing) rows differ; \(withOwn) with an own similarity")
+    }
+
     @Test("closest controlled line: sparse similarities equal a dense GEMM of the TF-IDF vectors, every distinct description")
     func closestControlledAgainstGEMM() throws {
         let t = Self.data.table
