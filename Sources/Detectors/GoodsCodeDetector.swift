@@ -160,7 +160,7 @@ extension GoodsCodeDetector {
                         let d = Int(pair >> 32), c = Int(pair & 0xFFFF_FFFF)
                         guard own.contains(c) else { continue }
                         if d != last {
-                            grams = TextModel.grams(utf8: v[d])
+                            TextModel.grams(utf8: v[d], into: &grams)
                             var n2 = 0.0
                             for (b, n) in grams { let w = TextModel.logWeight(count: n) * model.idf[b]; n2 += w * w }
                             norm = max(n2.squareRoot(), 1e-12)
@@ -240,12 +240,14 @@ public struct FittedGoodsCode: FittedDetector {
                     DispatchQueue.concurrentPerform(iterations: batches) { j in
                         let start = j * batch
                         var sims = [Double](repeating: 0, count: controlled.width)
+                        // One vector's room for the whole batch (an array a description was most of its mallocs).
+                        var v: [(Int, Double)] = []
                         // Each description's bytes in place: no String per description.
                         values.withValueBytes { bytes in
                             for i in start..<min(distinct, start + batch) {
                                 let d = bytes[i]
                                 k[i] = matcher.match(utf8: d).map { Int32($0) } ?? -1
-                                let v = model.text.sparseVector(utf8: d)
+                                model.text.sparseVector(utf8: d, into: &v)
                                 b[i] = model.closestControlled(v, controlled, scratch: &sims)
                                 guard b[i] != nil else { continue }
                                 for s in (i * slots)..<((i + 1) * slots) {

@@ -21,8 +21,20 @@ struct TextModel: Sendable, Codable {
     /// byte is its scalar's value, so the buckets are the ones `gramsOfScalars`
     /// gives, without a `String` or an array of scalars per description.
     static func grams(utf8 bytes: UnsafeRawBufferPointer) -> [(Int, Double)] {
-        guard ASCIIText.isASCII(bytes) else { return gramsOfScalars(String(decoding: bytes, as: UTF8.self)) }
-        return withASCIIGrams(bytes) { n, bucket in counted(n, bucket) }
+        var out: [(Int, Double)] = []
+        grams(utf8: bytes, into: &out)
+        return out
+    }
+
+    /// `grams(utf8:)` into `out` (replacing what it held, keeping its room): a loop over
+    /// millions of descriptions reuses one array instead of making one each.
+    static func grams(utf8 bytes: UnsafeRawBufferPointer, into out: inout [(Int, Double)]) {
+        guard ASCIIText.isASCII(bytes) else {
+            out.removeAll(keepingCapacity: true)
+            out.append(contentsOf: gramsOfScalars(String(decoding: bytes, as: UTF8.self)))
+            return
+        }
+        withASCIIGrams(bytes) { n, bucket in counted(n, bucket, into: &out) }
     }
 
     /// The distinct buckets of `grams(utf8:)`, ascending, handed to `body` one by
@@ -43,7 +55,9 @@ struct TextModel: Sendable, Codable {
     static func gramsOfScalars(_ text: String) -> [(Int, Double)] {
         let s = Array((" " + text.lowercased() + " ").unicodeScalars)
         guard s.count >= 3 else { return [] }
-        return counted(s.count - 2) { i in bucket(s[i].value, s[i + 1].value, s[i + 2].value) }
+        var out: [(Int, Double)] = []
+        counted(s.count - 2, { i in bucket(s[i].value, s[i + 1].value, s[i + 2].value) }, into: &out)
+        return out
     }
 
     /// The bucket of the 3-gram of scalar values a, b, c (FNV-1a over them).
@@ -114,19 +128,20 @@ struct TextModel: Sendable, Codable {
     /// distinct buckets sorted, and a table from bucket to place (written for
     /// this text's buckets before it is read) counts them.
     @inline(__always)
-    private static func counted(_ n: Int, _ bucket: (Int) -> Int) -> [(Int, Double)] {
+    private static func counted(_ n: Int, _ bucket: (Int) -> Int, into out: inout [(Int, Double)]) {
         withBitmap(n, bucket) { grams, bits, summary in
             var distinct = 0
             var s = summary
             while s != 0 { distinct += bits[s.trailingZeroBitCount].nonzeroBitCount; s &= s &- 1 }
-            return withUnsafeTemporaryAllocation(of: UInt16.self, capacity: dimension) { place in
-                [(Int, Double)](unsafeUninitializedCapacity: distinct) { out, made in
-                    forEachSet(bits, summary) { b, k in
-                        place[b] = UInt16(truncatingIfNeeded: k)
-                        out[k] = (b, 0)
-                    }
-                    for i in 0..<n { out[Int(place[grams[i]])].1 += 1 }
-                    made = distinct
+            out.removeAll(keepingCapacity: true)
+            out.reserveCapacity(distinct)
+            withUnsafeTemporaryAllocation(of: UInt16.self, capacity: dimension) { place in
+                forEachSet(bits, summary) { b, k in
+                    place[b] = UInt16(truncatingIfNeeded: k)
+                    out.append((b, 0))
+                }
+                out.withUnsafeMutableBufferPointer { o in
+                    for i in 0..<n { o[Int(place[grams[i]])].1 += 1 }
                 }
             }
         }
@@ -157,10 +172,17 @@ struct TextModel: Sendable, Codable {
 
     /// `sparseVector` of UTF-8 text.
     func sparseVector(utf8 description: UnsafeRawBufferPointer) -> [(Int, Double)] {
-        // The grams' counts become their weights in place (one array a description), in
-        // one pass over pointers taken once (`logWeight` per gram checked its table's lazy
-        // initialisation every time); the squares are summed in the same order as before.
-        var out = TextModel.grams(utf8: description)
+        var out: [(Int, Double)] = []
+        sparseVector(utf8: description, into: &out)
+        return out
+    }
+
+    /// `sparseVector(utf8:)` into `out` (replacing what it held, keeping its room).
+    func sparseVector(utf8 description: UnsafeRawBufferPointer, into out: inout [(Int, Double)]) {
+        // The grams' counts become their weights in place, in one pass over pointers taken
+        // once (`logWeight` per gram checked its table's lazy initialisation every time);
+        // the squares are summed in the same order as before.
+        TextModel.grams(utf8: description, into: &out)
         var norm = 0.0
         idf.withUnsafeBufferPointer { idf in
             TextModel.logWeights.withUnsafeBufferPointer { table in
@@ -177,6 +199,5 @@ struct TextModel: Sendable, Codable {
                 }
             }
         }
-        return out
     }
 }

@@ -81,10 +81,16 @@ struct DescriptionTextTests {
             texts.append(String(decoding: (0..<n).map { _ in [0x09, 0x0A, 0x0D, 0x41, 0x61, 0x5A, 0x7A].randomElement(using: &rng)! }, as: UTF8.self))
         }
         texts.append(String(repeating: "GALLIUM ", count: 300))
-        for t in texts {
+        // One array reused text after text (goods_code's loops), with texts that are not ASCII among them.
+        var reused: [(Int, Double)] = []
+        for (k, t) in texts.enumerated() {
             let fast = Array(t.utf8).withUnsafeBytes { TextModel.grams(utf8: $0) }
             let oracle = TextModel.gramsOfScalars(t)
             #expect(fast.map(\.0) == oracle.map(\.0) && fast.map(\.1) == oracle.map(\.1), "\(t.debugDescription)")
+            let other = k % 7 == 0 ? "镓锭 " + t : t
+            Array(other.utf8).withUnsafeBytes { TextModel.grams(utf8: $0, into: &reused) }
+            let expected = TextModel.gramsOfScalars(other)
+            #expect(reused.map(\.0) == expected.map(\.0) && reused.map(\.1) == expected.map(\.1), "reused: \(other.debugDescription)")
             // The distinct buckets alone (goods_code's document counts), in order.
             var buckets: [Int] = []
             Array(t.utf8).withUnsafeBytes { TextModel.forEachDistinctBucket(utf8: $0) { buckets.append($0) } }
