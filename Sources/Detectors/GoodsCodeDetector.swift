@@ -219,11 +219,11 @@ public struct FittedGoodsCode: FittedDetector {
     /// buckets out of 2048): to every controlled centroid at once, through
     /// `controlledByBucket`. Batches of 4096 descriptions run in parallel.
     func descriptionEvidence(_ table: DeclarationTable, matcher: KeywordMatcher, ownCodes: [Int32], centroidOf: [Int])
-        -> (keywords: [Int32], bestControlled: [(Int, Double)?], ownSimilarities: [Double], fullVectors: [Int: [(Int, Double)]]) {
+        -> (keywords: [Int32], bestControlled: BestLines, ownSimilarities: [Double], fullVectors: [Int: [(Int, Double)]]) {
         let values = table.text(.description)!.values
         let distinct = values.count, slots = Prepared.codeSlots
         var keywords = [Int32](repeating: -1, count: distinct)
-        var best = [(Int, Double)?](repeating: nil, count: distinct)
+        var bestLine = [Int32](repeating: -1, count: distinct), bestSimilarity = [Double](repeating: 0, count: distinct)
         var own = [Double](repeating: 0, count: distinct * slots)
         let controlled = controlledByBucket()
         let batch = 4096
@@ -232,11 +232,12 @@ public struct FittedGoodsCode: FittedDetector {
         var full = [[Int: [(Int, Double)]]](repeating: [:], count: batches)
         let model = self
         keywords.withUnsafeMutableBufferPointer { kw in
-            best.withUnsafeMutableBufferPointer { bs in
+            bestLine.withUnsafeMutableBufferPointer { bl in
+            bestSimilarity.withUnsafeMutableBufferPointer { bs in
                 own.withUnsafeMutableBufferPointer { os in
                 full.withUnsafeMutableBufferPointer { fs in
                     // safe: each batch writes its own slots.
-                    nonisolated(unsafe) let (k, b, o, f) = (kw, bs, os, fs)
+                    nonisolated(unsafe) let (k, b, bsim, o, f) = (kw, bl, bs, os, fs)
                     DispatchQueue.concurrentPerform(iterations: batches) { j in
                         let start = j * batch
                         var sims = [Double](repeating: 0, count: controlled.width)
@@ -248,8 +249,9 @@ public struct FittedGoodsCode: FittedDetector {
                                 let d = bytes[i]
                                 k[i] = matcher.match(utf8: d).map { Int32($0) } ?? -1
                                 model.text.sparseVector(utf8: d, into: &v)
-                                b[i] = model.closestControlled(v, controlled, scratch: &sims)
-                                guard b[i] != nil else { continue }
+                                guard let (c, similarity) = model.closestControlled(v, controlled, scratch: &sims) else { continue }
+                                b[i] = Int32(c)
+                                bsim[i] = similarity
                                 for s in (i * slots)..<((i + 1) * slots) {
                                     let hc = Int(ownCodes[s])
                                     guard hc >= 0, centroidOf[hc] >= 0 else { continue }
@@ -262,10 +264,11 @@ public struct FittedGoodsCode: FittedDetector {
                 }
                 }
             }
+            }
         }
         var fullVectors: [Int: [(Int, Double)]] = [:]
         for part in full { fullVectors.merge(part) { a, _ in a } }
-        return (keywords, best, own, fullVectors)
+        return (keywords, BestLines(line: bestLine, similarity: bestSimilarity), own, fullVectors)
     }
 
     /// The controlled centroids by bucket: entry `b · width + j` is bucket `b`
@@ -306,6 +309,22 @@ public struct FittedGoodsCode: FittedDetector {
         scores(prepare(table), table)
     }
 
+    /// Per distinct description, the closest controlled centroid (its index in
+    /// `centroidCodes`, −1: none, when no line is controlled) and its similarity:
+    /// two flat arrays, 12 bytes a description (an optional pair took 24; free
+    /// text has a description nearly per row).
+    struct BestLines: Sendable {
+        var line: [Int32]
+        var similarity: [Double]
+
+        /// Description `d`'s closest controlled centroid and similarity, if any.
+        @inline(__always)
+        subscript(d: Int) -> (Int, Double)? {
+            let c = line[d]
+            return c < 0 ? nil : (Int(c), similarity[d])
+        }
+    }
+
     /// Evidence for one row: indices, not strings (a million rows must not retain a million strings).
     struct RowEvidence: Sendable {
         var score: Double = 0
@@ -340,7 +359,7 @@ public struct FittedGoodsCode: FittedDetector {
         /// dozens of codes), kept so that such rows do not make theirs row by row.
         var fullVectors: [Int: [(Int, Double)]]
         /// Per distinct description: the closest controlled centroid and its similarity.
-        var best: [(Int, Double)?]
+        var best: BestLines
         /// Per controlled line: its centroid index, median and scale of log USD/kg.
         var lrLineIndex: [Int32]
         var cMedian: [Double], cScale: [Double], cLogScale: [Double]
