@@ -49,7 +49,13 @@ public struct GoodsCodeDetector: Detector {
             return rows
         }
         let lineRows = (0..<lines).map { c in counts.reduce(0) { $0 + $1[c] } }
-        return TextSample(descriptions: desc.values.count, lineRows: lineRows, cap: cap)
+        return TextSample(descriptions: desc.values.count, lineRows: lineRows, descriptionRows: {
+            // Each description's rows, in one pass (free text's descriptions come nearly in row order).
+            var rows = [Int32](repeating: 0, count: desc.values.count)
+            let dc = desc.codes
+            for r in 0..<n { rows[Int(dc[r])] &+= 1 }
+            return rows
+        }, cap: cap)
     }
 
     public func fit(_ table: DeclarationTable) throws -> FittedGoodsCode {
@@ -116,7 +122,7 @@ public struct GoodsCodeDetector: Detector {
         let model = TextModel(documentFrequency: df, documents: dfParts.reduce(0) { $0 + $1.documents })
         let codes = (0..<hs.values.count).map { hs.values.string(UInt32($0)) }
         let centroids = GoodsCodeDetector.centroids(lines: codes.count, pairs: PairCounts.sorted(merging: parts.map(\.pairs)),
-                                                    values: values, model: model)
+                                                    values: values, model: model, sample: sample.isWhole ? nil : sample)
         let controlled = codes.indices.filter { controls.isControlled(code: codes[$0]) }
         return FittedGoodsCode(controls: controls, lines: lines, text: model, centroidCodes: codes,
                                centroids: centroids, controlledCentroids: controlled)
@@ -125,7 +131,8 @@ public struct GoodsCodeDetector: Detector {
 
 extension GoodsCodeDetector {
     /// Each line's centroid: the sum of its (description, line) pairs' TF-IDF
-    /// vectors, each L2-normalised and weighted by the pair's row count, then
+    /// vectors, each L2-normalised and weighted by the pair's row count (times
+    /// the pair's `TextSample.weight` when the pairs are a sample), then
     /// the sum normalised. `pairs` come sorted by key (description above line).
     ///
     /// Lines are split into ranges of about equal pair counts, one per core
@@ -133,7 +140,7 @@ extension GoodsCodeDetector {
     /// lines, so every cell gets its terms in the order one pass over the pairs
     /// gives (the same sums, whatever the core count).
     static func centroids(lines: Int, pairs: [(key: UInt64, count: Int)], values: ByteInterner, model: TextModel,
-                          cores: Int = System.cores) -> Matrix {
+                          cores: Int = System.cores, sample: TextSample? = nil) -> Matrix {
         let dimension = TextModel.dimension
         var perLine = [Int](repeating: 0, count: lines)
         for (pair, _) in pairs { perLine[Int(pair & 0xFFFF_FFFF)] += 1 }
@@ -166,7 +173,9 @@ extension GoodsCodeDetector {
                             norm = max(n2.squareRoot(), 1e-12)
                             last = d
                         }
-                        for (b, n) in grams { m[c &* dimension &+ b] += Double(count) * TextModel.logWeight(count: n) * model.idf[b] / norm }
+                        // A sampled pair's rows weigh one over the chance it was drawn (`TextSample.weight`).
+                        let rows = sample.map { Double(count) * $0.weight(d, line: c) } ?? Double(count)
+                        for (b, n) in grams { m[c &* dimension &+ b] += rows * TextModel.logWeight(count: n) * model.idf[b] / norm }
                     }
                 }
                 for c in own {

@@ -1,20 +1,23 @@
 /// Which distinct descriptions goods_code's text model is fitted on.
 ///
 /// Up to `cap` distinct descriptions, all of them. Beyond (free text: a
-/// description nearly per row), a sample: the document frequencies come from
-/// each description with probability `rate = cap / descriptions`, and each
-/// line's centroid from its (description, line) pairs with probability
-/// `lineRate[line]`, which is `rate` raised for small lines so that every
-/// line's centroid still rests on about `lineFloor` rows or all of them (a
-/// line of 40 rows at a rate of 1 in 10 would keep 4 descriptions, and one
-/// that kept none would have no centroid). A description's draw is a hash of
-/// its code: the same table gives the same sample, however many cores.
+/// description nearly per row), a sample. The document frequencies come from
+/// each description with probability `rate = cap / descriptions`. A line's
+/// centroid comes from its (description, line) pairs: a description with
+/// enough rows that the line's rate would expect one of them drawn
+/// (`rows · lineRate[line] ≥ 1`: a standard description repeated down the
+/// feed) is always kept, with its rows as its weight; any other with
+/// probability `lineRate[line]`, with its rows over that probability as its
+/// weight, so the centroid estimates the whole's. `lineRate` is `rate`
+/// raised for small lines so that about `lineFloor` of their rows are drawn
+/// (all of a line of fewer). A description's draw is a hash of its code: the
+/// same table gives the same sample, however many cores.
 ///
 /// Estimates from the sample are what the whole would give up to noise of a
 /// few parts per thousand at a million descriptions: an IDF is a log ratio of
-/// counts, a centroid a normalised mean of thousands of vectors. The fit's
-/// text cost then stops growing with the distinct descriptions; scoring still
-/// reads every one.
+/// counts, a centroid a normalised weighted mean of thousands of vectors. The
+/// fit's text cost then stops growing with the distinct descriptions; scoring
+/// still reads every one.
 struct TextSample: Sendable {
     /// Distinct descriptions the text model is fitted on in full.
     static let cap = 1 << 20
@@ -25,18 +28,23 @@ struct TextSample: Sendable {
     let rate: Double
     /// Per line: the share of its (description, line) pairs drawn for its centroid.
     let lineRate: [Double]
+    /// Per description: its rows in the table (empty for the whole, where it is not needed).
+    let descriptionRows: [Int32]
 
     /// The whole: every description and pair.
     init(lines: Int) {
         rate = 1
         lineRate = [Double](repeating: 1, count: lines)
+        descriptionRows = []
     }
 
-    /// The sample for `descriptions` distinct descriptions over lines of `lineRows` rows each.
-    init(descriptions: Int, lineRows: [Int], cap: Int = TextSample.cap) {
+    /// The sample for `descriptions` distinct descriptions over lines of `lineRows` rows each,
+    /// description `d` on `descriptionRows[d]` rows (asked for only when the sample is drawn).
+    init(descriptions: Int, lineRows: [Int], descriptionRows: () -> [Int32], cap: Int = TextSample.cap) {
         let rate = descriptions > cap ? Double(cap) / Double(descriptions) : 1
         self.rate = rate
         lineRate = lineRows.map { min(1, max(rate, TextSample.lineFloor / Double(max(1, $0)))) }
+        self.descriptionRows = rate < 1 ? descriptionRows() : []
     }
 
     /// Whether nothing is left out.
@@ -50,8 +58,20 @@ struct TextSample: Sendable {
     @inline(__always)
     func keeps(_ d: Int, line: Int) -> Bool {
         let r = lineRate[line]
-        return r >= 1 || TextSample.draw(d) < r
+        return r >= 1 || isHeavy(d, rate: r) || TextSample.draw(d) < r
     }
+
+    /// What each of the pair's rows weighs in the line's centroid: 1 for a pair always
+    /// kept, else one over the probability it was drawn with.
+    @inline(__always)
+    func weight(_ d: Int, line: Int) -> Double {
+        let r = lineRate[line]
+        return r >= 1 || isHeavy(d, rate: r) ? 1 : 1 / r
+    }
+
+    /// Whether description `d` has enough rows that a rate of `r` would expect one drawn.
+    @inline(__always)
+    private func isHeavy(_ d: Int, rate r: Double) -> Bool { Double(descriptionRows[d]) * r >= 1 }
 
     /// Description `d`'s draw in [0, 1): SplitMix64 of its code, top 53 bits.
     @inline(__always)

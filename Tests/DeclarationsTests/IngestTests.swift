@@ -114,7 +114,7 @@ struct IngestTests {
                     #expect(a?.codes == b?.codes && a?.values.arena == b?.values.arena && a?.values.offsets == b?.values.offsets,
                             "\(f), \(threads) workers, restart \(restart), listing from \(listing) rows")
                 }
-                // Listing ran (descriptions hardly repeat), and every eighth chunk of a listed field looked again.
+                // Listing ran (descriptions hardly repeat), and after eight listed chunks the ninth was interned to look again.
                 if listing < .max { #expect(restarted.listedChunks > 10, "\(restarted.listedChunks) listed") }
             }
         }

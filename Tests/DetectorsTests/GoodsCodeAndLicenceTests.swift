@@ -279,7 +279,7 @@ struct TextSampleTests {
         (4_000, 1_000, 0, 1.0, 0.25),
     ] as [(Int, Int, Int, Double, Double)])
     func rates(descriptions: Int, cap: Int, rows: Int, lineRate: Double, rate: Double) {
-        let s = TextSample(descriptions: descriptions, lineRows: [rows], cap: cap)
+        let s = TextSample(descriptions: descriptions, lineRows: [rows], descriptionRows: { [Int32](repeating: 1, count: descriptions) }, cap: cap)
         #expect(s.lineRate == [lineRate])
         #expect(s.rate == rate)
         #expect(s.isWhole == (rate == 1 && lineRate == 1))
@@ -287,7 +287,9 @@ struct TextSampleTests {
 
     @Test("draws: in [0, 1), the same for the same code, and about the rate's share of codes kept", arguments: [0.5, 0.1, 0.01])
     func draws(rate: Double) {
-        let s = TextSample(descriptions: Int(1_000_000 / rate), lineRows: [Int.max / 2], cap: 1_000_000)
+        let descriptions = Int(1_000_000 / rate)
+        let s = TextSample(descriptions: descriptions, lineRows: [Int.max / 2], descriptionRows: { [Int32](repeating: 1, count: descriptions) },
+                           cap: 1_000_000)
         #expect(abs(s.rate - rate) < 1e-12)
         let n = 200_000
         let kept = (0..<n).filter { s.keeps($0) }.count
@@ -295,8 +297,52 @@ struct TextSampleTests {
         let sd = (Double(n) * rate * (1 - rate)).squareRoot()
         #expect(abs(Double(kept) - Double(n) * rate) < 5 * sd, "\(kept) of \(n) at rate \(rate)")
         #expect((0..<1000).allSatisfy { TextSample.draw($0) >= 0 && TextSample.draw($0) < 1 && TextSample.draw($0) == TextSample.draw($0) })
-        // A pair is kept at its line's rate: the same draw as the description's.
+        // A pair is kept at its line's rate: the same draw as the description's, and weighs one over it.
         #expect((0..<1000).allSatisfy { s.keeps($0) == s.keeps($0, line: 0) })
+        #expect((0..<1000).allSatisfy { s.weight($0, line: 0) == 1 / rate })
+    }
+
+    @Test("a description on enough rows is always kept for its lines' centroids, weighing its rows; one on a row or two is drawn and weighs more")
+    func heavyDescriptions() {
+        // Description 0 on 50 rows, 1 on 9, 2 on 10, the rest on one each; rate 0.1 (10,000 of 100,000).
+        let s = TextSample(descriptions: 100_000, lineRows: [1_000_000, 100], descriptionRows: {
+            var rows = [Int32](repeating: 1, count: 100_000)
+            rows[0] = 50; rows[1] = 9; rows[2] = 10
+            return rows
+        }, cap: 10_000)
+        #expect(s.rate == 0.1 && s.lineRate == [0.1, 1])
+        #expect(s.keeps(0, line: 0) && s.weight(0, line: 0) == 1)
+        #expect(s.keeps(2, line: 0) && s.weight(2, line: 0) == 1)
+        #expect(s.keeps(1, line: 0) == (TextSample.draw(1) < 0.1) && s.weight(1, line: 0) == 10)
+        // A small line keeps every pair at weight 1.
+        #expect((0..<1000).allSatisfy { s.keeps($0, line: 1) && s.weight($0, line: 1) == 1 })
+        // The whole asks for no description counts.
+        let whole = TextSample(descriptions: 10, lineRows: [5], descriptionRows: { preconditionFailure("not asked for the whole") }, cap: 10)
+        #expect(whole.isWhole && whole.descriptionRows.isEmpty)
+    }
+
+    @Test("a line whose rows share one standard description keeps its centroid when the fit is sampled")
+    func standardDescriptionKeepsCentroid() throws {
+        // 2,000 free-text rows over four lines and 1,000 rows of one standard description under 28049000.
+        var records: [String] = []
+        let lines = ["81129210", "69072000", "28259090", "76012000"]
+        for i in 0..<2_000 {
+            records.append("D\(i),1,2024-03-01,EXP\(i % 50),Buyer \(i % 40),DE,DE,DE,DE,\(lines[i % 4]),\(10 + i % 7),\(1000 + i),USD,")
+        }
+        for i in 0..<1_000 { records.append("S\(i),1,2024-03-02,EXP\(i % 50),Buyer \(i % 40),DE,DE,DE,DE,28049000,\(5 + i % 3),\(900 + i),USD,") }
+        let header = TinyTable.header + ",goods_description"
+        let descs = (0..<2_000).map { "ceramic tiles lot \($0 * 7919 % 100_000) grade \($0 % 13)" } + Array(repeating: "selenium powder 99.9%", count: 1_000)
+        let t = try TinyTable.make(zip(records, descs).map { $0 + ",\($1)" }, header: header)
+        let whole = try GoodsCodeDetector().fit(t)
+        var sampler = GoodsCodeDetector()
+        sampler.textSampleCap = 100
+        #expect(!GoodsCodeDetector.textSample(t, cap: 100).isWhole)
+        let sampled = try sampler.fit(t)
+        let c = try #require(whole.centroidCodes.firstIndex(of: "28049000"))
+        let a = (0..<TextModel.dimension).map { whole.centroids[$0, c] }, b = (0..<TextModel.dimension).map { sampled.centroids[$0, c] }
+        // One description: the same direction under either IDF, so nearly the same unit vector.
+        #expect(b.reduce(0) { $0 + $1 * $1 } > 0.99, "the standard line lost its centroid")
+        #expect(zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } > 0.95)
     }
 
     @Test("free text fitted on a fifth of its descriptions: every line keeps a centroid close to the whole fit's, the IDF stays close, and recall holds")
