@@ -210,6 +210,44 @@ public struct FittedGoodsCode: FittedDetector {
     var centroids: Matrix
     var controlledCentroids: [Int]
 
+    init(controls: ControlsTable, lines: [String: Line], text: TextModel, centroidCodes: [String], centroids: Matrix,
+         controlledCentroids: [Int]) {
+        self.controls = controls
+        self.lines = lines
+        self.text = text
+        self.centroidCodes = centroidCodes
+        self.centroids = centroids
+        self.controlledCentroids = controlledCentroids
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case controls, lines, text, centroidCodes, centroids, controlledCentroids
+    }
+
+    /// Decodes a stored model and checks its shapes: scoring reads the IDF and the
+    /// centroids through unchecked pointers, so a damaged file is refused here
+    /// (`ModelFile` reports it, with the fix: refit) rather than read past its end.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        controls = try c.decode(ControlsTable.self, forKey: .controls)
+        lines = try c.decode([String: Line].self, forKey: .lines)
+        text = try c.decode(TextModel.self, forKey: .text)
+        centroidCodes = try c.decode([String].self, forKey: .centroidCodes)
+        centroids = try c.decode(Matrix.self, forKey: .centroids)
+        controlledCentroids = try c.decode([Int].self, forKey: .controlledCentroids)
+        let dimension = TextModel.dimension
+        guard text.idf.count == dimension else {
+            throw DecodingError.dataCorruptedError(forKey: .text, in: c, debugDescription: "goods_code's IDF has \(text.idf.count) buckets, not \(dimension)")
+        }
+        guard centroids.rows == dimension, centroids.columns == centroidCodes.count, centroids.elements.count == dimension * centroids.columns else {
+            throw DecodingError.dataCorruptedError(forKey: .centroids, in: c, debugDescription:
+                "goods_code's centroids are \(centroids.rows) × \(centroids.columns) with \(centroids.elements.count) values, not \(dimension) × \(centroidCodes.count)")
+        }
+        guard controlledCentroids.allSatisfy({ $0 >= 0 && $0 < centroidCodes.count }) else {
+            throw DecodingError.dataCorruptedError(forKey: .controlledCentroids, in: c, debugDescription: "goods_code's controlled lines name a line it has no centroid for")
+        }
+    }
+
     /// Per distinct (description, line) of a table: the evidence.
     struct Evidence {
         var keyword: KeywordMatcher.Keyword?

@@ -123,6 +123,28 @@ struct GoodsCodeAndLicenceTests {
         #expect(reasons.contains { $0.text.contains("likelihood ratio") || $0.text.contains("no control covers") }, "\(reasons.map(\.text))")
     }
 
+    @Test("a stored model whose IDF or centroids are the wrong shape is refused when decoded, not read past its end")
+    func damagedModelRefused() throws {
+        let fitted = try GoodsCodeDetector().fit(Self.data.table)
+        let data = try JSONEncoder().encode(fitted)
+        let back = try JSONDecoder().decode(FittedGoodsCode.self, from: data)
+        #expect(back.centroids == fitted.centroids && back.text.idf == fitted.text.idf && back.controlledCentroids == fitted.controlledCentroids)
+        func damaged(_ change: (inout [String: Any]) -> Void) throws -> Data {
+            var object = try #require(JSONSerialization.jsonObject(with: data) as? [String: Any])
+            change(&object)
+            return try JSONSerialization.data(withJSONObject: object)
+        }
+        let cases: [(String, (inout [String: Any]) -> Void)] = [
+            ("short IDF", { o in var t = o["text"] as! [String: Any]; t["idf"] = Array((t["idf"] as! [Double]).dropLast()); o["text"] = t }),
+            ("short centroids", { o in var m = o["centroids"] as! [String: Any]; m["elements"] = Array((m["elements"] as! [Double]).dropLast(5)); o["centroids"] = m }),
+            ("a line too many", { o in o["centroidCodes"] = (o["centroidCodes"] as! [String]) + ["99999999"] }),
+            ("a controlled line past the centroids", { o in o["controlledCentroids"] = (o["controlledCentroids"] as! [Int]) + [1_000_000] }),
+        ]
+        for (name, change) in cases {
+            #expect(throws: DecodingError.self, "\(name)") { try JSONDecoder().decode(FittedGoodsCode.self, from: try damaged(change)) }
+        }
+    }
+
     @Test("an explainer without the code slots (free text) finds every row's evidence with the same bits")
     func explainerWithoutSlots() throws {
         let t = Self.data.table
