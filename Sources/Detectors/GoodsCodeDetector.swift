@@ -42,20 +42,16 @@ public struct GoodsCodeDetector: Detector {
         guard let hs = table.text(.hsCode), let desc = table.text(.description) else { return TextSample(lines: 0) }
         let lines = hs.values.count
         guard desc.values.count > cap else { return TextSample(lines: lines) }
-        let codes = hs.codes, n = table.count
-        let counts = Parallel.map(0..<System.cores, threads: System.cores) { k -> [Int] in
-            var rows = [Int](repeating: 0, count: lines)
-            for r in (n * k / System.cores)..<(n * (k + 1) / System.cores) { rows[Int(codes[r])] += 1 }
-            return rows
+        // Each line's rows and each description's, in one pass (free text's descriptions come
+        // nearly in row order, so their counts are written in order too).
+        let codes = hs.codes, descriptionCodes = desc.codes
+        var lineRows = [Int](repeating: 0, count: lines)
+        var descriptionRows = [Int32](repeating: 0, count: desc.values.count)
+        for r in 0..<table.count {
+            lineRows[Int(codes[r])] += 1
+            descriptionRows[Int(descriptionCodes[r])] &+= 1
         }
-        let lineRows = (0..<lines).map { c in counts.reduce(0) { $0 + $1[c] } }
-        return TextSample(descriptions: desc.values.count, lineRows: lineRows, descriptionRows: {
-            // Each description's rows, in one pass (free text's descriptions come nearly in row order).
-            var rows = [Int32](repeating: 0, count: desc.values.count)
-            let dc = desc.codes
-            for r in 0..<n { rows[Int(dc[r])] &+= 1 }
-            return rows
-        }, cap: cap)
+        return TextSample(descriptions: desc.values.count, lineRows: lineRows, descriptionRows: descriptionRows, cap: cap)
     }
 
     public func fit(_ table: DeclarationTable) throws -> FittedGoodsCode {

@@ -39,12 +39,12 @@ struct TextSample: Sendable {
     }
 
     /// The sample for `descriptions` distinct descriptions over lines of `lineRows` rows each,
-    /// description `d` on `descriptionRows[d]` rows (asked for only when the sample is drawn).
-    init(descriptions: Int, lineRows: [Int], descriptionRows: () -> [Int32], cap: Int = TextSample.cap) {
+    /// description `d` on `descriptionRows[d]` rows (kept only when the sample is drawn).
+    init(descriptions: Int, lineRows: [Int], descriptionRows: [Int32], cap: Int = TextSample.cap) {
         let rate = descriptions > cap ? Double(cap) / Double(descriptions) : 1
         self.rate = rate
         lineRate = lineRows.map { min(1, max(rate, TextSample.lineFloor / Double(max(1, $0)))) }
-        self.descriptionRows = rate < 1 ? descriptionRows() : []
+        self.descriptionRows = rate < 1 ? descriptionRows : []
     }
 
     /// Whether nothing is left out.

@@ -301,7 +301,7 @@ struct TextSampleTests {
         (4_000, 1_000, 0, 1.0, 0.25),
     ] as [(Int, Int, Int, Double, Double)])
     func rates(descriptions: Int, cap: Int, rows: Int, lineRate: Double, rate: Double) {
-        let s = TextSample(descriptions: descriptions, lineRows: [rows], descriptionRows: { [Int32](repeating: 1, count: descriptions) }, cap: cap)
+        let s = TextSample(descriptions: descriptions, lineRows: [rows], descriptionRows: [Int32](repeating: 1, count: descriptions), cap: cap)
         #expect(s.lineRate == [lineRate])
         #expect(s.rate == rate)
         #expect(s.isWhole == (rate == 1 && lineRate == 1))
@@ -310,7 +310,7 @@ struct TextSampleTests {
     @Test("draws: in [0, 1), the same for the same code, and about the rate's share of codes kept", arguments: [0.5, 0.1, 0.01])
     func draws(rate: Double) {
         let descriptions = Int(1_000_000 / rate)
-        let s = TextSample(descriptions: descriptions, lineRows: [Int.max / 2], descriptionRows: { [Int32](repeating: 1, count: descriptions) },
+        let s = TextSample(descriptions: descriptions, lineRows: [Int.max / 2], descriptionRows: [Int32](repeating: 1, count: descriptions),
                            cap: 1_000_000)
         #expect(abs(s.rate - rate) < 1e-12)
         let n = 200_000
@@ -327,19 +327,17 @@ struct TextSampleTests {
     @Test("a description on enough rows is always kept for its lines' centroids, weighing its rows; one on a row or two is drawn and weighs more")
     func heavyDescriptions() {
         // Description 0 on 50 rows, 1 on 9, 2 on 10, the rest on one each; rate 0.1 (10,000 of 100,000).
-        let s = TextSample(descriptions: 100_000, lineRows: [1_000_000, 100], descriptionRows: {
-            var rows = [Int32](repeating: 1, count: 100_000)
-            rows[0] = 50; rows[1] = 9; rows[2] = 10
-            return rows
-        }, cap: 10_000)
+        var rows = [Int32](repeating: 1, count: 100_000)
+        rows[0] = 50; rows[1] = 9; rows[2] = 10
+        let s = TextSample(descriptions: 100_000, lineRows: [1_000_000, 100], descriptionRows: rows, cap: 10_000)
         #expect(s.rate == 0.1 && s.lineRate == [0.1, 1])
         #expect(s.keeps(0, line: 0) && s.weight(0, line: 0) == 1)
         #expect(s.keeps(2, line: 0) && s.weight(2, line: 0) == 1)
         #expect(s.keeps(1, line: 0) == (TextSample.draw(1) < 0.1) && s.weight(1, line: 0) == 10)
         // A small line keeps every pair at weight 1.
         #expect((0..<1000).allSatisfy { s.keeps($0, line: 1) && s.weight($0, line: 1) == 1 })
-        // The whole asks for no description counts.
-        let whole = TextSample(descriptions: 10, lineRows: [5], descriptionRows: { preconditionFailure("not asked for the whole") }, cap: 10)
+        // The whole keeps no description counts.
+        let whole = TextSample(descriptions: 10, lineRows: [5], descriptionRows: [Int32](repeating: 1, count: 10), cap: 10)
         #expect(whole.isWhole && whole.descriptionRows.isEmpty)
     }
 
