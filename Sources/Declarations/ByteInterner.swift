@@ -97,7 +97,8 @@ public struct ByteInterner: Sendable {
         rehash(size: size)
     }
 
-    /// Lists `bytes`, whose hash is `h` (`ByteInterner.hash`), under the next code.
+    /// Lists `bytes`, whose hash is `h` (`ByteInterner.hash`), under the next code
+    /// (interning adds a new value this way, then enters it in the lookup table).
     @inline(__always)
     mutating func append(_ bytes: UnsafeRawBufferPointer, hash h: UInt64) -> UInt32 {
         let code = UInt32(count)
@@ -139,13 +140,9 @@ public struct ByteInterner: Sendable {
             }
             i = (i + 1) & mask
         }
-        let code = UInt32(count)
-        longest = max(longest, bytes.count)
-        if bytes.count <= WordIndex.longest { short.add(WordIndex.word(bytes), count: bytes.count, code: code) }
         let at = arena.count
-        arena.append(contentsOf: bytes)
-        offsets.append(arena.count)
-        hashes.append(h)
+        let code = append(bytes, hash: h)
+        if bytes.count <= WordIndex.longest { short.add(WordIndex.word(bytes), count: bytes.count, code: code) }
         slots[i &* 2] = tag | UInt64(code + 1)
         slots[i &* 2 &+ 1] = ByteInterner.place(at: at, count: bytes.count)
         // Grown at three quarters full: a probe of two-word slots stays within a cache line or two.

@@ -24,8 +24,8 @@ struct ChunkResult: Sendable {
     /// Per text field: the worker's dictionary was started afresh for this chunk
     /// (`ChunkColumns.restartValues`): its codes begin again at 0.
     var restarted: [Bool] = []
-    /// Per text field: the chunk listed its values instead of interning them (`ByteInterner.list`).
-    var listed: [Bool] = []
+    /// Text fields whose values the chunk listed instead of interning them (`ByteInterner.list`).
+    var listedFields = 0
 }
 
 /// Turns tokenized records into typed rows by a resolved mapping; rows that do
@@ -686,7 +686,7 @@ struct ChunkBuilder: RecordVisitor {
     mutating func finish() -> ChunkResult {
         parser.internDeferred(&columns)
         if columns.shared {
-            out.listed = (0..<ChunkColumns.textWidth).map { columns.text.interners[$0].isList }
+            out.listedFields = (0..<ChunkColumns.textWidth).filter { columns.text.interners[$0].isList }.count
             ChunkBuilder.chooseListing(columns, fields: parser.deferredIndices)
         }
         out.table = parser.table(columns)

@@ -181,7 +181,7 @@ public enum Ingest {
         /// A chunk read into a worker's dictionaries that is not appended: the
         /// values it added wait, unplaced, for a later chunk of that worker to use them.
         mutating func drop(_ chunk: ChunkResult) {
-            listedChunks += chunk.listed.filter { $0 }.count
+            listedChunks += chunk.listedFields
             guard let w = chunk.worker else { return }
             restart(chunk, worker: w)
             for f in TextField.allCases.map(\.rawValue) {
@@ -209,7 +209,7 @@ public enum Ingest {
         /// Appends a chunk; rows repeating an earlier (declaration_id, item_no) are rejected.
         mutating func add(_ chunk: ChunkResult, offsets: [Int], buffer: UnsafeRawBufferPointer, fileIndex: Int,
                           recordBase: Int, keepRejects: Bool, account: inout FileAccount) throws(IngestError) {
-            listedChunks += chunk.listed.filter { $0 }.count
+            listedChunks += chunk.listedFields
             var keep: [Bool]? = nil
             // The chunk's repeated keys, then its rows the parser rejected: stored in byte order.
             var batch: [Reject] = []
