@@ -157,6 +157,13 @@ public enum Ingest {
         return result
     }
 
+    /// One set of text dictionaries per worker, kept from chunk to chunk of a file.
+    static func workerDictionaries(_ threads: Int, _ options: IngestOptions) -> [InternerSet] {
+        (0..<threads).map { _ in
+            InternerSet(count: ChunkColumns.textWidth, capacity: 64, restartValues: options.dictionaryRestart, listingRows: options.listingRows)
+        }
+    }
+
     /// Values past which a table's dictionary drops its lookup table after ingest (`ByteInterner.foldLookup`).
     static let foldValues = 1 << 16
 
@@ -380,9 +387,7 @@ public enum Ingest {
             // (a chunk's values are mostly ones its worker has seen), and a chunk hands
             // the merge only the values it added; the merge keeps each worker's codes
             // in the table's (`TextColumn.append(_:keep:remap:)`).
-            let dictionaries = (0..<threads).map { _ in
-                InternerSet(count: ChunkColumns.textWidth, capacity: 64, restartValues: options.dictionaryRestart, listingRows: options.listingRows)
-            }
+            let dictionaries = workerDictionaries(threads, options)
             merged.resetWorkers(threads)
             // Up to eight chunks a worker read ahead of the merge (the waves of chunks this replaced held as many).
             // Each chunk's pages are mapped in one call before its counting pass (`InputBytes.populate`).
@@ -505,9 +510,7 @@ public enum Ingest {
             // take as read (its guessed start was wrong, or its visit gave up) is dropped:
             // the values it added to its worker's dictionaries are placed at their first
             // use by that worker's later pieces (`WorkerCodes`).
-            let dictionaries = (0..<threads).map { _ in
-                InternerSet(count: ChunkColumns.textWidth, capacity: 64, restartValues: options.dictionaryRestart, listingRows: options.listingRows)
-            }
+            let dictionaries = workerDictionaries(threads, options)
             merged.resetWorkers(threads)
             let pipeline = ChunkPipeline<Segment>(
                 plan: simdPlan, threads: threads, window: threads * 8,
