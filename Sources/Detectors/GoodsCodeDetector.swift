@@ -253,21 +253,21 @@ public struct FittedGoodsCode: FittedDetector {
 
     /// Per distinct description: its keyword (an index into `matcher.keywords`,
     /// −1: none), the closest controlled centroid and its similarity, and its
-    /// similarity to the centroid of each code in its `ownCodes` slots (0 for a
-    /// free slot or a code with no centroid). Each description's TF-IDF vector is
+    /// similarity to the centroid of each code in its slots (by slot of `codes`; 0
+    /// for a free slot or a code with no centroid). Each description's TF-IDF vector is
     /// made, used and dropped here: none is kept (free-text descriptions come
     /// nearly one per row, and a vector took some 600 bytes).
     ///
     /// Similarities are sparse dot products (a description has tens of nonzero
     /// buckets out of 2048): to every controlled centroid at once, through
     /// `controlledByBucket`. Batches of 4096 descriptions run in parallel.
-    func descriptionEvidence(_ table: DeclarationTable, matcher: KeywordMatcher, ownCodes: [Int32], centroidOf: [Int])
+    func descriptionEvidence(_ table: DeclarationTable, matcher: KeywordMatcher, codes: CodeSlots, centroidOf: [Int])
         -> (keywords: [Int32], bestControlled: BestLines, ownSimilarities: [Double], fullVectors: [Int: [(Int, Double)]]) {
         let values = table.text(.description)!.values
-        let distinct = values.count, slots = Prepared.codeSlots
+        let distinct = values.count
         var keywords = [Int32](repeating: -1, count: distinct)
         var bestLine = [Int32](repeating: -1, count: distinct), bestSimilarity = [Double](repeating: 0, count: distinct)
-        var own = [Double](repeating: 0, count: distinct * slots)
+        var own = [Double](repeating: 0, count: codes.slotCount)
         let controlled = controlledByBucket()
         let batch = 4096
         let batches = (distinct + batch - 1) / batch
@@ -279,7 +279,7 @@ public struct FittedGoodsCode: FittedDetector {
             bestSimilarity.withUnsafeMutableBufferPointer { bs in
                 own.withUnsafeMutableBufferPointer { os in
                 full.withUnsafeMutableBufferPointer { fs in
-                    // safe: each batch writes its own slots.
+                    // safe: each batch writes its own descriptions' entries and slots.
                     nonisolated(unsafe) let (k, b, bsim, o, f) = (kw, bl, bs, os, fs)
                     DispatchQueue.concurrentPerform(iterations: batches) { j in
                         let start = j * batch
@@ -295,12 +295,11 @@ public struct FittedGoodsCode: FittedDetector {
                                 guard let (c, similarity) = model.closestControlled(v, controlled, scratch: &sims) else { continue }
                                 b[i] = Int32(c)
                                 bsim[i] = similarity
-                                for s in (i * slots)..<((i + 1) * slots) {
-                                    let hc = Int(ownCodes[s])
-                                    guard hc >= 0, centroidOf[hc] >= 0 else { continue }
+                                codes.forEachSlot(i) { s, hc in
+                                    guard centroidOf[hc] >= 0 else { return }
                                     o[s] = model.similarity(v, centroidOf[hc])
                                 }
-                                if ownCodes[(i + 1) * slots - 1] >= 0 { f[j][i] = v }
+                                if codes.isFull(i) { f[j][i] = v }
                             }
                         }
                     }
@@ -418,26 +417,26 @@ public struct FittedGoodsCode: FittedDetector {
         var hsCodes: CodeColumn, descriptionCodes: CodeColumn, netKg: [Double]?, valueUSD: [Double]
         /// Rows declared as samples (`DeclaredSample`): their nominal value gives no likelihood ratio.
         var samples: [Bool]
-        /// Per distinct description, up to `codeSlots` tariff codes it comes with in
-        /// the table (−1: free slot) and its similarity to each code's centroid: a
-        /// row looks its own similarity up instead of computing it (most
-        /// descriptions come with two or three codes; more are computed per row).
-        var ownCodes: [Int32] = [], ownSimilarities: [Double] = []
-        static let codeSlots = 4
+        /// Per distinct description, up to `CodeSlots.slots` tariff codes it comes
+        /// with in the table, and by slot its similarity to each code's centroid: a
+        /// row looks its own similarity up instead of computing it (a description
+        /// comes with one to three codes; more are computed per row). nil and empty
+        /// in an explainer of many descriptions (`forExplaining`).
+        var codeSlots: CodeSlots?, ownSimilarities: [Double] = []
 
         /// Descriptions past which an explainer does without the code slots (`forExplaining`).
         static let explainerSlots = 1 << 16
 
         /// What an explainer keeps after the scores: with free text's millions of
-        /// descriptions, not the code slots and their similarities (48 bytes a
-        /// description, 480 MB at 10M rows, held until the report is written for
+        /// descriptions, not the code slots and their similarities (12 bytes a
+        /// description, 120 MB at 10M rows, held until the report is written for
         /// the few rows explained): an explained row's own similarity is then made
         /// from its description's vector, as for a description past its slots
         /// (`similarity(_:_:_:)`), the same bits.
         func forExplaining(past limit: Int = Prepared.explainerSlots) -> Prepared {
             guard keywords.count > limit else { return self }
             var p = self
-            p.ownCodes = []
+            p.codeSlots = nil
             p.ownSimilarities = []
             return p
         }
@@ -449,10 +448,8 @@ public struct FittedGoodsCode: FittedDetector {
 
         @inline(__always)
         func ownSimilarity(_ d: Int, _ hc: Int) -> Double? {
-            guard !ownCodes.isEmpty else { return nil }
-            let base = d &* Prepared.codeSlots
-            for k in base..<(base + Prepared.codeSlots) where ownCodes[k] == hc { return ownSimilarities[k] }
-            return nil
+            guard let s = codeSlots?.slot(of: d, code: hc) else { return nil }
+            return ownSimilarities[s]
         }
     }
 
@@ -468,41 +465,16 @@ public struct FittedGoodsCode: FittedDetector {
         let lineCodes = (0..<hs.values.count).map { hs.values.string(UInt32($0)) }
         let centroidOf = lineCodes.map { codeIndex[$0] ?? -1 }
         // A description comes with a few codes: each pair's similarity is computed once.
-        let slots = Prepared.codeSlots
         // Each description's first codes in row order: found over row ranges on every
-        // core, then joined range after range (the codes one pass in row order finds).
-        // Each part fills a table of every description's slots: with free text's millions of
-        // descriptions (160 MB at 10M) one pass, not one table per part (its rows, in description
-        // order by then, cost little next to making the tables).
-        let hsCodes = hs.codes, descriptionCodes = desc.codes, n = table.count
-        let perPart = desc.values.count * slots * MemoryLayout<Int32>.size
+        // core, then joined range after range. Each range fills a table of every
+        // description's first code: with free text's millions of descriptions (40 MB
+        // at 10M) one range, not one table per range (its rows, in description order
+        // by then, cost little next to making the tables).
+        let n = table.count, perPart = desc.values.count * MemoryLayout<Int32>.size
         let parts = parts > 0 ? min(parts, max(1, n)) : perPart > 16 << 20 ? 1 : max(1, min(System.cores * 2, n / 65_536))
-        let found = Parallel.map(0..<parts, threads: System.cores) { part -> [Int32] in
-            var codes = [Int32](repeating: -1, count: desc.values.count * slots)
-            for r in (n * part / parts)..<(n * (part + 1) / parts) {
-                let base = Int(descriptionCodes[r]) * slots, hc = Int32(truncatingIfNeeded: hsCodes[r])
-                for k in base..<(base + slots) {
-                    if codes[k] == hc { break }
-                    if codes[k] < 0 { codes[k] = hc; break }
-                }
-            }
-            return codes
-        }
-        var ownCodes = found[0]
-        for part in found.dropFirst() {
-            for base in stride(from: 0, to: ownCodes.count, by: slots) where ownCodes[base + slots - 1] < 0 {
-                for k in base..<(base + slots) {
-                    let hc = part[k]
-                    guard hc >= 0 else { break }
-                    for j in base..<(base + slots) {
-                        if ownCodes[j] == hc { break }
-                        if ownCodes[j] < 0 { ownCodes[j] = hc; break }
-                    }
-                }
-            }
-        }
+        let codeSlots = CodeSlots(descriptions: desc.codes, hsCodes: hs.codes, distinct: desc.values.count, parts: parts)
         let matcher = KeywordMatcher(controls: controls)
-        let (keywords, best, ownSimilarities, fullVectors) = descriptionEvidence(table, matcher: matcher, ownCodes: ownCodes, centroidOf: centroidOf)
+        let (keywords, best, ownSimilarities, fullVectors) = descriptionEvidence(table, matcher: matcher, codes: codeSlots, centroidOf: centroidOf)
         return Prepared(keywords: keywords, keywordList: matcher.keywords, descriptions: desc.values, fullVectors: fullVectors, best: best,
                         lrLineIndex: controlledLines.map { Int32(codeIndex[$0.key] ?? -1) },
                         cMedian: cMedian, cScale: cScale, cLogScale: cLogScale,
@@ -512,7 +484,7 @@ public struct FittedGoodsCode: FittedDetector {
                         declaredLogScale: lineCodes.map { lines[$0].map { Math.log($0.scale) } ?? 0 },
                         centroidOf: centroidOf,
                         hsCodes: hs.codes, descriptionCodes: desc.codes, netKg: table.numbers(.netWeightKg), valueUSD: table.valueUSD,
-                        samples: samples ?? DeclaredSample.rows(table), ownCodes: ownCodes, ownSimilarities: ownSimilarities)
+                        samples: samples ?? DeclaredSample.rows(table), codeSlots: codeSlots, ownSimilarities: ownSimilarities)
     }
 
     /// The similarity of a TF-IDF vector to centroid `c`: a sparse dot product
@@ -534,7 +506,7 @@ public struct FittedGoodsCode: FittedDetector {
 
     /// The similarity of description `d` to centroid `c`, for a pair the
     /// prepared tables do not hold (a description with more codes than
-    /// `Prepared.codeSlots`): from its kept vector (`Prepared.fullVectors`),
+    /// `CodeSlots.slots`): from its kept vector (`Prepared.fullVectors`),
     /// else its vector made again from its bytes.
     func similarity(_ p: Prepared, _ d: Int, _ c: Int) -> Double {
         if let v = p.fullVectors[d] { return similarity(v, c) }

@@ -68,22 +68,25 @@ struct GoodsCodeAndLicenceTests {
         let fitted = try GoodsCodeDetector().fit(t)
         let p = try #require(fitted.prepare(t))
         let desc = try #require(t.text(.description))
-        let slots = FittedGoodsCode.Prepared.codeSlots
-        var full = 0
+        let slots = try #require(p.codeSlots)
+        #expect(p.ownSimilarities.count == slots.slotCount)
+        var full = 0, compared = 0
         for d in 0..<desc.values.count where p.best[d] != nil {
             let v = fitted.text.sparseVector(desc.values.string(UInt32(d)))
-            for k in 0..<slots {
-                let hc = Int(p.ownCodes[d * slots + k])
-                guard hc >= 0, p.centroidOf[hc] >= 0 else { continue }
-                #expect(p.ownSimilarities[d * slots + k].bitPattern == fitted.similarity(v, p.centroidOf[hc]).bitPattern)
+            slots.forEachSlot(d) { s, hc in
+                guard p.centroidOf[hc] >= 0 else { return }
+                #expect(p.ownSimilarities[s].bitPattern == fitted.similarity(v, p.centroidOf[hc]).bitPattern)
+                #expect(p.ownSimilarity(d, hc)?.bitPattern == p.ownSimilarities[s].bitPattern)
+                compared += 1
             }
-            if p.ownCodes[d * slots + slots - 1] >= 0 {
+            if slots.isFull(d) {
                 full += 1
                 // Beyond the slots: the kept vector, for any line.
                 for c in fitted.controlledCentroids.prefix(3) { #expect(fitted.similarity(p, d, c) == fitted.similarity(v, c)) }
             }
         }
         #expect(full > 0 && p.fullVectors.count == full, "descriptions with every slot taken: \(full)")
+        #expect(compared > desc.values.count / 2, "\(compared) similarities compared")
     }
 
     @Test("a controls table of more keywords than 16 bits count scores without trapping")
@@ -151,8 +154,8 @@ struct GoodsCodeAndLicenceTests {
         let fitted = try GoodsCodeDetector().fit(t)
         let p = try #require(fitted.prepare(t))
         let lean = p.forExplaining(past: 0)
-        #expect(lean.ownCodes.isEmpty && lean.ownSimilarities.isEmpty)
-        #expect(p.forExplaining().ownCodes.count == p.ownCodes.count, "a table of few descriptions keeps its slots")
+        #expect(lean.codeSlots == nil && lean.ownSimilarities.isEmpty)
+        #expect(p.forExplaining().codeSlots == p.codeSlots && p.codeSlots != nil, "a table of few descriptions keeps its slots")
         var differing = 0, withOwn = 0
         for r in 0..<t.count {
             let a = fitted.evidence(p, r), b = fitted.evidence(lean, r)
