@@ -90,35 +90,9 @@ struct CodeSlots: Sendable, Equatable {
             for w in moreWords.indices { moreWords[w] |= part.more[w] }
         }
         let more = RankedBits(words: moreWords, count: distinct)
-        // Then the first `slots` codes of each description with a second one, the same way
-        // over the rows of those descriptions alone (one bit read for every other row).
+        // Then the first `slots` codes of each description with a second one.
         let many = more.setCount
-        let manyParts = Parallel.map(0..<(many == 0 ? 0 : parts), threads: System.cores) { part -> [Int32] in
-            var found = [Int32](repeating: -1, count: many * slots)
-            for r in (n * part / parts)..<(n * (part + 1) / parts) {
-                let d = Int(descriptions[r])
-                guard more.contains(d) else { continue }
-                let base = more.rank(d) * slots, hc = Int32(truncatingIfNeeded: hsCodes[r])
-                for k in base..<(base + slots) {
-                    if found[k] == hc { break }
-                    if found[k] < 0 { found[k] = hc; break }
-                }
-            }
-            return found
-        }
-        var found = manyParts.first ?? []
-        for part in manyParts.dropFirst() {
-            for base in stride(from: 0, to: found.count, by: slots) where found[base + slots - 1] < 0 {
-                for k in base..<(base + slots) {
-                    let hc = part[k]
-                    guard hc >= 0 else { break }
-                    for j in base..<(base + slots) {
-                        if found[j] == hc { break }
-                        if found[j] < 0 { found[j] = hc; break }
-                    }
-                }
-            }
-        }
+        let found = CodeSlots.firstCodes(of: more, descriptions: descriptions, hsCodes: hsCodes, parts: parts)
         // A description's first slot there is its first code: the rest follow it.
         var codes = first
         codes.reserveCapacity(distinct + many * (slots - 1))
@@ -127,6 +101,46 @@ struct CodeSlots: Sendable, Equatable {
         }
         self.codes = codes
         self.more = more
+    }
+
+    /// The first `slots` codes of each description of `more` (the `k`th of them
+    /// at `k · slots`), in row order: the rows of those descriptions alone, found
+    /// through a table of their places, made here and dropped (with a second code
+    /// on most rows, a rank per row was most of this pass).
+    private static func firstCodes(of more: RankedBits, descriptions: CodeColumn, hsCodes: CodeColumn, parts: Int) -> [Int32] {
+        let many = more.setCount, n = descriptions.count, slots = CodeSlots.slots
+        guard many > 0 else { return [] }
+        var table = [Int32](repeating: -1, count: more.count)
+        more.forEach { d, m in table[d] = Int32(m) }
+        let place = table
+        let found = Parallel.map(0..<parts, threads: System.cores) { part -> [Int32] in
+            var found = [Int32](repeating: -1, count: many * slots)
+            for r in (n * part / parts)..<(n * (part + 1) / parts) {
+                let m = Int(place[Int(descriptions[r])])
+                guard m >= 0 else { continue }
+                let base = m * slots, hc = Int32(truncatingIfNeeded: hsCodes[r])
+                for k in base..<(base + slots) {
+                    if found[k] == hc { break }
+                    if found[k] < 0 { found[k] = hc; break }
+                }
+            }
+            return found
+        }
+        // Joined range after range: a later range's codes follow the earlier ones'.
+        var out = found[0]
+        for part in found.dropFirst() {
+            for base in stride(from: 0, to: out.count, by: slots) where out[base + slots - 1] < 0 {
+                for k in base..<(base + slots) {
+                    let hc = part[k]
+                    guard hc >= 0 else { break }
+                    for j in base..<(base + slots) {
+                        if out[j] == hc { break }
+                        if out[j] < 0 { out[j] = hc; break }
+                    }
+                }
+            }
+        }
+        return out
     }
 }
 
@@ -158,6 +172,19 @@ struct RankedBits: Sendable, Equatable {
 
     @inline(__always)
     func contains(_ i: Int) -> Bool { words[i >> 6] >> UInt64(i & 63) & 1 != 0 }
+
+    /// `body(i, k)` for each member `i`, ascending, `k` counting them from 0.
+    func forEach(_ body: (Int, Int) -> Void) {
+        var k = 0
+        for w in words.indices {
+            var word = words[w]
+            while word != 0 {
+                body(w << 6 | word.trailingZeroBitCount, k)
+                k += 1
+                word &= word &- 1
+            }
+        }
+    }
 
     /// Members below `i`.
     @inline(__always)

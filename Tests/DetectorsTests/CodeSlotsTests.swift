@@ -92,6 +92,12 @@ struct CodeSlotsTests {
                 if members[i] { below += 1 }
             }
             #expect(bits.setCount == below)
+            var listed: [Int] = []
+            bits.forEach { i, k in
+                #expect(k == listed.count && bits.rank(i) == k)
+                listed.append(i)
+            }
+            #expect(listed == members.indices.filter { members[$0] }, "count \(count): members in order")
         }
     }
 }
