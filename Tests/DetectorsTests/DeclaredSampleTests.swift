@@ -21,9 +21,64 @@ struct DeclaredSampleTests {
         ("examples of use", false),
         ("germanium ingot 5N", false),
         ("", false),
+        ("NO COMMERCIAL VALUE", true),
+        ("spare parts - No Commercial Value!", true),
+        ("casino commercial value chips", true),       // the phrase as a substring, as it always was read
+        ("no commercial values", true),
+        ("no commercial  value", false),               // two spaces: not the phrase
+        ("commercial value only", false),
+        ("non-commercial value", false),
+        ("ncvx ncv1", false),
     ])
     func declares(description: String, expected: Bool) {
         #expect(DeclaredSample.declares(description) == expected, "\(description)")
+    }
+
+    @Test("each word of the rule is found at every place of texts of every length up to 40, and the quick test never rules a declaring text out")
+    func everyPlace() {
+        for word in ["sample", "SAMPLES", "Ncv", "no commercial value"] {
+            for length in word.count...40 {
+                for at in 0...(length - word.count) {
+                    // Filler that is not a word byte next to the word, and words elsewhere.
+                    var bytes = Array(repeating: UInt8(ascii: "x"), count: length)
+                    for k in 0..<length where k % 5 == 4 || k == at - 1 || k == at + word.count { bytes[k] = UInt8(ascii: " ") }
+                    bytes.replaceSubrange(at..<(at + word.count), with: Array(word.utf8))
+                    let text = String(decoding: bytes, as: UTF8.self)
+                    #expect(DeclaredSample.declares(text) == Self.reference(text), "\(text)")
+                    #expect(DeclaredSample.declares(text), "\(text)")
+                    #expect(bytes.withUnsafeBytes { DeclaredSample.mayDeclare($0) }, "\(text)")
+                }
+            }
+        }
+        // Ruled out: long text without the trigrams.
+        let plain = Array("germanium ingots 5N, lot 23-3347, grey".utf8)
+        #expect(!plain.withUnsafeBytes { DeclaredSample.mayDeclare($0) })
+    }
+
+    /// The rule read plainly: the lower-cased text holds the phrase or a Chinese word, or one
+    /// of its words (runs of ASCII letters and digits) is "sample", "samples" or "ncv".
+    static func reference(_ text: String) -> Bool {
+        let bytes = Array(text.utf8).map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
+        let lower = String(decoding: bytes, as: UTF8.self)
+        if lower.contains("no commercial value") || text.contains("样品") || text.contains("样本") { return true }
+        let words = bytes.split { !(($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57)) }.map { String(decoding: $0, as: UTF8.self) }
+        return words.contains { $0 == "sample" || $0 == "samples" || $0 == "ncv" }
+    }
+
+    @Test("seeded: descriptions made of the rule's words, their near misses and noise declare a sample as the plain reading says")
+    func declaresSeeded() {
+        var rng = SeededRandom(seed: 77)
+        let pieces = ["no", "No", "commercial", "COMMERCIAL", "value", "values", "sample", "Samples", "sampler", "ncv", "NCV",
+                      "no commercial value", "No Commercial  Value", "no commercial", "commercial value", "casino commercial value",
+                      "casino", "x", "样品", "样", "品", "germanium", "5N", " ", " ", " ", ",", "-", "(", ")", "，"]
+        var declaring = 0
+        for _ in 0..<4_000 {
+            let text = (0..<Int.random(in: 0...8, using: &rng)).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &rng)] }.joined()
+            let expected = Self.reference(text)
+            if expected { declaring += 1 }
+            #expect(DeclaredSample.declares(text) == expected, "\(text)")
+        }
+        #expect(declaring > 400 && declaring < 3_600, "\(declaring) of 4,000 declare a sample")
     }
 
     @Test("sample-sized: a little weight, or a few pieces", arguments: [
