@@ -26,8 +26,14 @@ import Declarations
 ///   ("… Co., Ltd. - Warehouse 8", "…有限公司（福田分公司）"). A form followed
 ///   by a word ("Midwest Ag Supply", "Acme Private Label") cuts nothing;
 /// - for a name where no legal form ends the party that way (none, only a
-///   prefix form such as "PT" or "OOO", or "S.A. de C.V." in front), a
-///   trailing bracketed qualifier ("PT Evergreen Manufacturing (Lyon branch)").
+///   prefix form such as "PT" or "OOO", a form the list leaves out such as
+///   Turkish "A.S.", or "S.A. de C.V." in front): a trailing bracketed
+///   qualifier ("PT Evergreen Manufacturing (Lyon branch)"), a bracket left
+///   open at the end (a fixed-width field cut "Merlion Metals (Singapore
+///   office"), and what follows a mark when it only says where or which part:
+///   a word of `qualifiers` first, then only such words and numbers
+///   ("Anatolia Metals A.S. - Warehouse 12", "Merlion Metals, Branch Office";
+///   not "Acme - Office Supplies").
 ///
 /// What stays apart: different words, word order, legal forms, and any
 /// qualifier inside the name ("Lenovo (Beijing) Co., Ltd." and "Lenovo
@@ -53,34 +59,76 @@ public enum PartyName {
     /// Words that do not name a party by themselves ("S.A. de C.V." is all legal form).
     static let fillers: Set<String> = ["de", "del", "y", "e", "and", "the", "of"]
 
+    /// Words that start a qualifier naming a site or a part of a party, when
+    /// they follow a mark ("- Warehouse 12", ", Branch Office", "/ Dept. 4").
+    /// Inside a name they are words like any other ("Office Depot Ltd").
+    static let qualifiers: Set<String> = [
+        "warehouse", "wh", "branch", "office", "depot", "godown", "plant", "factory", "works", "werk", "site",
+        "store", "dock", "terminal", "yard", "division", "dept", "department", "unit", "facility",
+    ]
+
     /// Chinese legal forms, written glued to the name.
     static let chineseForms = ["股份有限公司", "有限责任公司", "有限公司", "公司"]
 
     /// What a piece of a name is, for where its party ends.
     enum Kind: Equatable {
         case name, legal, glued, filler
+        /// A word of `qualifiers`: a name word, unless it follows a mark.
+        case qualifier
+        /// A word with a digit ("12", "4b"): a name word, or a qualifier's number.
+        case number
         case open, close
         /// A mark that can start a qualifier: , - ; : / | and dashes.
         case mark
 
-        var isWord: Bool { self == .name || self == .legal || self == .glued || self == .filler }
+        var isWord: Bool { self == .name || self == .legal || self == .glued || self == .filler || self == .qualifier || self == .number }
+        /// A word that names the party (qualifier words and numbers are ones inside a name).
+        var isName: Bool { self == .name || self == .qualifier || self == .number }
     }
 
     /// How many of a name's `count` pieces (`kind(i)`) name its party: up to its
     /// last legal form that follows a word of its own (a glued Chinese form is
-    /// both) and is followed by a bracket, a mark or nothing; without one, all
-    /// but a trailing bracketed group that has a word before it.
+    /// both) and is followed by a bracket, a mark or nothing. Without one: up
+    /// to the first mark that follows a word and is followed by a qualifier
+    /// word, then by nothing but qualifier words, numbers, marks and brackets;
+    /// else up to a bracket left open at the end; else all but a trailing
+    /// bracketed group. Each cut keeps a word before it.
     static func partyEnd(_ count: Int, _ kind: (Int) -> Kind) -> Int {
         var sawName = false, last = -1
         for i in 0..<count {
             let k = kind(i)
-            if k == .name || k == .glued { sawName = true }
+            if k.isName || k == .glued { sawName = true }
             guard (k == .legal && sawName) || k == .glued else { continue }
             if i + 1 == count || kind(i + 1) == .open || kind(i + 1) == .mark { last = i }
         }
         if last >= 0 { return last + 1 }
+        // A mark before a qualifier: "… - Warehouse 12", at the outer level of brackets.
+        var depth = 0, sawWord = false
+        for i in 0..<count {
+            switch kind(i) {
+            case .open: depth += 1
+            case .close: depth = max(0, depth - 1)
+            case .mark:
+                guard depth == 0 && sawWord && i + 1 < count && kind(i + 1) == .qualifier else { continue }
+                if ((i + 2)..<count).allSatisfy({ let k = kind($0); return !k.isWord || k == .qualifier || k == .number }) { return i }
+            default: sawWord = true
+            }
+        }
+        // A bracket left open at the end: the outermost one still open.
+        depth = 0
+        var open = -1
+        for i in 0..<count {
+            switch kind(i) {
+            case .open:
+                if depth == 0 { open = i }
+                depth += 1
+            case .close: depth = max(0, depth - 1)
+            default: continue
+            }
+        }
+        if depth > 0 && open >= 0 { return (0..<open).contains { kind($0).isWord } ? open : count }
         guard count > 0, kind(count - 1) == .close else { return count }
-        var depth = 0
+        depth = 0
         for i in stride(from: count - 1, through: 0, by: -1) {
             switch kind(i) {
             case .close: depth += 1
@@ -152,7 +200,10 @@ public enum PartyName {
                     case .mark: return .mark
                     default:
                         let w = word(k)
-                        return legalPacked.contains(w) ? .legal : fillersPacked.contains(w) ? .filler : .name
+                        if legalPacked.contains(w) { return .legal }
+                        if fillersPacked.contains(w) { return .filler }
+                        if qualifiersPacked.contains(w) { return .qualifier }
+                        return (pieces[k].start..<pieces[k].end).contains { words[$0] &- 0x30 < 10 } ? .number : .name
                     }
                 }
                 var size = 0
@@ -227,6 +278,7 @@ public enum PartyName {
 
     static let legalPacked = Set(legalForms.map(PackedWord.init))
     static let fillersPacked = Set(fillers.map(PackedWord.init))
+    static let qualifiersPacked = Set(qualifiers.map(PackedWord.init))
     static let canonicalPacked = Dictionary(uniqueKeysWithValues: canonical.map { (PackedWord($0.key), PackedWord($0.value)) })
 
     /// A word, a bracket or a mark of a name read as Unicode scalars.
@@ -274,7 +326,9 @@ public enum PartyName {
             case .word(let w):
                 if legalForms.contains(w) { return .legal }
                 if hasGluedForm(w) { return .glued }
-                return fillers.contains(w) ? .filler : .name
+                if fillers.contains(w) { return .filler }
+                if qualifiers.contains(w) { return .qualifier }
+                return w.unicodeScalars.contains { ("0"..."9").contains($0) } ? .number : .name
             }
         }
         let words = pieces[..<stop].compactMap { p -> String? in if case .word(let w) = p { w } else { nil } }

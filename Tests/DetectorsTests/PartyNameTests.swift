@@ -20,8 +20,12 @@ struct PartyNameTests {
          "Falcon Saffron Trading Tbk, care of Nile Logistics", "Falcon Saffron Trading Tbk ATTN: Mr. Lee"],
         // A prefix legal form: the trailing bracketed qualifier goes.
         ["PT Evergreen Manufacturing", "PT Evergreen Manufacturing (Lyon branch)", "PT. Evergreen Manufacturing [Jakarta]"],
-        // No legal form at all.
-        ["Merlion Metals", "MERLION METALS (Singapore office)", "Merlion Metals c/o DHL"],
+        // No legal form at all: a trailing bracket, one a fixed-width field cut, a site after a mark.
+        ["Merlion Metals", "MERLION METALS (Singapore office)", "Merlion Metals c/o DHL", "Merlion Metals (Singapore offi",
+         "Merlion Metals - Warehouse 3", "Merlion Metals, Branch Office", "Merlion Metals / Dept. 4B", "Merlion Metals; Plant 2 - Dock 7"],
+        // A legal form the list leaves out ("A.S." is also a word): the same.
+        ["Prime Anatolia Metals A.S.", "Prime Anatolia Metals A.S. - Warehouse 12", "PRIME ANATOLIA METALS A.S., Branch Office",
+         "Prime Anatolia Metals A.S. (Izmir office", "Prime Anatolia Metals A.S. (Izmir branch)"],
         // Full-width forms, Chinese names with their glued legal form.
         ["ABC Trading Ltd", "ＡＢＣ Ｔｒａｄｉｎｇ Ｌｔｄ．", "ABC Trading Ltd（Hong Kong branch）"],
         ["深圳市华美贸易有限公司", "深圳市华美贸易有限公司（福田分公司）", "深圳市华美贸易有限公司 c/o 顺丰"],
@@ -51,6 +55,12 @@ struct PartyNameTests {
         // "care of" inside a name is a name.
         ("Medical Care of America Inc", "Medical Care of Texas LLC"),
         ("Medical Care of America Inc", "Medical"),
+        // A qualifier word inside a name, or after a mark with a name word of its own, is a name.
+        ("Office Depot", "Depot"),
+        ("Acme - Office Supplies", "Acme"),
+        ("Acme - Warehouse Logistics", "Acme"),
+        ("Acme Trading - Warehouse 12 (Osaka)", "Acme Trading"),
+        ("Acme Plant 2", "Acme"),
     ])
     func differentParties(a: String, b: String) {
         #expect(PartyName.key(a) != PartyName.key(b), "\(a) → \(PartyName.key(a)); \(b) → \(PartyName.key(b))")
@@ -72,6 +82,15 @@ struct PartyNameTests {
         ("Merlion Metals care of DHL", "merlion metals care of dhl"),   // no mark before "care of": a name
         ("Acme Ltd Werk 2", "acme ltd werk 2"),                         // no mark after the form: nothing cut
         ("Acme Ltd; Werk 2", "acme ltd"),
+        ("Merlion Metals (Singapore offi", "merlion metals"),
+        ("Merlion (HK) Metals (Singapore", "merlion hk metals"),
+        ("Lenovo (Beijing", "lenovo"),                      // cut short inside its bracket: the bracket goes
+        ("(Osaka branch", "osaka branch"),                   // no word before the bracket: nothing cut
+        ("Acme - Warehouse 12 (Osaka)", "acme warehouse 12"),
+        ("Acme Trading - Warehouse 12, Dock 3", "acme trading"),
+        ("Acme Trading - Dock", "acme trading"),
+        ("- Warehouse 12", "warehouse 12"),
+        ("3M Trading - Unit 4", "3m trading"),
     ])
     func keys(name: String, key: String) {
         #expect(PartyName.key(name) == key)
@@ -80,7 +99,7 @@ struct PartyNameTests {
     @Test("the ASCII path gives the Unicode-scalar path's keys (seeded names from the pieces names are made of)", arguments: [UInt64(1), 2, 3])
     func asciiPathMatchesScalars(seed: UInt64) {
         var rng = SeededRandom(seed: seed)
-        let pieces = ["Kiwi", "ORION", "metals", "Co.", "Ltd", "LIMITED", "S.A.", "GmbH", "&", "c/o", "C/O", "care of", "attn", "Attn:",
+        let pieces = ["Kiwi", "ORION", "metals", "Co.", "Ltd", "LIMITED", "S.A.", "GmbH", "&", "c/o", "C/O", "care of", "attn", "Attn:", "Office", "DEPT", "4b", "Dock",
                       "(", ")", "[", "]", "{", "}", "-", ",", ".", "'", "/", "PT", "ooo", "Warehouse", "12", "branch", "co", "as",
                       "xc/o", "c/ox", "care off", "attnx", "Company", "Corporation", "Inc.", "\t", "  ", "a", "Z9",
                       "Proprietary", "Berhad", "de", "THE", "Incorporated", "Corporations", "abcdefghijklmnop", "abcdefghijklmnopq",
