@@ -101,10 +101,11 @@ public struct PartiesTable: Sendable {
         /// The next row of `contributions.rows` (rows come in ascending order).
         var nextFlagged = 0
         /// Per name code: the line (party, or party and country) its spelling was first
-        /// counted for (-1: none yet); `alsoCounted` holds line << 32 | code for a spelling
-        /// counted for another line too.
+        /// counted for (-1: none yet), and its rows on that line; `otherRows` holds the rows
+        /// of a spelling on another line too, by line << 32 | code.
         var countedFor: [Int] = []
-        var alsoCounted: Set<Int> = []
+        var rowsFor: [Int] = []
+        var otherRows: [Int: Int] = [:]
 
         init(_ data: ReportData, _ contributions: Contributions) {
             (detectors, names) = (data.scores.names.count, data.scores.names)
@@ -112,21 +113,44 @@ public struct PartiesTable: Sendable {
             self.contributions = contributions
         }
 
-        /// Counts name code `code` among party `i`'s spellings, once.
+        /// Room for `codes` name codes.
+        mutating func spellings(_ codes: Int) {
+            countedFor = [Int](repeating: -1, count: codes)
+            rowsFor = [Int](repeating: 0, count: codes)
+        }
+
+        /// A row of line `i` spelled as name code `code`: counts the spelling among
+        /// the line's (once) and the row among the spelling's on that line.
         @inline(__always)
         mutating func spelling(_ code: Int, of i: Int) {
             let seen = countedFor[code]
-            if seen == i { return }
+            if seen == i { rowsFor[code] += 1; return }
             if seen < 0 {
                 countedFor[code] = i
-            } else if !alsoCounted.insert(i << 32 | code).inserted {
-                return
+                rowsFor[code] = 1
+            } else {
+                let key = i << 32 | code
+                if let n = otherRows[key] { otherRows[key] = n + 1; return }
+                otherRows[key] = 1
             }
             list[i].spellings += 1
         }
 
-        mutating func party(role: String, name: String, country: UInt16?) -> Int {
-            list.append(Party(role: role, name: name, country: country.map(CountryCodes.alpha2) ?? ""))
+        /// Names each line by the spelling on most of its own rows (of equals, the one
+        /// with the lowest code: the first met), from `values`. A consignee's line in
+        /// one country shows a spelling used there, not the party's most used overall.
+        mutating func name(from values: ByteInterner) {
+            var best = [Int](repeating: -1, count: list.count), most = [Int](repeating: 0, count: list.count)
+            func offer(_ i: Int, _ code: Int, _ n: Int) {
+                if n > most[i] || (n == most[i] && code < best[i]) { (most[i], best[i]) = (n, code) }
+            }
+            for code in countedFor.indices where countedFor[code] >= 0 { offer(countedFor[code], code, rowsFor[code]) }
+            for (key, n) in otherRows { offer(key >> 32, key & 0xFFFF_FFFF, n) }
+            for i in list.indices where best[i] >= 0 { list[i].name = values.string(UInt32(best[i])) }
+        }
+
+        mutating func party(role: String, country: UInt16?) -> Int {
+            list.append(Party(role: role, name: "", country: country.map(CountryCodes.alpha2) ?? ""))
             figures.append(Figures())
             detectorSums.append(contentsOf: repeatElement(0, count: detectors))
             return list.count - 1
@@ -188,35 +212,37 @@ public struct PartiesTable: Sendable {
         let t = data.table
         guard let trader = t.text(.traderName) ?? t.text(.traderID) else { return [] }
         let flow = t.flow
-        let resolution = PartyResolution(trader.values, fold: t.text(.traderName) != nil), shown = resolution.shown(trader.codes)
+        let resolution = PartyResolution(trader.values, fold: t.text(.traderName) != nil)
         var acc = Accumulator(data, contributions)
-        acc.countedFor = [Int](repeating: -1, count: trader.values.count)
+        acc.spellings(trader.values.count)
         var partyOf = [Int](repeating: -1, count: resolution.keys.count)
         for row in 0..<t.count {
             let code = Int(trader.codes[row])
             let p = Int(resolution.party[code])
             var i = partyOf[p]
             if i < 0 {
-                i = acc.party(role: flow[row] == 1 ? "importer" : "exporter", name: trader.values.string(shown[p]), country: nil)
+                i = acc.party(role: flow[row] == 1 ? "importer" : "exporter", country: nil)
                 partyOf[p] = i
             }
             acc.spelling(code, of: i)
             acc.add(i, row: row)
         }
+        acc.name(from: trader.values)
         return acc.parties()
     }
 
     /// Consignees (suppliers, for import feeds): a counterparty is its name's
     /// party (as for traders) and country (its destination's without a
-    /// counterparty country column).
+    /// counterparty country column); each country's line is shown by the
+    /// spelling most used on its own rows.
     static func counterparties(_ data: ReportData, _ contributions: Contributions) -> [Party] {
         let t = data.table
         guard let counterparty = t.text(.counterpartyName) ?? t.text(.counterpartyID) else { return [] }
         let flow = t.flow
         let cpCountry = t.countries(.counterparty) ?? t.countries(.destination)
-        let resolution = PartyResolution(counterparty.values, fold: t.text(.counterpartyName) != nil), shown = resolution.shown(counterparty.codes)
+        let resolution = PartyResolution(counterparty.values, fold: t.text(.counterpartyName) != nil)
         var acc = Accumulator(data, contributions)
-        acc.countedFor = [Int](repeating: -1, count: counterparty.values.count)
+        acc.spellings(counterparty.values.count)
         // A party's first country in one array read; a dictionary only for a party seen in a second country.
         var partyOf = [Int](repeating: -1, count: resolution.keys.count)
         var countryOf = [UInt16](repeating: 0, count: resolution.keys.count)
@@ -227,19 +253,20 @@ public struct PartiesTable: Sendable {
             let country = cpCountry?[row]
             var i = partyOf[p]
             if i < 0 {
-                i = acc.party(role: flow[row] == 1 ? "supplier" : "consignee", name: counterparty.values.string(shown[p]), country: country)
+                i = acc.party(role: flow[row] == 1 ? "supplier" : "consignee", country: country)
                 partyOf[p] = i
                 countryOf[p] = country ?? 0xFFFF
             } else if countryOf[p] != country ?? 0xFFFF {
                 let key = Int(country ?? 0xFFFF) << 32 | p
                 if let found = otherCountry[key] { i = found } else {
-                    i = acc.party(role: flow[row] == 1 ? "supplier" : "consignee", name: counterparty.values.string(shown[p]), country: country)
+                    i = acc.party(role: flow[row] == 1 ? "supplier" : "consignee", country: country)
                     otherCountry[key] = i
                 }
             }
             acc.spelling(code, of: i)
             acc.add(i, row: row)
         }
+        acc.name(from: counterparty.values)
         return acc.parties()
     }
 

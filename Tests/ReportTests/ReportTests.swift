@@ -91,18 +91,22 @@ struct PartiesTableTests {
             #expect(Array(contributions.values[(k * own.count)..<((k + 1) * own.count)]) == own, "seed \(seed) row \(row)")
         }
         let t = data.table
-        // The oracle: one pass in row order, parties keyed by role, party key and country,
-        // named by the role's most used spelling of the key (the first met of a tie).
+        // The oracle: one pass in row order, lines keyed by role, party key and country (none for
+        // exporters), each named by the spelling most used on its own rows (of equals, the first
+        // met in the role's rows).
         var used: [String: [String: Int]] = [:], met: [String: [String]] = [:]
         for row in 0..<t.count {
-            for (role, name) in [("exporter", t.text(.traderName)!.string(row)), ("consignee", t.text(.counterpartyName)!.string(row))] {
-                let key = role + "|" + PartyName.key(name)
-                if used[key, default: [:]][name] == nil { met[key, default: []].append(name) }
-                used[key, default: [:]][name, default: 0] += 1
+            let roles = [("exporter", t.text(.traderName)!.string(row), ""),
+                         ("consignee", t.text(.counterpartyName)!.string(row), CountryCodes.alpha2(t.countries(.counterparty)![row]))]
+            for (role, name, country) in roles {
+                if !met[role, default: []].contains(name) { met[role, default: []].append(name) }
+                used["\(role)|\(PartyName.key(name))|\(country)", default: [:]][name, default: 0] += 1
             }
         }
-        func shown(_ key: String) -> String {
-            met[key]!.max { a, b in used[key]![a]! != used[key]![b]! ? used[key]![a]! < used[key]![b]! : met[key]!.firstIndex(of: a)! > met[key]!.firstIndex(of: b)! }!
+        func shown(_ role: String, _ line: String) -> String {
+            used[line]!.keys.max { a, b in
+                used[line]![a]! != used[line]![b]! ? used[line]![a]! < used[line]![b]! : met[role]!.firstIndex(of: a)! > met[role]!.firstIndex(of: b)!
+            }!
         }
         var oracle: [String: PartiesTable.Party] = [:]
         var sums: [String: [Double]] = [:]
@@ -111,7 +115,7 @@ struct PartiesTableTests {
             let roles = [("exporter", t.text(.traderName)!.string(row), ""),
                          ("consignee", t.text(.counterpartyName)!.string(row), CountryCodes.alpha2(t.countries(.counterparty)![row]))]
             for (role, spelled, country) in roles {
-                let name = shown(role + "|" + PartyName.key(spelled))
+                let name = shown(role, "\(role)|\(PartyName.key(spelled))|\(country)")
                 let key = "\(role)|\(name)|\(country)"
                 spellings[key, default: []].insert(spelled)
                 var p = oracle[key] ?? PartiesTable.Party(role: role, name: name, country: country)
@@ -138,6 +142,28 @@ struct PartiesTableTests {
         for p in parties { #expect(oracle["\(p.role)|\(p.name)|\(p.country)"] == p, "seed \(seed): \(p.role) \(p.name) \(p.country)") }
         let order = parties.map(\.riskSum)
         #expect(order == order.sorted(by: >))
+    }
+
+    @Test("each country's line of a consignee is shown by the spelling most used in that country")
+    func spellingPerCountry() throws {
+        let dir = try TemporaryDirectory("parties-spelling")
+        defer { dir.remove() }
+        let csv = """
+            declaration_id,item_no,export_date,exporter_name,consignee_name,consignee_country,destination_country,hs_code,declared_value,currency
+            1,1,2024-01-05,Exp A,Kiwi Metals Ltd,US,US,28049000,10,USD
+            2,1,2024-02-05,Exp A,Kiwi Metals Ltd,US,US,28049000,10,USD
+            3,1,2024-03-05,Exp A,Kiwi Metals Ltd,US,US,28049000,10,USD
+            4,1,2024-04-05,Exp A,KIWI METALS LTD (Hamburg branch),DE,DE,28049000,10,USD
+            5,1,2024-05-05,Exp A,Kiwi Metals Ltd,DE,DE,28049000,10,USD
+            6,1,2024-06-05,Exp A,KIWI METALS LTD (Hamburg branch),DE,DE,28049000,10,USD
+            7,1,2024-07-05,Exp A,Kiwi Metals Limited,AE,AE,28049000,10,USD
+
+            """
+        let data = try reportData(csv, in: dir, columns: [[1, 1, 1, 1, 1, 1, 1]], names: ["d"], inspectRate: 0.2, amberRate: 0.2)
+        let lines = PartiesTable(data).parties.filter { $0.role == "consignee" }.sorted { $0.country < $1.country }
+        #expect(lines.map { "\($0.country) \($0.name) \($0.spellings)" } == [
+            "AE Kiwi Metals Limited 1", "DE KIWI METALS LTD (Hamburg branch) 2", "US Kiwi Metals Ltd 1",
+        ])
     }
 
     @Test("a consignee met in two countries is two parties, each with its own rows")
