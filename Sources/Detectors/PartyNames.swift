@@ -562,19 +562,6 @@ public struct PartyResolution: Sendable {
         self.party = party
         self.keys = keys
     }
-
-    /// Per party: the code of the spelling it is shown by, the one on most of
-    /// `codes`' rows (the first value of a tie).
-    public func shown(_ codes: CodeColumn) -> [UInt32] {
-        var rows = [Int](repeating: 0, count: party.count)
-        for r in 0..<codes.count { rows[Int(codes[r])] += 1 }
-        var shown = [UInt32](repeating: 0, count: keys.count), best = [Int](repeating: -1, count: keys.count)
-        for c in party.indices where rows[c] > best[Int(party[c])] {
-            best[Int(party[c])] = rows[c]
-            shown[Int(party[c])] = UInt32(c)
-        }
-        return shown
-    }
 }
 
 /// A name's readings besides the whole of it, for party screening
