@@ -257,13 +257,14 @@ public struct FittedPartyScreening: FittedDetector {
         }
     }
 
-    /// The best entry and similarity of each name given by its tokens, on every core.
+    /// The best entry and similarity of each name given by its tokens, on every
+    /// core: `bestMatch(tokens:entryNames:)` of each, with each distinct token
+    /// compared with the list once (`ScreeningBatch`).
     func bestMatches(_ names: [[String]]) -> [(entry: Int, similarity: Double)?] {
-        let entryNames = entries.map { prepared($0.tokens) }
+        let screening = ScreeningBatch(self, names: names)
         let distinct = names.count, batch = 256
-        let model = self
         return Parallel.map(0..<((distinct + batch - 1) / batch), threads: System.cores) { b in
-            (b * batch..<min(distinct, (b + 1) * batch)).map { model.bestMatch(tokens: names[$0], entryNames: entryNames) }
+            (b * batch..<min(distinct, (b + 1) * batch)).map { screening.bestMatch($0) }
         }.flatMap { $0 }
     }
 

@@ -116,7 +116,7 @@ struct PartyScreeningTests {
             ("URAL EASTERN INDUSTRIES LIMITED - Warehouse 12", "party"),
             ("Ural Eastern Industries Ltd c/o Dubai Forwarding 3", "party"),
             ("Acme Trading Co c/o Pacific Pioneer Materials JSC", "careOf"),
-            ("Pacific Pioneer Materials - Warehouse 12", "head"),   // no legal form: the party key keeps the warehouse
+            ("Pacific Pioneer Materials - Warehouse 12", "head"),   // no legal form: its party key and its head read it alike
             ("Acme Trading Co c/o Dubai Forwarding 3", "none"),
             ("Ural Western Trading Ltd (Osaka branch)", "none"),
         ]
@@ -142,6 +142,59 @@ struct PartyScreeningTests {
                 #expect(reason?.evidence["care_of"] == "pacific pioneer materials jsc")
             }
         }
+    }
+
+    @Test("screening names at once gives each name's best entry and similarity, bit for bit, as screening it alone (seeded spellings)", arguments: [UInt64(21), 22])
+    func batchAgainstOneByOne(seed: UInt64) throws {
+        var rng = SeededRandom(seed: seed)
+        let listed = ["Ural Eastern Industries Ltd.", "Pacific Pioneer Materials JSC", "Ararat Systems Trading LLC", "Nordic Élan Metals AB",
+                      "Kaspian Rare Earth Group", "Shenzhen Huamei Trading Co., Ltd.", "Merlion Metals Pte Ltd", "Orion Orion Holdings"]
+        let csv = "name,country,list,alias_of\n" + listed.map { "\"\($0)\",IN,SDN," }.joined(separator: "\n") + "\n"
+        let list = try PartyList(csv: Array(csv.utf8), source: "p.csv")
+        // Names: listed ones misspelt (a letter dropped, doubled or swapped), qualified, shuffled,
+        // with words repeated or added, in case and accents written two ways; and unrelated ones.
+        let words = ["ural", "eastern", "industries", "pacific", "pioneer", "materials", "ararat", "systems", "trading", "nordic",
+                     "élan", "e\u{301}lan", "metals", "kaspian", "rare", "earth", "shenzhen", "huamei", "merlion", "orion", "holdings",
+                     "warehouse", "12", "osaka", "branch", "acme", "zenith", "logistics", "dubai", "forwarding", "3", "x"]
+        func misspelt(_ w: String) -> String {
+            var c = Array(w)
+            guard c.count > 2 else { return w }
+            let k = Int.random(in: 0..<(c.count - 1), using: &rng)
+            switch Int.random(in: 0..<4, using: &rng) {
+            case 0: c.remove(at: k)
+            case 1: c.insert(c[k], at: k)
+            case 2: c.swapAt(k, k + 1)
+            default: break
+            }
+            return String(c)
+        }
+        var names: [[String]] = []
+        for _ in 0..<1_500 {
+            var tokens: [String]
+            if Bool.random(using: &rng) {
+                tokens = NameMatching.tokens(listed[Int.random(in: 0..<listed.count, using: &rng)]).map(misspelt)
+                if Int.random(in: 0..<3, using: &rng) == 0 { tokens.shuffle(using: &rng) }
+            } else {
+                tokens = []
+            }
+            for _ in 0..<Int.random(in: 0...3, using: &rng) { tokens.append(misspelt(words[Int.random(in: 0..<words.count, using: &rng)])) }
+            if Int.random(in: 0..<20, using: &rng) == 0, let t = tokens.first { tokens.append(t) }
+            names.append(tokens)
+        }
+        names.append(Array(repeating: "orion", count: 70) + ["holdings"])   // past 64 tokens
+        names.append([])
+        let records = ["S1,1,2024-03-01,E1,\"Acme Trading\",IN,IN,IN,IN,8112929010,45,1000,USD,"]
+        let fitted = try PartyScreeningDetector(parties: list).fit(try TinyTable.make(records))
+        let entryNames = fitted.entries.map { fitted.prepared($0.tokens) }
+        let batch = fitted.bestMatches(names)
+        var matched = 0
+        for (k, tokens) in names.enumerated() {
+            let one = fitted.bestMatch(tokens: tokens, entryNames: entryNames)
+            #expect(batch[k]?.entry == one?.entry && batch[k]?.similarity.bitPattern == one?.similarity.bitPattern,
+                    "\(tokens): \(String(describing: batch[k])) against \(String(describing: one))")
+            if (one?.similarity ?? 0) >= 0.85 { matched += 1 }
+        }
+        #expect(matched > 100, "\(matched) names match a listed party")
     }
 
     @Test("meets the detector contract")

@@ -1,0 +1,164 @@
+import Declarations
+
+/// Party screening of many names at once: the best entry of each, the
+/// entries and similarities `FittedPartyScreening.bestMatch` finds name by
+/// name, bit for bit, with each distinct token compared with the list once.
+///
+/// Names share their tokens: a feed's hundreds of thousands of consignee
+/// spellings are made of a few thousand words and numbers. Name by name, each
+/// candidate entry's token pairs were compared again for every name holding
+/// them (Jaro–Winkler was most of screening). Here each distinct token is
+/// compared once with every token of the list, and only the pairs that can
+/// count are kept: a pair counts in the alignment (`similarity`) only at a
+/// similarity of 0.88 or more, so a name's alignment with an entry is worked
+/// out from its tokens' kept pairs with that entry alone. Each token's
+/// candidate entries (its blocking keys' entries) are found once too.
+struct ScreeningBatch: Sendable {
+    /// A kept pair: the list token `listToken` (its entry and place there) and the
+    /// similarity each way, (name token, list token) and (list token, name token).
+    struct Pair: Sendable {
+        var entry: Int32
+        var place: Int32
+        var forward: Double
+        var backward: Double
+    }
+
+    /// Per name: its tokens, as indices into `vocabulary`, in their given order.
+    let names: [[Int32]]
+    /// Per distinct token: its weight (`FittedPartyScreening.weight`).
+    let weights: [Double]
+    /// Per distinct token: its candidate entries, ascending; its kept pairs, by entry then place.
+    let candidates: [[Int32]]
+    let pairs: [[Pair]]
+    /// Per entry: its tokens' weights, in the entry's order.
+    let entryWeights: [[Double]]
+
+    /// The similarity a pair must reach to count in an alignment.
+    static let counts = 0.88
+
+    /// A token as a key equal to another only for the same scalars (its UTF-8 bytes).
+    struct Scalars: Hashable {
+        let text: String
+        init(_ text: String) { self.text = text }
+        static func == (a: Scalars, b: Scalars) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
+        func hash(into h: inout Hasher) { for b in text.utf8 { h.combine(b) } }
+    }
+
+    init(_ model: FittedPartyScreening, names tokenLists: [[String]]) {
+        // The distinct tokens, numbered as met; told apart by their scalars, as the
+        // matching compares them (not by `String` equality, which would join
+        // canonically equivalent spellings).
+        var index: [Scalars: Int32] = [:], vocabulary: [String] = []
+        names = tokenLists.map { tokens in
+            tokens.map { t in
+                if let k = index[Scalars(t)] { return k }
+                let k = Int32(vocabulary.count)
+                index[Scalars(t)] = k
+                vocabulary.append(t)
+                return k
+            }
+        }
+        weights = vocabulary.map(model.weight)
+        let entryTokens = model.entries.map { $0.tokens.map { Array($0.unicodeScalars.map(\.value)) } }
+        entryWeights = model.entries.map { $0.tokens.map(model.weight) }
+        // Each distinct token against the whole list, on every core.
+        let batch = 512, distinct = vocabulary.count, words = vocabulary
+        let perToken = Parallel.map(0..<((distinct + batch - 1) / batch), threads: System.cores) { b -> [([Int32], [Pair])] in
+            (b * batch..<min(distinct, (b + 1) * batch)).map { k in ScreeningBatch.compared(words[k], model, entryTokens) }
+        }.flatMap { $0 }
+        candidates = perToken.map { $0.0 }
+        pairs = perToken.map { $0.1 }
+    }
+
+    /// `token`'s candidate entries (its blocking keys' entries, ascending) and its
+    /// pairs with the list's tokens (`entryTokens`, per entry) that can count.
+    static func compared(_ token: String, _ model: FittedPartyScreening, _ entryTokens: [[[UInt32]]]) -> ([Int32], [Pair]) {
+        var entries = Set<Int>()
+        for key in FittedPartyScreening.blockingKeys(token) { for i in model.index[key] ?? [] { entries.insert(i) } }
+        let scalars = Array(token.unicodeScalars.map(\.value))
+        var kept: [Pair] = []
+        scalars.withUnsafeBufferPointer { t in
+            for (e, tokens) in entryTokens.enumerated() {
+                for (j, u) in tokens.enumerated() {
+                    u.withUnsafeBufferPointer { u in
+                        // Below the bound neither way can count: `similarity` skips such pairs the same way.
+                        guard NameMatching.similarityBound(t, u) >= counts - 1e-12 else { return }
+                        let forward = NameMatching.similarity(t, u), backward = NameMatching.similarity(u, t)
+                        guard max(forward, backward) >= counts else { return }
+                        kept.append(Pair(entry: Int32(e), place: Int32(j), forward: forward, backward: backward))
+                    }
+                }
+            }
+        }
+        return (entries.sorted().map { Int32($0) }, kept)
+    }
+
+    /// The best entry of name `k` and its similarity (before country
+    /// corroboration): `bestMatch(tokens:entryNames:)`'s, from the kept pairs.
+    func bestMatch(_ k: Int) -> (entry: Int, similarity: Double)? {
+        // Rarest first (highest weight; ties keep their order), as `byRarity` orders them.
+        let given = names[k]
+        guard !given.isEmpty else { return nil }
+        let order = given.indices.sorted { (weights[Int(given[$0])], $1) > (weights[Int(given[$1])], $0) }
+        let tokens = order.map { given[$0] }
+        let w = tokens.map { weights[Int($0)] }
+        var entries: [Int32] = []
+        for t in tokens { entries.append(contentsOf: candidates[Int(t)]) }
+        entries.sort()
+        var best: (Int, Double)? = nil
+        var shared: [(name: Int, pair: Pair)] = []
+        var last: Int32 = -1
+        for e in entries where e != last {
+            last = e
+            // The kept pairs of this entry, by name token, then by the entry's token.
+            shared.removeAll(keepingCapacity: true)
+            for (i, t) in tokens.enumerated() {
+                for p in pairs[Int(t)] where p.entry == e { shared.append((i, p)) }
+            }
+            let s = ScreeningBatch.similarity(shared, names: w, entry: entryWeights[Int(e)])
+            if best.map({ s > $0.1 }) ?? true { best = (Int(e), s) }
+        }
+        return best
+    }
+
+    /// `FittedPartyScreening.similarity` of a name (token weights `names`) and an
+    /// entry (`entry`), from the pairs that can count, sorted by name token, then
+    /// by the entry's token. Each side aligns as `similarity` does: token by
+    /// token, the best free counterpart (the first of equals), taken when it counts.
+    static func similarity(_ shared: [(name: Int, pair: Pair)], names: [Double], entry: [Double]) -> Double {
+        // The name's side: its tokens in order, the entry's as counterparts.
+        var num = 0.0, den = 0.0, taken: UInt64 = 0
+        var k = 0
+        for i in names.indices {
+            den += names[i]
+            var best = 0.0, bestJ = -1
+            while k < shared.count && shared[k].name == i {
+                let p = shared[k].pair, j = Int(p.place)
+                k += 1
+                guard j >= 64 || taken & (1 << UInt64(j)) == 0 else { continue }
+                if p.forward > best { best = p.forward; bestJ = j }
+            }
+            if best >= counts {
+                num += names[i] * best
+                if bestJ < 64 { taken |= 1 << UInt64(bestJ) }
+            }
+        }
+        let nameSide = den > 0 ? num / den : 0
+        // The entry's side: its tokens in order, the name's as counterparts (by name token).
+        num = 0; den = 0; taken = 0
+        for j in entry.indices {
+            den += entry[j]
+            var best = 0.0, bestI = -1
+            for (i, p) in shared where Int(p.place) == j {
+                guard i >= 64 || taken & (1 << UInt64(i)) == 0 else { continue }
+                if p.backward > best { best = p.backward; bestI = i }
+            }
+            if best >= counts {
+                num += entry[j] * best
+                if bestI < 64 { taken |= 1 << UInt64(bestI) }
+            }
+        }
+        let entrySide = den > 0 ? num / den : 0
+        return min(nameSide, entrySide)
+    }
+}
