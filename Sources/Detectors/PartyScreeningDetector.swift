@@ -258,13 +258,20 @@ public struct FittedPartyScreening: FittedDetector {
     }
 
     /// The best entry and similarity of each name given by its tokens, on every
-    /// core: `bestMatch(tokens:entryNames:)` of each, with each distinct token
-    /// compared with the list once (`ScreeningBatch`).
-    func bestMatches(_ names: [[String]]) -> [(entry: Int, similarity: Double)?] {
-        let screening = ScreeningBatch(self, names: names)
+    /// core: `bestMatch(tokens:entryNames:)` of each, through a `ScreeningBatch`
+    /// (each distinct token compared with the list once) where that compares fewer
+    /// token pairs. `batched` forces the choice (tests).
+    func bestMatches(_ names: [[String]], batched: Bool? = nil) -> [(entry: Int, similarity: Double)?] {
         let distinct = names.count, batch = 256
+        if batched ?? true, let screening = ScreeningBatch(self, names: names, always: batched == true) {
+            return Parallel.map(0..<((distinct + batch - 1) / batch), threads: System.cores) { b in
+                (b * batch..<min(distinct, (b + 1) * batch)).map { screening.bestMatch($0) }
+            }.flatMap { $0 }
+        }
+        let entryNames = entries.map { prepared($0.tokens) }
+        let model = self
         return Parallel.map(0..<((distinct + batch - 1) / batch), threads: System.cores) { b in
-            (b * batch..<min(distinct, (b + 1) * batch)).map { screening.bestMatch($0) }
+            (b * batch..<min(distinct, (b + 1) * batch)).map { model.bestMatch(tokens: names[$0], entryNames: entryNames) }
         }.flatMap { $0 }
     }
 

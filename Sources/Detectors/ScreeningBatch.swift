@@ -13,6 +13,12 @@ import Declarations
 /// similarity of 0.88 or more, so a name's alignment with an entry is worked
 /// out from its tokens' kept pairs with that entry alone. Each token's
 /// candidate entries (its blocking keys' entries) are found once too.
+///
+/// Comparing every distinct token with the whole list pays off against a
+/// short list (the usual few hundred entries); against a long one (10,000
+/// entries) most of those pairs belong to no name's candidates. So the batch
+/// is made only where its pairs number fewer than the ones name-by-name
+/// screening would compare (`init` returns nil otherwise; both give the same).
 struct ScreeningBatch: Sendable {
     /// A kept pair: the list token `listToken` (its entry and place there) and the
     /// similarity each way, (name token, list token) and (list token, name token).
@@ -44,7 +50,10 @@ struct ScreeningBatch: Sendable {
         func hash(into h: inout Hasher) { for b in text.utf8 { h.combine(b) } }
     }
 
-    init(_ model: FittedPartyScreening, names tokenLists: [[String]]) {
+    /// nil when the batch would compare more token pairs than screening `tokenLists`
+    /// name by name: each distinct token with each of the list's tokens, against each
+    /// name's tokens with each of its candidate entries' tokens.
+    init?(_ model: FittedPartyScreening, names tokenLists: [[String]], always: Bool = false) {
         // The distinct tokens, numbered as met; told apart by their scalars, as the
         // matching compares them (not by `String` equality, which would join
         // canonically equivalent spellings).
@@ -58,23 +67,38 @@ struct ScreeningBatch: Sendable {
                 return k
             }
         }
-        weights = vocabulary.map(model.weight)
+        let words = vocabulary, distinct = words.count, batch = 512
+        // Each distinct token's candidate entries, on every core; then the pairs either way would compare.
+        let candidates = Parallel.map(0..<((distinct + batch - 1) / batch), threads: System.cores) { b -> [[Int32]] in
+            (b * batch..<min(distinct, (b + 1) * batch)).map { ScreeningBatch.candidates(words[$0], model) }
+        }.flatMap { $0 }
         let entryTokens = model.entries.map { $0.tokens.map { Array($0.unicodeScalars.map(\.value)) } }
+        let listTokens = entryTokens.reduce(0) { $0 + $1.count }
+        var nameByName = 0.0
+        for name in names {
+            var entries = 0
+            for t in name { entries += candidates[Int(t)].count }
+            nameByName += Double(name.count * entries * listTokens) / Double(max(1, entryTokens.count))
+        }
+        guard always || Double(distinct) * Double(listTokens) <= nameByName else { return nil }
+        self.candidates = candidates
+        weights = vocabulary.map(model.weight)
         entryWeights = model.entries.map { $0.tokens.map(model.weight) }
         // Each distinct token against the whole list, on every core.
-        let batch = 512, distinct = vocabulary.count, words = vocabulary
-        let perToken = Parallel.map(0..<((distinct + batch - 1) / batch), threads: System.cores) { b -> [([Int32], [Pair])] in
-            (b * batch..<min(distinct, (b + 1) * batch)).map { k in ScreeningBatch.compared(words[k], model, entryTokens) }
+        pairs = Parallel.map(0..<((distinct + batch - 1) / batch), threads: System.cores) { b -> [[Pair]] in
+            (b * batch..<min(distinct, (b + 1) * batch)).map { ScreeningBatch.compared(words[$0], entryTokens) }
         }.flatMap { $0 }
-        candidates = perToken.map { $0.0 }
-        pairs = perToken.map { $0.1 }
     }
 
-    /// `token`'s candidate entries (its blocking keys' entries, ascending) and its
-    /// pairs with the list's tokens (`entryTokens`, per entry) that can count.
-    static func compared(_ token: String, _ model: FittedPartyScreening, _ entryTokens: [[[UInt32]]]) -> ([Int32], [Pair]) {
+    /// `token`'s candidate entries: its blocking keys' entries, ascending.
+    static func candidates(_ token: String, _ model: FittedPartyScreening) -> [Int32] {
         var entries = Set<Int>()
         for key in FittedPartyScreening.blockingKeys(token) { for i in model.index[key] ?? [] { entries.insert(i) } }
+        return entries.sorted().map { Int32($0) }
+    }
+
+    /// `token`'s pairs with the list's tokens (`entryTokens`, per entry) that can count.
+    static func compared(_ token: String, _ entryTokens: [[[UInt32]]]) -> [Pair] {
         let scalars = Array(token.unicodeScalars.map(\.value))
         var kept: [Pair] = []
         scalars.withUnsafeBufferPointer { t in
@@ -90,7 +114,7 @@ struct ScreeningBatch: Sendable {
                 }
             }
         }
-        return (entries.sorted().map { Int32($0) }, kept)
+        return kept
     }
 
     /// The best entry of name `k` and its similarity (before country

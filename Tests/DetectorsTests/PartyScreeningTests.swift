@@ -186,15 +186,19 @@ struct PartyScreeningTests {
         let records = ["S1,1,2024-03-01,E1,\"Acme Trading\",IN,IN,IN,IN,8112929010,45,1000,USD,"]
         let fitted = try PartyScreeningDetector(parties: list).fit(try TinyTable.make(records))
         let entryNames = fitted.entries.map { fitted.prepared($0.tokens) }
-        let batch = fitted.bestMatches(names)
+        let batch = fitted.bestMatches(names, batched: true), planned = fitted.bestMatches(names)
         var matched = 0
         for (k, tokens) in names.enumerated() {
             let one = fitted.bestMatch(tokens: tokens, entryNames: entryNames)
             #expect(batch[k]?.entry == one?.entry && batch[k]?.similarity.bitPattern == one?.similarity.bitPattern,
                     "\(tokens): \(String(describing: batch[k])) against \(String(describing: one))")
+            #expect(planned[k]?.entry == one?.entry && planned[k]?.similarity.bitPattern == one?.similarity.bitPattern)
             if (one?.similarity ?? 0) >= 0.85 { matched += 1 }
         }
         #expect(matched > 100, "\(matched) names match a listed party")
+        // Many names against a short list: the batch is the cheaper plan; two names against it are not.
+        #expect(ScreeningBatch(fitted, names: names) != nil)
+        #expect(ScreeningBatch(fitted, names: Array(names.prefix(2))) == nil)
     }
 
     @Test("meets the detector contract")
