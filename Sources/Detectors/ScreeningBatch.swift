@@ -150,39 +150,31 @@ struct ScreeningBatch: Sendable {
     /// by the entry's token. Each side aligns as `similarity` does: token by
     /// token, the best free counterpart (the first of equals), taken when it counts.
     static func similarity(_ shared: [(name: Int, pair: Pair)], names: [Double], entry: [Double]) -> Double {
-        // The name's side: its tokens in order, the entry's as counterparts.
+        // The name's tokens against the entry's, then the entry's against the name's.
+        let nameSide = side(names) { i, offer in for (n, p) in shared where n == i { offer(Int(p.place), p.forward) } }
+        let entrySide = side(entry) { j, offer in for (i, p) in shared where Int(p.place) == j { offer(i, p.backward) } }
+        return min(nameSide, entrySide)
+    }
+
+    /// One side of an alignment: tokens of weights `weights` in order, each taking
+    /// its best free counterpart among those `counterparts(i, offer)` offers (in
+    /// ascending order, with their similarities) when it counts. Counterparts past
+    /// the 64th are never marked taken, as in `FittedPartyScreening.similarity`.
+    @inline(__always)
+    static func side(_ weights: [Double], _ counterparts: (Int, (Int, Double) -> Void) -> Void) -> Double {
         var num = 0.0, den = 0.0, taken: UInt64 = 0
-        var k = 0
-        for i in names.indices {
-            den += names[i]
+        for i in weights.indices {
+            den += weights[i]
             var best = 0.0, bestJ = -1
-            while k < shared.count && shared[k].name == i {
-                let p = shared[k].pair, j = Int(p.place)
-                k += 1
-                guard j >= 64 || taken & (1 << UInt64(j)) == 0 else { continue }
-                if p.forward > best { best = p.forward; bestJ = j }
+            counterparts(i) { j, s in
+                guard j >= 64 || taken & (1 << UInt64(j)) == 0 else { return }
+                if s > best { best = s; bestJ = j }
             }
             if best >= counts {
-                num += names[i] * best
+                num += weights[i] * best
                 if bestJ < 64 { taken |= 1 << UInt64(bestJ) }
             }
         }
-        let nameSide = den > 0 ? num / den : 0
-        // The entry's side: its tokens in order, the name's as counterparts (by name token).
-        num = 0; den = 0; taken = 0
-        for j in entry.indices {
-            den += entry[j]
-            var best = 0.0, bestI = -1
-            for (i, p) in shared where Int(p.place) == j {
-                guard i >= 64 || taken & (1 << UInt64(i)) == 0 else { continue }
-                if p.backward > best { best = p.backward; bestI = i }
-            }
-            if best >= counts {
-                num += entry[j] * best
-                if bestI < 64 { taken |= 1 << UInt64(bestI) }
-            }
-        }
-        let entrySide = den > 0 ? num / den : 0
-        return min(nameSide, entrySide)
+        return den > 0 ? num / den : 0
     }
 }
