@@ -63,6 +63,7 @@ struct CodeSlots: Sendable, Equatable {
     /// is `descriptions[r]` and code `hsCodes[r]`. Found over `parts` row ranges on
     /// every core and joined range after range: the codes one pass in row order finds.
     init(descriptions: CodeColumn, hsCodes: CodeColumn, distinct: Int, parts: Int) {
+        precondition(parts >= 1 && hsCodes.count == descriptions.count, "code slots: one code per row, over one range or more")
         let n = descriptions.count, slots = CodeSlots.slots
         // First: each description's first code, and whether it comes with another.
         let firstParts = Parallel.map(0..<parts, threads: System.cores) { part -> (first: [Int32], more: [UInt64]) in

@@ -20,8 +20,9 @@ import Declarations
 /// is made only where its pairs number fewer than the ones name-by-name
 /// screening would compare (`init` returns nil otherwise; both give the same).
 struct ScreeningBatch: Sendable {
-    /// A kept pair: the list token `listToken` (its entry and place there) and the
-    /// similarity each way, (name token, list token) and (list token, name token).
+    /// A kept pair of a name token and a list token: the list token's entry and its
+    /// place among the entry's tokens, and the similarity each way, (name token,
+    /// list token) and (list token, name token).
     struct Pair: Sendable {
         var entry: Int32
         var place: Int32
@@ -29,7 +30,7 @@ struct ScreeningBatch: Sendable {
         var backward: Double
     }
 
-    /// Per name: its tokens, as indices into `vocabulary`, in their given order.
+    /// Per name: its tokens, as numbers of the distinct tokens, in their given order.
     let names: [[Int32]]
     /// Per distinct token: its weight (`FittedPartyScreening.weight`).
     let weights: [Double]
