@@ -79,9 +79,9 @@ public enum HTMLReport {
         h += "</table>"
 
         h += "<h2>Parties by aggregated risk (top \(min(topParties, parties.parties.count)))</h2>"
-        h += "<table id=\"parties\"><tr><th>rank</th><th>role</th><th>name</th><th>country</th><th>declarations</th><th>red</th><th>amber</th><th>risk (sum)</th><th>risk (max)</th><th>main detector</th><th>first seen</th><th>last seen</th><th>spellings</th></tr>"
+        h += "<table id=\"parties\"><tr><th>rank</th><th>role</th><th>name</th><th>id</th><th>country</th><th>declarations</th><th>red</th><th>amber</th><th>risk (sum)</th><th>risk (max)</th><th>main detector</th><th>first seen</th><th>last seen</th><th>spellings</th></tr>"
         for (k, p) in parties.parties.prefix(topParties).enumerated() {
-            h += "<tr><td class=\"n\">\(k + 1)</td><td>\(p.role)</td><td>\(htmlEscaped(p.name))</td><td>\(htmlEscaped(p.country))</td>"
+            h += "<tr><td class=\"n\">\(k + 1)</td><td>\(p.role)</td><td>\(htmlEscaped(p.name))</td><td>\(htmlEscaped(p.id))</td><td>\(htmlEscaped(p.country))</td>"
             h += "<td class=\"n\">\(p.declarations)</td><td class=\"n\">\(p.red)</td><td class=\"n\">\(p.amber)</td>"
             h += "<td class=\"n\">\(Format.decimal(p.riskSum, places: 2))</td><td class=\"n\">\(Format.decimal(p.riskMax, places: 2))</td>"
             h += "<td>\(htmlEscaped(p.topDetector))</td><td>\(CivilDate(daysSinceEpoch: Int(p.firstSeen)))</td><td>\(CivilDate(daysSinceEpoch: Int(p.lastSeen)))</td><td class=\"n\">\(p.spellings)</td></tr>"

@@ -24,14 +24,16 @@ public struct PartiesTable: Sendable {
         public var topDetector = ""
         /// The spellings of its name on its rows (`PartyName`: one party's spellings are one line).
         public var spellings = 0
+        /// Its id, for a party keyed by the feed's party id (empty for one keyed by name).
+        public var id = ""
     }
 
     public var parties: [Party]
 
     /// Traders and counterparties are aggregated apart, each role on a core of
     /// its own: a party's sums still run in row order, and the final order is
-    /// total (risk, red count, role, name, country; no two parties share the
-    /// last three), so the table is the one a single pass over both gives.
+    /// total (risk, red count, role, name, country, id; no two parties share the
+    /// last four), so the table is the one a single pass over both gives.
     public init(_ data: ReportData) {
         let contributions = Contributions(data)
         let roles = Parallel.map(0..<2, threads: System.cores) { k in
@@ -42,7 +44,62 @@ public struct PartiesTable: Sendable {
             if a.red != b.red { return a.red > b.red }
             if a.role != b.role { return a.role < b.role }
             if a.name != b.name { return a.name < b.name }
-            return a.country < b.country
+            if a.country != b.country { return a.country < b.country }
+            return a.id < b.id
+        }
+    }
+
+    /// A role's parties as the detectors key them (`TradeContext.partyKeys`): a row's
+    /// id when it has one, else its name's party (`PartyResolution`: its spellings
+    /// folded). Without names, every id is a party, the empty one too.
+    struct RoleParties {
+        /// Per id code: its party (−1: the empty id, whose rows go by name).
+        private let byID: [Int32]?
+        /// Per name code: its party.
+        private let byName: [Int32]?
+        private let idCodes: CodeColumn?, nameCodes: CodeColumn?
+        /// Per party: its id; empty for a name's party.
+        let ids: [String]
+        /// The column a line is named from (the names, else the ids), by the spelling
+        /// most used on the line's rows.
+        let shown: TextColumn
+
+        init?(id: TextColumn?, name: TextColumn?) {
+            guard let shown = name ?? id else { return nil }
+            self.shown = shown
+            var ids: [String] = []
+            if let id {
+                var byID = [Int32](repeating: -1, count: id.values.count)
+                for c in 0..<id.values.count where name == nil || !id.values.bytes(UInt32(c)).isEmpty {
+                    byID[c] = Int32(ids.count)
+                    ids.append(id.values.string(UInt32(c)))
+                }
+                self.byID = byID
+            } else {
+                byID = nil
+            }
+            if let name {
+                let resolution = PartyResolution(name.values), base = Int32(ids.count)
+                byName = resolution.party.map { base + $0 }
+                ids.append(contentsOf: repeatElement("", count: resolution.keys.count))
+            } else {
+                byName = nil
+            }
+            self.ids = ids
+            idCodes = id?.codes
+            nameCodes = name?.codes
+        }
+
+        var count: Int { ids.count }
+
+        /// Row `r`'s party.
+        @inline(__always)
+        func party(_ r: Int) -> Int {
+            if let byID, let idCodes {
+                let p = byID[Int(idCodes[r])]
+                if p >= 0 { return Int(p) }
+            }
+            return Int(byName![Int(nameCodes![r])])
         }
     }
 
@@ -149,8 +206,8 @@ public struct PartiesTable: Sendable {
             for i in list.indices where best[i] >= 0 { list[i].name = values.string(UInt32(best[i])) }
         }
 
-        mutating func party(role: String, country: UInt16?) -> Int {
-            list.append(Party(role: role, name: "", country: country.map(CountryCodes.alpha2) ?? ""))
+        mutating func party(role: String, id: String, country: UInt16?) -> Int {
+            list.append(Party(role: role, name: "", country: country.map(CountryCodes.alpha2) ?? "", id: id))
             figures.append(Figures())
             detectorSums.append(contentsOf: repeatElement(0, count: detectors))
             return list.count - 1
@@ -205,73 +262,70 @@ public struct PartiesTable: Sendable {
         }
     }
 
-    /// Exporters (importers, for import feeds): a trader is its name's party
-    /// (`PartyResolution`: its spellings fold to one), shown by its most used
-    /// spelling; without a name column, its id (ids are not folded).
+    /// Exporters (importers, for import feeds): a trader is its id, or without one
+    /// its name's party (`RoleParties`, as the detectors key it), shown by the
+    /// spelling of its name most used on its rows.
     static func traders(_ data: ReportData, _ contributions: Contributions) -> [Party] {
         let t = data.table
-        guard let trader = t.text(.traderName) ?? t.text(.traderID) else { return [] }
-        let flow = t.flow
-        let resolution = PartyResolution(trader.values, fold: t.text(.traderName) != nil)
+        guard let roles = RoleParties(id: t.text(.traderID), name: t.text(.traderName)) else { return [] }
+        let flow = t.flow, shown = roles.shown
         var acc = Accumulator(data, contributions)
-        acc.spellings(trader.values.count)
-        var partyOf = [Int](repeating: -1, count: resolution.keys.count)
+        acc.spellings(shown.values.count)
+        var partyOf = [Int](repeating: -1, count: roles.count)
         for row in 0..<t.count {
-            let code = Int(trader.codes[row])
-            let p = Int(resolution.party[code])
+            let p = roles.party(row)
             var i = partyOf[p]
             if i < 0 {
-                i = acc.party(role: flow[row] == 1 ? "importer" : "exporter", country: nil)
+                i = acc.party(role: flow[row] == 1 ? "importer" : "exporter", id: roles.ids[p], country: nil)
                 partyOf[p] = i
             }
-            acc.spelling(code, of: i)
+            acc.spelling(Int(shown.codes[row]), of: i)
             acc.add(i, row: row)
         }
-        acc.name(from: trader.values)
+        acc.name(from: shown.values)
         return acc.parties()
     }
 
-    /// Consignees (suppliers, for import feeds): a counterparty is its name's
-    /// party (as for traders) and country (its destination's without a
+    /// Consignees (suppliers, for import feeds): a counterparty is its id or its
+    /// name's party (as for traders) and country (its destination's without a
     /// counterparty country column); each country's line is shown by the
     /// spelling most used on its own rows.
     static func counterparties(_ data: ReportData, _ contributions: Contributions) -> [Party] {
         let t = data.table
-        guard let counterparty = t.text(.counterpartyName) ?? t.text(.counterpartyID) else { return [] }
-        let flow = t.flow
+        guard let roles = RoleParties(id: t.text(.counterpartyID), name: t.text(.counterpartyName)) else { return [] }
+        let flow = t.flow, shown = roles.shown
         let cpCountry = t.countries(.counterparty) ?? t.countries(.destination)
-        let resolution = PartyResolution(counterparty.values, fold: t.text(.counterpartyName) != nil)
         var acc = Accumulator(data, contributions)
-        acc.spellings(counterparty.values.count)
+        acc.spellings(shown.values.count)
         // A party's first country in one array read; a dictionary only for a party seen in a second country.
-        var partyOf = [Int](repeating: -1, count: resolution.keys.count)
-        var countryOf = [UInt16](repeating: 0, count: resolution.keys.count)
+        var partyOf = [Int](repeating: -1, count: roles.count)
+        var countryOf = [UInt16](repeating: 0, count: roles.count)
         var otherCountry: [Int: Int] = [:]   // country << 32 | party → line
         for row in 0..<t.count {
-            let code = Int(counterparty.codes[row])
-            let p = Int(resolution.party[code])
+            let p = roles.party(row)
             let country = cpCountry?[row]
             var i = partyOf[p]
             if i < 0 {
-                i = acc.party(role: flow[row] == 1 ? "supplier" : "consignee", country: country)
+                i = acc.party(role: flow[row] == 1 ? "supplier" : "consignee", id: roles.ids[p], country: country)
                 partyOf[p] = i
                 countryOf[p] = country ?? 0xFFFF
             } else if countryOf[p] != country ?? 0xFFFF {
                 let key = Int(country ?? 0xFFFF) << 32 | p
                 if let found = otherCountry[key] { i = found } else {
-                    i = acc.party(role: flow[row] == 1 ? "supplier" : "consignee", country: country)
+                    i = acc.party(role: flow[row] == 1 ? "supplier" : "consignee", id: roles.ids[p], country: country)
                     otherCountry[key] = i
                 }
             }
-            acc.spelling(code, of: i)
+            acc.spelling(Int(shown.codes[row]), of: i)
             acc.add(i, row: row)
         }
-        acc.name(from: counterparty.values)
+        acc.name(from: shown.values)
         return acc.parties()
     }
 
+    /// `id` last: the columns before it kept their places when it came.
     public static let header = ["rank", "role", "name", "country", "declarations", "red", "amber", "risk_sum", "risk_max",
-                                "top_detector", "first_seen", "last_seen", "spellings"]
+                                "top_detector", "first_seen", "last_seen", "spellings", "id"]
 
     /// parties.csv (cells neutralised for spreadsheets).
     public func csv() -> [UInt8] {
@@ -291,6 +345,7 @@ public struct PartiesTable: Sendable {
             w.field(CivilDate(daysSinceEpoch: Int(p.firstSeen)).description)
             w.field(CivilDate(daysSinceEpoch: Int(p.lastSeen)).description)
             w.field(int: p.spellings)
+            w.field(CSVWriter.neutralised(p.id))
             w.endRecord()
         }
         return w.buffer

@@ -17,8 +17,8 @@ struct ScanCommand: ParsableCommand {
             declaration_id, item_no, risk_score, lane, exploration, previous, the \
             top reasons in words (explained rows), each detector's score, the key             fields, file, line
               ranked.jsonl   the explained rows (--explain: the red and amber lanes             by default), one JSON object each, with every reason's evidence
-              parties.csv    exporters and consignees by aggregated risk, a party's
-                             spellings folded into one line (see the README)
+              parties.csv    exporters and consignees by aggregated risk: a party is
+                             its id, or its name with the spellings folded (README)
               corridors.csv  item group x destination x month: baseline, observed, surge
               summary.md     inputs, accounting, model and options, time and memory per stage, top 20
               report.html    one self-contained page (no script, no network): summary, \

@@ -144,6 +144,31 @@ struct PartiesTableTests {
         #expect(order == order.sorted(by: >))
     }
 
+    @Test("a trader with an id is its id, as the detectors key it: one name under two ids is two lines, an id's spellings one; rows without an id go by name")
+    func tradersByID() throws {
+        let dir = try TemporaryDirectory("parties-ids")
+        defer { dir.remove() }
+        let csv = """
+            declaration_id,item_no,export_date,exporter_id,exporter_name,consignee_name,consignee_country,destination_country,hs_code,declared_value,currency
+            1,1,2024-01-05,A1,Acme Metals Ltd,Con X,US,US,28049000,10,USD
+            2,1,2024-02-05,A2,Acme Metals Ltd,Con X,US,US,28049000,10,USD
+            3,1,2024-03-05,A1,ACME METALS LTD,Con X,US,US,28049000,10,USD
+            4,1,2024-04-05,,Acme Metals Ltd,Con X,US,US,28049000,10,USD
+            5,1,2024-05-05,,Acme Metals Limited,Con X,US,US,28049000,10,USD
+            6,1,2024-06-05,=B9,Zenith GmbH,Con X,US,US,28049000,10,USD
+
+            """
+        let data = try reportData(csv, in: dir, columns: [[1, 2, 4, 8, 16, 32]], names: ["d"], inspectRate: 0.2, amberRate: 0.2)
+        let table = PartiesTable(data)
+        let exporters = table.parties.filter { $0.role == "exporter" }.sorted { $0.declarations != $1.declarations ? $0.declarations > $1.declarations : $0.id < $1.id }
+        #expect(exporters.map { "\($0.id)|\($0.name)|\($0.declarations)|\($0.spellings)|\(Format.decimal($0.riskSum))" } == [
+            "|Acme Metals Ltd|2|2|24", "A1|Acme Metals Ltd|2|2|5", "=B9|Zenith GmbH|1|1|32", "A2|Acme Metals Ltd|1|1|2",
+        ])
+        let text = String(decoding: table.csv(), as: UTF8.self)
+        #expect(text.hasPrefix("rank,role,name,country,declarations,red,amber,risk_sum,risk_max,top_detector,first_seen,last_seen,spellings,id\n"))
+        #expect(text.contains(",'=B9\n"), "an id that could run as a formula is neutralised")
+    }
+
     @Test("each country's line of a consignee is shown by the spelling most used in that country")
     func spellingPerCountry() throws {
         let dir = try TemporaryDirectory("parties-spelling")
