@@ -8,7 +8,30 @@ enum NameMatching {
         "tbk", "pt", "as", "sti", "de", "cv", "the", "and", "of", "group", "international", "intl", "有限公司", "股份有限公司", "公司", "有限责任公司",
     ]
 
-    /// Lower-cased, compatibility-folded tokens without punctuation or legal forms.
+    /// The legal forms of five letters or more, as scalar values: a token this close to one
+    /// (`isMisspeltForm`) is taken for it.
+    static let longForms: [[UInt32]] = legalForms.filter { $0.unicodeScalars.count >= 5 && $0.unicodeScalars.allSatisfy(\.isASCII) }
+        .sorted().map { $0.unicodeScalars.map(\.value) }
+
+    /// Jaro–Winkler similarity from which a token of five letters or more is a misspelt
+    /// legal form ("Limted", "Privae", "Internaional", "Compny" score 0.967–0.985; words
+    /// such as "companion", "limitless" and "interior" 0.88–0.91).
+    static let misspeltForm = 0.94
+
+    /// Whether `token` (lower-cased scalars) is a legal form misspelt: five letters or
+    /// more, the first one a form's, and at `misspeltForm` or above against it. A typo
+    /// in a legal form otherwise stays a rare token of the name that no listed name has.
+    static func isMisspeltForm(_ token: UnsafeBufferPointer<UInt32>) -> Bool {
+        guard token.count >= 5, token.count <= 64 else { return false }
+        for form in longForms where form[0] == token[0] && abs(form.count - token.count) <= 3 {
+            let s = form.withUnsafeBufferPointer { jaroWinkler(token, $0) }
+            if s >= misspeltForm { return true }
+        }
+        return false
+    }
+
+    /// Lower-cased, compatibility-folded tokens without punctuation or legal forms
+    /// (misspelt ones too: `isMisspeltForm`).
     static func tokens(_ name: String) -> [String] {
         var n = name
         return n.withUTF8 { tokens(utf8: UnsafeRawBufferPointer($0)) }
@@ -37,7 +60,15 @@ enum NameMatching {
                 for k in start..<i { out[k - start] = ASCIIText.lower(name[k]) }
                 return i - start
             }
-            if !legalForms.contains(word) { out.append(word) }
+            guard !legalForms.contains(word) else { continue }
+            if i - start >= 5 {
+                let misspelt = withUnsafeTemporaryAllocation(of: UInt32.self, capacity: i - start) { t in
+                    for k in start..<i { t[k - start] = UInt32(ASCIIText.lower(name[k])) }
+                    return isMisspeltForm(UnsafeBufferPointer(t))
+                }
+                if misspelt { continue }
+            }
+            out.append(word)
         }
         return out
     }
@@ -73,7 +104,8 @@ enum NameMatching {
             // Single Latin letters are fragments of legal forms ("S. de R.L. de C.V."):
             // rare, so heavily weighted, yet they say nothing about the party.
             let fragment = word.unicodeScalars.count == 1 && word.unicodeScalars.allSatisfy(\.isASCII)
-            if !legalForms.contains(word) && !fragment { out.append(word) }
+            let misspelt = Array(word.unicodeScalars.map(\.value)).withUnsafeBufferPointer(isMisspeltForm)
+            if !legalForms.contains(word) && !fragment && !misspelt { out.append(word) }
         }
         return out
     }

@@ -52,6 +52,13 @@ struct PartyScreeningTests {
         ("Ｎｏｒｄｗｉｎｄ Materials Co., Ltd.", ["nordwind", "materials"]),
         ("深圳华信电子有限公司", ["深圳华信电子"]),
         ("OOO Zenit Tekhno", ["zenit", "tekhno"]),
+        // Misspelt legal forms go too; words merely near one stay.
+        ("Prime Solutions Limted", ["prime", "solutions"]),
+        ("Parsian Solutions Privae Limited", ["parsian", "solutions"]),
+        ("Stellar Internaional Holdings LLP", ["stellar", "holdings"]),
+        ("Acme Compny Corportion", ["acme"]),
+        ("Companion Limitless Interior Ltd", ["companion", "limitless", "interior"]),
+        ("Kompany Limted", ["kompany"]),                     // the first letter is a form's, or the token stays
     ])
     func tokens(name: String, expected: [String]) {
         #expect(NameMatching.tokens(name) == expected)
@@ -61,7 +68,8 @@ struct PartyScreeningTests {
     func tokensASCII(seed: UInt64) {
         var rng = SeededRandom(seed: seed)
         let words = ["Nordwind", "PRECISION", "materials", "Co", "Ltd", "GmbH", "S", "A", "de", "R", "L", "C", "V", "The", "and", "x", "7",
-                     "42", "3M", "Zenit", "OOO", "Tekhno", "k", "intl", "Group", "ab", "AG", "Co.,Ltd", "S.A.", "Sp.", "ÄG"]
+                     "42", "3M", "Zenit", "OOO", "Tekhno", "k", "intl", "Group", "ab", "AG", "Co.,Ltd", "S.A.", "Sp.", "ÄG",
+                     "Limted", "PRIVAE", "Companion", "Internaional", "Grupo", "Groups"]
         let gaps = [" ", " ", ", ", ". ", "-", "&", "/", "(", ")", "'", "\"", "\t", "  ", "_", "+", ";"]
         var compared = 0
         for _ in 0..<5_000 {
