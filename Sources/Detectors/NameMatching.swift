@@ -140,10 +140,24 @@ enum NameMatching {
         return jaro + Double(prefix) * 0.1 * (1 - jaro)
     }
 
-    /// Token similarity: Jaro–Winkler, or 0.9 for an abbreviation (one a prefix of the other, 3+ letters).
+    /// Token similarity: Jaro–Winkler, or at least 0.9 for an abbreviation of 3+ letters:
+    /// one a prefix of the other ("elec", "mat"), or a contraction of it ("trdg" of
+    /// "trading", "mfg" of "manufacturing": `isContraction`).
     static func similarity(_ a: String, _ b: String) -> Double {
-        if a.count >= 3 && b.count >= 3 && (a.hasPrefix(b) || b.hasPrefix(a)) { return max(0.9, jaroWinkler(a, b)) }
+        if a.count >= 3 && b.count >= 3 && (a.hasPrefix(b) || b.hasPrefix(a) || isContraction(a, of: b) || isContraction(b, of: a)) {
+            return max(0.9, jaroWinkler(a, b))
+        }
         return jaroWinkler(a, b)
+    }
+
+    /// Whether `short` contracts `long`: shorter, with its first and last letters, and its
+    /// letters in order among `long`'s ("trdg" of "trading", "mgmt" of "management").
+    static func isContraction(_ short: String, of long: String) -> Bool {
+        let s = Array(short.unicodeScalars), l = Array(long.unicodeScalars)
+        guard s.count >= 3, s.count < l.count, s.first == l.first, s.last == l.last else { return false }
+        var k = 0
+        for c in l where k < s.count && c == s[k] { k += 1 }
+        return k == s.count
     }
 
     // MARK: The same on scalar values (the screening loop)
@@ -162,8 +176,23 @@ enum NameMatching {
 
     /// `similarity(_:_:)` of two tokens given as scalar values in place.
     static func similarity(_ a: UnsafeBufferPointer<UInt32>, _ b: UnsafeBufferPointer<UInt32>) -> Double {
-        if a.count >= 3 && b.count >= 3 && (startsWith(a, b) || startsWith(b, a)) { return max(0.9, jaroWinkler(a, b)) }
+        if abbreviates(a, b) { return max(0.9, jaroWinkler(a, b)) }
         return jaroWinkler(a, b)
+    }
+
+    /// Whether one of two tokens of 3+ letters abbreviates the other: a prefix, or a contraction.
+    @inline(__always)
+    private static func abbreviates(_ a: UnsafeBufferPointer<UInt32>, _ b: UnsafeBufferPointer<UInt32>) -> Bool {
+        a.count >= 3 && b.count >= 3 && (startsWith(a, b) || startsWith(b, a) || contracts(a, b) || contracts(b, a))
+    }
+
+    /// `isContraction(short, of: long)` on scalar values.
+    @inline(__always)
+    private static func contracts(_ short: UnsafeBufferPointer<UInt32>, _ long: UnsafeBufferPointer<UInt32>) -> Bool {
+        guard short.count >= 3, short.count < long.count, short[0] == long[0], short[short.count - 1] == long[long.count - 1] else { return false }
+        var k = 0
+        for c in long where k < short.count && c == short[k] { k += 1 }
+        return k == short.count
     }
 
     /// Whether `a` begins with `b`.
@@ -193,7 +222,7 @@ enum NameMatching {
     static func similarityBound(_ a: UnsafeBufferPointer<UInt32>, _ b: UnsafeBufferPointer<UInt32>) -> Double {
         guard !a.isEmpty, !b.isEmpty else { return a.isEmpty && b.isEmpty ? 1 : 0 }
         guard a.count <= 64 && b.count <= 64 else { return 1 }
-        if a.count >= 3 && b.count >= 3 && (startsWith(a, b) || startsWith(b, a)) { return 1 }
+        if abbreviates(a, b) { return 1 }
         let m = Double(min(a.count, b.count))
         let jaro = (m / Double(a.count) + m / Double(b.count) + m / m) / 3
         var prefix = 0

@@ -7,7 +7,7 @@ import Declarations
 /// token prefix and suffix (three letters each), so a typo in the middle of a
 /// token still finds its entry, and the list is never compared against every
 /// name. A candidate is scored by IDF-weighted token alignment: each token is
-/// matched one to one to its best free counterpart by Jaro–Winkler (abbreviations count 0.9),
+/// matched one to one to its best free counterpart by Jaro–Winkler (abbreviations count 0.9: a prefix, or a contraction such as "trdg"),
 /// from both sides; the weaker side counts. The score is then corroborated with country
 /// (+0.05 same country, −0.10 another). Rarer tokens weigh more (IDF over the
 /// list and the names seen). A row scores its best match; matches at or over

@@ -15,6 +15,22 @@ struct PartyScreeningTests {
         #expect(abs(NameMatching.jaroWinkler(a, b) - value) < 1e-3, "\(a)/\(b): \(NameMatching.jaroWinkler(a, b))")
     }
 
+    @Test("abbreviations count 0.9: a prefix or a contraction (first and last letters kept, the rest in order), either way round", arguments: [
+        ("elec", "electronics", true), ("mat", "materials", true), ("trdg", "trading", true), ("mfg", "manufacturing", true),
+        ("mgmt", "management", true), ("svcs", "services", true), ("trading", "trdg", true),
+        ("trd", "trading", false),       // not its last letter
+        ("tradign", "trading", false),   // as long: a typo, not an abbreviation (Jaro–Winkler decides)
+        ("tgdr", "trading", false),      // letters out of order
+        ("mg", "manufacturing", false),  // under three letters
+    ])
+    func abbreviations(a: String, b: String, abbreviates: Bool) {
+        let s = NameMatching.similarity(a, b)
+        #expect((s >= 0.9) == (abbreviates || NameMatching.jaroWinkler(a, b) >= 0.9), "\(a)/\(b): \(s)")
+        if abbreviates { #expect(s >= 0.9) }
+        let x = a.unicodeScalars.map(\.value), y = b.unicodeScalars.map(\.value)
+        #expect(NameMatching.similarity(x, y) == s && NameMatching.similarityBound(x, y) >= s)
+    }
+
     @Test("the scalar-value Jaro-Winkler and token similarity agree with the String versions, and stay under their bound (seeded random tokens)", arguments: [UInt64(1), 2, 3])
     func scalarTwin(seed: UInt64) {
         var rng = SeededRandom(seed: seed)
@@ -34,6 +50,11 @@ struct PartyScreeningTests {
             switch Int.random(in: 0..<4, using: &rng) {
             case 0 where !a.isEmpty: var s = Array(a.unicodeScalars); s[Int.random(in: 0..<s.count, using: &rng)] = "x"; b = String(String.UnicodeScalarView(s))
             case 1: b = String(a.prefix(Int.random(in: 0...a.count, using: &rng)))
+            case 2 where a.count > 3:
+                // A contraction: the first and last letters and some of the others, in order.
+                var s = Array(a.unicodeScalars)
+                for k in stride(from: s.count - 2, through: 1, by: -1) where Bool.random(using: &rng) { s.remove(at: k) }
+                b = String(String.UnicodeScalarView(s))
             case 2: b = a
             default: break
             }
