@@ -48,7 +48,7 @@ public struct PartyScreeningDetector: Detector {
         }
         var index: [String: [Int]] = [:]
         for (i, e) in entries.enumerated() {
-            for key in Set(e.tokens.flatMap(FittedPartyScreening.blockingKeys)) { index[key, default: []].append(i) }
+            for key in Set(e.tokens.flatMap(FittedPartyScreening.indexKeys)) { index[key, default: []].append(i) }
         }
         // Keys shared by too many entries block nothing; drop them.
         index = index.filter { $0.value.count <= max(8, entries.count / 20) }
@@ -73,9 +73,23 @@ public struct FittedPartyScreening: FittedDetector {
     var maxIDF: Double
     public var threshold: Double
 
+    /// A name token's blocking keys: its first three letters, its last three, and its
+    /// outline (first letter, length, last letter), which a typo inside both ends keeps
+    /// ("Arraat" for "Ararat", "Mpale" for "Maple"). A short token is its own key.
     static func blockingKeys(_ token: String) -> [String] {
         guard token.count >= 3 else { return ["w:" + token] }
-        return ["p:" + String(token.prefix(3)), "s:" + String(token.suffix(3))]
+        return ["p:" + String(token.prefix(3)), "s:" + String(token.suffix(3)), outline(token, length: token.count)]
+    }
+
+    /// A listed token's keys in the index: its blocking keys, and its outline at one
+    /// letter more and one less (a name's token with a letter dropped or doubled).
+    static func indexKeys(_ token: String) -> [String] {
+        guard token.count >= 3 else { return blockingKeys(token) }
+        return blockingKeys(token) + [outline(token, length: token.count - 1), outline(token, length: token.count + 1)]
+    }
+
+    static func outline(_ token: String, length: Int) -> String {
+        "o:" + String(token.first!) + String(length) + String(token.last!)
     }
 
     func weight(_ t: String) -> Double { idf[t] ?? maxIDF }

@@ -230,6 +230,24 @@ struct PartyScreeningTests {
         #expect(ScreeningBatch(fitted, names: Array(names.prefix(2))) == nil)
     }
 
+    @Test("a typo inside both ends of a name's rare word still finds its entry when its other words block nothing (outline keys)")
+    func outlineBlocking() throws {
+        // Twenty listed names share "Solutions": it blocks nothing (its keys are dropped as too common).
+        let listed = (0..<20).map { "Zeta\($0)x Solutions Ltd." } + ["Ararat Solutions Ltd.", "Maple Solutions LLC"]
+        let csv = "name,country,list,alias_of\n" + listed.map { "\"\($0)\",IN,SDN," }.joined(separator: "\n") + "\n"
+        let list = try PartyList(csv: Array(csv.utf8), source: "p.csv")
+        let fitted = try PartyScreeningDetector(parties: list).fit(try TinyTable.make(["S1,1,2024-03-01,E1,\"Acme Trading\",IN,IN,IN,IN,8112929010,45,1000,USD,"]))
+        #expect(fitted.index["p:sol"] == nil, "the common word blocks nothing")
+        let cases = [("Arraat Solutions Ltd.", 20), ("Mpale Solutions LLC", 21), ("Ararrat Solutions", 20), ("Arrat Solutions Ltd", 20)]
+        let names = cases.map { NameMatching.tokens($0.0) }
+        for batched in [false, true] {
+            let found = fitted.bestMatches(names, batched: batched)
+            for (k, (name, entry)) in cases.enumerated() {
+                #expect(found[k]?.entry == entry && (found[k]?.similarity ?? 0) >= 0.85, "\(name), batched \(batched): \(String(describing: found[k]))")
+            }
+        }
+    }
+
     @Test("meets the detector contract")
     func conformance() throws {
         let data = try DetectorData.make(rows: 20_000, seed: 15)
