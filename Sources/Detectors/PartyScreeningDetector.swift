@@ -50,8 +50,9 @@ public struct PartyScreeningDetector: Detector {
         for (i, e) in entries.enumerated() {
             for key in Set(e.tokens.flatMap(FittedPartyScreening.indexKeys)) { index[key, default: []].append(i) }
         }
-        // Keys shared by too many entries block nothing; drop them.
-        index = index.filter { $0.value.count <= max(8, entries.count / 20) }
+        // Keys shared by too many entries block nothing; drop them. An outline is coarser than
+        // a prefix or suffix (a long list has hundreds of entries with one): it keeps fewer.
+        index = index.filter { $0.value.count <= ($0.key.hasPrefix("o:") ? max(16, entries.count / 200) : max(8, entries.count / 20)) }
         return FittedPartyScreening(entries: entries, index: index, idf: idf, maxIDF: maxIDF, threshold: threshold)
     }
 }
