@@ -44,7 +44,7 @@ public struct ByteInterner: Sendable {
         let start = offsets[base]
         out.arena = Array(arena[start...])
         out.offsets = offsets[base...].map { $0 - start }
-        out.hashes = Array(hashes[base...])
+        out.hashes = folded ? (base..<count).map(hash(of:)) : Array(hashes[base...])
         return out
     }
 
@@ -73,26 +73,29 @@ public struct ByteInterner: Sendable {
     /// Whether this dictionary has no lookup table (`list(capacity:)`, `values(from:)`).
     var isList: Bool { mask < 0 && !folded }
 
-    /// The lookup table was dropped (`foldLookup`): an intern builds it again from the hashes.
+    /// The lookup table and the hashes were dropped (`foldLookup`): an intern builds them again.
     private var folded = false
 
-    /// Drops the lookup table: a table's dictionary of millions of values
-    /// (free-text descriptions: 16M slots, 256 MB at 10M rows) is only read by
-    /// code once ingest is done. The values, their bounds and hashes stay; an
-    /// intern afterwards builds the table again from the hashes (same codes).
+    /// Drops the lookup table and the values' hashes: a table's dictionary of
+    /// millions of values (free-text descriptions: 16M slots, 256 MB, and 80 MB of
+    /// hashes at 10M rows) is only read by code once ingest is done. The values and
+    /// their bounds stay; an intern afterwards hashes them again and builds the
+    /// table (same codes), and `hash(of:)` hashes the value asked for.
     public mutating func foldLookup() {
         guard mask >= 0 else { return }
         slots = []
         mask = -1
+        hashes = []
         folded = true
     }
 
-    /// Builds the table `foldLookup` dropped, if it did.
+    /// Builds the table and the hashes `foldLookup` dropped, if it did.
     @inline(never)
     private mutating func unfold() {
         precondition(folded, "a dictionary without a lookup table (a list, or values(from:)) cannot intern")
         var size = 16
         while size * 3 < count * 4 + 4 { size <<= 1 }
+        hashes = (0..<count).map(hash(of:))
         folded = false
         rehash(size: size)
     }
@@ -123,8 +126,11 @@ public struct ByteInterner: Sendable {
         return intern(bytes, hash: ByteInterner.hash(bytes))
     }
 
-    /// The hash `intern` computed for `code` (merging dictionaries reuses it).
-    func hash(of code: Int) -> UInt64 { hashes[code] }
+    /// The hash `intern` computed for `code` (merging dictionaries reuses it); made
+    /// again from the value's bytes once `foldLookup` dropped the hashes.
+    func hash(of code: Int) -> UInt64 {
+        folded ? withBytes(UInt32(code)) { ByteInterner.hash($0) } : hashes[code]
+    }
 
     /// `intern(bytes)` when `h` is already known to be `ByteInterner.hash(bytes)`.
     @inline(__always)

@@ -148,8 +148,13 @@ struct ByteInternerTests {
             for batch in [1, 2048] {
                 var d = ByteInterner(capacity: 2)
                 var codes = Self.internInBatches(Array(rows[..<cut]), batch: batch, into: &d)
+                let hashes = (0..<d.count).map(d.hash(of:))
                 d.foldLookup()
                 #expect(d.slotCount == 0 && !d.isList)
+                // The hashes are dropped with the table and made again from the values: the same ones.
+                #expect((0..<d.count).map(d.hash(of:)) == hashes)
+                let values = d.values(from: 0)
+                #expect(values.count == d.count && (0..<d.count).map(values.hash(of:)) == hashes)
                 codes += Self.internInBatches(Array(rows[cut...]), batch: batch, into: &d)
                 #expect(codes == expected, "folded after \(cut) rows, batches of \(batch)")
                 #expect(d.slotCount > 0)
