@@ -176,16 +176,21 @@ public struct FittedPartyScreening: FittedDetector {
         return min(side(a, b), side(b, a))
     }
 
+    /// The entries `tokens` block with (every entry under one of their blocking keys), ascending.
+    func candidates(_ tokens: [String]) -> [Int] {
+        var entries = Set<Int>()
+        for key in tokens.flatMap(FittedPartyScreening.blockingKeys) { for i in index[key] ?? [] { entries.insert(i) } }
+        return entries.sorted()
+    }
+
     /// The best entry for a name given by its tokens (`NameMatching.tokens`), with
     /// its similarity (before country corroboration).
     func bestMatch(tokens nameTokens: [String], entryNames: [PreparedName]) -> (entry: Int, similarity: Double)? {
         let tokens = FittedPartyScreening.byRarity(nameTokens, idf: idf, maxIDF: maxIDF)
         guard !tokens.isEmpty else { return nil }
-        var candidates = Set<Int>()
-        for key in tokens.flatMap(FittedPartyScreening.blockingKeys) { for i in index[key] ?? [] { candidates.insert(i) } }
         let mine = prepared(tokens)
         var best: (Int, Double)? = nil
-        for i in candidates.sorted() {
+        for i in candidates(tokens) {
             let s = FittedPartyScreening.similarity(mine, entryNames[i])
             if best.map({ s > $0.1 }) ?? true { best = (i, s) }
         }

@@ -91,11 +91,9 @@ struct ScreeningBatch: Sendable {
         }.flatMap { $0 }
     }
 
-    /// `token`'s candidate entries: its blocking keys' entries, ascending.
+    /// `token`'s candidate entries (`FittedPartyScreening.candidates`), ascending.
     static func candidates(_ token: String, _ model: FittedPartyScreening) -> [Int32] {
-        var entries = Set<Int>()
-        for key in FittedPartyScreening.blockingKeys(token) { for i in model.index[key] ?? [] { entries.insert(i) } }
-        return entries.sorted().map { Int32($0) }
+        model.candidates([token]).map { Int32($0) }
     }
 
     /// `token`'s pairs with the list's tokens (`entryTokens`, per entry) that can count.
