@@ -44,6 +44,26 @@ struct DecimalDigitsCountTests {
             values.append(x >> UInt64(x % 64))
         }
         for v in values { #expect(DecimalDigits.digitCount(v) == Self.counted(v), "\(v)") }
+        // Below 10^8, the count by comparisons too.
+        for v in values where v < 100_000_000 {
+            #expect(DecimalDigits.shortDigitCount(UInt32(v)) == Self.counted(v), "short \(v)")
+        }
+    }
+
+    @Test("trailing zeros by divisibility equal the count by division, for every places 1...8 and every fraction at its powers of ten and seeded ones")
+    func trailingZeros() {
+        var rng = SeededRandom(seed: 53)
+        for places in 1...8 {
+            let limit = Int(PowersOfTen.integer(places))
+            var fractions = [1, limit - 1]
+            for k in 0..<places { let p = Int(PowersOfTen.integer(k)); fractions += [p, 3 * p, p + 1, 9 * p] }
+            for _ in 0..<2_000 { fractions.append(Int.random(in: 1..<limit, using: &rng) / Int(PowersOfTen.integer(Int.random(in: 0..<places, using: &rng)))) }
+            for f in fractions where f > 0 && f < limit {
+                var zeros = 0, x = f
+                while x % 10 == 0 { x /= 10; zeros += 1 }
+                #expect(DecimalDigits.trailingZeros(UInt64(f), below: places) == zeros, "\(f) at \(places) places")
+            }
+        }
     }
 }
 
@@ -84,7 +104,9 @@ struct DecimalScaledTests {
             for m in [v, -v] {
                 for places in 0...18 {
                     let scale = UInt(PowersOfTen.integer(places))
+                    fast = [UInt8](repeating: 0xEE, count: 48)
                     let a = fast.withUnsafeMutableBufferPointer { DecimalDigits.write(scaled: m, places: places, to: $0.baseAddress!) }
+                    #expect(fast[DecimalDigits.maxBytes...].allSatisfy { $0 == 0xEE }, "\(m) at \(places) places stays within maxBytes")
                     let b = slow.withUnsafeMutableBufferPointer {
                         DecimalDigits.write(sign: m < 0, whole: m.magnitude / scale, fraction: m.magnitude % scale, places: places, to: $0.baseAddress!)
                     }
@@ -110,6 +132,19 @@ struct DecimalDigitsEightTests {
                 slow.withUnsafeMutableBufferPointer { DecimalDigits.writeDigitsByPairs(v, count: count, to: $0.baseAddress!) }
                 #expect(fast[0..<count] == slow[0..<count], "\(v) in \(count) digits")
             }
+            // Padded: the same digits, whatever it wrote past them.
+            for count in 0...20 {
+                var padded = [UInt8](repeating: 0xEE, count: 24)
+                padded.withUnsafeMutableBufferPointer { DecimalDigits.writeDigitsPadded(v, count: count, to: $0.baseAddress!) }
+                slow.withUnsafeMutableBufferPointer { DecimalDigits.writeDigitsByPairs(v, count: count, to: $0.baseAddress!) }
+                #expect(padded[0..<count] == slow[0..<count], "padded \(v) in \(count) digits")
+                #expect(padded[max(8, count)...].allSatisfy { $0 == 0xEE }, "padded \(v) in \(count) digits touches max(8, count) bytes")
+            }
+            // The whole number: its digits, the count returned, no byte past max(8, count) touched.
+            var whole = [UInt8](repeating: 0xEE, count: 24)
+            let n = whole.withUnsafeMutableBufferPointer { DecimalDigits.writePadded(v, to: $0.baseAddress!) }
+            #expect(Array(whole[0..<n]) == Array(String(v).utf8), "writePadded \(v)")
+            #expect(whole[max(8, n)...].allSatisfy { $0 == 0xEE }, "writePadded \(v) touches max(8, count) bytes")
             // Every eight-digit word spells its number.
             let word = DecimalDigits.eightDigits(UInt32(v % 100_000_000))
             let spelled = Array(String(v % 100_000_000).utf8)

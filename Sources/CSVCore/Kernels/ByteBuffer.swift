@@ -108,7 +108,7 @@ public struct ByteBuffer: ~Copyable {
     public var array: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
     /// Appends `value` in decimal.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func append(int value: Int) {
         reserve(20)
         written += DecimalDigits.write(value, to: base + written)
@@ -116,7 +116,7 @@ public struct ByteBuffer: ~Copyable {
 
     /// Appends `value` as `DecimalDigits.write(_:places:to:)` spells it; false
     /// (nothing appended) for values that format does not cover.
-    @inlinable @discardableResult
+    @inlinable @inline(__always) @discardableResult
     public mutating func append(decimal value: Double, places: Int) -> Bool {
         reserve(DecimalDigits.maxBytes)
         let n = DecimalDigits.write(value, places: places, to: base + written)
@@ -140,8 +140,9 @@ public enum DecimalDigits {
     /// zeros dropped (`24.5743`, `1`, `0.5`, `-3`) and returns the bytes
     /// written; returns 0, writing nothing, for non-finite values, magnitudes
     /// of 1e15 or more, and values whose scaled form `value × 10^places`
-    /// reaches 9e18 (it would not fit an Int).
-    @inlinable
+    /// reaches 9e18 (it would not fit an Int). Inlined: at the report's
+    /// constant places the switch below folds to one case.
+    @inlinable @inline(__always)
     public static func write(_ value: Double, places: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
         guard covers(value, places: places) else { return 0 }
         if value == 0 { out[0] = UInt8(ascii: "0"); return 1 }
@@ -155,13 +156,67 @@ public enum DecimalDigits {
         }
     }
 
-    /// `m / 10^places` with trailing zeros dropped: `m`'s digits written once
-    /// (eight at a time, padded to one more than `places`), the fraction's
-    /// zeros trimmed, the point put before it. What `write(sign:whole:fraction:places:)`
-    /// writes (its oracle), with one digit conversion instead of two and no
-    /// division per trailing zero.
+    /// `m / 10^places` with trailing zeros dropped. Up to eight places (every
+    /// report number) the whole part and the fraction are split by one
+    /// division (a multiply at the places the report uses), each is written
+    /// as one word (`eightDigits`), and the fraction's trailing zeros are
+    /// counted by divisibility tests.
+    ///
+    /// The count returned is worked out from the two numbers alone, not from
+    /// the digit words: the next field's place (a record is a chain of such
+    /// counts) is then known a few cycles after the value, while the digits,
+    /// a chain of six multiplies, are still being made. With the count read
+    /// from the digits, a record of fourteen numbers was one long chain.
+    /// May touch bytes past the ones it counts: at most 8 past the point (25
+    /// in all for |m| < 10^15 · 10^places), within `maxBytes`. What
+    /// `write(sign:whole:fraction:places:)` writes (its oracle).
     @inlinable @inline(__always)
     static func write(scaled m: Int, places: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        guard places <= 8 else { return writeLong(scaled: m, places: places, to: out) }
+        let sign = m < 0 ? 1 : 0
+        out[0] = UInt8(ascii: "-")
+        let magnitude = UInt64(m.magnitude)
+        // The report's places divide by a constant (a multiply); the rest by a division.
+        let scale = PowersOfTen.integer(places)
+        let whole: UInt64
+        switch places {
+        case 2: whole = magnitude / 100
+        case 3: whole = magnitude / 1_000
+        case 4: whole = magnitude / 10_000
+        default: whole = magnitude / scale
+        }
+        let fraction = magnitude &- whole &* scale
+        let n = sign &+ writePadded(whole, to: out + sign)
+        guard fraction != 0 else { return n }
+        let kept = places &- trailingZeros(fraction, below: places)
+        // The fraction's `places` digits, the first in the low byte (leading zeros kept).
+        let word = eightDigits(UInt32(truncatingIfNeeded: fraction)) >> UInt64(8 &* (8 &- places))
+        out[n] = UInt8(ascii: ".")
+        UnsafeMutableRawPointer(out + (n &+ 1)).storeBytes(of: word.littleEndian, as: UInt64.self)
+        return n &+ 1 &+ kept
+    }
+
+    /// The decimal zeros `f` ends with, for 0 < f < 10^places (places ≤ 8):
+    /// one divisibility test per power of ten below 10^places, side by side.
+    @inlinable @inline(__always)
+    static func trailingZeros(_ f: UInt64, below places: Int) -> Int {
+        let x = UInt32(truncatingIfNeeded: f)
+        var zeros = 0
+        if places > 1 { zeros &+= x % 10 == 0 ? 1 : 0 }
+        if places > 2 { zeros &+= x % 100 == 0 ? 1 : 0 }
+        if places > 3 { zeros &+= x % 1_000 == 0 ? 1 : 0 }
+        if places > 4 { zeros &+= x % 10_000 == 0 ? 1 : 0 }
+        if places > 5 { zeros &+= x % 100_000 == 0 ? 1 : 0 }
+        if places > 6 { zeros &+= x % 1_000_000 == 0 ? 1 : 0 }
+        if places > 7 { zeros &+= x % 10_000_000 == 0 ? 1 : 0 }
+        return zeros
+    }
+
+    /// `write(scaled:places:to:)` past eight places: every digit written once
+    /// (padded to one more than `places`), the fraction's zeros trimmed, the
+    /// point put before it.
+    @inline(never) @usableFromInline
+    static func writeLong(scaled m: Int, places: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
         var n = 0
         if m < 0 { out[0] = UInt8(ascii: "-"); n = 1 }
         let magnitude = UInt64(m.magnitude)
@@ -229,19 +284,52 @@ public enum DecimalDigits {
         }
     }
 
-    /// Writes `value` in decimal (a leading `-` when negative); returns the bytes written (at most 20).
-    @inlinable
+    /// Writes `value` in decimal (a leading `-` when negative); returns the
+    /// bytes written (at most 20). Touches at least 8 (see `writePadded`).
+    @inlinable @inline(__always)
     public static func write(_ value: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
         guard value < 0 else { return write(UInt64(value), to: out) }
         out[0] = UInt8(ascii: "-")
         return 1 + write(UInt64(value.magnitude), to: out + 1)
     }
 
-    /// Writes `value`'s decimal digits; returns how many (at least 1, at most 20).
+    /// Writes `value`'s decimal digits; returns how many (at least 1, at most
+    /// 20). Touches max(8, that) bytes (`writePadded`).
     @inlinable @inline(__always)
     public static func write(_ value: UInt64, to out: UnsafeMutablePointer<UInt8>) -> Int {
-        let count = digitCount(value)
-        writeDigits(value, count: count, to: out)
+        writePadded(value, to: out)
+    }
+
+    /// `value`'s decimal digits, their count returned; a value under 10^8
+    /// (ranks, lines, item numbers, a number's whole part) as one word store
+    /// of its digits from `eightDigits`, shifted past the leading zeros. The
+    /// count comes from comparisons with the value, side by side, not from
+    /// the digits (see `write(scaled:places:to:)`). Touches max(8, count)
+    /// bytes: the caller has room for eight whatever the count.
+    @inlinable @inline(__always)
+    public static func writePadded(_ value: UInt64, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        guard value < 100_000_000 else {
+            let count = digitCount(value)
+            writeDigits(value, count: count, to: out)
+            return count
+        }
+        let count = shortDigitCount(UInt32(truncatingIfNeeded: value))
+        let word = eightDigits(UInt32(truncatingIfNeeded: value)) >> UInt64(8 &* (8 &- count))
+        UnsafeMutableRawPointer(out).storeBytes(of: word.littleEndian, as: UInt64.self)
+        return count
+    }
+
+    /// Decimal digits of `v` < 10^8 (at least 1): seven comparisons added up.
+    @inlinable @inline(__always)
+    static func shortDigitCount(_ v: UInt32) -> Int {
+        var count = 1
+        count &+= v >= 10 ? 1 : 0
+        count &+= v >= 100 ? 1 : 0
+        count &+= v >= 1_000 ? 1 : 0
+        count &+= v >= 10_000 ? 1 : 0
+        count &+= v >= 100_000 ? 1 : 0
+        count &+= v >= 1_000_000 ? 1 : 0
+        count &+= v >= 10_000_000 ? 1 : 0
         return count
     }
 
@@ -271,6 +359,15 @@ public enum DecimalDigits {
             x = q
         }
         writeDigitsByPairs(x, count: i, to: out)
+    }
+
+    /// `writeDigits` touching max(8, count) bytes: up to eight digits as one
+    /// word store. The caller has room for eight whatever the count.
+    @inlinable @inline(__always)
+    public static func writeDigitsPadded(_ v: UInt64, count: Int, to out: UnsafeMutablePointer<UInt8>) {
+        guard count <= 8 else { return writeDigits(v, count: count, to: out) }
+        let word = eightDigits(UInt32(truncatingIfNeeded: v % 100_000_000)) >> UInt64(8 &* (8 &- count))
+        UnsafeMutableRawPointer(out).storeBytes(of: word.littleEndian, as: UInt64.self)
     }
 
     /// `writeDigits` two digits per division by 100: the oracle of the
