@@ -149,7 +149,7 @@ public struct CSVWriter: ~Copyable {
     }
 
     /// Appends an integer field.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func field(int value: Int) {
         delimit()
         out.append(int: value)

@@ -115,6 +115,15 @@ public struct StringColumn: Sendable {
         form == .digits ? ByteInterner.hash(digits: numbers[r], width: width) : withBytes(r) { ByteInterner.hash($0) }
     }
 
+    /// The number of digits of every value when the column holds them as
+    /// numbers (`number(_:)`); nil otherwise. A writer then spells row r as
+    /// `number(r)` in that many digits, without reading bytes.
+    public var digitWidth: Int? { form == .digits ? width : nil }
+
+    /// Row `r`'s value as a number (only when `digitWidth` is not nil).
+    @inline(__always)
+    public func number(_ r: Int) -> UInt64 { numbers[r] }
+
     /// Calls `body` with row `r`'s bytes (valid only inside `body`).
     @inline(__always)
     public func withBytes<R>(_ r: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {

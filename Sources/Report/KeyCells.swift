@@ -113,11 +113,18 @@ struct KeyCells: Sendable {
         let jsonArena: UnsafeRawBufferPointer
         let jsonBounds: UnsafeBufferPointer<Int>
 
-        /// Cell `cell` (an index from `gather`) as a ranked.csv field.
+        /// Cell `cell` (an index from `gather`) through a cursor (see `RankedFiles.csvRow`).
         @inline(__always)
-        func write(cell: Int32, _ w: inout CSVWriter) {
-            let c = Int(cell)
-            w.field(encoded: UnsafeRawBufferPointer(rebasing: arena[bounds[c]..<bounds[c + 1]]))
+        func write(cell: Int32, _ c: inout FieldCursor) {
+            let i = Int(cell)
+            c.encoded(UnsafeRawBufferPointer(rebasing: arena[bounds[i]..<bounds[i + 1]]))
+        }
+
+        /// The bytes of cell `cell` in ranked.csv.
+        @inline(__always)
+        func count(cell: Int32) -> Int {
+            let i = Int(cell)
+            return bounds[i + 1] &- bounds[i]
         }
 
         /// Cell `cell` as a JSON string; empty (nothing to write) for an empty value.

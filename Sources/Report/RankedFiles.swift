@@ -100,6 +100,7 @@ public enum RankedFiles {
         let blockRisk = rows.map { risk[$0] }, blockLane = rows.map { lanes[$0] }, blockExplored = rows.map { explored[$0] }
         let blockItem = rows.map { itemNo[$0] }, blockLine = rows.map { line[$0] }, blockValue = rows.map { valueUSD[$0] }
         let blockWeight = netWeight.isEmpty ? [] : rows.map { netWeight[$0] }
+        let idDigits = blockIDs.digitWidth
         // Arenas are read in place for the whole block (no slice, so no retain, per cell).
         cells.withWriter { cellWriter in
             for (i, k) in ranks.enumerated() {
@@ -112,42 +113,64 @@ public enum RankedFiles {
                 let reasons = contributions.isEmpty ? [] : data.reasons(row, contributions: contributions)
                 let status = lane == .green ? "" : data.flagStatus(row)
                 let weight = blockWeight.isEmpty ? Double.nan : blockWeight[i]
-                w.reserve(1024)
-                w.field(int: k + 1)
-                blockIDs.withBytes(i) { w.field(raw: $0, neutralise: true) }
-                w.field(int: Int(blockItem[i]))
-                decimal(blockRisk[i], places: 4, &w)
-                // Static cells: a shared array would be retained and released per row by every thread.
-                w.field(static: lane.staticName)
-                w.field(static: blockExplored[i] ? "1" : "0")
-                if status.isEmpty { w.field(static: "") } else { w.field(text: status) }
-                if reasons.isEmpty { w.field(static: "") } else {
-                    w.field(text: reasons.prefix(reasonsInCSV).map(\.text).joined(separator: "; "), neutralise: true)
-                }
-                for d in 0..<detectors { decimal(blockScores[i * detectors + d], places: 4, &w) }
-                let c = i * KeyCells.perRow
-                for f in 0..<9 { cellWriter.write(cell: keyCells[c + f], &w) }
-                decimal(blockValue[i], places: 2, &w)
-                decimal(weight, places: 3, &w)
-                cellWriter.write(cell: keyCells[c + 9], &w)
-                w.field(int: Int(blockLine[i]))
-                w.endRecord()
+                let reasonText = reasons.isEmpty ? "" : reasons.prefix(reasonsInCSV).map(\.text).joined(separator: "; ")
+                csvRow(rank: k, id: i, ids: blockIDs, idDigits: idDigits, item: blockItem[i], risk: blockRisk[i], lane: lane,
+                       explored: blockExplored[i], status: status, reasons: reasonText,
+                       scores: blockScores, first: i &* detectors, detectors: detectors,
+                       cells: (cellWriter, keyCells, i &* KeyCells.perRow), value: blockValue[i], weight: weight,
+                       line: blockLine[i], &w)
                 guard explained else { continue }
                 let values = JSONParts.RowValues(
                     item: blockItem[i], risk: blockRisk[i], lane: lane, explored: blockExplored[i], line: blockLine[i],
                     value: blockValue[i], weight: weight, scores: blockScores, first: i &* detectors, contributions: contributions)
                 blockIDs.withBytes(i) { id in
-                    json.line(rank: k, id: id, values, reasons: reasons, status: status, cells: (cellWriter, keyCells, c), into: &j)
+                    json.line(rank: k, id: id, values, reasons: reasons, status: status, cells: (cellWriter, keyCells, i &* KeyCells.perRow), into: &j)
                 }
             }
         }
     }
 
 
-    /// A number cell as `Format.decimal` spells it (empty when not finite).
-    @inline(__always)
-    private static func decimal(_ v: Double, places: Int, _ w: inout CSVWriter) {
-        guard v.isFinite, !DecimalDigits.covers(v, places: places) else { return w.field(decimal: v, places: places) }
-        w.field(Format.decimal(v, places: places))
+    /// One ranked.csv row. Its numbers and key cells go through `FieldCursor`s
+    /// (room reserved once per run of fields, no check per field); the text
+    /// fields that may need quoting (an id not all digits, the flag status,
+    /// the reasons) through the writer. Out of line: inside the block loop's
+    /// closure, which is large, the compiler left the number writers as calls.
+    @inline(never)
+    static func csvRow(rank k: Int, id i: Int, ids: StringColumn, idDigits: Int?, item: Int32, risk: Double, lane: Lane,
+                       explored: Bool, status: String, reasons: String, scores: [Double], first: Int, detectors: Int,
+                       cells: (writer: KeyCells.CellWriter, indices: [Int32], first: Int), value: Double, weight: Double,
+                       line: UInt32, _ w: inout CSVWriter) {
+        var c = w.cursor(reserving: 2 * FieldCursor.intRoom)
+        c.int(k &+ 1)
+        if let idDigits {
+            c.digits(ids.number(i), count: idDigits)
+            w.commit(c)
+        } else {
+            w.commit(c)
+            ids.withBytes(i) { w.field(raw: $0, neutralise: true) }
+        }
+        c = w.cursor(reserving: FieldCursor.intRoom + FieldCursor.decimalRoom + 8)
+        c.int(Int(item))
+        c.decimal(risk, places: 4)
+        c.static(lane.staticName)
+        c.static(explored ? "1" : "0")
+        w.commit(c)
+        if status.isEmpty { w.field(static: "") } else { w.field(text: status) }
+        if reasons.isEmpty { w.field(static: "") } else { w.field(text: reasons, neutralise: true) }
+        // Scores, key cells, value, weight, file, line.
+        var cellBytes = 0
+        for f in 0..<KeyCells.perRow { cellBytes &+= cells.writer.count(cell: cells.indices[cells.first &+ f]) &+ 1 }
+        c = w.cursor(reserving: (detectors &+ 2) &* FieldCursor.decimalRoom &+ cellBytes &+ FieldCursor.intRoom)
+        scores.withUnsafeBufferPointer { s in
+            for d in 0..<detectors { c.decimal(s[first &+ d], places: 4) }
+        }
+        for f in 0..<9 { cells.writer.write(cell: cells.indices[cells.first &+ f], &c) }
+        c.decimal(value, places: 2)
+        c.decimal(weight, places: 3)
+        cells.writer.write(cell: cells.indices[cells.first &+ 9], &c)
+        c.int(Int(line))
+        w.commit(c)
+        w.endRecord()
     }
 }
