@@ -170,7 +170,7 @@ public enum DecimalDigits {
     /// May touch bytes past the ones it counts: at most 8 past the point (25
     /// in all for |m| < 10^15 · 10^places), within `maxBytes`. What
     /// `write(sign:whole:fraction:places:)` writes (its oracle).
-    @inlinable @inline(__always)
+    @inlinable @inline(always)
     static func write(scaled m: Int, places: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
         guard places <= 8 else { return writeLong(scaled: m, places: places, to: out) }
         let sign = m < 0 ? 1 : 0
@@ -198,7 +198,7 @@ public enum DecimalDigits {
 
     /// The decimal zeros `f` ends with, for 0 < f < 10^places (places ≤ 8):
     /// one divisibility test per power of ten below 10^places, side by side.
-    @inlinable @inline(__always)
+    @inlinable @inline(always)
     static func trailingZeros(_ f: UInt64, below places: Int) -> Int {
         let x = UInt32(truncatingIfNeeded: f)
         var zeros = 0
@@ -237,7 +237,7 @@ public enum DecimalDigits {
     /// call to libm's `round` (the baseline x86-64 target has no rounding
     /// instruction): truncate, then step away from zero when the part cut off,
     /// `x − trunc(x)` (exact in a double), is half or more.
-    @inlinable @inline(__always)
+    @inlinable @inline(always)
     public static func roundHalfAway(_ x: Double) -> Int {
         let t = Int(x)
         let cut = x - Double(t)
@@ -246,13 +246,13 @@ public enum DecimalDigits {
 
     /// Whether `write(_:places:to:)` spells `value`: finite, under 1e15, and
     /// `value × 10^places` under 9e18 (it must fit an Int). Else it writes nothing.
-    @inlinable @inline(__always)
+    @inlinable @inline(always)
     public static func covers(_ value: Double, places: Int) -> Bool {
         value.isFinite && abs(value) < 1e15 && abs(value * power(places)) < 9e18
     }
 
     /// 10^places, exactly (places 0...18).
-    @inlinable @inline(__always)
+    @inlinable @inline(always)
     static func power(_ places: Int) -> Double {
         precondition(places >= 0 && places <= 18, "at most 18 decimal places")
         return PowersOfTen.exact(places)
@@ -306,21 +306,26 @@ public enum DecimalDigits {
     /// count comes from comparisons with the value, side by side, not from
     /// the digits (see `write(scaled:places:to:)`). Touches max(8, count)
     /// bytes: the caller has room for eight whatever the count.
-    @inlinable @inline(__always)
+    @inlinable @inline(always)
     public static func writePadded(_ value: UInt64, to out: UnsafeMutablePointer<UInt8>) -> Int {
-        guard value < 100_000_000 else {
-            let count = digitCount(value)
-            writeDigits(value, count: count, to: out)
-            return count
-        }
+        guard value < 100_000_000 else { return writeWide(value, to: out) }
         let count = shortDigitCount(UInt32(truncatingIfNeeded: value))
         let word = eightDigits(UInt32(truncatingIfNeeded: value)) >> UInt64(8 &* (8 &- count))
         UnsafeMutableRawPointer(out).storeBytes(of: word.littleEndian, as: UInt64.self)
         return count
     }
 
+    /// `writePadded` of a value of nine digits or more, out of line (the
+    /// common short case stays small enough to be inlined).
+    @usableFromInline @inline(never)
+    static func writeWide(_ value: UInt64, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        let count = digitCount(value)
+        writeDigits(value, count: count, to: out)
+        return count
+    }
+
     /// Decimal digits of `v` < 10^8 (at least 1): seven comparisons added up.
-    @inlinable @inline(__always)
+    @inlinable @inline(always)
     static func shortDigitCount(_ v: UInt32) -> Int {
         var count = 1
         count &+= v >= 10 ? 1 : 0
@@ -392,7 +397,7 @@ public enum DecimalDigits {
     /// into hundreds and the rest (×10486 >> 20 is ÷100 below 10^4), those four
     /// pairs in 16-bit lanes split into tens and units (×103 >> 10 is ÷10 below
     /// 100), then "0" added to every byte.
-    @inlinable @inline(__always)
+    @inlinable @inline(always)
     public static func eightDigits(_ x: UInt32) -> UInt64 {
         let halves = UInt64(x / 10_000) | UInt64(x % 10_000) << 32
         let hundreds = ((halves &* 10_486) >> 20) & 0x0000_007F_0000_007F

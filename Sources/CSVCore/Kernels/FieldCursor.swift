@@ -32,7 +32,7 @@ public struct FieldCursor {
     public static let intRoom = 21
 
     /// Ends a field of `n` bytes at `p`.
-    @inlinable @inline(__always)
+    @inlinable @inline(always)
     mutating func close(_ n: Int) {
         p[n] = delimiter
         p += n &+ 1
@@ -40,14 +40,14 @@ public struct FieldCursor {
     }
 
     /// An integer field.
-    @inlinable @inline(__always)
+    @inlinable @inline(always)
     public mutating func int(_ value: Int) {
         close(DecimalDigits.write(value, to: p))
     }
 
     /// The last `count` decimal digits of `value`, leading zeros kept (needs
     /// max(8, count) + 1 bytes of room).
-    @inlinable @inline(__always)
+    @inlinable @inline(always)
     public mutating func digits(_ value: UInt64, count: Int) {
         DecimalDigits.writeDigitsPadded(value, count: count, to: p)
         close(count)
@@ -57,7 +57,7 @@ public struct FieldCursor {
     /// `places` decimals with trailing zeros dropped, 1e15 or more as the
     /// shortest text that reads back, empty when not finite. A 0 (most of a
     /// report's scores) is written before anything else is asked.
-    @inlinable @inline(__always)
+    @inlinable @inline(always)
     public mutating func decimal(_ value: Double, places: Int) {
         if value == 0 {
             p[0] = UInt8(ascii: "0")
@@ -80,14 +80,14 @@ public struct FieldCursor {
     }
 
     /// A cell already encoded for this dialect (`CSVWriter.encodedCell`): its bytes as they are.
-    @inlinable @inline(__always)
+    @inlinable @inline(always)
     public mutating func encoded(_ cell: UnsafeRawBufferPointer) {
         if let from = cell.baseAddress { ByteBuffer.copy(from, to: UnsafeMutableRawPointer(p), count: cell.count) }
         close(cell.count)
     }
 
     /// A static cell (ASCII that needs no quoting: lane names, flags, the empty field).
-    @inlinable @inline(__always)
+    @inlinable @inline(always)
     public mutating func `static`(_ cell: StaticString) {
         ByteBuffer.copy(UnsafeRawPointer(cell.utf8Start), to: UnsafeMutableRawPointer(p), count: cell.utf8CodeUnitCount)
         close(cell.utf8CodeUnitCount)
@@ -99,7 +99,7 @@ extension CSVWriter {
     /// for them (each field's bytes and one delimiter: see `FieldCursor`'s
     /// `…Room` constants). Write the fields through it, then `commit` it before
     /// anything else is written to this writer.
-    @inlinable @inline(__always)
+    @inlinable @inline(always)
     public mutating func cursor(reserving room: Int) -> FieldCursor {
         out.reserve(room &+ 1)
         let at = out.base + out.written
@@ -110,7 +110,7 @@ extension CSVWriter {
     }
 
     /// Takes the fields `c` wrote (at least one) into the record.
-    @inlinable @inline(__always)
+    @inlinable @inline(always)
     public mutating func commit(_ c: FieldCursor) {
         precondition(c.p > c.start, "a FieldCursor committed without a field")
         assert(c.start == out.base + out.written + (atRecordStart ? 0 : 1), "the writer was written to while a FieldCursor was open")
