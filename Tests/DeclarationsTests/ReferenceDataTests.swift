@@ -34,6 +34,24 @@ struct ReferenceDataTests {
         }
     }
 
+    @Test("a date's text is its components zero-padded, for every day of 1900-2100, across year 0 and 9999, and outside them")
+    func civilDateText() {
+        func padded(_ v: Int, _ width: Int) -> String {
+            let s = String(v)
+            return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+        }
+        let first = CivilDate(year: 1900, month: 1, day: 1)!.daysSinceEpoch, last = CivilDate(year: 2100, month: 12, day: 31)!.daysSinceEpoch
+        let edges = [CivilDate(year: 0, month: 1, day: 1)!.daysSinceEpoch, CivilDate(year: 9999, month: 12, day: 31)!.daysSinceEpoch]
+        var days = Array(first...last) + edges.flatMap { [$0 - 1, $0, $0 + 1] }
+        days += stride(from: -4_000_000, through: 4_000_000, by: 7_919).map { $0 }
+        for day in days {
+            let c = CivilDate(daysSinceEpoch: day).components
+            #expect(CivilDate(daysSinceEpoch: day).description == "\(padded(c.year, 4))-\(padded(c.month, 2))-\(padded(c.day, 2))", "day \(day)")
+        }
+        #expect(CivilDate(year: 2024, month: 2, day: 29)?.description == "2024-02-29")
+        #expect(CivilDate(year: 7, month: 3, day: 9)?.description == "0007-03-09")
+    }
+
     @Test("the built-in FX table covers the required currencies monthly from 2019")
     func fxCoverage() throws {
         let fx = FXTable.standard
