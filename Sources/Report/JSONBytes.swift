@@ -25,20 +25,19 @@ struct JSONBytes: ~Copyable {
         s.withUTF8 { string(utf8: UnsafeRawBufferPointer($0)) }
     }
 
-    /// A string given as UTF-8 bytes.
+    /// A string given as UTF-8 bytes: plain runs copied whole, found eight
+    /// bytes at a time (`ByteMatch.firstJSONSpecial`), the bytes between them escaped.
     mutating func string(utf8 u: UnsafeRawBufferPointer) {
         bytes.reserve(u.count + 2)
         bytes.append(UInt8(ascii: "\""))
         var start = 0
-        for i in 0..<u.count {
-            let b = u[i]
-            guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b == UInt8(ascii: "<")
-                || b == UInt8(ascii: ">") || b == UInt8(ascii: "&") else { continue }
+        while true {
+            let i = ByteMatch.firstJSONSpecial(in: u, from: start)
             bytes.append(UnsafeRawBufferPointer(rebasing: u[start..<i]))
-            escape(b)
+            guard i < u.count else { break }
+            escape(u[i])
             start = i + 1
         }
-        bytes.append(UnsafeRawBufferPointer(rebasing: u[start...]))
         bytes.append(UInt8(ascii: "\""))
     }
 

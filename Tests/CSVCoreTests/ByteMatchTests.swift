@@ -42,3 +42,49 @@ struct ByteMatchTests {
         }
     }
 }
+
+@Suite("ByteMatch: the first byte a JSON string escapes, eight at a time")
+struct JSONSpecialTests {
+    static func both(_ bytes: [UInt8], from start: Int) -> (fast: Int, scalar: Int) {
+        bytes.withUnsafeBytes { (ByteMatch.firstJSONSpecial(in: $0, from: start), ByteMatch.firstJSONSpecialScalar(in: $0, from: start)) }
+    }
+
+    @Test("every byte value is special exactly when it is a control, quote, backslash, <, > or &")
+    func specialBytes() {
+        for b in 0...255 {
+            let expected = b < 0x20 || "\"\\<>&".utf8.contains(UInt8(b))
+            #expect(ByteMatch.isJSONSpecial(UInt8(b)) == expected, "byte \(b)")
+        }
+    }
+
+    @Test("each byte value alone at every place of plain text of every length up to 40, from every start")
+    func everyPlace() {
+        let plain = Array("Shenzhen Huamei Trading Co. Ltd 5N (Ga) 2024".utf8)
+        for b in 0...255 {
+            for n in 1...40 {
+                for at in stride(from: 0, to: n, by: 3) {
+                    var bytes = Array(plain.prefix(n))
+                    bytes[at] = UInt8(b)
+                    for start in [0, 1, at, min(n, at + 1)] where start <= n {
+                        let (fast, scalar) = Self.both(bytes, from: start)
+                        #expect(fast == scalar, "byte \(b) at \(at) of \(n), from \(start)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("seeded texts with neighbours of the special bytes (0x1F, 0x20, 0x21, 0x23, 0x3B, 0x3D, 0x3F, 0x5B, 0x5D, 0x7F, 0x80, 0xE0) equal the scalar twin from every start")
+    func seeded() {
+        var rng = SeededRandom(seed: 67)
+        let palette: [UInt8] = [0x1F, 0x20, 0x21, 0x22, 0x23, 0x26, 0x3B, 0x3C, 0x3D, 0x3E, 0x3F, 0x5B, 0x5C, 0x5D, 0x7F, 0x80, 0xE0, 0x00, 0x0A, 0x61]
+        for _ in 0..<400 {
+            let n = Int.random(in: 0...70, using: &rng)
+            let bytes = (0..<n).map { _ in Int.random(in: 0..<4, using: &rng) == 0 ? palette[Int.random(in: 0..<palette.count, using: &rng)] : 0x61 }
+            for start in 0...n {
+                let (fast, scalar) = Self.both(bytes, from: start)
+                #expect(fast == scalar, "\(bytes) from \(start)")
+            }
+        }
+    }
+}
