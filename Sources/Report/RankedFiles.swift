@@ -101,19 +101,25 @@ public enum RankedFiles {
         let blockItem = rows.map { itemNo[$0] }, blockLine = rows.map { line[$0] }, blockValue = rows.map { valueUSD[$0] }
         let blockWeight = netWeight.isEmpty ? [] : rows.map { netWeight[$0] }
         let idDigits = blockIDs.digitWidth
+        // Room an explained row's contributions, reasons and detector order are made in, reused row after row.
+        var contributions = [Double](repeating: 0, count: detectors), reasons: [Reason] = [], order: [Int] = []
+        contributions.reserveCapacity(detectors)
         // Arenas are read in place for the whole block (no slice, so no retain, per cell).
         cells.withWriter { cellWriter in
             for (i, k) in ranks.enumerated() {
                 let row = rows[i]
                 let lane = blockLane[i]
                 let explained = explain.explains(rank: k, lane: lane)
-                // The row's contributions from the block's scores (explained rows with risk only).
-                let contributions = explained && blockRisk[i] > 0
-                    ? (0..<detectors).map { model.contribution($0, score: blockScores[i &* detectors &+ $0]) } : []
-                let reasons = contributions.isEmpty ? [] : data.reasons(row, contributions: contributions)
+                // The row's contributions from the block's scores (explained rows with risk only; else none).
+                contributions.removeAll(keepingCapacity: true)
+                reasons.removeAll(keepingCapacity: true)
+                if explained && blockRisk[i] > 0 {
+                    for d in 0..<detectors { contributions.append(model.contribution(d, score: blockScores[i &* detectors &+ d])) }
+                    data.reasons(row, contributions: contributions, into: &reasons, order: &order)
+                }
                 let status = lane == .green ? "" : data.flagStatus(row)
                 let weight = blockWeight.isEmpty ? Double.nan : blockWeight[i]
-                let reasonText = reasons.isEmpty ? "" : reasons.prefix(reasonsInCSV).map(\.text).joined(separator: "; ")
+                let reasonText = RankedFiles.reasonText(reasons)
                 csvRow(rank: k, id: i, ids: blockIDs, idDigits: idDigits, item: blockItem[i], risk: blockRisk[i], lane: lane,
                        explored: blockExplored[i], status: status, reasons: reasonText,
                        scores: blockScores, first: i &* detectors, detectors: detectors,
@@ -130,6 +136,19 @@ public enum RankedFiles {
         }
     }
 
+
+    /// ranked.csv's reasons cell: the first `reasonsInCSV` reasons' texts joined by "; ", made in one string.
+    static func reasonText(_ reasons: [Reason]) -> String {
+        guard !reasons.isEmpty else { return "" }
+        let shown = reasons.prefix(reasonsInCSV)
+        var text = ""
+        text.reserveCapacity(shown.reduce(0) { $0 + $1.text.utf8.count + 2 })
+        for (n, r) in shown.enumerated() {
+            if n > 0 { text += "; " }
+            text += r.text
+        }
+        return text
+    }
 
     /// One ranked.csv row. Its numbers and key cells go through `FieldCursor`s
     /// (room reserved once per run of fields, no check per field); the text

@@ -48,10 +48,29 @@ public struct ReportData: Sendable {
     /// misses the cache at every one.
     func reasons(_ row: Int, contributions c: [Double]) -> [Reason] {
         var out: [Reason] = []
-        for d in c.indices.sorted(by: { c[$0] != c[$1] ? c[$0] > c[$1] : $0 < $1 }) where c[d] > 0 {
-            out += scores.explainers[d](row).sorted { $0.strength > $1.strength }
-        }
+        var order: [Int] = []
+        reasons(row, contributions: c, into: &out, order: &order)
         return out
+    }
+
+    /// `reasons(row, contributions:)` into `out` (replacing what it held,
+    /// keeping its room), with `order` as room for the detectors' order: a
+    /// block of explained rows reuses both, where every row made an array of
+    /// indices, one of reasons, and a sorted copy of each detector's reasons.
+    func reasons(_ row: Int, contributions c: [Double], into out: inout [Reason], order: inout [Int]) {
+        out.removeAll(keepingCapacity: true)
+        order.removeAll(keepingCapacity: true)
+        // Contributing detectors, largest contribution first (the first of equal ones first): an insertion sort, a few at most.
+        for d in c.indices where c[d] > 0 {
+            var at = order.count
+            while at > 0 && c[order[at - 1]] < c[d] { at -= 1 }
+            order.insert(d, at: at)
+        }
+        for d in order {
+            var own = scores.explainers[d](row)
+            own.sort { $0.strength > $1.strength }
+            out.append(contentsOf: own)
+        }
     }
 
     /// "new", "repeated" or "" (green rows, or no `--previous`).
