@@ -102,7 +102,7 @@ public enum RankedFiles {
         let blockWeight = netWeight.isEmpty ? [] : rows.map { netWeight[$0] }
         let idDigits = blockIDs.digitWidth
         // Room an explained row's contributions, reasons and detector order are made in, reused row after row.
-        var contributions = [Double](repeating: 0, count: detectors), reasons: [Reason] = [], order: [Int] = []
+        var contributions: [Double] = [], reasons: [Reason] = [], order: [Int] = []
         contributions.reserveCapacity(detectors)
         // Arenas are read in place for the whole block (no slice, so no retain, per cell).
         cells.withWriter { cellWriter in
@@ -153,8 +153,8 @@ public enum RankedFiles {
     /// One ranked.csv row. Its numbers and key cells go through `FieldCursor`s
     /// (room reserved once per run of fields, no check per field); the text
     /// fields that may need quoting (an id not all digits, the flag status,
-    /// the reasons) through the writer. Out of line: inside the block loop's
-    /// closure, which is large, the compiler left the number writers as calls.
+    /// the reasons) through the writer. A function of its own, out of line,
+    /// so the block loop around it stays small.
     @inline(never)
     static func csvRow(rank k: Int, id i: Int, ids: StringColumn, idDigits: Int?, item: Int32, risk: Double, lane: Lane,
                        explored: Bool, status: String, reasons: String, scores: [Double], first: Int, detectors: Int,
