@@ -373,9 +373,19 @@ public struct ByteInterner: Sendable {
         let rest = width & 7
         var u = v, tail: UInt64 = 0
         if rest > 0 {
-            let p = PowersOfTen.integer(rest)
-            tail = DecimalDigits.eightDigits(UInt32(truncatingIfNeeded: u % p)) >> UInt64(8 &* (8 &- rest))
-            u /= p
+            // The last `rest` digits split off by a constant (a multiply, where a
+            // division by a power looked up at run time was a division instruction).
+            let low: UInt64
+            switch rest {
+            case 1: (u, low) = (u / 10, u % 10)
+            case 2: (u, low) = (u / 100, u % 100)
+            case 3: (u, low) = (u / 1_000, u % 1_000)
+            case 4: (u, low) = (u / 10_000, u % 10_000)
+            case 5: (u, low) = (u / 100_000, u % 100_000)
+            case 6: (u, low) = (u / 1_000_000, u % 1_000_000)
+            default: (u, low) = (u / 10_000_000, u % 10_000_000)
+            }
+            tail = DecimalDigits.eightDigits(UInt32(truncatingIfNeeded: low)) >> UInt64(8 &* (8 &- rest))
         }
         var h = hashStart(count: width)
         switch width >> 3 {
