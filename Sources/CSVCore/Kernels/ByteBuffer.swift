@@ -140,8 +140,8 @@ public enum DecimalDigits {
     /// zeros dropped (`24.5743`, `1`, `0.5`, `-3`) and returns the bytes
     /// written; returns 0, writing nothing, for non-finite values, magnitudes
     /// of 1e15 or more, and values whose scaled form `value × 10^places`
-    /// reaches 9e18 (it would not fit an Int). Inlined: at the report's
-    /// constant places the switch below folds to one case.
+    /// reaches 9e18 (it would not fit an Int). Meant to be inlined (a hint):
+    /// at a caller's constant places the switch below folds to one case.
     @inlinable @inline(__always)
     public static func write(_ value: Double, places: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
         guard covers(value, places: places) else { return 0 }
@@ -173,6 +173,7 @@ public enum DecimalDigits {
     @inlinable @inline(always)
     static func write(scaled m: Int, places: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
         guard places <= 8 else { return writeLong(scaled: m, places: places, to: out) }
+        // The sign is always written; a positive number's digits start on it and overwrite it.
         let sign = m < 0 ? 1 : 0
         out[0] = UInt8(ascii: "-")
         let magnitude = UInt64(m.magnitude)
@@ -285,7 +286,8 @@ public enum DecimalDigits {
     }
 
     /// Writes `value` in decimal (a leading `-` when negative); returns the
-    /// bytes written (at most 20). Touches at least 8 (see `writePadded`).
+    /// bytes written (at most 20). Touches the sign and max(8, digits) bytes
+    /// after it (see `writePadded`).
     @inlinable @inline(__always)
     public static func write(_ value: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
         guard value < 0 else { return write(UInt64(value), to: out) }
