@@ -4,7 +4,7 @@ import Testing
 
 /// One field, written either way.
 enum CursorField: CustomStringConvertible, Sendable {
-    case int(Int), digits(UInt64, Int), decimal(Double, Int), encoded([UInt8]), empty, lane
+    case int(Int), digits(UInt64, Int), decimal(Double, Int), encoded([UInt8]), empty, lane, flag(Bool), scalar
 
     var description: String {
         switch self {
@@ -14,6 +14,8 @@ enum CursorField: CustomStringConvertible, Sendable {
         case .encoded(let b): "encoded \(String(decoding: b, as: UTF8.self))"
         case .empty: "empty"
         case .lane: "lane"
+        case .flag(let on): "flag \(on)"
+        case .scalar: "one-scalar static string"
         }
     }
 
@@ -29,6 +31,8 @@ enum CursorField: CustomStringConvertible, Sendable {
         case .encoded(let b): b.withUnsafeBytes { w.field(encoded: $0) }
         case .empty: w.field(static: "")
         case .lane: w.field(static: "amber")
+        case .flag(let on): w.field(static: on ? "1" : "0")
+        case .scalar: w.field("x")
         }
     }
 
@@ -40,6 +44,8 @@ enum CursorField: CustomStringConvertible, Sendable {
         case .encoded(let b): b.withUnsafeBytes { c.encoded($0) }
         case .empty: c.static("")
         case .lane: c.static("amber")
+        case .flag(let on): c.static(on ? "1" : "0")
+        case .scalar: c.static(StaticString(unicodeScalarLiteral: "x"))
         }
     }
 
@@ -48,7 +54,7 @@ enum CursorField: CustomStringConvertible, Sendable {
         case .int, .digits: FieldCursor.intRoom
         case .decimal: FieldCursor.decimalRoom
         case .encoded(let b): b.count + 1
-        case .empty, .lane: 6
+        case .empty, .lane, .flag, .scalar: 6
         }
     }
 }
@@ -63,7 +69,7 @@ struct FieldCursorTests {
         .decimal(123_456_789.5, 2), .decimal(1e15, 4), .decimal(-2.5e16, 2), .decimal(.nan, 4), .decimal(.infinity, 2),
         .decimal(.leastNonzeroMagnitude, 4), .decimal(0.1 + 0.2, 8), .decimal(1.25, 12),
         .encoded(Array("DE".utf8)), .encoded([]), .encoded(Array("\"Shenzhen, Ltd.\"".utf8)),
-        .encoded(Array(repeating: UInt8(ascii: "x"), count: 70)), .empty, .lane,
+        .encoded(Array(repeating: UInt8(ascii: "x"), count: 70)), .empty, .lane, .flag(true), .flag(false), .scalar,
     ]
 
     /// `fields` through the writer, one record, as the oracle.

@@ -89,8 +89,12 @@ public struct FieldCursor {
     /// A static cell (ASCII that needs no quoting: lane names, flags, the empty field).
     @inlinable @inline(always)
     public mutating func `static`(_ cell: StaticString) {
-        ByteBuffer.copy(UnsafeRawPointer(cell.utf8Start), to: UnsafeMutableRawPointer(p), count: cell.utf8CodeUnitCount)
-        close(cell.utf8CodeUnitCount)
+        // Through withUTF8Buffer: a one-scalar static string may have no pointer to its bytes.
+        let n = cell.withUTF8Buffer { b in
+            if let from = b.baseAddress { ByteBuffer.copy(UnsafeRawPointer(from), to: UnsafeMutableRawPointer(p), count: b.count) }
+            return b.count
+        }
+        close(n)
     }
 }
 
