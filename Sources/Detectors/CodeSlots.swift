@@ -1,3 +1,4 @@
+import CSVCore
 import Declarations
 
 /// Per distinct description, the first `CodeSlots.slots` distinct tariff codes
@@ -145,52 +146,3 @@ struct CodeSlots: Sendable, Equatable {
     }
 }
 
-/// A set of small integers as one bit each, with the count of members below
-/// any one in constant time (a running count per 64-bit word).
-struct RankedBits: Sendable, Equatable {
-    private let words: [UInt64]
-    /// Members in the words before each word.
-    private let before: [Int32]
-    /// The integers the set is over: 0..<count.
-    let count: Int
-    /// Members in all.
-    let setCount: Int
-
-    init(words: [UInt64], count: Int) {
-        precondition(words.count == (count + 63) / 64, "one bit per integer")
-        precondition(count <= Int(Int32.max), "counts fit 32 bits")
-        var before = [Int32](repeating: 0, count: words.count)
-        var total = 0
-        for w in words.indices {
-            before[w] = Int32(total)
-            total += words[w].nonzeroBitCount
-        }
-        self.words = words
-        self.before = before
-        self.count = count
-        setCount = total
-    }
-
-    @inline(__always)
-    func contains(_ i: Int) -> Bool { words[i >> 6] >> UInt64(i & 63) & 1 != 0 }
-
-    /// `body(i, k)` for each member `i`, ascending, `k` counting them from 0.
-    func forEach(_ body: (Int, Int) -> Void) {
-        var k = 0
-        for w in words.indices {
-            var word = words[w]
-            while word != 0 {
-                body(w << 6 | word.trailingZeroBitCount, k)
-                k += 1
-                word &= word &- 1
-            }
-        }
-    }
-
-    /// Members below `i`.
-    @inline(__always)
-    func rank(_ i: Int) -> Int {
-        let below = words[i >> 6] & ((1 << UInt64(i & 63)) &- 1)
-        return Int(before[i >> 6]) &+ below.nonzeroBitCount
-    }
-}

@@ -1,3 +1,4 @@
+import CSVCore
 import Declarations
 import Detectors
 
@@ -24,10 +25,8 @@ public struct ScoreColumn: Sendable {
     private let codes: [UInt16]
     /// The distinct values, in first-seen order, when paletted.
     private let palette: [Double]
-    /// Bit `r % 64` of word `r / 64`: row `r` has a stored value.
-    private let scored: [UInt64]
-    /// Stored values before each word.
-    private let before: [UInt32]
+    /// The rows with a stored value, and each one's place among them (empty unless sparse).
+    private let scored: RankedBits
     /// Stored values in row order.
     private let values: [Double]
 
@@ -38,8 +37,8 @@ public struct ScoreColumn: Sendable {
         count = scores.count
         var stored = 0
         for s in scores where s.bitPattern != 0 { stored += 1 }
-        guard count > 0, Double(stored) <= Double(count) * ScoreColumn.denseAbove, stored < Int(UInt32.max) else {
-            scored = []; before = []; values = []
+        guard count > 0, Double(stored) <= Double(count) * ScoreColumn.denseAbove, count <= Int(Int32.max) else {
+            scored = RankedBits(); values = []
             if count > 0, let (codes, palette) = ScoreColumn.paletted(scores) {
                 self.codes = codes
                 self.palette = palette
@@ -53,11 +52,9 @@ public struct ScoreColumn: Sendable {
         dense = []; codes = []; palette = []
         let words = (count + 63) / 64
         var bits = [UInt64](repeating: 0, count: words)
-        var starts = [UInt32](repeating: 0, count: words)
         var kept: [Double] = []
         kept.reserveCapacity(stored)
         for w in 0..<words {
-            starts[w] = UInt32(truncatingIfNeeded: kept.count)
             var word: UInt64 = 0
             for r in (w * 64)..<min(count, w * 64 + 64) where scores[r].bitPattern != 0 {
                 word |= 1 << UInt64(r & 63)
@@ -65,8 +62,7 @@ public struct ScoreColumn: Sendable {
             }
             bits[w] = word
         }
-        scored = bits
-        before = starts
+        scored = RankedBits(words: bits, count: count)
         values = kept
     }
 
@@ -106,10 +102,8 @@ public struct ScoreColumn: Sendable {
     @inline(__always)
     private func storedValue(_ r: Int) -> Double {
         precondition(r >= 0 && r < count, "row out of range")
-        let word = scored[r >> 6]
-        let bit: UInt64 = 1 << UInt64(r & 63)
-        guard word & bit != 0 else { return 0 }
-        return values[Int(before[r >> 6]) + (word & (bit &- 1)).nonzeroBitCount]
+        let k = scored.index(of: r)
+        return k < 0 ? 0 : values[k]
     }
 
     /// Writes the scores of `rows` to `out[offset + i * stride]`, i in
@@ -134,7 +128,7 @@ public struct ScoreColumn: Sendable {
     public var isPaletted: Bool { !codes.isEmpty }
 
     /// Bytes held.
-    public var byteCount: Int { dense.count * 8 + codes.count * 2 + palette.count * 8 + scored.count * 8 + before.count * 4 + values.count * 8 }
+    public var byteCount: Int { dense.count * 8 + codes.count * 2 + palette.count * 8 + scored.byteCount + values.count * 8 }
 
     /// Calls `body` with each row that has a stored score (nonzero, or
     /// `-0.0`), ascending; for a dense column, with every row.
@@ -143,15 +137,7 @@ public struct ScoreColumn: Sendable {
             for r in 0..<count { body(r, self[r]) }
             return
         }
-        var k = 0
-        for (w, word) in scored.enumerated() {
-            var m = word
-            while m != 0 {
-                body(w * 64 + m.trailingZeroBitCount, values[k])
-                k += 1
-                m &= m &- 1
-            }
-        }
+        scored.forEach { r, k in body(r, values[k]) }
     }
 
     /// What `Select.kth` of `denseScores()` gives at `k` (0-based): the k-th

@@ -76,28 +76,4 @@ struct CodeSlotsTests {
             }
         }
     }
-
-    @Test("ranked bits: membership and the count below every place, against counting")
-    func rankedBits() {
-        var rng = SeededRandom(seed: 5)
-        for count in [0, 1, 63, 64, 65, 200, 1_000] {
-            let members = (0..<count).map { _ in Int.random(in: 0..<4, using: &rng) == 0 }
-            var words = [UInt64](repeating: 0, count: (count + 63) / 64)
-            for (i, m) in members.enumerated() where m { words[i >> 6] |= 1 << UInt64(i & 63) }
-            let bits = RankedBits(words: words, count: count)
-            var below = 0
-            for i in 0..<count {
-                #expect(bits.contains(i) == members[i])
-                #expect(bits.rank(i) == below, "count \(count), place \(i)")
-                if members[i] { below += 1 }
-            }
-            #expect(bits.setCount == below)
-            var listed: [Int] = []
-            bits.forEach { i, k in
-                #expect(k == listed.count && bits.rank(i) == k)
-                listed.append(i)
-            }
-            #expect(listed == members.indices.filter { members[$0] }, "count \(count): members in order")
-        }
-    }
 }
