@@ -48,6 +48,11 @@ public final class TableFacts: Sendable {
         memo("counterparty-parties") { table.text(.counterpartyName).map { PartyResolution($0.values) } }
     }
 
+    /// The consignee names' parties if a detector already asked for them
+    /// (`counterpartyParties()`), without working them out: parties.csv keys
+    /// its consignees the same way and takes them from here when it can.
+    public func knownCounterpartyParties() -> PartyResolution? { known("counterparty-parties", as: PartyResolution?.self) ?? nil }
+
     /// Each distinct consignee name's other readings for party screening, by
     /// dictionary code (`NameParts`), worked out on every core at first use.
     func counterpartyNameParts() -> [NameParts] {
@@ -86,6 +91,15 @@ public final class TableFacts: Sendable {
     /// not (one lock for every key held split_shipments' fit for seconds behind
     /// the consignee names' matches, on side-by-side detectors). `make` must
     /// not ask for its own key.
+    /// The value memoised under `key`, if one was made (nothing is made here).
+    func known<T: Sendable>(_ key: String, as type: T.Type) -> T? {
+        guard let slot = memos.withLock({ $0[key] }) else { return nil }
+        return slot.value.withLock { value in
+            guard let stored = value else { return nil }
+            return stored as? T
+        }
+    }
+
     func memo<T: Sendable>(_ key: String, _ make: () -> T) -> T {
         let slot = memos.withLock { memos in
             if let s = memos[key] { return s }

@@ -64,7 +64,8 @@ public struct PartiesTable: Sendable {
         /// most used on the line's rows.
         let shown: TextColumn
 
-        init?(id: TextColumn?, name: TextColumn?) {
+        /// `known`: the name column's parties when the detectors already worked them out (`SuiteScores.counterpartyParties`).
+        init?(id: TextColumn?, name: TextColumn?, known: PartyResolution? = nil) {
             guard let shown = name ?? id else { return nil }
             self.shown = shown
             var ids: [String] = []
@@ -79,7 +80,7 @@ public struct PartiesTable: Sendable {
                 byID = nil
             }
             if let name {
-                let resolution = PartyResolution(name.values), base = Int32(ids.count)
+                let resolution = known ?? PartyResolution(name.values), base = Int32(ids.count)
                 byName = resolution.party.map { base + $0 }
                 ids.append(contentsOf: repeatElement("", count: resolution.keys.count))
             } else {
@@ -292,7 +293,8 @@ public struct PartiesTable: Sendable {
     /// spelling most used on its own rows.
     static func counterparties(_ data: ReportData, _ contributions: Contributions) -> [Party] {
         let t = data.table
-        guard let roles = RoleParties(id: t.text(.counterpartyID), name: t.text(.counterpartyName)) else { return [] }
+        guard let roles = RoleParties(id: t.text(.counterpartyID), name: t.text(.counterpartyName),
+                                      known: data.scores.counterpartyParties) else { return [] }
         let flow = t.flow, shown = roles.shown
         let cpCountry = t.countries(.counterparty) ?? t.countries(.destination)
         var acc = Accumulator(data, contributions)

@@ -30,6 +30,10 @@ public struct SuiteScores: Sendable {
     /// Dense or sparse by how many rows scored (`ScoreColumn`).
     public var columns: [ScoreColumn]
     public var explainers: [@Sendable (Int) -> [Reason]]
+    /// The consignee names' parties as the detectors keyed them, when one of
+    /// them did (parties.csv keys its consignees the same way; nil: it works
+    /// them out itself).
+    public var counterpartyParties: PartyResolution?
 
     public init(names: [String], columns: [ScoreColumn], explainers: [@Sendable (Int) -> [Reason]]) {
         self.names = names
@@ -167,6 +171,7 @@ public enum DetectorSuite {
             }
         }
         if parties == nil { skipped.append((FittedPartyScreening.name, "no --parties list given")) }
+        scores.counterpartyParties = facts.knownCounterpartyParties()
         var risk = RiskModel.fit(names: scores.names, columns: scores.columns)
         var outcomeModel: OutcomeModel?
         if let learning, let outcome = table.outcome {
@@ -236,6 +241,7 @@ extension FittedSuite {
             out.explainers.append(outcome.explainer(table, detectorScores: byName))
             stage("score \(OutcomeModel.name)")
         }
+        out.counterpartyParties = facts.knownCounterpartyParties()
         return out
     }
 }

@@ -242,6 +242,11 @@ struct ModelFileTests {
         }
         #expect(try ModelFile.encode(back) == bytes, "encoding is deterministic")
         try ModelFile.check(back, against: table, source: "m.json")
+        // The consignees' parties the detectors keyed, handed on for parties.csv by the fit and by scoring.
+        let own = PartyResolution(table.text(.counterpartyName)!.values)
+        for handed in [scores.counterpartyParties, again.counterpartyParties] {
+            #expect(handed?.party == own.party && handed?.keys == own.keys, "the suite hands on the consignees' parties")
+        }
     }
 
     @Test("detectors run side by side score as each does alone; stages and parts are reported in the suite's order")
