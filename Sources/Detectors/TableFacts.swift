@@ -83,14 +83,6 @@ public final class TableFacts: Sendable {
 
     private let stashed = Mutex<[String: any Sendable]>([:])
 
-    /// A value worked out from the table once per `key`: the key must name everything
-    /// besides the table the value depends on (a model's fingerprint, the controls).
-    ///
-    /// Each key has a lock of its own, held while its value is made: a caller
-    /// asking for a value being made waits for it, and callers of other keys do
-    /// not (one lock for every key held split_shipments' fit for seconds behind
-    /// the consignee names' matches, on side-by-side detectors). `make` must
-    /// not ask for its own key.
     /// The value memoised under `key`, if one was made (nothing is made here).
     func known<T: Sendable>(_ key: String, as type: T.Type) -> T? {
         guard let slot = memos.withLock({ $0[key] }) else { return nil }
@@ -100,6 +92,14 @@ public final class TableFacts: Sendable {
         }
     }
 
+    /// A value worked out from the table once per `key`: the key must name everything
+    /// besides the table the value depends on (a model's fingerprint, the controls).
+    ///
+    /// Each key has a lock of its own, held while its value is made: a caller
+    /// asking for a value being made waits for it, and callers of other keys do
+    /// not (one lock for every key held split_shipments' fit for seconds behind
+    /// the consignee names' matches, on side-by-side detectors). `make` must
+    /// not ask for its own key.
     func memo<T: Sendable>(_ key: String, _ make: () -> T) -> T {
         let slot = memos.withLock { memos in
             if let s = memos[key] { return s }
