@@ -8,7 +8,9 @@ on the training seeds, checked on the others.
         [--start unit_value=1.5,goods_code=0.5,...] [--floor 0.85]
 
 SCAN is a scan's report folder (its ranked.csv holds every detector's raw score);
-LABELS the generator's labels.csv. The risk is recomputed as the scan computes it
+LABELS the generator's labels.csv (declaration_id,item_no,pattern); a file of
+declaration_id[,pattern] marks every item row of each listed declaration (the
+figures here stay per row, where `tradescan evaluate` ranks declarations then). The risk is recomputed as the scan computes it
 (RiskModel: risk = sum of w * max(0, s - b), b each score column's 99th
 percentile over the rows), ranked by risk, then declaration_id and item_no, and
 cut at 1% of rows. Scores come from ranked.csv, rounded to 4 places there, so the
@@ -36,10 +38,13 @@ LARGEST = 1e6  # RiskModel.largestScore bounds infinite scores; none occur in ge
 class Scan:
     def __init__(self, folder, labels):
         self.name = folder
-        planted = {}
+        # Labels name rows by declaration_id and item_no, or by declaration_id alone (every item of it).
+        planted, by_id = {}, False
         with open(labels, newline="") as f:
-            for row in csv.DictReader(f):
-                planted[(row["declaration_id"], row.get("item_no", ""))] = row["pattern"]
+            reader = csv.DictReader(f)
+            by_id = "item_no" not in (reader.fieldnames or [])
+            for row in reader:
+                planted[(row["declaration_id"], "" if by_id else row["item_no"])] = row.get("pattern") or "planted"
         with open(folder + "/ranked.csv", newline="") as f:
             reader = csv.reader(f)
             header = next(reader)
@@ -50,7 +55,7 @@ class Scan:
                 ids.append(row[idc])
                 items.append(int(row[itemc]))
                 scores.append([float(row[c]) if row[c] else 0.0 for c in cols.values()])
-                pattern.append(planted.get((row[idc], row[itemc]), ""))
+                pattern.append(planted.get((row[idc], "" if by_id else row[itemc]), ""))
         self.detectors = list(cols)
         self.scores = np.minimum(np.array(scores), LARGEST)
         n = len(ids)
