@@ -168,7 +168,8 @@ public struct CSVWriter: ~Copyable {
     /// A finite number the fixed format does not cover, out of line.
     @usableFromInline @inline(never)
     mutating func appendLarge(_ value: Double) {
-        for b in "\(value)".utf8 { out.append(b) }
+        out.reserve(DecimalDigits.maxBytes)
+        out.written += DecimalDigits.writeShortest(value, to: out.base + out.written)
     }
 
     /// Appends `value` as `DecimalDigits.write(_:places:to:)` spells it to an

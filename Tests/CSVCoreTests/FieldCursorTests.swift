@@ -66,7 +66,7 @@ struct FieldCursorTests {
         .digits(531_620_230_000_000_001, 18), .digits(42, 18), .digits(0, 1), .digits(7, 3), .digits(99_999_999, 8),
         .decimal(0, 4), .decimal(-0.0, 4), .decimal(0.5, 4), .decimal(-3, 4), .decimal(24.57431, 4), .decimal(1e-9, 4),
         .decimal(0.00005, 4), .decimal(12_345.675, 2), .decimal(1_539.4269, 3), .decimal(99_999_999.99, 2),
-        .decimal(123_456_789.5, 2), .decimal(1e15, 4), .decimal(-2.5e16, 2), .decimal(.nan, 4), .decimal(.infinity, 2),
+        .decimal(123_456_789.5, 2), .decimal(1e15, 4), .decimal(-2.5e16, 2), .decimal(-.greatestFiniteMagnitude, 4), .decimal(.nan, 4), .decimal(.infinity, 2),
         .decimal(.leastNonzeroMagnitude, 4), .decimal(0.1 + 0.2, 8), .decimal(1.25, 12),
         .encoded(Array("DE".utf8)), .encoded([]), .encoded(Array("\"Shenzhen, Ltd.\"".utf8)),
         .encoded(Array(repeating: UInt8(ascii: "x"), count: 70)), .empty, .lane, .flag(true), .flag(false), .scalar,

@@ -259,6 +259,19 @@ public enum DecimalDigits {
         return PowersOfTen.exact(places)
     }
 
+    /// A finite number `write(_:places:to:)` does not cover (1e15 or more) as
+    /// the shortest text that reads back (`2.5e+16`): at most 24 bytes,
+    /// within `maxBytes`. Returns the bytes written. Out of line: bad data only.
+    @usableFromInline @inline(never)
+    static func writeShortest(_ value: Double, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        var n = 0
+        for b in "\(value)".utf8 {
+            out[n] = b
+            n += 1
+        }
+        return n
+    }
+
     /// The whole part and the fraction written apart: the oracle of `write(scaled:places:to:)`.
     static func write(sign: Bool, whole: UInt, fraction: UInt, places: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
         var n = 0

@@ -64,19 +64,7 @@ public struct FieldCursor {
             return close(1)
         }
         let n = DecimalDigits.write(value, places: places, to: p)
-        close(n > 0 || !value.isFinite ? n : FieldCursor.writeLarge(value, to: p))
-    }
-
-    /// A finite number the fixed format does not cover, as `CSVWriter.appendLarge`
-    /// spells it (at most 24 bytes); returns its length.
-    @usableFromInline @inline(never)
-    static func writeLarge(_ value: Double, to p: UnsafeMutablePointer<UInt8>) -> Int {
-        var n = 0
-        for b in "\(value)".utf8 {
-            p[n] = b
-            n += 1
-        }
-        return n
+        close(n > 0 || !value.isFinite ? n : DecimalDigits.writeShortest(value, to: p))
     }
 
     /// A cell already encoded for this dialect (`CSVWriter.encodedCell`): its bytes as they are.
