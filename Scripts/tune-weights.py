@@ -107,12 +107,32 @@ def main():
     ap.add_argument("--floor", type=float, default=0.85)
     ap.add_argument("--rounds", type=int, default=12)
     a = ap.parse_args()
-    train = [Scan(*t.split(",")) for t in a.train]
-    check = [Scan(*t.split(",")) for t in a.check]
+
+    def scan(arg):
+        """A --train/--check pair, or a message naming what is wrong and how to fix it."""
+        parts = arg.split(",")
+        if len(parts) != 2:
+            sys.exit(f"tune-weights: '{arg}': expected SCAN_FOLDER,LABELS (a scan's report folder and its labels.csv)")
+        folder, labels = parts
+        try:
+            return Scan(folder, labels)
+        except FileNotFoundError as e:
+            sys.exit(f"tune-weights: {e.filename}: no such file (run `tradescan scan ... --out {folder}` first; labels from `tradescan generate`)")
+        except (KeyError, ValueError) as e:
+            sys.exit(f"tune-weights: {folder}/ranked.csv or {labels}: missing or unreadable column {e} "
+                     "(ranked.csv needs declaration_id and item_no; labels need declaration_id)")
+
     weights = dict(DEFAULT)
     for kv in filter(None, a.start.split(",")):
-        k, v = kv.split("=")
-        weights[k] = float(v)
+        k, _, v = kv.partition("=")
+        if k not in DETECTORS or not v:
+            sys.exit(f"tune-weights: --start '{kv}': expected NAME=WEIGHT with NAME one of {', '.join(DETECTORS)}")
+        try:
+            weights[k] = float(v)
+        except ValueError:
+            sys.exit(f"tune-weights: --start '{kv}': '{v}' is not a number")
+    train = [scan(t) for t in a.train]
+    check = [scan(t) for t in a.check]
     print("start", weights)
     report("train", train, weights)
     report("check", check, weights)
