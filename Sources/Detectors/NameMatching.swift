@@ -142,12 +142,67 @@ enum NameMatching {
 
     /// Token similarity: Jaro–Winkler, or at least 0.9 for an abbreviation of 3+ letters:
     /// one a prefix of the other ("elec", "mat"), or a contraction of it ("trdg" of
-    /// "trading", "mfg" of "manufacturing": `isContraction`).
+    /// "trading", "mfg" of "manufacturing": `isContraction`). Two tokens that are
+    /// neither, and more edits apart than the shorter one's length allows
+    /// (`allowedEdits`), are different words: 0, however close their letters.
     static func similarity(_ a: String, _ b: String) -> Double {
         if a.count >= 3 && b.count >= 3 && (a.hasPrefix(b) || b.hasPrefix(a) || isContraction(a, of: b) || isContraction(b, of: a)) {
             return max(0.9, jaroWinkler(a, b))
         }
+        let x = a.unicodeScalars.map(\.value), y = b.unicodeScalars.map(\.value)
+        guard x.withUnsafeBufferPointer({ x in y.withUnsafeBufferPointer { y in misspells(x, y) } }) else { return 0 }
         return jaroWinkler(a, b)
+    }
+
+    /// The edits (a letter inserted, dropped or changed, or two adjacent letters
+    /// swapped) that a word of `length` letters may differ by and still be the
+    /// same word misspelt: none up to 2 letters, one up to 5, two beyond (the
+    /// "AUTO" fuzziness of Lucene and Elasticsearch). Jaro–Winkler alone reads
+    /// "orion" as "horizon" at 0.905, over the 0.88 a typo needs, and a
+    /// consignee "Orion Import Export" as the listed "Horizon Import Export" at
+    /// 0.96: two added letters in a five-letter word are another name.
+    static func allowedEdits(_ length: Int) -> Int { length <= 2 ? 0 : length <= 5 ? 1 : 2 }
+
+    /// Whether `a` and `b` are within `allowedEdits` of the shorter one's length.
+    static func misspells(_ a: UnsafeBufferPointer<UInt32>, _ b: UnsafeBufferPointer<UInt32>) -> Bool {
+        withinEdits(a, b, allowedEdits(min(a.count, b.count)))
+    }
+
+    /// Whether the optimal-string-alignment distance of `a` and `b` (insertions,
+    /// deletions, substitutions and adjacent transpositions, each letter edited
+    /// once) is at most `k`. Only the diagonal band of width 2k + 1 is filled:
+    /// outside it the distance already exceeds k.
+    static func withinEdits(_ a: UnsafeBufferPointer<UInt32>, _ b: UnsafeBufferPointer<UInt32>, _ k: Int) -> Bool {
+        let n = a.count, m = b.count
+        guard abs(n - m) <= k else { return false }
+        if k == 0 { return n == m && startsWith(a, b) }
+        let width = m + 1, big = k + 1
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * width) { rows in
+            // Rows i − 2, i − 1 and i of the table, in turn; cells outside the band hold k + 1.
+            var back2 = 0, back1 = width, current = 2 * width
+            for j in 0...m { rows[back1 + j] = j <= k ? j : big; rows[back2 + j] = big }
+            var i = 1
+            while i <= n {
+                var least = big
+                for j in 0...m {
+                    var d = big
+                    if j == 0 {
+                        d = i <= k ? i : big
+                    } else if abs(i - j) <= k {
+                        let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                        d = min(rows[back1 + j - 1] + cost, rows[back1 + j] + 1, rows[current + j - 1] + 1)
+                        if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d = min(d, rows[back2 + j - 2] + 1) }
+                        d = min(d, big)
+                    }
+                    rows[current + j] = d
+                    least = min(least, d)
+                }
+                if least > k { return false }
+                (back2, back1, current) = (back1, current, back2)
+                i += 1
+            }
+            return rows[back1 + m] <= k
+        }
     }
 
     /// Whether `short` contracts `long`: shorter, with its first and last letters, and its
@@ -177,7 +232,7 @@ enum NameMatching {
     /// `similarity(_:_:)` of two tokens given as scalar values in place.
     static func similarity(_ a: UnsafeBufferPointer<UInt32>, _ b: UnsafeBufferPointer<UInt32>) -> Double {
         if abbreviates(a, b) { return max(0.9, jaroWinkler(a, b)) }
-        return jaroWinkler(a, b)
+        return misspells(a, b) ? jaroWinkler(a, b) : 0
     }
 
     /// Whether one of two tokens of 3+ letters abbreviates the other: a prefix, or a contraction.

@@ -25,10 +25,65 @@ struct PartyScreeningTests {
     ])
     func abbreviations(a: String, b: String, abbreviates: Bool) {
         let s = NameMatching.similarity(a, b)
-        #expect((s >= 0.9) == (abbreviates || NameMatching.jaroWinkler(a, b) >= 0.9), "\(a)/\(b): \(s)")
-        if abbreviates { #expect(s >= 0.9) }
         let x = a.unicodeScalars.map(\.value), y = b.unicodeScalars.map(\.value)
+        let misspells = x.withUnsafeBufferPointer { x in y.withUnsafeBufferPointer { y in NameMatching.misspells(x, y) } }
+        #expect((s >= 0.9) == (abbreviates || (misspells && NameMatching.jaroWinkler(a, b) >= 0.9)), "\(a)/\(b): \(s)")
+        if abbreviates { #expect(s >= 0.9) }
         #expect(NameMatching.similarity(x, y) == s && NameMatching.similarityBound(x, y) >= s)
+    }
+
+    @Test("a typo is a word within its length's edits; letters close by Jaro–Winkler but further apart are another word", arguments: [
+        ("arraat", "ararat", true), ("mpale", "maple", true), ("ararrat", "ararat", true), ("arrat", "ararat", true),
+        ("sytems", "systems", true), ("tekhno", "techno", true), ("muhammad", "mohammed", true),
+        ("orion", "horizon", false),     // Jaro–Winkler 0.905: two letters added to five
+        ("nile", "nilo", true), ("nile", "mile", true), ("nile", "lien", false),
+        ("ab", "ac", false),             // two letters: no edit allowed
+        ("martha", "marhta", true), ("dwayne", "duane", false), ("dixon", "dicksonx", false),
+    ])
+    func misspelt(a: String, b: String, same: Bool) {
+        let x = a.unicodeScalars.map(\.value), y = b.unicodeScalars.map(\.value)
+        let found = x.withUnsafeBufferPointer { x in y.withUnsafeBufferPointer { y in NameMatching.misspells(x, y) } }
+        #expect(found == same, "\(a)/\(b)")
+        if !same { #expect(NameMatching.similarity(a, b) == 0 && NameMatching.similarity(x, y) == 0) }
+    }
+
+    /// The optimal-string-alignment distance by the full table: the oracle of the banded `withinEdits`.
+    static func osaDistance(_ a: [UInt32], _ b: [UInt32]) -> Int {
+        var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in 0...a.count { d[i][0] = i }
+        for j in 0...b.count { d[0][j] = j }
+        for i in stride(from: 1, through: a.count, by: 1) {
+            for j in stride(from: 1, through: b.count, by: 1) {
+                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
+            }
+        }
+        return d[a.count][b.count]
+    }
+
+    @Test("the banded edit check agrees with the full table for every bound (seeded tokens and their edits)", arguments: [UInt64(1), 2])
+    func editBand(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        let alphabet = Array("abcd".unicodeScalars.map(\.value))
+        for _ in 0..<4000 {
+            let a = (0..<Int.random(in: 0...9, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
+            var b = a
+            for _ in 0..<Int.random(in: 0...3, using: &rng) {
+                let i = Int.random(in: 0...b.count, using: &rng)
+                switch Int.random(in: 0..<4, using: &rng) {
+                case 0: b.insert(alphabet.randomElement(using: &rng)!, at: i)
+                case 1 where i < b.count: b.remove(at: i)
+                case 2 where i < b.count: b[i] = alphabet.randomElement(using: &rng)!
+                case 3 where i + 1 < b.count: b.swapAt(i, i + 1)
+                default: break
+                }
+            }
+            let distance = PartyScreeningTests.osaDistance(a, b)
+            for k in 0...3 {
+                let within = a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in NameMatching.withinEdits(x, y, k) } }
+                #expect(within == (distance <= k), "seed \(seed): \(a) / \(b), distance \(distance), k \(k)")
+            }
+        }
     }
 
     @Test("the scalar-value Jaro-Winkler and token similarity agree with the String versions, and stay under their bound (seeded random tokens)", arguments: [UInt64(1), 2, 3])
@@ -112,6 +167,8 @@ struct PartyScreeningTests {
         ("Ararat Sytems JSC", "Ararat Systems JSC", true),
         ("ARARAT-SYSTEMS LLC", "Ararat Systems JSC", true),
         ("Almaz Almaz Holdings", "Almaz Almaz Holdings LLC", true),
+        // "orion" is not "horizon" misspelt (two letters added to five), so only the common words align.
+        ("Orion Import Export Co., Ltd.", "Horizon Import Export LLC", false),
     ])
     func oneToOne(name: String, listed: String, matches: Bool) {
         let model = FittedPartyScreening(entries: [], index: [:], idf: [:], maxIDF: 1, threshold: 0.85)
