@@ -281,6 +281,19 @@ public struct UnitValueDetector: Detector {
         return fraction >= 1 ? .max : UInt64(Double(UInt64.max >> 11) * fraction) << 11
     }
 
+    /// `scatter` (of the features `present`) with each variance raised to at
+    /// least its feature's floor squared (`UnitValueFeatures.spreadFloors`).
+    /// Raising diagonal entries keeps the matrix positive definite; it also
+    /// weakens the feature's correlations, as a floor should.
+    static func floored(_ scatter: Matrix, features present: [Int]) -> Matrix {
+        var s = scatter
+        for (k, j) in present.enumerated() {
+            let floor = UnitValueFeatures.spreadFloors[j]
+            if s[k, k] < floor * floor { s[k, k] = floor * floor }
+        }
+        return s
+    }
+
     /// Fits one group on `rows` (already sampled by key hash when the group, of
     /// `total` rows, is big).
     static func fitGroup(key: String, rows members: Members, total: Int, table: DeclarationTable,
@@ -304,7 +317,8 @@ public struct UnitValueDetector: Detector {
         for j in present { columns.append(contentsOf: features[(j * n)..<((j + 1) * n)].lazy.map { $0.isNaN ? medians[j] : $0 }) }
         guard let x = try? Matrix(rows: n, columns: present.count, columnMajor: columns) else { return nil }
         guard let e = RobustCovariance.fit(x, order: Array(members.hashes.prefix(take))) else { return nil }
-        return FittedUnitValue.Group(key: key, features: present, location: e.location, scatter: e.scatter,
+        return FittedUnitValue.Group(key: key, features: present, location: e.location,
+                                     scatter: floored(e.scatter, features: present),
                                      medians: medians, rows: total)
     }
 }

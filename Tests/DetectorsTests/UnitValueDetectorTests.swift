@@ -1,4 +1,5 @@
 import Declarations
+import Foundation
 @testable import Detectors
 import LinearAlgebra
 import TestSupport
@@ -97,6 +98,35 @@ struct UnitValueDetectorTests {
             alone.groups.contains { $0.key != key && $0.value.rows == g.rows && $0.value.location == g.location }
         }
         #expect(!repeats.isEmpty)
+    }
+
+    @Test("a spread floor: on a line whose packaging barely varies, 2% packaging is not a flag and gross five times net still is")
+    func spreadFloor() throws {
+        // 72109900 at 1% packaging ± 4% of it, 0.9 USD/kg ± 10%: packaging's fitted spread is far under its floor.
+        var rng = SeededRandom(seed: 31)
+        var rows: [String] = []
+        func row(_ k: Int, net: Double, gross: Double, usd: Double) -> String {
+            "D\(k),1,2024-03-01,E\(k % 7),Acme Steel,DE,DE,DE,DE,72109900,\(net),\(usd),USD,,\(gross),\(net),KG"
+        }
+        for k in 0..<400 {
+            let net = 10_000 * (1 + 0.2 * rng.normal())
+            rows.append(row(k, net: net, gross: net * (1 + 0.01 * exp(0.04 * rng.normal())), usd: net * 0.9 * exp(0.1 * rng.normal())))
+        }
+        rows.append(row(400, net: 10_000, gross: 10_200, usd: 9_000))   // 2% packaging
+        rows.append(row(401, net: 10_000, gross: 50_000, usd: 9_000))   // gross five times net
+        let t = try TinyTable.make(rows, header: TinyTable.header + ",gross_weight_kg,quantity,unit")
+        let fitted = try UnitValueDetector().fit(t)
+        let group = try #require(fitted.groups.values.first { $0.key.hasPrefix("72109900") })
+        let k = try #require(group.features.firstIndex(of: 2))
+        #expect(Approximate.equal(group.scatter[k, k], UnitValueFeatures.spreadFloors[2] * UnitValueFeatures.spreadFloors[2], relative: 1e-12))
+        let scores = fitted.anomalyScores(t)
+        #expect(scores[400] < 1, "2% packaging scored \(scores[400])")
+        #expect(scores[401] > 10, "gross five times net scored \(scores[401])")
+        // The floor only raises: a variance above it is kept, and the matrix stays positive definite.
+        var wide = Matrix(rows: 2, columns: 2)
+        wide[0, 0] = 0.5; wide[1, 1] = 0.001; wide[0, 1] = 0.02; wide[1, 0] = 0.02
+        let f = UnitValueDetector.floored(wide, features: [0, 2])
+        #expect(f[0, 0] == 0.5 && f[1, 1] == 0.09 && f[0, 1] == 0.02)
     }
 
     @Test("reasons speak an officer's language")
