@@ -62,6 +62,37 @@ struct GoodsCodeAndLicenceTests {
         #expect(fitted.centroids.columns == lines && fitted.centroids.rows == dimension)
     }
 
+    @Test("a controlled item named under a cover code counts more when the exporter declares the item under its controlled lines; the dealers travel in the model file")
+    func dealers() throws {
+        var rows: [String] = []
+        func row(_ id: String, _ exporter: String, _ code: String, _ description: String) -> String {
+            "\(id),1,2024-03-01,\(exporter),Acme,DE,DE,DE,DE,\(code),1000,900,USD,,\(description)"
+        }
+        // E1 ships graphite under its controlled line; E3 ships activated carbon under 38029000.
+        for k in 0..<30 { rows.append(row("G\(k)", "E1", "2504101000", "natural flake graphite")) }
+        for k in 0..<40 { rows.append(row("C\(k)", "E3", "38029000", "activated carbon granules")) }
+        // The same goods, the same code, the same price, from the dealer and from E2.
+        rows.append(row("A", "E1", "38029000", "expandable graphite 80 mesh"))
+        rows.append(row("B", "E2", "38029000", "expandable graphite 80 mesh"))
+        let t = try TinyTable.make(rows, header: TinyTable.header + ",goods_description")
+        let fitted = try GoodsCodeDetector().fit(t)
+        #expect(fitted.dealers.groups == ["E1": ["graphite"]])
+        let a = t.count - 2, b = t.count - 1
+        let scores = fitted.anomalyScores(t)
+        #expect(scores[b] >= 2, "the keyword alone: \(scores[b])")
+        #expect(scores[a] == scores[b] + GoodsCodeDetector.dealerBonus, "\(scores[a]) against \(scores[b])")
+        #expect(fitted.reasons(t, row: a).contains { $0.text == "the exporter declares graphite under its controlled lines in other declarations" })
+        #expect(!fitted.reasons(t, row: b).contains { $0.evidence["dealer_group"] != nil })
+        // Through the model file, and from a file written before dealers were kept (none: no corroboration).
+        let json = try JSONEncoder().encode(fitted)
+        let again = try JSONDecoder().decode(FittedGoodsCode.self, from: json)
+        #expect(again.dealers == fitted.dealers && again.anomalyScores(t) == scores)
+        var object = try #require(JSONSerialization.jsonObject(with: json) as? [String: Any])
+        object["dealers"] = nil
+        let older = try JSONDecoder().decode(FittedGoodsCode.self, from: JSONSerialization.data(withJSONObject: object))
+        #expect(older.dealers.groups.isEmpty && older.anomalyScores(t)[a] == scores[b])
+    }
+
     @Test("scoring's per-description similarities are those of each description's own vector, in and beyond its code slots")
     func ownSimilarities() throws {
         let t = Self.data.table
