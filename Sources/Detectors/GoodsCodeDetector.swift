@@ -65,16 +65,15 @@ public struct GoodsCodeDetector: Detector {
     }
 
     public func fit(_ table: DeclarationTable) throws -> FittedGoodsCode {
-        let facts = TableFacts(table)
-        return try fit(table, samples: facts.declaredSamples(), context: facts.context(controls))
+        try fit(table, samples: DeclaredSample.rows(table), traders: ControlledDealers.Rows(table, controls: controls))
     }
 
-    /// The same, with the declared samples and the trade context `facts` holds.
+    /// The same, with the declared samples `facts` holds.
     public func fit(_ table: DeclarationTable, facts: TableFacts) throws -> FittedGoodsCode {
-        try fit(table, samples: facts.declaredSamples(), context: facts.context(controls))
+        try fit(table, samples: facts.declaredSamples(), traders: ControlledDealers.Rows(table, controls: controls))
     }
 
-    func fit(_ table: DeclarationTable, samples: [Bool], context: TradeContext) throws -> FittedGoodsCode {
+    func fit(_ table: DeclarationTable, samples: [Bool], traders: ControlledDealers.Rows) throws -> FittedGoodsCode {
         let hs = table.text(.hsCode)!, desc = table.text(.description)!
         let net = table.numbers(.netWeightKg)!
         // Per line (a dense code number): ln(USD/kg) of its rows, and per (description, line)
@@ -133,7 +132,7 @@ public struct GoodsCodeDetector: Detector {
         let controlled = codes.indices.filter { controls.isControlled(code: codes[$0]) }
         return FittedGoodsCode(controls: controls, lines: lines, text: model, centroidCodes: codes,
                                centroids: centroids, controlledCentroids: controlled,
-                               dealers: ControlledDealers(context, rows: table.count))
+                               dealers: ControlledDealers(traders, rows: table.count))
     }
 }
 
@@ -477,9 +476,8 @@ public struct FittedGoodsCode: FittedDetector {
     }
 
     /// `samples`: every row's `DeclaredSample` flag, when already known; `parts`:
-    /// the row ranges descriptions' codes are found over (0: a few per core);
-    /// `facts`: the table's shared facts (its trade context), when the caller has them.
-    func prepare(_ table: DeclarationTable, samples: [Bool]? = nil, parts: Int = 0, facts: TableFacts? = nil) -> Prepared? {
+    /// the row ranges descriptions' codes are found over (0: a few per core).
+    func prepare(_ table: DeclarationTable, samples: [Bool]? = nil, parts: Int = 0) -> Prepared? {
         guard let hs = table.text(.hsCode), let desc = table.text(.description) else { return nil }
         // Everything per line is looked up once per distinct code, not per row.
         let codeIndex = Dictionary(uniqueKeysWithValues: centroidCodes.enumerated().map { ($1, $0) })
@@ -499,7 +497,7 @@ public struct FittedGoodsCode: FittedDetector {
         let codeSlots = CodeSlots(descriptions: desc.codes, hsCodes: hs.codes, distinct: desc.values.count, parts: parts)
         let matcher = KeywordMatcher(controls: controls)
         // Each row's trader, numbered for the dealers' lookup (an empty dealer list needs none).
-        let context = dealers.groups.isEmpty ? nil : (facts ?? TableFacts(table)).context(controls)
+        let context = dealers.groups.isEmpty ? nil : ControlledDealers.Rows(table, controls: controls)
         let (keywords, best, ownSimilarities, fullVectors) = descriptionEvidence(table, matcher: matcher, codes: codeSlots, centroidOf: centroidOf)
         return Prepared(keywords: keywords, keywordList: matcher.keywords, descriptions: desc.values, fullVectors: fullVectors, best: best,
                         lrLineIndex: controlledLines.map { Int32(codeIndex[$0.key] ?? -1) },
@@ -608,13 +606,13 @@ public struct FittedGoodsCode: FittedDetector {
         scoresAndExplainer(table, samples: nil)
     }
 
-    /// The same, with the declared samples and the trade context `facts` holds.
+    /// The same, with the declared samples `facts` holds.
     public func scoresAndExplainer(_ table: DeclarationTable, facts: TableFacts) -> ([Double], @Sendable (Int) -> [Reason]) {
-        scoresAndExplainer(table, samples: facts.declaredSamples(), facts: facts)
+        scoresAndExplainer(table, samples: facts.declaredSamples())
     }
 
-    func scoresAndExplainer(_ table: DeclarationTable, samples: [Bool]?, facts: TableFacts? = nil) -> ([Double], @Sendable (Int) -> [Reason]) {
-        let prepared = prepare(table, samples: samples, facts: facts)
+    func scoresAndExplainer(_ table: DeclarationTable, samples: [Bool]?) -> ([Double], @Sendable (Int) -> [Reason]) {
+        let prepared = prepare(table, samples: samples)
         let model = self
         let scores = scores(prepared, table)
         let p = prepared?.forExplaining()

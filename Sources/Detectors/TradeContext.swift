@@ -25,19 +25,8 @@ struct TradeContext: Sendable {
     /// `consigneeParties`: the counterparty names' parties when the caller has them
     /// (`TableFacts.counterpartyParties`, which party screening reads too).
     init(_ table: DeclarationTable, controls: ControlsTable, consigneeParties: PartyResolution? = nil) {
-        let groups = controls.groups
-        self.groups = groups
-        // One pass over the distinct tariff codes, not the rows.
-        if let hs = table.text(.hsCode) {
-            let byCode: [Int16] = (0..<hs.values.count).map { c in
-                let code = hs.values.string(UInt32(c))
-                guard let rule = controls.rules.first(where: { $0.covers(code: code) }) else { return -1 }
-                return Int16(groups.firstIndex(of: rule.group)!)
-            }
-            group = PerCode(codes: hs.codes, values: byCode)
-        } else {
-            group = PerCode(constant: -1)
-        }
+        groups = controls.groups
+        group = TradeContext.itemGroups(table, controls: controls)
         let dest = table.countries(.destination), cp = table.countries(.counterparty)
         if let dest, cp == nil || !dest.contains(0) {
             destination = dest
@@ -49,9 +38,30 @@ struct TradeContext: Sendable {
         }
         (consignee, consigneeKeys) = TradeContext.partyKeys(id: table.text(.counterpartyID), name: table.text(.counterpartyName),
                                                             parties: consigneeParties)
-        let t = TradeContext.partyKeys(id: table.text(.traderID), name: table.text(.traderName))
-        trader = table.text(.traderID) == nil && table.text(.traderName) == nil ? nil : t.0
-        traderKeys = t.1
+        (trader, traderKeys) = TradeContext.traders(table)
+    }
+
+    /// Per row: the index in `controls.groups` of the item group of the first
+    /// rule covering its tariff code, or -1. One pass over the distinct codes, not the rows.
+    static func itemGroups(_ table: DeclarationTable, controls: ControlsTable) -> PerCode<Int16> {
+        guard let hs = table.text(.hsCode) else { return PerCode(constant: -1) }
+        let groups = controls.groups
+        let byCode: [Int16] = (0..<hs.values.count).map { c in
+            let code = hs.values.string(UInt32(c))
+            guard let rule = controls.rules.first(where: { $0.covers(code: code) }) else { return -1 }
+            return Int16(groups.firstIndex(of: rule.group)!)
+        }
+        return PerCode(codes: hs.codes, values: byCode)
+    }
+
+    /// Per row: a dense trader number, and the numbers' keys (`partyKeys`); nil
+    /// without a trader column. The names are keyed only when some row has no
+    /// id: otherwise no row reads them (a name's party key is the costly part).
+    static func traders(_ table: DeclarationTable) -> (PartyNumbers?, [String]) {
+        let id = table.text(.traderID), name = table.text(.traderName)
+        let idless = id.map { col in (0..<col.values.count).contains { col.values.bytes(UInt32($0)).isEmpty } } ?? true
+        let t = partyKeys(id: id, name: idless ? name : nil)
+        return (id == nil && name == nil ? nil : t.0, t.1)
     }
 
     /// Dense party numbers: the id when the row has one, else the name's party

@@ -408,3 +408,25 @@ struct CorridorBaselineTests {
         #expect(try CorridorBaseline.fit([[1, 2]], firstMonth: 10, eventMonth: 12) == nil)
     }
 }
+
+@Suite("Trade context: traders keyed by id, else by name")
+struct TraderKeyTests {
+    @Test("each row's trader key is its id, else its name's party; names are keyed only when a row has no id", arguments: [
+        (["E1", "E2", "E1"], ["Acme Ltd", "Acme Limited", "Bolt GmbH"], ["E1", "E2", "E1"], false),
+        (["E1", "", ""], ["Acme Ltd", "ACME LIMITED", "Bolt GmbH"], ["E1", "name:acme limited", "name:bolt gmbh"], true),
+    ])
+    func traderKeys(ids: [String], names: [String], expected: [String], keysNames: Bool) throws {
+        let rows = ids.indices.map { "D\($0),1,2024-03-01,\(ids[$0]),Consignee,DE,DE,DE,DE,81129290,10,100,USD,,\"\(names[$0])\"" }
+        let t = try TinyTable.make(rows, header: TinyTable.header + ",exporter_name")
+        let (numbers, keys) = TradeContext.traders(t)
+        let trader = try #require(numbers)
+        // Against every name keyed (the whole of `partyKeys`): the same key for every row.
+        let (allNumbers, allKeys) = TradeContext.partyKeys(id: t.text(.traderID), name: t.text(.traderName))
+        for r in 0..<t.count {
+            let key = keys[Int(trader[r])]
+            #expect(key == allKeys[Int(allNumbers[r])], "row \(r)")
+            #expect(expected[r].hasPrefix("name:") ? key.hasPrefix("name:") : key == expected[r], "row \(r): \(key)")
+        }
+        #expect(keys.contains { $0.hasPrefix("name:") } == keysNames, "\(keys)")
+    }
+}
