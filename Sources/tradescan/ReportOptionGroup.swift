@@ -63,7 +63,7 @@ struct WeightOptionGroup: ParsableArguments {
 
     var parsed: [String: Double] { (try? RiskModel.parseWeights(weights)) ?? [:] }
 
-    /// "unit_value 1.348, goods_code 0.531, …" in the detectors' order, from `RiskModel.defaultWeights`.
+    /// "unit_value 1.308, goods_code 0.547, …" in the detectors' order, from `RiskModel.defaultWeights`.
     static var defaults: String {
         let order = ["unit_value", "goods_code", "licence", "routing", "diversion", "new_party", "split_shipments", "restricted_party"]
         let known = order.filter { RiskModel.defaultWeights[$0] != nil }

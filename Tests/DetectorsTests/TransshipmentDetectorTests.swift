@@ -318,11 +318,51 @@ struct SplitShipmentTableTests {
             let reasons = model.reasons(t, row: r)
             if n >= 2 {
                 #expect(reasons.first?.evidence["shipments"] == String(n), "\(name): row \(r) reasons \(reasons)")
-                #expect(scores[r] >= 1, "\(name): row \(r) score \(scores[r])")
+                // Two shipments of a pair with no other history: P(another in the window) is about a quarter (0.57) plus the kg.
+                #expect(scores[r] > 0.9, "\(name): row \(r) score \(scores[r])")
             } else {
                 #expect(scores[r] == 0 && reasons.isEmpty, "\(name): row \(r) score \(scores[r])")
             }
         }
+    }
+
+    @Test("the Poisson surprise: −log10 P(N ≥ k), against the closed forms and far into the tail", arguments: [
+        (1, 0.5, -log10(1 - exp(-0.5))),
+        (3, 2.0, -log10(1 - 5 * exp(-2.0))),
+        (2, 0.1, -log10(1 - exp(-0.1) * 1.1)),
+        // 0.01^20 / 20! · e^-0.01 · (1 + 0.01/21 + …): the first term carries it.
+        (20, 0.01, -log10(pow(0.01, 20) / 2_432_902_008_176_640_000 * exp(-0.01) * (1 + 0.01 / 21))),
+        (0, 3.0, 0.0),
+        (400, 0.001, 300.0),   // capped
+    ])
+    func poissonSurprise(k: Int, lambda: Double, expected: Double) {
+        let got = FittedSplitShipment.poissonSurprise(atLeast: k, mean: lambda)
+        #expect(Approximate.equal(got, expected, relative: 1e-8, absolute: 1e-12), "k \(k), λ \(lambda): \(got) against \(expected)")
+    }
+
+    @Test("a burst counts against the pair's habit: the same four shipments score high from a pair that rarely ships under the threshold, low from one that does every few days")
+    func habit() throws {
+        let start = CivilDate(iso: "2024-03-01")!
+        var records: [String] = []
+        // E1 → Buyer One: a shipment of 45 kg every 3 days for two years; E2 → Buyer Two: four in a week, once.
+        for d in stride(from: 0, to: 730, by: 3) { records.append("A\(d),1,\(start + d),E1,Buyer One,TH,TH,TH,TH,8112929010,45,1000,USD,") }
+        for (i, d) in [400, 402, 404, 406].enumerated() { records.append("B\(i),1,\(start + d),E2,Buyer Two,TH,TH,TH,TH,8112929010,47,1000,USD,") }
+        let t = try TinyTable.make(records)
+        let model = try SplitShipmentDetector().fit(t)
+        let scores = model.anomalyScores(t)
+        let dense = (0..<(t.count - 4)).map { scores[$0] }.max()!, sparse = scores[t.count - 1]
+        #expect(sparse >= 4, "the rare pair's burst: \(sparse)")
+        #expect(dense < 1, "the habitual pair's busiest window: \(dense)")
+        let reason = try #require(model.reasons(t, row: t.count - 1).first)
+        #expect(reason.evidence["shipments"] == "4" && reason.text.contains("the pair's usual"), "\(reason.text)")
+        // Through the model file, and from one written before the pairs' rates were kept.
+        let json = try JSONEncoder().encode(model)
+        #expect(try JSONDecoder().decode(FittedSplitShipment.self, from: json).anomalyScores(t) == scores)
+        var object = try #require(JSONSerialization.jsonObject(with: json) as? [String: Any])
+        object["pairCounts"] = nil
+        object["historyDays"] = nil
+        let older = try JSONDecoder().decode(FittedSplitShipment.self, from: JSONSerialization.data(withJSONObject: object))
+        #expect(older.anomalyScores(t)[t.count - 1] > 0)
     }
 
     @Test("one consignee under several spellings is one burst, in one table and across the history and a feed; another consignee is not counted")
