@@ -52,7 +52,8 @@ public struct ControlledDealers: Sendable, Codable, Equatable {
         var dealt = [UInt64](repeating: 0, count: traders)
         for part in parts { for t in 0..<traders { dealt[t] |= part[t] } }
         var out: [String: [String]] = [:]
-        for (t, mask) in dealt.enumerated() where mask != 0 && !context.keys[t].isEmpty {
+        // A row with neither id nor name is no trader's ("" or "name:" with an empty party key): such rows are not one dealer.
+        for (t, mask) in dealt.enumerated() where mask != 0 && context.keys[t] != "" && context.keys[t] != "name:" {
             out[context.keys[t]] = context.groups.indices.filter { $0 < 64 && mask & (1 << UInt64($0)) != 0 }.map { context.groups[$0] }.sorted()
         }
         groups = out

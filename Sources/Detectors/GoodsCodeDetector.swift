@@ -645,7 +645,7 @@ public struct FittedGoodsCode: FittedDetector {
             out.append(Reason(detector: Self.name, text: "description \"\(text)\" names \(k.group) (\"\(k.text)\") under \(code), which no control covers",
                               strength: 2, evidence: ["keyword": k.text, "group": k.group, "code": code]))
             if e.dealer {
-                out.append(Reason(detector: Self.name, text: "the exporter declares \(k.group) under its controlled lines in other declarations",
+                out.append(Reason(detector: Self.name, text: "the trader declares \(k.group) under its controlled lines too",
                                   strength: GoodsCodeDetector.dealerBonus, evidence: ["dealer_group": k.group]))
             }
         }

@@ -365,7 +365,7 @@ public struct FittedSplitShipment: FittedDetector {
         let from = CivilDate(daysSinceEpoch: Int(b.firstDay)), to = CivilDate(daysSinceEpoch: Int(b.lastDay))
         let kg = ProseNumber.whole(b.kg), t = ProseNumber.whole(b.threshold)
         return [Reason(detector: name,
-                       text: "\(b.count) shipments to the same consignee between \(from) and \(to), each just under the \(t) kg licence threshold without a licence: \(kg) kg in all (the pair's usual: \(ProseNumber.cut(b.usual, places: 1)) such shipments in \(b.windowDays) days)",
+                       text: "\(b.count) shipments to the same consignee between \(from) and \(to), each just under the \(t) kg licence threshold without a licence: \(kg) kg in all (the pair's usual: \(ProseNumber.cut(b.usual, places: b.usual < 0.1 ? 2 : 1)) such shipments in \(b.windowDays) days)",
                        strength: b.score,
                        evidence: ["shipments": String(b.count), "total_kg": kg, "threshold_kg": t, "from": from.description, "to": to.description,
                                   "usual_in_window": ProseNumber.cut(b.usual, places: 2)])]

@@ -26,11 +26,13 @@ enum UnitValueFeatures {
     /// group's fitted scatter keeps for each feature: a deviation must also be
     /// large enough to matter. A line whose packaging barely varies (steel
     /// coils at 1% ± a quarter) would otherwise make 2% packaging a 5σ event;
-    /// with 0.3 it takes packaging 4.5 times the usual share (or gross 3–10×
-    /// net, the false weights) to reach 5σ. Likewise a quantity in kg that
-    /// disagrees with the net weight by a few percent (rounding) is not a false
-    /// weight; 0.15 puts 5σ at twice or half. USD/kg has none: prices spread
-    /// far wider, and a tight price line's small deviations are the signal.
+    /// with 0.3, 5σ is (share + 0.5%) 4.5 times the usual (at 1% packaging,
+    /// about 6 times the share; gross 3–10× net, the false weights, is far
+    /// beyond). Likewise kg per unit that is off by a few percent (a quantity
+    /// in kg rounded against the net weight, a piece or litre weight a little
+    /// heavier) is not a false weight; 0.15 puts 5σ at twice or half. USD/kg
+    /// has none: prices spread far wider, and a tight price line's small
+    /// deviations are the signal.
     /// Measured on generated data (seeds 7, 11, 3; README "Quality"): the
     /// packaging floor turned about a hundred ordinary rows of the top 1% into
     /// planted ones (precision@1% +0.005, undervaluation recall@1% +0.02–0.03).

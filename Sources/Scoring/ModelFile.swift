@@ -8,7 +8,7 @@ import Learning
 /// and every fitted detector under its name.
 public enum ModelFile {
     /// Bumped whenever a fitted detector's stored form changes.
-    public static let formatVersion = 6
+    public static let formatVersion = 7
 
     /// Detector name → fitted type, for decoding.
     static let registry: [String: any FittedDetector.Type] = {

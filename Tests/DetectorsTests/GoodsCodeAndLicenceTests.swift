@@ -81,7 +81,7 @@ struct GoodsCodeAndLicenceTests {
         let scores = fitted.anomalyScores(t)
         #expect(scores[b] >= 2, "the keyword alone: \(scores[b])")
         #expect(scores[a] == scores[b] + GoodsCodeDetector.dealerBonus, "\(scores[a]) against \(scores[b])")
-        #expect(fitted.reasons(t, row: a).contains { $0.text == "the exporter declares graphite under its controlled lines in other declarations" })
+        #expect(fitted.reasons(t, row: a).contains { $0.text == "the trader declares graphite under its controlled lines too" })
         #expect(!fitted.reasons(t, row: b).contains { $0.evidence["dealer_group"] != nil })
         // Through the model file, and from a file written before dealers were kept (none: no corroboration).
         let json = try JSONEncoder().encode(fitted)
@@ -91,6 +91,12 @@ struct GoodsCodeAndLicenceTests {
         object["dealers"] = nil
         let older = try JSONDecoder().decode(FittedGoodsCode.self, from: JSONSerialization.data(withJSONObject: object))
         #expect(older.dealers.groups.isEmpty && older.anomalyScores(t)[a] == scores[b])
+        // Rows with neither a trader id nor a name are no one's: together they make no dealer.
+        let anonymous = try TinyTable.make(rows.map { $0.replacingOccurrences(of: ",E1,", with: ",,") + "," } + [row("N", "", "38029000", "expandable graphite 80 mesh") + ","],
+                                           header: TinyTable.header + ",goods_description,exporter_name")
+        let none = try GoodsCodeDetector().fit(anonymous)
+        #expect(none.dealers.groups["E1"] == nil && none.dealers.groups.keys.allSatisfy { $0 != "" && $0 != "name:" }, "\(none.dealers.groups)")
+        #expect(!none.reasons(anonymous, row: anonymous.count - 1).contains { $0.evidence["dealer_group"] != nil })
     }
 
     @Test("scoring's per-description similarities are those of each description's own vector, in and beyond its code slots")

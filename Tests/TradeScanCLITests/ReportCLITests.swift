@@ -28,7 +28,7 @@ struct ReportCLITests {
             #expect(a == b, "\(file): fit + score equals scan")
         }
         let model = try String(contentsOfFile: tmp.file("model.json"), encoding: .utf8)
-        #expect(model.contains("\"formatVersion\":6") && model.contains("\"schema\""))
+        #expect(model.contains("\"formatVersion\":7") && model.contains("\"schema\""))
     }
 
     @Test("score refuses a model of another schema or version, naming the fields; a bad --weight is a usage error")
@@ -49,11 +49,11 @@ struct ReportCLITests {
         #expect(mismatch.stderr.contains("the feed lacks description"))
         #expect(!FileManager.default.fileExists(atPath: tmp.file("s")), "no report from a refused model")
         // Another format version.
-        let json = try String(contentsOfFile: tmp.file("m.json"), encoding: .utf8).replacingOccurrences(of: "\"formatVersion\":6", with: "\"formatVersion\":99")
+        let json = try String(contentsOfFile: tmp.file("m.json"), encoding: .utf8).replacingOccurrences(of: "\"formatVersion\":7", with: "\"formatVersion\":99")
         try Data(json.utf8).write(to: URL(fileURLWithPath: tmp.file("v99.json")))
         let version = try BuiltBinary.run(["score", data + "/declarations.csv", "--model", tmp.file("v99.json"), "--out", tmp.file("s")])
         #expect(version.status == 65)
-        #expect(version.stderr.contains("model format version 99, this tradescan reads version 6"))
+        #expect(version.stderr.contains("model format version 99, this tradescan reads version 7"))
         let damagedText = try String(contentsOfFile: tmp.file("m.json"), encoding: .utf8)
             .replacingOccurrences(of: "\"detectors\":[", with: "\"detectors\":[{\"name\":\"unit_value\",\"model\":{}},")
         try Data(damagedText.utf8).write(to: URL(fileURLWithPath: tmp.file("damaged.json")))
