@@ -20,7 +20,8 @@ import Declarations
 /// and `S` their kg. Score, when `n ≥ 2` (else 0): `−log10 P(N ≥ n − 1) +
 /// max(0, S/t − 1)/2 · max(0, 1 − λ/n)`, N Poisson with the pair's own rate of such shipments in
 /// a window of that length: λ = (its near-threshold shipments in the fit data
-/// + 1) · (2·window + 1) / the fit data's days (at least 365). A burst is evidence of splitting
+/// + 1) · (2·window + 1) / the fit data's days (0.1st to 99.9th percentile date,
+/// at least 365). A burst is evidence of splitting
 /// only against the pair's habit: a dealer pair that ships just under the
 /// threshold every few days has chance bursts (on 10M generated rows those
 /// pairs had a median of 196 such shipments and λ ≈ 5, the planted ones 39 and
@@ -45,7 +46,7 @@ public struct SplitShipmentDetector: Detector {
     public func fit(_ table: DeclarationTable, facts: TableFacts) throws -> FittedSplitShipment {
         let context = facts.context(controls)
         var model = FittedSplitShipment(controls: controls, window: window, learned: [:], tail: [:])
-        if let first = table.date.min(), let last = table.date.max() { model.historyDays = Int(last) - Int(first) + 1 }
+        model.historyDays = FittedSplitShipment.historyDays(table.date)
         // Learned thresholds for groups the controls table gives none.
         let net = table.numbers(.netWeightKg)!
         let withThreshold = Set(controls.rules.filter { $0.kind == .licence && $0.thresholdKg != nil }.map(\.group))
@@ -100,6 +101,23 @@ public struct FittedSplitShipment: FittedDetector {
     /// shipment in a year.
     var pairCounts: [String: Int]? = nil
     var historyDays: Int? = nil
+
+    /// The days a history spans, from its 0.1st to its 99.9th percentile date
+    /// (nil when empty): one mistyped date (ingest takes 1990–2035) does not
+    /// stretch it, where first to last made every pair's rate smaller and every
+    /// burst more surprising. A count per day, one pass.
+    static func historyDays(_ dates: [Int32]) -> Int? {
+        guard let lo = dates.min(), let hi = dates.max() else { return nil }
+        var perDay = [Int](repeating: 0, count: Int(hi) - Int(lo) + 1)
+        for d in dates { perDay[Int(d) - Int(lo)] += 1 }
+        let cut = dates.count / 1000
+        var seen = 0, first = 0
+        while seen + perDay[first] <= cut { seen += perDay[first]; first += 1 }
+        seen = 0
+        var last = perDay.count - 1
+        while seen + perDay[last] <= cut { seen += perDay[last]; last -= 1 }
+        return last - first + 1
+    }
 
     /// The expected near-threshold shipments of pair `name` in a window of
     /// `2·window + 1` days. A history shorter than a year is read as a year's

@@ -340,6 +340,16 @@ struct SplitShipmentTableTests {
         #expect(Approximate.equal(got, expected, relative: 1e-8, absolute: 1e-12), "k \(k), λ \(lambda): \(got) against \(expected)")
     }
 
+    @Test("a history's days: first to last date, less a mistyped one in a thousand at either end", arguments: [
+        ([Int32](repeating: 100, count: 5) + [110], 11),                                       // under 1,000 rows: first to last
+        ((0..<2_000).map { Int32(19_000 + $0 % 730) } + [Int32(8_000)], 729),                   // one date 30 years early (and the last day's 2 rows, within the 0.1%)
+        ((0..<2_000).map { Int32(19_000 + $0 % 730) } + [Int32(8_000), 8_001, 8_002], 11_727), // three: the third is past the 0.1%
+        ([Int32](), nil),
+    ] as [([Int32], Int?)])
+    func historyDays(dates: [Int32], expected: Int?) {
+        #expect(FittedSplitShipment.historyDays(dates) == expected)
+    }
+
     @Test("a burst counts against the pair's habit: the same four shipments score high from a pair that rarely ships under the threshold, low from one that does every few days")
     func habit() throws {
         let start = CivilDate(iso: "2024-03-01")!
