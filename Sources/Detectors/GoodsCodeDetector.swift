@@ -35,10 +35,10 @@ public struct GoodsCodeDetector: Detector {
     }
 
     /// What a keyword's corroboration by its trader adds (see the type's notes).
-    /// Generated data (1M rows, seeds 19 and 1), rows whose description names a
-    /// controlled item under a line no control covers: every planted
-    /// misdeclaration among them (700 on seed 19) came from a dealer in the item,
-    /// and 5 of the 487 other rows did.
+    /// Generated data (1M rows, seed 19; counted once by a script not kept),
+    /// rows whose description names a controlled item under a line no control
+    /// covers: all 700 planted misdeclarations among them came from a dealer in
+    /// the item, and 5 of the 487 other rows did.
     static let dealerBonus = 2.0
     public var controls: ControlsTable
     /// Distinct descriptions the text model is fitted on in full (`TextSample`).

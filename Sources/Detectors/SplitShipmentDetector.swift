@@ -23,9 +23,9 @@ import Declarations
 /// + 1) · (2·window + 1) / the fit data's days (0.1st to 99.9th percentile date,
 /// at least 365). A burst is evidence of splitting
 /// only against the pair's habit: a dealer pair that ships just under the
-/// threshold every few days has chance bursts (on 10M generated rows those
-/// pairs had a median of 196 such shipments and λ ≈ 5, the planted ones 39 and
-/// λ ≈ 0.9; with the count alone, `log2(n)`, they held 9,778 of the top 1%'s
+/// threshold every few days has chance bursts (on 10M generated rows, counted
+/// once by a script not kept, those pairs had a median of 196 such shipments
+/// and λ ≈ 5, the planted ones 39 and λ ≈ 0.9; with the count alone, `log2(n)`, they held 9,778 of the top 1%'s
 /// 13,400 false positives). A single shipment just under the threshold scores 0:
 /// it is legitimate on its own.
 /// Near-threshold shipments of the last `window` days of the history are kept in
@@ -96,7 +96,7 @@ public struct FittedSplitShipment: FittedDetector {
     /// Pair name → near-threshold shipments of the history's last `window` days.
     var tail: [String: [Event]]
     /// Pair name → its near-threshold shipments in the fit data, and the fit data's
-    /// days (first to last date): each pair's own rate. nil in a model written
+    /// days (`historyDays`): each pair's own rate. nil in a model written
     /// before they were kept, which scores every pair at the rate of one such
     /// shipment in a year.
     var pairCounts: [String: Int]? = nil
